@@ -1,0 +1,4 @@
+import type { CliCommand } from '../command.ts';
+
+/** Every subcommand, in the order `sightline --help` lists them. Add new commands here. */
+export const commands: readonly CliCommand[] = [];

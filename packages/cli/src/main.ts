@@ -1,0 +1,37 @@
+import { UsageError } from './command.ts';
+import { commands } from './commands/index.ts';
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: sightline <command> [options]', '', 'Commands:', ...lines, '', 'Run `sightline <command> --help` for the options of one command.'].join('\n');
+}
+
+/** Dispatches `sightline <command> ...args`; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`sightline: unknown command "${name}".\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`sightline ${name}: ${err.message}\n\n${command.usage}`);
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`sightline ${name}: ${message}`);
+    return 1;
+  }
+}
