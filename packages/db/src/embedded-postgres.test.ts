@@ -20,11 +20,22 @@ test('embedded PostgreSQL keeps its data across restarts and refuses a second se
     assert.equal(rows[0]?.listening, '127.0.0.1');
     await client.end();
 
+    // A second process asking for the same cluster and port shares the running server.
+    const shared = await startEmbeddedPostgres({ dataDir, port });
+    const sharedClient = new pg.Client({ connectionString: shared.url });
+    await sharedClient.connect();
+    assert.equal((await sharedClient.query('SELECT count(*)::int AS n FROM kept')).rows[0]?.n, 1);
+    await sharedClient.end();
+    await shared.stop(); // must not stop the owner's server
+
     await assert.rejects(startEmbeddedPostgres({ dataDir, port: await freePort() }), (err: Error) => {
       assert.ok(err instanceof EmbeddedPostgresError);
-      assert.match(err.message, /already used by a running PostgreSQL server \(PID \d+\)/);
+      assert.match(err.message, /already used by a running PostgreSQL server \(PID \d+, port \d+\)/);
       return true;
     });
+    const client2 = new pg.Client({ connectionString: first.url });
+    await client2.connect();
+    await client2.end();
   } finally {
     await first.stop();
   }

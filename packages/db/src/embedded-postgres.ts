@@ -73,19 +73,25 @@ async function assertPortFree(port: number): Promise<void> {
   });
 }
 
-/** A lock file left by a server that still runs means another Sightline owns this data dir. */
-function assertNoLiveLock(dataDir: string): void {
+/** The server that holds the cluster's lock file, when it still runs. */
+function liveServer(dataDir: string): { pid: number; port: number } | undefined {
   const lockFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(lockFile)) return;
-  const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (!existsSync(lockFile)) return undefined;
+  const lines = readFileSync(lockFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
   } catch {
-    return; // Stale lock of a dead server: PostgreSQL removes it itself on start.
+    return undefined; // Stale lock of a dead server: PostgreSQL removes it itself on start.
   }
+  return { pid, port: Number(lines[3]) };
+}
+
+/** A live server on another port than asked means the data dir is taken. */
+function assertNoConflictingServer(dataDir: string, pid: number, port: number): never {
   throw new EmbeddedPostgresError(
-    `The database in ${dataDir} is already used by a running PostgreSQL server (PID ${pid}), ` +
+    `The database in ${dataDir} is already used by a running PostgreSQL server (PID ${pid}, port ${port}), ` +
       `probably another Sightline still running. Stop it (Ctrl-C in its terminal, or \`kill ${pid}\`) and try again, ` +
       `or point SIGHTLINE_DATA_DIR at another folder.`,
   );
@@ -112,8 +118,15 @@ function explainStartFailure(log: string, port: number, dataDir: string): string
  */
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const { dataDir, port, database = 'sightline', ephemeral = false } = options;
+  const running = liveServer(dataDir);
+  if (running && running.port === port && !ephemeral) {
+    // Another Sightline process (e.g. a second service started on its own) already serves this
+    // cluster on this port: share it, and leave stopping it to its owner.
+    await ensureDatabase(port, database);
+    return { url: urlFor(port, database), port, dataDir, stop: async () => undefined };
+  }
+  if (running) assertNoConflictingServer(dataDir, running.pid, running.port);
   await assertPortFree(port);
-  assertNoLiveLock(dataDir);
   const root = isRoot();
   if (root) {
     // The postgres user must be able to reach the folder.
@@ -157,19 +170,29 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     throw new EmbeddedPostgresError(explainStartFailure(log, port, dataDir));
   }
 
+  await ensureDatabase(port, database);
+  return {
+    url: urlFor(port, database),
+    port,
+    dataDir,
+    stop: () => server.stop(),
+  };
+}
+
+function urlFor(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
   const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } catch (err) {
+    // Two processes may create it at the same moment; the loser sees a duplicate.
+    if ((err as { code?: string }).code !== '42P04') throw err;
   } finally {
     await admin.end();
   }
-
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    port,
-    dataDir,
-    stop: () => server.stop(),
-  };
 }

@@ -1,0 +1,4 @@
+export * from './common.ts';
+export * from './events.ts';
+export * from './health.ts';
+export * from './web-config.ts';

@@ -1,0 +1,46 @@
+import type { ServiceName } from '@sightline/contracts';
+import { createPool, migrateUp, openDatabase } from '@sightline/db';
+import type pg from 'pg';
+import { ConfigError } from './config.ts';
+import type { ServiceApp } from './create-service.ts';
+import { runService } from './run-service.ts';
+
+/**
+ * What every `server.ts` does: read config (exit 2 naming the bad key), open the database (embedded
+ * unless DATABASE_URL is set), migrate, build the app and run it until SIGINT/SIGTERM.
+ */
+export async function bootService<Config extends { host: string; port: number }>(options: {
+  service: ServiceName;
+  loadConfig: () => Config;
+  buildApp: (deps: { config: Config; pool: pg.Pool }) => Promise<ServiceApp>;
+}): Promise<void> {
+  let config: Config;
+  try {
+    config = options.loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${options.service}: ${err.message}\nSee .env.example for every setting.`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  try {
+    const database = await openDatabase();
+    const pool = createPool(database.url);
+    await migrateUp(pool);
+    const app = await options.buildApp({ config, pool });
+    await runService({
+      app,
+      pool,
+      service: options.service,
+      host: config.host,
+      port: config.port,
+      onShutdown: async () => {
+        await database.embedded?.stop();
+      },
+    });
+  } catch (err) {
+    console.error(`${options.service} could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,40 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/**
+ * One error handler per service: 4xx answers say what was wrong, 5xx answers hide internals
+ * behind the request id, and every error is logged.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(statusCode).send({
+        statusCode,
+        error: 'Internal Server Error',
+        message: `Something went wrong on the server; the log has the details under request id ${request.id}.`,
+      });
+    }
+    request.log.info({ err: error }, 'request rejected');
+    const message = error.validation ? `Invalid request: ${error.message}` : error.message;
+    return reply.status(statusCode).send({ statusCode, error: httpReason(statusCode), message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `No route ${request.method} ${request.url}` }),
+  );
+}
+
+function httpReason(status: number): string {
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+  };
+  return reasons[status] ?? 'Error';
+}

@@ -1,0 +1,19 @@
+import { Type } from '@sinclair/typebox';
+
+const LogLevel = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The settings every service has, under its own prefix: `<PREFIX>_HOST`, `<PREFIX>_PORT`,
+ * `<PREFIX>_LOG_LEVEL`. Spread into the service's config schema.
+ * @example const HawkConfig = Type.Object({ ...serviceBasics('HAWK', 3001) }, { additionalProperties: false });
+ */
+export function serviceBasics(prefix: string, defaultPort: number) {
+  return {
+    host: Type.String({ env: `${prefix}_HOST`, default: '127.0.0.1', minLength: 1, description: 'Interface to listen on (0.0.0.0 in containers)' }),
+    port: Type.Integer({ env: `${prefix}_PORT`, default: defaultPort, minimum: 0, maximum: 65535, description: 'HTTP and socket.io port' }),
+    logLevel: Type.Union(
+      LogLevel.map((l) => Type.Literal(l)),
+      { env: `${prefix}_LOG_LEVEL`, default: 'info', description: 'Pino log level' },
+    ),
+  };
+}
