@@ -1,0 +1,80 @@
+// @sightline/native: frame -> tensor, ROI-align and NMS behind one interface, on the fastest
+// backend this machine has: CUDA (GPU present and the addon built with nvcc), C++ (addon
+// built), else the TypeScript reference. SIGHTLINE_NATIVE=ts|cpp|cuda forces one.
+import { loadAddon } from './addon.ts';
+import type { BackendInfo, BackendName, NativeEngine } from './engine.ts';
+import { createNativeEngine } from './native-engine.ts';
+import { createTsEngine } from './ts-engine.ts';
+
+export type * from './engine.ts';
+export { addonPath } from './addon.ts';
+export { frameGeometry, tensorToImageXyxy } from './plan.ts';
+
+const BACKENDS: readonly BackendName[] = ['cuda', 'cpp', 'ts'];
+let warned = false;
+
+/** Every backend with whether it can run on this machine and why not. */
+export function getBackends(): BackendInfo[] {
+  const load = loadAddon();
+  const cpp: BackendInfo = load.ok
+    ? { name: 'cpp', available: true, detail: `${load.path} (${load.addon.threads()} threads)` }
+    : { name: 'cpp', available: false, detail: load.error.message };
+  let cuda: BackendInfo;
+  if (!load.ok) cuda = { name: 'cuda', available: false, detail: 'needs the native addon (see cpp)' };
+  else if (!load.addon.cudaCompiled) {
+    cuda = { name: 'cuda', available: false, detail: 'addon built without CUDA (nvcc not found at build time); install the CUDA toolkit and run `npm rebuild @sightline/native`' };
+  } else {
+    const devices = load.addon.cudaDeviceCount();
+    cuda = { name: 'cuda', available: devices > 0, detail: load.addon.cudaDescribe() };
+  }
+  return [cuda, cpp, { name: 'ts', available: true, detail: 'TypeScript reference implementation' }];
+}
+
+function isBackendName(value: string): value is BackendName {
+  return (BACKENDS as readonly string[]).includes(value);
+}
+
+/**
+ * An engine for `backend`, or for SIGHTLINE_NATIVE, or the best available one. A backend asked
+ * for by name that cannot run throws with the reason; automatic choice falls back quietly.
+ */
+export function loadEngine(backend: BackendName | 'auto' = readEnvChoice()): NativeEngine {
+  if (backend === 'ts') return createTsEngine();
+  if (!isBackendName(backend) && backend !== 'auto') throw new Error(`@sightline/native: unknown backend '${String(backend)}' (ts, cpp, cuda or auto)`);
+  const info = getBackends();
+  if (backend === 'auto') {
+    const best = info.find((b) => b.available)!;
+    const load = loadAddon();
+    if (best.name === 'ts' && !load.ok && !warned) {
+      warned = true;
+      process.emitWarning(`${load.error.message} Using the TypeScript backend meanwhile (set SIGHTLINE_NATIVE=ts to choose it explicitly).`, 'SightlineNativeWarning');
+    }
+    return loadEngine(best.name);
+  }
+  const chosen = info.find((b) => b.name === backend);
+  if (!chosen?.available) throw new Error(`@sightline/native: backend '${backend}' is not available: ${chosen?.detail ?? 'unknown backend'}`);
+  const load = loadAddon();
+  if (!load.ok) throw load.error;
+  return createNativeEngine(load.addon, backend);
+}
+
+function readEnvChoice(): BackendName | 'auto' {
+  const value = (process.env.SIGHTLINE_NATIVE ?? 'auto').trim().toLowerCase();
+  if (value === '' || value === 'auto') return 'auto';
+  if (isBackendName(value)) return value;
+  throw new Error(`@sightline/native: SIGHTLINE_NATIVE must be one of ts, cpp, cuda or auto, got '${value}'`);
+}
+
+let defaultEngine: NativeEngine | undefined;
+
+/** The process-wide engine (see loadEngine), created on first use. */
+export function getEngine(): NativeEngine {
+  defaultEngine ??= loadEngine();
+  return defaultEngine;
+}
+
+/** The error that kept the native addon from loading, if any (for logs and health checks). */
+export function nativeLoadError(): Error | undefined {
+  const load = loadAddon();
+  return load.ok ? undefined : load.error;
+}
