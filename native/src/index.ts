@@ -18,7 +18,7 @@ export function getBackends(): BackendInfo[] {
   const load = loadAddon();
   const cpp: BackendInfo = load.ok
     ? { name: 'cpp', available: true, detail: `${load.path} (${load.addon.threads()} threads)` }
-    : { name: 'cpp', available: false, detail: load.error.message };
+    : { name: 'cpp', available: false, detail: load.error.message.replace(/^@sightline\/native: /, '') };
   let cuda: BackendInfo;
   if (!load.ok) cuda = { name: 'cuda', available: false, detail: 'needs the native addon (see cpp)' };
   else if (!load.addon.cudaCompiled) {
