@@ -33,39 +33,71 @@ const roiOptions = { outputSize: 7, samplingRatio: 2 } as const;
 const detections = randomDetections(5000, 4, 4);
 const nmsOptions = { iouThreshold: 0.5, scoreThreshold: 0.05 } as const;
 
-const kernels: { name: string; run: (e: NativeEngine) => Promise<unknown> }[] = [
-  { name: 'frame->tensor 1920x1080->512x512 NCHW letterbox', run: (e) => e.frameToTensor(frame, frameOptions) },
-  { name: 'roiAlign 100 boxes, 128x128x64 NCHW, 7x7', run: (e) => e.roiAlign(map, roiBoxes, roiOptions) },
-  { name: 'nms 5,000 boxes (class-agnostic)', run: (e) => e.nms(detections.boxes, detections.scores, nmsOptions) },
-  { name: 'nms 5,000 boxes (4 classes)', run: (e) => e.nms(detections.boxes, detections.scores, { ...nmsOptions, classIds: detections.classIds }) },
+type Kernel = { name: string; sync: (e: NativeEngine) => unknown; async: (e: NativeEngine) => Promise<unknown> };
+const kernels: Kernel[] = [
+  {
+    name: 'frame->tensor 1920x1080->512x512 NCHW letterbox',
+    sync: (e) => e.frameToTensorSync(frame, frameOptions),
+    async: (e) => e.frameToTensor(frame, frameOptions),
+  },
+  {
+    name: 'roiAlign 100 boxes, 128x128x64 NCHW, 7x7',
+    sync: (e) => e.roiAlignSync(map, roiBoxes, roiOptions),
+    async: (e) => e.roiAlign(map, roiBoxes, roiOptions),
+  },
+  {
+    name: 'nms 5,000 boxes (class-agnostic)',
+    sync: (e) => e.nmsSync(detections.boxes, detections.scores, nmsOptions),
+    async: (e) => e.nms(detections.boxes, detections.scores, nmsOptions),
+  },
+  {
+    name: 'nms 5,000 boxes (4 classes)',
+    sync: (e) => e.nmsSync(detections.boxes, detections.scores, { ...nmsOptions, classIds: detections.classIds }),
+    async: (e) => e.nms(detections.boxes, detections.scores, { ...nmsOptions, classIds: detections.classIds }),
+  },
 ];
 
 const backends = getBackends();
 for (const b of backends.filter((x) => !x.available)) console.log(`${b.name}: not measured (${b.detail})`);
-const available = backends.filter((b) => b.available).map((b) => b.name).reverse(); // ts, cpp, cuda
-const engines = available.map((name) => loadEngine(name));
+const engines = new Map(backends.filter((b) => b.available).map((b) => [b.name, loadEngine(b.name)] as const));
 const addon = loadAddon();
 const threads = addon.ok ? addon.addon.threads() : 0;
-console.log(`CPU: ${availableParallelism()} cores; C++ threads: ${threads || 'n/a'}; inputs synthetic (no dataset needed)\n`);
+console.log(`CPU: ${availableParallelism()} cores; C++ threads: ${threads || 'n/a'}; inputs synthetic (no dataset needed)`);
+console.log('Times include argument checks and output allocation; "async" is the Promise API (libuv pool hop).\n');
 
-const columns = [...available.map((n) => `${n} ms`), ...(addon.ok ? ['cpp 1-thread ms'] : []), ...available.filter((n) => n !== 'ts').map((n) => `${n} vs ts`)];
+// Columns: each measured variant, then speed-ups of the native ones over ts (sync).
+type Variant = { label: string; measure: (k: Kernel) => Promise<number> };
+const variants: Variant[] = [{ label: 'ts', measure: (k) => time(() => k.sync(engines.get('ts')!)) }];
+const cpp = engines.get('cpp');
+if (cpp) {
+  variants.push(
+    { label: 'cpp', measure: (k) => time(() => k.sync(cpp)) },
+    {
+      label: 'cpp 1 thread',
+      measure: async (k) => {
+        if (addon.ok) addon.addon.threads(1);
+        try {
+          return await time(() => k.sync(cpp));
+        } finally {
+          if (addon.ok) addon.addon.threads(threads);
+        }
+      },
+    },
+    { label: 'cpp async', measure: (k) => time(() => k.async(cpp)) },
+  );
+}
+const cuda = engines.get('cuda');
+if (cuda) variants.push({ label: 'cuda', measure: (k) => time(() => k.sync(cuda)) });
+const speedups = variants.filter((v) => v.label === 'cpp' || v.label === 'cuda').map((v) => v.label);
+
 const rows: string[][] = [];
 for (const k of kernels) {
-  const ms: Record<string, number> = {};
-  for (const e of engines) ms[e.backendName] = await time(() => k.run(e));
-  if (addon.ok) {
-    addon.addon.threads(1);
-    ms['cpp1'] = await time(() => k.run(loadEngine('cpp')));
-    addon.addon.threads(threads);
-  }
-  rows.push([
-    k.name,
-    ...available.map((n) => ms[n]!.toFixed(2)),
-    ...(addon.ok ? [ms['cpp1']!.toFixed(2)] : []),
-    ...available.filter((n) => n !== 'ts').map((n) => `${(ms['ts']! / ms[n]!).toFixed(1)}x`),
-  ]);
+  const ms = new Map<string, number>();
+  for (const v of variants) ms.set(v.label, await v.measure(k));
+  const ts = ms.get('ts')!;
+  rows.push([k.name, ...variants.map((v) => ms.get(v.label)!.toFixed(2)), ...speedups.map((l) => `${(ts / ms.get(l)!).toFixed(1)}x`)]);
 }
-const header = ['kernel (median)', ...columns];
+const header = ['kernel (median ms)', ...variants.map((v) => v.label), ...speedups.map((l) => `${l} vs ts`)];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log(line(header));

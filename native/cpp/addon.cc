@@ -17,7 +17,7 @@ namespace sightline {
 namespace {
 
 // Bumped whenever the parameter objects change; the loader refuses a stale build.
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 
 using std::invalid_argument;
 
@@ -197,18 +197,23 @@ class TaskWorker : public Napi::AsyncWorker {
   std::function<Napi::Value(Napi::Env)> finish_;
 };
 
-// (params, useCuda, async) -> undefined | Promise. Parse errors reject the promise in async mode.
+// (params, device, async) -> result | Promise. device: 0 CPU, 1 CUDA, 2 the CUDA kernel bodies
+// emulated on the CPU (tests). Parse errors reject the promise in async mode.
 template <typename Params, typename Result>
 Napi::Value dispatch(const Napi::CallbackInfo& info, Params (*read)(const Napi::Object&),
-                     Result (*cpu)(const Params&), Result (*cuda)(const Params&),
+                     Result (*cpu)(const Params&), Result (*cuda)(const Params&), Result (*emulated)(const Params&),
                      Napi::Value (*wrap)(Napi::Env, const Result&)) {
   Napi::Env env = info.Env();
   const bool isAsync = info.Length() > 2 && info[2].ToBoolean().Value();
   try {
-    if (info.Length() < 2 || !info[0].IsObject()) throw invalid_argument("expected (params, useCuda, async)");
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsNumber()) {
+      throw invalid_argument("expected (params, device, async)");
+    }
     Napi::Object obj = info[0].As<Napi::Object>();
     Params p = read(obj);
-    auto kernel = info[1].ToBoolean().Value() ? cuda : cpu;
+    const int device = info[1].As<Napi::Number>().Int32Value();
+    if (device < 0 || device > 2) throw invalid_argument("device must be 0 (cpu), 1 (cuda) or 2 (cuda emulated)");
+    auto kernel = device == 1 ? cuda : device == 2 ? emulated : cpu;
     if (!isAsync) return wrap(env, kernel(p));
     auto result = std::make_shared<Result>();
     auto* worker = new TaskWorker(
@@ -239,16 +244,17 @@ Napi::Value undefinedValue(Napi::Env env, const Unit&) { return env.Undefined();
 
 Napi::Value FrameToTensor(const Napi::CallbackInfo& info) {
   return dispatch<FrameParams, Unit>(info, readFrame, asUnit<FrameParams, frameToTensorCpu>,
-                                     asUnit<FrameParams, frameToTensorCuda>, undefinedValue);
+                                     asUnit<FrameParams, frameToTensorCuda>,
+                                     asUnit<FrameParams, frameToTensorCudaEmulated>, undefinedValue);
 }
 
 Napi::Value RoiAlign(const Napi::CallbackInfo& info) {
-  return dispatch<RoiParams, Unit>(info, readRoi, asUnit<RoiParams, roiAlignCpu>,
-                                   asUnit<RoiParams, roiAlignCuda>, undefinedValue);
+  return dispatch<RoiParams, Unit>(info, readRoi, asUnit<RoiParams, roiAlignCpu>, asUnit<RoiParams, roiAlignCuda>,
+                                   asUnit<RoiParams, roiAlignCudaEmulated>, undefinedValue);
 }
 
 Napi::Value Nms(const Napi::CallbackInfo& info) {
-  return dispatch<NmsParams, std::vector<int32_t>>(info, readNms, nmsCpu, nmsCuda, toInt32Array);
+  return dispatch<NmsParams, std::vector<int32_t>>(info, readNms, nmsCpu, nmsCuda, nmsCudaEmulated, toInt32Array);
 }
 
 Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {

@@ -2,6 +2,7 @@
 // or in cuda_stub.cc when the addon is built without nvcc. All throw std::exception on failure.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,10 @@ std::string cudaDescribe();
 void frameToTensorCuda(const FrameParams& p);
 void roiAlignCuda(const RoiParams& p);
 std::vector<int32_t> nmsCuda(const NmsParams& p);
+
+// The CUDA kernel bodies run on the CPU (cuda_emulation.cc), for tests on machines without a GPU.
+void frameToTensorCudaEmulated(const FrameParams& p);
+void roiAlignCudaEmulated(const RoiParams& p);
+std::vector<int32_t> nmsCudaEmulated(const NmsParams& p);
 
 }  // namespace sightline

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../cpp/kernels.h"
+#include "kernel_bodies.h"
 
 namespace sightline {
 namespace {
@@ -36,7 +37,11 @@ void requireDevice() {
 class Stream {
  public:
   Stream() { SL_CUDA(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking)); }
-  ~Stream() { cudaStreamDestroy(s_); }
+  // Waits for queued work first, so no copy can touch caller memory after an exception unwinds.
+  ~Stream() {
+    cudaStreamSynchronize(s_);
+    cudaStreamDestroy(s_);
+  }
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
   cudaStream_t get() const { return s_; }
@@ -79,64 +84,21 @@ unsigned blocksFor(int64_t n) {
 void checkLaunch() { SL_CUDA(cudaGetLastError()); }
 
 __global__ void frameKernel(FrameParams p, double ratioX, double ratioY) {
-  const int64_t total = p.outW * p.outH, plane = p.outW * p.outH;
+  const int64_t total = p.outW * p.outH;
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
-    const int64_t y = i / p.outW, x = i % p.outW;
-    const bool inside = y >= p.padY && y < p.padY + p.contentH && x >= p.padX && x < p.padX + p.contentW;
-    Tap tx{}, ty{};
-    if (inside) {
-      tx = sourceTap(x, p.padX, ratioX, p.srcW);
-      ty = sourceTap(y, p.padY, ratioY, p.srcH);
-    }
-    const uint8_t* r0 = p.src + ty.i0 * p.srcW * p.channels;
-    const uint8_t* r1 = p.src + ty.i1 * p.srcW * p.channels;
-    for (int c = 0; c < 3; ++c) {
-      float v;
-      if (inside) {
-        double top = lerp((double)r0[tx.i0 * p.channels + c], (double)r0[tx.i1 * p.channels + c], tx.t);
-        double bottom = lerp((double)r1[tx.i0 * p.channels + c], (double)r1[tx.i1 * p.channels + c], tx.t);
-        v = normalise(lerp(top, bottom, ty.t), p.scale, p.mean[c], p.stdev[c]);
-      } else {
-        v = normalise(p.padValue, p.scale, p.mean[c], p.stdev[c]);
-      }
-      p.out[p.nchw ? c * plane + i : i * 3 + c] = v;
-    }
+    frameElement(p, ratioX, ratioY, i);
   }
 }
 
 __global__ void roiKernel(RoiParams p) {
-  const int64_t total = p.k * p.c * p.outH * p.outW, pixels = p.h * p.w;
+  const int64_t total = p.k * p.c * p.outH * p.outW;
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
-    int64_t k, c, ph, pw, t;
-    if (p.nchw) {  // output index ((k*C + c)*outH + ph)*outW + pw
-      pw = i % p.outW; t = i / p.outW;
-      ph = t % p.outH; t /= p.outH;
-      c = t % p.c; k = t / p.c;
-    } else {  // output index ((k*outH + ph)*outW + pw)*C + c
-      c = i % p.c; t = i / p.c;
-      pw = t % p.outW; t /= p.outW;
-      ph = t % p.outH; k = t / p.outH;
-    }
-    const RoiBox box = roiBox(p.boxes + k * 4, p);
-    const int64_t b = p.batch ? p.batch[k] : 0;
-    const float* base = p.nchw ? p.input + (b * p.c + c) * pixels : p.input + b * pixels * p.c + c;
-    const int64_t stride = p.nchw ? 1 : p.c;
-    double sum = 0.0;
-    for (int64_t iy = 0; iy < box.gridH; ++iy) {
-      const double y = roiSampleY(box, ph, iy);
-      for (int64_t ix = 0; ix < box.gridW; ++ix) {
-        const RoiTaps tp = roiTaps(y, roiSampleX(box, pw, ix), p.h, p.w);
-        if (!tp.valid) continue;
-        sum += tp.w1 * (double)base[tp.o1 * stride] + tp.w2 * (double)base[tp.o2 * stride] +
-               tp.w3 * (double)base[tp.o3 * stride] + tp.w4 * (double)base[tp.o4 * stride];
-      }
-    }
-    p.out[i] = (float)(sum / box.count);
+    roiElement(p, i);
   }
 }
 
-// Bit j of mask[row * colBlocks + colBlock] says whether box colBlock*64+j (lower-ranked)
-// is suppressed by box `row` (boxes already sorted by score). Same layout as torchvision.
+// Block (colBlock, rowBlock) fills mask[row * colBlocks + colBlock] for its 64 rows: bit j says
+// whether box colBlock*64+j (lower-ranked) is suppressed by box `row`. Same layout as torchvision.
 __global__ void nmsMaskKernel(const float* boxes, const int32_t* classes, int64_t m, double threshold,
                               int64_t colBlocks, unsigned long long* mask) {
   const int64_t rowBlock = blockIdx.y, colBlock = blockIdx.x;
@@ -148,18 +110,13 @@ __global__ void nmsMaskKernel(const float* boxes, const int32_t* classes, int64_
   if (threadIdx.x < colSize) {
     const int64_t j = colBlock * 64 + threadIdx.x;
     for (int d = 0; d < 4; ++d) colBoxes[threadIdx.x * 4 + d] = boxes[j * 4 + d];
-    colClasses[threadIdx.x] = classes ? classes[j] : 0;
+    colClasses[threadIdx.x] = classes[j];
   }
   __syncthreads();
   if (threadIdx.x >= rowSize) return;
   const int64_t i = rowBlock * 64 + threadIdx.x;
-  const float* box = boxes + i * 4;
-  const int32_t cls = classes ? classes[i] : 0;
-  unsigned long long bits = 0;
-  for (int64_t j = rowBlock == colBlock ? threadIdx.x + 1 : 0; j < colSize; ++j) {
-    if (colClasses[j] == cls && iou(box, colBoxes + j * 4) > threshold) bits |= 1ULL << j;
-  }
-  mask[i * colBlocks + colBlock] = bits;
+  const int64_t first = rowBlock == colBlock ? threadIdx.x + 1 : 0;
+  mask[i * colBlocks + colBlock] = nmsMaskBits(boxes + i * 4, classes[i], colBoxes, colClasses, first, colSize, threshold);
 }
 
 }  // namespace
@@ -245,39 +202,25 @@ std::vector<int32_t> nmsCuda(const NmsParams& p) {
   const int64_t m = static_cast<int64_t>(order.size());
   if (m == 0) return {};
   if (m > kMaxMaskBoxes) return nmsCpu(p);
-  std::vector<float> sorted(static_cast<size_t>(m * 4));
-  std::vector<int32_t> classes(p.classes ? static_cast<size_t>(m) : 0);
-  for (int64_t r = 0; r < m; ++r) {
-    std::copy_n(p.boxes + static_cast<int64_t>(order[r]) * 4, 4, sorted.data() + r * 4);
-    if (p.classes) classes[r] = p.classes[order[r]];
-  }
+  std::vector<float> sorted;
+  std::vector<int32_t> classes;
+  nmsGatherSorted(p, order, sorted, classes);
   const int64_t colBlocks = (m + 63) / 64;
+  const size_t maskLen = static_cast<size_t>(m * colBlocks);
   Stream stream;
   DeviceBuffer<float> boxes(sorted.size(), stream);
   DeviceBuffer<int32_t> cls(classes.size(), stream);
-  DeviceBuffer<unsigned long long> mask(static_cast<size_t>(m * colBlocks), stream);
+  DeviceBuffer<unsigned long long> mask(maskLen, stream);
   boxes.upload(sorted.data(), sorted.size());
   cls.upload(classes.data(), classes.size());
-  SL_CUDA(cudaMemsetAsync(mask.get(), 0, static_cast<size_t>(m * colBlocks) * sizeof(unsigned long long), stream.get()));
-  dim3 grid(static_cast<unsigned>(colBlocks), static_cast<unsigned>(colBlocks));
-  nmsMaskKernel<<<grid, 64, 0, stream.get()>>>(boxes.get(), p.classes ? cls.get() : nullptr, m, p.iouThreshold,
-                                               colBlocks, mask.get());
+  SL_CUDA(cudaMemsetAsync(mask.get(), 0, maskLen * sizeof(unsigned long long), stream.get()));
+  const dim3 grid(static_cast<unsigned>(colBlocks), static_cast<unsigned>(colBlocks));
+  nmsMaskKernel<<<grid, 64, 0, stream.get()>>>(boxes.get(), cls.get(), m, p.iouThreshold, colBlocks, mask.get());
   checkLaunch();
-  std::vector<unsigned long long> hostMask(static_cast<size_t>(m * colBlocks));
-  mask.download(hostMask.data(), hostMask.size());
+  std::vector<unsigned long long> hostMask(maskLen);
+  mask.download(hostMask.data(), maskLen);
   stream.sync();
-
-  std::vector<unsigned long long> removed(static_cast<size_t>(colBlocks), 0);
-  std::vector<int32_t> kept;
-  for (int64_t i = 0; i < m; ++i) {
-    const int64_t block = i / 64;
-    if (removed[block] & (1ULL << (i % 64))) continue;
-    kept.push_back(order[i]);
-    if (static_cast<int64_t>(kept.size()) >= p.maxDetections) break;
-    const unsigned long long* row = hostMask.data() + i * colBlocks;
-    for (int64_t j = block; j < colBlocks; ++j) removed[j] |= row[j];
-  }
-  return kept;
+  return nmsReduceMask(order, hostMask.data(), colBlocks, p.maxDetections);
 }
 
 }  // namespace sightline

@@ -5,7 +5,7 @@
 // (`node native/scripts/build.mjs`). A failed build explains itself and exits 0 so
 // `npm install` goes on with the TypeScript fallback, unless SIGHTLINE_NATIVE_REQUIRED=1.
 //
-// Environment: SIGHTLINE_CUDA=auto|on|off, SIGHTLINE_CUDA_ARCHS="75;80;86;89;90" (or "native"),
+// Environment: SIGHTLINE_CUDA=auto|on|off, SIGHTLINE_CUDA_ARCHS="75;80;86;89;90;100;120" (or "native"),
 // SIGHTLINE_NATIVE_MARCH (e.g. "native": -march for the C++ kernels), CXX, CUDA_HOME.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,7 +23,7 @@ const objDir = join(buildDir, 'obj');
 const target = join(buildDir, 'sightline_native.node');
 const required = process.env.SIGHTLINE_NATIVE_REQUIRED === '1';
 const cudaForced = ['1', 'on', 'true', 'yes'].includes((process.env.SIGHTLINE_CUDA ?? '').toLowerCase());
-const ABI_VERSION = 1; // must match kAbiVersion in cpp/addon.cc
+const ABI_VERSION = 2; // must match kAbiVersion in cpp/addon.cc
 const started = performance.now();
 
 /** @param {string} msg */
@@ -80,7 +80,7 @@ function upToDate(obj, src, headers, flagsHash) {
 }
 
 function cudaArchFlags() {
-  const archs = (process.env.SIGHTLINE_CUDA_ARCHS ?? '75;80;86;89;90').split(/[;, ]+/).filter(Boolean);
+  const archs = (process.env.SIGHTLINE_CUDA_ARCHS ?? '75;80;86;89;90;100;120').split(/[;, ]+/).filter(Boolean);
   if (archs.includes('native')) return ['-arch=native'];
   const flags = archs.map((a) => `-gencode=arch=compute_${a},code=sm_${a}`);
   // PTX of the newest listed arch lets the driver JIT for GPUs newer than the list.
@@ -112,7 +112,7 @@ const cxxFlags = [
   '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED',
   `-I${nodeHeaders}`, `-I${addonApi}`,
 ];
-const headers = readdirSync(cppDir).filter((f) => f.endsWith('.h')).map((f) => join(cppDir, f));
+const headers = [cppDir, cudaDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.h')).map((f) => join(dir, f)));
 const cppSources = readdirSync(cppDir).filter((f) => f.endsWith('.cc') && f !== 'cuda_stub.cc').sort();
 
 const cuda = findCuda();

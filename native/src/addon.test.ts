@@ -2,7 +2,7 @@
 // calls it. These call the flat binding directly, past the TypeScript checks.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadAddon } from './addon.ts';
+import { DEVICE, loadAddon } from './addon.ts';
 import { planFrame, planNms, planRoi } from './plan.ts';
 
 const load = loadAddon();
@@ -14,7 +14,7 @@ describe('addon argument checks', () => {
 
   it('accepts a valid plan', { skip }, () => {
     assert.ok(load.ok);
-    assert.equal(load.addon.frameToTensor(frame(), false, false), undefined);
+    assert.equal(load.addon.frameToTensor(frame(), DEVICE.cpu, false), undefined);
   });
 
   const bad: [string, () => unknown, RegExp][] = [
@@ -28,31 +28,31 @@ describe('addon argument checks', () => {
   for (const [name, plan, message] of bad) {
     it(`frameToTensor rejects ${name} (sync throws, async rejects)`, { skip }, async () => {
       assert.ok(load.ok);
-      assert.throws(() => load.addon.frameToTensor(plan() as ReturnType<typeof frame>, false, false), message);
-      await assert.rejects(load.addon.frameToTensor(plan() as ReturnType<typeof frame>, false, true), message);
+      assert.throws(() => load.addon.frameToTensor(plan() as ReturnType<typeof frame>, DEVICE.cpu, false), message);
+      await assert.rejects(load.addon.frameToTensor(plan() as ReturnType<typeof frame>, DEVICE.cpu, true), message);
     });
   }
 
   it('roiAlign rejects a short feature map, a bad batch index and a NaN box', { skip }, () => {
     assert.ok(load.ok);
     const addon = load.addon;
-    assert.throws(() => addon.roiAlign({ ...roi(), input: new Float32Array(3) }, false, false), /feature map has 3 elements/);
-    assert.throws(() => addon.roiAlign({ ...roi(), batchIndices: new Int32Array([4]) }, false, false), /batch index 4/);
-    assert.throws(() => addon.roiAlign({ ...roi(), boxes: new Float32Array([0, NaN, 1, 1]) }, false, false), /non-finite/);
+    assert.throws(() => addon.roiAlign({ ...roi(), input: new Float32Array(3) }, DEVICE.cpu, false), /feature map has 3 elements/);
+    assert.throws(() => addon.roiAlign({ ...roi(), batchIndices: new Int32Array([4]) }, DEVICE.cpu, false), /batch index 4/);
+    assert.throws(() => addon.roiAlign({ ...roi(), boxes: new Float32Array([0, NaN, 1, 1]) }, DEVICE.cpu, false), /non-finite/);
   });
 
   it('nms rejects mismatched scores', { skip }, () => {
     assert.ok(load.ok);
     const plan = planNms(new Float32Array(8), new Float32Array(2), { iouThreshold: 0.5 });
-    assert.throws(() => load.ok && load.addon.nms({ ...plan, scores: new Float32Array(3) }, false, false), /one entry per box/);
+    assert.throws(() => load.ok && load.addon.nms({ ...plan, scores: new Float32Array(3) }, DEVICE.cpu, false), /one entry per box/);
   });
 
   it('cuda kernels fail with a clear error when no GPU is present', { skip }, async () => {
     assert.ok(load.ok);
     if (load.addon.cudaDeviceCount() > 0) return; // covered by the backend table on GPU machines
     const message = load.addon.cudaCompiled ? /no CUDA device/ : /without CUDA|no CUDA kernels/;
-    assert.throws(() => load.ok && load.addon.frameToTensor(frame(), true, false), message);
-    await assert.rejects(load.addon.nms(planNms(new Float32Array(4), new Float32Array(1), { iouThreshold: 0.5 }), true, true), message);
+    assert.throws(() => load.ok && load.addon.frameToTensor(frame(), DEVICE.cuda, false), message);
+    await assert.rejects(load.addon.nms(planNms(new Float32Array(4), new Float32Array(1), { iouThreshold: 0.5 }), DEVICE.cuda, true), message);
   });
 
   it('sets and reports the worker thread count', { skip }, () => {

@@ -5,18 +5,22 @@ import { fileURLToPath } from 'node:url';
 import type { FramePlan, NmsPlan, RoiPlan } from './plan.ts';
 
 /** Must match kAbiVersion in cpp/addon.cc: a build from older sources is refused. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
-/** The flat API of cpp/addon.cc. `useCuda` picks the kernel; `async` returns a Promise. */
+/** Where the addon runs a kernel: C++, CUDA, or the CUDA kernel bodies on the CPU (tests only). */
+export const DEVICE = { cpu: 0, cuda: 1, cudaEmulated: 2 } as const;
+export type Device = (typeof DEVICE)[keyof typeof DEVICE];
+
+/** The flat API of cpp/addon.cc. `device` picks the kernel; `async` returns a Promise. */
 export interface AddonBinding {
   abiVersion: number;
   cudaCompiled: boolean;
-  frameToTensor(plan: FramePlan, useCuda: boolean, async: false): undefined;
-  frameToTensor(plan: FramePlan, useCuda: boolean, async: true): Promise<undefined>;
-  roiAlign(plan: RoiPlan, useCuda: boolean, async: false): undefined;
-  roiAlign(plan: RoiPlan, useCuda: boolean, async: true): Promise<undefined>;
-  nms(plan: NmsPlan, useCuda: boolean, async: false): Int32Array;
-  nms(plan: NmsPlan, useCuda: boolean, async: true): Promise<Int32Array>;
+  frameToTensor(plan: FramePlan, device: Device, async: false): undefined;
+  frameToTensor(plan: FramePlan, device: Device, async: true): Promise<undefined>;
+  roiAlign(plan: RoiPlan, device: Device, async: false): undefined;
+  roiAlign(plan: RoiPlan, device: Device, async: true): Promise<undefined>;
+  nms(plan: NmsPlan, device: Device, async: false): Int32Array;
+  nms(plan: NmsPlan, device: Device, async: true): Promise<Int32Array>;
   cudaDeviceCount(): number;
   cudaDescribe(): string;
   /** Sets the C++ worker thread count when given n > 0 (0 resets); returns the current count. */

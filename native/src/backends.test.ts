@@ -4,13 +4,39 @@
 // bit-identical. Native backends that cannot run here are skipped with the reason.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BackendName, NativeEngine } from './engine.ts';
+import { loadAddon } from './addon.ts';
+import type { NativeEngine } from './engine.ts';
 import { getBackends, loadEngine } from './index.ts';
+import { createNativeEngine } from './native-engine.ts';
 import { frameCases, nmsCases, roiCases } from './kernel-cases.fixture.ts';
 
 const reference = loadEngine('ts');
 const required = process.env.SIGHTLINE_NATIVE_REQUIRED === '1';
-const TOLERANCE: Record<BackendName, number> = { ts: 0, cpp: 0, cuda: 0 };
+// Max |diff| allowed against the reference, per target: all exact by construction.
+const TOLERANCE = 0;
+
+interface Target {
+  label: string;
+  engine?: NativeEngine;
+  skip: string | false;
+}
+
+/** Every backend, plus the CUDA kernel bodies emulated on the CPU (covers the CUDA indexing without a GPU). */
+function targets(): Target[] {
+  const list: Target[] = getBackends().map((info) => {
+    if (info.available) return { label: `backend ${info.name}`, engine: loadEngine(info.name), skip: false };
+    if (required && info.name === 'cpp') throw new Error(`SIGHTLINE_NATIVE_REQUIRED=1 but cpp is unavailable: ${info.detail}`);
+    const why = info.name === 'cuda' ? 'no usable GPU here' : 'unavailable here';
+    return { label: `backend ${info.name}`, skip: `${info.name} backend ${why}: ${info.detail}` };
+  });
+  const load = loadAddon();
+  list.push(
+    load.ok
+      ? { label: 'cuda kernel bodies emulated on the CPU', engine: createNativeEngine(load.addon, 'cuda', { emulateCuda: true }), skip: false }
+      : { label: 'cuda kernel bodies emulated on the CPU', skip: `native addon unavailable: ${load.error.message}` },
+  );
+  return list;
+}
 
 /** Max |a - b| over two float arrays (NaN only matches NaN); throws on a length mismatch. */
 function maxAbsDiff(actual: Float32Array, expected: Float32Array): { max: number; at: number } {
@@ -45,21 +71,9 @@ async function both<T>(name: string, sync: () => T, run: () => Promise<T>, check
   check(await run(), 'async');
 }
 
-for (const info of getBackends()) {
-  describe(`backend ${info.name}`, () => {
-    let engine: NativeEngine | undefined;
-    let skip: string | false = false;
-    if (!info.available) {
-      if (required && info.name === 'cpp') throw new Error(`SIGHTLINE_NATIVE_REQUIRED=1 but cpp is unavailable: ${info.detail}`);
-      skip = `${info.name} backend unavailable here: ${info.detail}`;
-    } else {
-      engine = loadEngine(info.name);
-    }
-    const tolerance = TOLERANCE[info.name];
-
-    it('reports its name', { skip }, () => {
-      assert.equal(engine!.backendName, info.name);
-    });
+for (const { label, engine, skip } of targets()) {
+  describe(label, () => {
+    const tolerance = TOLERANCE;
 
     for (const c of frameCases) {
       it(`frameToTensor: ${c.name}`, { skip }, async () => {

@@ -126,6 +126,7 @@ export function nmsCases(): NmsCase[] {
     { name: '3000 boxes class-aware, threshold, max 150', boxes: many.boxes, scores: many.scores, options: { iouThreshold: 0.45, scoreThreshold: 0.25, maxDetections: 150, classIds: many.classIds } },
     { name: '3000 boxes iou 0 (any overlap suppresses)', boxes: many.boxes, scores: many.scores, options: { iouThreshold: 0 } },
     { name: '3000 boxes iou 1 (nothing suppressed)', boxes: many.boxes, scores: many.scores, options: { iouThreshold: 1 } },
+    { name: 'negative threshold keeps one box per class', boxes: many.boxes, scores: many.scores, options: { iouThreshold: -1, classIds: many.classIds } },
     { name: 'equal scores keep index order', boxes: ties, scores: new Float32Array([0.5, 0.5, 0.5, 0.5]), options: { iouThreshold: 0.5 } },
     { name: 'NaN scores and degenerate boxes', boxes: new Float32Array([0, 0, 0, 10, 0, 0, 10, 10, 5, 5, 4, 4, 0, 0, 10, 10]), scores: nanScores, options: { iouThreshold: 0.1 } },
     { name: 'maxDetections 0', boxes: many.boxes, scores: many.scores, options: { iouThreshold: 0.5, maxDetections: 0 } },

@@ -29,36 +29,73 @@ export function nmsCandidates(plan: NmsPlan): number[] {
   });
 }
 
+/** Kept boxes of one class as columns, with their areas, so the scan reads memory in order. */
+class KeptBoxes {
+  x1 = new Float64Array(64);
+  y1 = new Float64Array(64);
+  x2 = new Float64Array(64);
+  y2 = new Float64Array(64);
+  area = new Float64Array(64);
+  count = 0;
+
+  push(x1: number, y1: number, x2: number, y2: number, area: number): void {
+    if (this.count === this.area.length) {
+      for (const key of ['x1', 'y1', 'x2', 'y2', 'area'] as const) {
+        const grown = new Float64Array(this.count * 2);
+        grown.set(this[key]);
+        this[key] = grown;
+      }
+    }
+    this.x1[this.count] = x1;
+    this.y1[this.count] = y1;
+    this.x2[this.count] = x2;
+    this.y2[this.count] = y2;
+    this.area[this.count] = area;
+    this.count++;
+  }
+
+  /** Whether a kept box overlaps the candidate by IoU > threshold: `iouAt` inlined, same operations. */
+  overlaps(bx1: number, by1: number, bx2: number, by2: number, barea: number, threshold: number): boolean {
+    const { x1, y1, x2, y2, area } = this;
+    for (let j = 0; j < this.count; j++) {
+      const ax2 = x2[j]!, ax1 = x1[j]!, ay2 = y2[j]!, ay1 = y1[j]!;
+      const iw = (ax2 < bx2 ? ax2 : bx2) - (ax1 > bx1 ? ax1 : bx1);
+      const ih = (ay2 < by2 ? ay2 : by2) - (ay1 > by1 ? ay1 : by1);
+      if (iw <= 0 || ih <= 0) {
+        if (0 > threshold) return true;
+        continue;
+      }
+      const inter = iw * ih;
+      const uni = area[j]! + barea - inter;
+      if ((uni > 0 ? inter / uni : 0) > threshold) return true;
+    }
+    return false;
+  }
+}
+
+const boxArea = (x1: number, y1: number, x2: number, y2: number): number => {
+  const w = x2 - x1, h = y2 - y1;
+  return (w > 0 ? w : 0) * (h > 0 ? h : 0);
+};
+
 /** Greedy NMS: kept indices, highest score first. */
 export function nmsReference(plan: NmsPlan): Int32Array {
   const kept: number[] = [];
   if (plan.maxDetections <= 0) return new Int32Array(0);
   const { boxes, classIds } = plan;
-  // Kept boxes per class, packed so the scan reads them in order.
-  const groups = new Map<number, { boxes: Float32Array; count: number }>();
+  const groups = new Map<number, KeptBoxes>();
   for (const idx of nmsCandidates(plan)) {
     const cls = classIds ? classIds[idx]! : 0;
     let group = groups.get(cls);
     if (!group) {
-      group = { boxes: new Float32Array(64), count: 0 };
+      group = new KeptBoxes();
       groups.set(cls, group);
     }
-    let suppressed = false;
-    for (let j = 0; j < group.count; j++) {
-      if (iouAt(group.boxes, j * 4, boxes, idx * 4) > plan.iouThreshold) {
-        suppressed = true;
-        break;
-      }
-    }
-    if (suppressed) continue;
+    const x1 = boxes[idx * 4]!, y1 = boxes[idx * 4 + 1]!, x2 = boxes[idx * 4 + 2]!, y2 = boxes[idx * 4 + 3]!;
+    const area = boxArea(x1, y1, x2, y2);
+    if (group.overlaps(x1, y1, x2, y2, area, plan.iouThreshold)) continue;
     kept.push(idx);
-    if (group.count * 4 === group.boxes.length) {
-      const grown = new Float32Array(group.boxes.length * 2);
-      grown.set(group.boxes);
-      group.boxes = grown;
-    }
-    group.boxes.set(boxes.subarray(idx * 4, idx * 4 + 4), group.count * 4);
-    group.count++;
+    group.push(x1, y1, x2, y2, area);
     if (kept.length >= plan.maxDetections) break;
   }
   return Int32Array.from(kept);
