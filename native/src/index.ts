@@ -36,7 +36,8 @@ function isBackendName(value: string): value is BackendName {
 
 /**
  * An engine for `backend`, or for SIGHTLINE_NATIVE, or the best available one. A backend asked
- * for by name that cannot run throws with the reason; automatic choice falls back quietly.
+ * for by name that cannot run throws with the reason; the automatic choice falls back, with a
+ * one-time warning when the addon failed to load.
  */
 export function loadEngine(backend: BackendName | 'auto' = readEnvChoice()): NativeEngine {
   if (backend === 'ts') return createTsEngine();
@@ -71,6 +72,12 @@ let defaultEngine: NativeEngine | undefined;
 export function getEngine(): NativeEngine {
   defaultEngine ??= loadEngine();
   return defaultEngine;
+}
+
+/** CUDA devices usable by this process: 0 without a GPU, a driver or a CUDA build of the addon. */
+export function cudaDeviceCount(): number {
+  const load = loadAddon();
+  return load.ok ? load.addon.cudaDeviceCount() : 0;
 }
 
 /** The error that kept the native addon from loading, if any (for logs and health checks). */

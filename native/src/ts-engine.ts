@@ -1,4 +1,5 @@
 // The TypeScript backend: always available, and the reference the native backends are tested against.
+import { loadAddon } from './addon.ts';
 import type { NativeEngine } from './engine.ts';
 import { frameResult, planFrame, planNms, planRoi, roiResult } from './plan.ts';
 import { frameToTensorReference } from './reference/frame-to-tensor.ts';
@@ -8,7 +9,10 @@ import { roiAlignReference } from './reference/roi-align.ts';
 export function createTsEngine(): NativeEngine {
   const engine: NativeEngine = {
     backendName: 'ts',
-    cudaDeviceCount: () => 0,
+    cudaDeviceCount() {
+      const load = loadAddon();
+      return load.ok ? load.addon.cudaDeviceCount() : 0;
+    },
     frameToTensorSync(frame, options) {
       const plan = planFrame(frame, options);
       frameToTensorReference(plan);
