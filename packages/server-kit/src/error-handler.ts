@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
  * One error handler per service: 4xx answers say what was wrong, 5xx answers hide internals
  * behind the request id, and every error is logged.
  */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, options: { notFound?: boolean } = {}): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode >= 500) {
@@ -19,6 +19,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     const message = error.validation ? `Invalid request: ${error.message}` : error.message;
     return reply.status(statusCode).send({ statusCode, error: httpReason(statusCode), message });
   });
+  if (options.notFound === false) return;
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `No route ${request.method} ${request.url}` }),
   );

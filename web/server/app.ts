@@ -1,0 +1,39 @@
+import fastifyStatic from '@fastify/static';
+import { WebConfig } from '@sightline/contracts';
+import { installErrorHandler } from '@sightline/server-kit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WebServerConfig } from './config.ts';
+
+export const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+
+/**
+ * Serves the built React app with a fallback to index.html for client-side routes, and
+ * `/config.json` telling the browser where each service listens.
+ */
+export async function buildWebServer(config: WebServerConfig, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  if (!existsSync(distDir)) {
+    throw new Error(`The web app is not built (${distDir} is missing). Run \`npm run build -w web\` first.`);
+  }
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
+  installErrorHandler(app, { notFound: false });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/config.json', { schema: { response: { 200: WebConfig } } }, async (request) => {
+    const at = (port: number) => `${request.protocol}://${request.hostname.replace(/:\d+$/, '')}:${port}`;
+    return {
+      services: {
+        hawk: config.hawkUrl ?? at(3001),
+        scouter: config.scouterUrl ?? at(3002),
+        kanohi: config.kanohiUrl ?? at(3003),
+      },
+    };
+  });
+  await app.register(fastifyStatic, { root: distDir, wildcard: false, maxAge: '1h', immutable: false });
+  // Hashed assets are served by the static plugin; every other GET is a client-side route.
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/assets/')) return reply.type('text/html').sendFile('index.html', { maxAge: 0 });
+    return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `No file ${request.url}` });
+  });
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { CommonServerEvents, ServiceName, ServiceStatusEvent } from '@sightline/contracts';
+import { useEffect, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { loadWebConfig } from './config.ts';
+
+export type Connection = { state: 'connecting' } | { state: 'online'; status: ServiceStatusEvent } | { state: 'offline'; reason: string };
+
+/** Live connection state of one service, from its socket.io `service:status` event. */
+export function useServiceStatus(service: ServiceName): Connection {
+  const [connection, setConnection] = useState<Connection>({ state: 'connecting' });
+  useEffect(() => {
+    let socket: Socket<CommonServerEvents> | undefined;
+    let cancelled = false;
+    loadWebConfig()
+      .then((config) => {
+        if (cancelled) return;
+        socket = io(config.services[service], { transports: ['websocket'] });
+        socket.on('service:status', (status) => setConnection({ state: 'online', status }));
+        socket.on('connect_error', (err) => setConnection({ state: 'offline', reason: err.message }));
+        socket.on('disconnect', (reason) => setConnection({ state: 'offline', reason }));
+      })
+      .catch((err: Error) => setConnection({ state: 'offline', reason: err.message }));
+    return () => {
+      cancelled = true;
+      socket?.close();
+    };
+  }, [service]);
+  return connection;
+}
