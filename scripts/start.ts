@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPool, migrateUp, openDatabase, repoRoot } from '@sightline/db';
+import { createPool, migrateUp, openDatabase, repoRoot, type DatabaseHandle } from '@sightline/db';
 import { ConfigError } from '@sightline/server-kit';
 import { loadHawkConfig } from '../services/hawk/src/config.ts';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
@@ -34,7 +34,7 @@ try {
 
 await ensureWebBuilt((line) => console.log(line));
 
-let database;
+let database: DatabaseHandle;
 try {
   database = await openDatabase();
 } catch (err) {
