@@ -2,3 +2,4 @@ export * from './common.ts';
 export * from './events.ts';
 export * from './health.ts';
 export * from './web-config.ts';
+export * from './bus.ts';

@@ -1,5 +1,9 @@
 import pg from 'pg';
 
+// bigint columns (ids, counts) come back as JS numbers: every id this project issues stays far
+// below 2^53, and string ids would leak into every API as a surprise.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
 /**
  * A connection pool that survives a database restart: idle-client errors are logged, not thrown,
  * and the next query reconnects.

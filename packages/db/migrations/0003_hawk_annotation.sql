@@ -1,0 +1,2 @@
+-- Hawk's annotation schema.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- Kanohi's floor-map schema.
+SELECT 1;
