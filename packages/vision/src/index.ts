@@ -1,0 +1,1 @@
+export { Detections, type DetectionData, type DetectionRow } from './detections.ts';
