@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestPostgres } from '@sightline/db';
+import { ensureWebBuilt } from './lib/web-build.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'data', '.cache', '.git']);
@@ -39,6 +40,9 @@ if (files.length === 0) {
   console.error(`No test files matched ${filters.join(' ') || 'the repository'}.`);
   process.exit(1);
 }
+
+// Built once here so browser tests running side by side never rebuild web/dist under each other.
+await ensureWebBuilt((line) => console.log(line));
 
 const server = process.env.DATABASE_URL ? undefined : await startTestPostgres();
 const databaseUrl = process.env.DATABASE_URL ?? server!.url;
