@@ -7,8 +7,8 @@ const serviceUrl = (name: string, port: number) =>
 /** Settings of the static web server (WEB_*). */
 export const WebServerConfig = Type.Object(
   {
-    host: Type.String({ env: 'WEB_HOST', default: '127.0.0.1' }),
-    port: Type.Integer({ env: 'WEB_PORT', default: 3000, minimum: 0, maximum: 65535 }),
+    host: Type.String({ env: 'WEB_HOST', default: '127.0.0.1', minLength: 1, description: 'Interface to listen on (0.0.0.0 in containers)' }),
+    port: Type.Integer({ env: 'WEB_PORT', default: 3000, minimum: 0, maximum: 65535, description: 'Port of the web app' }),
     hawkUrl: serviceUrl('HAWK', 3001),
     scouterUrl: serviceUrl('SCOUTER', 3002),
     kanohiUrl: serviceUrl('KANOHI', 3003),

@@ -5,3 +5,4 @@ export { ServiceInstanceRepository } from './repositories/service-instance.repos
 export { runService } from './run-service.ts';
 export { bootService } from './boot-service.ts';
 export { serviceBasics } from './service-config.ts';
+export { configEntries, type ConfigEntry } from './config-docs.ts';
