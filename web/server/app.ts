@@ -12,7 +12,14 @@ export const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
  * Serves the built React app with a fallback to index.html for client-side routes, and
  * `/config.json` telling the browser where each service listens.
  */
-export async function buildWebServer(config: WebServerConfig, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export interface WebServerOptions {
+  readonly logger?: boolean;
+  /** Ports the services listen on when no WEB_*_URL is set; the browser uses this page's host. */
+  readonly servicePorts?: { readonly hawk: number; readonly scouter: number; readonly kanohi: number };
+}
+
+export async function buildWebServer(config: WebServerConfig, options: WebServerOptions = {}): Promise<FastifyInstance> {
+  const ports = options.servicePorts ?? { hawk: 3001, scouter: 3002, kanohi: 3003 };
   if (!existsSync(distDir)) {
     throw new Error(`The web app is not built (${distDir} is missing). Run \`npm run build -w web\` first.`);
   }
@@ -23,9 +30,9 @@ export async function buildWebServer(config: WebServerConfig, options: { logger?
     const at = (port: number) => `${request.protocol}://${request.hostname.replace(/:\d+$/, '')}:${port}`;
     return {
       services: {
-        hawk: config.hawkUrl ?? at(3001),
-        scouter: config.scouterUrl ?? at(3002),
-        kanohi: config.kanohiUrl ?? at(3003),
+        hawk: config.hawkUrl ?? at(ports.hawk),
+        scouter: config.scouterUrl ?? at(ports.scouter),
+        kanohi: config.kanohiUrl ?? at(ports.kanohi),
       },
     };
   });
