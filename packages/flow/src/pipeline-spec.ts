@@ -1,0 +1,51 @@
+/**
+ * What the planner produces from a flow and Scouter runs: one pipeline per camera source,
+ * decode -> detect -> track -> attributes -> sinks. Flows stored over HTTP are planned into this
+ * shape; Scouter's pipeline runner never sees flow syntax.
+ */
+export interface PipelineSpec {
+  /** The flow stream that this pipeline materialises (e.g. `people_attrs`). */
+  readonly name: string;
+  readonly source: SourceSpec;
+  readonly detect: DetectSpec;
+  /** Absent: detections are published without tracker ids. */
+  readonly track?: TrackSpec;
+  /** Absent: no attribute heads run. */
+  readonly attributes?: AttributesSpec;
+  /** Where results go: `postgres` (tracks + observations tables) and/or `live` (socket.io). */
+  readonly sinks: readonly SinkName[];
+}
+
+export type SourceType = 'video' | 'rtsp' | 'http';
+
+export interface SourceSpec {
+  /** Camera name, unique (the `cameras.name` column). */
+  readonly name: string;
+  readonly type: SourceType;
+  /** `file:///path/to/video.mp4`, `rtsp://...`, `http(s)://...` (MJPEG or HLS). */
+  readonly uri: string;
+  /** Frames per second to decode (ffmpeg drops or duplicates to reach it). */
+  readonly fps: number;
+  /** Files only: start again at the end. */
+  readonly loop: boolean;
+}
+
+export interface DetectSpec {
+  /** Model registry name, e.g. `centernet`. */
+  readonly model: string;
+  /** Class names to keep (e.g. `['person']`); empty keeps every class. */
+  readonly classes: readonly string[];
+  /** Minimum detection score in [0, 1]. */
+  readonly scoreThreshold: number;
+}
+
+export interface TrackSpec {
+  readonly tracker: 'bytetrack' | 'sort';
+}
+
+export interface AttributesSpec {
+  /** Attribute head names, e.g. `['age', 'gender']`. */
+  readonly heads: readonly string[];
+}
+
+export type SinkName = 'postgres' | 'live';
