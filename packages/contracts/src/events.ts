@@ -1,5 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ServiceName } from './common.ts';
+import type {
+  CameraStateEvent as ScouterCameraStateEvent,
+  CamerasChangedEvent as ScouterCamerasChangedEvent,
+  FrameEvent as ScouterFrameEvent,
+  TracksEvent as ScouterTracksEvent,
+} from './scouter.ts';
 
 /** Sent by every service to a socket as soon as it connects. */
 export const ServiceStatusEvent = Type.Object({
@@ -17,7 +23,16 @@ export interface CommonServerEvents {
 /** Hawk's socket.io events. */
 export interface HawkServerEvents extends CommonServerEvents {}
 /** Scouter's socket.io events. */
-export interface ScouterServerEvents extends CommonServerEvents {}
+export interface ScouterServerEvents extends CommonServerEvents {
+  /** The boxes, track ids and attributes of every processed frame of a camera. */
+  'scouter:tracks': (event: ScouterTracksEvent) => void;
+  /** A JPEG preview of a camera, at a reduced rate. */
+  'scouter:frame': (event: ScouterFrameEvent) => void;
+  /** A camera's pipeline state or statistics changed. */
+  'scouter:camera-state': (event: ScouterCameraStateEvent) => void;
+  /** A camera was added, changed or removed. */
+  'scouter:cameras-changed': (event: ScouterCamerasChangedEvent) => void;
+}
 /** Kanohi's socket.io events. */
 export interface KanohiServerEvents extends CommonServerEvents {}
 

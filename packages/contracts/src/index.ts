@@ -3,3 +3,4 @@ export * from './events.ts';
 export * from './health.ts';
 export * from './web-config.ts';
 export * from './bus.ts';
+export * from './scouter.ts';

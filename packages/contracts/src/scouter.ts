@@ -1,0 +1,137 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Where a camera's pipeline stands; `reconnecting` after a drop or stall, `ended` when a file played once. */
+export const CameraState = Type.Union([
+  Type.Literal('idle'),
+  Type.Literal('starting'),
+  Type.Literal('running'),
+  Type.Literal('reconnecting'),
+  Type.Literal('ended'),
+  Type.Literal('failed'),
+]);
+export type CameraState = Static<typeof CameraState>;
+
+/** Running statistics of one camera's pipeline, as the worker holding it last reported. */
+export const CameraStats = Type.Object({
+  framesDecoded: Type.Integer(),
+  framesProcessed: Type.Integer(),
+  framesDropped: Type.Integer(),
+  reconnects: Type.Integer(),
+  fps: Type.Number({ description: 'Processed frames per second, recent' }),
+  latencyMsP50: Type.Union([Type.Number(), Type.Null()]),
+  latencyMsP95: Type.Union([Type.Number(), Type.Null()]),
+});
+export type CameraStats = Static<typeof CameraStats>;
+
+export const CameraName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]*$', description: 'Unique; letters, digits, space, _ . -' });
+export const CameraUri = Type.String({ minLength: 1, maxLength: 2000, description: 'file:///path/video.mp4, rtsp://host/stream, http(s)://host/stream (MJPEG or HLS)' });
+
+/** `POST /cameras` body. */
+export const CreateCameraBody = Type.Object(
+  {
+    name: CameraName,
+    uri: CameraUri,
+    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'Frames per second to decode' })),
+    loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+export type CreateCameraBody = Static<typeof CreateCameraBody>;
+
+/** `PATCH /cameras/:id` body: any of the settable fields. */
+export const UpdateCameraBody = Type.Partial(Type.Omit(CreateCameraBody, ['name']), { additionalProperties: false });
+export type UpdateCameraBody = Static<typeof UpdateCameraBody>;
+
+export const CameraIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/** A camera as the API returns it: its settings, pipeline state and statistics. */
+export const Camera = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  uri: Type.String(),
+  fps: Type.Number(),
+  loop: Type.Boolean(),
+  enabled: Type.Boolean(),
+  frameWidth: Type.Union([Type.Integer(), Type.Null()]),
+  frameHeight: Type.Union([Type.Integer(), Type.Null()]),
+  state: CameraState,
+  stateMessage: Type.Union([Type.String(), Type.Null()]),
+  workerId: Type.Union([Type.String(), Type.Null()]),
+  flowId: Type.Union([Type.Integer(), Type.Null()]),
+  stats: CameraStats,
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type Camera = Static<typeof Camera>;
+
+export const CameraList = Type.Object({ cameras: Type.Array(Camera) });
+export type CameraList = Static<typeof CameraList>;
+
+/** One attribute estimate (e.g. age 31 at 0.8, gender "female" at 0.9). */
+export const AttributeValue = Type.Object({ value: Type.Union([Type.Number(), Type.String()]), confidence: Type.Number() });
+export type AttributeValue = Static<typeof AttributeValue>;
+
+/** One tracked box in a processed frame. `trackerId` is -1 when the pipeline runs no tracker. */
+export const TrackedBox = Type.Object({
+  trackerId: Type.Integer(),
+  className: Type.String(),
+  score: Type.Number(),
+  xyxy: Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], { description: 'Pixels of a width x height frame' }),
+  attributes: Type.Record(Type.String(), AttributeValue),
+});
+export type TrackedBox = Static<typeof TrackedBox>;
+
+/** `scouter:tracks`: the boxes of one processed frame. */
+export const TracksEvent = Type.Object({
+  cameraId: Type.Integer(),
+  frameIndex: Type.Integer(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  decodedAtMs: Type.Number({ description: 'Epoch ms when the frame left the decoder: latency = now - decodedAtMs' }),
+  latencyMs: Type.Number({ description: 'Decode to publish, ms' }),
+  fps: Type.Number(),
+  boxes: Type.Array(TrackedBox),
+});
+export type TracksEvent = Static<typeof TracksEvent>;
+
+/** `scouter:frame`: a JPEG preview, sent at a reduced rate. */
+export const FrameEvent = Type.Object({
+  cameraId: Type.Integer(),
+  frameIndex: Type.Integer(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  jpegBase64: Type.String(),
+});
+export type FrameEvent = Static<typeof FrameEvent>;
+
+/** `scouter:camera-state`: a camera's pipeline changed state (or its statistics were refreshed). */
+export const CameraStateEvent = Type.Object({
+  cameraId: Type.Integer(),
+  state: CameraState,
+  message: Type.Union([Type.String(), Type.Null()]),
+  workerId: Type.Union([Type.String(), Type.Null()]),
+  stats: CameraStats,
+});
+export type CameraStateEvent = Static<typeof CameraStateEvent>;
+
+/** `scouter:cameras-changed`: a camera was added, changed or removed; clients refetch the list. */
+export const CamerasChangedEvent = Type.Object({ cameraId: Type.Integer(), change: Type.Union([Type.Literal('added'), Type.Literal('updated'), Type.Literal('removed')]) });
+export type CamerasChangedEvent = Static<typeof CamerasChangedEvent>;
+
+/** `PUT /flows/:name` body: flow text in the Scouter flow language. */
+export const FlowBody = Type.Object({ source: Type.String({ minLength: 1, maxLength: 100_000 }) }, { additionalProperties: false });
+export type FlowBody = Static<typeof FlowBody>;
+
+export const FlowNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }) });
+
+/** A stored flow and the cameras its pipelines run on. */
+export const Flow = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  source: Type.String(),
+  pipelines: Type.Array(Type.Object({ name: Type.String(), cameraId: Type.Integer(), cameraName: Type.String() })),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type Flow = Static<typeof Flow>;
