@@ -80,7 +80,9 @@ async function stopAll(exitCode: number): Promise<never> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-const env = { ...process.env, DATABASE_URL: database.url };
+// This console prints the URLs; the services' JSON request logs would bury them, so they log
+// warnings and errors only unless a *_LOG_LEVEL says otherwise.
+const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: database.url };
 const programs = [
   { name: 'hawk', script: 'services/hawk/src/server.ts' },
   { name: 'scouter', script: 'services/scouter/src/server.ts' },
