@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,3 +63,44 @@ test('a port in use gives a message naming the port and the fix', async () => {
     blocker.close();
   }
 });
+
+test('a server killed hard (stale lock file) is restarted on the same data', async () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'sightline-stale-')), 'cluster');
+  const port = await freePort();
+  const first = await startEmbeddedPostgres({ dataDir, port });
+  const client = new pg.Client({ connectionString: first.url });
+  await client.connect();
+  await client.query('CREATE TABLE survived (v int); INSERT INTO survived VALUES (42)');
+  await client.end();
+  const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  await waitUntil(() => !isAlive(pid));
+  assert.ok(existsSync(join(dataDir, 'postmaster.pid')), 'the crash leaves its lock file behind');
+
+  const second = await startEmbeddedPostgres({ dataDir, port });
+  try {
+    const again = new pg.Client({ connectionString: second.url });
+    await again.connect();
+    assert.deepEqual((await again.query('SELECT v FROM survived')).rows, [{ v: 42 }]);
+    await again.end();
+  } finally {
+    await second.stop();
+  }
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
