@@ -1,0 +1,66 @@
+// A still image (JPEG, PNG...) decoded by ffmpeg to RGB24, optionally cropped and scaled first.
+import { spawn } from 'node:child_process';
+import { ffmpegPath, ffprobePath } from './probe.ts';
+
+export interface ImageDecodeOptions {
+  /** Crop [x, y, width, height] in source pixels, applied before scaling. */
+  crop?: readonly [number, number, number, number];
+  /** Output [width, height] (default: the (cropped) source size). */
+  size?: readonly [number, number];
+}
+
+export interface RgbImage {
+  width: number;
+  height: number;
+  format: 'rgb24';
+  data: Uint8Array;
+}
+
+function probeSize(path: string): Promise<[number, number]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.on('error', (e) => reject(new Error(`cannot run ffprobe: ${e.message}; install ffmpeg or set FFPROBE_PATH`)));
+    child.on('close', (code) => {
+      const [w, h] = out.trim().split(',').map(Number);
+      if (code !== 0 || !w || !h) reject(new Error(`cannot read image ${path}: ${err.trim() || 'no picture found'}; check the path and that it is an image`));
+      else resolve([w, h]);
+    });
+  });
+}
+
+/**
+ * Decodes one image file to tightly packed RGB24.
+ * @example const img = await decodeImageRgb('photo.jpg', { crop: [0, 0, 160, 160] });
+ */
+export async function decodeImageRgb(path: string, options: ImageDecodeOptions = {}): Promise<RgbImage> {
+  let [width, height] = await probeSize(path);
+  const filters: string[] = [];
+  if (options.crop) {
+    const [x, y, w, h] = options.crop;
+    if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > width || y + h > height) throw new RangeError(`crop [${options.crop.join(', ')}] does not fit inside the ${width}x${height} image ${path}`);
+    filters.push(`crop=${w}:${h}:${x}:${y}`);
+    [width, height] = [w, h];
+  }
+  if (options.size) {
+    [width, height] = options.size;
+    filters.push(`scale=${width}:${height}:flags=bilinear`);
+  }
+  const args = ['-v', 'error', '-nostdin', '-i', path, ...(filters.length ? ['-vf', filters.join(',')] : []), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpegPath(), args);
+    const chunks: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.on('error', (e) => reject(new Error(`cannot run ffmpeg: ${e.message}; install ffmpeg or set FFMPEG_PATH`)));
+    child.on('close', (code) => {
+      const data = new Uint8Array(Buffer.concat(chunks));
+      if (code !== 0 || data.length !== width * height * 3) reject(new Error(`ffmpeg could not decode ${path}: ${err.trim() || `got ${data.length} bytes, expected ${width * height * 3}`}`));
+      else resolve({ width, height, format: 'rgb24', data });
+    });
+  });
+}

@@ -1,0 +1,151 @@
+// Raw RGB frames from a video file or stream URL, decoded by ffmpeg into a pipe; frame size
+// comes from ffprobe (probe.ts for files; a lighter query for live URLs, which have no
+// duration). One frame is one width*height*3 byte array, rows tightly packed.
+import { spawn } from 'node:child_process';
+import { ffmpegPath, ffprobePath, probeVideo } from './probe.ts';
+
+/** What ffprobe reports about the first video stream. */
+export interface VideoStreamInfo {
+  width: number;
+  height: number;
+  codec: string;
+  /** Average frames per second, when the container says. */
+  fps?: number;
+  /** Frames in the stream, when the container says (files only). */
+  frameCount?: number;
+}
+
+export interface DecodeOptions {
+  /** Keep every N-th frame (1: all); kept frames are 0, N, 2N, ... */
+  every?: number;
+  /** Stop after this many kept frames. */
+  maxFrames?: number;
+  /** Known stream info, to skip the ffprobe call. */
+  info?: VideoStreamInfo;
+  /** Aborts decoding (the ffmpeg process is killed). */
+  signal?: AbortSignal;
+}
+
+/** One decoded frame. `index` is the 0-based frame number in the source. */
+export interface DecodedFrame {
+  index: number;
+  width: number;
+  height: number;
+  format: 'rgb24';
+  data: Uint8Array;
+}
+
+function isUrl(source: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
+}
+
+function inputArgs(source: string): string[] {
+  // RTSP over UDP drops packets behind NAT and on busy links; TCP is the safe default.
+  return source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp', '-i', source] : ['-i', source];
+}
+
+function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', (err) => reject(new Error(`cannot run ${bin}: ${err.message}; install ffmpeg (Debian: apt-get install ffmpeg) or set ${bin.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'}`)));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function ratio(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const [n, d] = value.split('/').map(Number);
+  const r = d ? n! / d : n!;
+  return Number.isFinite(r) && r > 0 ? r : undefined;
+}
+
+/**
+ * Width, height, codec, frame rate and frame count of the first video stream (ffprobe).
+ * @example const { width, height } = await probeVideoStream('clip.mp4');
+ */
+export async function probeVideoStream(source: string): Promise<VideoStreamInfo> {
+  if (!isUrl(source)) {
+    try {
+      const p = await probeVideo(source);
+      return { width: p.width, height: p.height, codec: p.codec, fps: p.fps, frameCount: p.frameCount };
+    } catch (err) {
+      throw new Error(`cannot read video ${source}: ${(err as Error).message}. Check the path and that the file is a video.`);
+    }
+  }
+  const args = ['-v', 'error', ...(source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp'] : []), '-select_streams', 'v:0', '-show_entries', 'stream=width,height,codec_name,avg_frame_rate,nb_frames', '-of', 'json', source];
+  const { code, stdout, stderr } = await run(ffprobePath(), args);
+  if (code !== 0) throw new Error(`cannot read video ${source}: ${stderr.trim() || `ffprobe exited with ${code}`}. Check the URL and that the stream is up.`);
+  const stream = (JSON.parse(stdout) as { streams?: { width?: number; height?: number; codec_name?: string; avg_frame_rate?: string; nb_frames?: string }[] }).streams?.[0];
+  if (!stream?.width || !stream.height) throw new Error(`${source} has no video stream (ffprobe found none); pass a video file or stream URL`);
+  const fps = ratio(stream.avg_frame_rate);
+  const frameCount = Number(stream.nb_frames);
+  return {
+    width: stream.width,
+    height: stream.height,
+    codec: stream.codec_name ?? 'unknown',
+    ...(fps ? { fps } : {}),
+    ...(Number.isInteger(frameCount) && frameCount > 0 ? { frameCount } : {}),
+  };
+}
+
+/**
+ * Decodes a video file or URL to RGB frames, in order, without frame-rate conversion (frame k
+ * of the output is frame k of the source). Throws with ffmpeg's message when decoding fails.
+ * @example for await (const frame of decodeVideoFrames('clip.mp4', { every: 5 })) use(frame.data);
+ */
+export async function* decodeVideoFrames(source: string, options: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
+  const every = options.every ?? 1;
+  if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a whole number >= 1, got ${every}`);
+  const info = options.info ?? (await probeVideoStream(source));
+  const { width, height } = info;
+  const frameBytes = width * height * 3;
+  const filters = every > 1 ? ['-vf', `select=not(mod(n\\,${every}))`] : [];
+  const args = ['-v', 'error', '-nostdin', ...inputArgs(source), '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (err) => reject(new Error(`cannot run ffmpeg: ${err.message}; install ffmpeg or set FFMPEG_PATH`)));
+    child.on('close', (code) => resolve(code));
+  });
+  const onAbort = (): void => void child.kill('SIGKILL');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let frame = new Uint8Array(frameBytes);
+  let filled = 0;
+  let kept = 0;
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const n = Math.min(frameBytes - filled, chunk.length - offset);
+        frame.set(chunk.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === frameBytes) {
+          yield { index: kept * every, width, height, format: 'rgb24', data: frame };
+          kept++;
+          frame = new Uint8Array(frameBytes);
+          filled = 0;
+          if (options.maxFrames !== undefined && kept >= options.maxFrames) {
+            finished = true;
+            return;
+          }
+        }
+      }
+    }
+    const code = await exited;
+    if (options.signal?.aborted) return;
+    if (code !== 0) throw new Error(`ffmpeg failed decoding ${source} after ${kept} frames: ${stderr.trim() || `exit code ${code}`}`);
+    finished = true;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    if (!finished) await exited.catch(() => undefined);
+  }
+}

@@ -1,0 +1,120 @@
+// CenterNet (COCO) person/vehicle detector: letterboxed frame -> network -> boxes in frame
+// pixels -> score and class filter -> class-aware NMS. Pre-processing and NMS run on the native
+// kernels (C++/CUDA when built, else their TypeScript reference).
+import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
+import { Detections } from '@sightline/vision';
+import type { Backend, InferenceSession } from '../backend/backend.ts';
+import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
+import { ensureOnnxModel } from '../registry/model-cache.ts';
+import { modelCard } from '../registry/model-cards.ts';
+
+export interface CenterNetOptions {
+  /** Keep boxes scoring at least this (default 0.3). */
+  scoreThreshold?: number;
+  /** NMS: a box is dropped when it overlaps a better box of its class by more than this IoU (default 0.5). */
+  iouThreshold?: number;
+  /** COCO class indices to keep (0 = person); default all. */
+  classIds?: readonly number[];
+  /** Raw 0..255 value of the letterbox padding (default 0). */
+  padValue?: number;
+  backend?: Backend;
+  threads?: number;
+  engine?: NativeEngine;
+}
+
+/** Raw network output for one frame: 100 rows of x1, y1, x2, y2 (network pixels), score, class. */
+export type RawDetections = Float32Array;
+
+const ROW = 6;
+
+export class CenterNetDetector {
+  readonly inputSize: readonly [number, number];
+  private readonly input: Float32Array;
+
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly engine: NativeEngine,
+    private readonly options: Required<Pick<CenterNetOptions, 'scoreThreshold' | 'iouThreshold' | 'padValue'>> & { classIds?: Set<number> },
+  ) {
+    this.inputSize = modelCard('centernet').input.size;
+    this.input = new Float32Array(this.inputSize[0] * this.inputSize[1] * 3);
+  }
+
+  /**
+   * Loads (converting on first use) the CenterNet model.
+   * @example const detector = await CenterNetDetector.create({ classIds: [0] });
+   */
+  static async create(options: CenterNetOptions = {}): Promise<CenterNetDetector> {
+    const scoreThreshold = options.scoreThreshold ?? 0.3;
+    const iouThreshold = options.iouThreshold ?? 0.5;
+    if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
+    if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within (0, 1], got ${iouThreshold}`);
+    const path = await ensureOnnxModel('centernet');
+    const session = await (options.backend ?? onnxRuntimeCpu).createSession(path, options.threads ? { threads: options.threads } : {});
+    return new CenterNetDetector(session, options.engine ?? getEngine(), {
+      scoreThreshold,
+      iouThreshold,
+      padValue: options.padValue ?? 0,
+      ...(options.classIds ? { classIds: new Set(options.classIds) } : {}),
+    });
+  }
+
+  /** Letterboxes a frame into the network input (NHWC, 0..255 floats) and says how to map back. */
+  prepare(frame: Frame): { scaleX: number; scaleY: number; offsetX: number; offsetY: number } {
+    const [h, w] = this.inputSize;
+    const t = this.engine.frameToTensorSync(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out: this.input });
+    return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
+  }
+
+  /** The network alone on the prepared input. */
+  async runNetwork(input: Float32Array = this.input): Promise<RawDetections> {
+    const [h, w] = this.inputSize;
+    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } });
+    return out[this.session.outputNames[0]!]!.data as Float32Array;
+  }
+
+  /** Raw rows -> filtered, NMS-ed detections in frame pixels. */
+  decode(raw: RawDetections, frame: { width: number; height: number }, map: { scaleX: number; scaleY: number; offsetX: number; offsetY: number }): Detections {
+    const { scoreThreshold, iouThreshold, classIds } = this.options;
+    const rows = raw.length / ROW;
+    const xyxy: number[] = [];
+    const scores: number[] = [];
+    const classes: number[] = [];
+    for (let i = 0; i < rows; i++) {
+      const o = i * ROW;
+      const score = raw[o + 4]!;
+      const cls = raw[o + 5]!;
+      if (!(score >= scoreThreshold) || !Number.isFinite(cls) || (classIds && !classIds.has(cls))) continue;
+      const x1 = clamp((raw[o]! - map.offsetX) / map.scaleX, frame.width);
+      const y1 = clamp((raw[o + 1]! - map.offsetY) / map.scaleY, frame.height);
+      const x2 = clamp((raw[o + 2]! - map.offsetX) / map.scaleX, frame.width);
+      const y2 = clamp((raw[o + 3]! - map.offsetY) / map.scaleY, frame.height);
+      if (x2 - x1 < 1 || y2 - y1 < 1) continue;
+      xyxy.push(x1, y1, x2, y2);
+      scores.push(score);
+      classes.push(cls);
+    }
+    const boxes = Float32Array.from(xyxy);
+    const conf = Float32Array.from(scores);
+    const classId = Int32Array.from(classes);
+    const keep = this.engine.nmsSync(boxes, conf, { iouThreshold, classIds: classId });
+    return new Detections({ xyxy: boxes, confidence: conf, classId }).select(Array.from(keep));
+  }
+
+  /**
+   * Detects objects in one RGB frame of any size and aspect ratio.
+   * @example const people = await detector.detect({ data, width: 1920, height: 1080, format: 'rgb24' });
+   */
+  async detect(frame: Frame): Promise<Detections> {
+    const map = this.prepare(frame);
+    return this.decode(await this.runNetwork(), frame, map);
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function clamp(v: number, max: number): number {
+  return v < 0 ? 0 : v > max ? max : v;
+}

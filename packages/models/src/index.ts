@@ -1,0 +1,12 @@
+// @sightline/models: TFJS -> ONNX conversion, the model registry, inference backends, detectors.
+export { encodeModel, attr, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx/onnx-model.ts';
+export { ProtoWriter } from './onnx/protobuf-writer.ts';
+export { readTfjsGraphModel, readWeights, type TfjsGraphModel, type TfWeight } from './convert/tfjs-model.ts';
+export { convertTfjsToOnnx, supportedTfOps, CONVERTER_VERSION, type ConvertedModel, type ConvertOptions } from './convert/tfjs-to-onnx.ts';
+export { MODEL_CARDS, modelCard, type ModelCard } from './registry/model-cards.ts';
+export { COCO_LABELS } from './registry/coco-labels.ts';
+export { ensureOnnxModel, modelCacheDir, packageDir, sourceModelPath } from './registry/model-cache.ts';
+export type { Backend, InferenceSession, ModelTensor, SessionOptions, TensorType } from './backend/backend.ts';
+export { floatTensor } from './backend/backend.ts';
+export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';
+export { CenterNetDetector, type CenterNetOptions, type RawDetections } from './detect/centernet.detector.ts';

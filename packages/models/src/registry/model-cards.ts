@@ -1,0 +1,79 @@
+// Model cards: what each shipped network is, where its weights come from and how to feed it.
+import { COCO_LABELS } from './coco-labels.ts';
+
+export interface ModelOutputCard {
+  name: string;
+  shape: readonly number[];
+  description: string;
+}
+
+export interface ModelCard {
+  id: string;
+  task: 'object-detection' | 'face-detection' | 'face-attributes' | 'face-emotion';
+  description: string;
+  /** npm package that ships the TFJS weights, and the model.json inside it. */
+  source: { package: string; modelJson: string; upstream: string };
+  licence: string;
+  /** Network input: NHWC, [height, width], pixel value range it expects. */
+  input: { name: string; size: readonly [number, number]; channels: 1 | 3; range: '0..255' | '0..1' | '-1..1' };
+  classes?: readonly string[];
+  /** Outputs kept in the converted ONNX model. */
+  outputs: readonly ModelOutputCard[];
+}
+
+export const MODEL_CARDS: readonly ModelCard[] = [
+  {
+    id: 'centernet',
+    task: 'object-detection',
+    description: 'MobileNetV3 CenterNet trained on COCO (80 classes); the default person/vehicle detector. Peaks and box sizes are decoded inside the graph (3x3 max-pool peaks, top 100).',
+    source: { package: '@vladmandic/human', modelJson: 'models/centernet.json', upstream: 'https://github.com/610265158/mobilenetv3_centernet' },
+    licence: 'MIT',
+    input: { name: 'tower_0/images', size: [512, 512], channels: 3, range: '0..255' },
+    classes: COCO_LABELS,
+    outputs: [
+      { name: 'tower_0/detections', shape: [1, 100, 6], description: 'x1, y1, x2, y2 (input pixels), score, class index; best score first' },
+    ],
+  },
+  {
+    id: 'faceres',
+    task: 'face-attributes',
+    description: 'Face description network: gender, age and a 1024-d descriptor from one face crop.',
+    source: { package: '@vladmandic/human', modelJson: 'models/faceres.json', upstream: 'https://github.com/vladmandic/human' },
+    licence: 'MIT',
+    input: { name: 'input_1', size: [224, 224], channels: 3, range: '0..1' },
+    outputs: [
+      { name: 'gender_pred/Sigmoid', shape: [1, 1], description: 'probability the face is female' },
+      { name: 'age_pred/Softmax', shape: [1, 100], description: 'age distribution over 0..99 years' },
+      { name: 'global_pooling/Mean', shape: [1, 1024], description: 'face descriptor' },
+    ],
+  },
+  {
+    id: 'blazeface',
+    task: 'face-detection',
+    description: 'BlazeFace back-camera face detector (anchors decoded outside the graph).',
+    source: { package: '@vladmandic/human', modelJson: 'models/blazeface.json', upstream: 'https://github.com/google/mediapipe' },
+    licence: 'Apache-2.0 (MediaPipe), packaged MIT',
+    input: { name: 'input', size: [256, 256], channels: 3, range: '-1..1' },
+    outputs: [{ name: 'Identity', shape: [1, 896, 17], description: 'per-anchor box offsets, 6 landmarks, score logit' }],
+  },
+  {
+    id: 'emotion',
+    task: 'face-emotion',
+    description: 'Seven-class facial expression classifier on a 64x64 grey face.',
+    source: { package: '@vladmandic/human', modelJson: 'models/emotion.json', upstream: 'https://github.com/oarriaga/face_classification' },
+    licence: 'MIT',
+    input: { name: 'input_1', size: [64, 64], channels: 1, range: '0..1' },
+    classes: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
+    outputs: [{ name: 'Identity', shape: [1, 7], description: 'class probabilities' }],
+  },
+];
+
+/**
+ * The card of a registered model, or an error listing the known ids.
+ * @example modelCard('centernet').input.size // [512, 512]
+ */
+export function modelCard(id: string): ModelCard {
+  const card = MODEL_CARDS.find((c) => c.id === id);
+  if (!card) throw new Error(`unknown model "${id}"; registered models: ${MODEL_CARDS.map((c) => c.id).join(', ')}`);
+  return card;
+}
