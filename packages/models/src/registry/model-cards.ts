@@ -54,7 +54,12 @@ export const MODEL_CARDS: readonly ModelCard[] = [
     source: { package: '@vladmandic/human', modelJson: 'models/blazeface.json', upstream: 'https://github.com/google/mediapipe' },
     licence: 'Apache-2.0 (MediaPipe), packaged MIT',
     input: { name: 'input', size: [256, 256], channels: 3, range: '-1..1' },
-    outputs: [{ name: 'Identity', shape: [1, 896, 17], description: 'per-anchor box offsets, 6 landmarks, score logit' }],
+    outputs: [
+      { name: 'Identity', shape: [1, 512, 1], description: 'score logits of the 16x16 grid anchors (2 per cell)' },
+      { name: 'Identity_2', shape: [1, 512, 16], description: 'box offsets and 6 landmarks of the 16x16 grid anchors' },
+      { name: 'Identity_1', shape: [1, 384, 1], description: 'score logits of the 8x8 grid anchors (6 per cell)' },
+      { name: 'Identity_3', shape: [1, 384, 16], description: 'box offsets and 6 landmarks of the 8x8 grid anchors' },
+    ],
   },
   {
     id: 'emotion',
