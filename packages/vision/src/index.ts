@@ -1,3 +1,12 @@
 export { Detections, type DetectionData, type DetectionRow } from './detections.ts';
 export { parseMot, readMotFile, formatMot, groupMotByFrame, motRowsToDetections, detectionsToMotRows, MotFormatError, type MotRow } from './formats/mot.ts';
 export * from './floor/index.ts';
+export { iouMatrix } from './tracking/box-iou.ts';
+export { solveDense, assignBelowLimit, assignMaxCardinality } from './tracking/linear-assignment.ts';
+export { BoxKalman, xyahModel, xysrModel, type BoxMotionModel } from './tracking/kalman-filter.ts';
+export type { Tracker, TrackBoxes } from './tracking/tracker.ts';
+export { ByteTracker, type ByteTrackOptions } from './tracking/byte-tracker.ts';
+export { SortTracker, type SortOptions } from './tracking/sort-tracker.ts';
+export { prepareSequence, hasClassColumn, type MotBenchmark, type EvalSequence, type EvalFrame } from './metrics/mot-sequence.ts';
+export { evaluateSequence, combineCounts, motMetrics, type MotCounts, type MotMetrics } from './metrics/mot-evaluation.ts';
+export { hotaAlphas } from './metrics/hota.ts';

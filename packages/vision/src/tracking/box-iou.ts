@@ -1,0 +1,33 @@
+// Pairwise IoU of boxes given as flat xyxy arrays (continuous coordinates, no +1 on widths, the
+// convention of TrackEval and py-motmetrics).
+
+/**
+ * IoU of every box in `a` with every box in `b`, row-major `a.length/4 x b.length/4`.
+ * @example iouMatrix(Float64Array.of(0, 0, 2, 2), Float64Array.of(1, 0, 3, 2))[0] // 1/3
+ */
+export function iouMatrix(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const n = a.length >> 2;
+  const m = b.length >> 2;
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    const ax1 = a[i * 4]!;
+    const ay1 = a[i * 4 + 1]!;
+    const ax2 = a[i * 4 + 2]!;
+    const ay2 = a[i * 4 + 3]!;
+    const areaA = (ax2 - ax1) * (ay2 - ay1);
+    for (let j = 0; j < m; j++) {
+      const bx1 = b[j * 4]!;
+      const by1 = b[j * 4 + 1]!;
+      const bx2 = b[j * 4 + 2]!;
+      const by2 = b[j * 4 + 3]!;
+      const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+      if (iw <= 0) continue;
+      const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
+      if (ih <= 0) continue;
+      const inter = iw * ih;
+      const union = areaA + (bx2 - bx1) * (by2 - by1) - inter;
+      out[i * m + j] = union > 0 ? inter / union : 0;
+    }
+  }
+  return out;
+}

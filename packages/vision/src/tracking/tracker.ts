@@ -1,0 +1,26 @@
+import { Detections } from '../detections.ts';
+
+/** A multi-object tracker: one call per frame, in frame order. */
+export interface Tracker {
+  /**
+   * Associates this frame's detections with the tracks and returns the detections that belong to
+   * confirmed tracks, with `trackerId` set (ids start at 1 and never change for a track).
+   */
+  update(detections: Detections): Detections;
+  /** Forgets every track (ids restart at 1). */
+  reset(): void;
+}
+
+/** Which box a tracker returns: its filtered estimate (as SORT/ByteTrack write results) or the detection's own. */
+export type TrackBoxes = 'filtered' | 'detection';
+
+/**
+ * The matched detections of one frame as tracker output: `indices` into `detections`, their track
+ * ids and (for `filtered`) the track boxes, in the same order.
+ */
+export function trackedOutput(detections: Detections, indices: readonly number[], ids: readonly number[], boxes: TrackBoxes, filteredXyxy: Float64Array): Detections {
+  const picked = detections.select(indices);
+  const trackerId = Int32Array.from(ids);
+  if (boxes === 'detection') return picked.withTrackerIds(trackerId);
+  return new Detections({ xyxy: Float32Array.from(filteredXyxy), confidence: picked.confidence, classId: picked.classId, trackerId, data: picked.data });
+}
