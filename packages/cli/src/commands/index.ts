@@ -1,13 +1,11 @@
 import type { CliCommand } from '../command.ts';
 import { dbCommand } from './db.ts';
-import { detectCommand } from './detect.ts';
 import { evalCommand } from './eval.ts';
 import { trackCommand } from './track.ts';
 
 /** Every subcommand, in the order `sightline --help` lists them. Add new commands here. */
 export const commands: readonly CliCommand[] = [
   dbCommand,
-  detectCommand,
   trackCommand,
   evalCommand,
 ];
