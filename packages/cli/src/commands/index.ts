@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { dbCommand } from './db.ts';
 import { evalCommand } from './eval.ts';
+import { flowCommand } from './flow.ts';
 import { trackCommand } from './track.ts';
 
 /** Every subcommand, in the order `sightline --help` lists them. Add new commands here. */
@@ -8,4 +9,5 @@ export const commands: readonly CliCommand[] = [
   dbCommand,
   trackCommand,
   evalCommand,
+  flowCommand,
 ];
