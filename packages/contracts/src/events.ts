@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ServiceName } from './common.ts';
+import type { HawkExtractionEvent } from './hawk.ts';
 import type {
   CameraStateEvent as ScouterCameraStateEvent,
   CamerasChangedEvent as ScouterCamerasChangedEvent,
@@ -21,7 +22,12 @@ export interface CommonServerEvents {
 }
 
 /** Hawk's socket.io events. */
-export interface HawkServerEvents extends CommonServerEvents {}
+export interface HawkServerEvents extends CommonServerEvents {
+  /** Frame extraction progress of one video, then its final state (ready or failed). */
+  'hawk:extraction': (event: HawkExtractionEvent) => void;
+  /** A set was saved (by a user, a merge or an import): clients showing it reload. */
+  'hawk:saved': (event: { setId: number; videoId: number; version: number; userId: number }) => void;
+}
 /** Scouter's socket.io events. */
 export interface ScouterServerEvents extends CommonServerEvents {
   /** The boxes, track ids and attributes of every processed frame of a camera. */

@@ -4,3 +4,5 @@ export * from './health.ts';
 export * from './web-config.ts';
 export * from './bus.ts';
 export * from './scouter.ts';
+export * from './hawk.ts';
+export * from './hawk-annotations.ts';

@@ -1,7 +1,31 @@
 import type { HawkServerEvents } from '@sightline/contracts';
+import { dataDir } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
+import { join, resolve } from 'node:path';
 import type pg from 'pg';
 import type { HawkConfig } from './config.ts';
+import type { HawkServices } from './hawk-services.ts';
+import { installAuth } from './plugins/auth.ts';
+import { AnnotationRepository } from './repositories/annotation.repository.ts';
+import { AssignmentRepository } from './repositories/assignment.repository.ts';
+import { ProjectRepository } from './repositories/project.repository.ts';
+import { UserRepository } from './repositories/user.repository.ts';
+import { VideoRepository } from './repositories/video.repository.ts';
+import { annotationRoutes } from './routes/annotations/index.ts';
+import { authRoutes } from './routes/auth/index.ts';
+import { consensusRoutes } from './routes/consensus/index.ts';
+import { projectRoutes } from './routes/projects/index.ts';
+import { transferRoutes } from './routes/transfer/index.ts';
+import { videoRoutes } from './routes/videos/index.ts';
+import { AnnotationService } from './services/annotation.service.ts';
+import { AuthService } from './services/auth.service.ts';
+import { ConsensusService } from './services/consensus.service.ts';
+import { ContextService } from './services/context.ts';
+import { ExportService } from './services/export.service.ts';
+import { ImportService } from './services/import.service.ts';
+import { ProjectService } from './services/project.service.ts';
+import { ReviewService } from './services/review.service.ts';
+import { VideoService } from './services/video.service.ts';
 import { version } from './version.ts';
 
 export interface BuildHawkOptions {
@@ -11,6 +35,50 @@ export interface BuildHawkOptions {
 
 /** Annotation service: videos, frames, boxes, consensus, review, export. Builds the app without listening. */
 export async function buildApp({ config, pool }: BuildHawkOptions): Promise<ServiceApp> {
-  const { app } = createService<HawkServerEvents>({ service: 'hawk', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  const { app, io } = createService<HawkServerEvents>({ service: 'hawk', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  const users = new UserRepository(pool);
+  const annotationRepo = new AnnotationRepository(pool);
+  const assignmentRepo = new AssignmentRepository(pool);
+  const auth = new AuthService(users, config.sessionHours);
+  const projects = new ProjectService(new ProjectRepository(pool));
+  const videos = new VideoService(new VideoRepository(pool), {
+    mediaDir: config.mediaDir ? resolve(config.mediaDir) : join(dataDir(), 'hawk'),
+    maxUploadBytes: config.maxUploadBytes,
+    emit: (event) => io.emit('hawk:extraction', event),
+    log: app.log,
+  });
+  const annotations = new AnnotationService(annotationRepo, (event) => io.emit('hawk:saved', event));
+  const services: HawkServices = {
+    auth,
+    projects,
+    videos,
+    annotations,
+    consensus: new ConsensusService(assignmentRepo, annotationRepo, users),
+    reviews: new ReviewService(assignmentRepo),
+    exporter: new ExportService(annotationRepo),
+    importer: new ImportService(annotations),
+    context: new ContextService(projects, videos, annotations),
+  };
+
+  installAuth(app, auth);
+  authRoutes(app, services);
+  projectRoutes(app, services);
+  videoRoutes(app, services);
+  annotationRoutes(app, services);
+  consensusRoutes(app, services);
+  transferRoutes(app, services);
+  app.decorate('hawk', services);
+  app.addHook('onReady', async () => {
+    // Reachability is checked by /readyz; a database that is down at boot must not stop the app.
+    if (config.adminPassword) await auth.seedAdmin(config.adminPassword).catch((err: Error) => app.log.error(`seeding admin failed: ${err.message}`));
+  });
+  app.addHook('onClose', () => videos.drain());
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Hawk's services, for tests and tools that drive the app in-process. */
+    hawk: HawkServices;
+  }
 }

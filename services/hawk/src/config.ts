@@ -2,7 +2,16 @@ import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig, serviceBasics } from '@sightline/server-kit';
 
 /** Every setting of Hawk, read from the environment (see .env.example); unknown HAWK_* keys are errors. */
-export const HawkConfig = Type.Object({ ...serviceBasics('HAWK', 3001) }, { additionalProperties: false });
+export const HawkConfig = Type.Object(
+  {
+    ...serviceBasics('HAWK', 3001),
+    mediaDir: Type.String({ env: 'HAWK_MEDIA_DIR', default: '', description: 'Folder for uploaded videos and extracted frames; empty = <SIGHTLINE_DATA_DIR>/hawk' }),
+    adminPassword: Type.String({ env: 'HAWK_ADMIN_PASSWORD', default: '', description: 'Creates user "admin" with this password at boot when no admin exists; empty = use POST /auth/setup once' }),
+    maxUploadBytes: Type.Integer({ env: 'HAWK_MAX_UPLOAD_BYTES', default: 4 * 1024 ** 3, minimum: 1024, description: 'Largest video accepted, in bytes' }),
+    sessionHours: Type.Number({ env: 'HAWK_SESSION_HOURS', default: 12, minimum: 0.01, maximum: 24 * 90, description: 'Lifetime of a login session' }),
+  },
+  { additionalProperties: false },
+);
 export type HawkConfig = Static<typeof HawkConfig>;
 
 export function loadHawkConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HawkConfig> = {}): HawkConfig {

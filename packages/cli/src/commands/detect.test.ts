@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { packageDir } from '@sightline/models';
+import { parseMot } from '@sightline/vision';
+
+const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'sightline-detect-'));
+const clip = join(dir, 'people.mp4');
+const WIDTH = 480;
+const HEIGHT = 170;
+
+before(() => {
+  // Six frames panning across the real person thumbnails at the top of samples.jpg.
+  const samples = join(packageDir('@vladmandic/human'), 'assets', 'samples.jpg');
+  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', samples, '-vf', `crop=${WIDTH}:${HEIGHT}:n*30:0`, '-frames:v', '6', '-r', '10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function sightline(...args: string[]) {
+  return spawnSync(process.execPath, [bin, 'detect', ...args], { encoding: 'utf8', env: { ...process.env, SIGHTLINE_INFERENCE_THREADS: '2' } });
+}
+
+test('detect writes MOTChallenge rows for every N-th frame with 1-based frame numbers', () => {
+  const out = join(dir, 'det.txt');
+  const run = sightline('--video', clip, '--out', out, '--every', '2');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /3 frames of 480x170/);
+  const rows = parseMot(readFileSync(out, 'utf8'), out);
+  assert.deepEqual([...new Set(rows.map((r) => r.frame))].sort(), [1, 3, 5]);
+  for (const r of rows) {
+    assert.equal(r.id, -1);
+    assert.ok(r.conf >= 0.3 && r.conf <= 1, `score ${r.conf} in column 7`);
+    assert.ok(r.x >= 1 && r.y >= 1 && r.x - 1 + r.w <= WIDTH + 1e-3 && r.y - 1 + r.h <= HEIGHT + 1e-3, `box ${r.x},${r.y},${r.w},${r.h} outside the frame`);
+  }
+  for (const frame of [1, 3, 5]) assert.ok(rows.some((r) => r.frame === frame && r.conf >= 0.4 && r.h >= HEIGHT / 2), `no confident person in frame ${frame}`);
+});
+
+test('bad input is refused with the reason, and an existing output is kept', () => {
+  const out = join(dir, 'keep.txt');
+  writeFileSync(out, 'previous results\n');
+  const cases: { args: string[]; status: number; message: RegExp }[] = [
+    { args: ['--video', join(dir, 'missing.mp4'), '--out', out], status: 1, message: /cannot read video .*missing\.mp4/ },
+    { args: ['--video', clip, '--out', out, '--classes', 'person,unicorn'], status: 2, message: /unknown class "unicorn"/ },
+    { args: ['--video', clip, '--out', out, '--every', '1.5'], status: 2, message: /--every must be a whole number/ },
+    { args: ['--video', clip, '--out', out, '--model', 'yolo'], status: 2, message: /--model must be one of centernet/ },
+    { args: ['--video', clip], status: 2, message: /--out <det.txt> is required/ },
+  ];
+  for (const c of cases) {
+    const run = sightline(...c.args);
+    assert.equal(run.status, c.status, `${c.args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, c.message);
+  }
+  assert.equal(readFileSync(out, 'utf8'), 'previous results\n');
+  assert.ok(!existsSync(join(dir, 'missing.mp4')));
+});

@@ -1,0 +1,169 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** x1, y1, x2, y2 in pixels of the video frame. */
+export const HawkXyxy = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
+export type HawkXyxy = Static<typeof HawkXyxy>;
+
+export const HawkAttributeValues = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
+export type HawkAttributeValues = Static<typeof HawkAttributeValues>;
+
+/** One box on one frame (not part of a track). `id` is chosen by the client and stable across saves. */
+export const HawkBox = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    label: Type.String({ minLength: 1 }),
+    xyxy: HawkXyxy,
+    attributes: HawkAttributeValues,
+    score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type HawkBox = Static<typeof HawkBox>;
+
+/** A track keyframe; frames between keyframes are interpolated linearly; `outside` hides the object from here on. */
+export const HawkKeyframe = Type.Object({ frame: Type.Integer({ minimum: 0 }), xyxy: HawkXyxy, outside: Type.Boolean({ default: false }) }, { additionalProperties: false });
+export type HawkKeyframe = Static<typeof HawkKeyframe>;
+
+export const HawkTrack = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    label: Type.String({ minLength: 1 }),
+    attributes: HawkAttributeValues,
+    keyframes: Type.Array(HawkKeyframe, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type HawkTrack = Static<typeof HawkTrack>;
+
+export const HawkSetKind = Type.Union([Type.Literal('main'), Type.Literal('replica'), Type.Literal('merged')]);
+export type HawkSetKind = Static<typeof HawkSetKind>;
+
+export const HawkAnnotationSetInfo = Type.Object({
+  id: Type.Integer(),
+  videoId: Type.Integer(),
+  kind: HawkSetKind,
+  assignmentId: Type.Union([Type.Integer(), Type.Null()]),
+  annotatorId: Type.Union([Type.Integer(), Type.Null()]),
+  annotator: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Integer(),
+  updatedAt: Type.String(),
+});
+export type HawkAnnotationSetInfo = Static<typeof HawkAnnotationSetInfo>;
+
+/** `GET /sets/:id/annotations?from&to`: boxes by frame index (as string keys) and the tracks touching the range. */
+export const HawkAnnotations = Type.Object({
+  set: HawkAnnotationSetInfo,
+  frames: Type.Record(Type.String(), Type.Array(HawkBox)),
+  tracks: Type.Array(HawkTrack),
+});
+export type HawkAnnotations = Static<typeof HawkAnnotations>;
+
+/**
+ * `PATCH /sets/:id/annotations`: an incremental save. Each listed frame's boxes are replaced, tracks
+ * are upserted by id, deleted tracks removed. `baseVersion` must equal the set's version or the
+ * answer is 409 with the current version (nothing is written).
+ */
+export const HawkSaveBody = Type.Object(
+  {
+    baseVersion: Type.Integer({ minimum: 0 }),
+    frames: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Array(HawkBox, { maxItems: 1000 }))),
+    tracks: Type.Optional(Type.Array(HawkTrack, { maxItems: 1000 })),
+    deletedTrackIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type HawkSaveBody = Static<typeof HawkSaveBody>;
+
+export const HawkSaveResponse = Type.Object({ version: Type.Integer() });
+
+export const HawkHistoryEntry = Type.Object({ version: Type.Integer(), userId: Type.Integer(), username: Type.String(), createdAt: Type.String(), patch: Type.Unknown() });
+export type HawkHistoryEntry = Static<typeof HawkHistoryEntry>;
+
+// ---- assignments, consensus, review ----
+
+export const HawkAssignmentBody = Type.Object(
+  { frameFrom: Type.Integer({ minimum: 0 }), frameTo: Type.Integer({ minimum: 0 }), annotatorIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: 50, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type HawkAssignmentBody = Static<typeof HawkAssignmentBody>;
+
+export const HawkAssignment = Type.Object({
+  id: Type.Integer(),
+  videoId: Type.Integer(),
+  frameFrom: Type.Integer(),
+  frameTo: Type.Integer(),
+  replicas: Type.Array(HawkAnnotationSetInfo),
+});
+export type HawkAssignment = Static<typeof HawkAssignment>;
+
+/** `POST /assignments/:id/merge`: CVAT-like consensus parameters. */
+export const HawkMergeBody = Type.Object(
+  {
+    minIou: Type.Number({ minimum: 0.05, maximum: 1, default: 0.5, description: 'smallest IoU for two boxes to be the same object' }),
+    quorum: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'share of replicas that must have drawn an object to keep it' }),
+  },
+  { additionalProperties: false },
+);
+export type HawkMergeBody = Static<typeof HawkMergeBody>;
+
+export const HawkAgreement = Type.Object({ annotatorId: Type.Integer(), username: Type.String(), score: Type.Number(), matched: Type.Integer(), total: Type.Integer() });
+export type HawkAgreement = Static<typeof HawkAgreement>;
+
+export const HawkMergeResult = Type.Object({
+  runId: Type.Integer(),
+  resultSetId: Type.Integer(),
+  kept: Type.Integer(),
+  dropped: Type.Integer(),
+  agreement: Type.Array(HawkAgreement),
+});
+export type HawkMergeResult = Static<typeof HawkMergeResult>;
+
+export const HawkReviewBody = Type.Object(
+  {
+    frameFrom: Type.Integer({ minimum: 0 }),
+    frameTo: Type.Integer({ minimum: 0 }),
+    decision: Type.Union([Type.Literal('approved'), Type.Literal('rejected')]),
+    comment: Type.String({ maxLength: 4000, default: '' }),
+  },
+  { additionalProperties: false },
+);
+export type HawkReviewBody = Static<typeof HawkReviewBody>;
+
+export const HawkReview = Type.Object({
+  id: Type.Integer(),
+  setId: Type.Integer(),
+  frameFrom: Type.Integer(),
+  frameTo: Type.Integer(),
+  decision: Type.Union([Type.Literal('approved'), Type.Literal('rejected')]),
+  comment: Type.String(),
+  reviewer: Type.String(),
+  createdAt: Type.String(),
+});
+export type HawkReview = Static<typeof HawkReview>;
+
+export const HawkExportFormat = Type.Union([Type.Literal('hawk'), Type.Literal('coco'), Type.Literal('mot'), Type.Literal('yolo')]);
+export type HawkExportFormat = Static<typeof HawkExportFormat>;
+
+/**
+ * Hawk JSON export (format "hawk-annotations", version 1): approved boxes only, tracks expanded to
+ * per-frame boxes with their `trackId`. Frame indices are Hawk's extracted-frame numbers (0-based);
+ * `sourceFrame` = frame * frameStep.
+ */
+export const HawkExportDocument = Type.Object({
+  format: Type.Literal('hawk-annotations'),
+  version: Type.Literal(1),
+  video: Type.Object({ id: Type.Integer(), fileName: Type.String(), width: Type.Integer(), height: Type.Integer(), fps: Type.Number(), frameStep: Type.Integer(), frameCount: Type.Integer() }),
+  classes: Type.Array(Type.String()),
+  frames: Type.Array(
+    Type.Object({
+      frame: Type.Integer(),
+      sourceFrame: Type.Integer(),
+      boxes: Type.Array(Type.Object({ label: Type.String(), xyxy: HawkXyxy, attributes: HawkAttributeValues, trackId: Type.Union([Type.String(), Type.Null()]) })),
+    }),
+  ),
+});
+export type HawkExportDocument = Static<typeof HawkExportDocument>;
+
+/** `POST /videos/:id/import?format=mot|coco`: result of writing imported boxes to a set. */
+export const HawkImportResult = Type.Object({ setId: Type.Integer(), version: Type.Integer(), boxes: Type.Integer(), frames: Type.Integer() });
+export type HawkImportResult = Static<typeof HawkImportResult>;

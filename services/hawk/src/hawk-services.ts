@@ -1,0 +1,22 @@
+import type { AnnotationService } from './services/annotation.service.ts';
+import type { AuthService } from './services/auth.service.ts';
+import type { ConsensusService } from './services/consensus.service.ts';
+import type { ContextService } from './services/context.ts';
+import type { ExportService } from './services/export.service.ts';
+import type { ImportService } from './services/import.service.ts';
+import type { ProjectService } from './services/project.service.ts';
+import type { ReviewService } from './services/review.service.ts';
+import type { VideoService } from './services/video.service.ts';
+
+/** The services routes call; built once in app.ts. */
+export interface HawkServices {
+  readonly auth: AuthService;
+  readonly projects: ProjectService;
+  readonly videos: VideoService;
+  readonly annotations: AnnotationService;
+  readonly consensus: ConsensusService;
+  readonly reviews: ReviewService;
+  readonly exporter: ExportService;
+  readonly importer: ImportService;
+  readonly context: ContextService;
+}

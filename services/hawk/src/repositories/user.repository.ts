@@ -1,0 +1,57 @@
+import type { HawkRole, HawkUser } from '@sightline/contracts';
+import type pg from 'pg';
+
+/** hawk_users and hawk_sessions. */
+export class UserRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hawk_users');
+    return rows[0]!.n;
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    const { rows } = await this.pool.query("SELECT 1 FROM hawk_users WHERE role = 'admin' LIMIT 1");
+    return rows.length > 0;
+  }
+
+  /** Inserts a user; null when the name is taken. */
+  async create(username: string, passwordHash: string, role: HawkRole): Promise<HawkUser | null> {
+    const { rows } = await this.pool.query<HawkUser>(
+      `INSERT INTO hawk_users (username, password_hash, role) VALUES ($1, $2, $3)
+       ON CONFLICT (username) DO NOTHING RETURNING id, username, role`,
+      [username, passwordHash, role],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findByName(username: string): Promise<(HawkUser & { passwordHash: string }) | undefined> {
+    const { rows } = await this.pool.query<HawkUser & { passwordHash: string }>(
+      'SELECT id, username, role, password_hash AS "passwordHash" FROM hawk_users WHERE username = $1',
+      [username],
+    );
+    return rows[0];
+  }
+
+  async list(): Promise<HawkUser[]> {
+    const { rows } = await this.pool.query<HawkUser>('SELECT id, username, role FROM hawk_users ORDER BY id');
+    return rows;
+  }
+
+  async createSession(tokenHash: string, userId: number, expiresAt: Date): Promise<void> {
+    await this.pool.query('INSERT INTO hawk_sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
+  }
+
+  async findSession(tokenHash: string): Promise<HawkUser | undefined> {
+    const { rows } = await this.pool.query<HawkUser>(
+      `SELECT u.id, u.username, u.role FROM hawk_sessions s JOIN hawk_users u ON u.id = s.user_id
+       WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      [tokenHash],
+    );
+    return rows[0];
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.pool.query('DELETE FROM hawk_sessions WHERE token_hash = $1 OR expires_at < now()', [tokenHash]);
+  }
+}

@@ -1,0 +1,52 @@
+import type { HawkVideo, HawkVideoStatus } from '@sightline/contracts';
+import type pg from 'pg';
+
+const SELECT = `SELECT id, project_id AS "projectId", file_name AS "fileName", status, size_bytes AS "sizeBytes",
+  received_bytes AS "receivedBytes", frame_step AS "frameStep", width, height, fps, duration_s AS "durationS",
+  frame_count AS "frameCount", error, to_json(created_at)#>>'{}' AS "createdAt" FROM hawk_videos`;
+
+export type VideoRow = Omit<HawkVideo, 'approvedShare'>;
+
+/** hawk_videos. */
+export class VideoRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async create(projectId: number, fileName: string, sizeBytes: number, frameStep: number, userId: number): Promise<VideoRow> {
+    const { rows } = await this.pool.query<{ id: number }>(
+      `INSERT INTO hawk_videos (project_id, file_name, status, size_bytes, frame_step, created_by)
+       VALUES ($1, $2, 'uploading', $3, $4, $5) RETURNING id`,
+      [projectId, fileName, sizeBytes, frameStep, userId],
+    );
+    return (await this.get(rows[0]!.id))!;
+  }
+
+  async get(id: number): Promise<VideoRow | undefined> {
+    return (await this.pool.query<VideoRow>(`${SELECT} WHERE id = $1`, [id])).rows[0];
+  }
+
+  async listByProject(projectId: number): Promise<VideoRow[]> {
+    return (await this.pool.query<VideoRow>(`${SELECT} WHERE project_id = $1 ORDER BY id`, [projectId])).rows;
+  }
+
+  async setReceived(id: number, receivedBytes: number): Promise<void> {
+    await this.pool.query('UPDATE hawk_videos SET received_bytes = $2 WHERE id = $1', [id, receivedBytes]);
+  }
+
+  async setProbed(id: number, probe: { width: number; height: number; fps: number; durationS: number; frameCount: number }): Promise<void> {
+    await this.pool.query(
+      `UPDATE hawk_videos SET status = 'extracting', width = $2, height = $3, fps = $4, duration_s = $5, source_frames = $6 WHERE id = $1`,
+      [id, probe.width, probe.height, probe.fps, probe.durationS, probe.frameCount],
+    );
+  }
+
+  async setStatus(id: number, status: HawkVideoStatus, fields: { frameCount?: number; error?: string | null } = {}): Promise<void> {
+    await this.pool.query(
+      'UPDATE hawk_videos SET status = $2, frame_count = COALESCE($3, frame_count), error = $4 WHERE id = $1',
+      [id, status, fields.frameCount ?? null, fields.error ?? null],
+    );
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.pool.query('DELETE FROM hawk_videos WHERE id = $1', [id]);
+  }
+}

@@ -1,0 +1,61 @@
+import { HawkExportFormat, HawkImportResult } from '@sightline/contracts';
+import type { ServiceApp } from '@sightline/server-kit';
+import { Type } from '@sinclair/typebox';
+import type { HawkServices } from '../../hawk-services.ts';
+import { badRequest } from '../../lib/http-error.ts';
+import { userWith } from '../../plugins/auth.ts';
+import { IdParams } from '../params.ts';
+
+const IMPORT_LIMIT = 256 * 1024 * 1024;
+
+/** Export of approved labels (hawk, coco, mot, yolo) and import of MOT text or COCO JSON into a set. */
+export function transferRoutes(app: ServiceApp, s: HawkServices): void {
+  app.get(
+    '/videos/:id/export',
+    { schema: { params: IdParams, querystring: Type.Object({ format: HawkExportFormat }) } },
+    async (request, reply) => {
+      userWith(request);
+      const { video, project } = await s.context.ofVideo(request.params.id);
+      const data = await s.exporter.approved(video, await s.reviews.list(video.id));
+      const base = `video-${video.id}`;
+      switch (request.query.format) {
+        case 'hawk':
+          return reply.header('content-disposition', `attachment; filename="${base}.hawk.json"`).send(s.exporter.hawk(video, project.labelSchema, data));
+        case 'coco':
+          return reply.header('content-disposition', `attachment; filename="${base}.coco.json"`).send(s.exporter.coco(video, project.labelSchema, data));
+        case 'mot':
+          return reply.header('content-type', 'text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${base}.gt.txt"`).send(s.exporter.mot(project.labelSchema, data));
+        case 'yolo':
+          return reply.header('content-disposition', `attachment; filename="${base}.yolo.json"`).send({ format: 'yolo-files', files: s.exporter.yolo(video, project.labelSchema, data) });
+      }
+    },
+  );
+
+  app.post(
+    '/videos/:id/import',
+    {
+      bodyLimit: IMPORT_LIMIT,
+      schema: {
+        params: IdParams,
+        querystring: Type.Object({ format: Type.Union([Type.Literal('mot'), Type.Literal('coco')]), setId: Type.Optional(Type.Integer({ minimum: 1 })), label: Type.Optional(Type.String()) }),
+        response: { 201: HawkImportResult },
+      },
+    },
+    async (request, reply) => {
+      const user = userWith(request);
+      const { video, project } = await s.context.ofVideo(request.params.id);
+      const set = request.query.setId ? await s.annotations.set(request.query.setId) : await s.annotations.mainSet(video.id);
+      if (set.videoId !== video.id) throw badRequest(`Set ${set.id} belongs to video ${set.videoId}, not ${video.id}.`);
+      const ctx = { schema: project.labelSchema, frameCount: video.frameCount };
+      let sightings;
+      if (request.query.format === 'mot') {
+        if (typeof request.body !== 'string') throw badRequest('Send the MOTChallenge file as Content-Type: text/plain.');
+        sightings = s.importer.fromMot(request.body, project.labelSchema, request.query.label);
+      } else {
+        if (typeof request.body !== 'object' || request.body === null) throw badRequest('Send the COCO file as Content-Type: application/json.');
+        sightings = s.importer.fromCoco(request.body, project.labelSchema);
+      }
+      return reply.status(201).send(await s.importer.write(set.id, sightings, user, ctx));
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import { HawkCreateVideoBody, HawkVideo } from '@sightline/contracts';
+import type { ServiceApp } from '@sightline/server-kit';
+import { Type } from '@sinclair/typebox';
+import type { Readable } from 'node:stream';
+import type { HawkServices } from '../../hawk-services.ts';
+import { badRequest } from '../../lib/http-error.ts';
+import { sendFrame } from '../../lib/send-frame.ts';
+import { userWith } from '../../plugins/auth.ts';
+import type { VideoRow } from '../../repositories/video.repository.ts';
+import { VideoService } from '../../services/video.service.ts';
+import { IdParams, OkResponse } from '../params.ts';
+
+/** Video upload (announce, then PATCH chunks of raw bytes), listing, deletion and frame files. */
+export function videoRoutes(app: ServiceApp, s: HawkServices): void {
+  // Upload bodies stay streams: they go to disk chunk by chunk, never whole into memory.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+
+  const withShare = async (v: VideoRow) => VideoService.toApi(v, await s.reviews.approvedShare(v.id, v.frameCount));
+
+  app.get('/projects/:id/videos', { schema: { params: IdParams, response: { 200: Type.Array(HawkVideo) } } }, async (request) => {
+    await s.projects.get(request.params.id);
+    const videos = await s.videos.listByProject(request.params.id);
+    return Promise.all(videos.map(withShare));
+  });
+
+  app.post('/projects/:id/videos', { schema: { params: IdParams, body: HawkCreateVideoBody, response: { 201: HawkVideo } } }, async (request, reply) => {
+    const user = userWith(request, 'admin');
+    await s.projects.get(request.params.id);
+    return reply.status(201).send(await withShare(await s.videos.create(request.params.id, request.body, user.id)));
+  });
+
+  app.get('/videos/:id', { schema: { params: IdParams, response: { 200: HawkVideo } } }, async (request) => withShare(await s.videos.get(request.params.id)));
+
+  app.patch(
+    '/videos/:id/content',
+    { schema: { params: IdParams, headers: Type.Object({ 'upload-offset': Type.Integer({ minimum: 0 }) }), response: { 200: HawkVideo } } },
+    async (request) => {
+      userWith(request, 'admin');
+      if (request.headers['content-type'] !== 'application/octet-stream') {
+        throw badRequest('Send the video bytes as Content-Type: application/octet-stream.');
+      }
+      const video = await s.videos.appendChunk(request.params.id, request.headers['upload-offset'], request.body as Readable);
+      return withShare(video);
+    },
+  );
+
+  app.delete('/videos/:id', { schema: { params: IdParams, response: { 200: OkResponse } } }, async (request) => {
+    userWith(request, 'admin');
+    await s.videos.remove(request.params.id);
+    return { ok: true as const };
+  });
+
+  app.get('/videos/:id/frames/:index', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0 }) }) } }, async (request, reply) => {
+    const path = await s.videos.framePath(request.params.id, request.params.index);
+    return sendFrame(request, reply, path, `v${request.params.id}f${request.params.index}`);
+  });
+}

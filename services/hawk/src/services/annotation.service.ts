@@ -1,0 +1,82 @@
+import type { HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkLabelSchema, HawkSaveBody, HawkUser } from '@sightline/contracts';
+import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
+import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
+import { labelProblem } from './project.service.ts';
+import { keyframeProblem } from './track-interpolation.ts';
+
+export interface SaveContext {
+  /** Label schema and frame count of the set's project and video. */
+  readonly schema: HawkLabelSchema;
+  readonly frameCount: number;
+}
+
+/** Reads and saves annotation sets with optimistic versions; who may write which set. */
+export class AnnotationService {
+  constructor(
+    private readonly annotations: AnnotationRepository,
+    private readonly onSaved: (event: { setId: number; videoId: number; version: number; userId: number }) => void,
+  ) {}
+
+  async set(id: number): Promise<HawkAnnotationSetInfo> {
+    const set = await this.annotations.getSet(id);
+    if (!set) throw notFound(`Annotation set ${id} does not exist.`);
+    return set;
+  }
+
+  listSets(videoId: number): Promise<HawkAnnotationSetInfo[]> {
+    return this.annotations.listSets(videoId);
+  }
+
+  mainSet(videoId: number): Promise<HawkAnnotationSetInfo> {
+    return this.annotations.mainSet(videoId);
+  }
+
+  async read(setId: number, from: number, to: number): Promise<HawkAnnotations> {
+    const set = await this.set(setId);
+    const [frames, tracks] = await Promise.all([this.annotations.frames(setId, from, to), this.annotations.tracks(setId, from, to)]);
+    return { set, frames, tracks };
+  }
+
+  /** A replica belongs to its annotator; merged sets are the reviewers'; the main set is everyone's. */
+  static canWrite(set: HawkAnnotationSetInfo, user: HawkUser): boolean {
+    if (user.role === 'admin') return true;
+    if (set.kind === 'replica') return set.annotatorId === user.id;
+    if (set.kind === 'merged') return user.role === 'reviewer';
+    return true;
+  }
+
+  async save(setId: number, body: HawkSaveBody, user: HawkUser, ctx: SaveContext): Promise<number> {
+    const set = await this.set(setId);
+    if (!AnnotationService.canWrite(set, user)) {
+      throw forbidden(set.kind === 'replica' ? `Set ${setId} is ${set.annotator}'s replica; save to your own replica.` : `Only reviewers and admins edit merged set ${setId}.`);
+    }
+    const problems: string[] = [];
+    const frames = body.frames ?? {};
+    for (const [key, boxes] of Object.entries(frames)) {
+      const f = Number(key);
+      if (f >= ctx.frameCount) problems.push(`frame ${f} is past the video's last frame ${ctx.frameCount - 1}`);
+      for (const box of boxes) {
+        const p = labelProblem(ctx.schema, box.label, box.attributes);
+        if (p) problems.push(`frame ${f}, box ${box.id}: ${p}`);
+        if (!(box.xyxy[2] > box.xyxy[0] && box.xyxy[3] > box.xyxy[1])) problems.push(`frame ${f}, box ${box.id}: xyxy must have x2 > x1 and y2 > y1`);
+      }
+    }
+    for (const track of body.tracks ?? []) {
+      const p = labelProblem(ctx.schema, track.label, track.attributes) ?? keyframeProblem(track);
+      if (p) problems.push(`track ${track.id}: ${p}`);
+      if (track.keyframes.some((k) => k.frame >= ctx.frameCount)) problems.push(`track ${track.id}: a keyframe is past the last frame ${ctx.frameCount - 1}`);
+    }
+    if (problems.length) throw badRequest(`Nothing was saved: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''}`);
+    const version = await this.annotations.applyPatch(setId, body.baseVersion, { frames, tracks: body.tracks ?? [], deletedTrackIds: body.deletedTrackIds ?? [] }, user.id);
+    if (version === null) {
+      const current = await this.set(setId);
+      throw conflict(`Set ${setId} changed since version ${body.baseVersion} (now version ${current.version}, saved by someone else); reload it and apply your edits again.`);
+    }
+    this.onSaved({ setId, videoId: set.videoId, version, userId: user.id });
+    return version;
+  }
+
+  history(setId: number, limit: number): Promise<HawkHistoryEntry[]> {
+    return this.annotations.history(setId, limit);
+  }
+}

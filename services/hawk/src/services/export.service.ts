@@ -1,0 +1,106 @@
+import type { HawkExportDocument, HawkLabelSchema, HawkReview } from '@sightline/contracts';
+import { frameFileName } from '@sightline/media';
+import { Detections, detectionsToMotRows, formatMot, toCoco, toYoloLabels, type CocoDataset, type MotRow } from '@sightline/vision';
+import { conflict } from '../lib/http-error.ts';
+import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
+import type { VideoRow } from '../repositories/video.repository.ts';
+import { expandFrames, type FrameBox } from './track-interpolation.ts';
+
+/**
+ * For each frame, the set whose labels are approved there: reviews apply in order, so the latest
+ * decision covering a frame wins (approved -> that set, rejected -> nothing).
+ */
+export function approvedSources(reviews: readonly HawkReview[], frameCount: number): (number | null)[] {
+  const source: (number | null)[] = new Array(frameCount).fill(null);
+  for (const r of reviews) {
+    for (let f = r.frameFrom; f <= Math.min(r.frameTo, frameCount - 1); f++) source[f] = r.decision === 'approved' ? r.setId : null;
+  }
+  return source;
+}
+
+export interface ApprovedFrames {
+  readonly frames: { frame: number; boxes: FrameBox[] }[];
+}
+
+/** Only approved labels leave Hawk: Hawk JSON, COCO, MOTChallenge and YOLO. */
+export class ExportService {
+  constructor(private readonly annotations: AnnotationRepository) {}
+
+  /** Approved frames (in order) with their boxes, tracks expanded. */
+  async approved(video: VideoRow, reviews: readonly HawkReview[]): Promise<ApprovedFrames> {
+    const sources = approvedSources(reviews, video.frameCount);
+    const setIds = [...new Set(sources.filter((s): s is number => s !== null))];
+    if (setIds.length === 0) throw conflict(`Video ${video.id} has no approved frames yet; a reviewer approves a frame range first (POST /sets/:id/reviews).`);
+    const last = video.frameCount - 1;
+    const bySet = new Map<number, Map<number, FrameBox[]>>();
+    for (const id of setIds) bySet.set(id, expandFrames(await this.annotations.frames(id, 0, last), await this.annotations.tracks(id, 0, last), 0, last));
+    const frames: ApprovedFrames['frames'] = [];
+    sources.forEach((setId, frame) => {
+      if (setId !== null) frames.push({ frame, boxes: bySet.get(setId)!.get(frame) ?? [] });
+    });
+    return { frames };
+  }
+
+  hawk(video: VideoRow, schema: HawkLabelSchema, data: ApprovedFrames): HawkExportDocument {
+    return {
+      format: 'hawk-annotations',
+      version: 1,
+      video: { id: video.id, fileName: video.fileName, width: video.width ?? 0, height: video.height ?? 0, fps: video.fps ?? 0, frameStep: video.frameStep, frameCount: video.frameCount },
+      classes: schema.classes.map((c) => c.name),
+      frames: data.frames.map(({ frame, boxes }) => ({
+        frame,
+        sourceFrame: frame * video.frameStep,
+        boxes: boxes.map((b) => ({ label: b.label, xyxy: b.xyxy, attributes: b.attributes, trackId: b.trackId })),
+      })),
+    };
+  }
+
+  /** Per frame `Detections` (classId = class index in the schema, trackerId = numbered tracks or -1). */
+  private detections(schema: HawkLabelSchema, data: ApprovedFrames): { frame: number; detections: Detections }[] {
+    const classIndex = new Map(schema.classes.map((c, i) => [c.name, i]));
+    const trackNumbers = new Map<string, number>();
+    return data.frames.map(({ frame, boxes }) => {
+      const rows = boxes.map((b) => {
+        let trackerId = -1;
+        if (b.trackId !== null) {
+          if (!trackNumbers.has(b.trackId)) trackNumbers.set(b.trackId, trackNumbers.size + 1);
+          trackerId = trackNumbers.get(b.trackId)!;
+        }
+        return { xyxy: b.xyxy, confidence: b.score ?? 1, classId: classIndex.get(b.label) ?? 0, trackerId };
+      });
+      return { frame, detections: Detections.fromRows(rows, { attributes: boxes.map((b) => b.attributes) }) };
+    });
+  }
+
+  /** COCO: one image per approved frame (`000001.jpg` = frame 0), category id = class index + 1. */
+  coco(video: VideoRow, schema: HawkLabelSchema, data: ApprovedFrames): CocoDataset {
+    const perFrame = this.detections(schema, data);
+    const images = perFrame.map(({ frame }) => ({ id: frame + 1, file_name: frameFileName(frame), width: video.width ?? 0, height: video.height ?? 0 }));
+    const dataset = toCoco(images, schema.classes.map((c) => c.name), new Map(perFrame.map(({ frame, detections }) => [frame + 1, detections])));
+    return { ...dataset, info: { description: `Hawk export of video ${video.id} (${video.fileName})`, frame_step: video.frameStep } };
+  }
+
+  /**
+   * MOTChallenge ground-truth layout: frame (1-based extracted frame), id, x, y, w, h, 1, class
+   * (schema index + 1), visibility 1. Boxes outside tracks get ids after the last track's.
+   */
+  mot(schema: HawkLabelSchema, data: ApprovedFrames): string {
+    const perFrame = this.detections(schema, data);
+    let nextId = Math.max(0, ...perFrame.flatMap(({ detections }) => Array.from(detections.trackerId))) + 1;
+    const rows: MotRow[] = [];
+    for (const { frame, detections } of perFrame) {
+      const ids = Int32Array.from(detections.trackerId, (id) => (id >= 0 ? id : nextId++));
+      detectionsToMotRows(frame + 1, detections.withTrackerIds(ids)).forEach((row, i) => rows.push({ ...row, conf: 1, xOrClass: detections.classId[i]! + 1, yOrVisibility: 1 }));
+    }
+    return formatMot(rows);
+  }
+
+  /** YOLO: `classes.txt` and `labels/000001.txt` per approved frame, as a name -> text map. */
+  yolo(video: VideoRow, schema: HawkLabelSchema, data: ApprovedFrames): Record<string, string> {
+    const files: Record<string, string> = { 'classes.txt': schema.classes.map((c) => c.name).join('\n') + '\n' };
+    for (const { frame, detections } of this.detections(schema, data)) {
+      files[`labels/${frameFileName(frame).replace('.jpg', '.txt')}`] = toYoloLabels(detections, [video.width ?? 1, video.height ?? 1]);
+    }
+    return files;
+  }
+}
