@@ -1,7 +1,21 @@
-import type { KanohiServerEvents } from '@sightline/contracts';
+import { BusChannel, type KanohiServerEvents } from '@sightline/contracts';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { KanohiConfig } from './config.ts';
+import { listenToChannel } from './plugins/bus-listener.ts';
+import { CameraRepository } from './repositories/camera.repository.ts';
+import { FloorPointRepository } from './repositories/floor-point.repository.ts';
+import { FloorRepository } from './repositories/floor.repository.ts';
+import { StatsRepository } from './repositories/stats.repository.ts';
+import { ZoneRepository } from './repositories/zone.repository.ts';
+import { registerCameraRoutes } from './routes/cameras/index.ts';
+import { registerFloorRoutes } from './routes/floors/index.ts';
+import { registerStatsRoutes } from './routes/stats/index.ts';
+import { CalibrationService } from './services/calibration.service.ts';
+import { FloorService } from './services/floor.service.ts';
+import { IngestService } from './services/ingest.service.ts';
+import { LiveMapService } from './services/live-map.service.ts';
+import { StatsService } from './services/stats.service.ts';
 import { version } from './version.ts';
 
 export interface BuildKanohiOptions {
@@ -9,8 +23,39 @@ export interface BuildKanohiOptions {
   readonly pool: pg.Pool;
 }
 
-/** Floor-map dashboard: calibration, live tracks, heatmaps, statistics. Builds the app without listening. */
-export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<ServiceApp> {
-  const { app } = createService<KanohiServerEvents>({ service: 'kanohi', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
-  return app;
+/** The app with its ingest: `ingest.idle()` waits for queued notices, `busReady` for the LISTEN. */
+export type KanohiApp = ServiceApp & { kanohi: { ingest: IngestService; busReady: Promise<void> } };
+
+/**
+ * Floor-map dashboard: floors, calibration, live tracks, heatmaps, statistics. Builds the app
+ * without listening on HTTP; it LISTENs to Scouter's notices until closed.
+ */
+export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<KanohiApp> {
+  const { app, io } = createService<KanohiServerEvents>({ service: 'kanohi', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  // Floor plans and snapshots arrive as the raw image body.
+  app.addContentTypeParser(['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: config.maxImageBytes }, (_request, body, done) => done(null, body));
+
+  const floorsRepo = new FloorRepository(pool);
+  const cameras = new CameraRepository(pool);
+  const zones = new ZoneRepository(pool);
+  const points = new FloorPointRepository(pool);
+  const floors = new FloorService(floorsRepo, cameras, zones);
+  const calibration = new CalibrationService(cameras, floorsRepo);
+  const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones);
+  const liveMap = new LiveMapService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, trailPoints: config.trailPoints });
+  const ingest = new IngestService(points, liveMap, (event) => io.emit('kanohi:markers', event), {
+    warn: (m) => app.log.warn(m),
+    error: (m) => app.log.error(m),
+  });
+
+  registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });
+  registerCameraRoutes(app, { cameras, calibration, floors, maxImageBytes: config.maxImageBytes });
+  registerStatsRoutes(app, stats);
+
+  const bus = listenToChannel({ pool, channel: BusChannel.observationsInserted, onNotice: (payload) => ingest.handleNotice(payload), log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
+  app.addHook('onClose', async () => {
+    await bus.close();
+    await ingest.idle();
+  });
+  return Object.assign(app, { kanohi: { ingest, busReady: bus.ready } });
 }

@@ -2,7 +2,16 @@ import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig, serviceBasics } from '@sightline/server-kit';
 
 /** Every setting of Kanohi, read from the environment (see .env.example); unknown KANOHI_* keys are errors. */
-export const KanohiConfig = Type.Object({ ...serviceBasics('KANOHI', 3003) }, { additionalProperties: false });
+export const KanohiConfig = Type.Object(
+  {
+    ...serviceBasics('KANOHI', 3003),
+    maxImageBytes: Type.Integer({ env: 'KANOHI_MAX_IMAGE_BYTES', default: 20 * 1024 * 1024, minimum: 1024, description: 'Largest floor-plan or snapshot upload' }),
+    mergeDistanceM: Type.Number({ env: 'KANOHI_MERGE_DISTANCE_M', default: 1, minimum: 0, description: 'Tracks of two cameras closer than this on the floor are one person' }),
+    mergeGapMs: Type.Integer({ env: 'KANOHI_MERGE_GAP_MS', default: 1000, minimum: 0, description: '...when seen at most this far apart in time' }),
+    trailPoints: Type.Integer({ env: 'KANOHI_TRAIL_POINTS', default: 20, minimum: 1, maximum: 1000, description: 'Positions kept per live marker trail' }),
+  },
+  { additionalProperties: false },
+);
 export type KanohiConfig = Static<typeof KanohiConfig>;
 
 export function loadKanohiConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<KanohiConfig> = {}): KanohiConfig {

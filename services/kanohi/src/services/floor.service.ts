@@ -1,0 +1,138 @@
+import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateFloorBody, Zone } from '@sightline/contracts';
+import { PolygonZone } from '@sightline/vision';
+import { HttpError, notFound } from '../lib/http-error.ts';
+import { imageSize } from '../lib/image-size.ts';
+import type { CameraRepository } from '../repositories/camera.repository.ts';
+import type { FloorRepository } from '../repositories/floor.repository.ts';
+import type { ZoneRepository } from '../repositories/zone.repository.ts';
+
+/** Validates a PNG/JPEG/WebP upload and reads its size; anything else is a 415 naming the accepted types. */
+export function readImage(bytes: Buffer): { bytes: Buffer; type: string; widthPx: number; heightPx: number } {
+  const size = imageSize(bytes);
+  if (!size || size.widthPx < 1 || size.heightPx < 1) throw new HttpError(415, 'The upload is not a PNG, JPEG or WebP image: send the image file itself as the request body');
+  return { bytes, ...size };
+}
+
+/** Floors, their plan images and scale, cameras placed on them, and their zones and lines. */
+export class FloorService {
+  constructor(
+    private readonly floors: FloorRepository,
+    private readonly cameras: CameraRepository,
+    private readonly zones: ZoneRepository,
+  ) {}
+
+  list(): Promise<Floor[]> {
+    return this.floors.list();
+  }
+
+  async get(floorId: number): Promise<Floor> {
+    const floor = await this.floors.get(floorId);
+    if (!floor) throw notFound(`Floor ${floorId}`);
+    return floor;
+  }
+
+  async create(body: CreateFloorBody): Promise<Floor> {
+    const floor = await this.floors.create(body.name, body.widthM ?? 40, body.heightM ?? 25);
+    if (!floor) throw new HttpError(409, `A floor named "${body.name}" exists already: choose another name`);
+    return floor;
+  }
+
+  /** A new scale resizes a floor that has an image (its size is the image's size times the scale). */
+  async update(floorId: number, body: UpdateFloorBody): Promise<Floor> {
+    const floor = await this.get(floorId);
+    if (body.scale && body.metersPerPixel !== undefined) throw new HttpError(400, 'Give either metersPerPixel or scale, not both');
+    let metersPerPixel = body.metersPerPixel;
+    if (body.scale) {
+      const px = Math.hypot(body.scale.bPx[0] - body.scale.aPx[0], body.scale.bPx[1] - body.scale.aPx[1]);
+      if (px < 1) throw new HttpError(400, 'The two scale points are less than a pixel apart: click two points further apart');
+      metersPerPixel = body.scale.distanceM / px;
+    }
+    let { widthM, heightM } = body;
+    if (floor.image && metersPerPixel !== undefined) {
+      if (widthM !== undefined || heightM !== undefined) throw new HttpError(400, 'A floor with an image takes its size from the image and the scale: send only the scale');
+      widthM = floor.image.widthPx * metersPerPixel;
+      heightM = floor.image.heightPx * metersPerPixel;
+    }
+    try {
+      return (await this.floors.update(floorId, { name: body.name, widthM, heightM, metersPerPixel }))!;
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new HttpError(409, `A floor named "${body.name}" exists already: choose another name`);
+      throw err;
+    }
+  }
+
+  /** Stores the plan image; without a scale yet, it keeps the floor's width and derives one. */
+  async setImage(floorId: number, bytes: Buffer): Promise<Floor> {
+    const floor = await this.get(floorId);
+    const image = readImage(bytes);
+    const metersPerPixel = floor.metersPerPixel ?? floor.widthM / image.widthPx;
+    return (await this.floors.setImage(floorId, image, { widthM: image.widthPx * metersPerPixel, heightM: image.heightPx * metersPerPixel, metersPerPixel }))!;
+  }
+
+  async image(floorId: number): Promise<{ bytes: Buffer; type: string }> {
+    const image = await this.floors.image(floorId);
+    if (!image) throw new HttpError(404, `Floor ${floorId} has no image: upload one with PUT /floors/${floorId}/image`);
+    return image;
+  }
+
+  async remove(floorId: number): Promise<void> {
+    if (!(await this.floors.remove(floorId))) throw notFound(`Floor ${floorId}`);
+  }
+
+  async placeCamera(cameraId: number, floorId: number): Promise<void> {
+    if (!(await this.cameras.exists(cameraId))) throw notFound(`Camera ${cameraId}`);
+    await this.get(floorId);
+    await this.cameras.place(cameraId, floorId);
+  }
+
+  async setSnapshot(cameraId: number, bytes: Buffer): Promise<void> {
+    if (!(await this.cameras.exists(cameraId))) throw notFound(`Camera ${cameraId}`);
+    await this.cameras.setSnapshot(cameraId, readImage(bytes));
+  }
+
+  async snapshot(cameraId: number): Promise<{ bytes: Buffer; type: string }> {
+    const snap = await this.cameras.snapshot(cameraId);
+    if (!snap) throw new HttpError(404, `Camera ${cameraId} has no snapshot: upload a still with PUT /cameras/${cameraId}/snapshot`);
+    return snap;
+  }
+
+  async listZones(floorId: number): Promise<Zone[]> {
+    await this.get(floorId);
+    return this.zones.zones(floorId);
+  }
+
+  async createZone(floorId: number, body: CreateZoneBody): Promise<Zone> {
+    await this.get(floorId);
+    let area: number;
+    try {
+      area = new PolygonZone(body.polygonXy).areaSquareMeters();
+    } catch (err) {
+      throw new HttpError(400, `Invalid zone: ${(err as Error).message}`);
+    }
+    if (area < 1e-6) throw new HttpError(400, 'The zone has no area (its corners are on one line): draw at least 3 corners around a region');
+    const zone = await this.zones.createZone(floorId, body.name, body.polygonXy);
+    if (!zone) throw new HttpError(409, `Floor ${floorId} has a zone named "${body.name}" already: choose another name`);
+    return zone;
+  }
+
+  async removeZone(floorId: number, zoneId: number): Promise<void> {
+    if (!(await this.zones.removeZone(floorId, zoneId))) throw notFound(`Zone ${zoneId} of floor ${floorId}`);
+  }
+
+  async listLines(floorId: number): Promise<CountLine[]> {
+    await this.get(floorId);
+    return this.zones.lines(floorId);
+  }
+
+  async createLine(floorId: number, body: CreateCountLineBody): Promise<CountLine> {
+    await this.get(floorId);
+    if (body.startXy[0] === body.endXy[0] && body.startXy[1] === body.endXy[1]) throw new HttpError(400, 'The line starts and ends at the same point: click two different points');
+    const line = await this.zones.createLine(floorId, body.name, body.startXy, body.endXy);
+    if (!line) throw new HttpError(409, `Floor ${floorId} has a line named "${body.name}" already: choose another name`);
+    return line;
+  }
+
+  async removeLine(floorId: number, lineId: number): Promise<void> {
+    if (!(await this.zones.removeLine(floorId, lineId))) throw notFound(`Line ${lineId} of floor ${floorId}`);
+  }
+}

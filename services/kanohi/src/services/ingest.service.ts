@@ -1,0 +1,58 @@
+import { ObservationsInsertedNotice, type MarkersEvent } from '@sightline/contracts';
+import { Value } from '@sinclair/typebox/value';
+import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
+import type { LiveMapService } from './live-map.service.ts';
+
+/**
+ * Turns Scouter's `observations_inserted` notices into floor points and live-marker events. Notices
+ * are handled one at a time, in arrival order, so trails never go backwards.
+ */
+export class IngestService {
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+
+  constructor(
+    private readonly points: FloorPointRepository,
+    private readonly liveMap: LiveMapService,
+    private readonly emit: (event: MarkersEvent) => void,
+    private readonly log: { warn(message: string): void; error(message: string): void },
+  ) {}
+
+  /** Queues one raw NOTIFY payload; a malformed one is logged and dropped (it names what was wrong). */
+  handleNotice(payload: string | undefined): void {
+    let notice: ObservationsInsertedNotice;
+    try {
+      const parsed: unknown = JSON.parse(payload ?? '');
+      if (!Value.Check(ObservationsInsertedNotice, parsed)) {
+        const first = [...Value.Errors(ObservationsInsertedNotice, parsed)][0];
+        throw new Error(`${first?.path || 'payload'} ${first?.message ?? 'is invalid'}`);
+      }
+      notice = parsed;
+      if (Number.isNaN(Date.parse(notice.fromTime)) || Number.isNaN(Date.parse(notice.toTime))) throw new Error('fromTime/toTime are not dates');
+    } catch (err) {
+      this.log.warn(`ignored an observations_inserted notice (${(err as Error).message}): expected {"cameraId": n, "fromTime": iso, "toTime": iso}, got ${payload}`);
+      return;
+    }
+    this.pending++;
+    this.queue = this.queue
+      .then(async () => {
+        await this.ingest(notice);
+      })
+      .catch((err: Error) => this.log.error(`ingest of camera ${notice.cameraId} ${notice.fromTime}..${notice.toTime} failed: ${err.message}`))
+      .finally(() => {
+        this.pending--;
+      });
+  }
+
+  /** Projects one notice's rows, then emits the moved markers. */
+  async ingest(notice: ObservationsInsertedNotice): Promise<number> {
+    const rows = await this.points.ingest(notice.cameraId, new Date(notice.fromTime), new Date(notice.toTime));
+    if (rows.length > 0) for (const event of this.liveMap.update(rows)) this.emit(event);
+    return rows.length;
+  }
+
+  /** Resolves once every queued notice is handled (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.pending > 0) await this.queue;
+  }
+}

@@ -1,0 +1,116 @@
+import { HEAT_BASE_CELL_M, type CountsResponse, type Floor, type HeatmapQuery, type HeatmapResponse, type LineStatsResponse, type StatsQuery, type ZoneStatsResponse } from '@sightline/contracts';
+import { toCsv } from '../lib/csv.ts';
+import { HttpError, notFound } from '../lib/http-error.ts';
+import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
+import type { FloorRepository } from '../repositories/floor.repository.ts';
+import type { StatsRepository } from '../repositories/stats.repository.ts';
+import type { ZoneRepository } from '../repositories/zone.repository.ts';
+
+const MAX_RANGE_MS = 366 * 24 * 3600 * 1000;
+
+function range(query: { from: string; to: string }): { from: Date; to: Date } {
+  const from = new Date(query.from);
+  const to = new Date(query.to);
+  if (!(to > from)) throw new HttpError(400, `"to" (${query.to}) must be after "from" (${query.from})`);
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new HttpError(400, 'the time range is longer than a year: ask for a shorter one');
+  return { from, to };
+}
+
+const iso = (d: Date) => d.toISOString();
+
+/** Heatmaps and statistics of one floor; every aggregate runs in SQL. */
+export class StatsService {
+  constructor(
+    private readonly floors: FloorRepository,
+    private readonly points: FloorPointRepository,
+    private readonly stats: StatsRepository,
+    private readonly zones: ZoneRepository,
+  ) {}
+
+  private async floor(floorId: number): Promise<Floor> {
+    const floor = await this.floors.get(floorId);
+    if (!floor) throw notFound(`Floor ${floorId}`);
+    return floor;
+  }
+
+  async heatmap(floorId: number, query: HeatmapQuery): Promise<HeatmapResponse> {
+    const floor = await this.floor(floorId);
+    const { from, to } = range(query);
+    const cellM = query.cellM ?? 0.5;
+    const factor = Math.round(cellM / HEAT_BASE_CELL_M);
+    if (Math.abs(factor * HEAT_BASE_CELL_M - cellM) > 1e-9) throw new HttpError(400, `cellM ${cellM} is not a multiple of ${HEAT_BASE_CELL_M} m: use e.g. 0.25, 0.5 or 1`);
+    const columns = Math.ceil(floor.widthM / cellM - 1e-9);
+    const rows = Math.ceil(floor.heightM / cellM - 1e-9);
+    const metric = query.metric ?? 'occupancy';
+    const cells = await this.points.heatmap(floorId, { from, to }, { factor, columns, rows }, metric, query);
+    return {
+      floorId,
+      from: iso(from),
+      to: iso(to),
+      cellM,
+      metric,
+      columns,
+      rows,
+      cells,
+      max: cells.reduce((m, c) => Math.max(m, c[2]), 0),
+      total: cells.reduce((s, c) => s + c[2], 0),
+    };
+  }
+
+  async counts(floorId: number, query: StatsQuery): Promise<CountsResponse> {
+    await this.floor(floorId);
+    const bucketSeconds = query.bucketSeconds ?? 60;
+    const groupBy = query.groupBy ?? 'none';
+    const rows = await this.stats.counts(floorId, { ...range(query), bucketSeconds }, groupBy, query);
+    return { floorId, bucketSeconds, groupBy, buckets: rows.map((r) => ({ start: iso(r.start), group: r.group, tracks: r.tracks })) };
+  }
+
+  async zoneStats(floorId: number, query: StatsQuery): Promise<ZoneStatsResponse> {
+    await this.floor(floorId);
+    const r = { ...range(query), bucketSeconds: query.bucketSeconds ?? 60 };
+    const [zones, buckets, dwell] = await Promise.all([this.zones.zones(floorId), this.stats.zoneBuckets(floorId, r, query), this.stats.zoneDwell(floorId, r, query)]);
+    return {
+      zones: zones.map((z) => {
+        const d = dwell.find((x) => x.zone_id === z.id);
+        return {
+          zoneId: z.id,
+          name: z.name,
+          tracks: d?.tracks ?? 0,
+          meanDwellSeconds: d?.mean_s ?? 0,
+          totalDwellSeconds: d?.total_s ?? 0,
+          buckets: buckets.filter((b) => b.zone_id === z.id).map((b) => ({ start: iso(b.start), tracks: b.tracks })),
+        };
+      }),
+    };
+  }
+
+  async lineStats(floorId: number, query: StatsQuery): Promise<LineStatsResponse> {
+    await this.floor(floorId);
+    const r = { ...range(query), bucketSeconds: query.bucketSeconds ?? 60 };
+    const [lines, buckets] = await Promise.all([this.zones.lines(floorId), this.stats.lineBuckets(floorId, r, query)]);
+    return {
+      lines: lines.map((l) => {
+        const mine = buckets.filter((b) => b.line_id === l.id);
+        return {
+          lineId: l.id,
+          name: l.name,
+          inCount: mine.reduce((s, b) => s + b.in, 0),
+          outCount: mine.reduce((s, b) => s + b.out, 0),
+          buckets: mine.map((b) => ({ start: iso(b.start), in: b.in, out: b.out })),
+        };
+      }),
+    };
+  }
+
+  countsCsv(r: CountsResponse): string {
+    return toCsv(['bucket_start', 'group', 'tracks'], r.buckets.map((b) => [b.start, b.group, b.tracks]));
+  }
+
+  zonesCsv(r: ZoneStatsResponse): string {
+    return toCsv(['zone_id', 'zone', 'bucket_start', 'tracks'], r.zones.flatMap((z) => z.buckets.map((b) => [z.zoneId, z.name, b.start, b.tracks])));
+  }
+
+  linesCsv(r: LineStatsResponse): string {
+    return toCsv(['line_id', 'line', 'bucket_start', 'in', 'out'], r.lines.flatMap((l) => l.buckets.map((b) => [l.lineId, l.name, b.start, b.in, b.out])));
+  }
+}
