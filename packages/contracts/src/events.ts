@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ServiceName } from './common.ts';
+import type { MarkersEvent as KanohiMarkersEvent } from './kanohi-stats.ts';
 import type { HawkExtractionEvent } from './hawk.ts';
 import type {
   CameraStateEvent as ScouterCameraStateEvent,
@@ -40,7 +41,10 @@ export interface ScouterServerEvents extends CommonServerEvents {
   'scouter:cameras-changed': (event: ScouterCamerasChangedEvent) => void;
 }
 /** Kanohi's socket.io events. */
-export interface KanohiServerEvents extends CommonServerEvents {}
+export interface KanohiServerEvents extends CommonServerEvents {
+  /** People who moved on a floor in the last ingested batch, with their trails. */
+  'kanohi:markers': (event: KanohiMarkersEvent) => void;
+}
 
 /** Events browsers send; none yet beyond socket.io's own. */
 export interface ClientEvents {}

@@ -6,3 +6,5 @@ export * from './bus.ts';
 export * from './scouter.ts';
 export * from './hawk.ts';
 export * from './hawk-annotations.ts';
+export * from './kanohi-floors.ts';
+export * from './kanohi-stats.ts';
