@@ -10,3 +10,4 @@ export type { Backend, InferenceSession, ModelTensor, SessionOptions, TensorType
 export { floatTensor } from './backend/backend.ts';
 export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';
 export { CenterNetDetector, type CenterNetOptions, type RawDetections } from './detect/centernet.detector.ts';
+export { scoreDetections, type DetectionScores, type EvalFrame, type GtBox, type ScoredBox } from './detect/detection-eval.ts';
