@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Detections } from '../detections.ts';
+import { ByteTracker } from './byte-tracker.ts';
+import { SortTracker } from './sort-tracker.ts';
+import type { Tracker } from './tracker.ts';
+
+type Box = { x: number; y: number; score?: number; emb?: number[] };
+const frame = (boxes: Box[]): Detections => {
+  const d = Detections.fromRows(boxes.map((b) => ({ xyxy: [b.x, b.y, b.x + 30, b.y + 80] as const, confidence: b.score ?? 0.9, classId: 0 })));
+  return boxes.some((b) => b.emb) ? d.withData('embedding', boxes.map((b) => b.emb)) : d;
+};
+/** The id reported for the box nearest x in a tracker output (-1 when none within 15 px). */
+const idNear = (out: Detections, x: number, tolerance = 15): number => {
+  for (let i = 0; i < out.length; i++) if (Math.abs(out.xyxy[i * 4]! - x) < tolerance) return out.trackerId[i]!;
+  return -1;
+};
+
+const makers: Array<[string, () => Tracker]> = [
+  ['bytetrack', () => new ByteTracker()],
+  ['sort', () => new SortTracker()],
+];
+
+for (const [name, make] of makers) {
+  test(`${name}: two people walking apart keep distinct, stable ids`, () => {
+    const tracker = make();
+    const seen: Array<[number, number]> = [];
+    for (let t = 0; t < 20; t++) {
+      const out = tracker.update(frame([{ x: 100 + 3 * t, y: 50 }, { x: 300 - 3 * t, y: 60 }]));
+      if (t >= 3) seen.push([idNear(out, 100 + 3 * t), idNear(out, 300 - 3 * t)]);
+    }
+    const [a, b] = seen[0]!;
+    assert.ok(a > 0 && b > 0 && a !== b, `ids ${a} ${b}`);
+    for (const pair of seen) assert.deepEqual(pair, [a, b]);
+  });
+
+  test(`${name}: reset starts ids again from 1`, () => {
+    const tracker = make();
+    for (let t = 0; t < 4; t++) tracker.update(frame([{ x: 10, y: 10 }]));
+    tracker.reset();
+    let out = Detections.empty();
+    for (let t = 0; t < 4; t++) out = tracker.update(frame([{ x: 500, y: 10 }]));
+    assert.deepEqual([...out.trackerId], [1]);
+  });
+}
+
+test('bytetrack: a person missed for 5 frames comes back with the same id; sort gives a new one', () => {
+  const run = (tracker: Tracker) => {
+    const ids: number[] = [];
+    for (let t = 0; t < 20; t++) {
+      const out = tracker.update(t >= 8 && t < 13 ? frame([]) : frame([{ x: 100 + 2 * t, y: 40 }]));
+      if (out.length > 0) ids.push(out.trackerId[0]!);
+    }
+    return ids;
+  };
+  const byte = run(new ByteTracker());
+  assert.equal(new Set(byte).size, 1, `ids ${byte}`);
+  const sort = run(new SortTracker());
+  assert.equal(new Set(sort).size, 2, `ids ${sort}`);
+});
+
+test('bytetrack: low-score detections keep a track alive but never start one', () => {
+  const tracker = new ByteTracker();
+  let out = Detections.empty();
+  for (let t = 0; t < 5; t++) out = tracker.update(frame([{ x: 100 + t, y: 40, score: 0.9 }]));
+  const id = out.trackerId[0]!;
+  for (let t = 5; t < 10; t++) {
+    out = tracker.update(frame([{ x: 100 + t, y: 40, score: 0.3 }, { x: 400, y: 40, score: 0.3 }]));
+    assert.deepEqual([...out.trackerId], [id], 'the occluded person is still tracked; the lone low-score box is not');
+    assert.ok(Math.abs(out.confidence[0]! - 0.3) < 1e-6);
+  }
+});
+
+test('bytetrack: a one-frame detection is never reported; the second frame confirms', () => {
+  const tracker = new ByteTracker();
+  tracker.update(frame([{ x: 10, y: 10 }]));
+  assert.equal(tracker.update(frame([{ x: 10, y: 10 }, { x: 300, y: 10 }])).length, 1);
+  assert.equal(tracker.update(frame([{ x: 10, y: 10 }, { x: 300, y: 10 }])).length, 2);
+  assert.equal(tracker.update(frame([{ x: 10, y: 10 }])).length, 1);
+});
+
+test('sort: past the first 3 frames, a new track is reported once 3 matches follow its first detection', () => {
+  const tracker = new SortTracker();
+  for (let t = 0; t < 4; t++) tracker.update(frame([{ x: 10, y: 10 }]));
+  const counts = [0, 1, 2, 3].map(() => tracker.update(frame([{ x: 10, y: 10 }, { x: 300, y: 10 }])).length);
+  assert.deepEqual(counts, [1, 1, 1, 2]);
+});
+
+test('bytetrack appearance hook: embeddings keep ids right when two people swap places between frames', () => {
+  // Frames 0..5: A at x=100, B at x=108 (IoU 0.58). Then they swap places.
+  const a = [1, 0, 0, 0];
+  const b = [0, 1, 0, 0];
+  const run = (tracker: ByteTracker, withEmb: boolean) => {
+    let before = Detections.empty();
+    for (let t = 0; t < 6; t++) before = tracker.update(frame([{ x: 100, y: 40, ...(withEmb ? { emb: a } : {}) }, { x: 108, y: 40, ...(withEmb ? { emb: b } : {}) }]));
+    const after = tracker.update(frame([{ x: 108, y: 40, ...(withEmb ? { emb: a } : {}) }, { x: 100, y: 40, ...(withEmb ? { emb: b } : {}) }]));
+    const ids = { aBefore: idNear(before, 100, 2), aAfter: idNear(after, 108, 2) };
+    assert.ok(ids.aBefore > 0 && ids.aAfter > 0, JSON.stringify(ids));
+    return ids;
+  };
+  const plain = run(new ByteTracker({ boxes: 'detection' }), false);
+  assert.notEqual(plain.aAfter, plain.aBefore, 'without appearance the swap follows the boxes');
+  const cued = run(new ByteTracker({ boxes: 'detection', appearance: { key: 'embedding' } }), true);
+  assert.equal(cued.aAfter, cued.aBefore, 'with appearance the id follows the person');
+});
+
+test('boxes: detection returns the input boxes, filtered the Kalman estimate', () => {
+  const det = new ByteTracker({ boxes: 'detection' });
+  const fil = new ByteTracker();
+  let d = Detections.empty();
+  let f = Detections.empty();
+  for (let t = 0; t < 6; t++) {
+    const input = frame([{ x: 100 + 5 * t + (t % 2 ? 3 : -3), y: 40 }]);
+    d = det.update(input);
+    f = fil.update(input);
+    if (t > 0) assert.deepEqual(d.box(0), input.box(0));
+  }
+  assert.notDeepEqual(f.box(0), d.box(0));
+});
