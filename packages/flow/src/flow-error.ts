@@ -1,35 +1,37 @@
 import type { Span } from './ast.ts';
 
-/** What kind of problem a flow has; stable strings that callers and tests may match on. */
-export type FlowErrorCode =
+/** Every kind of problem a flow can have: stable strings that callers and tests may match on. */
+export const FLOW_ERROR_CODES = [
   // lexer
-  | 'unexpected-character'
-  | 'unterminated-string'
-  | 'unterminated-comment'
+  'unexpected-character',
+  'unterminated-string',
+  'unterminated-comment',
   // parser
-  | 'syntax'
+  'syntax',
   // validator
-  | 'duplicate-name'
-  | 'reserved-name'
-  | 'unknown-source'
-  | 'unknown-stream'
-  | 'unknown-source-type'
-  | 'unknown-option'
-  | 'duplicate-option'
-  | 'missing-option'
-  | 'unknown-function'
-  | 'unknown-model'
-  | 'unknown-tracker'
-  | 'unknown-head'
-  | 'unknown-sink'
-  | 'unknown-field'
-  | 'bad-argument'
-  | 'type'
-  | 'empty-filter'
-  | 'cycle'
-  | 'duplicate-insert'
-  | 'source-conflict'
-  | 'no-sink';
+  'duplicate-name',
+  'reserved-name',
+  'unknown-source',
+  'unknown-stream',
+  'unknown-source-type',
+  'unknown-option',
+  'duplicate-option',
+  'missing-option',
+  'unknown-function',
+  'unknown-model',
+  'unknown-tracker',
+  'unknown-head',
+  'unknown-sink',
+  'unknown-field',
+  'bad-argument',
+  'type',
+  'empty-filter',
+  'cycle',
+  'duplicate-insert',
+  'source-conflict',
+  'no-sink',
+] as const;
+export type FlowErrorCode = (typeof FLOW_ERROR_CODES)[number];
 
 /** One problem in a flow, with the text range it is about (line and column count from 1). */
 export interface FlowError {

@@ -1,6 +1,6 @@
 export type { AttributesSpec, DetectSpec, PipelineSpec, SinkName, SourceSpec, SourceType, TrackSpec } from './pipeline-spec.ts';
 export { compileFlow, type CompileResult } from './compile-flow.ts';
-export { formatFlowError, type FlowError, type FlowErrorCode, type FlowWarning } from './flow-error.ts';
+export { FLOW_ERROR_CODES, formatFlowError, type FlowError, type FlowErrorCode, type FlowWarning } from './flow-error.ts';
 export { DEFAULT_FPS, DEFAULT_SCORE_THRESHOLD, defaultFlowRegistry, FLOW_FUNCTIONS, type FlowFunction, type FlowRegistry, type TrackerName } from './flow-registry.ts';
 export { parseFlow } from './parser.ts';
 export { tokenize, type Token } from './lexer.ts';

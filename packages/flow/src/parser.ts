@@ -34,11 +34,17 @@ export function parseFlow(text: string): { ast: FlowAst; errors: FlowError[] } {
   const parser = new Parser(lexed.tokens);
   const statements = parser.statements();
   const eof = lexed.tokens[lexed.tokens.length - 1];
-  return { ast: { statements, end: eof ? eof.span.start : { offset: 0, line: 1, column: 1 } }, errors: [...lexed.errors, ...parser.errors].sort((a, b) => a.span.start.offset - b.span.start.offset) };
+  // A bad token (an unclosed string swallowing the `;`) usually breaks its statement too; the
+  // lexer's error says what to fix, so the parser's follow-on error in that statement is dropped.
+  const parseErrors = parser.errors
+    .filter(({ problem, statementStart }) => !lexed.errors.some((e) => e.span.start.offset >= statementStart && e.span.start.offset <= problem.span.start.offset))
+    .map(({ problem }) => problem);
+  const errors = [...lexed.errors, ...parseErrors].sort((a, b) => a.span.start.offset - b.span.start.offset);
+  return { ast: { statements, end: eof ? eof.span.start : { offset: 0, line: 1, column: 1 } }, errors };
 }
 
 class Parser {
-  readonly errors: FlowError[] = [];
+  readonly errors: { problem: FlowError; statementStart: number }[] = [];
   private index = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
@@ -51,7 +57,7 @@ class Parser {
         statements.push(this.statement());
       } catch (err) {
         if (!(err instanceof SyntaxProblem)) throw err;
-        this.errors.push(err.problem);
+        this.errors.push({ problem: err.problem, statementStart: this.tokens[startIndex]?.span.start.offset ?? 0 });
         this.recover(startIndex);
       }
     }
