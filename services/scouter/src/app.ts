@@ -2,15 +2,62 @@ import type { ScouterServerEvents } from '@sightline/contracts';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
+import { createRealStages } from './pipeline/real-stages.ts';
+import type { PipelineStages } from './pipeline/stages.ts';
+import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
+import { CameraRepository } from './repositories/camera.repository.ts';
+import { LeaseRepository } from './repositories/lease.repository.ts';
+import { ObservationRepository } from './repositories/observation.repository.ts';
+import { registerCameraRoutes } from './routes/cameras/index.ts';
+import { registerMetricsRoutes } from './routes/metrics/index.ts';
+import { CameraService } from './services/camera.service.ts';
 import { version } from './version.ts';
+import { CameraWorker } from './worker/camera-worker.ts';
 
 export interface BuildScouterOptions {
   readonly config: ScouterConfig;
   readonly pool: pg.Pool;
+  /** Stage implementations; default: ffmpeg decode, CenterNet, ByteTrack/SORT, ffmpeg JPEG previews. */
+  readonly stages?: PipelineStages;
+}
+
+/** The app plus its worker (undefined with SCOUTER_WORKER=false), for tests and `sightline run`. */
+export interface ScouterApp {
+  readonly app: ServiceApp;
+  readonly worker: CameraWorker | undefined;
+}
+
+/** Builds Scouter and its camera worker without listening; the worker starts when the app is ready and stops when it closes. */
+export async function buildScouter({ config, pool, stages }: BuildScouterOptions): Promise<ScouterApp> {
+  const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  const cameras = new CameraRepository(pool);
+  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
+  let worker: CameraWorker | undefined;
+  if (config.worker) {
+    const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads });
+    worker = new CameraWorker(
+      { cameras, leases: new LeaseRepository(pool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
+      stages ?? realStages!,
+      {
+        tracks: (event) => io.emit('scouter:tracks', event),
+        frame: (event) => io.emit('scouter:frame', event),
+        cameraState: (event) => io.emit('scouter:camera-state', event),
+      },
+      config,
+      { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },
+    );
+    app.addHook('onReady', async () => worker!.start());
+    app.addHook('preClose', async () => {
+      await worker!.stop();
+      await realStages?.release();
+    });
+  }
+  registerCameraRoutes(app, cameraService);
+  registerMetricsRoutes(app, worker);
+  return { app, worker };
 }
 
 /** Streaming inference engine: cameras, detection, tracking, attributes. Builds the app without listening. */
-export async function buildApp({ config, pool }: BuildScouterOptions): Promise<ServiceApp> {
-  const { app } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
-  return app;
+export async function buildApp(options: BuildScouterOptions): Promise<ServiceApp> {
+  return (await buildScouter(options)).app;
 }

@@ -1,0 +1,258 @@
+import type { AttributeValue, CameraState, CameraStats, TrackedBox, TracksEvent } from '@sightline/contracts';
+import type { PipelineSpec } from '@sightline/flow';
+import type { Detections } from '@sightline/vision';
+import type { ObservationRow } from '../repositories/observation.repository.ts';
+import { backoffMs, sleep } from './backoff.ts';
+import { LatestFrameSlot } from './latest-frame-slot.ts';
+import { RateMeter, RollingWindow } from './stage-timings.ts';
+import type { AttributeEstimator, Detector, PipelineStages, RgbFrame, Tracker } from './stages.ts';
+
+/** Where a pipeline's results and state changes go (socket.io, the observation batcher, the status table). */
+export interface PipelineSinks {
+  onTracks(event: TracksEvent, observations: readonly ObservationRow[]): void;
+  onPreview?(frame: RgbFrame, event: TracksEvent): void;
+  onState(state: CameraState, message: string | null): void;
+  onFrameSize?(width: number, height: number): void;
+}
+
+export interface PipelineOptions {
+  readonly stallMs: number;
+  readonly reconnectMaxMs: number;
+}
+
+/** A decoded frame with the time it left the decoder. */
+interface TimedFrame {
+  readonly frame: RgbFrame;
+  readonly decodedAtMs: number;
+  readonly decodedAtPerf: number;
+}
+
+export const STAGES = ['detect', 'track', 'attributes'] as const;
+export type StageName = (typeof STAGES)[number];
+
+class StallError extends Error {}
+
+/**
+ * One camera's bounded pipeline: a decode loop feeds a one-slot hand-off and an inference loop
+ * takes the newest frame from it (detect -> track -> attributes -> sinks), so decoding and inference
+ * overlap and a slow detector drops frames instead of queueing them. A dropped or stalled stream is
+ * reopened with exponential backoff; a file without `loop` ends the pipeline in state `ended`.
+ */
+export class CameraPipeline {
+  readonly latency = new RollingWindow();
+  readonly stageMs: Record<StageName, RollingWindow> = { detect: new RollingWindow(), track: new RollingWindow(), attributes: new RollingWindow() };
+  private readonly rate = new RateMeter();
+  private readonly slot = new LatestFrameSlot<TimedFrame>();
+  private readonly abort = new AbortController();
+  private framesDecoded = 0;
+  private framesProcessed = 0;
+  private reconnects = 0;
+  private state: CameraState = 'idle';
+  private message: string | null = null;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    readonly cameraId: number,
+    readonly spec: PipelineSpec,
+    private readonly stages: PipelineStages,
+    private readonly sinks: PipelineSinks,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  get currentState(): CameraState {
+    return this.state;
+  }
+
+  stats(): CameraStats {
+    return {
+      framesDecoded: this.framesDecoded,
+      framesProcessed: this.framesProcessed,
+      framesDropped: this.slot.dropped,
+      reconnects: this.reconnects,
+      fps: Math.round(this.rate.rate() * 100) / 100,
+      latencyMsP50: this.latency.quantile(0.5),
+      latencyMsP95: this.latency.quantile(0.95),
+    };
+  }
+
+  /** Starts both loops; resolves (via `done`) when stopped or ended. Stage loading errors end in `failed`. */
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  get done(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.slot.close();
+    await this.running;
+  }
+
+  private setState(state: CameraState, message: string | null): void {
+    if (state === this.state && message === this.message) return;
+    this.state = state;
+    this.message = message;
+    this.sinks.onState(state, message);
+  }
+
+  private async run(): Promise<void> {
+    this.setState('starting', null);
+    let detector: Detector;
+    let tracker: Tracker | undefined;
+    let attributes: AttributeEstimator | undefined;
+    try {
+      detector = await this.stages.loadDetector(this.spec.detect);
+      if (this.spec.track) tracker = this.stages.createTracker(this.spec.track, this.spec.source.fps);
+      if (this.spec.attributes && this.spec.attributes.heads.length > 0) {
+        if (!this.stages.loadAttributes) throw new Error(`attribute heads ${this.spec.attributes.heads.join(', ')} were asked for, but this Scouter has no attribute models loaded`);
+        attributes = await this.stages.loadAttributes(this.spec.attributes);
+      }
+    } catch (err) {
+      this.setState('failed', `could not load the pipeline's models: ${(err as Error).message}`);
+      return;
+    }
+    if (this.abort.signal.aborted) return;
+    const decoding = this.decodeLoop().finally(() => this.slot.close());
+    await this.inferenceLoop(detector, tracker, attributes);
+    await decoding;
+    if (!this.abort.signal.aborted && this.state !== 'failed') this.setState('ended', `the video ended after ${this.framesDecoded} frames`);
+  }
+
+  private async decodeLoop(): Promise<void> {
+    const { source } = this.spec;
+    const isFile = source.type === 'video';
+    let attempt = 0;
+    while (!this.abort.signal.aborted) {
+      const run = new AbortController();
+      const stopRun = () => run.abort();
+      this.abort.signal.addEventListener('abort', stopRun, { once: true });
+      let framesThisRun = 0;
+      let failure: string | undefined;
+      try {
+        const started = performance.now();
+        for await (const frame of this.withStallWatch(this.stages.openSource(source, run.signal), run)) {
+          if (framesThisRun === 0) {
+            this.sinks.onFrameSize?.(frame.width, frame.height);
+            this.setState('running', null);
+          }
+          framesThisRun++;
+          this.framesDecoded++;
+          attempt = 0;
+          this.slot.put({ frame, decodedAtMs: Date.now(), decodedAtPerf: performance.now() });
+          // A file plays at the camera's rate, as a live camera would deliver it.
+          if (isFile) await sleep(Math.max(0, started + (framesThisRun * 1000) / source.fps - performance.now()), this.abort.signal);
+        }
+        if (isFile && framesThisRun > 0) {
+          if (source.loop) continue;
+          return;
+        }
+        failure = framesThisRun === 0 ? 'the source gave no frames' : 'the stream ended';
+      } catch (err) {
+        failure = err instanceof StallError ? err.message : (err as Error).message;
+      } finally {
+        this.abort.signal.removeEventListener('abort', stopRun);
+        run.abort();
+      }
+      if (this.abort.signal.aborted) return;
+      attempt++;
+      this.reconnects++;
+      const wait = backoffMs(attempt, this.options.reconnectMaxMs);
+      this.setState('reconnecting', `${failure}; reconnect attempt ${attempt} in ${(wait / 1000).toFixed(1)} s`);
+      await sleep(wait, this.abort.signal);
+    }
+  }
+
+  /** Ends the iteration with a StallError when no frame arrives within `stallMs`. */
+  private async *withStallWatch(frames: AsyncIterable<RgbFrame>, run: AbortController): AsyncGenerator<RgbFrame> {
+    const iterator = frames[Symbol.asyncIterator]();
+    try {
+      while (true) {
+        let timer: NodeJS.Timeout | undefined;
+        const stalled = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new StallError(`no frame for ${(this.options.stallMs / 1000).toFixed(1)} s (stream stalled)`)), this.options.stallMs);
+        });
+        let result: IteratorResult<RgbFrame>;
+        try {
+          result = await Promise.race([iterator.next(), stalled]);
+        } finally {
+          clearTimeout(timer);
+        }
+        if (result.done) return;
+        yield result.value;
+      }
+    } finally {
+      run.abort();
+      void iterator.return?.().catch(() => undefined);
+    }
+  }
+
+  private async inferenceLoop(detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
+    while (true) {
+      const item = await this.slot.take();
+      if (!item) return;
+      try {
+        await this.process(item, detector, tracker, attributes);
+      } catch (err) {
+        this.setState('failed', `inference failed: ${(err as Error).message}`);
+        this.abort.abort();
+        this.slot.close();
+        return;
+      }
+    }
+  }
+
+  private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
+    const { frame } = item;
+    const t0 = performance.now();
+    let detections: Detections = await detector.detect(frame);
+    const t1 = performance.now();
+    if (tracker) detections = tracker.update(detections);
+    const t2 = performance.now();
+    if (attributes) detections = await attributes.estimate(frame, detections);
+    const t3 = performance.now();
+    this.stageMs.detect.add(t1 - t0);
+    this.stageMs.track.add(t2 - t1);
+    if (attributes) this.stageMs.attributes.add(t3 - t2);
+
+    const heads = this.spec.attributes?.heads ?? [];
+    const boxes: TrackedBox[] = [];
+    for (let i = 0; i < detections.length; i++) {
+      const attrs: Record<string, AttributeValue> = {};
+      for (const head of heads) {
+        const v = detections.data[head]?.[i] as AttributeValue | undefined;
+        if (v && (typeof v.value === 'number' || typeof v.value === 'string')) attrs[head] = v;
+      }
+      // Tracker (Kalman) boxes may reach past the frame edge; observations are in frame pixels.
+      const [x1, y1, x2, y2] = detections.box(i);
+      const xyxy: [number, number, number, number] = [clampRound(x1, frame.width), clampRound(y1, frame.height), clampRound(x2, frame.width), clampRound(y2, frame.height)];
+      if (xyxy[2] - xyxy[0] < 1 || xyxy[3] - xyxy[1] < 1) continue;
+      boxes.push({ trackerId: detections.trackerId[i]!, className: detector.className(detections.classId[i]!), score: Math.round(detections.confidence[i]! * 1000) / 1000, xyxy, attributes: attrs });
+    }
+    this.framesProcessed++;
+    this.rate.tick();
+    const latencyMs = performance.now() - item.decodedAtPerf;
+    this.latency.add(latencyMs);
+    const event: TracksEvent = {
+      cameraId: this.cameraId,
+      frameIndex: frame.index,
+      width: frame.width,
+      height: frame.height,
+      decodedAtMs: item.decodedAtMs,
+      latencyMs: Math.round(latencyMs * 10) / 10,
+      fps: Math.round(this.rate.rate() * 10) / 10,
+      boxes,
+    };
+    const observedAt = new Date(item.decodedAtMs);
+    const observations: ObservationRow[] = boxes
+      .filter((b) => b.trackerId >= 0)
+      .map((b) => ({ observedAt, trackerId: b.trackerId, className: b.className, score: b.score, xyxy: b.xyxy, attributes: b.attributes }));
+    this.sinks.onTracks(event, observations);
+    this.sinks.onPreview?.(frame, event);
+  }
+}
+
+function clampRound(v: number, max: number): number {
+  return Math.round(Math.min(max, Math.max(0, v)) * 10) / 10;
+}

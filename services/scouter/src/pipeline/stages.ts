@@ -1,0 +1,46 @@
+import type { DetectSpec, SourceSpec, TrackSpec, AttributesSpec } from '@sightline/flow';
+import type { Detections } from '@sightline/vision';
+
+/** One decoded frame: packed RGB24, `width * height * 3` bytes. */
+export interface RgbFrame {
+  readonly rgb: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  /** 0-based index within this decode run. */
+  readonly index: number;
+}
+
+/** Opens a camera's stream; the iterable ends when a file ends and throws when a stream fails. Aborting `signal` stops the decoder. */
+export type OpenSource = (source: SourceSpec, signal: AbortSignal) => AsyncIterable<RgbFrame>;
+
+/** A loaded detector: boxes in frame pixels, already filtered to the spec's classes and score. */
+export interface Detector {
+  /** Class name of each class id the detector returns. */
+  className(classId: number): string;
+  detect(frame: RgbFrame): Promise<Detections>;
+}
+
+/** `tracker.update(detections)` -> the same boxes with tracker ids (a fresh tracker per run). */
+export interface Tracker {
+  update(detections: Detections): Detections;
+}
+
+/** Adds one data column per head (values `{ value, confidence }` or undefined) to the detections. */
+export interface AttributeEstimator {
+  estimate(frame: RgbFrame, detections: Detections): Promise<Detections>;
+}
+
+/** Encodes a frame to JPEG for the live preview. */
+export interface JpegEncoder {
+  encode(frame: RgbFrame): Promise<Buffer>;
+  close(): void;
+}
+
+/** The stage implementations a pipeline runs; the worker passes the real ones, benchmarks may swap one. */
+export interface PipelineStages {
+  readonly openSource: OpenSource;
+  readonly loadDetector: (spec: DetectSpec) => Promise<Detector>;
+  readonly createTracker: (spec: TrackSpec, fps: number) => Tracker;
+  readonly loadAttributes?: (spec: AttributesSpec) => Promise<AttributeEstimator>;
+  readonly createJpegEncoder?: () => JpegEncoder;
+}

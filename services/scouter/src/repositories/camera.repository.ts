@@ -1,0 +1,153 @@
+import type { Camera, CameraState } from '@sightline/contracts';
+import type { PipelineSpec } from '@sightline/flow';
+import type pg from 'pg';
+
+export interface NewCamera {
+  readonly name: string;
+  readonly uri: string;
+  readonly fps: number;
+  readonly loop: boolean;
+  readonly enabled: boolean;
+}
+
+/** What a worker needs to run a camera: its settings and pipeline spec. */
+export interface CameraRun {
+  readonly id: number;
+  readonly name: string;
+  readonly uri: string;
+  readonly fps: number;
+  readonly loop: boolean;
+  readonly spec: PipelineSpec | null;
+}
+
+const SELECT_CAMERA = `
+  SELECT c.id, c.name, c.uri, c.fps, c.loop_video, c.enabled, c.frame_width, c.frame_height, c.created_at, c.updated_at,
+         s.state, s.message, s.frames_decoded, s.frames_processed, s.frames_dropped, s.reconnects, s.fps AS actual_fps,
+         s.latency_ms_p50, s.latency_ms_p95, l.worker_id, p.flow_id
+  FROM cameras c
+  LEFT JOIN camera_status s ON s.camera_id = c.id
+  LEFT JOIN camera_leases l ON l.camera_id = c.id AND l.expires_at > now()
+  LEFT JOIN camera_pipelines p ON p.camera_id = c.id`;
+
+interface CameraRow {
+  id: number;
+  name: string;
+  uri: string;
+  fps: number;
+  loop_video: boolean;
+  enabled: boolean;
+  frame_width: number | null;
+  frame_height: number | null;
+  created_at: Date;
+  updated_at: Date;
+  state: CameraState | null;
+  message: string | null;
+  frames_decoded: number | null;
+  frames_processed: number | null;
+  frames_dropped: number | null;
+  reconnects: number | null;
+  actual_fps: number | null;
+  latency_ms_p50: number | null;
+  latency_ms_p95: number | null;
+  worker_id: string | null;
+  flow_id: number | null;
+}
+
+function toCamera(row: CameraRow): Camera {
+  return {
+    id: row.id,
+    name: row.name,
+    uri: row.uri,
+    fps: row.fps,
+    loop: row.loop_video,
+    enabled: row.enabled,
+    frameWidth: row.frame_width,
+    frameHeight: row.frame_height,
+    // A lease holder is running it; without one the last state is history, so say idle.
+    state: row.worker_id ? (row.state ?? 'starting') : row.state === 'ended' || row.state === 'failed' ? row.state : 'idle',
+    stateMessage: row.message,
+    workerId: row.worker_id,
+    flowId: row.flow_id,
+    stats: {
+      framesDecoded: row.frames_decoded ?? 0,
+      framesProcessed: row.frames_processed ?? 0,
+      framesDropped: row.frames_dropped ?? 0,
+      reconnects: row.reconnects ?? 0,
+      fps: row.actual_fps ?? 0,
+      latencyMsP50: row.latency_ms_p50,
+      latencyMsP95: row.latency_ms_p95,
+    },
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Cameras and the pipeline spec each runs. The only place camera SQL runs. */
+export class CameraRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async list(): Promise<Camera[]> {
+    const { rows } = await this.pool.query<CameraRow>(`${SELECT_CAMERA} ORDER BY c.id`);
+    return rows.map(toCamera);
+  }
+
+  async get(id: number): Promise<Camera | undefined> {
+    const { rows } = await this.pool.query<CameraRow>(`${SELECT_CAMERA} WHERE c.id = $1`, [id]);
+    return rows[0] ? toCamera(rows[0]) : undefined;
+  }
+
+  async findIdByName(name: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ id: number }>('SELECT id FROM cameras WHERE name = $1', [name]);
+    return rows[0]?.id;
+  }
+
+  /** Inserts the camera and its pipeline spec together; a taken name raises pg error 23505. */
+  async create(camera: NewCamera, spec: PipelineSpec, flowId: number | null = null, client: pg.ClientBase | pg.Pool = this.pool): Promise<number> {
+    const { rows } = await client.query<{ id: number }>(
+      `WITH c AS (INSERT INTO cameras (name, uri, fps, loop_video, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+       INSERT INTO camera_pipelines (camera_id, flow_id, spec) SELECT id, $6, $7 FROM c RETURNING camera_id AS id`,
+      [camera.name, camera.uri, camera.fps, camera.loop, camera.enabled, flowId, JSON.stringify(spec)],
+    );
+    return rows[0]!.id;
+  }
+
+  /** Replaces settings and spec of an existing camera (flows re-started with changed sources). */
+  async replace(id: number, camera: NewCamera, spec: PipelineSpec, flowId: number | null, client: pg.ClientBase | pg.Pool = this.pool): Promise<void> {
+    await client.query('UPDATE cameras SET uri = $2, fps = $3, loop_video = $4, enabled = $5, updated_at = now() WHERE id = $1', [id, camera.uri, camera.fps, camera.loop, camera.enabled]);
+    await client.query(
+      `INSERT INTO camera_pipelines (camera_id, flow_id, spec) VALUES ($1, $2, $3)
+       ON CONFLICT (camera_id) DO UPDATE SET flow_id = EXCLUDED.flow_id, spec = EXCLUDED.spec`,
+      [id, flowId, JSON.stringify(spec)],
+    );
+  }
+
+  async update(id: number, patch: { uri?: string; fps?: number; loop?: boolean; enabled?: boolean }, spec?: PipelineSpec): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE cameras SET uri = COALESCE($2, uri), fps = COALESCE($3, fps), loop_video = COALESCE($4, loop_video),
+         enabled = COALESCE($5, enabled), updated_at = now() WHERE id = $1`,
+      [id, patch.uri ?? null, patch.fps ?? null, patch.loop ?? null, patch.enabled ?? null],
+    );
+    if (spec) await this.pool.query('UPDATE camera_pipelines SET spec = $2 WHERE camera_id = $1', [id, JSON.stringify(spec)]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async remove(id: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query('DELETE FROM cameras WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** The cameras a worker holds, with their specs; disabled or deleted ones are left out. */
+  async runsFor(ids: readonly number[]): Promise<CameraRun[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: number; name: string; uri: string; fps: number; loop_video: boolean; spec: PipelineSpec | null }>(
+      `SELECT c.id, c.name, c.uri, c.fps, c.loop_video, p.spec FROM cameras c LEFT JOIN camera_pipelines p ON p.camera_id = c.id
+       WHERE c.id = ANY($1) AND c.enabled ORDER BY c.id`,
+      [ids],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, uri: r.uri, fps: r.fps, loop: r.loop_video, spec: r.spec }));
+  }
+
+  async setFrameSize(id: number, width: number, height: number): Promise<void> {
+    await this.pool.query('UPDATE cameras SET frame_width = $2, frame_height = $3 WHERE id = $1 AND (frame_width IS DISTINCT FROM $2 OR frame_height IS DISTINCT FROM $3)', [id, width, height]);
+  }
+}

@@ -1,0 +1,16 @@
+import { Camera, CameraIdParams, CameraList, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
+import type { ServiceApp } from '@sightline/server-kit';
+import { Type } from '@sinclair/typebox';
+import type { CameraService } from '../../services/camera.service.ts';
+
+/** `/cameras`: list, add, read, change and remove cameras. */
+export function registerCameraRoutes(app: ServiceApp, cameras: CameraService): void {
+  app.get('/cameras', { schema: { response: { 200: CameraList } } }, async () => ({ cameras: await cameras.list() }));
+  app.post('/cameras', { schema: { body: CreateCameraBody, response: { 201: Camera } } }, async (request, reply) => reply.status(201).send(await cameras.create(request.body)));
+  app.get('/cameras/:id', { schema: { params: CameraIdParams, response: { 200: Camera } } }, async (request) => cameras.get(request.params.id));
+  app.patch('/cameras/:id', { schema: { params: CameraIdParams, body: UpdateCameraBody, response: { 200: Camera } } }, async (request) => cameras.update(request.params.id, request.body));
+  app.delete('/cameras/:id', { schema: { params: CameraIdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+    await cameras.remove(request.params.id);
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,59 @@
+import type { Camera, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
+import { HttpError } from '../lib/http-error.ts';
+import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
+import type { CameraRepository } from '../repositories/camera.repository.ts';
+import { normaliseCameraUri } from './camera-uri.ts';
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === '23505';
+}
+
+/** Cameras over HTTP: checks input, stores camera + default pipeline spec, announces changes. */
+export class CameraService {
+  constructor(
+    private readonly cameras: CameraRepository,
+    private readonly announce: (event: CamerasChangedEvent) => void,
+  ) {}
+
+  list(): Promise<Camera[]> {
+    return this.cameras.list();
+  }
+
+  async get(id: number): Promise<Camera> {
+    const camera = await this.cameras.get(id);
+    if (!camera) throw new HttpError(404, `No camera with id ${id}; GET /cameras lists them`);
+    return camera;
+  }
+
+  async create(body: CreateCameraBody): Promise<Camera> {
+    const uri = normaliseCameraUri(body.uri);
+    const loop = body.loop ?? false;
+    if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; leave it out for rtsp:// and http(s):// streams');
+    const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true };
+    let id: number;
+    try {
+      id = await this.cameras.create(camera, defaultSpec(camera));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new HttpError(409, `A camera named "${camera.name}" already exists; choose another name or remove that camera first`);
+      throw err;
+    }
+    this.announce({ cameraId: id, change: 'added' });
+    return this.get(id);
+  }
+
+  async update(id: number, body: UpdateCameraBody): Promise<Camera> {
+    const current = await this.get(id);
+    const uri = body.uri !== undefined ? normaliseCameraUri(body.uri) : current.uri;
+    const loop = body.loop ?? current.loop;
+    if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
+    const next = { name: current.name, uri, fps: body.fps ?? current.fps, loop };
+    await this.cameras.update(id, { uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) });
+    this.announce({ cameraId: id, change: 'updated' });
+    return this.get(id);
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.cameras.remove(id))) throw new HttpError(404, `No camera with id ${id}; GET /cameras lists them`);
+    this.announce({ cameraId: id, change: 'removed' });
+  }
+}

@@ -1,0 +1,193 @@
+import type { CameraState, CameraStateEvent, FrameEvent, TracksEvent } from '@sightline/contracts';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { CameraRepository, CameraRun } from '../repositories/camera.repository.ts';
+import type { CameraStatusRepository } from '../repositories/camera-status.repository.ts';
+import type { LeaseRepository } from '../repositories/lease.repository.ts';
+import type { ObservationRepository } from '../repositories/observation.repository.ts';
+import { CameraPipeline } from '../pipeline/camera-pipeline.ts';
+import { specForCamera } from '../pipeline/default-spec.ts';
+import { ObservationBatcher } from '../pipeline/observation-batcher.ts';
+import type { JpegEncoder, PipelineStages } from '../pipeline/stages.ts';
+
+/** Where live events go (socket.io in the service). */
+export interface LiveOutput {
+  tracks(event: TracksEvent): void;
+  frame(event: FrameEvent): void;
+  cameraState(event: CameraStateEvent): void;
+}
+
+export interface WorkerOptions {
+  readonly maxCameras: number;
+  readonly leaseTtlMs: number;
+  readonly heartbeatMs: number;
+  readonly stallMs: number;
+  readonly reconnectMaxMs: number;
+  readonly previewFps: number;
+  readonly batchMs: number;
+}
+
+export interface WorkerRepositories {
+  readonly cameras: CameraRepository;
+  readonly leases: LeaseRepository;
+  readonly status: CameraStatusRepository;
+  readonly observations: ObservationRepository;
+}
+
+/** One running camera: its pipeline, observation batcher, preview encoder and the settings it started with. */
+export interface RunningCamera {
+  readonly run: CameraRun;
+  readonly key: string;
+  readonly runId: string;
+  readonly pipeline: CameraPipeline;
+  readonly batcher: ObservationBatcher;
+  readonly encoder: JpegEncoder | undefined;
+  lastPreviewMs: number;
+}
+
+/**
+ * A Scouter worker: every heartbeat it renews its camera leases, takes its fair share of free
+ * cameras (enabled cameras / live workers, at most `maxCameras`), hands back any excess, and starts
+ * or stops pipelines to match what it holds. A camera whose pipeline fails never affects another.
+ */
+export class CameraWorker {
+  readonly workerId = randomUUID();
+  readonly running = new Map<number, RunningCamera>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private stopped = false;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly repos: WorkerRepositories,
+    private readonly stages: PipelineStages,
+    private readonly live: LiveOutput,
+    private readonly options: WorkerOptions,
+    private readonly log: { warn(message: string): void; info(message: string): void } = console,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    void this.repos.observations.ensurePartitions().catch(() => undefined);
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.options.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** One heartbeat now (at most one at a time); resolves when it is done. */
+  tick(): Promise<void> {
+    this.ticking ??= this.heartbeat()
+      .catch((err: Error) => {
+        if (this.lastError !== err.message) this.log.warn(`scouter worker heartbeat failed: ${err.message}`);
+        this.lastError = err.message;
+      })
+      .finally(() => {
+        this.ticking = undefined;
+      });
+    return this.ticking;
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.stopped) return;
+    const { leases, cameras } = this.repos;
+    const { leaseTtlMs, maxCameras } = this.options;
+    await leases.beat(this.workerId, hostname());
+    let held = await leases.renew(this.workerId, leaseTtlMs);
+    const { liveWorkers, enabledCameras } = await leases.census(leaseTtlMs);
+    const share = Math.min(maxCameras, Math.ceil(enabledCameras / Math.max(1, liveWorkers)));
+    if (held.length > share) {
+      const excess = held.slice(share);
+      await leases.release(this.workerId, excess);
+      held = held.slice(0, share);
+    } else if (held.length < share) {
+      held = held.concat(await leases.claim(this.workerId, share - held.length, leaseTtlMs)).sort((a, b) => a - b);
+    }
+    const runs = await cameras.runsFor(held);
+    const wanted = new Map(runs.map((r) => [r.id, r]));
+    for (const [id, cam] of this.running) {
+      const run = wanted.get(id);
+      if (!run || keyOf(run) !== cam.key) await this.stopCamera(id);
+    }
+    for (const run of runs) if (!this.running.has(run.id) && !this.stopped) this.startCamera(run);
+    for (const cam of this.running.values()) await this.saveStatus(cam, cam.pipeline.currentState, null, false);
+    this.lastError = undefined;
+  }
+
+  private startCamera(run: CameraRun): void {
+    const spec = specForCamera(run, run.spec);
+    const runId = randomUUID();
+    const batcher = new ObservationBatcher((rows) => this.repos.observations.insertBatch(run.id, runId, rows), this.options.batchMs, 50_000, (err) =>
+      this.log.warn(`camera ${run.id}: observations not written yet (${err.message}); retrying`),
+    );
+    const encoder = this.options.previewFps > 0 && spec.sinks.includes('live') ? this.stages.createJpegEncoder?.() : undefined;
+    const toLive = spec.sinks.includes('live');
+    const toDb = spec.sinks.includes('postgres');
+    const cam: RunningCamera = {
+      run,
+      key: keyOf(run),
+      runId,
+      batcher,
+      encoder,
+      lastPreviewMs: 0,
+      pipeline: new CameraPipeline(
+        run.id,
+        spec,
+        this.stages,
+        {
+          onTracks: (event, observations) => {
+            if (toLive) this.live.tracks(event);
+            if (toDb) batcher.add(observations);
+          },
+          onPreview: (frame, event) => {
+            if (!encoder || Date.now() - cam.lastPreviewMs < 1000 / this.options.previewFps) return;
+            cam.lastPreviewMs = Date.now();
+            encoder
+              .encode(frame)
+              .then((jpeg) => this.live.frame({ cameraId: run.id, frameIndex: event.frameIndex, width: frame.width, height: frame.height, jpegBase64: jpeg.toString('base64') }))
+              .catch(() => undefined);
+          },
+          onState: (state, message) => {
+            if (state === 'failed' || state === 'reconnecting') this.log.warn(`camera ${run.id} (${run.name}) ${state}: ${message}`);
+            void this.saveStatus(cam, state, message, true);
+          },
+          onFrameSize: (width, height) => void this.repos.cameras.setFrameSize(run.id, width, height).catch(() => undefined),
+        },
+        { stallMs: this.options.stallMs, reconnectMaxMs: this.options.reconnectMaxMs },
+      ),
+    };
+    this.running.set(run.id, cam);
+    cam.pipeline.start();
+  }
+
+  private readonly messages = new Map<number, string | null>();
+
+  private async saveStatus(cam: RunningCamera, state: CameraState, message: string | null, changed: boolean): Promise<void> {
+    if (changed) this.messages.set(cam.run.id, message);
+    const msg = changed ? message : (this.messages.get(cam.run.id) ?? null);
+    const stats = cam.pipeline.stats();
+    this.live.cameraState({ cameraId: cam.run.id, state, message: msg, workerId: this.workerId, stats });
+    await this.repos.status.save(cam.run.id, this.workerId, state, msg, stats).catch(() => undefined);
+  }
+
+  private async stopCamera(id: number): Promise<void> {
+    const cam = this.running.get(id);
+    if (!cam) return;
+    this.running.delete(id);
+    await cam.pipeline.stop();
+    cam.encoder?.close();
+    await cam.batcher.close();
+  }
+
+  /** Stops every pipeline, writes what is pending and hands the cameras back. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.ticking;
+    await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id)));
+    await this.repos.leases.leave(this.workerId).catch(() => undefined);
+  }
+}
+
+function keyOf(run: CameraRun): string {
+  return JSON.stringify([run.uri, run.fps, run.loop, run.spec]);
+}
