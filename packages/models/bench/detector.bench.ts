@@ -1,0 +1,115 @@
+// CenterNet detector: (1) throughput on PETS09-S2L1 (480x360): the whole path (ffmpeg decode +
+// letterbox + network + decoding + NMS) beside the network alone on the same frames, in one run;
+// (2) person detection quality on the real MOT17 frames of mot17-mini: precision and recall at the
+// default score threshold and AP at IoU 0.5, pedestrians with visibility >= 0.25 (other people,
+// less visible ones and MOT17's distractor classes are ignore regions). Reads ../shared/data
+// (or SIGHTLINE_EVAL_DATA); says so and skips a part when it is absent.
+// Run: node --import tsx packages/models/bench/detector.bench.ts [frames]
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getEngine } from '@sightline/native';
+import { decodeImageRgb, decodeVideoFrames, probeVideoStream, type DecodedFrame } from '@sightline/media';
+import { CenterNetDetector, scoreDetections, type EvalFrame, type GtBox } from '../src/index.ts';
+
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', 'data');
+const FRAMES = Number(process.argv[2] ?? 200);
+const threads = Number(process.env.SIGHTLINE_INFERENCE_THREADS) || availableParallelism();
+
+console.log(`detector bench: centernet 512x512, onnxruntime CPU ${threads} threads, native kernels: ${getEngine().backendName}`);
+
+async function throughput(): Promise<void> {
+  const video = join(data, 'video', 'pets09-s2l1.avi');
+  if (!existsSync(video)) {
+    console.log(`throughput: skipped, ${video} not found (set SIGHTLINE_EVAL_DATA)`);
+    return;
+  }
+  const detector = await CenterNetDetector.create({ classIds: [0] });
+  const info = await probeVideoStream(video);
+  // Interleaved per frame, so that load from other processes hits both columns alike: the whole
+  // path (waiting for the decoded frame + detect) and then the network alone on the same input.
+  let decodeMs = 0;
+  let prepareMs = 0;
+  let detectMs = 0;
+  let networkMs = 0;
+  let boxes = 0;
+  let n = 0;
+  const stream = decodeVideoFrames(video, { info, maxFrames: FRAMES + 1 });
+  for (let t0 = performance.now(), next = await stream.next(); !next.done; t0 = performance.now(), next = await stream.next()) {
+    const frame: DecodedFrame = next.value;
+    const t1 = performance.now();
+    const d = await detector.detect(frame);
+    const t2 = performance.now();
+    detector.prepare(frame);
+    const t3 = performance.now();
+    await detector.runNetwork();
+    const t4 = performance.now();
+    // The first frame warms onnxruntime up; it is not counted.
+    if (frame.index === 0) continue;
+    decodeMs += t1 - t0;
+    detectMs += t2 - t1;
+    prepareMs += t3 - t2;
+    networkMs += t4 - t3;
+    boxes += d.length;
+    n++;
+  }
+  await detector.release();
+  [decodeMs, prepareMs, detectMs, networkMs] = [decodeMs / n, prepareMs / n, detectMs / n, networkMs / n];
+  const wholeMs = decodeMs + detectMs;
+
+  console.log(`\nthroughput on pets09-s2l1.avi (${info.width}x${info.height}), ${n} frames`);
+  console.log('  stage                         ms/frame   frames/s   x network');
+  const row = (name: string, ms: number): void => console.log(`  ${name.padEnd(28)} ${ms.toFixed(2).padStart(9)} ${(1000 / ms).toFixed(1).padStart(10)} ${(ms / networkMs).toFixed(3).padStart(11)}`);
+  row('decode wait (ffmpeg pipe)', decodeMs);
+  row('letterbox (native)', prepareMs);
+  row('network alone', networkMs);
+  row('whole path', wholeMs);
+  console.log(`  whole path / network alone: ${(wholeMs / networkMs).toFixed(3)} (goal <= 1.15); ${(1000 / wholeMs).toFixed(1)} frames/s (goal >= 15); ${(boxes / n).toFixed(1)} people/frame`);
+}
+
+// MOT17 gt: frame,id,x,y,w,h,consider,class,visibility. Class 1 pedestrian; 2 person on vehicle,
+// 7 static person, 8 distractor, 12 reflection are ignore regions; other classes (vehicles) are not people.
+const PERSON_LIKE = new Set([2, 7, 8, 12]);
+
+async function quality(): Promise<void> {
+  const root = join(data, 'mot17-mini', 'train');
+  if (!existsSync(root)) {
+    console.log(`quality: skipped, ${root} not found (set SIGHTLINE_EVAL_DATA)`);
+    return;
+  }
+  const detector = await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.01 });
+  const evalFrames: EvalFrame[] = [];
+  const perSeq: string[] = [];
+  for (const seq of readdirSync(root).sort()) {
+    const gtRows = readFileSync(join(root, seq, 'gt', 'gt.txt'), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    const images = readdirSync(join(root, seq, 'img1')).filter((f) => f.endsWith('.jpg')).sort();
+    const seqFrames: EvalFrame[] = [];
+    for (const file of images) {
+      const frame = Number(file.replace('.jpg', ''));
+      const gt: GtBox[] = [];
+      for (const [f, , x, y, w, h, consider, cls, vis] of gtRows) {
+        if (f !== frame) continue;
+        const xyxy: [number, number, number, number] = [x! - 1, y! - 1, x! - 1 + w!, y! - 1 + h!];
+        if (cls === 1) gt.push({ xyxy, ignore: consider === 0 || vis! < 0.25 });
+        else if (PERSON_LIKE.has(cls!)) gt.push({ xyxy, ignore: true });
+      }
+      const d = await detector.detect(await decodeImageRgb(join(root, seq, 'img1', file)));
+      seqFrames.push({ gt, detections: Array.from({ length: d.length }, (_, i) => ({ xyxy: d.box(i), score: d.confidence[i]! })) });
+    }
+    const s = scoreDetections(seqFrames, { scoreThreshold: 0.3 });
+    perSeq.push(`  ${seq.padEnd(16)} ${String(images.length).padStart(6)} ${String(s.positives).padStart(9)} ${s.precision.toFixed(3).padStart(9)} ${s.recall.toFixed(3).padStart(7)} ${s.averagePrecision.toFixed(3).padStart(8)}`);
+    evalFrames.push(...seqFrames);
+  }
+  await detector.release();
+  const all = scoreDetections(evalFrames, { scoreThreshold: 0.3 });
+  console.log('\nperson detection on mot17-mini (IoU 0.5, visibility >= 0.25; P/R at score >= 0.3, AP over all scores)');
+  console.log('  sequence         frames  gt boxes precision  recall  AP@0.5');
+  for (const line of perSeq) console.log(line);
+  console.log(`  ${'all'.padEnd(16)} ${String(evalFrames.length).padStart(6)} ${String(all.positives).padStart(9)} ${all.precision.toFixed(3).padStart(9)} ${all.recall.toFixed(3).padStart(7)} ${all.averagePrecision.toFixed(3).padStart(8)}`);
+  console.log('  note: CenterNet keeps its top 100 peaks over all 80 classes per frame, and people far smaller than 1/4 of 512 px are hard for it.');
+}
+
+await throughput();
+await quality();
