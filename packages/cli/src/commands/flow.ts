@@ -18,7 +18,13 @@ export const flowCommand: CliCommand = {
   summary: 'Check a flow file and print the pipelines it plans',
   usage,
   async run(args) {
-    const { positionals, values } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { positionals, values } = parsed;
     const [action, file, ...extra] = positionals;
     if (action !== 'check') throw new UsageError(action ? `unknown action "${action}"` : 'an action is required');
     if (file === undefined) throw new UsageError('a flow file is required: sightline flow check <file>');
