@@ -1,7 +1,11 @@
 import { ObservationsInsertedNotice, type MarkersEvent } from '@sightline/contracts';
+import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
 import type { LiveMapService } from './live-map.service.ts';
+
+// TypeBox's Value checker knows no formats by itself; the notice's times are ISO 8601 date-times.
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(v) && !Number.isNaN(Date.parse(v)));
 
 /**
  * Turns Scouter's `observations_inserted` notices into floor points and live-marker events. Notices
