@@ -1,0 +1,78 @@
+// Cameras over HTTP against the real PostgreSQL: what is accepted, and the 4xx answers for bad input.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { ServiceApp } from '@sightline/server-kit';
+import { buildApp } from '@sightline/scouter';
+import { loadScouterConfig } from '../services/scouter/src/config.ts';
+
+let db: TestDatabase;
+let app: ServiceApp;
+const dir = mkdtempSync(join(tmpdir(), 'scouter-cams-'));
+const video = join(dir, 'clip.mp4');
+writeFileSync(video, 'not decoded by this test');
+
+before(async () => {
+  db = await createTestDatabase();
+  app = await buildApp({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false }), pool: db.pool });
+});
+after(async () => {
+  await app.close();
+  await db.drop();
+});
+
+const accepted = [
+  { name: 'plain path', uri: video, expect: pathToFileURL(video).toString() },
+  { name: 'file URL', uri: pathToFileURL(video).toString(), expect: pathToFileURL(video).toString() },
+  { name: 'rtsp', uri: 'rtsp://cam.local:554/stream1', expect: 'rtsp://cam.local:554/stream1' },
+  { name: 'https hls', uri: 'https://example.org/live/index.m3u8', expect: 'https://example.org/live/index.m3u8' },
+];
+for (const [i, c] of accepted.entries()) {
+  test(`accepts a camera by ${c.name}`, async () => {
+    const res = await app.inject({ method: 'POST', url: '/cameras', payload: { name: `cam ${i}`, uri: c.uri } });
+    assert.equal(res.statusCode, 201, res.body);
+    const body = res.json();
+    assert.equal(body.uri, c.expect);
+    assert.equal(body.fps, 10);
+    assert.equal(body.state, 'idle');
+    const { rows } = await db.pool.query('SELECT spec FROM camera_pipelines WHERE camera_id = $1', [body.id]);
+    assert.deepEqual(rows[0].spec.detect, { model: 'centernet', classes: ['person'], scoreThreshold: 0.3 });
+    assert.deepEqual(rows[0].spec.sinks, ['postgres', 'live']);
+  });
+}
+
+const rejected = [
+  { name: 'missing file', payload: { name: 'x1', uri: join(dir, 'nope.mp4') }, status: 400, message: /video file not found/ },
+  { name: 'folder', payload: { name: 'x2', uri: dir }, status: 400, message: /is a folder, not a video file/ },
+  { name: 'unknown scheme', payload: { name: 'x3', uri: 'ftp://host/a.mp4' }, status: 400, message: /scheme "ftp:" is not supported/ },
+  { name: 'url without host', payload: { name: 'x4', uri: 'rtsp:///stream' }, status: 400, message: /has no host|not a valid URL/ },
+  { name: 'loop on a stream', payload: { name: 'x5', uri: 'rtsp://h/s', loop: true }, status: 400, message: /loop applies to video files only/ },
+  { name: 'fps out of range', payload: { name: 'x6', uri: video, fps: 500 }, status: 400, message: /fps/ },
+  { name: 'bad name', payload: { name: '', uri: video }, status: 400, message: /name/ },
+  { name: 'taken name', payload: { name: 'cam 0', uri: video }, status: 409, message: /already exists/ },
+];
+for (const c of rejected) {
+  test(`rejects ${c.name} with ${c.status} and a message`, async () => {
+    const before = (await app.inject({ method: 'GET', url: '/cameras' })).json().cameras.length;
+    const res = await app.inject({ method: 'POST', url: '/cameras', payload: c.payload });
+    assert.equal(res.statusCode, c.status, res.body);
+    assert.match(res.json().message, c.message);
+    assert.equal((await app.inject({ method: 'GET', url: '/cameras' })).json().cameras.length, before, 'nothing stored');
+  });
+}
+
+test('PATCH changes settings, DELETE removes, unknown ids are 404', async () => {
+  const created = (await app.inject({ method: 'POST', url: '/cameras', payload: { name: 'door', uri: video } })).json();
+  const patched = await app.inject({ method: 'PATCH', url: `/cameras/${created.id}`, payload: { fps: 5, loop: true, enabled: false } });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.deepEqual([patched.json().fps, patched.json().loop, patched.json().enabled], [5, true, false]);
+  assert.equal((await app.inject({ method: 'DELETE', url: `/cameras/${created.id}` })).statusCode, 204);
+  const gone = await app.inject({ method: 'GET', url: `/cameras/${created.id}` });
+  assert.equal(gone.statusCode, 404);
+  assert.match(gone.json().message, /No camera with id/);
+  assert.equal((await app.inject({ method: 'DELETE', url: `/cameras/${created.id}` })).statusCode, 404);
+});
