@@ -1,0 +1,100 @@
+// Tracker benchmark: accuracy on MOT15 dev sequences with SORT's own Faster R-CNN detections (beside
+// SORT's published MOTA), and speed of ByteTrack beside this project's SORT mode, in one run.
+// Accuracy and the ETH-Bahnhof speed row need the evaluation data (SIGHTLINE_EVAL_DATA, default
+// <repo>/../shared/data); the synthetic 50/200/1000-object rows always run.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ByteTracker, Detections, SortTracker, detectionsToMotRows, evaluateSequence, groupMotByFrame, motMetrics, motRowsToDetections, readMotFile, type MotRow, type Tracker } from '../src/index.ts';
+
+const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
+const mot15 = join(dataRoot, 'mot15');
+const hasData = existsSync(mot15);
+const trackers: Array<[string, (fps: number) => Tracker]> = [
+  ['bytetrack', (fps) => new ByteTracker({ frameRate: fps })],
+  ['sort', () => new SortTracker()],
+];
+const pct = (v: number): string => (v * 100).toFixed(1).padStart(6);
+
+function seqInfo(seq: string): { fps: number; length: number } {
+  const ini = readFileSync(join(mot15, seq, 'seqinfo.ini'), 'utf8');
+  return { fps: Number(/frameRate=(\d+)/.exec(ini)?.[1]), length: Number(/seqLength=(\d+)/.exec(ini)?.[1]) };
+}
+
+function runTracker(tracker: Tracker, frames: Detections[]): { rows: MotRow[]; ms: number } {
+  const rows: MotRow[] = [];
+  const started = performance.now();
+  const outputs = frames.map((d) => tracker.update(d));
+  const ms = performance.now() - started;
+  outputs.forEach((out, k) => rows.push(...detectionsToMotRows(k + 1, out)));
+  return { rows, ms };
+}
+
+async function loadFrames(seq: string): Promise<Detections[]> {
+  const { length } = seqInfo(seq);
+  const det = groupMotByFrame(await readMotFile(join(mot15, seq, 'det', 'det_sort_frcnn.txt')));
+  return Array.from({ length }, (_, k) => motRowsToDetections(det.get(k + 1) ?? []));
+}
+
+if (hasData) {
+  console.log('Accuracy, MOT15 train with det_sort_frcnn.txt (MOTA / IDF1 / HOTA, %)');
+  console.log('sequence        published SORT MOTA |   bytetrack MOTA  IDF1  HOTA |   sort mode MOTA  IDF1  HOTA');
+  for (const [seq, published] of [['TUD-Campus', 62.7], ['KITTI-17', 60.2], ['ETH-Sunnyday', 59.1]] as const) {
+    const frames = await loadFrames(seq);
+    const gt = await readMotFile(join(mot15, seq, 'gt', 'gt.txt'));
+    const cells = trackers.map(([, make]) => {
+      const m = motMetrics(evaluateSequence(gt, runTracker(make(seqInfo(seq).fps), frames).rows));
+      return `${pct(m.MOTA)} ${pct(m.IDF1)} ${pct(m.HOTA)}`;
+    });
+    console.log(`${seq.padEnd(15)} ${String(published).padStart(19)} | ${cells[0]!.padStart(28)} | ${cells[1]!.padStart(28)}`);
+  }
+  const bahnhof = await loadFrames('ETH-Bahnhof');
+  const boxes = bahnhof.reduce((s, d) => s + d.length, 0);
+  const speed = trackers.map(([name, make]) => {
+    runTracker(make(14), bahnhof); // warm-up
+    const best = Math.min(...[0, 1, 2].map(() => runTracker(make(14), bahnhof).ms));
+    return { name, fps: (bahnhof.length / best) * 1000 };
+  });
+  console.log(`\nSpeed, ETH-Bahnhof (${bahnhof.length} frames, ${boxes} detections), best of 3: ${speed.map((s) => `${s.name} ${s.fps.toFixed(0)} frames/s`).join(', ')} (bytetrack/sort ${(speed[0]!.fps / speed[1]!.fps).toFixed(2)}x)`);
+} else {
+  console.log(`Evaluation data not found at ${mot15} (set SIGHTLINE_EVAL_DATA): accuracy table and ETH-Bahnhof speed skipped.`);
+}
+
+/** Deterministic crowd: n people walking on a canvas sized to keep density constant, with jitter and 5% misses. */
+function crowd(n: number, frames: number): Detections[] {
+  let seed = 12345;
+  const rand = (): number => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const side = Math.sqrt(n) * 120;
+  const people = Array.from({ length: n }, () => ({ x: rand() * side, y: rand() * side, vx: rand() * 4 - 2, vy: rand() * 2 - 1 }));
+  return Array.from({ length: frames }, () => {
+    const rows = [];
+    for (const p of people) {
+      p.x += p.vx;
+      p.y += p.vy;
+      if (rand() < 0.05) continue;
+      const x = p.x + rand() * 2 - 1;
+      const y = p.y + rand() * 2 - 1;
+      rows.push({ xyxy: [x, y, x + 30, y + 80] as const, confidence: 0.3 + rand() * 0.7, classId: 0 });
+    }
+    return Detections.fromRows(rows);
+  });
+}
+
+console.log('\nPer-frame update time, synthetic crowd (300 frames after 30 warm-up; mean and p95 ms, one core)');
+console.log('objects |  bytetrack mean   p95 |       sort mean   p95 | bytetrack/sort');
+for (const n of [50, 200, 1000]) {
+  const frames = crowd(n, 330);
+  const stats = trackers.map(([, make]) => {
+    const tracker = make(30);
+    const times: number[] = [];
+    frames.forEach((d, k) => {
+      const t0 = performance.now();
+      tracker.update(d);
+      if (k >= 30) times.push(performance.now() - t0);
+    });
+    times.sort((a, b) => a - b);
+    return { mean: times.reduce((s, v) => s + v, 0) / times.length, p95: times[Math.floor(times.length * 0.95)]! };
+  });
+  const [b, s] = stats as [typeof stats[0], typeof stats[0]];
+  console.log(`${String(n).padStart(7)} | ${b.mean.toFixed(3).padStart(15)} ${b.p95.toFixed(3).padStart(5)} | ${s.mean.toFixed(3).padStart(15)} ${s.p95.toFixed(3).padStart(5)} | ${(b.mean / s.mean).toFixed(2)}x`);
+}
