@@ -1,4 +1,4 @@
-import { HawkPage } from './pages/HawkPage.tsx';
+import { HawkPage } from './pages/hawk/HawkPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { KanohiPage } from './pages/KanohiPage.tsx';
 import { ScouterPage } from './pages/ScouterPage.tsx';

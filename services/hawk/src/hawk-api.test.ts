@@ -31,7 +31,7 @@ describe('auth', () => {
     assert.equal(anon.statusCode, 401);
     assert.match(anon.json().message, /POST \/auth\/login/);
     const me = await hawk.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(hawk.adminToken) });
-    assert.deepEqual({ ...me.json(), id: 0 }, { id: 0, username: 'admin', role: 'admin' });
+    assert.deepEqual({ ...(me.json() as object), id: 0 }, { id: 0, username: 'admin', role: 'admin' });
   });
 
   test('login sets an HttpOnly session cookie that authenticates too; logout ends it', async () => {

@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import { navigate, usePath } from '../../lib/router.ts';
+import { api, loadSession, storeSession, type Session } from './api.ts';
+import { LabelView } from './LabelView.tsx';
+import { LoginView } from './LoginView.tsx';
+import { ProjectsView, ProjectView } from './ProjectsView.tsx';
+import { VideoView } from './VideoView.tsx';
+
+/** Hawk's area: /hawk (projects), /hawk/projects/:id (videos), /hawk/videos/:id (consensus and review), /hawk/sets/:id (labeling). */
+export function HawkPage() {
+  const path = usePath();
+  const [session, setSession] = useState<Session | null>(loadSession());
+  if (!session) {
+    return (
+      <LoginView
+        onLogin={(s) => {
+          storeSession(s);
+          setSession(s);
+        }}
+      />
+    );
+  }
+  const [, , kind, idText] = path.split('/');
+  const id = Number(idText);
+  const logout = async () => {
+    await api('POST', '/auth/logout').catch(() => undefined);
+    storeSession(null);
+    setSession(null);
+  };
+  return (
+    <section className="hawk">
+      <div className="hawk-bar">
+        <a href="/hawk" onClick={(e) => (e.preventDefault(), navigate('/hawk'))}>
+          Hawk projects
+        </a>
+        <span className="muted" data-testid="hawk-user">
+          {session.user.username} ({session.user.role})
+        </span>
+        <button onClick={() => void logout()} data-testid="hawk-logout">
+          Log out
+        </button>
+      </div>
+      {kind === 'projects' && id > 0 ? <ProjectView projectId={id} user={session.user} /> : kind === 'videos' && id > 0 ? <VideoView videoId={id} user={session.user} /> : kind === 'sets' && id > 0 ? <LabelView key={id} setId={id} /> : <ProjectsView user={session.user} />}
+    </section>
+  );
+}
