@@ -39,7 +39,7 @@ export async function loadTfjsGraphModel(modelJsonPath: string): Promise<GraphMo
 export async function runTfjs(model: GraphModel, input: Float32Array, shape: readonly number[], outputs: readonly string[]): Promise<Float32Array[]> {
   const x = tf.tensor(input, [...shape], 'float32');
   try {
-    const result = await model.executeAsync(x, [...outputs]);
+    const result = model.execute(x, [...outputs]);
     const list = Array.isArray(result) ? result : [result];
     const arrays = await Promise.all(list.map(async (t) => Float32Array.from((await t.data()) as Float32Array)));
     tf.dispose(list);
