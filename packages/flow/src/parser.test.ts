@@ -112,3 +112,12 @@ test('a caret spans the whole offending word', () => {
   const caret = formatFlowError(errors[0]!, text).split('\n')[2] ?? '';
   assert.equal(caret.slice(caret.indexOf('|') + 2), ' '.repeat(text.indexOf('select')) + '^'.repeat('select'.length));
 });
+
+test('absurdly deep nesting is a syntax error, not a crash', () => {
+  const depth = 5000;
+  const text = `CREATE STREAM s AS SELECT ${'track('.repeat(depth)}frame${')'.repeat(depth)} FROM c;\nINSERT INTO live FROM s;`;
+  const { ast, errors } = parseFlow(text);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]?.message ?? '', /calls nest more than \d+ deep: split the work into several streams/);
+  assert.deepEqual(ast.statements.map((s) => s.kind), ['insert']);
+});

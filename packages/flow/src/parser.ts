@@ -9,6 +9,7 @@ class SyntaxProblem extends Error {
   }
 }
 
+const MAX_CALL_DEPTH = 32;
 const comparisonOperators: readonly Punctuation[] = ['=', '!=', '<', '<=', '>', '>='];
 
 function describe(token: Token): string {
@@ -46,6 +47,7 @@ export function parseFlow(text: string): { ast: FlowAst; errors: FlowError[] } {
 class Parser {
   readonly errors: { problem: FlowError; statementStart: number }[] = [];
   private index = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -53,6 +55,7 @@ class Parser {
     const statements: Statement[] = [];
     while (this.peek().kind !== 'eof') {
       const startIndex = this.index;
+      this.depth = 0;
       try {
         statements.push(this.statement());
       } catch (err) {
@@ -167,12 +170,15 @@ class Parser {
     if (token.kind === 'identifier') {
       const name = this.identifier(what);
       if (!this.acceptPunctuation('(')) return name;
+      // Flows arrive over HTTP: a bound keeps absurd nesting from exhausting the stack.
+      if (++this.depth > MAX_CALL_DEPTH) throw new SyntaxProblem({ code: 'syntax', message: `calls nest more than ${MAX_CALL_DEPTH} deep: split the work into several streams`, span: name.span });
       const args: Argument[] = [];
       if (!this.atPunctuation(')')) {
         do args.push(this.argument(name.name));
         while (this.acceptPunctuation(','));
       }
       const close = this.punctuation(')', `',' or ')' in the arguments of ${name.name}(...)`);
+      this.depth--;
       return { kind: 'call', callee: name, args, span: spanOf(name.span, close) };
     }
     return this.literal(what);
