@@ -26,8 +26,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`sightline ${name}: ${err.message}\n\n${command.usage}`);
+    // node:util parseArgs reports unknown or malformed flags with ERR_PARSE_ARGS_* codes: user errors too.
+    const parseArgsError = (err as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS');
+    if (err instanceof UsageError || parseArgsError) {
+      console.error(`sightline ${name}: ${(err as Error).message}\n\n${command.usage}`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

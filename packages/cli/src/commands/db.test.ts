@@ -36,3 +36,9 @@ test('an unknown action exits 2 and shows the usage', () => {
   assert.equal(result.status, 2);
   assert.match(result.stderr, /unknown action "frob"[\s\S]*Usage: sightline db/);
 });
+
+test('an unknown flag is a usage error (exit 2), not a crash', () => {
+  const result = sightline('db', 'status', '--frob');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /Unknown option '--frob'[\s\S]*Usage: sightline db/);
+});
