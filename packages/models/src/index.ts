@@ -11,3 +11,7 @@ export { floatTensor } from './backend/backend.ts';
 export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';
 export { CenterNetDetector, type CenterNetOptions, type RawDetections } from './detect/centernet.detector.ts';
 export { scoreDetections, type DetectionScores, type EvalFrame, type GtBox, type ScoredBox } from './detect/detection-eval.ts';
+export { BlazeFaceDetector, type FaceBox } from './attributes/blazeface.detector.ts';
+export { FaceAttributeEstimator, type FaceAttributes, type FaceAttributeOptions } from './attributes/face-attributes.ts';
+export { AttributeSmoother, type TrackAttributes } from './attributes/attribute-smoother.ts';
+export { cropFrame, clipRect } from './attributes/frame-crop.ts';

@@ -40,9 +40,9 @@ export const MODEL_CARDS: readonly ModelCard[] = [
     description: 'Face description network: gender, age and a 1024-d descriptor from one face crop.',
     source: { package: '@vladmandic/human', modelJson: 'models/faceres.json', upstream: 'https://github.com/vladmandic/human' },
     licence: 'MIT',
-    input: { name: 'input_1', size: [224, 224], channels: 3, range: '0..1' },
+    input: { name: 'input_1', size: [224, 224], channels: 3, range: '0..255' },
     outputs: [
-      { name: 'gender_pred/Sigmoid', shape: [1, 1], description: 'probability the face is female' },
+      { name: 'gender_pred/Sigmoid', shape: [1, 1], description: 'probability the face is male (human reads <= 0.5 as female)' },
       { name: 'age_pred/Softmax', shape: [1, 100], description: 'age distribution over 0..99 years' },
       { name: 'global_pooling/Mean', shape: [1, 1024], description: 'face descriptor' },
     ],
