@@ -9,9 +9,10 @@ export { ensureOnnxModel, modelCacheDir, packageDir, sourceModelPath } from './r
 export type { Backend, InferenceSession, ModelTensor, SessionOptions, TensorType } from './backend/backend.ts';
 export { floatTensor } from './backend/backend.ts';
 export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';
-export { CenterNetDetector, type CenterNetOptions, type RawDetections } from './detect/centernet.detector.ts';
+export { CenterNetDetector, type CenterNetOptions, type InputMapping, type RawDetections } from './detect/centernet.detector.ts';
 export { scoreDetections, type DetectionScores, type EvalFrame, type GtBox, type ScoredBox } from './detect/detection-eval.ts';
 export { BlazeFaceDetector, type FaceBox } from './attributes/blazeface.detector.ts';
 export { FaceAttributeEstimator, type FaceAttributes, type FaceAttributeOptions } from './attributes/face-attributes.ts';
 export { AttributeSmoother, type TrackAttributes } from './attributes/attribute-smoother.ts';
 export { cropFrame, clipRect } from './attributes/frame-crop.ts';
+export { AttributeHead, type AttributeHeadSpec, type AttributeValue } from './attributes/attribute-head.ts';

@@ -1,7 +1,7 @@
 // CenterNet (COCO) person/vehicle detector: letterboxed frame -> network -> boxes in frame
 // pixels -> score and class filter -> class-aware NMS. Pre-processing and NMS run on the native
 // kernels (C++/CUDA when built, else their TypeScript reference).
-import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
+import { getEngine, type FeatureMap, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
 import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
@@ -17,6 +17,8 @@ export interface CenterNetOptions {
   classIds?: readonly number[];
   /** Raw 0..255 value of the letterbox padding (default 0). */
   padValue?: number;
+  /** 'centernet-multitask' also returns the shared feature map (see detectWithFeatures). */
+  model?: 'centernet' | 'centernet-multitask';
   backend?: Backend;
   threads?: number;
   engine?: NativeEngine;
@@ -26,6 +28,16 @@ export interface CenterNetOptions {
 export type RawDetections = Float32Array;
 
 const ROW = 6;
+const DETECTIONS = 'tower_0/detections';
+const FEATURES = 'tower_0/CenternetHead/mul';
+
+/** Letterbox mapping: networkX = imageX * scaleX + offsetX. */
+export interface InputMapping {
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+}
 
 export class CenterNetDetector {
   readonly inputSize: readonly [number, number];
@@ -49,7 +61,7 @@ export class CenterNetDetector {
     const iouThreshold = options.iouThreshold ?? 0.5;
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
     if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within (0, 1], got ${iouThreshold}`);
-    const path = await ensureOnnxModel('centernet');
+    const path = await ensureOnnxModel(options.model ?? 'centernet');
     const session = await (options.backend ?? onnxRuntimeCpu).createSession(path, options.threads ? { threads: options.threads } : {});
     return new CenterNetDetector(session, options.engine ?? getEngine(), {
       scoreThreshold,
@@ -60,7 +72,7 @@ export class CenterNetDetector {
   }
 
   /** Letterboxes a frame into the network input (NHWC, 0..255 floats) and says how to map back. */
-  prepare(frame: Frame): { scaleX: number; scaleY: number; offsetX: number; offsetY: number } {
+  prepare(frame: Frame): InputMapping {
     const [h, w] = this.inputSize;
     const t = this.engine.frameToTensorSync(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out: this.input });
     return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
@@ -69,12 +81,27 @@ export class CenterNetDetector {
   /** The network alone on the prepared input. */
   async runNetwork(input: Float32Array = this.input): Promise<RawDetections> {
     const [h, w] = this.inputSize;
-    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } });
-    return out[this.session.outputNames[0]!]!.data as Float32Array;
+    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } }, [DETECTIONS]);
+    return out[DETECTIONS]!.data as Float32Array;
+  }
+
+  /**
+   * One network pass giving the detections and the shared NHWC feature map (stride 4) that
+   * attribute heads pool from. Needs `model: 'centernet-multitask'`.
+   * @example const { detections, features, mapping } = await detector.detectWithFeatures(frame);
+   */
+  async detectWithFeatures(frame: Frame): Promise<{ detections: Detections; features: FeatureMap; mapping: InputMapping }> {
+    if (!this.session.outputNames.includes(FEATURES)) throw new Error('detectWithFeatures needs the detector created with model: "centernet-multitask"');
+    const mapping = this.prepare(frame);
+    const [h, w] = this.inputSize;
+    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: this.input } }, [DETECTIONS, FEATURES]);
+    const f = out[FEATURES]!;
+    const features: FeatureMap = { data: f.data as Float32Array, shape: f.dims as [number, number, number, number], layout: 'nhwc' };
+    return { detections: this.decode(out[DETECTIONS]!.data as Float32Array, frame, mapping), features, mapping };
   }
 
   /** Raw rows -> filtered, NMS-ed detections in frame pixels. */
-  decode(raw: RawDetections, frame: { width: number; height: number }, map: { scaleX: number; scaleY: number; offsetX: number; offsetY: number }): Detections {
+  decode(raw: RawDetections, frame: { width: number; height: number }, map: InputMapping): Detections {
     const { scoreThreshold, iouThreshold, classIds } = this.options;
     const rows = raw.length / ROW;
     const xyxy: number[] = [];

@@ -35,6 +35,19 @@ export const MODEL_CARDS: readonly ModelCard[] = [
     ],
   },
   {
+    id: 'centernet-multitask',
+    task: 'object-detection',
+    description: 'CenterNet with its shared feature map (the input of its detection heads) as a second output, for attribute heads on ROI-aligned boxes: one network pass for detection and attributes.',
+    source: { package: '@vladmandic/human', modelJson: 'models/centernet.json', upstream: 'https://github.com/610265158/mobilenetv3_centernet' },
+    licence: 'MIT',
+    input: { name: 'tower_0/images', size: [512, 512], channels: 3, range: '0..255' },
+    classes: COCO_LABELS,
+    outputs: [
+      { name: 'tower_0/detections', shape: [1, 100, 6], description: 'x1, y1, x2, y2 (input pixels), score, class index; best score first' },
+      { name: 'tower_0/CenternetHead/mul', shape: [1, 128, 128, 128], description: 'NHWC feature map at stride 4 (128 channels) shared by the heads' },
+    ],
+  },
+  {
     id: 'faceres',
     task: 'face-attributes',
     description: 'Face description network: gender, age and a 1024-d descriptor from one face crop.',
