@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "graph_addon.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "validate.h"
@@ -279,6 +280,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaDeviceCount", Napi::Function::New(env, CudaDeviceCount, "cudaDeviceCount"));
   exports.Set("cudaDescribe", Napi::Function::New(env, CudaDescribe, "cudaDescribe"));
   exports.Set("threads", Napi::Function::New(env, SetThreads, "threads"));
+  registerGraphBindings(env, exports);
   return exports;
 }
 

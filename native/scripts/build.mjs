@@ -113,7 +113,7 @@ const cxxFlags = [
   `-I${nodeHeaders}`, `-I${addonApi}`,
 ];
 const headers = [cppDir, cudaDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.h')).map((f) => join(dir, f)));
-const cppSources = readdirSync(cppDir).filter((f) => f.endsWith('.cc') && f !== 'cuda_stub.cc').sort();
+const cppSources = readdirSync(cppDir).filter((f) => f.endsWith('.cc') && !f.endsWith('_stub.cc')).sort();
 
 const cuda = findCuda();
 if ('skipped' in cuda) {
@@ -141,59 +141,63 @@ function cxxJob(dir, file) {
 }
 
 const jobs = cppSources.map((f) => cxxJob(cppDir, f));
-let cudaJob;
-if (!('skipped' in cuda)) {
-  const src = join(cudaDir, 'kernels.cu');
-  const obj = join(objDir, 'kernels_cuda.o');
-  const nvccFlags = [
-    '-std=c++17', '-O3', '-fmad=false', '--threads', '0', `-ccbin=${compiler.cxx}`,
-    '-Xcompiler=-fPIC,-fvisibility=hidden,-ffp-contract=off', ...cudaArchFlags(),
-  ];
-  const flagsHash = hash([cuda.nvcc, ...nvccFlags]);
-  cudaJob = {
-    obj,
-    run: async () => {
-      if (upToDate(obj, src, headers, flagsHash)) return obj;
-      await exec(cuda.nvcc, [...nvccFlags, '-c', src, '-o', obj]);
-      writeFileSync(`${obj}.flags`, flagsHash);
-      return obj;
-    },
+// Each CUDA source has a C++ stub linked in its place when nvcc is missing or fails on it, so a
+// failed CUDA compile still leaves a working C++ addon.
+const cudaUnits = [
+  { src: 'kernels.cu', obj: 'kernels_cuda.o', stub: 'cuda_stub.cc' },
+  { src: 'graph_kernels.cu', obj: 'graph_kernels_cuda.o', stub: 'graph_cuda_stub.cc' },
+];
+const nvccFlags = [
+  '-std=c++17', '-O3', '-fmad=false', '--threads', '0', `-ccbin=${compiler.cxx}`,
+  '-Xcompiler=-fPIC,-fvisibility=hidden,-ffp-contract=off', ...cudaArchFlags(),
+];
+/** @param {{src: string, obj: string}} unit */
+function cudaJob(unit) {
+  const src = join(cudaDir, unit.src);
+  const obj = join(objDir, unit.obj);
+  const flagsHash = hash([/** @type {any} */ (cuda).nvcc, ...nvccFlags]);
+  return async () => {
+    if (upToDate(obj, src, headers, flagsHash)) return obj;
+    await exec(/** @type {any} */ (cuda).nvcc, [...nvccFlags, '-c', src, '-o', obj]);
+    writeFileSync(`${obj}.flags`, flagsHash);
+    return obj;
   };
 }
 
-// nvcc is the slowest job: start it first so the C++ files compile alongside it.
+// nvcc is the slowest job: start the CUDA units first (in parallel) so the C++ files compile alongside.
 const parallel = Math.max(1, availableParallelism());
-const cudaResult = cudaJob
-  ? cudaJob.run().then(
-      () => true,
-      (err) => err,
-    )
-  : Promise.resolve(false);
+const cudaResults = 'skipped' in cuda
+  ? cudaUnits.map(() => Promise.resolve(/** @type {true | Error | false} */ (false)))
+  : cudaUnits.map((u) => cudaJob(u)().then(() => /** @type {true} */ (true), (err) => /** @type {Error} */ (err)));
 try {
-  await pool(jobs.map((j) => j.run), Math.max(1, parallel - (cudaJob ? 1 : 0)));
+  await pool(jobs.map((j) => j.run), Math.max(1, parallel - ('skipped' in cuda ? 0 : 1)));
 } catch (err) {
-  await cudaResult;
+  await Promise.all(cudaResults);
   fail(`${err.message} compiling the C++ kernels`, 'see the compiler output; check that g++ supports C++17 and that node-addon-api is installed', `${err.cmd ?? ''}\n${err.output ?? ''}`);
 }
 
-const withCuda = (await cudaResult) === true;
-const cudaError = (await cudaResult) instanceof Error ? await cudaResult : undefined;
-if (cudaError) {
-  const detail = `${cudaError.cmd ?? ''}\n${cudaError.output ?? ''}`;
-  if (cudaForced) fail('nvcc failed compiling cuda/kernels.cu', 'see the nvcc output (host compiler version, CUDA_HOME)', detail);
-  console.error(detail.trim().split('\n').slice(-15).join('\n'));
-  log(`nvcc failed (${cudaError.message}); building the C++-only addon. Set SIGHTLINE_CUDA=off to skip CUDA.`);
-}
 const objects = jobs.map((j) => j.obj);
-if (withCuda) {
-  objects.push(/** @type {{obj: string}} */ (cudaJob).obj);
-} else {
+const cudaBuilt = [];
+for (const [i, unit] of cudaUnits.entries()) {
+  const result = await cudaResults[i];
+  if (result === true) {
+    objects.push(join(objDir, unit.obj));
+    cudaBuilt.push(unit.src);
+    continue;
+  }
+  if (result instanceof Error) {
+    const detail = `${result.cmd ?? ''}\n${result.output ?? ''}`;
+    if (cudaForced) fail(`nvcc failed compiling cuda/${unit.src}`, 'see the nvcc output (host compiler version, CUDA_HOME)', detail);
+    console.error(detail.trim().split('\n').slice(-15).join('\n'));
+    log(`nvcc failed on cuda/${unit.src} (${result.message}); linking its C++ stub instead. Set SIGHTLINE_CUDA=off to skip CUDA.`);
+  }
   try {
-    objects.push(await cxxJob(cppDir, 'cuda_stub.cc').run());
+    objects.push(await cxxJob(cppDir, unit.stub).run());
   } catch (err) {
-    fail(`${err.message} compiling cpp/cuda_stub.cc`, 'see the compiler output', err.output);
+    fail(`${err.message} compiling cpp/${unit.stub}`, 'see the compiler output', err.output);
   }
 }
+const withCuda = cudaBuilt.length > 0;
 
 const linkFlags = ['-shared', '-pthread', ...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : [])];
 // The static CUDA runtime loads libcuda.so at run time, so the addon loads without a GPU.
@@ -215,7 +219,7 @@ renameSync(tmp, target);
 const seconds = (performance.now() - started) / 1000;
 const info = {
   abiVersion: ABI_VERSION,
-  cuda: withCuda ? { nvcc: cuda.nvcc, version: cuda.version, archs: cudaArchFlags() } : false,
+  cuda: withCuda ? { nvcc: cuda.nvcc, version: cuda.version, archs: cudaArchFlags(), units: cudaBuilt } : false,
   compiler: compiler.version,
   nodeHeaders,
   node: process.version,
