@@ -16,3 +16,4 @@ export { FaceAttributeEstimator, type FaceAttributes, type FaceAttributeOptions 
 export { AttributeSmoother, type TrackAttributes } from './attributes/attribute-smoother.ts';
 export { cropFrame, clipRect } from './attributes/frame-crop.ts';
 export { AttributeHead, type AttributeHeadSpec, type AttributeValue } from './attributes/attribute-head.ts';
+export { detectTiled, squareTiles, type TileOptions } from './detect/tiled-detection.ts';

@@ -41,6 +41,16 @@ test('detect writes MOTChallenge rows for every N-th frame with 1-based frame nu
   for (const frame of [1, 3, 5]) assert.ok(rows.some((r) => r.frame === frame && r.conf >= 0.4 && r.h >= HEIGHT / 2), `no confident person in frame ${frame}`);
 });
 
+test('--tiles merges tile detections into the same row format', () => {
+  const out = join(dir, 'tiled.txt');
+  const run = sightline('--video', clip, '--out', out, '--every', '3', '--tiles');
+  assert.equal(run.status, 0, run.stderr);
+  const rows = parseMot(readFileSync(out, 'utf8'), out);
+  assert.deepEqual([...new Set(rows.map((r) => r.frame))].sort(), [1, 4]);
+  const plain = parseMot(readFileSync(join(dir, 'det.txt'), 'utf8'), 'det.txt').filter((r) => r.frame === 1);
+  assert.ok(rows.filter((r) => r.frame === 1).length >= plain.length, 'tiling lost detections of frame 1');
+});
+
 test('bad input is refused with the reason, and an existing output is kept', () => {
   const out = join(dir, 'keep.txt');
   writeFileSync(out, 'previous results\n');

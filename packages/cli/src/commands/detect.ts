@@ -3,14 +3,14 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { CenterNetDetector, COCO_LABELS, MODEL_CARDS } from '@sightline/models';
+import { CenterNetDetector, COCO_LABELS, detectTiled, MODEL_CARDS } from '@sightline/models';
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const detectors = MODEL_CARDS.filter((c) => c.task === 'object-detection').map((c) => c.id);
 
 const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet] [--every N]
-                        [--score S] [--classes person,car,...|all]
+                        [--score S] [--classes person,car,...|all] [--tiles]
 
   --video    video file or stream URL (anything ffmpeg reads)
   --out      MOTChallenge detections: frame,-1,x,y,w,h,score,-1,-1,-1 (1-based frame and pixels)
@@ -18,6 +18,8 @@ const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--mod
   --every    run on every N-th frame only (default 1); frame numbers stay those of the video
   --score    minimum score kept (default 0.3)
   --classes  COCO class names to keep (default person), or all
+  --tiles    also run on overlapping square tiles of wide frames and merge (finds smaller
+             people; one more network pass per tile)
 
 The file is written when the whole video is done; a failed run leaves an existing --out untouched.`;
 
@@ -46,6 +48,7 @@ export const detectCommand: CliCommand = {
         every: { type: 'string', default: '1' },
         score: { type: 'string', default: '0.3' },
         classes: { type: 'string', default: 'person' },
+        tiles: { type: 'boolean', default: false },
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -67,7 +70,7 @@ export const detectCommand: CliCommand = {
     const started = performance.now();
     try {
       for await (const frame of decodeVideoFrames(values.video, { every, info })) {
-        const detections = await detector.detect(frame);
+        const detections = values.tiles ? await detectTiled(detector, frame) : await detector.detect(frame);
         const text = formatMot(detectionsToMotRows(frame.index + 1, detections));
         if (text && !file.write(text)) await once(file, 'drain');
         frames++;
