@@ -14,6 +14,8 @@ import { CameraService } from './services/camera.service.ts';
 import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
 
+export { runVideo, FlowRejectedError, type RunVideoOptions, type RunVideoSummary } from './run-video.ts';
+
 export interface BuildScouterOptions {
   readonly config: ScouterConfig;
   readonly pool: pg.Pool;

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { dbCommand } from './db.ts';
+import { runCommand } from './run.ts';
 import { detectCommand } from './detect.ts';
 import { evalCommand } from './eval.ts';
 import { flowCommand } from './flow.ts';
@@ -8,6 +9,7 @@ import { trackCommand } from './track.ts';
 /** Every subcommand, in the order `sightline --help` lists them. Add new commands here. */
 export const commands: readonly CliCommand[] = [
   dbCommand,
+  runCommand,
   detectCommand,
   trackCommand,
   evalCommand,

@@ -18,6 +18,11 @@ export interface PipelineSinks {
 export interface PipelineOptions {
   readonly stallMs: number;
   readonly reconnectMaxMs: number;
+  /**
+   * true (cameras): files play at the camera's rate and a slow inference drops frames. false
+   * (one-shot runs): decode as fast as inference takes frames, every frame processed.
+   */
+  readonly realtime?: boolean;
 }
 
 /** A decoded frame with the time it left the decoder. */
@@ -140,9 +145,10 @@ export class CameraPipeline {
           framesThisRun++;
           this.framesDecoded++;
           attempt = 0;
+          if (this.options.realtime === false) await this.slot.waitEmpty();
           this.slot.put({ frame, decodedAtMs: Date.now(), decodedAtPerf: performance.now() });
           // A file plays at the camera's rate, as a live camera would deliver it.
-          if (isFile) await sleep(Math.max(0, started + (framesThisRun * 1000) / source.fps - performance.now()), this.abort.signal);
+          if (isFile && this.options.realtime !== false) await sleep(Math.max(0, started + (framesThisRun * 1000) / source.fps - performance.now()), this.abort.signal);
         }
         if (isFile && framesThisRun > 0) {
           if (source.loop) continue;

@@ -37,6 +37,11 @@ export class LatestFrameSlot<T> {
     });
   }
 
+  /** Resolves once the waiting frame has been taken (at once when none waits): lossless producers await it before `put`. */
+  async waitEmpty(): Promise<void> {
+    while (this.value !== undefined && !this.closed) await new Promise((r) => setTimeout(r, 1));
+  }
+
   get pending(): boolean {
     return this.value !== undefined;
   }
