@@ -1,0 +1,97 @@
+// Hawk benchmark: frame extraction speed (x real time) on a generated 720p video, annotation save
+// latency with 50 concurrent annotators on loopback, and next-frame latency in headless Chromium
+// with prefetch beside a cold frame load. HAWK_BENCH_SECONDS sets the video length (default 60;
+// the issue's figure is for 600).
+import { performance } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { bearer, makeTestVideo, startHawk, testSchema } from '../src/testing/hawk-fixture.ts';
+import { launchBrowser } from '../../../test/support/browser.ts';
+import { startWebServer } from '../../../test/support/web-server.ts';
+
+const seconds = Number(process.env.HAWK_BENCH_SECONDS ?? 60);
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+const hawk = await startHawk({ maxUploadBytes: 8 * 1024 ** 3 });
+try {
+  const app = hawk.app;
+  const project = (await app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'bench', labelSchema: testSchema } })).json();
+  let t = performance.now();
+  const file = makeTestVideo(join(hawk.mediaDir, 'bench.mp4'), { seconds, width: 1280, height: 720, fps: 30 });
+  console.log(`generated ${seconds} s of 1280x720 30 fps H.264 in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  t = performance.now();
+  const video = await hawk.upload(project.id, file, { chunkBytes: 8 * 1024 * 1024 });
+  const took = (performance.now() - t) / 1000;
+  console.log(`upload + probe + extraction of ${video.frameCount} JPEG frames: ${took.toFixed(1)} s = ${(seconds / took).toFixed(2)}x real time`);
+
+  // 50 annotators, each saving 10 times to their own replica at once.
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const users = await Promise.all(Array.from({ length: 50 }, (_, i) => hawk.user(`a${i}`, 'annotator')));
+  const assignment = (await app.inject({ method: 'POST', url: `/videos/${video.id}/assignments`, headers: bearer(hawk.adminToken), payload: { frameFrom: 0, frameTo: 99, annotatorIds: users.map((u) => u.id) } })).json();
+  const saves: number[] = [];
+  t = performance.now();
+  await Promise.all(
+    users.map(async (u) => {
+      const set = assignment.replicas.find((r: { annotatorId: number }) => r.annotatorId === u.id).id;
+      for (let v = 0; v < 10; v++) {
+        const body = { baseVersion: v, frames: { [String(v)]: Array.from({ length: 5 }, (_, k) => ({ id: `b${k}`, label: 'person', xyxy: [k * 50, 10, k * 50 + 40, 90], attributes: {} })) } };
+        const s = performance.now();
+        const res = await fetch(`${base}/sets/${set}/annotations`, { method: 'PATCH', headers: { ...u.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`save failed: ${res.status} ${await res.text()}`);
+        saves.push(performance.now() - s);
+      }
+    }),
+  );
+  console.log(`annotation saves, 50 concurrent annotators x 10 saves of 5 boxes: p50 ${ms(pct(saves, 50))}, p95 ${ms(pct(saves, 95))}, ${(saves.length / ((performance.now() - t) / 1000)).toFixed(0)} saves/s`);
+
+  // Browser: step through frames at an annotator's pace (one key press per 100 ms) with prefetch.
+  const web = await startWebServer({ hawkUrl: base, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' });
+  const chromium = await launchBrowser();
+  try {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${web.url}/hawk`);
+    await page.getByTestId('hawk-username').fill('admin');
+    await page.getByTestId('hawk-password').fill('admin-password');
+    await page.getByTestId('hawk-login').click();
+    await page.getByTestId('hawk-user').waitFor();
+    const main = (await app.inject({ method: 'GET', url: `/videos/${video.id}/sets`, headers: bearer(hawk.adminToken) })).json().find((s: { kind: string }) => s.kind === 'main');
+    await page.goto(`${web.url}/hawk/sets/${main.id}`);
+    await page.locator('[data-testid="hawk-canvas"][data-frame-shown="0"]').waitFor();
+    const steps = Math.min(200, video.frameCount - 1);
+    const nav: number[] = [];
+    for (let f = 1; f <= steps; f++) {
+      await page.waitForTimeout(100);
+      const start = await page.evaluate(() => performance.now());
+      await page.keyboard.press('d');
+      const shownAt = await page.waitForFunction((want) => {
+        const s = (window as unknown as { __hawkFrameShown?: { frame: number; at: number } }).__hawkFrameShown;
+        return s && s.frame === want ? s.at : false;
+      }, f);
+      nav.push((await shownAt.jsonValue()) - start);
+    }
+    // Cold: fetch + decode of frames the page never asked for (what navigation costs without prefetch).
+    const cold = await page.evaluate(
+      async ({ url, videoId, from, n }) => {
+        const token = JSON.parse(sessionStorage.getItem('hawk.session')!).token;
+        const out: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const s = performance.now();
+          const res = await fetch(`${url}/videos/${videoId}/frames/${from + i * 3}`, { headers: { authorization: `Bearer ${token}` } });
+          await createImageBitmap(await res.blob());
+          out.push(performance.now() - s);
+        }
+        return out;
+      },
+      { url: base, videoId: video.id, from: steps + 50, n: Math.min(100, Math.floor((video.frameCount - steps - 50) / 3)) },
+    );
+    console.log(`next frame shown (key press -> canvas drawn), prefetch on, ${nav.length} steps: p50 ${ms(pct(nav, 50))}, p95 ${ms(pct(nav, 95))} (goal p95 < 50 ms)`);
+    if (cold.length) console.log(`cold frame fetch + decode, no prefetch, ${cold.length} frames: p50 ${ms(pct(cold, 50))}, p95 ${ms(pct(cold, 95))}; prefetch p95 is ${(pct(cold, 95) / pct(nav, 95)).toFixed(2)}x lower`);
+  } finally {
+    await chromium.close();
+    await web.close();
+  }
+} finally {
+  await hawk.close();
+}
