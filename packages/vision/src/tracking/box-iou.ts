@@ -31,3 +31,25 @@ export function iouMatrix(a: ArrayLike<number>, b: ArrayLike<number>): Float64Ar
   }
   return out;
 }
+
+/**
+ * IoU of box `i` of `a` with box `j` of `b` (flat xyxy), computed exactly as `iouMatrix` does.
+ * @example boxIou(Float64Array.of(0, 0, 2, 2), 0, Float64Array.of(1, 0, 3, 2), 0) // 1/3
+ */
+export function boxIou(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): number {
+  const ax1 = a[i * 4]!;
+  const ay1 = a[i * 4 + 1]!;
+  const ax2 = a[i * 4 + 2]!;
+  const ay2 = a[i * 4 + 3]!;
+  const bx1 = b[j * 4]!;
+  const by1 = b[j * 4 + 1]!;
+  const bx2 = b[j * 4 + 2]!;
+  const by2 = b[j * 4 + 3]!;
+  const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+  if (iw <= 0) return 0;
+  const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
+  if (ih <= 0) return 0;
+  const inter = iw * ih;
+  const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
+  return union > 0 ? inter / union : 0;
+}

@@ -3,7 +3,9 @@
 // over reduced costs, so the result is a true minimum, not a greedy approximation.
 // Tracking cost matrices are sparse in practice (a box overlaps a handful of others), so
 // `assignBelowLimit` splits the problem into connected components and solves each one densely:
-// exact for its objective, and near-linear for 1000 scattered objects.
+// exact for its objective, and near-linear for 1000 scattered objects. `assignPairsBelowLimit` does
+// the same from a sparse pair list (see box-overlap.ts), never touching the n x m matrix.
+import type { BoxPairs } from './box-overlap.ts';
 
 /** Row -> column for an `n x m` row-major cost matrix; every row is assigned when n <= m. */
 export function solveDense(cost: Float64Array, n: number, m: number): Int32Array {
@@ -126,6 +128,95 @@ export function assignBelowLimit(cost: Float64Array, n: number, m: number, limit
     });
   }
   return rowToCol;
+}
+
+/**
+ * `assignBelowLimit` for a sparse cost: only the listed pairs (`pairs.values` holding their costs)
+ * exist, every other pair costs at least `limit` (for IoU costs: boxes that do not overlap). Same
+ * components, same sub-problems in the same row and column order, so the same answer as the dense
+ * call on the full matrix, in time near-linear in the pairs.
+ * @example const pairs = overlapPairs(tracks, dets); (costs into pairs.values); assignPairsBelowLimit(pairs, n, m, 0.8)
+ */
+export function assignPairsBelowLimit(pairs: BoxPairs, n: number, m: number, limit: number): Int32Array {
+  const rowToCol = new Int32Array(n).fill(-1);
+  if (n === 0 || m === 0 || pairs.count === 0) return rowToCol;
+  const { rows, cols, values } = pairs;
+  const parent = new Int32Array(n + m);
+  for (let k = 0; k < n + m; k++) parent[k] = k;
+  let edges = 0;
+  for (let e = 0; e < pairs.count; e++) {
+    if (!(values[e]! < limit)) continue;
+    edges++;
+    const a = findRoot(parent, rows[e]!);
+    const b = findRoot(parent, n + cols[e]!);
+    if (a !== b) parent[a] = b;
+  }
+  if (edges === 0) return rowToCol;
+  // Members of each component in ascending order (rows, then columns), as linked lists by root.
+  const size = new Int32Array(n + m);
+  const local = new Int32Array(n + m);
+  const nextRow = new Int32Array(n).fill(-1);
+  const nextCol = new Int32Array(m).fill(-1);
+  const headRow = new Int32Array(n + m).fill(-1);
+  const tailRow = new Int32Array(n + m).fill(-1);
+  const headCol = new Int32Array(n + m).fill(-1);
+  const tailCol = new Int32Array(n + m).fill(-1);
+  const rowCount = new Int32Array(n + m);
+  for (let i = 0; i < n; i++) {
+    const r = findRoot(parent, i);
+    local[i] = rowCount[r]!;
+    rowCount[r] = rowCount[r]! + 1;
+    if (tailRow[r]! < 0) headRow[r] = i;
+    else nextRow[tailRow[r]!] = i;
+    tailRow[r] = i;
+  }
+  for (let j = 0; j < m; j++) {
+    const r = findRoot(parent, n + j);
+    local[n + j] = size[r]!;
+    size[r] = size[r]! + 1;
+    if (tailCol[r]! < 0) headCol[r] = j;
+    else nextCol[tailCol[r]!] = j;
+    tailCol[r] = j;
+  }
+  // Each component's usable pairs, gathered by root, then one dense solve per component.
+  const edgeNext = new Int32Array(pairs.count).fill(-1);
+  const edgeHead = new Int32Array(n + m).fill(-1);
+  for (let e = pairs.count - 1; e >= 0; e--) {
+    if (!(values[e]! < limit)) continue;
+    const r = findRoot(parent, rows[e]!);
+    edgeNext[e] = edgeHead[r]!;
+    edgeHead[r] = e;
+  }
+  for (let r = 0; r < n + m; r++) {
+    const nr = rowCount[r]!;
+    const nc = size[r]!;
+    if (edgeHead[r]! < 0 || nr === 0 || nc === 0) continue;
+    if (nr === 1 && nc === 1) {
+      const e = edgeHead[r]!;
+      rowToCol[rows[e]!] = cols[e]!;
+      continue;
+    }
+    const sub = new Float64Array(nr * nc);
+    for (let e = edgeHead[r]!; e >= 0; e = edgeNext[e]!) sub[local[rows[e]!]! * nc + local[n + cols[e]!]!] = Math.min(values[e]! - limit, 0);
+    const solved = solveDense(sub, nr, nc);
+    const rowIds = new Int32Array(nr);
+    const colIds = new Int32Array(nc);
+    for (let i = headRow[r]!, a = 0; i >= 0; i = nextRow[i]!) rowIds[a++] = i;
+    for (let j = headCol[r]!, b = 0; j >= 0; j = nextCol[j]!) colIds[b++] = j;
+    for (let a = 0; a < nr; a++) {
+      const b = solved[a]!;
+      if (b >= 0 && sub[a * nc + b]! < 0) rowToCol[rowIds[a]!] = colIds[b]!;
+    }
+  }
+  return rowToCol;
+}
+
+function findRoot(parent: Int32Array, k: number): number {
+  while (parent[k] !== k) {
+    parent[k] = parent[parent[k]!]!;
+    k = parent[k]!;
+  }
+  return k;
 }
 
 /**

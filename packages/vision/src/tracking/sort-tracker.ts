@@ -4,9 +4,10 @@
 // they have `minHits` consecutive hits (or while the sequence is younger than `minHits` frames),
 // and delete tracks unmatched for more than `maxAge` frames. The baseline ByteTrack is measured against.
 import type { Detections } from '../detections.ts';
-import { iouMatrix } from './box-iou.ts';
+import { boxIou, iouMatrix } from './box-iou.ts';
+import { BoxPairs, overlapPairs } from './box-overlap.ts';
 import { BoxKalman, xysrModel } from './kalman-filter.ts';
-import { assignBelowLimit } from './linear-assignment.ts';
+import { assignBelowLimit, assignPairsBelowLimit } from './linear-assignment.ts';
 import { trackedOutput, type TrackBoxes, type Tracker } from './tracker.ts';
 
 /** SORT settings; defaults are those of the published MOT15 results. */
@@ -19,6 +20,8 @@ export interface SortOptions {
   iouThreshold?: number;
   /** Detections under this score are ignored (default 0: SORT takes every detection). */
   minScore?: number;
+  /** Only score pairs of overlapping boxes (default true); false computes the full IoU matrix (same results, slower). */
+  gating?: boolean;
   boxes?: TrackBoxes;
 }
 
@@ -41,6 +44,9 @@ export class SortTracker implements Tracker {
   private readonly iouThreshold: number;
   private readonly minScore: number;
   private readonly boxes: TrackBoxes;
+  private readonly gating: boolean;
+  private readonly pairs = new BoxPairs();
+  private predicted = new Float64Array(64);
   private tracks: SortTrack[] = [];
   private frameCount = 0;
   private nextId = 1;
@@ -51,6 +57,7 @@ export class SortTracker implements Tracker {
     this.iouThreshold = options.iouThreshold ?? 0.3;
     this.minScore = options.minScore ?? 0;
     this.boxes = options.boxes ?? 'filtered';
+    this.gating = options.gating ?? true;
   }
 
   reset(): void {
@@ -62,28 +69,35 @@ export class SortTracker implements Tracker {
   update(input: Detections): Detections {
     this.frameCount++;
     const detections = this.minScore > 0 ? input.filter((i) => input.confidence[i]! >= this.minScore) : input;
-    const predicted = new Float64Array(this.tracks.length * 4);
+    if (this.predicted.length < this.tracks.length * 4) this.predicted = new Float64Array(this.tracks.length * 8);
+    const predicted = this.predicted;
     const alive: SortTrack[] = [];
     for (const track of this.tracks) {
       track.kf.predict();
       if (track.timeSinceUpdate > 0) track.hitStreak = 0;
       track.timeSinceUpdate++;
-      const box = track.kf.xyxy();
-      if (box.some((v) => !Number.isFinite(v))) continue;
-      predicted.set(box, alive.length * 4);
+      const k = alive.length * 4;
+      track.kf.xyxy(predicted, k);
+      if (!(Number.isFinite(predicted[k]!) && Number.isFinite(predicted[k + 1]!) && Number.isFinite(predicted[k + 2]!) && Number.isFinite(predicted[k + 3]!))) continue;
       alive.push(track);
     }
     this.tracks = alive;
 
     const n = detections.length;
     const m = alive.length;
-    const iou = iouMatrix(detections.xyxy, predicted.subarray(0, m * 4));
+    const trackXyxy = predicted.subarray(0, m * 4);
     // Maximum total IoU over overlapping pairs (cost 1 - IoU below 1), then SORT's threshold.
-    const cost = iou.map((v) => 1 - v);
-    const detToTrack = assignBelowLimit(cost, n, m, 1);
+    let detToTrack: Int32Array;
+    if (this.gating) {
+      const pairs = overlapPairs(detections.xyxy, trackXyxy, this.pairs);
+      for (let e = 0; e < pairs.count; e++) pairs.values[e] = 1 - pairs.values[e]!;
+      detToTrack = assignPairsBelowLimit(pairs, n, m, 1);
+    } else {
+      detToTrack = assignBelowLimit(iouMatrix(detections.xyxy, trackXyxy).map((v) => 1 - v), n, m, 1);
+    }
     for (let d = 0; d < n; d++) {
       const t = detToTrack[d]!;
-      if (t >= 0 && iou[d * m + t]! < this.iouThreshold) detToTrack[d] = -1;
+      if (t >= 0 && boxIou(detections.xyxy, d, trackXyxy, t) < this.iouThreshold) detToTrack[d] = -1;
     }
     for (const track of alive) track.det = -1;
     for (let d = 0; d < n; d++) {
@@ -102,17 +116,16 @@ export class SortTracker implements Tracker {
 
     const indices: number[] = [];
     const ids: number[] = [];
-    const boxes: number[] = [];
-    const out = new Float64Array(4);
     for (const track of this.tracks) {
       if (track.timeSinceUpdate < 1 && (track.hitStreak >= this.minHits || this.frameCount <= this.minHits)) {
         indices.push(track.det);
         ids.push(track.id);
-        track.kf.xyxy(out);
-        boxes.push(out[0]!, out[1]!, out[2]!, out[3]!);
       }
     }
+    const boxes = new Float64Array(indices.length * 4);
+    let k = 0;
+    for (const track of this.tracks) if (track.timeSinceUpdate < 1 && (track.hitStreak >= this.minHits || this.frameCount <= this.minHits)) track.kf.xyxy(boxes, 4 * k++);
     this.tracks = this.tracks.filter((t) => t.timeSinceUpdate <= this.maxAge);
-    return trackedOutput(detections, indices, ids, this.boxes, Float64Array.from(boxes));
+    return trackedOutput(detections, indices, ids, this.boxes, boxes);
   }
 }

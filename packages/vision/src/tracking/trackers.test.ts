@@ -79,6 +79,24 @@ test('bytetrack: a one-frame detection is never reported; the second frame confi
   assert.equal(tracker.update(frame([{ x: 10, y: 10 }])).length, 1);
 });
 
+test('bytetrack output policy: past the first minHits frames, a new track is reported from its minHits-th consecutive match', () => {
+  for (const [minHits, want] of [[3, [1, 1, 2, 2]], [1, [1, 2, 2, 2]], [5, [1, 1, 1, 1]]] as const) {
+    for (const motion of ['xysr', 'xyah'] as const) {
+      const tracker = new ByteTracker({ minHits, motion });
+      for (let t = 0; t < 6; t++) tracker.update(frame([{ x: 10, y: 10 }]));
+      const counts = [0, 1, 2, 3].map(() => tracker.update(frame([{ x: 10, y: 10 }, { x: 300, y: 10 }])).length);
+      assert.deepEqual(counts, want, `minHits ${minHits} ${motion}`);
+    }
+  }
+});
+
+test('bytetrack output policy: a reported track that comes back from lost is reported at once', () => {
+  const tracker = new ByteTracker();
+  const seen: number[] = [];
+  for (let t = 0; t < 16; t++) seen.push(tracker.update(t >= 6 && t < 9 ? frame([]) : frame([{ x: 100 + 2 * t, y: 40 }])).length);
+  assert.deepEqual(seen.slice(9), [1, 1, 1, 1, 1, 1, 1]);
+});
+
 test('sort: past the first 3 frames, a new track is reported once 3 matches follow its first detection', () => {
   const tracker = new SortTracker();
   for (let t = 0; t < 4; t++) tracker.update(frame([{ x: 10, y: 10 }]));
@@ -117,3 +135,48 @@ test('boxes: detection returns the input boxes, filtered the Kalman estimate', (
   }
   assert.notDeepEqual(f.box(0), d.box(0));
 });
+
+/** A random crowd walking for `frames` frames: jittered boxes, misses, scores spread over 0.05..1, and new people. */
+function crowdFrames(seed: number, n: number, frames: number): Detections[] {
+  let s = seed;
+  const rand = (): number => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const side = Math.sqrt(n) * 70;
+  const people = Array.from({ length: n }, () => ({ x: rand() * side, y: rand() * side, vx: rand() * 6 - 3, vy: rand() * 4 - 2 }));
+  return Array.from({ length: frames }, () => {
+    if (rand() < 0.3) people.push({ x: rand() * side, y: rand() * side, vx: rand() * 6 - 3, vy: 0 });
+    const rows = [];
+    for (const p of people) {
+      p.x += p.vx;
+      p.y += p.vy;
+      if (rand() < 0.1) continue;
+      const x = p.x + rand() * 6 - 3;
+      const y = p.y + rand() * 6 - 3;
+      rows.push({ xyxy: [x, y, x + 25 + rand() * 10, y + 70 + rand() * 20] as const, confidence: 0.05 + rand() * 0.95, classId: 0 });
+    }
+    return Detections.fromRows(rows);
+  });
+}
+
+const gatedPairs: Array<[string, (gating: boolean) => Tracker]> = [
+  ['bytetrack', (gating) => new ByteTracker({ gating })],
+  ['bytetrack xyah, minHits 1', (gating) => new ByteTracker({ gating, motion: 'xyah', minHits: 1 })],
+  ['bytetrack, appearance', (gating) => new ByteTracker({ gating, appearance: { key: 'embedding' } })],
+  ['sort', (gating) => new SortTracker({ gating })],
+];
+
+for (const [name, make] of gatedPairs) {
+  test(`${name}: the gated path returns exactly what the dense path returns on random crowds`, () => {
+    for (const [seed, n] of [[1, 20], [2, 120], [3, 300]] as const) {
+      let frames = crowdFrames(seed, n, 40);
+      if (name.includes('appearance')) frames = frames.map((d, k) => d.withData('embedding', Array.from({ length: d.length }, (_, i) => [Math.sin(i + k), Math.cos(i), 1])));
+      const gated = make(true);
+      const dense = make(false);
+      frames.forEach((d, k) => {
+        const a = gated.update(d);
+        const b = dense.update(d);
+        assert.deepEqual([...a.trackerId], [...b.trackerId], `seed ${seed} frame ${k}`);
+        assert.deepEqual([...a.xyxy], [...b.xyxy], `seed ${seed} frame ${k}`);
+      });
+    }
+  });
+}
