@@ -85,3 +85,9 @@ export function nativeLoadError(): Error | undefined {
   const load = loadAddon();
   return load.ok ? undefined : load.error;
 }
+
+// Graph engine: ONNX plan -> CUDA executor (or its CPU emulation).
+export { planGraph, type PlanOptions } from './graph/plan-graph.ts';
+export { loadGraph, cudaGraphAvailable, CONV_VARIANTS, type GraphDevice, type GraphSession } from './graph/graph-engine.ts';
+export { loadTuned } from './graph/graph-autotune.ts';
+export type { ExecutionPlan, Precision, PlanStats } from './graph/plan-types.ts';
