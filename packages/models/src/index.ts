@@ -9,6 +9,7 @@ export { ensureOnnxModel, modelCacheDir, packageDir, sourceModelPath } from './r
 export type { Backend, InferenceSession, ModelTensor, SessionOptions, TensorType } from './backend/backend.ts';
 export { floatTensor } from './backend/backend.ts';
 export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';
+export { nativeCuda, type NativeBackendOptions } from './backend/native-cuda.backend.ts';
 export { CenterNetDetector, type CenterNetOptions, type InputMapping, type RawDetections } from './detect/centernet.detector.ts';
 export { scoreDetections, type DetectionScores, type EvalFrame, type GtBox, type ScoredBox } from './detect/detection-eval.ts';
 export { BlazeFaceDetector, type FaceBox } from './attributes/blazeface.detector.ts';
