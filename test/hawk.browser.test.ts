@@ -158,7 +158,7 @@ test('upload, two annotators, merge, approve, export COCO and MOT, re-import the
   const sets = await call<{ id: number; kind: string }[]>('GET', `/videos/${videoId}/sets`, ritaToken);
   const boxesOf = async (setId: number) => {
     const a = await call<HawkAnnotations>('GET', `/sets/${setId}/annotations`, ritaToken);
-    return [...expandFrames(a.frames, a.tracks, 0, 19)].sort(([p], [q]) => p - q).map(([f, boxes]) => ({ f, boxes: boxes.map((b) => ({ label: b.label, xyxy: b.xyxy })) }));
+    return [...expandFrames(a.frames, a.tracks, 0, 19)].sort(([p], [q]) => p - q).map(([f, boxes]) => ({ f, boxes: boxes.map((b) => ({ label: b.label, xyxy: [...b.xyxy] as number[] })) }));
   };
   const merged = await boxesOf(sets.find((s) => s.kind === 'merged')!.id);
   const expected = [0, 1].map((f) => ({ f, boxes: [{ label: 'person', xyxy: drawn.alice[f]!.map((v, k) => (v + drawn.bob[f]![k]!) / 2) }] }));
