@@ -16,14 +16,14 @@ before(async () => {
 after(async () => Promise.all([people.release(), faces.release()]));
 
 // Thumbnails whose person shows a clear frontal face.
-const thumbnails: { name: string; crop: [number, number, number, number]; female?: boolean }[] = [
-  { name: 'blonde woman', crop: [164, 0, 152, 160], female: true },
-  { name: 'man at a table', crop: [324, 0, 212, 160] },
-  { name: 'woman in a white dress', crop: [640, 0, 150, 160] },
+const thumbnails: { name: string; crop: [number, number, number, number]; male: boolean }[] = [
+  { name: 'blonde woman', crop: [164, 0, 152, 160], male: false },
+  { name: 'man at a table', crop: [324, 0, 212, 160], male: true },
+  { name: 'woman in a white dress', crop: [640, 0, 150, 160], male: false },
 ];
 
 for (const t of thumbnails) {
-  test(`face inside the person box, adult age: ${t.name}`, async () => {
+  test(`face inside the person box, adult age, gender: ${t.name}`, async () => {
     const img = await decodeImageRgb(samples, { crop: t.crop });
     const d = await people.detect(img);
     assert.ok(d.length >= 1, 'no person');
@@ -37,7 +37,8 @@ for (const t of thumbnails) {
     assert.ok(fx2 - fx1 < px2 - px1 && fx2 - fx1 > 5, 'face width implausible for the person');
     assert.ok(attrs.ageYears >= 18 && attrs.ageYears <= 60, `age ${attrs.ageYears} for an adult`);
     assert.ok(attrs.maleProbability >= 0 && attrs.maleProbability <= 1);
-    if (t.female) assert.ok(attrs.maleProbability < 0.35, `male probability ${attrs.maleProbability} for a woman's frontal face`);
+    // face-api's AgeGenderNet (the default) gets all three right; faceres gets the man and the woman in white wrong.
+    assert.equal(attrs.maleProbability > 0.5, t.male, `male probability ${attrs.maleProbability.toFixed(2)} for the ${t.name}`);
   });
 }
 

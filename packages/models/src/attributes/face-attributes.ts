@@ -1,5 +1,5 @@
 // Face attributes of people: the face inside each person box (BlazeFace on the head region),
-// then age and gender from faceres on the face crop. Pre-processing runs on the native kernels.
+// then age and gender (face-api's AgeGenderNet, or faceres) on the face crop. Pre-processing runs on the native kernels.
 import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
 import type { Detections } from '@sightline/vision';
 import type { InferenceSession } from '../backend/backend.ts';
@@ -13,9 +13,9 @@ export interface FaceAttributes {
   /** Face box in frame pixels. */
   faceXyxy: [number, number, number, number];
   faceScore: number;
-  /** Expected age in years under faceres' age distribution. */
+  /** Age in years (AgeGenderNet's regression, or the mean of faceres' age distribution). */
   ageYears: number;
-  /** Probability the person is male (faceres' gender output). */
+  /** Probability the person is male. */
   maleProbability: number;
 }
 
@@ -24,36 +24,48 @@ export interface FaceAttributeOptions {
   minFaceScore?: number;
   /** Share of the person box height searched for the face, from the top (default 0.5). */
   headShare?: number;
+  /** Age/gender network: face-api's AgeGenderNet (default) or human's faceres. */
+  model?: 'age-gender' | 'faceres';
   threads?: number;
   engine?: NativeEngine;
 }
 
-const FACERES = 224;
+const SIZES = { faceres: 224, 'age-gender': 112 } as const;
 
 export class FaceAttributeEstimator {
-  private readonly input = new Float32Array(FACERES * FACERES * 3);
+  private readonly input: Float32Array;
 
   private constructor(
     private readonly faces: BlazeFaceDetector,
-    private readonly faceres: InferenceSession,
+    private readonly model: 'age-gender' | 'faceres',
+    private readonly network: InferenceSession,
     private readonly engine: NativeEngine,
     private readonly minFaceScore: number,
     private readonly headShare: number,
-  ) {}
+  ) {
+    this.input = new Float32Array(SIZES[model] * SIZES[model] * 3);
+  }
 
   /** @example const attrs = await (await FaceAttributeEstimator.create()).estimate(frame, people); */
   static async create(options: FaceAttributeOptions = {}): Promise<FaceAttributeEstimator> {
     const engine = options.engine ?? getEngine();
     const threads = options.threads ? { threads: options.threads } : {};
     const faces = await BlazeFaceDetector.create({ ...threads, engine });
-    const faceres = await onnxRuntimeCpu.createSession(await ensureOnnxModel('faceres'), threads);
-    return new FaceAttributeEstimator(faces, faceres, engine, options.minFaceScore ?? 0.6, options.headShare ?? 0.5);
+    const model = options.model ?? 'age-gender';
+    const network = await onnxRuntimeCpu.createSession(await ensureOnnxModel(model), threads);
+    return new FaceAttributeEstimator(faces, model, network, engine, options.minFaceScore ?? 0.6, options.headShare ?? 0.5);
   }
 
-  /** Age and gender of the face in one face crop (any size; stretched to 224x224, 0..255). */
+  /** Age and gender of the face in one face crop (any size; letterboxed to the network, 0..255). */
   async describeFace(face: Frame): Promise<{ ageYears: number; maleProbability: number }> {
-    this.engine.frameToTensorSync(face, { width: FACERES, height: FACERES, scale: 1, layout: 'nhwc', out: this.input });
-    const out = await this.faceres.run({ [this.faceres.inputNames[0]!]: { type: 'float32', dims: [1, FACERES, FACERES, 3], data: this.input } }, ['gender_pred/Sigmoid', 'age_pred/Softmax']);
+    const size = SIZES[this.model];
+    this.engine.frameToTensorSync(face, { width: size, height: size, letterbox: true, scale: 1, layout: 'nhwc', out: this.input });
+    const feeds = { [this.network.inputNames[0]!]: { type: 'float32' as const, dims: [1, size, size, 3], data: this.input } };
+    if (this.model === 'age-gender') {
+      const out = await this.network.run(feeds, ['age', 'gender']);
+      return { ageYears: (out['age']!.data as Float32Array)[0]!, maleProbability: (out['gender']!.data as Float32Array)[0]! };
+    }
+    const out = await this.network.run(feeds, ['gender_pred/Sigmoid', 'age_pred/Softmax']);
     const ages = out['age_pred/Softmax']!.data as Float32Array;
     let age = 0;
     for (let i = 0; i < ages.length; i++) age += i * ages[i]!;
@@ -75,7 +87,7 @@ export class FaceAttributeEstimator {
       const fy1 = found.xyxy[1] + head[1];
       const fx2 = found.xyxy[2] + head[0];
       const fy2 = found.xyxy[3] + head[1];
-      // A square around the face, a little larger, as faceres saw faces in training.
+      // A square around the face, a little larger: both networks were trained on loose face crops.
       const side = Math.max(fx2 - fx1, fy2 - fy1) * 1.2;
       const cx = (fx1 + fx2) / 2;
       const cy = (fy1 + fy2) / 2;
@@ -91,6 +103,6 @@ export class FaceAttributeEstimator {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.faces.release(), this.faceres.release()]);
+    await Promise.all([this.faces.release(), this.network.release()]);
   }
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildFaceApiAgeGender } from '../convert/face-api-age-gender.ts';
 import { readTfjsGraphModel } from '../convert/tfjs-model.ts';
 import { CONVERTER_VERSION, convertTfjsToOnnx } from '../convert/tfjs-to-onnx.ts';
 import { modelCard, type ModelCard } from './model-cards.ts';
@@ -54,7 +55,8 @@ export async function ensureOnnxModel(id: string): Promise<string> {
   let job = pending.get(file);
   if (!job) {
     job = (async () => {
-      const converted = convertTfjsToOnnx(readTfjsGraphModel(modelJson), {
+      const source = card.source.builder === 'face-api-age-gender' ? buildFaceApiAgeGender(modelJson) : readTfjsGraphModel(modelJson);
+      const converted = convertTfjsToOnnx(source, {
         outputs: card.outputs.map((o) => o.name),
         metadata: { model: card.id, package: card.source.package, licence: card.licence },
       });

@@ -12,7 +12,7 @@ export interface ModelCard {
   task: 'object-detection' | 'face-detection' | 'face-attributes' | 'face-emotion';
   description: string;
   /** npm package that ships the TFJS weights, and the model.json inside it. */
-  source: { package: string; modelJson: string; upstream: string };
+  source: { package: string; modelJson: string; upstream: string; builder?: 'face-api-age-gender' };
   licence: string;
   /** Network input: NHWC, [height, width], pixel value range it expects. */
   input: { name: string; size: readonly [number, number]; channels: 1 | 3; range: '0..255' | '0..1' | '-1..1' };
@@ -58,6 +58,18 @@ export const MODEL_CARDS: readonly ModelCard[] = [
       { name: 'gender_pred/Sigmoid', shape: [1, 1], description: 'probability the face is male (human reads <= 0.5 as female)' },
       { name: 'age_pred/Softmax', shape: [1, 100], description: 'age distribution over 0..99 years' },
       { name: 'global_pooling/Mean', shape: [1, 1024], description: 'face descriptor' },
+    ],
+  },
+  {
+    id: 'age-gender',
+    task: 'face-attributes',
+    description: "face-api's AgeGenderNet (TinyXception): age in years and gender from one face crop. Shipped as weights only; the network is rebuilt from face-api's code.",
+    source: { package: '@vladmandic/face-api', modelJson: 'model/age_gender_model-weights_manifest.json', upstream: 'https://github.com/justadudewhohacks/face-api.js', builder: 'face-api-age-gender' },
+    licence: 'MIT',
+    input: { name: 'input', size: [112, 112], channels: 3, range: '0..255' },
+    outputs: [
+      { name: 'age', shape: [1, 1], description: 'age in years' },
+      { name: 'gender', shape: [1, 2], description: 'P(male), P(female)' },
     ],
   },
   {
