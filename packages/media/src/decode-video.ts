@@ -130,6 +130,11 @@ export async function* decodeVideoFrames(source: string, options: DecodeOptions 
         if (filled === frameBytes) {
           yield { index: kept * every, width, height, format: 'rgb24', data: frame };
           kept++;
+          // Frames already read from the pipe are not handed out after an abort.
+          if (options.signal?.aborted) {
+            finished = true;
+            return;
+          }
           frame = new Uint8Array(frameBytes);
           filled = 0;
           if (options.maxFrames !== undefined && kept >= options.maxFrames) {

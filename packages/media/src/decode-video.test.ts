@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { decodeImageRgb } from './decode-image.ts';
+import { decodeVideoFrames, probeVideoStream, type DecodedFrame } from './decode-video.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sightline-decode-'));
+const clip = join(dir, 'clip.mkv');
+const W = 64;
+const H = 48;
+
+before(() => {
+  // 10 distinct frames, lossless so every decode of a frame is bit-identical.
+  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=10`, '-frames:v', '10', '-c:v', 'ffv1', clip], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function all(source: string, options: Parameters<typeof decodeVideoFrames>[1] = {}): Promise<DecodedFrame[]> {
+  const frames: DecodedFrame[] = [];
+  for await (const f of decodeVideoFrames(source, options)) frames.push(f);
+  return frames;
+}
+
+test('probe reports size, rate and frame count', async () => {
+  const info = await probeVideoStream(clip);
+  assert.deepEqual([info.width, info.height, info.fps, info.frameCount], [W, H, 10, 10]);
+});
+
+test('every frame, in order, as tightly packed rgb24; --every keeps the source frame numbers', async () => {
+  const frames = await all(clip);
+  assert.equal(frames.length, 10);
+  assert.deepEqual(frames.map((f) => f.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  for (const f of frames) assert.deepEqual([f.width, f.height, f.format, f.data.length], [W, H, 'rgb24', W * H * 3]);
+  assert.notDeepEqual(frames[0]!.data, frames[1]!.data, 'consecutive test-pattern frames differ');
+  const sparse = await all(clip, { every: 3 });
+  assert.deepEqual(sparse.map((f) => f.index), [0, 3, 6, 9]);
+  for (const f of sparse) assert.deepEqual(f.data, frames[f.index]!.data, `frame ${f.index} differs between the full and the every-3 decode`);
+  const first = await all(clip, { every: 2, maxFrames: 2 });
+  assert.deepEqual(first.map((f) => f.index), [0, 2]);
+});
+
+test('a still image decodes to the same pixels as the first video frame', async () => {
+  const png = join(dir, 'first.png');
+  assert.equal(spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-frames:v', '1', png]).status, 0);
+  const img = await decodeImageRgb(png);
+  const [frame] = await all(clip, { maxFrames: 1 });
+  assert.deepEqual(img.data, frame!.data);
+  const crop = await decodeImageRgb(png, { crop: [8, 4, 16, 10] });
+  assert.deepEqual([crop.width, crop.height], [16, 10]);
+  assert.deepEqual(crop.data.subarray(0, 3), img.data.subarray((4 * W + 8) * 3, (4 * W + 8) * 3 + 3));
+  await assert.rejects(decodeImageRgb(png, { crop: [60, 0, 10, 10] }), /does not fit inside the 64x48 image/);
+});
+
+test('missing and corrupt files are refused with the reason', async () => {
+  await assert.rejects(all(join(dir, 'missing.mp4')), /cannot read video .*missing\.mp4/);
+  const junk = join(dir, 'junk.mp4');
+  writeFileSync(junk, Buffer.alloc(4096, 7));
+  await assert.rejects(all(junk), /cannot read video .*junk\.mp4/);
+  await assert.rejects(all(clip, { every: 0 }), /every must be a whole number >= 1/);
+});
+
+test('aborting stops the decoder', async () => {
+  const controller = new AbortController();
+  let n = 0;
+  for await (const _ of decodeVideoFrames(clip, { signal: controller.signal })) {
+    n++;
+    controller.abort();
+  }
+  assert.equal(n, 1, `decoded ${n} frames after aborting at the first`);
+});
