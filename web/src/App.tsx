@@ -1,7 +1,7 @@
 import { HawkPage } from './pages/hawk/HawkPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { KanohiPage } from './pages/KanohiPage.tsx';
-import { ScouterPage } from './pages/ScouterPage.tsx';
+import { ScouterPage } from './pages/scouter/ScouterPage.tsx';
 import { navigate, usePath } from './lib/router.ts';
 import { ServiceBadge } from './components/ServiceBadge.tsx';
 

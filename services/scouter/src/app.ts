@@ -54,6 +54,10 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
       await realStages?.release();
     });
   }
+  // server-kit's CORS allows GET/HEAD/POST only; the web page also PATCHes and DELETEs cameras.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PATCH,PUT,DELETE');
+  });
   registerCameraRoutes(app, cameraService);
   registerMetricsRoutes(app, worker);
   return { app, worker };

@@ -1,0 +1,79 @@
+// The issue's "done when": a user adds a camera on /scouter in headless Chromium and the live view
+// receives boxes of tracked people (real clip, real ffmpeg, CenterNet, ByteTrack), rows land in Postgres.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
+import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
+import { startWebServer } from './support/web-server.ts';
+
+let db: TestDatabase;
+let scouter: ScouterApp;
+let web: Awaited<ReturnType<typeof startWebServer>>;
+let chromium: HeadlessBrowser;
+
+before(async () => {
+  db = await createTestDatabase();
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200 }), pool: db.pool });
+  await scouter.app.listen({ host: '127.0.0.1', port: 0 });
+  const scouterUrl = `http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`;
+  // Only Scouter runs here; the other areas are not on this page.
+  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl: 'http://127.0.0.1:9' });
+  chromium = await launchBrowser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await web?.close();
+  await scouter?.app.close();
+  await db?.drop();
+});
+
+test('adding a camera on /scouter shows live boxes of tracked people, and rows land in Postgres', async (t) => {
+  const clip = makePeopleClip(6);
+  t.diagnostic(`clip from ${clip.source}`);
+  const page = await chromium.browser.newPage();
+  await page.goto(`${web.url}/scouter`);
+  await page.getByLabel('Camera name').fill('entrance');
+  await page.getByLabel('Video file or stream URL').fill(clip.path);
+  await page.getByRole('button', { name: 'Add camera' }).click();
+
+  await page.locator('[data-camera="entrance"][data-state="running"]').waitFor({ timeout: 60_000 });
+  const stats = page.locator('[data-testid="live-stats"]:not([data-boxes="0"])');
+  await stats.waitFor({ timeout: 60_000 });
+  const text = await stats.innerText();
+  assert.match(text, /^\d+ people · [\d.]+ fps · latency \d+ ms/);
+  assert.ok(Number(await stats.getAttribute('data-boxes')) >= 1);
+
+  // Boxes were drawn: the canvas has the frame's size and coloured (non-grey) pixels.
+  const drawn = await page.locator('[data-testid="live-canvas"]').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let coloured = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 120) coloured++;
+    return { width: c.width, height: c.height, coloured };
+  });
+  assert.ok(drawn.width > 0 && drawn.height > 0, 'the canvas took the frame size');
+  assert.ok(drawn.coloured > 50, `box outlines drawn (${drawn.coloured} saturated pixels)`);
+
+  let stored = 0;
+  for (let i = 0; i < 50 && stored === 0; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 200));
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM observations o JOIN cameras c ON c.id = o.camera_id WHERE c.name = 'entrance'");
+    stored = rows[0]!.n;
+  }
+  assert.ok(stored > 0, 'observations of the camera are stored in PostgreSQL');
+
+  // A bad path is refused on the page with the server's message, and nothing is added.
+  await page.getByLabel('Camera name').fill('ghost');
+  await page.getByLabel('Video file or stream URL').fill('/no/such/video.avi');
+  await page.getByRole('button', { name: 'Add camera' }).click();
+  await page.getByRole('alert').filter({ hasText: 'video file not found' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('[data-camera="ghost"]').count(), 0);
+
+  // Remove takes the camera off the list.
+  await page.locator('[data-camera="entrance"]').getByRole('button', { name: 'Remove' }).click();
+  await page.locator('[data-camera="entrance"]').waitFor({ state: 'detached', timeout: 10_000 });
+});
