@@ -42,6 +42,19 @@ for (const service of services) {
       assert.match(body.version, /^\d+\.\d+\.\d+/);
     });
 
+    test('a CORS preflight from the web app allows every verb the APIs use, with credentials', async () => {
+      const res = await app.inject({
+        method: 'OPTIONS',
+        url: '/healthz',
+        headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type' },
+      });
+      assert.equal(res.statusCode, 204);
+      assert.equal(res.headers['access-control-allow-origin'], 'http://localhost:3000');
+      assert.equal(res.headers['access-control-allow-credentials'], 'true');
+      for (const verb of ['PUT', 'PATCH', 'DELETE']) assert.match(String(res.headers['access-control-allow-methods']), new RegExp(verb));
+      assert.match(String(res.headers['access-control-allow-headers']), /authorization/);
+    });
+
     test('GET /readyz is 200 with the database reachable', async () => {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(res.statusCode, 200);

@@ -39,7 +39,9 @@ export function createService<Events extends CommonServerEvents>(options: Servic
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
-  void app.register(cors, { origin: true });
+  // The web app is served from another port, so every call is cross-origin: allow every verb the
+  // APIs use, and credentials for cookie sessions.
+  void app.register(cors, { origin: true, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
   registerHealthRoutes(app, options);
 
   const io = new SocketServer<Record<string, never>, Events>(app.server, { cors: { origin: true }, serveClient: false });

@@ -60,11 +60,6 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     context: new ContextService(projects, videos, annotations),
   };
 
-  // The shared CORS setup allows GET/HEAD/POST only; the browser app also PATCHes, PUTs and DELETEs.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PUT,PATCH,DELETE');
-    return payload;
-  });
   installAuth(app, auth);
   authRoutes(app, services);
   projectRoutes(app, services);
