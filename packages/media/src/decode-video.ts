@@ -22,6 +22,8 @@ export interface DecodeOptions {
   maxFrames?: number;
   /** Known stream info, to skip the ffprobe call. */
   info?: VideoStreamInfo;
+  /** Decoded frames read ahead of the caller (default 4). */
+  prefetch?: number;
   /** Aborts decoding (the ffmpeg process is killed). */
   signal?: AbortSignal;
 }
@@ -115,33 +117,63 @@ export async function* decodeVideoFrames(source: string, options: DecodeOptions 
   const onAbort = (): void => void child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // Frames are read ahead into a small queue so ffmpeg decodes while the caller works on the
+  // previous frame (a pipe holds far less than one frame); reading pauses when the queue is full.
+  const prefetch = Math.max(1, options.prefetch ?? 4);
+  const queue: Uint8Array[] = [];
   let frame = new Uint8Array(frameBytes);
   let filled = 0;
+  let ended = false;
+  let readError: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(frameBytes - filled, chunk.length - offset);
+      frame.set(chunk.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      if (filled === frameBytes) {
+        queue.push(frame);
+        frame = new Uint8Array(frameBytes);
+        filled = 0;
+      }
+    }
+    if (queue.length >= prefetch) child.stdout.pause();
+    notify();
+  });
+  child.stdout.on('end', () => {
+    ended = true;
+    notify();
+  });
+  child.stdout.on('error', (err) => {
+    readError = err;
+    notify();
+  });
+
   let kept = 0;
   let finished = false;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const n = Math.min(frameBytes - filled, chunk.length - offset);
-        frame.set(chunk.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === frameBytes) {
-          yield { index: kept * every, width, height, format: 'rgb24', data: frame };
-          kept++;
-          // Frames already read from the pipe are not handed out after an abort.
-          if (options.signal?.aborted) {
-            finished = true;
-            return;
-          }
-          frame = new Uint8Array(frameBytes);
-          filled = 0;
-          if (options.maxFrames !== undefined && kept >= options.maxFrames) {
-            finished = true;
-            return;
-          }
-        }
+    for (;;) {
+      const data = queue.shift();
+      if (!data) {
+        if (readError) throw readError;
+        if (ended) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (queue.length < prefetch && child.stdout.isPaused()) child.stdout.resume();
+      yield { index: kept * every, width, height, format: 'rgb24', data };
+      kept++;
+      // Frames already read from the pipe are not handed out after an abort.
+      if (options.signal?.aborted || (options.maxFrames !== undefined && kept >= options.maxFrames)) {
+        finished = true;
+        return;
       }
     }
     const code = await exited;
