@@ -140,12 +140,12 @@ export class ByteTracker implements Tracker {
 
     // 1. High-score detections against confirmed and lost tracks.
     const m1 = this.associate(pool, high, detections, o.fuseScore, embeddings, o.matchThresh);
-    const highLeft = new Set(high.map((_, k) => k));
+    const highUsed = new Uint8Array(high.length);
     const poolLeft: ByteTrack[] = [];
     m1.forEach((k, p) => {
       const track = pool[p]!;
       if (k < 0) return poolLeft.push(track);
-      highLeft.delete(k);
+      highUsed[k] = 1;
       this.updateTrack(track, detections, high[k]!, frame, embeddings);
     });
 
@@ -159,20 +159,20 @@ export class ByteTracker implements Tracker {
     });
 
     // 3. Unconfirmed (one-frame-old) tracks against the high-score detections left.
-    const rest = high.filter((_, k) => highLeft.has(k));
+    const rest = high.filter((_, k) => highUsed[k] === 0);
     const m3 = this.associate(unconfirmed, rest, detections, o.fuseScore, undefined, o.unconfirmedMatchThresh);
-    const restUsed = new Set<number>();
+    const restUsed = new Uint8Array(rest.length);
     m3.forEach((k, u) => {
       const track = unconfirmed[u]!;
       if (k < 0) return void (track.state = 'removed');
-      restUsed.add(k);
+      restUsed[k] = 1;
       this.updateTrack(track, detections, rest[k]!, frame, embeddings);
     });
 
     // 4. New tracks from confident detections nobody claimed.
     const born: ByteTrack[] = [];
     rest.forEach((d, k) => {
-      if (restUsed.has(k) || score[d]! < o.newTrackThresh) return;
+      if (restUsed[k] === 1 || score[d]! < o.newTrackThresh) return;
       const track: ByteTrack = { id: this.nextId++, kf: new BoxKalman(o.motion === 'xyah' ? xyahModel : xysrModel, detections.xyxy, d * 4), state: 'tracked', activated: frame === 1, startFrame: frame, endFrame: frame, det: d, embedding: null, streak: 1, reported: false };
       if (embeddings?.[d]) track.embedding = normalised(embeddings[d]);
       born.push(track);

@@ -141,7 +141,8 @@ export function assignPairsBelowLimit(pairs: BoxPairs, n: number, m: number, lim
   const rowToCol = new Int32Array(n).fill(-1);
   if (n === 0 || m === 0 || pairs.count === 0) return rowToCol;
   const { rows, cols, values } = pairs;
-  const parent = new Int32Array(n + m);
+  const w = workspace(n, m, pairs.count);
+  const parent = w.parent;
   for (let k = 0; k < n + m; k++) parent[k] = k;
   let edges = 0;
   for (let e = 0; e < pairs.count; e++) {
@@ -153,19 +154,19 @@ export function assignPairsBelowLimit(pairs: BoxPairs, n: number, m: number, lim
   }
   if (edges === 0) return rowToCol;
   // Members of each component in ascending order (rows, then columns), as linked lists by root.
-  const size = new Int32Array(n + m);
-  const local = new Int32Array(n + m);
-  const nextRow = new Int32Array(n).fill(-1);
-  const nextCol = new Int32Array(m).fill(-1);
-  const headRow = new Int32Array(n + m).fill(-1);
-  const tailRow = new Int32Array(n + m).fill(-1);
-  const headCol = new Int32Array(n + m).fill(-1);
-  const tailCol = new Int32Array(n + m).fill(-1);
-  const rowCount = new Int32Array(n + m);
+  const { size, local, nextRow, nextCol, headRow, tailRow, headCol, tailCol, rowCount, edgeNext, edgeHead } = w;
+  size.fill(0, 0, n + m);
+  rowCount.fill(0, 0, n + m);
+  headRow.fill(-1, 0, n + m);
+  tailRow.fill(-1, 0, n + m);
+  headCol.fill(-1, 0, n + m);
+  tailCol.fill(-1, 0, n + m);
+  edgeHead.fill(-1, 0, n + m);
   for (let i = 0; i < n; i++) {
     const r = findRoot(parent, i);
     local[i] = rowCount[r]!;
     rowCount[r] = rowCount[r]! + 1;
+    nextRow[i] = -1;
     if (tailRow[r]! < 0) headRow[r] = i;
     else nextRow[tailRow[r]!] = i;
     tailRow[r] = i;
@@ -174,13 +175,12 @@ export function assignPairsBelowLimit(pairs: BoxPairs, n: number, m: number, lim
     const r = findRoot(parent, n + j);
     local[n + j] = size[r]!;
     size[r] = size[r]! + 1;
+    nextCol[j] = -1;
     if (tailCol[r]! < 0) headCol[r] = j;
     else nextCol[tailCol[r]!] = j;
     tailCol[r] = j;
   }
   // Each component's usable pairs, gathered by root, then one dense solve per component.
-  const edgeNext = new Int32Array(pairs.count).fill(-1);
-  const edgeHead = new Int32Array(n + m).fill(-1);
   for (let e = pairs.count - 1; e >= 0; e--) {
     if (!(values[e]! < limit)) continue;
     const r = findRoot(parent, rows[e]!);
@@ -209,6 +209,23 @@ export function assignPairsBelowLimit(pairs: BoxPairs, n: number, m: number, lim
     }
   }
   return rowToCol;
+}
+
+interface Workspace {
+  parent: Int32Array; size: Int32Array; local: Int32Array; nextRow: Int32Array; nextCol: Int32Array; headRow: Int32Array;
+  tailRow: Int32Array; headCol: Int32Array; tailCol: Int32Array; rowCount: Int32Array; edgeNext: Int32Array; edgeHead: Int32Array;
+}
+let shared: Workspace | null = null;
+
+/** Scratch arrays reused across calls (the solver runs several times per frame; no per-frame garbage). */
+function workspace(n: number, m: number, pairCount: number): Workspace {
+  const need = Math.max(n + m, pairCount);
+  if (!shared || shared.parent.length < need) {
+    const len = need * 2;
+    const a = (): Int32Array => new Int32Array(len);
+    shared = { parent: a(), size: a(), local: a(), nextRow: a(), nextCol: a(), headRow: a(), tailRow: a(), headCol: a(), tailCol: a(), rowCount: a(), edgeNext: a(), edgeHead: a() };
+  }
+  return shared;
 }
 
 function findRoot(parent: Int32Array, k: number): number {
