@@ -48,8 +48,8 @@ test("rebuilt AgeGenderNet matches face-api's forward pass", async (t) => {
     const pooled = tf.reshape(tf.avgPool(x, [7, 7], [2, 2], 'valid'), [2, -1]) as tf.Tensor2D;
     return [tf.add(tf.matMul(pooled, W('fc/age/weights') as tf.Tensor2D), W('fc/age/bias')), tf.softmax(tf.add(tf.matMul(pooled, W('fc/gender/weights') as tf.Tensor2D), W('fc/gender/bias')))];
   });
-  const refAge = Array.from(await age.data());
-  const refGender = Array.from(await gender.data());
+  const refAge = Array.from((await age!.data()) as Float32Array);
+  const refGender = Array.from((await gender!.data()) as Float32Array);
   tf.dispose([age, gender]);
   const gotAge = Array.from(out['age']!.data as Float32Array);
   const gotGender = Array.from(out['gender']!.data as Float32Array);

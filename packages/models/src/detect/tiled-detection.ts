@@ -43,13 +43,7 @@ export async function detectTiled(detector: CenterNetDetector, frame: Frame, opt
       const [x1, y1, x2, y2] = d.box(i);
       return !((inner.left && x1 <= margin) || (inner.top && y1 <= margin) || (inner.right && x2 >= w - margin) || (inner.bottom && y2 >= h - margin));
     });
-    const xyxy = kept.xyxy.slice();
-    for (let i = 0; i < kept.length; i++) {
-      xyxy[i * 4] += tx1;
-      xyxy[i * 4 + 1] += ty1;
-      xyxy[i * 4 + 2] += tx1;
-      xyxy[i * 4 + 3] += ty1;
-    }
+    const xyxy = kept.xyxy.map((v, k) => v + (k % 2 === 0 ? tx1 : ty1));
     parts.push(new Detections({ xyxy, confidence: kept.confidence, classId: kept.classId }));
   }
   const n = parts.reduce((s, p) => s + p.length, 0);
