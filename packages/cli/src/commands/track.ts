@@ -7,7 +7,8 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
-  --tracker  bytetrack (default) or sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
+  --tracker  bytetrack (default; SORT's box filter, a track is written from its 3rd consecutive
+             match) or sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
   --fps      video frame rate (default 30); ByteTrack keeps lost tracks 30 frames at 30 fps, scaled
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.`;
