@@ -18,3 +18,4 @@ export { AttributeSmoother, type TrackAttributes } from './attributes/attribute-
 export { cropFrame, clipRect } from './attributes/frame-crop.ts';
 export { AttributeHead, type AttributeHeadSpec, type AttributeValue } from './attributes/attribute-head.ts';
 export { detectTiled, squareTiles, type TileOptions } from './detect/tiled-detection.ts';
+export { TrackFaceAttributes, type TrackAttributeOptions } from './attributes/track-attributes.ts';
