@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestPostgres } from '@sightline/db';
+import { handleShutdownSignalsYourself, startTestPostgres } from '@sightline/db';
 import { ensureWebBuilt } from './lib/web-build.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -54,6 +54,8 @@ const exitCode = await new Promise<number>((resolve) => {
     ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
     { cwd: root, stdio: 'inherit', env: { ...process.env, DATABASE_URL: databaseUrl, SIGHTLINE_TEST: '1' } },
   );
+  // Ctrl-C reaches the test processes; the server is stopped below once they have exited.
+  handleShutdownSignalsYourself();
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.once('SIGINT', forward);
   process.once('SIGTERM', forward);

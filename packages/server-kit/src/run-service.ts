@@ -1,5 +1,6 @@
 import type { ServiceName } from '@sightline/contracts';
 import { randomUUID } from 'node:crypto';
+import { handleShutdownSignalsYourself } from '@sightline/db';
 import type pg from 'pg';
 import type { ServiceApp } from './create-service.ts';
 import { ServiceInstanceRepository } from './repositories/service-instance.repository.ts';
@@ -41,10 +42,12 @@ export async function runService(options: {
     clearInterval(heartbeat);
     await app.close();
     await instances.remove(instanceId).catch(() => undefined);
-    await options.onShutdown?.();
+    // Connections first, then the server they talk to (an embedded one stops in onShutdown).
     await pool.end();
+    await options.onShutdown?.();
     process.exit(0);
   };
+  handleShutdownSignalsYourself();
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }

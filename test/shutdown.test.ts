@@ -1,0 +1,64 @@
+// Each service alone, as `node services/<name>/src/server.ts` runs it: SIGTERM and SIGINT must run
+// the graceful shutdown (close sockets and HTTP, deregister, stop an embedded server) and exit 0.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createTestDatabase, freePort, repoRoot, type TestDatabase } from '@sightline/db';
+
+let db: TestDatabase;
+before(async () => {
+  db = await createTestDatabase();
+});
+after(() => db.drop());
+
+async function runUntilReady(script: string, env: NodeJS.ProcessEnv, port: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null) throw new Error(`${script} exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`${script} not ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, exited, output: () => output };
+}
+
+for (const [service, signal] of [['hawk', 'SIGTERM'], ['scouter', 'SIGINT'], ['kanohi', 'SIGTERM']] as const) {
+  test(`${service} shuts down gracefully on ${signal} and deregisters`, { timeout: 90_000 }, async () => {
+    const port = await freePort();
+    const prefix = service.toUpperCase();
+    const env = { ...process.env, DATABASE_URL: db.url, [`${prefix}_PORT`]: String(port), [`${prefix}_LOG_LEVEL`]: 'info' };
+    const { child, exited, output } = await runUntilReady(`services/${service}/src/server.ts`, env, port);
+    const registered = await db.pool.query('SELECT 1 FROM service_instances WHERE service = $1', [service]);
+    assert.equal(registered.rowCount, 1, 'the running service registered itself');
+    child.kill(signal);
+    assert.equal(await exited, 0, output());
+    assert.match(output(), new RegExp(`${signal} received: shutting down ${service}`));
+    const left = await db.pool.query('SELECT 1 FROM service_instances WHERE service = $1', [service]);
+    assert.equal(left.rowCount, 0, 'the instance removed its registration');
+  });
+}
+
+test('a service on the embedded database stops that server too on SIGTERM', { timeout: 90_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-alone-'));
+  try {
+    const [port, dbPort] = await Promise.all([freePort(), freePort()]);
+    const env: NodeJS.ProcessEnv = { ...process.env, SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_DB_PORT: String(dbPort), KANOHI_PORT: String(port) };
+    delete env.DATABASE_URL;
+    const { child, exited, output } = await runUntilReady('services/kanohi/src/server.ts', env, port);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, output());
+    const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
+    assert.ok(!ps.split('\n').some((line) => line.includes(dataDir)), 'no postgres left running on the data folder');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
