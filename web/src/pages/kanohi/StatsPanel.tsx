@@ -1,0 +1,119 @@
+import type { CountLine, CountsResponse, Floor, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
+import { useEffect, useState } from 'react';
+import { kanohi } from './api.ts';
+import type { Filters } from './HeatmapPanel.tsx';
+
+/** Bars of values over time, in plain SVG (one chart type is all the page needs). */
+function BarChart(props: { bars: { label: string; value: number }[]; testId: string }) {
+  const max = Math.max(1, ...props.bars.map((b) => b.value));
+  const w = 360;
+  const h = 90;
+  const bw = props.bars.length ? w / props.bars.length : w;
+  return (
+    <svg width={w} height={h + 14} data-testid={props.testId} className="kanohi-chart">
+      {props.bars.map((b, i) => (
+        <g key={i}>
+          <rect x={i * bw + 1} y={h - (b.value / max) * h} width={Math.max(1, bw - 2)} height={(b.value / max) * h} fill="#3182ce">
+            <title>{`${b.label}: ${b.value}`}</title>
+          </rect>
+        </g>
+      ))}
+      <text x={0} y={h + 12} fontSize={10}>
+        {props.bars[0]?.label ?? 'no data'}
+      </text>
+      <text x={w} y={h + 12} fontSize={10} textAnchor="end">
+        max {max}
+      </text>
+    </svg>
+  );
+}
+
+const bucketFor = (range: { from: string; to: string }) => Math.max(10, Math.round((Date.parse(range.to) - Date.parse(range.from)) / 1000 / 30));
+
+/** Counts over time (by group), zone occupancy and dwell, line in/out counts, with CSV downloads. */
+export function StatsPanel(props: { floor: Floor; range: { from: string; to: string }; filters: Filters; zones: Zone[]; lines: CountLine[]; refreshKey: number }) {
+  const { floor, range, filters } = props;
+  const [groupBy, setGroupBy] = useState('none');
+  const [counts, setCounts] = useState<CountsResponse>();
+  const [zoneStats, setZoneStats] = useState<ZoneStatsResponse>();
+  const [lineStats, setLineStats] = useState<LineStatsResponse>();
+  const [csv, setCsv] = useState<Record<string, string>>({});
+  const bucketSeconds = bucketFor(range);
+
+  useEffect(() => {
+    let stale = false;
+    const q = { ...range, ...filters, bucketSeconds };
+    void Promise.all([kanohi.counts(floor.id, { ...q, groupBy }), kanohi.zoneStats(floor.id, q), kanohi.lineStats(floor.id, q)]).then(([c, z, l]) => {
+      if (stale) return;
+      setCounts(c);
+      setZoneStats(z);
+      setLineStats(l);
+    });
+    void Promise.all((['counts', 'zones', 'lines'] as const).map(async (k) => [k, await kanohi.csvUrl(floor.id, k, { ...q, groupBy })] as const)).then((entries) => !stale && setCsv(Object.fromEntries(entries)));
+    return () => {
+      stale = true;
+    };
+  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.length, props.lines.length]);
+
+  const groups = [...new Set(counts?.buckets.map((b) => b.group) ?? [])];
+  return (
+    <div className="kanohi-stats">
+      <h3>
+        People over time{' '}
+        <select value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
+          <option value="none">all</option>
+          <option value="className">by class</option>
+          <option value="gender">by gender</option>
+          <option value="ageBand">by age band</option>
+        </select>{' '}
+        <a href={csv.counts} download>
+          CSV
+        </a>
+      </h3>
+      {groups.length === 0 && <p className="muted">No one seen in this range.</p>}
+      {groups.map((g) => (
+        <div key={g}>
+          {groupBy !== 'none' && <strong>{g || 'unknown'}</strong>}
+          <BarChart testId="counts-chart" bars={(counts?.buckets ?? []).filter((b) => b.group === g).map((b) => ({ label: b.start.slice(11, 19), value: b.tracks }))} />
+        </div>
+      ))}
+      <h3>
+        Lines{' '}
+        <a href={csv.lines} download>
+          CSV
+        </a>
+      </h3>
+      <table className="kanohi-table">
+        <tbody>
+          {(lineStats?.lines ?? []).map((l) => (
+            <tr key={l.lineId} data-testid={`line-count-${l.name}`} data-in={l.inCount} data-out={l.outCount}>
+              <td>{l.name}</td>
+              <td>in {l.inCount}</td>
+              <td>out {l.outCount}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>
+        Zones{' '}
+        <a href={csv.zones} download>
+          CSV
+        </a>
+      </h3>
+      <table className="kanohi-table">
+        <tbody>
+          {(zoneStats?.zones ?? []).map((z) => (
+            <tr key={z.zoneId} data-testid={`zone-stats-${z.name}`}>
+              <td>{z.name}</td>
+              <td>{z.tracks} people</td>
+              <td>mean dwell {z.meanDwellSeconds.toFixed(1)} s</td>
+              <td>
+                <BarChart testId="zone-chart" bars={z.buckets.map((b) => ({ label: b.start.slice(11, 19), value: b.tracks }))} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

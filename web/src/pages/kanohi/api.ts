@@ -1,0 +1,65 @@
+import type { Calibration, CalibrationPointPair, CalibrationSolution, CountLine, CountsResponse, Floor, HeatmapResponse, KanohiCamera, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
+import { loadWebConfig } from '../../lib/config.ts';
+
+/** A Kanohi answer other than 2xx, with the server's explanation. */
+export class KanohiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function kanohiUrl(): Promise<string> {
+  return (await loadWebConfig()).services.kanohi;
+}
+
+async function call<T>(method: string, path: string, body?: unknown, raw?: { bytes: Blob; type: string }): Promise<T> {
+  const base = await kanohiUrl();
+  const res = await fetch(base + path, {
+    method,
+    headers: raw ? { 'content-type': raw.type } : body === undefined ? {} : { 'content-type': 'application/json' },
+    body: raw ? raw.bytes : body === undefined ? null : JSON.stringify(body),
+  });
+  if (!res.ok) {
+    const message = await res.json().then((j: { message?: string }) => j.message ?? res.statusText, () => res.statusText);
+    throw new KanohiError(res.status, message);
+  }
+  return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+}
+
+const q = (params: Record<string, string | number | undefined>) =>
+  new URLSearchParams(Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '').map(([k, v]) => [k, String(v)])).toString();
+
+export interface RangeFilters {
+  from: string;
+  to: string;
+  className?: string;
+  gender?: string;
+  ageBand?: string;
+}
+
+/** Typed calls of every Kanohi endpoint the page uses (types from packages/contracts). */
+export const kanohi = {
+  floors: () => call<Floor[]>('GET', '/floors'),
+  createFloor: (name: string) => call<Floor>('POST', '/floors', { name }),
+  updateFloor: (id: number, body: { scale?: { aPx: [number, number]; bPx: [number, number]; distanceM: number }; metersPerPixel?: number }) => call<Floor>('PATCH', `/floors/${id}`, body),
+  uploadFloorImage: (id: number, file: Blob) => call<Floor>('PUT', `/floors/${id}/image`, undefined, { bytes: file, type: file.type || 'application/octet-stream' }),
+  cameras: () => call<KanohiCamera[]>('GET', '/cameras'),
+  uploadSnapshot: (cameraId: number, file: Blob) => call<KanohiCamera>('PUT', `/cameras/${cameraId}/snapshot`, undefined, { bytes: file, type: file.type || 'application/octet-stream' }),
+  solve: (points: CalibrationPointPair[], frameWh?: [number, number]) =>
+    call<CalibrationSolution>('POST', '/calibrations/solve', { points, ...(frameWh ? { frameWidth: frameWh[0], frameHeight: frameWh[1] } : {}) }),
+  saveCalibration: (cameraId: number, floorId: number, points: CalibrationPointPair[], frameWh?: [number, number]) =>
+    call<Calibration>('POST', `/cameras/${cameraId}/calibrations`, { floorId, points, ...(frameWh ? { frameWidth: frameWh[0], frameHeight: frameWh[1] } : {}) }),
+  zones: (floorId: number) => call<Zone[]>('GET', `/floors/${floorId}/zones`),
+  createZone: (floorId: number, name: string, polygonXy: [number, number][]) => call<Zone>('POST', `/floors/${floorId}/zones`, { name, polygonXy }),
+  lines: (floorId: number) => call<CountLine[]>('GET', `/floors/${floorId}/lines`),
+  createLine: (floorId: number, name: string, startXy: [number, number], endXy: [number, number]) => call<CountLine>('POST', `/floors/${floorId}/lines`, { name, startXy, endXy }),
+  heatmap: (floorId: number, f: RangeFilters & { cellM: number; metric: 'occupancy' | 'dwell' }) => call<HeatmapResponse>('GET', `/floors/${floorId}/heatmap?${q({ ...f })}`),
+  counts: (floorId: number, f: RangeFilters & { bucketSeconds: number; groupBy: string }) => call<CountsResponse>('GET', `/floors/${floorId}/stats/counts?${q({ ...f })}`),
+  zoneStats: (floorId: number, f: RangeFilters & { bucketSeconds: number }) => call<ZoneStatsResponse>('GET', `/floors/${floorId}/stats/zones?${q({ ...f })}`),
+  lineStats: (floorId: number, f: RangeFilters & { bucketSeconds: number }) => call<LineStatsResponse>('GET', `/floors/${floorId}/stats/lines?${q({ ...f })}`),
+  /** URL of a CSV download of one statistic. */
+  csvUrl: async (floorId: number, kind: 'counts' | 'zones' | 'lines', f: RangeFilters & { bucketSeconds: number; groupBy?: string }) => `${await kanohiUrl()}/floors/${floorId}/stats/${kind}?${q({ ...f, format: 'csv' })}`,
+};

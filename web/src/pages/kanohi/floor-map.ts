@@ -1,0 +1,99 @@
+import type { CountLine, Floor, LiveMarker, Zone } from '@sightline/contracts';
+import L from 'leaflet';
+
+export type FloorXy = [number, number];
+
+// Floor metres have y pointing down (the plan image's axes); Leaflet's CRS.Simple has lat up.
+export const toLatLng = ([x, y]: readonly [number, number]): L.LatLng => L.latLng(-y, x);
+export const fromLatLng = (ll: L.LatLng): FloorXy => [ll.lng, -ll.lat];
+
+/** A 40 m x 25 m grid stands in until a floor exists. */
+const PLACEHOLDER = { widthM: 40, heightM: 25 };
+
+/**
+ * The Leaflet side of the page: one map in CRS.Simple (1 unit = 1 m) with a layer per concern,
+ * each redrawn from plain data. Clicks come back as floor metres.
+ */
+export class FloorMap {
+  readonly map: L.Map;
+  private readonly base = L.layerGroup();
+  private readonly heat = L.layerGroup();
+  private readonly shapes = L.layerGroup();
+  private readonly live = L.layerGroup();
+  private readonly draft = L.layerGroup();
+  private fitted: string | undefined;
+
+  constructor(element: HTMLElement, onClick: (xy: FloorXy) => void) {
+    this.map = L.map(element, { crs: L.CRS.Simple, minZoom: -3, maxZoom: 5, attributionControl: false, zoomSnap: 0.25 });
+    for (const layer of [this.base, this.heat, this.shapes, this.live, this.draft]) layer.addTo(this.map);
+    this.map.on('click', (e: L.LeafletMouseEvent) => onClick(fromLatLng(e.latlng)));
+    this.showFloor(undefined, '');
+  }
+
+  /** Plan image (or blank) with a 5 m grid and outline; fits the view when the floor changes. */
+  showFloor(floor: Floor | undefined, kanohiBase: string): void {
+    this.base.clearLayers();
+    const size = floor ?? PLACEHOLDER;
+    const bounds = L.latLngBounds(toLatLng([0, size.heightM]), toLatLng([size.widthM, 0]));
+    if (floor?.image) L.imageOverlay(kanohiBase + floor.image.url, bounds, { className: 'kanohi-floor-image' }).addTo(this.base);
+    L.rectangle(bounds, { color: '#4a5568', weight: 1, fill: false, interactive: false, className: 'kanohi-floor-outline' }).addTo(this.base);
+    for (let x = 5; x < size.widthM; x += 5) L.polyline([toLatLng([x, 0]), toLatLng([x, size.heightM])], { color: '#cbd5e0', weight: 1, interactive: false }).addTo(this.base);
+    for (let y = 5; y < size.heightM; y += 5) L.polyline([toLatLng([0, y]), toLatLng([size.widthM, y])], { color: '#cbd5e0', weight: 1, interactive: false }).addTo(this.base);
+    const key = `${floor?.id ?? 0}:${size.widthM}x${size.heightM}`;
+    if (this.fitted !== key) {
+      this.map.fitBounds(bounds);
+      this.fitted = key;
+    }
+  }
+
+  /** The heatmap canvas stretched over the floor. */
+  showHeatmap(dataUrl: string | undefined, floor: Floor | undefined, cellM: number, columns: number, rows: number): void {
+    this.heat.clearLayers();
+    if (!dataUrl || !floor) return;
+    const bounds = L.latLngBounds(toLatLng([0, rows * cellM]), toLatLng([columns * cellM, 0]));
+    L.imageOverlay(dataUrl, bounds, { className: 'kanohi-heatmap', opacity: 0.85, interactive: false }).addTo(this.heat);
+  }
+
+  showShapes(zones: readonly Zone[], lines: readonly CountLine[]): void {
+    this.shapes.clearLayers();
+    for (const z of zones) L.polygon(z.polygonXy.map(toLatLng), { color: '#805ad5', weight: 2, fillOpacity: 0.1, className: 'kanohi-zone', interactive: false }).bindTooltip(z.name, { permanent: true, direction: 'center' }).addTo(this.shapes);
+    for (const l of lines) {
+      L.polyline([toLatLng(l.startXy), toLatLng(l.endXy)], { color: '#dd6b20', weight: 4, className: 'kanohi-line', interactive: false }).bindTooltip(`${l.name} (in: right → left)`, { permanent: true }).addTo(this.shapes);
+      L.circleMarker(toLatLng(l.startXy), { radius: 4, color: '#dd6b20', interactive: false }).addTo(this.shapes);
+    }
+  }
+
+  /** Live people: a dot per person, its trail, and a tooltip with its attributes. */
+  showLive(markers: readonly LiveMarker[]): void {
+    this.live.clearLayers();
+    for (const m of markers) {
+      if (m.trail.length > 1) L.polyline(m.trail.map(toLatLng), { color: '#3182ce', weight: 2, opacity: 0.6, className: 'kanohi-trail', interactive: false }).addTo(this.live);
+      const merged = m.cameraIds.length > 1;
+      L.circleMarker(toLatLng(m.xyM), { radius: 7, color: merged ? '#2f855a' : '#2b6cb0', fillOpacity: 0.9, className: 'kanohi-marker' })
+        .bindTooltip(describe(m))
+        .addTo(this.live);
+    }
+  }
+
+  /** Points being clicked for the current tool (calibration, scale, line, zone), numbered. */
+  showDraft(points: readonly (FloorXy | undefined)[], shape: 'points' | 'line' | 'polygon'): void {
+    this.draft.clearLayers();
+    const defined = points.filter((p): p is FloorXy => !!p);
+    if (shape === 'line' && defined.length === 2) L.polyline(defined.map(toLatLng), { color: '#e53e3e', dashArray: '4 4' }).addTo(this.draft);
+    if (shape === 'polygon' && defined.length >= 2) L.polygon(defined.map(toLatLng), { color: '#e53e3e', dashArray: '4 4', fillOpacity: 0.05 }).addTo(this.draft);
+    points.forEach((p, i) => {
+      if (p) L.circleMarker(toLatLng(p), { radius: 5, color: '#e53e3e', className: 'kanohi-draft-point' }).bindTooltip(String(i + 1), { permanent: true, direction: 'right' }).addTo(this.draft);
+    });
+  }
+
+  remove(): void {
+    this.map.remove();
+  }
+}
+
+function describe(m: LiveMarker): string {
+  const attrs = Object.entries(m.attributes)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' && v && 'value' in v ? String((v as { value: unknown }).value) : String(v)}`)
+    .join(', ');
+  return `${m.className} #${m.personId} · cameras ${m.cameraIds.join('+')} ${attrs ? `· ${attrs}` : ''}`;
+}
