@@ -1,0 +1,125 @@
+// Kanohi benchmarks, side by side in one run:
+// (1) heatmap query time over N observations (default 10 million) on one floor, 1-hour range,
+//     0.25 m cells: the service's roll-up query beside the same aggregate computed from the raw floor
+//     points (the baseline), each run interleaved several times;
+// (2) live fan-out: time from Scouter's NOTIFY to the markers event at every one of 100 socket.io
+//     clients on loopback, beside a single client.
+// Rows are generated in SQL (synthetic walks over a 40 x 25 m floor spread over 24 hours), written
+// to floor_points and rolled up exactly as the ingest does. No evaluation data is needed.
+// Run: node --import tsx services/kanohi/bench/heatmap.bench.ts [observations]
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createTestDatabase } from '@sightline/db';
+import { buildApp } from '../src/app.ts';
+import { loadKanohiConfig } from '../src/config.ts';
+import { FloorPointRepository } from '../src/repositories/floor-point.repository.ts';
+import { insertBatch, insertCamera, insertTrack } from '../../../test/support/kanohi-fixtures.ts';
+
+const ROWS = Number(process.argv[2] ?? 10_000_000);
+const RUNS = 7;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+const db = await createTestDatabase();
+const pool = db.pool;
+try {
+  console.log(`kanohi bench: ${ROWS.toLocaleString()} observations on one 40 x 25 m floor over 24 h`);
+  const { rows: [floor] } = await pool.query<{ id: number }>("INSERT INTO floors (name, width_m, height_m) VALUES ('bench', 40, 25) RETURNING id");
+  const cameraId = await insertCamera(pool, 'bench', [640, 480]);
+  // 640 x 480 pixels onto the 40 x 25 m floor, for the fan-out part's live observations.
+  const { rows: [calibration] } = await pool.query<{ id: number }>(
+    `INSERT INTO calibrations (camera_id, version, floor_id, points, matrix, errors_m, rms_error_m, max_error_m)
+     VALUES ($1, 1, $2, '[]', '{0.0625,0,0,0,0.052,0,0,0,1}', '{}', 0, 0) RETURNING id`,
+    [cameraId, floor!.id],
+  );
+  await pool.query('INSERT INTO camera_placements (camera_id, floor_id) VALUES ($1, $2)', [cameraId, floor!.id]);
+  const day = Date.parse('2025-03-01T00:00:00Z');
+
+  // Tracks of 300 samples (30 s at 10 fps) walking straight lines from hashed start points.
+  let t = performance.now();
+  const CHUNK = 1_000_000;
+  for (let offset = 0; offset < ROWS; offset += CHUNK) {
+    await pool.query(
+      `INSERT INTO floor_points (floor_id, observed_at, camera_id, track_id, calibration_id, class_name, x_m, y_m, seconds, gender, age_band)
+       SELECT $1, to_timestamp($2 / 1000.0 + i * 86400.0 / $3), $4, i / 300, $7, 'person',
+              least(39.99, greatest(0, (abs(hashint4((i / 300)::int)) % 4000) / 100.0 + ((i % 300) * 0.04) * cos((i / 300)::float8))),
+              least(24.99, greatest(0, (abs(hashint4((i / 300)::int + 7)) % 2500) / 100.0 + ((i % 300) * 0.04) * sin((i / 300)::float8))),
+              0.1, CASE WHEN (i / 300) % 2 = 0 THEN 'female' ELSE 'male' END, ''
+       FROM generate_series($5::bigint, $6::bigint) AS i`,
+      [floor!.id, day, ROWS, cameraId, offset, Math.min(ROWS, offset + CHUNK) - 1, calibration!.id],
+    );
+  }
+  const loadS = (performance.now() - t) / 1000;
+  t = performance.now();
+  await pool.query(
+    `INSERT INTO floor_heat_cells (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band, samples, seconds)
+     SELECT floor_id, date_trunc('minute', observed_at), floor(x_m / 0.25)::integer, floor(y_m / 0.25)::integer, class_name, gender, age_band, count(*), sum(seconds)
+     FROM floor_points GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  );
+  await pool.query('VACUUM ANALYZE floor_points');
+  await pool.query('VACUUM ANALYZE floor_heat_cells');
+  const { rows: [counts] } = await pool.query<{ points: number; cells: number }>('SELECT (SELECT count(*) FROM floor_points) AS points, (SELECT count(*) FROM floor_heat_cells) AS cells');
+  console.log(`generated in ${loadS.toFixed(1)} s, rolled up in ${((performance.now() - t) / 1000).toFixed(1)} s: ${counts!.points.toLocaleString()} floor points -> ${counts!.cells.toLocaleString()} roll-up rows`);
+
+  const repo = new FloorPointRepository(pool);
+  const grid = { factor: 1, columns: 160, rows: 100 };
+  const rollup: number[] = [];
+  const raw: number[] = [];
+  let cellsA = 0;
+  let cellsB = 0;
+  for (let run = 0; run < RUNS; run++) {
+    // A different hour each run, so no run reads what the previous one just cached.
+    const from = new Date(day + ((run * 3 + 8) % 23) * 3_600_000);
+    const to = new Date(from.getTime() + 3_600_000);
+    let t0 = performance.now();
+    const a = await repo.heatmap(floor!.id, { from, to }, grid, 'occupancy', {});
+    rollup.push(performance.now() - t0);
+    t0 = performance.now();
+    const b = await pool.query(
+      `SELECT floor(x_m / 0.25)::int AS c, floor(y_m / 0.25)::int AS r, count(*) AS v FROM floor_points
+       WHERE floor_id = $1 AND observed_at >= $2 AND observed_at < $3 GROUP BY 1, 2`,
+      [floor!.id, from, to],
+    );
+    raw.push(performance.now() - t0);
+    cellsA = a.length;
+    cellsB = b.rowCount ?? 0;
+  }
+  console.log('\nheatmap, 1 h range, 0.25 m cells (160 x 100), median of', RUNS, 'runs');
+  console.log(`  roll-up query (service)     ${median(rollup).toFixed(1).padStart(8)} ms  p95 ${pct(rollup, 0.95).toFixed(1)} ms  ${cellsA} cells  1.00x`);
+  console.log(`  raw floor_points GROUP BY   ${median(raw).toFixed(1).padStart(8)} ms  p95 ${pct(raw, 0.95).toFixed(1)} ms  ${cellsB} cells  ${(median(raw) / median(rollup)).toFixed(2)}x slower`);
+  console.log(`  goal < 200 ms: ${median(rollup) < 200 ? 'met' : 'NOT met'}`);
+
+  // Fan-out: N clients, each batch of 20 people -> one markers event; latency to the last client.
+  const app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.kanohi.busReady;
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const tracks = await Promise.all(Array.from({ length: 20 }, (_, i) => insertTrack(pool, cameraId, 1000 + i, new Date())));
+  const fanout = async (clients: number, batches: number) => {
+    const sockets: Socket[] = await Promise.all(
+      Array.from({ length: clients }, () => new Promise<Socket>((resolve, reject) => {
+        const s = connect(url, { transports: ['websocket'], reconnection: false });
+        s.once('service:status', () => resolve(s));
+        s.once('connect_error', reject);
+      })),
+    );
+    const latencies: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const at = new Date(Date.now() - 1000);
+      const received = Promise.all(sockets.map((s) => new Promise<number>((resolve) => s.once('kanohi:markers', () => resolve(performance.now())))));
+      const t0 = performance.now();
+      await insertBatch(pool, cameraId, tracks.map((trackId, i) => ({ trackId, observedAt: at, xyxy: [i * 30, 100 + b, i * 30 + 20, 300 + b] as [number, number, number, number] })));
+      latencies.push(Math.max(...(await received)) - t0);
+    }
+    for (const s of sockets) s.close();
+    return latencies;
+  };
+  const one = await fanout(1, 20);
+  const hundred = await fanout(100, 20);
+  console.log('\nlive fan-out: insert + NOTIFY of 20 people -> markers event at the last client, 20 batches');
+  console.log(`  1 client      median ${median(one).toFixed(1).padStart(7)} ms  p95 ${pct(one, 0.95).toFixed(1)} ms  1.00x`);
+  console.log(`  100 clients   median ${median(hundred).toFixed(1).padStart(7)} ms  p95 ${pct(hundred, 0.95).toFixed(1)} ms  ${(median(hundred) / median(one)).toFixed(2)}x`);
+  await app.close();
+} finally {
+  await db.drop();
+}
