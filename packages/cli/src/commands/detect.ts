@@ -69,8 +69,14 @@ export const detectCommand: CliCommand = {
     let boxes = 0;
     const started = performance.now();
     try {
-      for await (const frame of decodeVideoFrames(values.video, { every, info })) {
-        const detections = values.tiles ? await detectTiled(detector, frame) : await detector.detect(frame);
+      const decoded = decodeVideoFrames(values.video, { every, info });
+      // Tiling runs several passes per frame; the plain path overlaps letterboxing with inference.
+      const results = values.tiles
+        ? (async function* () {
+            for await (const frame of decoded) yield { frame, detections: await detectTiled(detector, frame) };
+          })()
+        : detector.detectStream(decoded);
+      for await (const { frame, detections } of results) {
         const text = formatMot(detectionsToMotRows(frame.index + 1, detections));
         if (text && !file.write(text)) await once(file, 'drain');
         frames++;

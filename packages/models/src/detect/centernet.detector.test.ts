@@ -105,3 +105,22 @@ test('rejects thresholds outside their range', async () => {
   await assert.rejects(CenterNetDetector.create({ scoreThreshold: 2 }), /scoreThreshold must be within 0..1/);
   await assert.rejects(CenterNetDetector.create({ iouThreshold: 0 }), /iouThreshold must be within/);
 });
+
+test('detectStream gives, in order, exactly what detect gives frame by frame', async () => {
+  const crops: [number, number, number, number][] = [[0, 0, 640, 170], [324, 0, 212, 160], [300, 420, 300, 700], [0, 0, 156, 160]];
+  const frames = await Promise.all(crops.map((crop) => decodeImageRgb(samples, { crop })));
+  async function* source() {
+    for (const f of frames) yield f;
+  }
+  const streamed: Detections[] = [];
+  for await (const { frame, detections } of detector.detectStream(source())) {
+    assert.equal(frame, frames[streamed.length]);
+    streamed.push(detections);
+  }
+  assert.equal(streamed.length, frames.length);
+  for (const [i, f] of frames.entries()) {
+    const single = await detector.detect(f);
+    assert.deepEqual(Array.from(streamed[i]!.xyxy), Array.from(single.xyxy), `frame ${i} boxes`);
+    assert.deepEqual(Array.from(streamed[i]!.confidence), Array.from(single.confidence), `frame ${i} scores`);
+  }
+});

@@ -78,6 +78,42 @@ export class CenterNetDetector {
     return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
   }
 
+  /** Letterboxes into a given buffer on the native engine's worker threads (see detectStream). */
+  private async prepareInto(frame: Frame, out: Float32Array): Promise<InputMapping> {
+    const [h, w] = this.inputSize;
+    const t = await this.engine.frameToTensor(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out });
+    return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
+  }
+
+  /**
+   * Detections for a stream of frames, in order. The next frame is letterboxed while the network
+   * runs on the current one (two input buffers), so pre-processing hides behind inference.
+   * @example for await (const { frame, detections } of detector.detectStream(decodeVideoFrames(path))) write(frame, detections);
+   */
+  async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections }> {
+    const buffers = [this.input, new Float32Array(this.input.length)] as const;
+    const iterator = frames[Symbol.asyncIterator]();
+    const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping } | undefined> => {
+      const r = await iterator.next();
+      return r.done ? undefined : { frame: r.value, mapping: await this.prepareInto(r.value, buffers[slot]) };
+    };
+    let slot: 0 | 1 = 0;
+    let current = await next(slot);
+    try {
+      while (current) {
+        const following = next(slot === 0 ? 1 : 0);
+        // Keep a failed read from becoming an unhandled rejection while the network runs.
+        following.catch(() => undefined);
+        const raw = await this.runNetwork(buffers[slot]);
+        yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping) };
+        current = await following;
+        slot = slot === 0 ? 1 : 0;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
   /** The network alone on the prepared input. */
   async runNetwork(input: Float32Array = this.input): Promise<RawDetections> {
     const [h, w] = this.inputSize;
