@@ -7,7 +7,8 @@ import { CenterNetDetector, COCO_LABELS, detectTiled, MODEL_CARDS } from '@sight
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
-const detectors = MODEL_CARDS.filter((c) => c.task === 'object-detection').map((c) => c.id);
+// Detectors that write boxes only (centernet-multitask adds a feature map that detect does not use).
+const detectors = MODEL_CARDS.filter((c) => c.task === 'object-detection' && c.outputs.length === 1).map((c) => c.id);
 
 const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet] [--every N]
                         [--score S] [--classes person,car,...|all] [--tiles]
@@ -62,7 +63,7 @@ export const detectCommand: CliCommand = {
     const classIds = parseClasses(values.classes);
 
     const info = await probeVideoStream(values.video);
-    const detector = await CenterNetDetector.create({ scoreThreshold: score, ...(classIds ? { classIds } : {}) });
+    const detector = await CenterNetDetector.create({ model: values.model as 'centernet', scoreThreshold: score, ...(classIds ? { classIds } : {}) });
     const tmp = `${values.out}.${process.pid}.partial`;
     const file = createWriteStream(tmp);
     let frames = 0;
