@@ -167,3 +167,66 @@ export type HawkExportDocument = Static<typeof HawkExportDocument>;
 /** `POST /videos/:id/import?format=mot|coco`: result of writing imported boxes to a set. */
 export const HawkImportResult = Type.Object({ setId: Type.Integer(), version: Type.Integer(), boxes: Type.Integer(), frames: Type.Integer() });
 export type HawkImportResult = Static<typeof HawkImportResult>;
+
+// ---- model-assisted pre-labeling (job table hawk_prelabel_jobs, NOTIFY channel hawk_prelabel) ----
+
+/** Which detector class fills which class of the project's schema. */
+export const HawkPrelabelClass = Type.Object({ detector: Type.String({ minLength: 1 }), label: Type.String({ minLength: 1 }) }, { additionalProperties: false });
+export type HawkPrelabelClass = Static<typeof HawkPrelabelClass>;
+
+/** `POST /videos/:id/prelabel`: ask the detector (run by a Scouter worker) to pre-fill a frame range. */
+export const HawkPrelabelBody = Type.Object(
+  {
+    frameFrom: Type.Integer({ minimum: 0 }),
+    frameTo: Type.Integer({ minimum: 0 }),
+    setId: Type.Optional(Type.Integer({ minimum: 1, description: 'set that receives the boxes (default: the main set)' })),
+    classes: Type.Optional(Type.Array(HawkPrelabelClass, { minItems: 1, maxItems: 80, description: 'default: person -> person' })),
+    scoreThreshold: Type.Number({ minimum: 0.05, maximum: 1, default: 0.4 }),
+    track: Type.Boolean({ default: true, description: 'link boxes over frames into tracks (ByteTrack)' }),
+  },
+  { additionalProperties: false },
+);
+export type HawkPrelabelBody = Static<typeof HawkPrelabelBody>;
+
+export const HawkPrelabelStatus = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('applied'), Type.Literal('failed')]);
+export type HawkPrelabelStatus = Static<typeof HawkPrelabelStatus>;
+
+export const HawkPrelabelJob = Type.Object({
+  id: Type.Integer(),
+  videoId: Type.Integer(),
+  setId: Type.Integer(),
+  frameFrom: Type.Integer(),
+  frameTo: Type.Integer(),
+  model: Type.String(),
+  classes: Type.Array(HawkPrelabelClass),
+  scoreThreshold: Type.Number(),
+  track: Type.Boolean(),
+  status: HawkPrelabelStatus,
+  framesDone: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  worker: Type.Union([Type.String(), Type.Null()]),
+  /** Version of the set the boxes were written as (status applied). */
+  appliedVersion: Type.Union([Type.Integer(), Type.Null()]),
+  /** Detections found and tracks linked (status done or applied). */
+  boxes: Type.Union([Type.Integer(), Type.Null()]),
+  tracks: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String(),
+});
+export type HawkPrelabelJob = Static<typeof HawkPrelabelJob>;
+
+/**
+ * What the worker stores in `hawk_prelabel_jobs.result`: per frame of the range, the detector's boxes
+ * (already mapped to schema labels) in frame pixels, with the tracker's id or null.
+ */
+export interface HawkPrelabelResult {
+  readonly frames: readonly { frame: number; boxes: readonly { label: string; xyxy: HawkXyxy; score: number; trackId: number | null }[] }[];
+}
+
+/** Payload of NOTIFY `hawk_prelabel`, sent by a trigger on every status change of a job. */
+export interface HawkPrelabelNotice {
+  readonly id: number;
+  readonly status: HawkPrelabelStatus;
+}
+
+/** NOTIFY channel of pre-labeling jobs (see migration 0006). */
+export const HAWK_PRELABEL_CHANNEL = 'hawk_prelabel';

@@ -8,12 +8,14 @@ import type { HawkServices } from './hawk-services.ts';
 import { installAuth } from './plugins/auth.ts';
 import { AnnotationRepository } from './repositories/annotation.repository.ts';
 import { AssignmentRepository } from './repositories/assignment.repository.ts';
+import { PrelabelRepository } from './repositories/prelabel.repository.ts';
 import { ProjectRepository } from './repositories/project.repository.ts';
 import { UserRepository } from './repositories/user.repository.ts';
 import { VideoRepository } from './repositories/video.repository.ts';
 import { annotationRoutes } from './routes/annotations/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { consensusRoutes } from './routes/consensus/index.ts';
+import { prelabelRoutes } from './routes/prelabel/index.ts';
 import { projectRoutes } from './routes/projects/index.ts';
 import { transferRoutes } from './routes/transfer/index.ts';
 import { videoRoutes } from './routes/videos/index.ts';
@@ -23,6 +25,7 @@ import { ConsensusService } from './services/consensus.service.ts';
 import { ContextService } from './services/context.ts';
 import { ExportService } from './services/export.service.ts';
 import { ImportService } from './services/import.service.ts';
+import { PrelabelService } from './services/prelabel.service.ts';
 import { ProjectService } from './services/project.service.ts';
 import { ReviewService } from './services/review.service.ts';
 import { VideoService } from './services/video.service.ts';
@@ -47,7 +50,8 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     emit: (event) => io.emit('hawk:extraction', event),
     log: app.log,
   });
-  const annotations = new AnnotationService(annotationRepo, (event) => io.emit('hawk:saved', event));
+  const onSaved = (event: { setId: number; videoId: number; version: number; userId: number }) => io.emit('hawk:saved', event);
+  const annotations = new AnnotationService(annotationRepo, onSaved);
   const services: HawkServices = {
     auth,
     projects,
@@ -58,6 +62,7 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     exporter: new ExportService(annotationRepo),
     importer: new ImportService(annotations),
     context: new ContextService(projects, videos, annotations),
+    prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, log: app.log }),
   };
 
   installAuth(app, auth);
@@ -67,11 +72,14 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
   annotationRoutes(app, services);
   consensusRoutes(app, services);
   transferRoutes(app, services);
+  prelabelRoutes(app, services);
   app.decorate('hawk', services);
   app.addHook('onReady', async () => {
     // Reachability is checked by /readyz; a database that is down at boot must not stop the app.
     if (config.adminPassword) await auth.seedAdmin(config.adminPassword).catch((err: Error) => app.log.error(`seeding admin failed: ${err.message}`));
+    await services.prelabel.start();
   });
+  app.addHook('preClose', () => services.prelabel.stop());
   app.addHook('onClose', () => videos.drain());
   return app;
 }

@@ -4,6 +4,7 @@ import type { ConsensusService } from './services/consensus.service.ts';
 import type { ContextService } from './services/context.ts';
 import type { ExportService } from './services/export.service.ts';
 import type { ImportService } from './services/import.service.ts';
+import type { PrelabelService } from './services/prelabel.service.ts';
 import type { ProjectService } from './services/project.service.ts';
 import type { ReviewService } from './services/review.service.ts';
 import type { VideoService } from './services/video.service.ts';
@@ -19,4 +20,5 @@ export interface HawkServices {
   readonly exporter: ExportService;
   readonly importer: ImportService;
   readonly context: ContextService;
+  readonly prelabel: PrelabelService;
 }

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
 import { createRealStages } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
+import { registerPrelabelWorker } from './prelabel-worker.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
@@ -60,6 +61,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   registerCameraRoutes(app, cameraService);
   registerMetricsRoutes(app, worker);
+  registerPrelabelWorker(app, pool, config);
   return { app, worker };
 }
 

@@ -25,6 +25,16 @@ export class UserRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The id of a user that only the system writes as (e.g. "model" for pre-labels); its password
+   * hash is not a scrypt hash, so nobody can log in as it. Null when a person already took the name.
+   */
+  async systemUser(username: string): Promise<number | null> {
+    await this.pool.query(`INSERT INTO hawk_users (username, password_hash, role) VALUES ($1, 'system', 'annotator') ON CONFLICT (username) DO NOTHING`, [username]);
+    const { rows } = await this.pool.query<{ id: number; system: boolean }>(`SELECT id, password_hash = 'system' AS system FROM hawk_users WHERE username = $1`, [username]);
+    return rows[0]?.system ? rows[0].id : null;
+  }
+
   async findByName(username: string): Promise<(HawkUser & { passwordHash: string }) | undefined> {
     const { rows } = await this.pool.query<HawkUser & { passwordHash: string }>(
       'SELECT id, username, role, password_hash AS "passwordHash" FROM hawk_users WHERE username = $1',

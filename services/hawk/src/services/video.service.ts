@@ -180,6 +180,11 @@ export class VideoService {
     return join(this.dir(id), 'frames', frameFileName(index));
   }
 
+  /** Folder of the extracted frames (`frameFileName(index)` inside), read by pre-labeling workers. */
+  framesDir(id: number): string {
+    return join(this.dir(id), 'frames');
+  }
+
   /** The stored original, for pre-labeling or re-extraction. */
   sourceFile(id: number): string {
     return this.sourcePath(id);

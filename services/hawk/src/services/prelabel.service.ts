@@ -1,0 +1,160 @@
+import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelBody, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
+import type pg from 'pg';
+import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
+import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
+import type { PrelabelRepository } from '../repositories/prelabel.repository.ts';
+import type { UserRepository } from '../repositories/user.repository.ts';
+import type { VideoRow } from '../repositories/video.repository.ts';
+import { AnnotationService } from './annotation.service.ts';
+import { prelabelPatch } from './prelabel-patch.ts';
+
+/** Longest frame range of one job: its boxes travel as one JSON value. */
+export const MAX_PRELABEL_FRAMES = 20_000;
+export const MODEL_USERNAME = 'model';
+
+export interface PrelabelServiceOptions {
+  readonly pool: pg.Pool;
+  readonly onSaved: (event: { setId: number; videoId: number; version: number; userId: number }) => void;
+  readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** Look for finished jobs this often even without a notice (default 10 s). */
+  readonly sweepMs?: number;
+}
+
+/**
+ * Model-assisted pre-labeling. Hawk queues a job in hawk_prelabel_jobs; a Scouter worker runs the
+ * detector on the extracted frames and marks it done (NOTIFY hawk_prelabel); Hawk then writes the
+ * boxes into the set as one new version by the "model" user, editable and undoable like any save.
+ */
+export class PrelabelService {
+  private listener: pg.PoolClient | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private applying: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly jobs: PrelabelRepository,
+    private readonly annotations: AnnotationRepository,
+    private readonly users: UserRepository,
+    private readonly options: PrelabelServiceOptions,
+  ) {}
+
+  async request(video: VideoRow, project: HawkProject, framesDir: string, body: HawkPrelabelBody, user: HawkUser): Promise<HawkPrelabelJob> {
+    if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} is before frameFrom ${body.frameFrom}.`);
+    if (body.frameTo >= video.frameCount) throw badRequest(`frameTo ${body.frameTo} is past the video's last frame ${video.frameCount - 1}.`);
+    if (body.frameTo - body.frameFrom + 1 > MAX_PRELABEL_FRAMES) throw badRequest(`At most ${MAX_PRELABEL_FRAMES} frames per job; split the range.`);
+    const set = body.setId ? (await this.annotations.getSet(body.setId)) : await this.annotations.mainSet(video.id);
+    if (!set) throw notFound(`Annotation set ${body.setId} does not exist.`);
+    if (set.videoId !== video.id) throw badRequest(`Set ${set.id} belongs to video ${set.videoId}, not ${video.id}.`);
+    if (!AnnotationService.canWrite(set, user)) throw forbidden(`You may not write set ${set.id}, so the model may not write it for you.`);
+    const names = project.labelSchema.classes.map((c) => c.name);
+    let classes = body.classes;
+    if (!classes) {
+      if (!names.includes('person')) throw badRequest(`Say which class receives the detector's boxes: classes: [{"detector": "person", "label": one of ${names.join(', ')}}].`);
+      classes = [{ detector: 'person', label: 'person' }];
+    }
+    const unknown = classes.filter((c) => !names.includes(c.label));
+    if (unknown.length) throw badRequest(`Label ${unknown.map((c) => `"${c.label}"`).join(', ')} is not in the project's classes (${names.join(', ')}).`);
+    const busy = (await this.jobs.listByVideo(video.id)).find((j) => j.setId === set.id && (j.status === 'queued' || j.status === 'running') && j.frameFrom <= body.frameTo && j.frameTo >= body.frameFrom);
+    if (busy) throw conflict(`Job ${busy.id} is already pre-labeling frames ${busy.frameFrom}..${busy.frameTo} of set ${set.id}; wait for it.`);
+    return this.jobs.create({
+      videoId: video.id,
+      setId: set.id,
+      framesDir,
+      frameFrom: body.frameFrom,
+      frameTo: body.frameTo,
+      classes,
+      scoreThreshold: body.scoreThreshold,
+      track: body.track,
+      fps: (video.fps ?? 25) / video.frameStep,
+      requestedBy: user.id,
+    });
+  }
+
+  async get(id: number): Promise<HawkPrelabelJob> {
+    const job = await this.jobs.get(id);
+    if (!job) throw notFound(`Pre-labeling job ${id} does not exist.`);
+    return job;
+  }
+
+  list(videoId: number): Promise<HawkPrelabelJob[]> {
+    return this.jobs.listByVideo(videoId);
+  }
+
+  /** Writes every finished job into its set (one at a time per process; other processes skip locked jobs). */
+  applyFinished(): Promise<void> {
+    this.applying = this.applying.then(async () => {
+      while (!this.closed && (await this.applyOne().catch((err: Error) => (this.options.log.error(`prelabel: writing a job failed: ${err.message}`), false))));
+    });
+    return this.applying;
+  }
+
+  private async applyOne(): Promise<boolean> {
+    const modelId = await this.users.systemUser(MODEL_USERNAME);
+    if (modelId === null) throw new Error(`a person's account is named "${MODEL_USERNAME}"; rename it so pre-labels can be attributed to the model`);
+    let failedJob: number | undefined;
+    try {
+      const saved = await this.annotations.transaction(async (client) => {
+        const job = await this.jobs.lockDone(client);
+        if (!job) return null;
+        failedJob = job.id;
+        const base = await this.jobs.lockSetVersion(client, job.setId);
+        const existing = await this.jobs.frames(client, job.setId, job.frameFrom, job.frameTo);
+        const { patch, boxes, tracks } = prelabelPatch(job.id, job.result, existing, job.schema, job.frameCount - 1);
+        const version = await this.annotations.applyPatch(job.setId, base, patch, modelId, client);
+        if (version === null) throw new Error(`set ${job.setId} changed while locked`);
+        await this.jobs.markApplied(client, job.id, version);
+        this.options.log.info(`prelabel: job ${job.id} wrote ${boxes} boxes and ${tracks} tracks to set ${job.setId} as version ${version}`);
+        return { setId: job.setId, videoId: job.videoId, version, userId: modelId };
+      });
+      if (!saved) return false;
+      this.options.onSaved(saved);
+      return true;
+    } catch (err) {
+      if (failedJob === undefined) throw err;
+      await this.jobs.markFailed(failedJob, `Hawk could not write the boxes: ${(err as Error).message}`);
+      this.options.log.error(`prelabel: job ${failedJob} could not be written: ${(err as Error).message}`);
+      return true;
+    }
+  }
+
+  /** LISTENs for finished jobs and writes them; also sweeps now and then (a notice may be missed while disconnected). */
+  async start(): Promise<void> {
+    this.closed = false;
+    const connect = async () => {
+      if (this.closed || this.listener) return;
+      try {
+        const c = await this.options.pool.connect();
+        c.on('notification', (msg) => {
+          if (msg.channel !== HAWK_PRELABEL_CHANNEL || !msg.payload) return;
+          const notice = JSON.parse(msg.payload) as HawkPrelabelNotice;
+          if (notice.status === 'done') void this.applyFinished();
+        });
+        c.on('error', (err) => {
+          this.options.log.warn(`prelabel: LISTEN connection lost (${err.message}); reconnecting`);
+          c.release(err);
+          if (this.listener === c) this.listener = undefined;
+        });
+        await c.query(`LISTEN ${HAWK_PRELABEL_CHANNEL}`);
+        this.listener = c;
+      } catch (err) {
+        this.options.log.warn(`prelabel: cannot LISTEN yet (${(err as Error).message}); retrying`);
+      }
+    };
+    await connect();
+    this.sweepTimer = setInterval(() => void connect().then(() => this.applyFinished()), this.options.sweepMs ?? 10_000);
+    this.sweepTimer.unref();
+    void this.applyFinished();
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    await this.applying;
+    const c = this.listener;
+    this.listener = undefined;
+    if (c) {
+      await c.query(`UNLISTEN ${HAWK_PRELABEL_CHANNEL}`).catch(() => undefined);
+      c.release();
+    }
+  }
+}

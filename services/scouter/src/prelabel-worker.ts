@@ -1,0 +1,229 @@
+// Pre-labeling for Hawk: claims jobs from hawk_prelabel_jobs (woken by NOTIFY hawk_prelabel, with a
+// slow poll as a safety net), runs CenterNet on each of Hawk's extracted JPEG frames of the range,
+// links the boxes with ByteTrack, and stores them in the job row for Hawk to write as a new version.
+import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
+import { decodeImageRgb, frameFileName, type RgbImage } from '@sightline/media';
+import { CenterNetDetector, COCO_LABELS } from '@sightline/models';
+import { ByteTracker, Detections } from '@sightline/vision';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceApp } from '@sightline/server-kit';
+import type pg from 'pg';
+import type { ScouterConfig } from './config.ts';
+import { PrelabelJobRepository, type PrelabelJobRow } from './prelabel-job.repository.ts';
+
+export interface PrelabelWorkerOptions {
+  readonly pool: pg.Pool;
+  readonly inferenceThreads: number;
+  readonly log: { info(message: string): void; warn(message: string): void };
+  /** Look for jobs this often even without a notice (default 5 s). */
+  readonly pollMs?: number;
+  /** A running job whose worker has not reported for this long is taken over (default 60 s). */
+  readonly staleAfterMs?: number;
+}
+
+type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The first box of each track usually comes one frame before the tracker confirms it: attach it. */
+export function attachTrackStarts(frames: { frame: number; boxes: ResultBox[] }[]): void {
+  const seen = new Set<number>();
+  for (let i = 1; i < frames.length; i++) {
+    for (const box of frames[i]!.boxes) {
+      if (box.trackId === null || seen.has(box.trackId)) continue;
+      seen.add(box.trackId);
+      let best: ResultBox | undefined;
+      let bestIou = 0.5;
+      for (const prev of frames[i - 1]!.boxes) {
+        if (prev.trackId !== null || prev.label !== box.label) continue;
+        const o = iou(prev.xyxy, box.xyxy);
+        if (o >= bestIou) [best, bestIou] = [prev, o];
+      }
+      if (best && !frames[i - 1]!.boxes.some((b) => b.trackId === box.trackId)) best.trackId = box.trackId;
+    }
+  }
+}
+
+function iou(a: HawkXyxy, b: HawkXyxy): number {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+}
+
+/** Runs Hawk's pre-labeling jobs in this Scouter process; `start()` when the app is ready, `stop()` on close. */
+export class PrelabelWorker {
+  private readonly jobs: PrelabelJobRepository;
+  private readonly name = `${hostname()}:${process.pid}`;
+  private listener: pg.PoolClient | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private detector: { key: string; detector: Promise<CenterNetDetector> } | undefined;
+
+  constructor(private readonly options: PrelabelWorkerOptions) {
+    this.jobs = new PrelabelJobRepository(options.pool);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    const l = this.listener;
+    this.listener = undefined;
+    if (l) {
+      await l.query(`UNLISTEN ${HAWK_PRELABEL_CHANNEL}`).catch(() => undefined);
+      l.release();
+    }
+    const d = this.detector;
+    this.detector = undefined;
+    if (d) await (await d.detector.catch(() => undefined))?.release();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.listener) return;
+    try {
+      const c = await this.options.pool.connect();
+      c.on('notification', (msg) => {
+        if (msg.channel === HAWK_PRELABEL_CHANNEL && msg.payload?.includes('"queued"')) this.wake?.();
+      });
+      c.on('error', (err) => {
+        this.options.log.warn(`prelabel: LISTEN connection lost (${err.message}); polling until it is back`);
+        c.release(err);
+        if (this.listener === c) this.listener = undefined;
+      });
+      await c.query(`LISTEN ${HAWK_PRELABEL_CHANNEL}`);
+      this.listener = c;
+    } catch (err) {
+      this.options.log.warn(`prelabel: cannot LISTEN yet (${(err as Error).message}); polling`);
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      await this.listen();
+      let job: PrelabelJobRow | undefined;
+      try {
+        job = await this.jobs.claim(this.name, this.options.staleAfterMs ?? 60_000);
+      } catch (err) {
+        this.options.log.warn(`prelabel: cannot claim jobs (${(err as Error).message})`);
+      }
+      if (job) {
+        await this.runJob(job);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs ?? 5000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private loadDetector(scoreThreshold: number, classIds: number[]): Promise<CenterNetDetector> {
+    const key = JSON.stringify([scoreThreshold, classIds]);
+    if (this.detector?.key !== key) {
+      const old = this.detector;
+      // One session at a time: pre-labeling shares the machine with the camera pipelines.
+      void old?.detector.then((d) => d.release()).catch(() => undefined);
+      const detector = CenterNetDetector.create({ scoreThreshold, classIds, threads: this.options.inferenceThreads });
+      this.detector = { key, detector };
+      detector.catch(() => (this.detector = undefined));
+    }
+    return this.detector!.detector;
+  }
+
+  private async runJob(job: PrelabelJobRow): Promise<void> {
+    const started = performance.now();
+    let done = 0;
+    try {
+      if (job.model !== 'centernet') throw new Error(`unknown detector model "${job.model}"; this Scouter has: centernet`);
+      const labelOf = new Map<number, string>();
+      for (const c of job.classes) {
+        const id = COCO_LABELS.indexOf(c.detector);
+        if (id < 0) throw new Error(`"${c.detector}" is not one of centernet's COCO classes (e.g. person, car, bicycle); fix the job's classes`);
+        labelOf.set(id, c.label);
+      }
+      const path = (f: number) => join(job.framesDir, frameFileName(f));
+      if (!existsSync(path(job.frameFrom))) {
+        throw new Error(`frame file ${path(job.frameFrom)} is not readable from this Scouter; Hawk's media folder must be mounted at the same path here`);
+      }
+      const detector = await this.loadDetector(job.scoreThreshold, [...labelOf.keys()]);
+      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection' }) : undefined;
+      const frames: { frame: number; boxes: ResultBox[] }[] = [];
+      let lastBeat = performance.now();
+      // Decoding the next JPEG (an ffmpeg process) overlaps the network pass on this one.
+      let next: Promise<RgbImage> | undefined = decodeImageRgb(path(job.frameFrom));
+      for (let f = job.frameFrom; f <= job.frameTo; f++) {
+        if (this.stopped) throw new Error('Scouter stopped during the job');
+        const image = await next!;
+        next = f < job.frameTo ? decodeImageRgb(path(f + 1)) : undefined;
+        next?.catch(() => undefined);
+        const found = await detector.detect(image);
+        const trackIds = new Int32Array(found.length).fill(-1);
+        if (tracker) {
+          const tracked = tracker.update(found.withData('source', Array.from({ length: found.length }, (_, i) => i)));
+          const source = tracked.data.source as number[];
+          source.forEach((s, i) => (trackIds[s] = tracked.trackerId[i]!));
+        }
+        frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, image) });
+        done++;
+        if (performance.now() - lastBeat > 1000) {
+          lastBeat = performance.now();
+          if (!(await this.jobs.heartbeat(job.id, this.name, done))) {
+            this.options.log.warn(`prelabel: job ${job.id} was taken over or deleted; dropping this run`);
+            return;
+          }
+        }
+      }
+      if (tracker) attachTrackStarts(frames);
+      const result: HawkPrelabelResult = { frames };
+      await this.jobs.finish(job.id, this.name, result, done);
+      const seconds = (performance.now() - started) / 1000;
+      this.options.log.info(`prelabel: job ${job.id} done, ${done} frames in ${seconds.toFixed(1)} s (${(done / seconds).toFixed(1)} frames/s)`);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (this.stopped) {
+        // Not the job's fault: hand it back to the queue for the next worker.
+        await this.jobs.requeue(job.id, this.name).catch(() => undefined);
+        return;
+      }
+      this.options.log.warn(`prelabel: job ${job.id} failed after ${done} frames: ${message}`);
+      await this.jobs.fail(job.id, this.name, message).catch(() => undefined);
+    }
+  }
+}
+
+function boxesOf(found: Detections, trackIds: Int32Array, labelOf: Map<number, string>, image: RgbImage): ResultBox[] {
+  const boxes: ResultBox[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const [x1, y1, x2, y2] = found.box(i);
+    const xyxy: HawkXyxy = [round1(Math.max(0, x1)), round1(Math.max(0, y1)), round1(Math.min(image.width, x2)), round1(Math.min(image.height, y2))];
+    if (!(xyxy[2] > xyxy[0] && xyxy[3] > xyxy[1])) continue;
+    const label = labelOf.get(found.classId[i]!);
+    if (label === undefined) continue;
+    boxes.push({ label, xyxy, score: Math.round(found.confidence[i]! * 1000) / 1000, trackId: trackIds[i]! >= 0 ? trackIds[i]! : null });
+  }
+  return boxes;
+}
+
+/** Runs pre-labeling jobs in this process while the app is up (only where camera workers run: SCOUTER_WORKER). */
+export function registerPrelabelWorker(app: ServiceApp, pool: pg.Pool, config: ScouterConfig): PrelabelWorker | undefined {
+  if (!config.worker) return undefined;
+  const worker = new PrelabelWorker({ pool, inferenceThreads: config.inferenceThreads, log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
+  app.addHook('onReady', async () => worker.start());
+  app.addHook('preClose', async () => worker.stop());
+  return worker;
+}
