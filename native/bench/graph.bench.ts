@@ -6,18 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ensureOnnxModel, onnxRuntimeCpu } from '@sightline/models';
 import { cudaGraphAvailable, loadGraph, loadTuned, planGraph } from '../src/index.ts';
 import { centernetImage } from '../src/graph/centernet-input.fixture.ts';
-
-function compareDetections(a: Float32Array, b: Float32Array): { boxPx: number; score: number; classMismatch: number } {
-  let boxPx = 0;
-  let score = 0;
-  let classMismatch = 0;
-  for (let i = 0; i < a.length / 6; i++) {
-    for (let k = 0; k < 4; k++) boxPx = Math.max(boxPx, Math.abs(a[i * 6 + k]! - b[i * 6 + k]!));
-    score = Math.max(score, Math.abs(a[i * 6 + 4]! - b[i * 6 + 4]!));
-    if (a[i * 6 + 5] !== b[i * 6 + 5]) classMismatch++;
-  }
-  return { boxPx, score, classMismatch };
-}
+import { detectionParity } from '../src/graph/detection-match.ts';
 
 const image = centernetImage();
 if (!('data' in image)) {
@@ -43,8 +32,8 @@ for (const precision of ['fp32', 'fp16'] as const) {
   t0 = performance.now();
   const [out] = await session.run([image.data]);
   const ms = performance.now() - t0;
-  const d = compareDetections((out as Float32Array).subarray(0, 120), ref.subarray(0, 120));
-  console.log(`emulated CUDA bodies ${precision} (CPU): ${ms.toFixed(0)} ms/frame (${(ms / ortMs).toFixed(1)}x onnxruntime); top-20 vs onnxruntime: box ${d.boxPx.toExponential(2)} px, score ${d.score.toExponential(2)}, class mismatches ${d.classMismatch}`);
+  const p = detectionParity(out as Float32Array, ref, precision);
+  console.log(`emulated CUDA bodies ${precision} (CPU): ${ms.toFixed(0)} ms/frame (${(ms / ortMs).toFixed(1)}x onnxruntime); vs onnxruntime: ${p.summary}; ${p.problems.length ? `OUT OF TOLERANCE: ${p.problems.join('; ')}` : 'within tolerance'}`);
 }
 
 const gpu = cudaGraphAvailable();
