@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { HawkBox, HawkTrack } from '@sightline/contracts';
 import { bearer, makeTestVideo, startHawk, testSchema, type HawkFixture } from './testing/hawk-fixture.ts';
 import { expandFrames } from './services/track-interpolation.ts';
+import { readZip } from './testing/zip-reader.ts';
 
 let hawk: HawkFixture;
 let projectId: number;
@@ -142,8 +143,23 @@ test('two annotators, consensus merge, review, exports that re-import to the sam
   assert.equal(coco.json().annotations.length, expected.length);
   const mot = await inject('GET', `/videos/${videoId}/export?format=mot`, rita.headers);
   assert.equal(mot.body.trim().split('\n').length, expected.length);
-  const yolo = (await inject('GET', `/videos/${videoId}/export?format=yolo`, rita.headers)).json();
-  assert.equal(Object.keys(yolo.files).length, 7, 'classes.txt and 6 label files');
+  const yolo = await inject('GET', `/videos/${videoId}/export?format=yolo`, rita.headers);
+  assert.equal(yolo.headers['content-type'], 'application/zip');
+  const yoloFiles = readZip(yolo.rawPayload);
+  assert.deepEqual([...yoloFiles.keys()].filter((n) => n.startsWith('labels/')), [0, 1, 2, 3, 4, 5].map((f) => `labels/${String(f + 1).padStart(6, '0')}.txt`));
+  assert.equal(yoloFiles.get('classes.txt')!.toString(), 'person\ncar\n');
+  assert.match(yoloFiles.get('data.yaml')!.toString(), /^nc: 2$/m);
+  assert.match(yoloFiles.get('data.yaml')!.toString(), /^names: \["person", "car"\]$/m);
+  // YOLO rows are class cx cy w h normalised by the frame size: they give back the exported boxes.
+  const yoloBoxes = [...yoloFiles].filter(([n]) => n.startsWith('labels/')).flatMap(([n, text]) =>
+    text.toString().trim().split('\n').filter(Boolean).map((line) => {
+      const [c, cx, cy, w, h] = line.split(' ').map(Number) as [number, number, number, number, number];
+      const [W, H] = [videoInfo.width, videoInfo.height];
+      return { f: Number(n.slice(7, 13)) - 1, label: testSchema.classes[c]!.name, xyxy: [(cx - w / 2) * W, (cy - h / 2) * H, (cx + w / 2) * W, (cy + h / 2) * H] };
+    }),
+  );
+  assert.equal(yoloBoxes.length, expected.length);
+  for (const e of expected) assert.ok(yoloBoxes.some((y) => y.f === e.f && y.label === e.label && y.xyxy.every((v, k) => Math.abs(v - e.xyxy[k]!) < 0.05)), `YOLO has frame ${e.f} ${e.label} ${e.xyxy}`);
   const hawkDoc = (await inject('GET', `/videos/${videoId}/export?format=hawk`, rita.headers)).json();
   assert.equal(hawkDoc.frames.length, 6);
 

@@ -2,6 +2,7 @@ import type { HawkExportDocument, HawkLabelSchema, HawkReview } from '@sightline
 import { frameFileName } from '@sightline/media';
 import { Detections, detectionsToMotRows, formatMot, toCoco, toYoloLabels, type CocoDataset, type MotRow } from '@sightline/vision';
 import { conflict } from '../lib/http-error.ts';
+import type { ZipEntry } from '../lib/zip-writer.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { VideoRow } from '../repositories/video.repository.ts';
 import { expandFrames, type FrameBox } from './track-interpolation.ts';
@@ -95,12 +96,20 @@ export class ExportService {
     return formatMot(rows);
   }
 
-  /** YOLO: `classes.txt` and `labels/000001.txt` per approved frame, as a name -> text map. */
-  yolo(video: VideoRow, schema: HawkLabelSchema, data: ApprovedFrames): Record<string, string> {
-    const files: Record<string, string> = { 'classes.txt': schema.classes.map((c) => c.name).join('\n') + '\n' };
+  /**
+   * YOLO (Ultralytics layout): `labels/000001.txt` per approved frame (`class cx cy w h`, normalised),
+   * `classes.txt`, and `data.yaml` naming the classes; frame images are `images/000001.jpg`, served
+   * by GET /videos/:id/frames/:index (frame index = file number - 1).
+   */
+  yolo(video: VideoRow, schema: HawkLabelSchema, data: ApprovedFrames): ZipEntry[] {
+    const names = schema.classes.map((c) => c.name);
+    const entries: ZipEntry[] = [
+      { name: 'data.yaml', data: `# Hawk export of video ${video.id} (${video.fileName}), ${data.frames.length} approved frames\npath: .\ntrain: images\nval: images\nnc: ${names.length}\nnames: [${names.map((n) => JSON.stringify(n)).join(', ')}]\n` },
+      { name: 'classes.txt', data: names.join('\n') + '\n' },
+    ];
     for (const { frame, detections } of this.detections(schema, data)) {
-      files[`labels/${frameFileName(frame).replace('.jpg', '.txt')}`] = toYoloLabels(detections, [video.width ?? 1, video.height ?? 1]);
+      entries.push({ name: `labels/${frameFileName(frame).replace('.jpg', '.txt')}`, data: toYoloLabels(detections, [video.width ?? 1, video.height ?? 1]) });
     }
-    return files;
+    return entries;
   }
 }

@@ -140,7 +140,7 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
       <h2>Export approved labels</h2>
       <div className="hawk-form">
         {(['hawk', 'coco', 'mot', 'yolo'] as const).map((f) => (
-          <button key={f} data-testid={`hawk-export-${f}`} onClick={() => void run(() => download(`/videos/${videoId}/export?format=${f}`, `video-${videoId}.${f === 'mot' ? 'gt.txt' : `${f}.json`}`))}>
+          <button key={f} data-testid={`hawk-export-${f}`} onClick={() => void run(() => download(`/videos/${videoId}/export?format=${f}`, `video-${videoId}.${f === 'mot' ? 'gt.txt' : f === 'yolo' ? 'yolo.zip' : `${f}.json`}`))}>
             {f.toUpperCase()}
           </button>
         ))}

@@ -3,6 +3,7 @@ import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
 import { badRequest } from '../../lib/http-error.ts';
+import { zipStore } from '../../lib/zip-writer.ts';
 import { userWith } from '../../plugins/auth.ts';
 import { IdParams } from '../params.ts';
 
@@ -26,7 +27,7 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
         case 'mot':
           return reply.header('content-type', 'text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${base}.gt.txt"`).send(s.exporter.mot(project.labelSchema, data));
         case 'yolo':
-          return reply.header('content-disposition', `attachment; filename="${base}.yolo.json"`).send({ format: 'yolo-files', files: s.exporter.yolo(video, project.labelSchema, data) });
+          return reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="${base}.yolo.zip"`).send(zipStore(s.exporter.yolo(video, project.labelSchema, data)));
       }
     },
   );
