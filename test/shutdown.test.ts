@@ -37,8 +37,12 @@ for (const [service, signal] of [['hawk', 'SIGTERM'], ['scouter', 'SIGINT'], ['k
     const prefix = service.toUpperCase();
     const env = { ...process.env, DATABASE_URL: db.url, [`${prefix}_PORT`]: String(port), [`${prefix}_LOG_LEVEL`]: 'info' };
     const { child, exited, output } = await runUntilReady(`services/${service}/src/server.ts`, env, port);
-    const registered = await db.pool.query('SELECT 1 FROM service_instances WHERE service = $1', [service]);
-    assert.equal(registered.rowCount, 1, 'the running service registered itself');
+    // Registration follows listening by a moment: wait for it rather than race it.
+    const deadline = Date.now() + 10_000;
+    while ((await db.pool.query('SELECT 1 FROM service_instances WHERE service = $1', [service])).rowCount !== 1) {
+      assert.ok(Date.now() < deadline, 'the running service registered itself');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     child.kill(signal);
     assert.equal(await exited, 0, output());
     assert.match(output(), new RegExp(`${signal} received: shutting down ${service}`));
