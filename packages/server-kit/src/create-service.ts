@@ -36,6 +36,10 @@ export function createService<Events extends CommonServerEvents>(options: Servic
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info' },
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     forceCloseConnections: true,
+    // Fastify strips unknown properties by default; a misspelt field silently ignored loses the
+    // user's intent, so schemas with additionalProperties: false reject it instead, naming it.
+    // allErrors reports every problem of a body at once.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);

@@ -16,7 +16,7 @@ export function installErrorHandler(app: FastifyInstance, options: { notFound?: 
       });
     }
     request.log.info({ err: error }, 'request rejected');
-    const message = error.validation ? `Invalid request: ${error.message}` : error.message;
+    const message = error.validation ? `Invalid request: ${describeValidation(error)}` : error.message;
     return reply.status(statusCode).send({ statusCode, error: httpReason(statusCode), message });
   });
   if (options.notFound === false) return;
@@ -38,4 +38,16 @@ function httpReason(status: number): string {
     429: 'Too Many Requests',
   };
   return reasons[status] ?? 'Error';
+}
+
+/** AJV messages, with the name of an unknown property spelled out (AJV leaves it in params). */
+function describeValidation(error: FastifyError): string {
+  const context = (error as { validationContext?: string }).validationContext ?? 'body';
+  return (error.validation ?? [])
+    .map((v) => {
+      const where = `${context}${v.instancePath ?? ''}`;
+      const unknown = (v.params as { additionalProperty?: string }).additionalProperty;
+      return unknown ? `${where} has an unknown property "${unknown}"` : `${where} ${v.message ?? 'is invalid'}`;
+    })
+    .join('; ');
 }
