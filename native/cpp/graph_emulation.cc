@@ -3,9 +3,11 @@
 // over the thread pool. Each element is computed by one call whatever the thread count, so
 // results do not depend on it. This is how the CUDA path is checked without a GPU.
 #include <chrono>
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
+#include "../cuda/conv_tile_bodies.h"
 #include "../cuda/graph_bodies.h"
 #include "graph_common.h"
 #include "parallel.h"
@@ -71,7 +73,9 @@ class EmulatedExecutor : public Executor {
     for (size_t o = 0; o < p_.ops.size(); ++o) {
       OpDesc& op = p_.ops[o];
       if (op.code != kOpConv) continue;
+      const KernelArgs a = makeArgs(op, [this](int id) { return ptr(id); });
       for (int v = 0; v < kConvVariantCount; ++v) {
+        if (!convVariantApplies(a, v, p_.fp16)) continue;
         const auto t0 = std::chrono::steady_clock::now();
         for (int r = 0; r < repeats; ++r) runOp(op, v, topk);
         ms[o * kConvVariantCount + v] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / repeats;
@@ -91,8 +95,13 @@ class EmulatedExecutor : public Executor {
     const int64_t count = p_.tensors[op.out[0]].count;
     switch (op.code) {
       case kOpConv: {
-        const int64_t per = kConvVariants[variant];
-        forEach(convItems(a, per), [&](int64_t i) { convItem<S>(a, i, per); });
+        if (!convVariantApplies(a, variant, p_.fp16)) variant = 0;
+        if (variant == kConvTiled) runConvTiled(a);
+        else if (variant == kConvMma) runConvMma(a);
+        else {
+          const int64_t per = kConvVariants[variant];
+          forEach(convItems(a, per), [&](int64_t i) { convItem<S>(a, i, per); });
+        }
         break;
       }
       case kOpBinary: forEach(count, [&](int64_t i) { binaryElement<S>(a, i); }); break;
@@ -108,6 +117,40 @@ class EmulatedExecutor : public Executor {
       case kOpTopK: runTopk(op, a, topk++); break;
       default: throw std::runtime_error("graph: unknown op code");
     }
+  }
+
+  // One thread block per work item: each phase of conv_tile_bodies.h runs for thread 0..255 in
+  // turn, on this block's copy of the shared tile, as __syncthreads() orders them on the GPU.
+  void runConvTiled(const KernelArgs& a) {
+    parallelFor(convTileBlocks(a), 1, [&](int64_t begin, int64_t end) {
+      std::vector<float> acc(kTileThreads * kTileRows * kTileCols);
+      ConvTileSmem sm;
+      for (int64_t block = begin; block < end; ++block) {
+        const ConvTileGeom g = convTileGeom(a, block);
+        std::fill(acc.begin(), acc.end(), 0.0f);
+        for (int64_t k0 = 0; k0 < g.K; k0 += kTileK) {
+          for (int t = 0; t < kTileThreads; ++t) convTileLoad<S>(a, g, k0, t, sm);
+          for (int t = 0; t < kTileThreads; ++t) convTileCompute(sm, t, &acc[t * kTileRows * kTileCols]);
+        }
+        for (int t = 0; t < kTileThreads; ++t) convTileStore<S>(a, g, t, &acc[t * kTileRows * kTileCols]);
+      }
+    });
+  }
+
+  // The tensor-core tile with its warp MMA done by the scalar stand-in (8 warps per block).
+  void runConvMma(const KernelArgs& a) {
+    parallelFor(convTileBlocks(a), 1, [&](int64_t begin, int64_t end) {
+      std::unique_ptr<ConvMmaSmem> sm(new ConvMmaSmem);
+      for (int64_t block = begin; block < end; ++block) {
+        const ConvTileGeom g = convTileGeom(a, block);
+        for (int e = 0; e < kTileM * kTileN; ++e) sm->c[e / kTileN][e % kTileN] = 0.0f;
+        for (int64_t k0 = 0; k0 < g.K; k0 += kTileK) {
+          for (int t = 0; t < kTileThreads; ++t) convMmaLoad<S>(a, g, k0, t, *sm);
+          for (int w = 0; w < kTileThreads / 32; ++w) convMmaScalar(*sm, w);
+        }
+        for (int t = 0; t < kTileThreads; ++t) convMmaStore<S>(a, g, t, *sm);
+      }
+    });
   }
 
   void runTopk(const OpDesc& op, KernelArgs& a, size_t which) {

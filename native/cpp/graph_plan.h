@@ -44,7 +44,7 @@ struct OpDesc {
   std::vector<int> in, out;
   std::vector<int64_t> ints;
   std::vector<float> floats;
-  int variant = 0;  // kernel variant chosen by autotuning (conv: output channels per thread)
+  int variant = 0;  // kernel variant chosen by autotuning (conv: see kConvVariants)
 };
 
 struct PlanDesc {
@@ -56,9 +56,12 @@ struct PlanDesc {
   std::vector<int> inputs, outputs;
 };
 
-// Conv variants: output channels computed per work item.
+// Conv variants: 0..2 the simple kernel with 1, 4 or 8 output channels per work item; 3 the
+// shared-memory tiled implicit GEMM; 4 the same tile with FP16 tensor-core products (FP16
+// plans only). Variants 3 and 4 need >= 8 output channels per group, else variant 0 runs.
 constexpr int kConvVariants[] = {1, 4, 8};
-constexpr int kConvVariantCount = 3;
+constexpr int kConvTiled = 3, kConvMma = 4;
+constexpr int kConvVariantCount = 5;
 
 // TopK chunk length: every stage keeps the best k of each chunk of this many candidates.
 inline int64_t topkChunkLen(int64_t k) { return k * 4 > 1024 ? k * 4 : 1024; }

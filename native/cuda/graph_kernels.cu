@@ -11,6 +11,8 @@
 #include <string>
 
 #include "../cpp/graph_common.h"
+#include "../cpp/graph_conv_tiled.h"
+#include "conv_tile_bodies.h"
 #include "graph_bodies.h"
 
 namespace sightline {
@@ -161,7 +163,9 @@ class CudaExecutor : public Executor {
     size_t topk = 0;
     for (size_t o = 0; o < p_.ops.size(); ++o) {
       if (p_.ops[o].code != kOpConv) continue;
+      const KernelArgs args = makeArgs(p_.ops[o], [this](int id) { return ptr(id); });
       for (int v = 0; v < kConvVariantCount; ++v) {
+        if (!convVariantApplies(args, v, p_.fp16)) continue;
         launch(p_.ops[o], v, topk);  // warm-up
         SL_CUDA(cudaEventRecord(a, stream_));
         for (int r = 0; r < repeats; ++r) launch(p_.ops[o], v, topk);
@@ -197,6 +201,10 @@ class CudaExecutor : public Executor {
     const unsigned g = blocksFor(n);
     switch (op.code) {
       case kOpConv: {
+        if (!convVariantApplies(a, variant, p_.fp16)) variant = 0;
+        // Tiled variants; when their unit was not compiled (stub), the simple kernel runs.
+        if (variant >= kConvTiled && launchConvTiled(a, variant == kConvMma, p_.fp16, stream_)) break;
+        if (variant >= kConvTiled) variant = 0;
         const int64_t per = kConvVariants[variant];
         const int64_t items = convItems(a, per);
         convKernel<S><<<blocksFor(items), kThreads, 0, stream_>>>(a, items, per);

@@ -1,4 +1,4 @@
-// Per-shape kernel choice: each conv's variants (output channels per work item) are timed on
+// Per-shape kernel choice: each conv's variants (simple, tiled, tensor-core tile) are timed on
 // the device at load, the fastest is kept, and the choice is cached in a JSON file keyed by
 // device, precision and conv shape, so later loads skip the timing.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,10 @@ export function loadTuned(plan: ExecutionPlan, device: GraphDevice, cacheFile: s
     const ms = session.timeVariants(repeats);
     for (const { op, i } of missing) {
       let best = 0;
-      for (let v = 1; v < CONV_VARIANTS.length; v++) if (ms[i * CONV_VARIANTS.length + v]! < ms[i * CONV_VARIANTS.length + best]!) best = v;
+      for (let v = 1; v < CONV_VARIANTS.length; v++) {
+        const t = ms[i * CONV_VARIANTS.length + v]!;
+        if (t >= 0 && t < ms[i * CONV_VARIANTS.length + best]!) best = v;
+      }
       cache[keyOf(deviceName, plan, op.ints)] = best;
     }
     mkdirSync(dirname(cacheFile), { recursive: true });

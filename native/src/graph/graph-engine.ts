@@ -24,8 +24,12 @@ interface EncodedPlan {
   outputs: Int32Array;
 }
 
-/** Conv variants in cpp/graph_plan.h: output channels per work item. */
-export const CONV_VARIANTS = [1, 4, 8] as const;
+/**
+ * Conv variants in cpp/graph_plan.h, by index: the simple kernel with 1, 4 or 8 output
+ * channels per work item, the shared-memory tiled implicit GEMM, and that tile with FP16
+ * tensor-core products (FP16 plans). A variant that does not apply to a conv runs variant 0.
+ */
+export const CONV_VARIANTS = ['simple-c1', 'simple-c4', 'simple-c8', 'tiled', 'tiled-mma'] as const;
 
 export interface GraphSession {
   readonly plan: ExecutionPlan;
@@ -35,7 +39,7 @@ export interface GraphSession {
   /** Runs the plan; inputs in plan order (float32, NHWC as the model declares). */
   run(inputs: readonly Float32Array[]): Promise<(Float32Array | Int32Array)[]>;
   runSync(inputs: readonly Float32Array[]): (Float32Array | Int32Array)[];
-  /** Milliseconds per (op, conv variant), -1 where an op has no variants. */
+  /** Milliseconds per (op, conv variant), -1 where an op has no variants or the variant does not apply. */
   timeVariants(repeats?: number): Float64Array;
 }
 

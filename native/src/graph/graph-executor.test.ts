@@ -43,10 +43,12 @@ describe('graph executor vs onnxruntime', () => {
             t.diagnostic(`${o.name}: max rel diff ${d.toExponential(2)}`);
             assert.ok(d <= TOLERANCE[precision], `${o.name}: ${d} > ${TOLERANCE[precision]}`);
           });
-          // Every conv variant (channels per work item) gives the same bits.
-          for (const v of [1, 2]) {
+          // Every conv variant gives the same bits (the tensor-core tile on a GPU: FP16 tolerance).
+          for (const v of [1, 2, 3, 4]) {
             const other = loadGraph(plan, device, plan.ops.map(() => v)).runSync([feed.data]);
-            other.forEach((out, j) => assert.deepEqual(out, outs[j], `variant ${v} output ${j}`));
+            if (device === 'cuda' && v === 4 && precision === 'fp16') {
+              other.forEach((out, j) => assert.ok(maxRelDiff(out, outs[j]!) <= TOLERANCE.fp16, `variant ${v} output ${j}`));
+            } else other.forEach((out, j) => assert.deepEqual(out, outs[j], `variant ${v} output ${j}`));
           }
         });
       }
