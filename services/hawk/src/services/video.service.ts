@@ -185,6 +185,14 @@ export class VideoService {
     return join(this.dir(id), 'frames');
   }
 
+  /** Paths of up to `count` consecutive frames from `from` (fewer at the end of the video). */
+  async framePaths(id: number, from: number, count: number): Promise<{ index: number; path: string }[]> {
+    const first = await this.framePath(id, from);
+    const video = await this.get(id);
+    const n = Math.min(count, video.frameCount - from);
+    return Array.from({ length: n }, (_, i) => ({ index: from + i, path: i === 0 ? first : join(this.dir(id), 'frames', frameFileName(from + i)) }));
+  }
+
   /** The stored original, for pre-labeling or re-extraction. */
   sourceFile(id: number): string {
     return this.sourcePath(id);

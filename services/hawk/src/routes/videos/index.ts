@@ -1,6 +1,7 @@
 import { HawkCreateVideoBody, HawkVideo } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { HawkServices } from '../../hawk-services.ts';
 import { badRequest } from '../../lib/http-error.ts';
@@ -49,6 +50,24 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     await s.videos.remove(request.params.id);
     return { ok: true as const };
   });
+
+  // Several frames in one response for prefetching: the JPEGs back to back, their byte lengths in
+  // X-Frame-Lengths (the client slices the body). Same caching as single frames: frames never change.
+  app.get(
+    '/videos/:id/frames',
+    { schema: { params: IdParams, querystring: Type.Object({ from: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
+    async (request, reply) => {
+      const frames = await s.videos.framePaths(request.params.id, request.query.from, request.query.count);
+      const bodies = await Promise.all(frames.map((f) => readFile(f.path)));
+      return reply
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('content-type', 'application/octet-stream')
+        .header('x-frame-first', String(request.query.from))
+        .header('x-frame-lengths', bodies.map((b) => b.length).join(','))
+        .header('access-control-expose-headers', 'x-frame-first, x-frame-lengths')
+        .send(Buffer.concat(bodies));
+    },
+  );
 
   app.get('/videos/:id/frames/:index', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0 }) }) } }, async (request, reply) => {
     const path = await s.videos.framePath(request.params.id, request.params.index);
