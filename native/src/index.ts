@@ -90,4 +90,8 @@ export function nativeLoadError(): Error | undefined {
 export { planGraph, type PlanOptions } from './graph/plan-graph.ts';
 export { loadGraph, cudaGraphAvailable, CONV_VARIANTS, type GraphDevice, type GraphSession } from './graph/graph-engine.ts';
 export { loadTuned } from './graph/graph-autotune.ts';
+export { findBatchCut, cutGraph } from './graph/batch-split.ts';
+export { loadBatched, type BatchedGraph, type BatchedGraphOptions } from './graph/batched-graph.ts';
+export { BatchScheduler, type BatchSchedulerOptions, type BatchStats } from './graph/batch-scheduler.ts';
+export { matchDetections, detectionParity, DETECTION_TOLERANCE, type DetectionMatch } from './graph/detection-match.ts';
 export type { ExecutionPlan, Precision, PlanStats } from './graph/plan-types.ts';

@@ -11,6 +11,8 @@ const MAX_FOLD_ELEMENTS = 1 << 16;
 export interface FoldStats {
   folded: number;
   removedIdentities: number;
+  /** With `tolerant`: values whose shape could not be inferred (and everything computed from them). */
+  unknown: Set<string>;
 }
 
 function strides(dims: readonly number[]): number[] {
@@ -172,15 +174,28 @@ function evaluate(g: IrGraph, n: IrNode): IrConst[] | undefined {
 
 /**
  * Infers every shape and folds constant sub-graphs in place; Identity nodes are bypassed.
+ * `tolerant` keeps going past nodes whose shapes cannot be inferred (a constant reshape target
+ * written for batch 1, probed at another batch): their outputs are listed in `unknown`.
  * @example const stats = inferAndFold(ir); // ir.shapes now holds every value's dims
  */
-export function inferAndFold(g: IrGraph): FoldStats {
-  const stats: FoldStats = { folded: 0, removedIdentities: 0 };
+export function inferAndFold(g: IrGraph, options: { tolerant?: boolean } = {}): FoldStats {
+  const stats: FoldStats = { folded: 0, removedIdentities: 0, unknown: new Set() };
   const rename = new Map<string, string>();
   const kept: IrNode[] = [];
   for (const n of g.nodes) {
     n.inputs = n.inputs.map((i) => rename.get(i) ?? i);
-    inferNode(g, n);
+    try {
+      if (n.inputs.some((i) => stats.unknown.has(i))) throw new Error('input of unknown shape');
+      inferNode(g, n);
+    } catch (err) {
+      if (!options.tolerant) throw err;
+      for (const o of n.outputs) {
+        stats.unknown.add(o);
+        g.shapes.delete(o);
+      }
+      kept.push(n);
+      continue;
+    }
     const out0 = n.outputs[0]!;
     if (n.op === 'Shape') {
       const dims = shapeOf(g, n.inputs[0]!);
