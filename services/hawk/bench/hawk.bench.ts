@@ -75,7 +75,7 @@ try {
           const s = (window as unknown as { __hawkFrameShown?: { frame: number; at: number } }).__hawkFrameShown;
           return s && s.frame === want ? s.at : false;
         }, f);
-        out.push((await shownAt.jsonValue()) - t0);
+        out.push(Number(await shownAt.jsonValue()) - t0);
       }
       return out;
     };
