@@ -4,7 +4,12 @@ import { Type, type Static } from '@sinclair/typebox';
 export const HawkXyxy = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
 export type HawkXyxy = Static<typeof HawkXyxy>;
 
-export const HawkAttributeValues = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
+/**
+ * One attribute value. A JSON-schema type list, not anyOf: the route validator coerces types, and
+ * with anyOf [string, ...] it turned every checkbox `false` and number into a string on save.
+ */
+export const HawkAttributeValue = Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] });
+export const HawkAttributeValues = Type.Record(Type.String(), HawkAttributeValue);
 export type HawkAttributeValues = Static<typeof HawkAttributeValues>;
 
 /** One box on one frame (not part of a track). `id` is chosen by the client and stable across saves. */

@@ -185,3 +185,15 @@ test('two annotators, consensus merge, review, exports that re-import to the sam
   assert.equal(badMot.statusCode, 400);
   assert.match(badMot.json().message, /upload:1: expected 6 to 10/);
 });
+
+test('checkbox and number attributes keep their JSON types through a save', async () => {
+  const set = (await inject('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 0, annotatorIds: [alice.id] })).json().replicas[0].id;
+  const cases: HawkBox['attributes'][] = [{ clothing: 'coat', occluded: false }, { clothing: 'dress', occluded: true }];
+  let version = 0;
+  for (const attributes of cases) {
+    const res = await inject('PATCH', `/sets/${set}/annotations`, alice.headers, { baseVersion: version, frames: { '0': [box('c', [1, 1, 20, 20], 'person', attributes)] } });
+    assert.equal(res.statusCode, 200, res.body);
+    version = res.json().version;
+    assert.deepEqual((await inject('GET', `/sets/${set}/annotations?from=0&to=0`, alice.headers)).json().frames['0'][0].attributes, attributes);
+  }
+});

@@ -249,11 +249,12 @@ export function LabelView({ setId }: { setId: number }) {
           <span data-testid="hawk-save-state" data-state={saveState} data-version={editor.version} className={`save-${saveState}`}>
             {saveState === 'saved' ? `saved (v${editor.version})` : saveState}
           </span>
-          {saveState === 'conflict' && <button onClick={() => void load()}>Reload</button>}
+          {saveState === 'conflict' && <button onClick={() => void load()} data-testid="hawk-reload">Reload</button>}
         </div>
         <canvas
           ref={canvasRef}
           data-testid="hawk-canvas"
+          data-view={`${view.scale},${view.panX},${view.panY}`}
           width={cssW * (window.devicePixelRatio || 1)}
           height={cssH * (window.devicePixelRatio || 1)}
           style={{ width: cssW, height: cssH, cursor: drag?.kind === 'pan' ? 'grabbing' : 'crosshair' }}
