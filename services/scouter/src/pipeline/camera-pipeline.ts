@@ -1,6 +1,5 @@
 import type { AttributeValue, CameraState, CameraStats, TrackedBox, TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
-import type { Detections } from '@sightline/vision';
 import type { ObservationRow } from '../repositories/observation.repository.ts';
 import { backoffMs, sleep } from './backoff.ts';
 import { LatestFrameSlot } from './latest-frame-slot.ts';
@@ -122,6 +121,7 @@ export class CameraPipeline {
     const decoding = this.decodeLoop().finally(() => this.slot.close());
     await this.inferenceLoop(detector, tracker, attributes);
     await decoding;
+    attributes?.release?.();
     if (!this.abort.signal.aborted && this.state !== 'failed') this.setState('ended', `the video ended after ${this.framesDecoded} frames`);
   }
 
@@ -135,8 +135,8 @@ export class CameraPipeline {
       this.abort.signal.addEventListener('abort', stopRun, { once: true });
       let framesThisRun = 0;
       let failure: string | undefined;
+      const pace = new PlaybackClock(1000 / source.fps);
       try {
-        const started = performance.now();
         for await (const frame of this.withStallWatch(this.stages.openSource(source, run.signal), run)) {
           if (framesThisRun === 0) {
             this.sinks.onFrameSize?.(frame.width, frame.height);
@@ -148,7 +148,7 @@ export class CameraPipeline {
           if (this.options.realtime === false) await this.slot.waitEmpty();
           this.slot.put({ frame, decodedAtMs: Date.now(), decodedAtPerf: performance.now() });
           // A file plays at the camera's rate, as a live camera would deliver it.
-          if (isFile && this.options.realtime !== false) await sleep(Math.max(0, started + (framesThisRun * 1000) / source.fps - performance.now()), this.abort.signal);
+          if (isFile && this.options.realtime !== false) await sleep(pace.waitMs(performance.now()), this.abort.signal);
         }
         if (isFile && framesThisRun > 0) {
           if (source.loop) continue;
@@ -210,13 +210,13 @@ export class CameraPipeline {
   }
 
   private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
-    const { frame } = item;
     const t0 = performance.now();
-    let detections: Detections = await detector.detect(frame);
+    // Stages may move the pixels to the inference thread and back: keep the frame they return.
+    let { detections, frame } = await detector.detect(item.frame);
     const t1 = performance.now();
     if (tracker) detections = tracker.update(detections);
     const t2 = performance.now();
-    if (attributes) detections = await attributes.estimate(frame, detections);
+    if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
     const t3 = performance.now();
     this.stageMs.detect.add(t1 - t0);
     this.stageMs.track.add(t2 - t1);
@@ -256,6 +256,28 @@ export class CameraPipeline {
       .map((b) => ({ observedAt, trackerId: b.trackerId, className: b.className, score: b.score, xyxy: b.xyxy, attributes: b.attributes }));
     this.sinks.onTracks(event, observations);
     this.sinks.onPreview?.(frame, event);
+  }
+}
+
+/**
+ * Due times of a file played at a fixed rate, counted from its first frame (not from opening,
+ * which includes ffprobe and ffmpeg's start). A lag of more than a second (the machine was busy)
+ * restarts the count instead of bursting frames to catch up.
+ */
+export class PlaybackClock {
+  private startMs: number | undefined;
+  private frames = 0;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Called after each frame is handed on: how long to wait before the next one. */
+  waitMs(nowMs: number): number {
+    if (this.startMs === undefined || nowMs - (this.startMs + this.frames * this.intervalMs) > 1000) {
+      this.startMs = nowMs;
+      this.frames = 0;
+    }
+    this.frames++;
+    return Math.max(0, this.startMs + this.frames * this.intervalMs - nowMs);
   }
 }
 

@@ -1,10 +1,13 @@
-import type { DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
+import type { AttributeValue } from '@sightline/contracts';
+import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { CenterNetDetector, COCO_LABELS } from '@sightline/models';
+import { COCO_LABELS } from '@sightline/models';
 import { ByteTracker, SortTracker } from '@sightline/vision';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { InferenceThread } from './inference-thread.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
-import type { Detector, PipelineStages, RgbFrame } from './stages.ts';
+import type { AttributeEstimator, Detector, PipelineStages, RgbFrame } from './stages.ts';
 
 /** ffmpeg input for a camera URI: a plain path for files (percent-escapes decoded), the URL otherwise. */
 export function ffmpegInput(uri: string): string {
@@ -13,28 +16,22 @@ export function ffmpegInput(uri: string): string {
 
 /**
  * Decodes a camera at about its configured rate: ffmpeg keeps every N-th source frame, N being the
- * source rate over the camera's (1 when the source is slower or does not say).
+ * source rate over the camera's (1 when the source is slower or does not say). A looping file is
+ * reopened at once with the stream facts already known (no second ffprobe), so the iteration
+ * never ends and the pipeline's pacing clock runs on without a gap.
  */
 export async function* openCameraSource(source: SourceSpec, signal: AbortSignal): AsyncGenerator<RgbFrame> {
   const input = ffmpegInput(source.uri);
   const info = await probeVideoStream(input);
   const every = info.fps && info.fps > source.fps ? Math.max(1, Math.round(info.fps / source.fps)) : 1;
+  const loop = source.type === 'video' && source.loop;
   let index = 0;
-  for await (const frame of decodeVideoFrames(input, { every, info, signal })) {
-    yield { rgb: frame.data, width: frame.width, height: frame.height, index: index++ };
-  }
-}
-
-/** Serialises calls: one network pass at a time uses every inference thread, cameras take turns. */
-class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+  while (!signal.aborted) {
+    const before = index;
+    for await (const frame of decodeVideoFrames(input, { every, info, signal })) {
+      yield { rgb: frame.data, width: frame.width, height: frame.height, index: index++ };
+    }
+    if (!loop || index === before) return;
   }
 }
 
@@ -47,39 +44,77 @@ function classIdsOf(spec: DetectSpec): number[] | undefined {
   });
 }
 
+/** Attribute heads this Scouter can run: face age and gender (BlazeFace + AgeGenderNet, smoothed per track). */
+export const ATTRIBUTE_HEADS = ['age', 'gender'] as const;
+
+/** Detector models this Scouter can run. */
+export const DETECTOR_MODELS = ['centernet'] as const;
+
 /**
- * The production stages: ffmpeg decode (packages/media), CenterNet on onnxruntime (packages/models,
- * one session per detector settings shared by every camera, calls serialised), ByteTrack or SORT
- * (packages/vision), JPEG previews through a persistent ffmpeg encoder.
+ * The production stages: ffmpeg decode (packages/media); CenterNet and the face attribute networks
+ * (packages/models) on one inference thread of this process, shared by every camera; ByteTrack or
+ * SORT (packages/vision) on the main thread; JPEG previews through a persistent ffmpeg encoder.
  */
 export function createRealStages(options: { inferenceThreads: number }): PipelineStages & { release(): Promise<void> } {
-  const detectors = new Map<string, Promise<CenterNetDetector>>();
-  const mutex = new Mutex();
+  let thread: InferenceThread | undefined;
+  const inference = () => (thread ??= new InferenceThread());
   return {
     openSource: openCameraSource,
     async loadDetector(spec: DetectSpec): Promise<Detector> {
-      if (spec.model !== 'centernet') throw new Error(`unknown detector model "${spec.model}"; this Scouter has: centernet`);
+      if (!(DETECTOR_MODELS as readonly string[]).includes(spec.model)) throw new Error(`unknown detector model "${spec.model}"; this Scouter has: ${DETECTOR_MODELS.join(', ')}`);
       const classIds = classIdsOf(spec);
       const key = JSON.stringify([spec.model, classIds ?? null, spec.scoreThreshold]);
-      let loading = detectors.get(key);
-      if (!loading) {
-        loading = CenterNetDetector.create({ scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
-        detectors.set(key, loading);
-        loading.catch(() => detectors.delete(key));
-      }
-      const detector = await loading;
+      await inference().loadDetector(key, { scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
       return {
         className: (classId) => COCO_LABELS[classId] ?? `class-${classId}`,
-        detect: (frame) => mutex.run(() => detector.detect({ data: frame.rgb, width: frame.width, height: frame.height, format: 'rgb24' })),
+        detect: (frame) => inference().detect(key, frame),
       };
     },
     createTracker(spec: TrackSpec, fps: number) {
       return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps });
     },
+    async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
+      const unknown = spec.heads.filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));
+      if (unknown.length > 0) throw new Error(`attribute head${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not available; this Scouter has: ${ATTRIBUTE_HEADS.join(', ')}`);
+      await inference().loadAttributes(options.inferenceThreads);
+      return faceAttributeEstimator(inference(), options.inferenceThreads, spec.heads);
+    },
     createJpegEncoder: () => new FfmpegJpegEncoder(),
     async release() {
-      for (const loading of detectors.values()) await (await loading.catch(() => undefined))?.release();
-      detectors.clear();
+      const t = thread;
+      thread = undefined;
+      await t?.close();
     },
   };
+}
+
+/**
+ * Age and gender per tracked person, one smoothing session per pipeline run. Age confidence grows
+ * with the number of face observations folded in (n / (n + 2)); gender confidence is the
+ * smoother's agreement-weighted one. Boxes whose track has no face yet get no value.
+ */
+function faceAttributeEstimator(thread: InferenceThread, threads: number, heads: readonly string[]): AttributeEstimator {
+  const session = randomUUID();
+  let frameNumber = 0;
+  return {
+    async estimate(frame, detections) {
+      const { faces, frame: back } = await thread.attributes(session, threads, frameNumber++, frame, detections);
+      const columns: Record<string, (AttributeValue | undefined)[]> = {};
+      for (const head of heads) {
+        columns[head] = faces.map((f) => {
+          if (!f) return undefined;
+          if (head === 'age') return { value: Math.round(f.ageYears * 10) / 10, confidence: round3(f.observations / (f.observations + 2)) };
+          return { value: f.gender, confidence: round3(f.genderConfidence) };
+        });
+      }
+      let out = detections;
+      for (const [head, values] of Object.entries(columns)) out = out.withData(head, values);
+      return { detections: out, frame: back };
+    },
+    release: () => thread.endSession(session),
+  };
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
 }

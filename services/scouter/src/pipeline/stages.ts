@@ -13,11 +13,20 @@ export interface RgbFrame {
 /** Opens a camera's stream; the iterable ends when a file ends and throws when a stream fails. Aborting `signal` stops the decoder. */
 export type OpenSource = (source: SourceSpec, signal: AbortSignal) => AsyncIterable<RgbFrame>;
 
+/**
+ * What a stage that may move the frame's pixels to another thread returns: its result and the
+ * frame to use from then on (the one passed in may be detached).
+ */
+export interface StageResult {
+  readonly detections: Detections;
+  readonly frame: RgbFrame;
+}
+
 /** A loaded detector: boxes in frame pixels, already filtered to the spec's classes and score. */
 export interface Detector {
   /** Class name of each class id the detector returns. */
   className(classId: number): string;
-  detect(frame: RgbFrame): Promise<Detections>;
+  detect(frame: RgbFrame): Promise<StageResult>;
 }
 
 /** `tracker.update(detections)` -> the same boxes with tracker ids (a fresh tracker per run). */
@@ -25,9 +34,11 @@ export interface Tracker {
   update(detections: Detections): Detections;
 }
 
-/** Adds one data column per head (values `{ value, confidence }` or undefined) to the detections. */
+/** Adds one data column per head (values `{ value, confidence }` or undefined) to tracked detections; one estimator per pipeline run. */
 export interface AttributeEstimator {
-  estimate(frame: RgbFrame, detections: Detections): Promise<Detections>;
+  estimate(frame: RgbFrame, detections: Detections): Promise<StageResult>;
+  /** Forgets the run's per-track state. */
+  release?(): void;
 }
 
 /** Encodes a frame to JPEG for the live preview. */

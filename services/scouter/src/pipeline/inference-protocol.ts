@@ -1,0 +1,48 @@
+// Messages between the main thread and the inference thread (inference.worker.ts). Frame bytes
+// travel as transferred buffers both ways; `id` pairs an answer with its request.
+
+export type InferenceRequest =
+  | { type: 'load-detector'; id: number; key: string; options: { scoreThreshold: number; threads: number; classIds?: number[] } }
+  | { type: 'detect'; id: number; key: string; rgb: Uint8Array; width: number; height: number }
+  | { type: 'load-attributes'; id: number; threads: number }
+  | {
+      type: 'attributes';
+      id: number;
+      threads: number;
+      /** One pipeline run: its tracks' smoothed attributes live under this key. */
+      session: string;
+      frameNumber: number;
+      rgb: Uint8Array;
+      width: number;
+      height: number;
+      xyxy: Float32Array;
+      trackerId: Int32Array;
+    }
+  | { type: 'end-session'; id: number; session: string }
+  | { type: 'release'; id: number };
+
+export interface DetectAnswer {
+  id: number;
+  ok: true;
+  rgb: Uint8Array;
+  xyxy: Float32Array;
+  confidence: Float32Array;
+  classId: Int32Array;
+}
+
+/** One box's smoothed face attributes, or null while its track has no face observation. */
+export interface FaceSummary {
+  ageYears: number;
+  gender: 'male' | 'female';
+  genderConfidence: number;
+  observations: number;
+}
+
+export interface AttributeAnswer {
+  id: number;
+  ok: true;
+  rgb: Uint8Array;
+  faces: (FaceSummary | null)[];
+}
+
+export type WorkerReply = DetectAnswer | AttributeAnswer | { id: number; ok: true } | { id: number; ok: false; error: string };

@@ -1,0 +1,91 @@
+import { Detections } from '@sightline/vision';
+import { Worker } from 'node:worker_threads';
+import type { AttributeAnswer, DetectAnswer, FaceSummary, InferenceRequest, WorkerReply } from './inference-protocol.ts';
+import type { RgbFrame } from './stages.ts';
+
+type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
+type Unsent<T> = T extends { id: number } ? Omit<T, 'id'> : never;
+
+/** A frame's pixels as a buffer of their own, so they can be transferred (decoded frames already are). */
+function ownBuffer(rgb: Uint8Array): Uint8Array {
+  return rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && rgb.buffer instanceof ArrayBuffer ? rgb : rgb.slice();
+}
+
+/**
+ * The process's one inference thread (inference.worker.ts) seen from the main thread: requests
+ * carry the frame by transfer and the answer brings it back, so a frame is never copied and the
+ * caller gets it back for the live preview. One thread per process: every camera's network pass
+ * uses all inference threads of onnxruntime in turn, while the main thread keeps decoding.
+ */
+export class InferenceThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited: Error | undefined;
+
+  constructor() {
+    // The worker is TypeScript: it registers tsx itself, whichever way this process loaded it.
+    const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./inference.worker.ts', import.meta.url).href)}); });`;
+    this.worker = new Worker(code, { eval: true });
+    this.worker.unref();
+    this.worker.on('message', (reply: WorkerReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply);
+      else waiting.reject(new Error(reply.error));
+    });
+    const failAll = (err: Error) => {
+      this.exited = err;
+      for (const waiting of this.pending.values()) waiting.reject(err);
+      this.pending.clear();
+    };
+    this.worker.on('error', (err) => failAll(new Error(`the inference thread failed: ${err.message}`)));
+    this.worker.on('exit', (code) => failAll(new Error(`the inference thread exited (code ${code})`)));
+  }
+
+  private call<T extends WorkerReply & { ok: true }>(request: Unsent<InferenceRequest>, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
+      this.worker.postMessage({ ...request, id }, transfer);
+    });
+  }
+
+  /** Loads (once per key) a CenterNet detector in the thread. */
+  async loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
+    await this.call({ type: 'load-detector', key, options });
+  }
+
+  /** Detections of one frame; resolves with the frame's pixels handed back (`frame.rgb` is detached meanwhile). */
+  async detect(key: string, frame: RgbFrame): Promise<{ detections: Detections; frame: RgbFrame }> {
+    const rgb = ownBuffer(frame.rgb);
+    const answer = await this.call<DetectAnswer>({ type: 'detect', key, rgb, width: frame.width, height: frame.height }, [rgb.buffer as ArrayBuffer]);
+    return { detections: new Detections({ xyxy: answer.xyxy, confidence: answer.confidence, classId: answer.classId }), frame: { ...frame, rgb: answer.rgb } };
+  }
+
+  async loadAttributes(threads: number): Promise<void> {
+    await this.call({ type: 'load-attributes', threads });
+  }
+
+  /** Smoothed face attributes of each tracked box (per `session`, i.e. per pipeline run). */
+  async attributes(session: string, threads: number, frameNumber: number, frame: RgbFrame, tracked: Detections): Promise<{ faces: (FaceSummary | null)[]; frame: RgbFrame }> {
+    const rgb = ownBuffer(frame.rgb);
+    const answer = await this.call<AttributeAnswer>(
+      { type: 'attributes', session, threads, frameNumber, rgb, width: frame.width, height: frame.height, xyxy: tracked.xyxy.slice(), trackerId: tracked.trackerId.slice() },
+      [rgb.buffer as ArrayBuffer],
+    );
+    return { faces: answer.faces, frame: { ...frame, rgb: answer.rgb } };
+  }
+
+  endSession(session: string): void {
+    if (!this.exited) this.worker.postMessage({ type: 'end-session', id: 0, session } satisfies InferenceRequest);
+  }
+
+  /** Releases the models and ends the thread. */
+  async close(): Promise<void> {
+    if (!this.exited) await this.call({ type: 'release' }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,156 @@
+// The inference thread: every network of this process (CenterNet, BlazeFace + AgeGenderNet) runs
+// here, so letterboxing, output decoding, NMS and face crops never block the main event loop that
+// reads ffmpeg pipes, writes PostgreSQL and serves socket.io. Frames arrive as transferred buffers
+// and go back with the answer (zero copies). Detection requests of one detector setting feed
+// CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
+import { CenterNetDetector, FaceAttributeEstimator, TrackFaceAttributes } from '@sightline/models';
+import { Detections } from '@sightline/vision';
+import { parentPort } from 'node:worker_threads';
+import type { AttributeAnswer, DetectAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('inference.worker.ts runs inside a worker thread (see inference-thread.ts)');
+
+interface QueuedFrame {
+  readonly id: number;
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly format: 'rgb24';
+}
+
+/** An async iterable fed by requests: the frames one detector's detectStream consumes. */
+class FrameQueue implements AsyncIterable<QueuedFrame> {
+  private readonly items: QueuedFrame[] = [];
+  private wake: (() => void) | undefined;
+  private closed = false;
+
+  push(frame: QueuedFrame): void {
+    this.items.push(frame);
+    this.wake?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  /** Forgets every frame still waiting (their requests are answered with the error). */
+  drain(): QueuedFrame[] {
+    return this.items.splice(0);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<QueuedFrame> {
+    while (true) {
+      const next = this.items.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+}
+
+const detectors = new Map<string, { detector: CenterNetDetector; queue: FrameQueue; running: Promise<void>; pending: Set<number> }>();
+let faces: Promise<FaceAttributeEstimator> | undefined;
+const sessions = new Map<string, TrackFaceAttributes>();
+// Attribute work is serialised: one face network pass at a time, in arrival order.
+let attributeTail: Promise<void> = Promise.resolve();
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+function fail(id: number, err: unknown): void {
+  reply({ id, ok: false, error: (err as Error).message ?? String(err) });
+}
+
+async function loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
+  if (detectors.has(key)) return;
+  const detector = await CenterNetDetector.create({ scoreThreshold: options.scoreThreshold, threads: options.threads, ...(options.classIds ? { classIds: options.classIds } : {}) });
+  const queue = new FrameQueue();
+  const pending = new Set<number>();
+  const running = (async () => {
+    try {
+      for await (const { frame, detections } of detector.detectStream(queue)) {
+        pending.delete(frame.id);
+        const answer: DetectAnswer = { id: frame.id, ok: true, rgb: frame.data, xyxy: detections.xyxy, confidence: detections.confidence, classId: detections.classId };
+        reply(answer, [frame.data.buffer as ArrayBuffer]);
+      }
+    } catch (err) {
+      // A failed network pass ends this stream: later frames of this setting get the error.
+      detectors.delete(key);
+      queue.drain();
+      for (const id of pending) fail(id, err);
+    }
+  })();
+  detectors.set(key, { detector, queue, running, pending });
+}
+
+function faceEstimator(threads: number): Promise<FaceAttributeEstimator> {
+  faces ??= FaceAttributeEstimator.create({ threads });
+  faces.catch(() => (faces = undefined));
+  return faces;
+}
+
+async function attributes(request: Extract<InferenceRequest, { type: 'attributes' }>): Promise<void> {
+  const estimator = await faceEstimator(request.threads);
+  let session = sessions.get(request.session);
+  if (!session) {
+    session = new TrackFaceAttributes(estimator);
+    sessions.set(request.session, session);
+  }
+  const frame = { data: request.rgb, width: request.width, height: request.height, format: 'rgb24' as const };
+  const tracked = new Detections({ xyxy: request.xyxy, confidence: new Float32Array(request.trackerId.length).fill(1), classId: new Int32Array(request.trackerId.length), trackerId: request.trackerId });
+  const withFaces = await session.update(request.frameNumber, frame, tracked);
+  const values = (withFaces.data['attr:face'] ?? []) as ({ ageYears: number; gender: 'male' | 'female'; genderConfidence: number; observations: number } | null)[];
+  const answer: AttributeAnswer = {
+    id: request.id,
+    ok: true,
+    rgb: request.rgb,
+    faces: values.map((v) =>
+      v ? { ageYears: v.ageYears, gender: v.gender, genderConfidence: v.genderConfidence, observations: v.observations } : null,
+    ),
+  };
+  reply(answer, [request.rgb.buffer as ArrayBuffer]);
+}
+
+port.on('message', (request: InferenceRequest) => {
+  switch (request.type) {
+    case 'load-detector':
+      loadDetector(request.key, request.options).then(() => reply({ id: request.id, ok: true }), (err) => fail(request.id, err));
+      return;
+    case 'detect': {
+      const entry = detectors.get(request.key);
+      if (!entry) return fail(request.id, new Error(`detector ${request.key} is not loaded`));
+      entry.pending.add(request.id);
+      entry.queue.push({ id: request.id, data: request.rgb, width: request.width, height: request.height, format: 'rgb24' });
+      return;
+    }
+    case 'load-attributes':
+      faceEstimator(request.threads).then(() => reply({ id: request.id, ok: true }), (err) => fail(request.id, err));
+      return;
+    case 'attributes':
+      attributeTail = attributeTail.then(() => attributes(request)).catch((err) => fail(request.id, err));
+      return;
+    case 'end-session':
+      sessions.delete(request.session);
+      return;
+    case 'release':
+      void (async () => {
+        for (const { detector, queue, running } of detectors.values()) {
+          queue.close();
+          await running;
+          await detector.release();
+        }
+        detectors.clear();
+        await (await faces?.catch(() => undefined))?.release();
+        faces = undefined;
+        reply({ id: request.id, ok: true });
+      })();
+      return;
+  }
+});
