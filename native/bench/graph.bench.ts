@@ -36,6 +36,36 @@ for (const precision of ['fp32', 'fp16'] as const) {
   console.log(`emulated CUDA bodies ${precision} (CPU): ${ms.toFixed(0)} ms/frame (${(ms / ortMs).toFixed(1)}x onnxruntime); vs onnxruntime: ${p.summary}; ${p.problems.length ? `OUT OF TOLERANCE: ${p.problems.join('; ')}` : 'within tolerance'}`);
 }
 
+// Face-attribute models (Softmax, MatMul, Min/Max, AveragePool): emulated FP32/FP16 vs onnxruntime.
+for (const [id, size] of [['emotion', 64], ['faceres', 224], ['age-gender', 112]] as const) {
+  const model = readFileSync(await ensureOnnxModel(id));
+  const plan32 = planGraph(model);
+  const inp = plan32.inputs[0]!;
+  const data = new Float32Array(inp.dims.reduce((a, b) => a * b, 1));
+  const rgb = centernetImage(size);
+  if ('data' in rgb) for (let i = 0; i < data.length; i++) data[i] = inp.dims[3] === 1 ? rgb.data[i * 3]! / 255 : rgb.data[i]!;
+  const faceOrt = await onnxRuntimeCpu.createSession(model, { threads: 2 });
+  const want = await faceOrt.run({ [inp.name]: { type: 'float32', dims: inp.dims, data } });
+  t0 = performance.now();
+  await faceOrt.run({ [inp.name]: { type: 'float32', dims: inp.dims, data } });
+  const faceOrtMs = performance.now() - t0;
+  await faceOrt.release();
+  for (const precision of ['fp32', 'fp16'] as const) {
+    const s = loadGraph(planGraph(model, { precision }), 'emulated');
+    t0 = performance.now();
+    const outs = await s.run([data]);
+    const ms = performance.now() - t0;
+    const diffs = s.plan.outputs.map((o, j) => {
+      const w = want[o.name]!.data as Float32Array;
+      const scale = Math.max(1, ...Array.from(w, Math.abs));
+      let d = 0;
+      for (let i = 0; i < w.length; i++) d = Math.max(d, Math.abs(outs[j]![i]! - w[i]!) / scale);
+      return `${o.name} ${d.toExponential(2)}`;
+    });
+    console.log(`${id} emulated ${precision}: ${ms.toFixed(0)} ms (onnxruntime ${faceOrtMs.toFixed(1)} ms); max rel diff ${diffs.join(', ')}`);
+  }
+}
+
 const gpu = cudaGraphAvailable();
 if (!gpu.ok) {
   console.log(`GPU frames/s at batch 1, 8, 32, 64 (FP32, FP16): not measured here (${gpu.reason})`);

@@ -27,7 +27,7 @@ inline void validatePlan(const PlanDesc& p) {
     }
     for (int t : op.in) if (t < 0 || t >= (int)p.tensors.size()) throw std::invalid_argument("plan: bad tensor id in " + op.name);
     for (int t : op.out) if (t < 0 || t >= (int)p.tensors.size() || p.tensors[t].region != 0) throw std::invalid_argument("plan: bad output in " + op.name);
-    if (op.code < kOpConv || op.code > kOpTopK) throw std::invalid_argument("plan: unknown op code in " + op.name);
+    if (op.code < kOpConv || op.code > kOpAvgPool) throw std::invalid_argument("plan: unknown op code in " + op.name);
   }
 }
 

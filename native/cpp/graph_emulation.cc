@@ -115,6 +115,9 @@ class EmulatedExecutor : public Executor {
       case kOpResize: forEach(count, [&](int64_t i) { resizeElement<S>(a, i); }); break;
       case kOpMaxPool: forEach(count, [&](int64_t i) { maxPoolElement<S>(a, i); }); break;
       case kOpTopK: runTopk(op, a, topk++); break;
+      case kOpSoftmax: forEach(a.i[0] * a.i[2], [&](int64_t i) { softmaxRow<S>(a, i); }); break;
+      case kOpMatMul: forEach(count, [&](int64_t i) { matMulElement<S>(a, i); }); break;
+      case kOpAvgPool: forEach(count, [&](int64_t i) { avgPoolElement<S>(a, i); }); break;
       default: throw std::runtime_error("graph: unknown op code");
     }
   }

@@ -14,10 +14,10 @@ constexpr int kMaxRank = 6;
 constexpr int kMaxInputs = 8;
 constexpr int kMaxInts = 48;
 
-enum OpCode { kOpConv = 1, kOpBinary, kOpUnary, kOpWhere, kOpTranspose, kOpConcat, kOpSlice, kOpGather, kOpReduceMean, kOpResize, kOpMaxPool, kOpTopK };
+enum OpCode { kOpConv = 1, kOpBinary, kOpUnary, kOpWhere, kOpTranspose, kOpConcat, kOpSlice, kOpGather, kOpReduceMean, kOpResize, kOpMaxPool, kOpTopK, kOpSoftmax, kOpMatMul, kOpAvgPool };
 enum Kind { kKindFloat = 0, kKindInt = 1 };
 enum Act { kActNone = 0, kActRelu, kActClip, kActSigmoid, kActHardSwish };
-enum BinaryOp { kBinAdd = 0, kBinSub, kBinMul, kBinDiv, kBinMod, kBinFMod, kBinEqual, kBinLess, kBinGreater, kBinAnd, kBinOr, kBinXor };
+enum BinaryOp { kBinAdd = 0, kBinSub, kBinMul, kBinDiv, kBinMod, kBinFMod, kBinEqual, kBinLess, kBinGreater, kBinAnd, kBinOr, kBinXor, kBinMin, kBinMax };
 enum UnaryOp { kUnCopy = 0, kUnRelu, kUnSigmoid, kUnClip, kUnNot, kUnNeg };
 // Conv parameter positions (lower-ops.ts, case 'Conv').
 enum ConvParam { kConvN = 0, kConvC, kConvH, kConvW, kConvM, kConvOH, kConvOW, kConvKH, kConvKW, kConvSH, kConvSW, kConvDH, kConvDW, kConvPT, kConvPL, kConvG, kConvAct, kConvHasBias };

@@ -185,6 +185,8 @@ SL_HD int32_t intBinary(int64_t op, int32_t x, int32_t y) {
     case kBinAnd: return (x != 0) && (y != 0);
     case kBinOr: return (x != 0) || (y != 0);
     case kBinXor: return (x != 0) != (y != 0);
+    case kBinMin: return x < y ? x : y;
+    case kBinMax: return x > y ? x : y;
   }
   return 0;
 }
@@ -203,6 +205,8 @@ SL_HD float floatBinary(int64_t op, float x, float y) {
     case kBinAnd: return (x != 0.0f && y != 0.0f) ? 1.0f : 0.0f;
     case kBinOr: return (x != 0.0f || y != 0.0f) ? 1.0f : 0.0f;
     case kBinXor: return ((x != 0.0f) != (y != 0.0f)) ? 1.0f : 0.0f;
+    case kBinMin: return fminf(x, y);
+    case kBinMax: return fmaxf(x, y);
   }
   return 0.0f;
 }
@@ -351,6 +355,59 @@ SL_HD void maxPoolElement(const KernelArgs& a, int64_t i) {
     }
   }
   st(static_cast<S*>(a.out[0]), i, best);
+}
+
+// Softmax over one axis. ints: [outer, axisDim, inner]; work item i is row (i / inner, i % inner).
+// Max first (so exp never overflows), then the sum, then each value, all in FP32.
+template <typename S>
+SL_HD void softmaxRow(const KernelArgs& a, int64_t i) {
+  const int64_t dim = a.i[1], inner = a.i[2];
+  const int64_t base = (i / inner) * dim * inner + i % inner;
+  const S* x = static_cast<const S*>(a.in[0]);
+  S* y = static_cast<S*>(a.out[0]);
+  float mx = -INFINITY;
+  for (int64_t d = 0; d < dim; ++d) mx = fmaxf(mx, ld(x, base + d * inner));
+  float sum = 0.0f;
+  for (int64_t d = 0; d < dim; ++d) sum = sum + expf(ld(x, base + d * inner) - mx);
+  for (int64_t d = 0; d < dim; ++d) st(y, base + d * inner, expf(ld(x, base + d * inner) - mx) / sum);
+}
+
+// Batched matrix product [.., M, K] x [.., K, N]. ints: [M, K, N, strideA, strideB, batchDims[6],
+// batchStridesA[6], batchStridesB[6]] (batch strides 0 where broadcast); sums k ascending.
+template <typename S>
+SL_HD void matMulElement(const KernelArgs& a, int64_t i) {
+  const int64_t M = a.i[0], K = a.i[1], N = a.i[2];
+  const int64_t n = i % N, m = (i / N) % M, b = i / (N * M);
+  const S* x = static_cast<const S*>(a.in[0]) + stridedOffset(b, a.i + 5, a.i + 11) + m * K;
+  const S* w = static_cast<const S*>(a.in[1]) + stridedOffset(b, a.i + 5, a.i + 17) + n;
+  float acc = 0.0f;
+  for (int64_t k = 0; k < K; ++k) acc = acc + ld(x, k) * ld(w, k * N);
+  st(static_cast<S*>(a.out[0]), i, acc);
+}
+
+// Average pooling with maxPoolElement's parameters + [countIncludePad]: padded taps count in
+// the divisor only when asked (ONNX count_include_pad).
+template <typename S>
+SL_HD void avgPoolElement(const KernelArgs& a, int64_t i) {
+  const int64_t* p = a.i;
+  const int64_t H = p[1], W = p[2], OH = p[3], OW = p[4];
+  const int64_t ox = i % OW, t = i / OW, oy = t % OH, plane = t / OH;
+  const S* x = static_cast<const S*>(a.in[0]) + plane * H * W;
+  float sum = 0.0f;
+  int64_t taps = 0;
+  for (int64_t ky = 0; ky < p[5]; ++ky) {
+    const int64_t iy = oy * p[7] - p[9] + ky;
+    for (int64_t kx = 0; kx < p[6]; ++kx) {
+      const int64_t ix = ox * p[8] - p[10] + kx;
+      if (iy < 0 || iy >= H || ix < 0 || ix >= W) {
+        if (p[11]) ++taps;
+        continue;
+      }
+      sum = sum + ld(x, iy * W + ix);
+      ++taps;
+    }
+  }
+  st(static_cast<S*>(a.out[0]), i, taps > 0 ? sum / (float)taps : 0.0f);
 }
 
 // TopK, largest first, ties to the lower index (onnxruntime's order). Done in stages: each

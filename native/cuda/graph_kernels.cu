@@ -47,6 +47,9 @@ template <typename S> __global__ void gatherKernel(KernelArgs a, int64_t total) 
 template <typename S> __global__ void reduceMeanKernel(KernelArgs a, int64_t total) { SL_GRID_LOOP(total) reduceMeanElement<S>(a, i); }
 template <typename S> __global__ void resizeKernel(KernelArgs a, int64_t total) { SL_GRID_LOOP(total) resizeElement<S>(a, i); }
 template <typename S> __global__ void maxPoolKernel(KernelArgs a, int64_t total) { SL_GRID_LOOP(total) maxPoolElement<S>(a, i); }
+template <typename S> __global__ void softmaxKernel(KernelArgs a, int64_t total) { SL_GRID_LOOP(total) softmaxRow<S>(a, i); }
+template <typename S> __global__ void matMulKernel(KernelArgs a, int64_t total) { SL_GRID_LOOP(total) matMulElement<S>(a, i); }
+template <typename S> __global__ void avgPoolKernel(KernelArgs a, int64_t total) { SL_GRID_LOOP(total) avgPoolElement<S>(a, i); }
 template <typename S> __global__ void topkLoadKernel(KernelArgs a, int64_t total) { SL_GRID_LOOP(total) topkLoadItem<S>(a, i); }
 __global__ void topkStageKernel(const float* sv, const int32_t* si, int64_t len, int64_t chunks, int64_t chunkLen, int64_t k, float* dv, int32_t* di, int64_t total) {
   SL_GRID_LOOP(total) topkStageItem(sv, si, len, chunks, chunkLen, k, dv, di, i);
@@ -221,6 +224,9 @@ class CudaExecutor : public Executor {
       case kOpResize: resizeKernel<S><<<g, kThreads, 0, stream_>>>(a, n); break;
       case kOpMaxPool: maxPoolKernel<S><<<g, kThreads, 0, stream_>>>(a, n); break;
       case kOpTopK: launchTopk(op, a, topk++); break;
+      case kOpSoftmax: softmaxKernel<S><<<blocksFor(a.i[0] * a.i[2]), kThreads, 0, stream_>>>(a, a.i[0] * a.i[2]); break;
+      case kOpMatMul: matMulKernel<S><<<g, kThreads, 0, stream_>>>(a, n); break;
+      case kOpAvgPool: avgPoolKernel<S><<<g, kThreads, 0, stream_>>>(a, n); break;
       default: throw std::runtime_error("graph: unknown op code");
     }
     SL_CUDA(cudaGetLastError());

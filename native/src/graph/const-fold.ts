@@ -58,6 +58,8 @@ function binary(op: string, a: number, b: number, kind: ValueKind, fmod: boolean
     case 'And': return a && b ? 1 : 0;
     case 'Or': return a || b ? 1 : 0;
     case 'Xor': return (a ? 1 : 0) ^ (b ? 1 : 0);
+    case 'Min': return Math.min(a, b);
+    case 'Max': return Math.max(a, b);
   }
   throw new Error(`cannot fold ${op}`);
 }
@@ -87,7 +89,7 @@ function evaluate(g: IrGraph, n: IrNode): IrConst[] | undefined {
   const total = outDims.reduce((a, b) => a * b, 1);
   const out = new Array<number>(total);
   switch (n.op) {
-    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Mod': case 'Equal': case 'Less': case 'Greater': case 'And': case 'Or': case 'Xor': {
+    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Mod': case 'Equal': case 'Less': case 'Greater': case 'And': case 'Or': case 'Xor': case 'Min': case 'Max': {
       const a = c(0);
       const b = c(1);
       const fmod = attrInt(n, 'fmod', 0) === 1;

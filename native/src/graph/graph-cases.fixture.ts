@@ -131,5 +131,16 @@ export function graphCases(): GraphCase[] {
     const det = b.one('Concat', [b.one('Sub', [b.one('Mul', [x, b.f([4], [])]), sl]), b.one('Unsqueeze', [values, b.i64([-1])])], { axis: attr.int(-1) });
     cases.push(b.finish('maxpool peaks, TopK, integer floor-div tail, Gather, strided Slice, Concat', { name: 'x', dims: [1, 6, 7, 3] }, [det], 4));
   }
+  {
+    const b = new Builder();
+    const avg = b.one('AveragePool', ['x'], { kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]) });
+    const avgPad = b.one('AveragePool', ['x'], { kernel_shape: attr.ints([2, 2]), pads: attr.ints([0, 0, 1, 1]), count_include_pad: attr.int(1) });
+    const clipped = b.one('Max', [b.one('Min', ['x', b.f([0.6], [])]), b.f([0.1], [])]);
+    const soft = b.one('Softmax', [b.one('Mul', ['x', b.f([4], [])])], { axis: attr.int(1) });
+    const mm = b.one('MatMul', ['x', b.rand([6, 4])]);
+    const mmBatch = b.one('MatMul', ['x', b.rand([3, 6, 2])]);
+    const softLast = b.one('Softmax', [mmBatch]);
+    cases.push(b.finish('average pools, Min/Max, Softmax (inner and last axis), MatMul (broadcast batch)', { name: 'x', dims: [2, 3, 5, 6] }, [avg, avgPad, clipped, soft, mm, softLast], 5));
+  }
   return cases;
 }

@@ -9,7 +9,7 @@ const TO_NHWC = [0, 2, 3, 1];
 const TO_NCHW = [0, 3, 1, 2];
 /** NHWC axis -> the same logical axis in NCHW. */
 const AXIS_IN_NCHW = [0, 2, 3, 1];
-const AGNOSTIC = new Set(['Relu', 'Sigmoid', 'Clip', 'Identity', 'Cast', 'Not', 'Neg', 'Add', 'Sub', 'Mul', 'Div', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Xor', 'Where']);
+const AGNOSTIC = new Set(['Relu', 'Sigmoid', 'Clip', 'Identity', 'Cast', 'Not', 'Neg', 'Add', 'Sub', 'Mul', 'Div', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Xor', 'Min', 'Max', 'Where']);
 
 const samePerm = (a: readonly number[] | undefined, b: readonly number[]): boolean => !!a && a.length === b.length && a.every((v, i) => v === b[i]);
 

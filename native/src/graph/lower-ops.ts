@@ -53,7 +53,7 @@ export function lowerNode(g: IrGraph, n: IrNode): Lowered {
         floats: [0, 1, 2, 3].map((i) => params[i] ?? 0),
       };
     }
-    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Mod': case 'Equal': case 'Less': case 'Greater': case 'And': case 'Or': case 'Xor': {
+    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Mod': case 'Equal': case 'Less': case 'Greater': case 'And': case 'Or': case 'Xor': case 'Min': case 'Max': {
       const fmod = n.op === 'Mod' && (attrInt(n, 'fmod', 0) === 1 || g.kinds.get(in0) === 'float');
       const code = fmod ? BINARY.FMod : BINARY[n.op];
       return {
@@ -129,15 +129,44 @@ export function lowerNode(g: IrGraph, n: IrNode): Lowered {
       const scales = n.inputs[3] ? [outDims[2]! / s[2]!, outDims[3]! / s[3]!] : [Number(g.consts.get(n.inputs[2]!)!.data[2]), Number(g.consts.get(n.inputs[2]!)!.data[3])];
       return { op: 'resize', ints: [s[0]! * s[1]!, s[2]!, s[3]!, outDims[2]!, outDims[3]!, ctCode], floats: scales };
     }
-    case 'MaxPool': {
+    case 'MaxPool':
+    case 'AveragePool': {
       const [batch, c, h, w] = shapeOf(g, in0) as [number, number, number, number];
       const k = attrInts(n, 'kernel_shape')!;
       const strides = attrInts(n, 'strides') ?? [1, 1];
       const dil = attrInts(n, 'dilations') ?? [1, 1];
-      if (dil.some((d) => d !== 1)) throw new Error(`MaxPool ${n.name}: dilation is not supported`);
+      if (dil.some((d) => d !== 1)) throw new Error(`${n.op} ${n.name}: dilation is not supported`);
+      if (attrInt(n, 'ceil_mode', 0) !== 0) throw new Error(`${n.op} ${n.name}: ceil_mode is not supported`);
       const y = windowAxis(n, h, k[0]!, strides[0]!, 1, 0, 2);
       const x = windowAxis(n, w, k[1]!, strides[1]!, 1, 1, 2);
-      return { op: 'maxPool', ints: [batch * c, h, w, y.out, x.out, k[0]!, k[1]!, strides[0]!, strides[1]!, y.pad, x.pad], floats: [] };
+      const ints = [batch * c, h, w, y.out, x.out, k[0]!, k[1]!, strides[0]!, strides[1]!, y.pad, x.pad];
+      if (n.op === 'MaxPool') return { op: 'maxPool', ints, floats: [] };
+      return { op: 'avgPool', ints: [...ints, attrInt(n, 'count_include_pad', 0)], floats: [] };
+    }
+    case 'Softmax': {
+      // Opset 13 semantics (one axis). Before 13 the input was flattened from the axis on; the
+      // two agree for the last axis, the only one the converted models use.
+      const s = shapeOf(g, in0);
+      const axis = normAxis(attrInt(n, 'axis', -1), s.length);
+      const outer = s.slice(0, axis).reduce((a, b) => a * b, 1);
+      const inner = s.slice(axis + 1).reduce((a, b) => a * b, 1);
+      return { op: 'softmax', ints: [outer, s[axis]!, inner], floats: [] };
+    }
+    case 'MatMul': {
+      const a = shapeOf(g, in0);
+      const b = shapeOf(g, n.inputs[1]!);
+      const [M, K, N] = [a[a.length - 2]!, a[a.length - 1]!, b[b.length - 1]!];
+      const batchOut = outDims.slice(0, -2);
+      const batchStrides = (dims: readonly number[], matrix: number): number[] => {
+        const lead = dims.slice(0, -2);
+        const padded = [...new Array(batchOut.length - lead.length).fill(1), ...lead];
+        const st = contiguousStrides(padded).map((x) => x * matrix);
+        return pad(batchOut).map((d, i) => {
+          const j = i - (MAX_RANK - padded.length);
+          return j < 0 || padded[j] === 1 ? 0 : st[j]!;
+        });
+      };
+      return { op: 'matMul', ints: [M, K, N, 0, 0, ...pad(batchOut), ...batchStrides(a, M * K), ...batchStrides(b, K * N)], floats: [] };
     }
     case 'TopK': {
       const s = shapeOf(g, in0);

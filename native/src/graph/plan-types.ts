@@ -19,10 +19,13 @@ export const OP = {
   resize: 10,
   maxPool: 11,
   topK: 12,
+  softmax: 13,
+  matMul: 14,
+  avgPool: 15,
 } as const;
 export type OpName = keyof typeof OP;
 
-export const BINARY = { Add: 0, Sub: 1, Mul: 2, Div: 3, Mod: 4, FMod: 5, Equal: 6, Less: 7, Greater: 8, And: 9, Or: 10, Xor: 11 } as const;
+export const BINARY = { Add: 0, Sub: 1, Mul: 2, Div: 3, Mod: 4, FMod: 5, Equal: 6, Less: 7, Greater: 8, And: 9, Or: 10, Xor: 11, Min: 12, Max: 13 } as const;
 export const UNARY = { Copy: 0, Relu: 1, Sigmoid: 2, Clip: 3, Not: 4, Neg: 5 } as const;
 /** Maximum rank of broadcast, transpose and slice ops (shapes are left-padded with 1s). */
 export const MAX_RANK = 6;

@@ -2,7 +2,7 @@
 // known at plan time (batch fixed per plan), which is what lets the memory plan be static.
 import { attrInt, attrInts, attrString, shapeOf, type IrGraph, type IrNode, type ValueKind } from './graph-ir.ts';
 
-export const ELEMENTWISE_BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Xor'] as const;
+export const ELEMENTWISE_BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Xor', 'Min', 'Max'] as const;
 export const ELEMENTWISE_UNARY = ['Relu', 'Sigmoid', 'Clip', 'Not', 'Identity', 'Cast', 'Neg', 'Exp', 'Tanh'] as const;
 const COMPARE = new Set(['Equal', 'Less', 'Greater', 'And', 'Or', 'Xor', 'Not']);
 
@@ -147,6 +147,18 @@ export function inferNode(g: IrGraph, n: IrNode): void {
     case 'Shape':
       set(0, [inShape(0).length], 'int');
       return;
+    case 'Softmax':
+      set(0, inShape(0), kind0);
+      return;
+    case 'MatMul': {
+      const a = inShape(0);
+      const b = inShape(1);
+      if (a.length < 2 || b.length < 2) throw new Error(`MatMul ${n.name}: 1-D operands are not supported`);
+      if (a[a.length - 1] !== b[b.length - 2]) throw new Error(`MatMul ${n.name}: [${a.join(',')}] x [${b.join(',')}] do not chain`);
+      const batch = broadcastShapes([a.slice(0, -2), b.slice(0, -2)], `MatMul ${n.name}`);
+      set(0, [...batch, a[a.length - 2]!, b[b.length - 1]!], kind0);
+      return;
+    }
     case 'Slice':
       set(0, sliceSpec(g, n).outDims, kind0);
       return;
