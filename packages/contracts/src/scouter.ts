@@ -125,13 +125,49 @@ export type FlowBody = Static<typeof FlowBody>;
 
 export const FlowNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }) });
 
-/** A stored flow and the cameras its pipelines run on. */
+/** One planned pipeline of a flow: its source becomes a camera of the same name when the flow starts. */
+export const FlowPipeline = Type.Object({
+  name: Type.String({ description: 'The flow stream the pipeline materialises' }),
+  cameraName: Type.String({ description: 'The source name, used as the camera name' }),
+  uri: Type.String(),
+  fps: Type.Number(),
+  heads: Type.Array(Type.String(), { description: 'Attribute heads the pipeline runs' }),
+  cameraId: Type.Union([Type.Integer(), Type.Null()], { description: 'The camera running it; null until the flow is first started' }),
+});
+export type FlowPipeline = Static<typeof FlowPipeline>;
+
+/** A stored flow, whether its cameras run, and the cameras its pipelines run on. */
 export const Flow = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   source: Type.String(),
-  pipelines: Type.Array(Type.Object({ name: Type.String(), cameraId: Type.Integer(), cameraName: Type.String() })),
+  state: Type.Union([Type.Literal('running'), Type.Literal('stopped')]),
+  pipelines: Type.Array(FlowPipeline),
+  warnings: Type.Array(Type.String(), { description: 'line:column: message of each warning' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 export type Flow = Static<typeof Flow>;
+
+export const FlowList = Type.Object({ flows: Type.Array(Flow) });
+export type FlowList = Static<typeof FlowList>;
+
+/** One error of a rejected flow, with its position (line and column count from 1). */
+export const FlowProblem = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  line: Type.Integer(),
+  column: Type.Integer(),
+  endLine: Type.Integer(),
+  endColumn: Type.Integer(),
+});
+export type FlowProblem = Static<typeof FlowProblem>;
+
+/** 400 answer to a flow that does not compile: every error, and all of them as text in `message`. */
+export const FlowRejected = Type.Object({
+  statusCode: Type.Literal(400),
+  error: Type.String(),
+  message: Type.String({ description: 'One "name:line:column: message" line per error' }),
+  errors: Type.Array(FlowProblem),
+});
+export type FlowRejected = Static<typeof FlowRejected>;

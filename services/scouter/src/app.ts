@@ -9,9 +9,12 @@ import { CameraStatusRepository } from './repositories/camera-status.repository.
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
+import { FlowRepository } from './repositories/flow.repository.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
+import { registerFlowRoutes } from './routes/flows/index.ts';
 import { registerMetricsRoutes } from './routes/metrics/index.ts';
 import { CameraService } from './services/camera.service.ts';
+import { FlowService } from './services/flow.service.ts';
 import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
 
@@ -60,6 +63,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PATCH,PUT,DELETE');
   });
   registerCameraRoutes(app, cameraService);
+  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event)));
   registerMetricsRoutes(app, worker);
   registerPrelabelWorker(app, pool, config);
   return { app, worker };

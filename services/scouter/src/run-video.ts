@@ -8,6 +8,7 @@ import { createRealStages } from './pipeline/real-stages.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
 import { normaliseCameraUri } from './services/camera-uri.ts';
+import { scouterFlowRegistry } from './services/flow.service.ts';
 
 export interface RunVideoOptions {
   readonly pool: pg.Pool;
@@ -45,7 +46,7 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   const name = `run ${basename(options.video)} ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`.slice(0, 100);
   let spec: PipelineSpec = defaultSpec({ name, uri, fps: 10, loop: false });
   if (options.flow) {
-    const result = compileFlow(options.flow.text);
+    const result = compileFlow(options.flow.text, scouterFlowRegistry);
     if (!result.ok) throw new FlowRejectedError(result.errors.map((e) => formatFlowError(e, options.flow!.text, options.flow!.fileName)).join('\n'));
     const first = result.pipelines[0];
     if (!first) throw new FlowRejectedError(`${options.flow.fileName} defines no pipeline (no INSERT INTO or stream reading a source)`);

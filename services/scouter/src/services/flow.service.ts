@@ -1,0 +1,148 @@
+import type { CamerasChangedEvent, Flow, FlowProblem } from '@sightline/contracts';
+import { compileFlow, FLOW_FUNCTIONS, formatFlowError, type FlowRegistry, type PipelineSpec } from '@sightline/flow';
+import { HttpError } from '../lib/http-error.ts';
+import { ATTRIBUTE_HEADS, DETECTOR_MODELS } from '../pipeline/real-stages.ts';
+import { sourceTypeOf } from '../pipeline/default-spec.ts';
+import type { CameraRepository } from '../repositories/camera.repository.ts';
+import type { FlowRepository, FlowRow } from '../repositories/flow.repository.ts';
+import { normaliseCameraUri } from './camera-uri.ts';
+
+/** What flows may name in this Scouter: the detectors and attribute heads its stages can load. */
+export const scouterFlowRegistry: FlowRegistry = Object.freeze({
+  models: DETECTOR_MODELS,
+  heads: ATTRIBUTE_HEADS,
+  functions: FLOW_FUNCTIONS,
+  trackers: ['bytetrack', 'sort'] as const,
+});
+
+/** A flow that does not compile: every error with its position, for a 400 answer. */
+export class FlowCompileError extends HttpError {
+  constructor(
+    message: string,
+    readonly errors: FlowProblem[],
+  ) {
+    super(400, message);
+  }
+}
+
+/**
+ * Flows over HTTP: compiled against the real registry when saved; starting one turns each planned
+ * pipeline into a camera named after its source (created, or replaced when the flow changed), which
+ * the workers then run like any other camera; stopping disables those cameras.
+ */
+export class FlowService {
+  constructor(
+    private readonly flows: FlowRepository,
+    private readonly cameras: CameraRepository,
+    private readonly announce: (event: CamerasChangedEvent) => void,
+  ) {}
+
+  async list(): Promise<Flow[]> {
+    return Promise.all((await this.flows.list()).map((f) => this.describe(f)));
+  }
+
+  async get(name: string): Promise<Flow> {
+    return this.describe(await this.find(name));
+  }
+
+  /** Compiles and stores a flow; a running flow's cameras take the new plan at once. */
+  async save(name: string, source: string): Promise<{ flow: Flow; created: boolean }> {
+    const result = compileFlow(source, scouterFlowRegistry);
+    if (!result.ok) {
+      const errors = result.errors.map((e) => ({ code: e.code, message: e.message, line: e.span.start.line, column: e.span.start.column, endLine: e.span.end.line, endColumn: e.span.end.column }));
+      throw new FlowCompileError(result.errors.map((e) => formatFlowError(e, source, name).split('\n')[0]).join('\n'), errors);
+    }
+    if (result.pipelines.length === 0) throw new FlowCompileError(`${name}: the flow defines no pipeline (no INSERT INTO reaching a source)`, []);
+    const warnings = result.warnings.map((w) => `${w.span.start.line}:${w.span.start.column}: ${w.message}`);
+    const previous = await this.flows.get(name);
+    const wasRunning = previous ? (await this.flows.cameras(previous.id)).some((c) => c.enabled) : false;
+    const saved = await this.flows.save(name, source, { pipelines: result.pipelines, warnings });
+    if (wasRunning) await this.apply(saved.flow);
+    return { flow: await this.describe(saved.flow), created: saved.created };
+  }
+
+  async start(name: string): Promise<Flow> {
+    const flow = await this.find(name);
+    await this.apply(flow);
+    return this.describe(flow);
+  }
+
+  async stop(name: string): Promise<Flow> {
+    const flow = await this.find(name);
+    if ((await this.flows.setEnabled(flow.id, false)) > 0) for (const c of await this.flows.cameras(flow.id)) this.announce({ cameraId: c.id, change: 'updated' });
+    return this.describe(flow);
+  }
+
+  /** Deletes the flow and the cameras it created (their tracks and observations go with them). */
+  async remove(name: string): Promise<void> {
+    const flow = await this.find(name);
+    const cameras = await this.flows.cameras(flow.id);
+    await this.flows.removeCameras(cameras.map((c) => c.id));
+    await this.flows.remove(flow.id);
+    for (const c of cameras) this.announce({ cameraId: c.id, change: 'removed' });
+  }
+
+  private async find(name: string): Promise<FlowRow> {
+    const flow = await this.flows.get(name);
+    if (!flow) throw new HttpError(404, `No flow named "${name}"; PUT /flows/${name} with { "source": "<flow text>" } creates it`);
+    return flow;
+  }
+
+  /** Creates or updates one enabled camera per planned pipeline; removes the flow's cameras no longer planned. */
+  private async apply(flow: FlowRow): Promise<void> {
+    const planned = flow.plan.pipelines.map((spec) => ({ spec: withUri(spec, normaliseUri(spec)), name: spec.source.name }));
+    const changes = await this.flows.transaction(async (client) => {
+      const existing = await this.flows.camerasNamed(planned.map((p) => p.name), client);
+      const out: CamerasChangedEvent[] = [];
+      for (const { spec, name } of planned) {
+        const camera = { name, uri: spec.source.uri, fps: spec.source.fps, loop: spec.source.loop, enabled: true };
+        const found = existing.get(name);
+        if (found && found.flowId !== flow.id) {
+          throw new HttpError(409, `source "${name}" would become camera "${name}", but a camera of that name already exists${found.flowId === null ? '' : ' (from another flow)'}; rename the source or remove that camera`);
+        }
+        if (found) {
+          await this.cameras.replace(found.id, camera, spec, flow.id, client);
+          out.push({ cameraId: found.id, change: 'updated' });
+        } else out.push({ cameraId: await this.cameras.create(camera, spec, flow.id, client), change: 'added' });
+      }
+      const gone = (await this.flows.cameras(flow.id, client)).filter((c) => !planned.some((p) => p.name === c.name));
+      await this.flows.removeCameras(gone.map((c) => c.id), client);
+      return out.concat(gone.map((c) => ({ cameraId: c.id, change: 'removed' as const })));
+    });
+    for (const change of changes) this.announce(change);
+  }
+
+  private async describe(flow: FlowRow): Promise<Flow> {
+    const cameras = await this.flows.cameras(flow.id);
+    const byName = new Map(cameras.map((c) => [c.name, c]));
+    return {
+      id: flow.id,
+      name: flow.name,
+      source: flow.source,
+      state: cameras.some((c) => c.enabled) ? 'running' : 'stopped',
+      pipelines: flow.plan.pipelines.map((p) => ({
+        name: p.name,
+        cameraName: p.source.name,
+        uri: p.source.uri,
+        fps: p.source.fps,
+        heads: [...(p.attributes?.heads ?? [])],
+        cameraId: byName.get(p.source.name)?.id ?? null,
+      })),
+      warnings: flow.plan.warnings,
+      createdAt: flow.createdAt.toISOString(),
+      updatedAt: flow.updatedAt.toISOString(),
+    };
+  }
+}
+
+function normaliseUri(spec: PipelineSpec): string {
+  try {
+    return normaliseCameraUri(spec.source.uri);
+  } catch (err) {
+    throw new HttpError(400, `source "${spec.source.name}": ${(err as Error).message}`);
+  }
+}
+
+function withUri(spec: PipelineSpec, uri: string): PipelineSpec {
+  return { ...spec, source: { ...spec.source, uri, type: sourceTypeOf(uri) } };
+}
