@@ -26,6 +26,10 @@ export type CameraStats = Static<typeof CameraStats>;
 export const CameraName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]*$', description: 'Unique; letters, digits, space, _ . -' });
 export const CameraUri = Type.String({ minLength: 1, maxLength: 2000, description: 'file:///path/video.mp4, rtsp://host/stream, http(s)://host/stream (MJPEG or HLS)' });
 
+/** Attribute heads a camera added over HTTP may ask for: face age and gender, smoothed per track. */
+export const AttributeHeadName = Type.Union([Type.Literal('age'), Type.Literal('gender')]);
+export type AttributeHeadName = Static<typeof AttributeHeadName>;
+
 /** `POST /cameras` body. */
 export const CreateCameraBody = Type.Object(
   {
@@ -33,6 +37,7 @@ export const CreateCameraBody = Type.Object(
     uri: CameraUri,
     fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
+    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender"]; default none' })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
@@ -59,6 +64,7 @@ export const Camera = Type.Object({
   stateMessage: Type.Union([Type.String(), Type.Null()]),
   workerId: Type.Union([Type.String(), Type.Null()]),
   flowId: Type.Union([Type.Integer(), Type.Null()]),
+  attributes: Type.Array(Type.String(), { description: 'Attribute heads its pipeline runs' }),
   stats: CameraStats,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

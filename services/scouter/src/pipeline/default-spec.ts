@@ -8,15 +8,17 @@ export function sourceTypeOf(uri: string): SourceType {
 }
 
 /**
- * The pipeline a camera added over HTTP runs: CenterNet people, ByteTrack, Postgres and live sinks.
- * @example defaultSpec({ name: 'lobby', uri: 'file:///videos/lobby.mp4', fps: 10, loop: true })
+ * The pipeline a camera added over HTTP runs: CenterNet people, ByteTrack, the attribute heads it
+ * asked for (none by default), Postgres and live sinks.
+ * @example defaultSpec({ name: 'lobby', uri: 'file:///videos/lobby.mp4', fps: 10, loop: true }, ['age', 'gender'])
  */
-export function defaultSpec(camera: { name: string; uri: string; fps: number; loop: boolean }): PipelineSpec {
+export function defaultSpec(camera: { name: string; uri: string; fps: number; loop: boolean }, heads: readonly string[] = []): PipelineSpec {
   return {
     name: camera.name,
     source: { name: camera.name, type: sourceTypeOf(camera.uri), uri: camera.uri, fps: camera.fps, loop: camera.loop },
     detect: { model: 'centernet', classes: ['person'], scoreThreshold: 0.3 },
     track: { tracker: 'bytetrack' },
+    ...(heads.length > 0 ? { attributes: { heads: [...heads] } } : {}),
     sinks: ['postgres', 'live'],
   };
 }

@@ -23,7 +23,8 @@ export interface CameraRun {
 const SELECT_CAMERA = `
   SELECT c.id, c.name, c.uri, c.fps, c.loop_video, c.enabled, c.frame_width, c.frame_height, c.created_at, c.updated_at,
          s.state, s.message, s.frames_decoded, s.frames_processed, s.frames_dropped, s.reconnects, s.fps AS actual_fps,
-         s.latency_ms_p50, s.latency_ms_p95, l.worker_id, p.flow_id
+         s.latency_ms_p50, s.latency_ms_p95, l.worker_id, p.flow_id,
+         COALESCE(p.spec->'attributes'->'heads', '[]'::jsonb) AS heads
   FROM cameras c
   LEFT JOIN camera_status s ON s.camera_id = c.id
   LEFT JOIN camera_leases l ON l.camera_id = c.id AND l.expires_at > now()
@@ -51,6 +52,7 @@ interface CameraRow {
   latency_ms_p95: number | null;
   worker_id: string | null;
   flow_id: number | null;
+  heads: string[];
 }
 
 function toCamera(row: CameraRow): Camera {
@@ -68,6 +70,7 @@ function toCamera(row: CameraRow): Camera {
     stateMessage: row.message,
     workerId: row.worker_id,
     flowId: row.flow_id,
+    attributes: row.heads,
     stats: {
       framesDecoded: row.frames_decoded ?? 0,
       framesProcessed: row.frames_processed ?? 0,
@@ -134,6 +137,12 @@ export class CameraRepository {
   async remove(id: number): Promise<boolean> {
     const { rowCount } = await this.pool.query('DELETE FROM cameras WHERE id = $1', [id]);
     return (rowCount ?? 0) > 0;
+  }
+
+  /** The stored pipeline spec of a camera (null for a camera stored without one). */
+  async spec(id: number): Promise<PipelineSpec | null> {
+    const { rows } = await this.pool.query<{ spec: PipelineSpec }>('SELECT spec FROM camera_pipelines WHERE camera_id = $1', [id]);
+    return rows[0]?.spec ?? null;
   }
 
   /** The cameras a worker holds, with their specs; disabled or deleted ones are left out. */

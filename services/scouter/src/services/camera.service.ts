@@ -1,8 +1,15 @@
+import type { PipelineSpec } from '@sightline/flow';
 import type { Camera, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '../lib/http-error.ts';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import { normaliseCameraUri } from './camera-uri.ts';
+
+/** The spec with its attribute heads replaced (none: the stage is left out). */
+function withHeads(spec: PipelineSpec, heads: readonly string[]): PipelineSpec {
+  const { attributes: _replaced, ...rest } = spec;
+  return heads.length > 0 ? { ...rest, attributes: { heads: [...heads] } } : rest;
+}
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
@@ -32,7 +39,7 @@ export class CameraService {
     const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true };
     let id: number;
     try {
-      id = await this.cameras.create(camera, defaultSpec(camera));
+      id = await this.cameras.create(camera, defaultSpec(camera, body.attributes ?? []));
     } catch (err) {
       if (isUniqueViolation(err)) throw new HttpError(409, `A camera named "${camera.name}" already exists; choose another name or remove that camera first`);
       throw err;
@@ -47,7 +54,8 @@ export class CameraService {
     const loop = body.loop ?? current.loop;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
     const next = { name: current.name, uri, fps: body.fps ?? current.fps, loop };
-    await this.cameras.update(id, { uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) });
+    const spec = body.attributes !== undefined ? withHeads((await this.cameras.spec(id)) ?? defaultSpec(next), body.attributes) : undefined;
+    await this.cameras.update(id, { uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) }, spec);
     this.announce({ cameraId: id, change: 'updated' });
     return this.get(id);
   }

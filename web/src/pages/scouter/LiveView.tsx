@@ -45,7 +45,8 @@ export function LiveView({ tracks, frame }: { tracks: TracksEvent | undefined; f
       g.beginPath();
       trail.forEach(([x, y], i) => (i === 0 ? g.moveTo(x, y) : g.lineTo(x, y)));
       g.stroke();
-      const attrs = Object.entries(b.attributes).map(([k, v]) => `${k} ${typeof v.value === 'number' ? Math.round(v.value) : v.value}`);
+      // Smoothed per track: age in years, gender; the confidence shows how settled each value is.
+      const attrs = Object.entries(b.attributes).map(([k, v]) => `${typeof v.value === 'number' ? `${k} ${Math.round(v.value)}` : v.value} ${Math.round(v.confidence * 100)}%`);
       const label = [`#${b.trackerId}`, ...attrs].join(' ');
       g.fillStyle = colour(b.trackerId);
       g.font = '12px sans-serif';
@@ -56,9 +57,21 @@ export function LiveView({ tracks, frame }: { tracks: TracksEvent | undefined; f
   return (
     <div>
       <canvas ref={canvas} data-testid="live-canvas" style={{ maxWidth: '100%', background: '#111' }} />
-      <p data-testid="live-stats" data-boxes={tracks?.boxes.length ?? 0}>
+      <p data-testid="live-stats" data-boxes={tracks?.boxes.length ?? 0} data-attributes={tracks?.boxes.filter((b) => Object.keys(b.attributes).length > 0).length ?? 0}>
         {tracks ? `${tracks.boxes.length} people · ${tracks.fps.toFixed(1)} fps · latency ${tracks.latencyMs.toFixed(0)} ms · frame ${tracks.frameIndex}` : 'waiting for frames…'}
       </p>
+      <ul data-testid="live-attributes">
+        {tracks?.boxes
+          .filter((b) => Object.keys(b.attributes).length > 0)
+          .map((b) => (
+            <li key={b.trackerId} style={{ color: colour(b.trackerId) }}>
+              #{b.trackerId}{' '}
+              {Object.entries(b.attributes)
+                .map(([k, v]) => `${k} ${typeof v.value === 'number' ? Math.round(v.value) : v.value} (${Math.round(v.confidence * 100)}%)`)
+                .join(' · ')}
+            </li>
+          ))}
+      </ul>
     </div>
   );
 }

@@ -13,7 +13,7 @@ export function ScouterPage() {
   const [tracks, setTracks] = useState<TracksEvent>();
   const [frame, setFrame] = useState<FrameEvent>();
   const [error, setError] = useState<string>();
-  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true });
+  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true, faces: false });
 
   const refresh = useCallback(async () => {
     if (!base) return;
@@ -53,8 +53,14 @@ export function ScouterPage() {
     setError(undefined);
     try {
       const isFile = !/^(rtsps?|https?):\/\//i.test(form.uri.trim());
-      const camera = await addCamera(base, { name: form.name.trim(), uri: form.uri.trim(), fps: Number(form.fps), ...(isFile ? { loop: form.loop } : {}) });
-      setForm({ name: '', uri: '', fps: form.fps, loop: form.loop });
+      const camera = await addCamera(base, {
+        name: form.name.trim(),
+        uri: form.uri.trim(),
+        fps: Number(form.fps),
+        ...(isFile ? { loop: form.loop } : {}),
+        ...(form.faces ? { attributes: ['age', 'gender'] } : {}),
+      });
+      setForm({ ...form, name: '', uri: '' });
       setSelected(camera.id);
       await refresh();
     } catch (err) {
@@ -72,6 +78,9 @@ export function ScouterPage() {
         <input aria-label="Frames per second" type="number" min="1" max="120" value={form.fps} onChange={(e) => setForm({ ...form, fps: e.target.value })} />
         <label>
           <input type="checkbox" checked={form.loop} onChange={(e) => setForm({ ...form, loop: e.target.checked })} /> loop files
+        </label>
+        <label>
+          <input type="checkbox" checked={form.faces} onChange={(e) => setForm({ ...form, faces: e.target.checked })} /> age &amp; gender
         </label>
         <button type="submit">Add camera</button>
       </form>
@@ -94,7 +103,10 @@ export function ScouterPage() {
         <tbody>
           {cameras.map((c) => (
             <tr key={c.id} data-camera={c.name} data-state={c.state} className={c.id === selected ? 'selected' : ''} onClick={() => setSelected(c.id)}>
-              <td title={c.uri}>{c.name}</td>
+              <td title={c.uri}>
+                {c.name}
+                {c.attributes.length > 0 ? ` (${c.attributes.join(', ')})` : ''}
+              </td>
               <td title={c.stateMessage ?? ''}>{c.state}{c.stateMessage ? ` — ${c.stateMessage}` : ''}</td>
               <td>{c.stats.fps.toFixed(1)}</td>
               <td>{c.stats.latencyMsP50 === null ? '–' : `${c.stats.latencyMsP50.toFixed(0)} / ${(c.stats.latencyMsP95 ?? 0).toFixed(0)} ms`}</td>

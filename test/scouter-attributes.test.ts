@@ -1,0 +1,112 @@
+// Face attributes in the live pipeline: a camera added over HTTP with attributes ['age', 'gender']
+// on a real clip (a slow pan over the thumbnail of a man at a table in samples.jpg, made by ffmpeg)
+// gets smoothed age and gender per track in scouter:tracks, tracks.attributes and
+// observations.attributes; a flow asking attributes(people, heads=['age','gender']) gets them too.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { AttributeValue, Camera, Flow, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
+import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
+import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import { samplesJpg } from '../services/scouter/test-support/clip-fixture.ts';
+
+let db: TestDatabase;
+let scouter: ScouterApp;
+let socket: Socket<ScouterServerEvents>;
+const events: TracksEvent[] = [];
+const clip = join(mkdtempSync(join(tmpdir(), 'scouter-faces-')), 'man.mp4');
+
+before(async () => {
+  // 240x160 window sliding 1 px a frame across the man's thumbnail (top row of samples.jpg), 3 s at 10 fps.
+  const made = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', samplesJpg, '-vf', "crop=240:160:'310+n':0", '-frames:v', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  db = await createTestDatabase();
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
+  await scouter.app.listen({ host: '127.0.0.1', port: 0 });
+  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  socket.on('scouter:tracks', (e) => events.push(e));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+});
+
+after(async () => {
+  socket?.close();
+  await scouter?.app.close();
+  await db?.drop();
+});
+
+async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const ended = (id: number) =>
+  until(`camera ${id} to end`, async () => {
+    const c = (await scouter.app.inject({ method: 'GET', url: `/cameras/${id}` })).json<Camera>();
+    return c.state === 'ended' || c.state === 'failed' ? c : undefined;
+  });
+
+function checkAdult(attrs: Record<string, AttributeValue>, where: string): void {
+  assert.equal(attrs['gender']?.value, 'male', `${where}: gender ${JSON.stringify(attrs['gender'])}`);
+  const age = attrs['age']?.value;
+  assert.ok(typeof age === 'number' && age > 18 && age < 60, `${where}: age ${age}`);
+  assert.ok(attrs['age']!.confidence > 0 && attrs['age']!.confidence <= 1 && attrs['gender']!.confidence > 0 && attrs['gender']!.confidence <= 1, `${where}: confidences in (0, 1]`);
+}
+
+test('a camera asking for age and gender gets them smoothed per track, live and stored', async () => {
+  const bad = await scouter.app.inject({ method: 'POST', url: '/cameras', payload: { name: 'moods', uri: clip, attributes: ['emotion'] } });
+  assert.equal(bad.statusCode, 400, 'an unknown head is refused');
+
+  const res = await scouter.app.inject({ method: 'POST', url: '/cameras', payload: { name: 'table', uri: clip, fps: 10, attributes: ['age', 'gender'] } });
+  assert.equal(res.statusCode, 201, res.body);
+  const camera = res.json<Camera>();
+  assert.deepEqual(camera.attributes, ['age', 'gender']);
+  const done = await ended(camera.id);
+  assert.equal(done.state, 'ended', done.stateMessage ?? '');
+
+  const withAttrs = events.filter((e) => e.cameraId === camera.id).flatMap((e) => e.boxes.filter((b) => Object.keys(b.attributes).length > 0));
+  assert.ok(withAttrs.length >= 5, `boxes with attributes in scouter:tracks: ${withAttrs.length}`);
+  const last = withAttrs[withAttrs.length - 1]!;
+  checkAdult(last.attributes, 'last live box');
+
+  await until('observations with attributes', async () => {
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM observations WHERE camera_id = $1 AND attributes ? 'age'", [camera.id]);
+    return rows[0]!.n >= withAttrs.length ? true : undefined;
+  });
+  const { rows: trackRows } = await db.pool.query<{ tracker_id: number; attributes: Record<string, AttributeValue> }>(
+    "SELECT tracker_id, attributes FROM tracks WHERE camera_id = $1 AND attributes ? 'gender' ORDER BY tracker_id",
+    [camera.id],
+  );
+  const stored = trackRows.find((r) => r.tracker_id === last.trackerId);
+  assert.ok(stored, `track ${last.trackerId} stored with attributes`);
+  checkAdult(stored.attributes, 'tracks.attributes');
+  assert.deepEqual(stored.attributes, last.attributes, 'the track keeps its latest smoothed values');
+});
+
+test('a flow with attributes(people, heads=[...]) runs the heads', async () => {
+  const text = [
+    `CREATE SOURCE desk TYPE video WITH uri='${pathToFileURL(clip).href}', fps=10;`,
+    "CREATE STREAM people AS SELECT track(detect(frame)) FROM desk WHERE class='person';",
+    "CREATE STREAM people_attrs AS SELECT attributes(people, heads=['age','gender']) FROM people;",
+    'INSERT INTO postgres FROM people_attrs;',
+  ].join('\n');
+  assert.equal((await scouter.app.inject({ method: 'PUT', url: '/flows/faces', payload: { source: text } })).statusCode, 201);
+  const flow = (await scouter.app.inject({ method: 'POST', url: '/flows/faces/start' })).json<Flow>();
+  assert.deepEqual(flow.pipelines[0]!.heads, ['age', 'gender']);
+  const id = flow.pipelines[0]!.cameraId!;
+  assert.equal((await ended(id)).state, 'ended');
+  const { rows } = await db.pool.query<{ attributes: Record<string, AttributeValue> }>("SELECT attributes FROM tracks WHERE camera_id = $1 AND attributes ? 'age'", [id]);
+  assert.ok(rows.length >= 1, 'a track of the flow camera has attributes');
+  checkAdult(rows[0]!.attributes, 'flow track');
+});
