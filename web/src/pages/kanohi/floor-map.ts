@@ -22,11 +22,20 @@ export class FloorMap {
   private readonly live = L.layerGroup();
   private readonly draft = L.layerGroup();
   private fitted: string | undefined;
+  private fittedBounds: L.LatLngBounds | undefined;
+  private readonly resize: ResizeObserver;
 
   constructor(element: HTMLElement, onClick: (xy: FloorXy) => void) {
     this.map = L.map(element, { crs: L.CRS.Simple, minZoom: -3, maxZoom: 5, attributionControl: false, zoomSnap: 0.25 });
     for (const layer of [this.base, this.heat, this.shapes, this.live, this.draft]) layer.addTo(this.map);
     this.map.on('click', (e: L.LeafletMouseEvent) => onClick(fromLatLng(e.latlng)));
+    // The side panel appears with the first floor and narrows the map after Leaflet fitted the
+    // floor: without this, clicks would land on the old geometry and the floor would sit off-centre.
+    this.resize = new ResizeObserver(() => {
+      this.map.invalidateSize({ pan: false });
+      if (this.fittedBounds) this.map.fitBounds(this.fittedBounds, { animate: false });
+    });
+    this.resize.observe(element);
     this.showFloor(undefined, '');
   }
 
@@ -41,8 +50,9 @@ export class FloorMap {
     for (let y = 5; y < size.heightM; y += 5) L.polyline([toLatLng([0, y]), toLatLng([size.widthM, y])], { color: '#cbd5e0', weight: 1, interactive: false }).addTo(this.base);
     const key = `${floor?.id ?? 0}:${size.widthM}x${size.heightM}`;
     if (this.fitted !== key) {
-      this.map.fitBounds(bounds);
+      this.map.fitBounds(bounds, { animate: false });
       this.fitted = key;
+      this.fittedBounds = bounds;
     }
   }
 
@@ -87,6 +97,7 @@ export class FloorMap {
   }
 
   remove(): void {
+    this.resize.disconnect();
     this.map.remove();
   }
 }
