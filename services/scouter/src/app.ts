@@ -15,6 +15,7 @@ import { registerFlowRoutes } from './routes/flows/index.ts';
 import { registerMetricsRoutes } from './routes/metrics/index.ts';
 import { CameraService } from './services/camera.service.ts';
 import { FlowService } from './services/flow.service.ts';
+import { LiveRelay } from './services/live-relay.service.ts';
 import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
 
@@ -38,6 +39,12 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
   const cameras = new CameraRepository(pool);
   const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
+  // Events of cameras other Scouter processes run reach this process's clients too.
+  const relay = new LiveRelay(pool, (relayed) => (relayed.kind === 'tracks' ? io.emit('scouter:tracks', relayed.event) : io.emit('scouter:camera-state', relayed.event)), {
+    warn: (m) => app.log.warn(m),
+  });
+  app.addHook('onReady', async () => relay.start());
+  app.addHook('onClose', async () => relay.stop());
   let worker: CameraWorker | undefined;
   if (config.worker) {
     const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads });
@@ -45,9 +52,15 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
       { cameras, leases: new LeaseRepository(pool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
       stages ?? realStages!,
       {
-        tracks: (event) => io.emit('scouter:tracks', event),
+        tracks: (event) => {
+          io.emit('scouter:tracks', event);
+          relay.publish({ kind: 'tracks', event });
+        },
         frame: (event) => io.emit('scouter:frame', event),
-        cameraState: (event) => io.emit('scouter:camera-state', event),
+        cameraState: (event) => {
+          io.emit('scouter:camera-state', event);
+          relay.publish({ kind: 'camera-state', event });
+        },
       },
       config,
       { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },

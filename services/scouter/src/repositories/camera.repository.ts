@@ -117,6 +117,7 @@ export class CameraRepository {
   /** Replaces settings and spec of an existing camera (flows re-started with changed sources). */
   async replace(id: number, camera: NewCamera, spec: PipelineSpec, flowId: number | null, client: pg.ClientBase | pg.Pool = this.pool): Promise<void> {
     await client.query('UPDATE cameras SET uri = $2, fps = $3, loop_video = $4, enabled = $5, updated_at = now() WHERE id = $1', [id, camera.uri, camera.fps, camera.loop, camera.enabled]);
+    await client.query("DELETE FROM camera_status WHERE camera_id = $1 AND state = 'ended'", [id]);
     await client.query(
       `INSERT INTO camera_pipelines (camera_id, flow_id, spec) VALUES ($1, $2, $3)
        ON CONFLICT (camera_id) DO UPDATE SET flow_id = EXCLUDED.flow_id, spec = EXCLUDED.spec`,
@@ -124,7 +125,9 @@ export class CameraRepository {
     );
   }
 
+  /** Changes settings (and spec); a played-out file camera becomes claimable again, so it plays anew. */
   async update(id: number, patch: { uri?: string; fps?: number; loop?: boolean; enabled?: boolean }, spec?: PipelineSpec): Promise<boolean> {
+    await this.pool.query("DELETE FROM camera_status WHERE camera_id = $1 AND state = 'ended'", [id]);
     const { rowCount } = await this.pool.query(
       `UPDATE cameras SET uri = COALESCE($2, uri), fps = COALESCE($3, fps), loop_video = COALESCE($4, loop_video),
          enabled = COALESCE($5, enabled), updated_at = now() WHERE id = $1`,

@@ -1,5 +1,9 @@
 import type pg from 'pg';
 
+// A file camera that played to its end (loop off) is done until its settings change: no worker
+// claims it again (CameraRepository.update and .replace clear the mark).
+const PLAYED_OUT = `EXISTS (SELECT 1 FROM camera_status s WHERE s.camera_id = c.id AND s.state = 'ended')`;
+
 /**
  * Camera leases between Scouter workers. A worker claims free cameras with FOR UPDATE SKIP LOCKED
  * (two workers claiming at once never take the same camera and never wait on each other), renews
@@ -16,11 +20,11 @@ export class LeaseRepository {
     );
   }
 
-  /** Live workers (heartbeat within the TTL) and enabled cameras: the inputs of a fair share. */
+  /** Live workers (heartbeat within the TTL) and cameras to run (enabled, not played out): the inputs of a fair share. */
   async census(ttlMs: number): Promise<{ liveWorkers: number; enabledCameras: number }> {
     const { rows } = await this.pool.query<{ workers: number; cameras: number }>(
       `SELECT (SELECT count(*) FROM scouter_workers WHERE heartbeat_at > now() - make_interval(secs => $1 / 1000.0))::int AS workers,
-              (SELECT count(*) FROM cameras WHERE enabled)::int AS cameras`,
+              (SELECT count(*) FROM cameras c WHERE c.enabled AND NOT ${PLAYED_OUT})::int AS cameras`,
       [ttlMs],
     );
     return { liveWorkers: rows[0]!.workers, enabledCameras: rows[0]!.cameras };
@@ -46,7 +50,7 @@ export class LeaseRepository {
     const { rows } = await this.pool.query<{ camera_id: number }>(
       `WITH candidates AS (
          SELECT c.id FROM cameras c
-         WHERE c.enabled AND NOT EXISTS (SELECT 1 FROM camera_leases l WHERE l.camera_id = c.id AND l.expires_at > now())
+         WHERE c.enabled AND NOT ${PLAYED_OUT} AND NOT EXISTS (SELECT 1 FROM camera_leases l WHERE l.camera_id = c.id AND l.expires_at > now())
          ORDER BY c.id
          LIMIT $2
          FOR UPDATE OF c SKIP LOCKED)

@@ -108,8 +108,15 @@ export class CameraWorker {
       const run = wanted.get(id);
       if (!run || keyOf(run) !== cam.key) await this.stopCamera(id);
     }
-    for (const run of runs) if (!this.running.has(run.id) && !this.stopped) this.startCamera(run);
-    for (const cam of this.running.values()) await this.saveStatus(cam, cam.pipeline.currentState, null, false);
+    for (const run of runs) {
+      const ended = this.playedOut.get(run.id);
+      if (ended && ended.key === keyOf(run) && Date.now() - ended.atMs < leaseTtlMs) continue;
+      if (!this.running.has(run.id) && !this.stopped) this.startCamera(run);
+    }
+    for (const cam of [...this.running.values()]) {
+      if (cam.pipeline.currentState === 'ended') await this.onPipelineDone(cam);
+      else await this.saveStatus(cam, cam.pipeline.currentState, null, false);
+    }
     this.lastError = undefined;
   }
 
@@ -157,16 +164,37 @@ export class CameraWorker {
     };
     this.running.set(run.id, cam);
     cam.pipeline.start();
+    void cam.pipeline.done.then(() => this.onPipelineDone(cam));
+  }
+
+  /**
+   * A file that played to its end is recorded as ended (which keeps every worker from claiming it
+   * again) before its lease is handed back; then the camera is stopped here.
+   */
+  private async onPipelineDone(cam: RunningCamera): Promise<void> {
+    if (this.stopped || this.running.get(cam.run.id) !== cam || cam.pipeline.currentState !== 'ended') return;
+    try {
+      this.playedOut.set(cam.run.id, { key: cam.key, atMs: Date.now() });
+      await cam.batcher.flush();
+      await this.saveStatus(cam, 'ended', this.messages.get(cam.run.id) ?? null, false, true);
+      await this.repos.leases.release(this.workerId, [cam.run.id]);
+      if (this.running.get(cam.run.id) === cam) await this.stopCamera(cam.run.id);
+    } catch (err) {
+      this.log.warn(`camera ${cam.run.id}: could not record its end (${(err as Error).message}); the next heartbeat retries`);
+    }
   }
 
   private readonly messages = new Map<number, string | null>();
+  /** Cameras that played out here, by settings key and time: a heartbeat that read its leases before the end must not restart them. */
+  private readonly playedOut = new Map<number, { key: string; atMs: number }>();
 
-  private async saveStatus(cam: RunningCamera, state: CameraState, message: string | null, changed: boolean): Promise<void> {
+  private async saveStatus(cam: RunningCamera, state: CameraState, message: string | null, changed: boolean, mustSave = false): Promise<void> {
     if (changed) this.messages.set(cam.run.id, message);
     const msg = changed ? message : (this.messages.get(cam.run.id) ?? null);
     const stats = cam.pipeline.stats();
     this.live.cameraState({ cameraId: cam.run.id, state, message: msg, workerId: this.workerId, stats });
-    await this.repos.status.save(cam.run.id, this.workerId, state, msg, stats).catch(() => undefined);
+    const saving = this.repos.status.save(cam.run.id, this.workerId, state, msg, stats);
+    await (mustSave ? saving : saving.catch(() => undefined));
   }
 
   private async stopCamera(id: number): Promise<void> {

@@ -1,0 +1,107 @@
+import type { CameraStateEvent, TracksEvent } from '@sightline/contracts';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+
+/** The NOTIFY channel Scouter processes relay live events on. */
+export const LIVE_CHANNEL = 'scouter_live';
+// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
+const MAX_PAYLOAD = 7900;
+
+export type RelayedEvent = { kind: 'tracks'; event: TracksEvent } | { kind: 'camera-state'; event: CameraStateEvent };
+
+/**
+ * Live events across Scouter processes: each worker NOTIFYs the tracks and states of the cameras it
+ * runs, and every process re-emits what other processes sent to its own socket.io clients, so a
+ * page connected to any Scouter sees every camera. Payloads stay small (one frame's boxes; JPEG
+ * previews are not relayed, they stay with the process running the camera). A tracks event too big
+ * for one NOTIFY keeps its highest-scoring boxes.
+ */
+export class LiveRelay {
+  readonly origin = randomUUID();
+  private listener: pg.PoolClient | undefined;
+  private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+  relayed = 0;
+  received = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly deliver: (relayed: RelayedEvent) => void,
+    private readonly log: { warn(message: string): void } = console,
+  ) {}
+
+  /** Starts listening; reconnects after a lost connection. */
+  async start(): Promise<void> {
+    if (this.stopped || this.listener) return;
+    try {
+      const client = await this.pool.connect();
+      this.listener = client;
+      client.on('notification', (n) => this.onNotification(n.payload));
+      client.on('error', (err) => this.lost(client, err));
+      await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    } catch (err) {
+      this.lost(this.listener, err as Error);
+    }
+  }
+
+  private lost(client: pg.PoolClient | undefined, err: Error): void {
+    if (client && this.listener === client) {
+      this.listener = undefined;
+      client.release(err);
+    }
+    if (this.stopped) return;
+    this.log.warn(`scouter live relay lost its PostgreSQL connection (${err.message}); retrying`);
+    this.retry ??= setTimeout(() => {
+      this.retry = undefined;
+      void this.start();
+    }, 1000);
+  }
+
+  private onNotification(payload: string | undefined): void {
+    if (!payload) return;
+    let message: { origin: string } & RelayedEvent;
+    try {
+      message = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (message.origin === this.origin) return;
+    this.received++;
+    this.deliver({ kind: message.kind, event: message.event } as RelayedEvent);
+  }
+
+  /** Sends one of this process's events to the other processes (best effort: a failed NOTIFY is dropped). */
+  publish(relayed: RelayedEvent): void {
+    if (this.stopped) return;
+    const payload = fit(this.origin, relayed);
+    if (!payload) return;
+    this.relayed++;
+    this.pool.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, payload]).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.listener;
+    this.listener = undefined;
+    if (client) {
+      await client.query(`UNLISTEN ${LIVE_CHANNEL}`).catch(() => undefined);
+      client.release();
+    }
+  }
+}
+
+/** The payload, with a tracks event's lowest-scoring boxes left out until it fits; undefined when nothing fits. */
+function fit(origin: string, relayed: RelayedEvent): string | undefined {
+  let payload = JSON.stringify({ origin, ...relayed });
+  if (Buffer.byteLength(payload) < MAX_PAYLOAD) return payload;
+  if (relayed.kind !== 'tracks') return undefined;
+  const boxes = [...relayed.event.boxes].sort((a, b) => b.score - a.score);
+  let keep = boxes.length;
+  while (keep > 0) {
+    keep = Math.floor(keep * 0.8);
+    payload = JSON.stringify({ origin, kind: 'tracks', event: { ...relayed.event, boxes: boxes.slice(0, keep) } });
+    if (Buffer.byteLength(payload) < MAX_PAYLOAD) return payload;
+  }
+  return undefined;
+}
