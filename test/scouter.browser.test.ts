@@ -2,11 +2,14 @@
 // receives boxes of tracked people (real clip, real ffmpeg, CenterNet, ByteTrack), rows land in Postgres.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { relative } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import { probeVideoStream } from '@sightline/media';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
-import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { makePeopleClip, petsVideo } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
 
@@ -76,4 +79,42 @@ test('adding a camera on /scouter shows live boxes of tracked people, and rows l
   // Remove takes the camera off the list.
   await page.locator('[data-camera="entrance"]').getByRole('button', { name: 'Remove' }).click();
   await page.locator('[data-camera="entrance"]').waitFor({ state: 'detached', timeout: 10_000 });
+});
+
+test('the full PETS09 S2.L1 video typed as a relative path on /scouter shows live tracked people and stores rows', async (t) => {
+  if (!existsSync(petsVideo)) {
+    t.skip(`evaluation data absent (${petsVideo}); set SIGHTLINE_EVAL_DATA to run this`);
+    return;
+  }
+  // What a new user types: the path from where Scouter runs (normally ../shared/data/video/pets09-s2l1.avi).
+  const typed = relative(process.cwd(), petsVideo);
+  t.diagnostic(`typed on the page: ${typed}`);
+  const page = await chromium.browser.newPage();
+  await page.goto(`${web.url}/scouter`);
+  await page.getByLabel('Camera name').fill('pets09');
+  await page.getByLabel('Video file or stream URL').fill(typed);
+  await page.getByRole('button', { name: 'Add camera' }).click();
+  await page.locator('[data-camera="pets09"][data-state="running"]').waitFor({ timeout: 60_000 });
+  // PETS09 S2.L1 has several people in view at once: wait for a frame with at least three boxes.
+  const stats = page.locator('[data-testid="live-stats"]:not([data-boxes="0"]):not([data-boxes="1"]):not([data-boxes="2"])');
+  await stats.waitFor({ timeout: 60_000 });
+  t.diagnostic(await stats.innerText());
+  const drawn = await page.locator('[data-testid="live-canvas"]').evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height }));
+  const info = await probeVideoStream(petsVideo);
+  assert.deepEqual(drawn, { width: info.width, height: info.height }, 'the live view has the video\'s frame size');
+
+  const rows = await (async () => {
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await db.pool.query<{ n: number; tracks: number }>(
+        "SELECT count(*)::int AS n, count(DISTINCT o.track_id)::int AS tracks FROM observations o JOIN cameras c ON c.id = o.camera_id WHERE c.name = 'pets09'",
+      );
+      if (rows[0]!.n > 0 && rows[0]!.tracks >= 3) return rows[0]!;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return undefined;
+  })();
+  assert.ok(rows, 'observations of at least three tracks stored in PostgreSQL');
+  t.diagnostic(`${rows.n} observations of ${rows.tracks} tracks stored so far`);
+  await page.locator('[data-camera="pets09"]').getByRole('button', { name: 'Remove' }).click();
+  await page.locator('[data-camera="pets09"]').waitFor({ state: 'detached', timeout: 10_000 });
 });
