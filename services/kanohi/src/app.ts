@@ -13,6 +13,7 @@ import { registerFloorRoutes } from './routes/floors/index.ts';
 import { registerStatsRoutes } from './routes/stats/index.ts';
 import { CalibrationService } from './services/calibration.service.ts';
 import { FloorService } from './services/floor.service.ts';
+import { FloorIdentityService } from './services/floor-identity.service.ts';
 import { IngestService } from './services/ingest.service.ts';
 import { LiveMapService } from './services/live-map.service.ts';
 import { StatsService } from './services/stats.service.ts';
@@ -42,8 +43,9 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const floors = new FloorService(floorsRepo, cameras, zones);
   const calibration = new CalibrationService(cameras, floorsRepo);
   const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones);
-  const liveMap = new LiveMapService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, trailPoints: config.trailPoints });
-  const ingest = new IngestService(points, liveMap, (event) => io.emit('kanohi:markers', event), {
+  const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
+  const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints });
+  const ingest = new IngestService(points, identity, liveMap, (event) => io.emit('kanohi:markers', event), {
     warn: (m) => app.log.warn(m),
     error: (m) => app.log.error(m),
   });

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { HeatmapGrid } from './heatmap-grid.ts';
 import { LineCounter, segmentCrossing } from './line-counter.ts';
 import { PolygonZone } from './polygon-zone.ts';
+import { LeadCameraFilter } from './lead-camera-filter.ts';
 import { TrackMerger } from './track-merger.ts';
 import type { Xy } from './homography.ts';
 
@@ -73,5 +74,41 @@ describe('TrackMerger', () => {
     assert.equal(merger.add({ trackId: 40, cameraId: 3, timeMs: 150, xMeters: 9, yMeters: 9 }), 40, 'too far to merge');
     assert.equal(merger.personId(20), 10);
     assert.equal(merger.personId(11), 11);
+    assert.deepEqual(merger.takeMerges(), [[20, 10]], 'the one merge is reported');
+    assert.deepEqual(merger.takeMerges(), [], '...once');
+  });
+  test('a camera whose batch arrives later merges at its first sample, against the sighting nearest in time', () => {
+    const merger = new TrackMerger({ maxDistanceMeters: 1, maxGapMs: 1000 });
+    // Camera 1 reports 0..0.9 s of a walk at 0.4 m per 100 ms first, then camera 2 the same second.
+    for (let i = 0; i < 10; i++) merger.add({ trackId: 1, cameraId: 1, timeMs: i * 100, xMeters: i * 0.4, yMeters: 0 });
+    assert.equal(merger.add({ trackId: 2, cameraId: 2, timeMs: 0, xMeters: 0.05, yMeters: 0 }), 1, 'the latest sighting is 3.6 m away, the one at 0 ms 5 cm');
+  });
+});
+
+describe('LeadCameraFilter', () => {
+  test('two cameras seeing one walk at 10 fps: one sample per frame time is admitted, and the lead hands over', () => {
+    const filter = new LeadCameraFilter({ handoverMs: 300 });
+    // Camera 1 sees the person from 0 to 2 s, camera 2 from 1 to 4 s (both at 10 fps, 50 ms apart).
+    const samples: [number, number][] = [];
+    for (let t = 0; t <= 2000; t += 100) samples.push([1, t]);
+    for (let t = 1050; t <= 4000; t += 100) samples.push([2, t]);
+    samples.sort((a, b) => a[1] - b[1]);
+    const admitted = samples.filter(([camera, t]) => filter.admit(7, camera, t));
+    const byCamera = (c: number) => admitted.filter(([camera]) => camera === c).map(([, t]) => t);
+    assert.deepEqual(byCamera(1), samples.filter(([c]) => c === 1).map(([, t]) => t), 'the first camera leads while it sees the person');
+    // Camera 2 takes over once camera 1 has been silent for more than 300 ms (after 2.3 s).
+    assert.deepEqual(byCamera(2)[0], 2350);
+    assert.deepEqual(byCamera(2), samples.filter(([c, t]) => c === 2 && t >= 2350).map(([, t]) => t), 'then every camera-2 sample counts');
+    assert.equal(admitted.length, 21 + 17, 'one sample per 100 ms over 0..3.95 s, less the 300 ms hand-over');
+  });
+  test('merge keeps the latest lead; force admits and takes the lead', () => {
+    const filter = new LeadCameraFilter({ handoverMs: 1000 });
+    assert.ok(filter.admit(1, 1, 0));
+    assert.ok(filter.admit(2, 2, 100));
+    filter.merge(2, 1);
+    assert.equal(filter.admit(1, 1, 200), false, 'camera 2 leads the merged person');
+    assert.ok(filter.admit(1, 2, 250));
+    assert.ok(filter.admit(1, 3, 260, true));
+    assert.equal(filter.admit(1, 2, 270), false);
   });
 });

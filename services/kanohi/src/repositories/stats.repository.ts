@@ -17,14 +17,22 @@ function params(floorId: number, range: StatsRange, filters: HeatFilters): unkno
   return [floorId, range.from, range.to, range.bucketSeconds, filters.className ?? null, filters.gender?.toLowerCase() ?? null, filters.ageBand ?? null];
 }
 
-/** Counts over time, zone occupancy and dwell, and line crossings, aggregated in SQL from floor points. */
+// A sample's person: its track's cross-camera identity (floor_identities), else the track itself.
+const PERSON = 'COALESCE(i.person_id, fp.track_id)';
+const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.track_id = fp.track_id';
+
+/**
+ * Counts over time, zone occupancy and dwell, and line crossings, aggregated in SQL from floor
+ * points. People are counted once however many cameras see them: distinct person ids, and dwell and
+ * crossings from counted samples only (one camera speaks for a person at a time).
+ */
 export class StatsRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async counts(floorId: number, range: StatsRange, groupBy: GroupBy, filters: HeatFilters): Promise<{ start: Date; group: string; tracks: number }[]> {
     const { rows } = await this.pool.query<{ start: Date; group: string; tracks: number }>(
-      `SELECT ${BUCKET('observed_at')} AS start, ${GROUP_COLUMNS[groupBy]} AS "group", count(DISTINCT track_id)::integer AS tracks
-       FROM floor_points WHERE floor_id = $1 AND observed_at >= $2 AND observed_at < $3 AND ${FILTERS}
+      `SELECT ${BUCKET('fp.observed_at')} AS start, ${GROUP_COLUMNS[groupBy]} AS "group", count(DISTINCT ${PERSON})::integer AS tracks
+       FROM ${WITH_PERSON} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${FILTERS}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       params(floorId, range, filters),
     );
@@ -33,9 +41,9 @@ export class StatsRepository {
 
   async zoneBuckets(floorId: number, range: StatsRange, filters: HeatFilters): Promise<{ zone_id: number; start: Date; tracks: number }[]> {
     const { rows } = await this.pool.query<{ zone_id: number; start: Date; tracks: number }>(
-      `SELECT z.id AS zone_id, ${BUCKET('fp.observed_at')} AS start, count(DISTINCT fp.track_id)::integer AS tracks
-       FROM zones z JOIN floor_points fp ON fp.floor_id = z.floor_id AND z.area @> point(fp.x_m, fp.y_m)
-       WHERE z.floor_id = $1 AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${FILTERS.replaceAll('class_name', 'fp.class_name')}
+      `SELECT z.id AS zone_id, ${BUCKET('fp.observed_at')} AS start, count(DISTINCT ${PERSON})::integer AS tracks
+       FROM zones z JOIN ${WITH_PERSON} ON fp.floor_id = z.floor_id AND z.area @> point(fp.x_m, fp.y_m)
+       WHERE z.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${FILTERS.replaceAll('class_name', 'fp.class_name')}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       params(floorId, range, filters),
     );
@@ -46,9 +54,9 @@ export class StatsRepository {
   async zoneDwell(floorId: number, range: StatsRange, filters: HeatFilters): Promise<{ zone_id: number; tracks: number; mean_s: number; total_s: number }[]> {
     const { rows } = await this.pool.query<{ zone_id: number; tracks: number; mean_s: number; total_s: number }>(
       `SELECT zone_id, count(*)::integer AS tracks, avg(dwell)::float8 AS mean_s, sum(dwell)::float8 AS total_s FROM (
-         SELECT z.id AS zone_id, fp.track_id, sum(fp.seconds) AS dwell
-         FROM zones z JOIN floor_points fp ON fp.floor_id = z.floor_id AND z.area @> point(fp.x_m, fp.y_m)
-         WHERE z.floor_id = $1 AND fp.observed_at >= $2 AND fp.observed_at < $3 AND $4::integer > 0 AND ${FILTERS.replaceAll('class_name', 'fp.class_name')}
+         SELECT z.id AS zone_id, ${PERSON} AS person_id, sum(fp.seconds) AS dwell
+         FROM zones z JOIN ${WITH_PERSON} ON fp.floor_id = z.floor_id AND z.area @> point(fp.x_m, fp.y_m)
+         WHERE z.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND $4::integer > 0 AND ${FILTERS.replaceAll('class_name', 'fp.class_name')}
          GROUP BY 1, 2) d
        GROUP BY zone_id`,
       params(floorId, range, filters),
@@ -57,18 +65,18 @@ export class StatsRepository {
   }
 
   /**
-   * Crossings of each line by each track's consecutive floor positions (the previous position may
+   * Crossings of each line by each person's consecutive counted floor positions (the previous position may
    * precede the range by up to a minute). "In" is from the right of start->end to its left; a
    * position exactly on the line does not count, as in the vision package's segmentCrossing.
    */
   async lineBuckets(floorId: number, range: StatsRange, filters: HeatFilters): Promise<{ line_id: number; start: Date; in: number; out: number }[]> {
     const { rows } = await this.pool.query<{ line_id: number; start: Date; in: number; out: number }>(
       `WITH moves AS (
-         SELECT track_id, observed_at, x_m AS cx, y_m AS cy,
-                lag(x_m) OVER w AS px, lag(y_m) OVER w AS py
-         FROM floor_points
-         WHERE floor_id = $1 AND observed_at >= $2::timestamptz - interval '1 minute' AND observed_at < $3 AND ${FILTERS}
-         WINDOW w AS (PARTITION BY track_id ORDER BY observed_at)
+         SELECT fp.observed_at, fp.x_m AS cx, fp.y_m AS cy,
+                lag(fp.x_m) OVER w AS px, lag(fp.y_m) OVER w AS py
+         FROM ${WITH_PERSON}
+         WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2::timestamptz - interval '1 minute' AND fp.observed_at < $3 AND ${FILTERS}
+         WINDOW w AS (PARTITION BY ${PERSON} ORDER BY fp.observed_at)
        ), sides AS (
          SELECT l.id AS line_id, m.observed_at,
                 (l.end_x_m - l.start_x_m) * (m.py - l.start_y_m) - (l.end_y_m - l.start_y_m) * (m.px - l.start_x_m) AS s0,

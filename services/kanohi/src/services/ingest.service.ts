@@ -2,6 +2,7 @@ import { ObservationsInsertedNotice, type MarkersEvent } from '@sightline/contra
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
+import type { FloorIdentityService } from './floor-identity.service.ts';
 import type { LiveMapService } from './live-map.service.ts';
 
 // TypeBox's Value checker knows no formats by itself; the notice's times are ISO 8601 date-times.
@@ -17,6 +18,7 @@ export class IngestService {
 
   constructor(
     private readonly points: FloorPointRepository,
+    private readonly identity: FloorIdentityService,
     private readonly liveMap: LiveMapService,
     private readonly emit: (event: MarkersEvent) => void,
     private readonly log: { warn(message: string): void; error(message: string): void },
@@ -48,11 +50,27 @@ export class IngestService {
       });
   }
 
-  /** Projects one notice's rows, then emits the moved markers. */
+  /** Projects one notice's rows, decides who each sample is, stores them, then emits the moved markers. */
   async ingest(notice: ObservationsInsertedNotice): Promise<number> {
-    const rows = await this.points.ingest(notice.cameraId, new Date(notice.fromTime), new Date(notice.toTime));
+    // The notice's times have millisecond precision: to + 1 ms takes in the whole last millisecond.
+    const projected = await this.points.project(notice.cameraId, new Date(notice.fromTime), new Date(Date.parse(notice.toTime) + 1));
+    if (projected.length === 0) return 0;
+    const rows = await this.points.store(projected, this.identity.assign(projected));
     if (rows.length > 0) for (const event of this.liveMap.update(rows)) this.emit(event);
     return rows.length;
+  }
+
+  /** Runs `work` in the notice queue, so nothing else projects or decides identities meanwhile. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const run = this.queue.then(work);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      this.pending--;
+    });
+    return run;
   }
 
   /** Resolves once every queued notice is handled (shutdown, tests). */

@@ -1,5 +1,4 @@
 import type { FloorXy, LiveMarker, MarkersEvent } from '@sightline/contracts';
-import { TrackMerger } from '@sightline/vision';
 import type { FloorPointRow } from '../repositories/floor-point.repository.ts';
 
 interface Person {
@@ -13,28 +12,35 @@ interface Person {
   trail: FloorXy[];
 }
 
+/** Who a track is on a floor: the identity the ingest decided (see FloorIdentityService). */
+export interface PersonOf {
+  personId(floorId: number, trackId: number): number;
+}
+
 /**
- * The live map's memory: merges tracks of several cameras into people and keeps a short trail per
- * person. `update` takes freshly projected floor points and returns one event per floor touched.
+ * The live map's memory: people (tracks of several cameras merged by the identity service) with a
+ * short trail each. `update` takes freshly stored floor points and returns one event per floor touched.
  */
 export class LiveMapService {
-  private readonly floors = new Map<number, { merger: TrackMerger; people: Map<number, Person> }>();
+  private readonly floors = new Map<number, { people: Map<number, Person> }>();
 
-  constructor(private readonly options: { mergeDistanceM: number; mergeGapMs: number; trailPoints: number; forgetAfterMs?: number }) {}
+  constructor(
+    private readonly identity: PersonOf,
+    private readonly options: { trailPoints: number; forgetAfterMs?: number },
+  ) {}
 
   update(points: readonly FloorPointRow[]): MarkersEvent[] {
     const touched = new Map<number, Set<number>>();
     for (const p of points) {
       let floor = this.floors.get(p.floor_id);
       if (!floor) {
-        floor = { merger: new TrackMerger({ maxDistanceMeters: this.options.mergeDistanceM, maxGapMs: this.options.mergeGapMs }), people: new Map() };
+        floor = { people: new Map() };
         this.floors.set(p.floor_id, floor);
       }
-      const timeMs = p.observed_at.getTime();
-      const personId = floor.merger.add({ trackId: p.track_id, cameraId: p.camera_id, timeMs, xMeters: p.x_m, yMeters: p.y_m });
+      const personId = this.identity.personId(p.floor_id, p.track_id);
       // A merge folds the other group's person into this one, keeping the longer trail.
       for (const [id, other] of floor.people) {
-        if (id === personId || floor.merger.personId(id) !== personId) continue;
+        if (id === personId || this.identity.personId(p.floor_id, id) !== personId) continue;
         floor.people.delete(id);
         const mine = floor.people.get(personId);
         const kept = !mine || other.trail.length > mine.trail.length ? { ...other, personId } : mine;
@@ -64,7 +70,7 @@ export class LiveMapService {
     for (const [floorId, ids] of touched) {
       const floor = this.floors.get(floorId)!;
       const markers: LiveMarker[] = [...ids].flatMap((id) => {
-        const person = floor.people.get(floor.merger.personId(id));
+        const person = floor.people.get(this.identity.personId(floorId, id));
         return person ? [this.toMarker(person)] : [];
       });
       const latest = Math.max(...markers.map((m) => Date.parse(m.seenAt)));
@@ -87,8 +93,7 @@ export class LiveMapService {
     };
   }
 
-  private forget(floor: { merger: TrackMerger; people: Map<number, Person> }, beforeMs: number): void {
-    floor.merger.forget(beforeMs);
+  private forget(floor: { people: Map<number, Person> }, beforeMs: number): void {
     for (const [id, p] of floor.people) if (p.seenAt.getTime() < beforeMs) floor.people.delete(id);
   }
 }
