@@ -118,3 +118,20 @@ export type KanohiCamera = Static<typeof KanohiCamera>;
 /** `PUT /cameras/:cameraId/placement`. */
 export const PlaceCameraBody = Type.Object({ floorId: Id }, { additionalProperties: false });
 export type PlaceCameraBody = Static<typeof PlaceCameraBody>;
+
+/**
+ * A backfill job: after a calibration is saved, the camera's observations stored before it (not
+ * projected yet, or projected under an older version) are projected in bounded batches.
+ */
+export const BackfillJob = Type.Object({
+  id: Type.Integer(),
+  cameraId: Type.Integer(),
+  calibrationId: Type.Integer(),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed'), Type.Literal('superseded')]),
+  total: Type.Integer({ description: 'observations to look at' }),
+  done: Type.Integer({ description: 'observations looked at so far' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type BackfillJob = Static<typeof BackfillJob>;

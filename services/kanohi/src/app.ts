@@ -3,6 +3,7 @@ import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { KanohiConfig } from './config.ts';
 import { listenToChannel } from './plugins/bus-listener.ts';
+import { BackfillRepository } from './repositories/backfill.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { FloorPointRepository } from './repositories/floor-point.repository.ts';
 import { FloorRepository } from './repositories/floor.repository.ts';
@@ -11,6 +12,7 @@ import { ZoneRepository } from './repositories/zone.repository.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
 import { registerFloorRoutes } from './routes/floors/index.ts';
 import { registerStatsRoutes } from './routes/stats/index.ts';
+import { BackfillService } from './services/backfill.service.ts';
 import { CalibrationService } from './services/calibration.service.ts';
 import { FloorService } from './services/floor.service.ts';
 import { FloorIdentityService } from './services/floor-identity.service.ts';
@@ -25,7 +27,7 @@ export interface BuildKanohiOptions {
 }
 
 /** The app with its ingest: `ingest.idle()` waits for queued notices, `busReady` for the LISTEN. */
-export type KanohiApp = ServiceApp & { kanohi: { ingest: IngestService; busReady: Promise<void> } };
+export type KanohiApp = ServiceApp & { kanohi: { ingest: IngestService; backfill: BackfillService; busReady: Promise<void> } };
 
 /**
  * Floor-map dashboard: floors, calibration, live tracks, heatmaps, statistics. Builds the app
@@ -41,7 +43,6 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const zones = new ZoneRepository(pool);
   const points = new FloorPointRepository(pool);
   const floors = new FloorService(floorsRepo, cameras, zones);
-  const calibration = new CalibrationService(cameras, floorsRepo);
   const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones);
   const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
   const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints });
@@ -50,14 +51,19 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
     error: (m) => app.log.error(m),
   });
 
+  const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) });
+  const calibration = new CalibrationService(cameras, floorsRepo, (saved) => backfill.start(saved));
+
   registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });
-  registerCameraRoutes(app, { cameras, calibration, floors, maxImageBytes: config.maxImageBytes });
+  registerCameraRoutes(app, { cameras, calibration, floors, backfill, maxImageBytes: config.maxImageBytes });
   registerStatsRoutes(app, stats);
 
   const bus = listenToChannel({ pool, channel: BusChannel.observationsInserted, onNotice: (payload) => ingest.handleNotice(payload), log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
+  app.addHook('onReady', async () => backfill.resume());
   app.addHook('onClose', async () => {
+    await backfill.stop();
     await bus.close();
     await ingest.idle();
   });
-  return Object.assign(app, { kanohi: { ingest, busReady: bus.ready } });
+  return Object.assign(app, { kanohi: { ingest, backfill, busReady: bus.ready } });
 }

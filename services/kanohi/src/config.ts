@@ -9,6 +9,7 @@ export const KanohiConfig = Type.Object(
     mergeDistanceM: Type.Number({ env: 'KANOHI_MERGE_DISTANCE_M', default: 1, minimum: 0, description: 'Tracks of two cameras closer than this on the floor are one person' }),
     mergeGapMs: Type.Integer({ env: 'KANOHI_MERGE_GAP_MS', default: 1000, minimum: 0, description: '...when seen at most this far apart in time' }),
     handoverMs: Type.Integer({ env: 'KANOHI_HANDOVER_MS', default: 300, minimum: 0, description: 'A person seen by several cameras counts from one camera at a time; another takes over after the first has not reported them for this long' }),
+    backfillBatch: Type.Integer({ env: 'KANOHI_BACKFILL_BATCH', default: 5000, minimum: 1, maximum: 1_000_000, description: 'Observations projected per step of a backfill job after a calibration is saved' }),
     trailPoints: Type.Integer({ env: 'KANOHI_TRAIL_POINTS', default: 20, minimum: 1, maximum: 1000, description: 'Positions kept per live marker trail' }),
   },
   { additionalProperties: false },

@@ -9,6 +9,7 @@ export class CalibrationService {
   constructor(
     private readonly cameras: CameraRepository,
     private readonly floors: FloorRepository,
+    private readonly onSaved: (calibration: Calibration) => Promise<unknown> = async () => undefined,
   ) {}
 
   /** Solves without saving; bad layouts are a 422 that says what to change. */
@@ -29,7 +30,10 @@ export class CalibrationService {
     const frameWidth = input.frameWidth ?? camera.frameWidth;
     const frameHeight = input.frameHeight ?? camera.frameHeight;
     const solution = this.solve(input.points, frameWidth && frameHeight ? [frameWidth, frameHeight] : undefined);
-    return this.cameras.saveCalibration({ cameraId, floorId: input.floorId, frameWidth: frameWidth ?? null, frameHeight: frameHeight ?? null, points: input.points, solution });
+    const saved = await this.cameras.saveCalibration({ cameraId, floorId: input.floorId, frameWidth: frameWidth ?? null, frameHeight: frameHeight ?? null, points: input.points, solution });
+    // Observations stored before this version are projected by a backfill job.
+    await this.onSaved(saved);
+    return saved;
   }
 
   async history(cameraId: number): Promise<Calibration[]> {

@@ -1,4 +1,4 @@
-import type { CalibrationSolution, Floor, KanohiCamera } from '@sightline/contracts';
+import type { BackfillJob, CalibrationSolution, Floor, KanohiCamera } from '@sightline/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { kanohi, kanohiUrl } from './api.ts';
 import type { FloorXy } from './floor-map.ts';
@@ -26,6 +26,7 @@ export function CalibrationPanel(props: {
   const [frameWh, setFrameWh] = useState<[number, number]>();
   const [solution, setSolution] = useState<CalibrationSolution>();
   const [message, setMessage] = useState<string>();
+  const [backfill, setBackfill] = useState<BackfillJob>();
   const image = useRef<HTMLImageElement>(null);
   const camera = cameras.find((c) => c.id === cameraId);
 
@@ -82,6 +83,13 @@ export function CalibrationPanel(props: {
       const saved = await kanohi.saveCalibration(cameraId, floor.id, complete, frameWh);
       setMessage(`Saved calibration version ${saved.version} (rms ${saved.rmsErrorM.toFixed(3)} m)`);
       props.onSaved();
+      // Observations stored before this version are projected by a job: follow its progress.
+      for (;;) {
+        const job = await kanohi.backfill(cameraId);
+        setBackfill(job);
+        if (job.status !== 'queued' && job.status !== 'running') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     } catch (err) {
       setMessage((err as Error).message);
     }
@@ -165,6 +173,12 @@ export function CalibrationPanel(props: {
         </p>
       ))}
       {message && <p data-testid="calibration-message">{message}</p>}
+      {backfill && (
+        <p data-testid="backfill-progress" data-status={backfill.status} data-done={backfill.done} data-total={backfill.total}>
+          Earlier observations: {backfill.done} of {backfill.total} projected ({backfill.status}
+          {backfill.error ? `: ${backfill.error}` : ''})
+        </p>
+      )}
       <button type="button" data-testid="save-calibration" disabled={!solution} onClick={() => void save()}>
         Save calibration
       </button>

@@ -1,4 +1,4 @@
-import type { Calibration, CalibrationPointPair, CalibrationSolution, CountLine, CountsResponse, Floor, HeatmapResponse, KanohiCamera, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
+import type { BackfillJob, Calibration, CalibrationPointPair, CalibrationSolution, CountLine, CountsResponse, Floor, HeatmapResponse, KanohiCamera, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
 import { loadWebConfig } from '../../lib/config.ts';
 
 /** A Kanohi answer other than 2xx, with the server's explanation. */
@@ -52,6 +52,7 @@ export const kanohi = {
     call<CalibrationSolution>('POST', '/calibrations/solve', { points, ...(frameWh ? { frameWidth: frameWh[0], frameHeight: frameWh[1] } : {}) }),
   saveCalibration: (cameraId: number, floorId: number, points: CalibrationPointPair[], frameWh?: [number, number]) =>
     call<Calibration>('POST', `/cameras/${cameraId}/calibrations`, { floorId, points, ...(frameWh ? { frameWidth: frameWh[0], frameHeight: frameWh[1] } : {}) }),
+  backfill: (cameraId: number) => call<BackfillJob>('GET', `/cameras/${cameraId}/backfill`),
   zones: (floorId: number) => call<Zone[]>('GET', `/floors/${floorId}/zones`),
   createZone: (floorId: number, name: string, polygonXy: [number, number][]) => call<Zone>('POST', `/floors/${floorId}/zones`, { name, polygonXy }),
   lines: (floorId: number) => call<CountLine[]>('GET', `/floors/${floorId}/lines`),

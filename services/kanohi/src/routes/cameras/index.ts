@@ -1,12 +1,14 @@
-import { Calibration, CalibrationSolution, KanohiCamera, KanohiCameraIdParams, PlaceCameraBody, SaveCalibrationBody, SolveCalibrationBody } from '@sightline/contracts';
+import { BackfillJob, Calibration, CalibrationSolution, KanohiCamera, KanohiCameraIdParams, PlaceCameraBody, SaveCalibrationBody, SolveCalibrationBody } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { CameraRepository } from '../../repositories/camera.repository.ts';
+import type { BackfillService } from '../../services/backfill.service.ts';
 import type { CalibrationService } from '../../services/calibration.service.ts';
+import { notFound } from '../../lib/http-error.ts';
 import type { FloorService } from '../../services/floor.service.ts';
 
 /** Scouter's cameras as placed and calibrated on floors; snapshots for clicking calibration points. */
-export function registerCameraRoutes(app: ServiceApp, deps: { cameras: CameraRepository; calibration: CalibrationService; floors: FloorService; maxImageBytes: number }): void {
+export function registerCameraRoutes(app: ServiceApp, deps: { cameras: CameraRepository; calibration: CalibrationService; floors: FloorService; backfill: BackfillService; maxImageBytes: number }): void {
   const { calibration, floors } = deps;
   app.get('/cameras', { schema: { response: { 200: Type.Array(KanohiCamera) } } }, () => deps.cameras.list());
   app.get('/cameras/:cameraId', { schema: { params: KanohiCameraIdParams, response: { 200: KanohiCamera } } }, (request) => calibration.camera(request.params.cameraId));
@@ -26,6 +28,11 @@ export function registerCameraRoutes(app: ServiceApp, deps: { cameras: CameraRep
   app.post('/cameras/:cameraId/calibrations', { schema: { params: KanohiCameraIdParams, body: SaveCalibrationBody, response: { 201: Calibration } } }, async (request, reply) =>
     reply.status(201).send(await calibration.save(request.params.cameraId, request.body)),
   );
+  app.get('/cameras/:cameraId/backfill', { schema: { params: KanohiCameraIdParams, response: { 200: BackfillJob } } }, async (request) => {
+    const job = await deps.backfill.latest(request.params.cameraId);
+    if (!job) throw notFound(`A backfill job of camera ${request.params.cameraId}`);
+    return job;
+  });
   app.post('/calibrations/solve', { schema: { body: SolveCalibrationBody, response: { 200: CalibrationSolution } } }, (request) => {
     const { frameWidth, frameHeight } = request.body;
     return calibration.solve(request.body.points, frameWidth && frameHeight ? [frameWidth, frameHeight] : undefined);

@@ -1,0 +1,85 @@
+import type { BackfillJob, Calibration } from '@sightline/contracts';
+import { toBackfillJob, type BackfillJobRow, type BackfillRepository } from '../repositories/backfill.repository.ts';
+import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
+import { FloorIdentityService } from './floor-identity.service.ts';
+
+/**
+ * Projects observations that arrived before a camera was calibrated, or under an older calibration
+ * version, when a calibration is saved: one job per calibration, walking the camera's observations
+ * oldest first in windows of at most `batch` rows, each window run in the ingest's queue (so live
+ * notices and the backfill never interleave), with progress stored after every window.
+ */
+export class BackfillService {
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly jobs: BackfillRepository,
+    private readonly points: FloorPointRepository,
+    private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>,
+    private readonly options: { batch: number; mergeDistanceM: number; mergeGapMs: number; handoverMs: number },
+    private readonly log: { error(message: string): void },
+  ) {}
+
+  /** Queues and starts the job for a just-saved calibration. */
+  async start(calibration: Calibration): Promise<BackfillJob> {
+    const job = await this.jobs.create(calibration.cameraId, calibration.id, new Date(calibration.createdAt));
+    this.launch(job);
+    return toBackfillJob(job);
+  }
+
+  /** Picks up jobs a previous process left unfinished. */
+  async resume(): Promise<void> {
+    for (const job of await this.jobs.unfinished()) this.launch(job);
+  }
+
+  async latest(cameraId: number): Promise<BackfillJob | undefined> {
+    const job = await this.jobs.latest(cameraId);
+    return job && toBackfillJob(job);
+  }
+
+  /** Stops after the current window; resolves when every job loop has returned. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.running);
+  }
+
+  /** Resolves when no job runs (tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  private launch(job: BackfillJobRow): void {
+    const run = this.run(job)
+      .catch(async (err: Error) => {
+        this.log.error(`backfill job ${job.id} of camera ${job.camera_id} failed: ${err.message}`);
+        await this.jobs.progress(job.id, { status: 'failed', error: err.message, finished: true }).catch(() => undefined);
+      })
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  private async run(start: BackfillJobRow): Promise<void> {
+    // Its own identity state: old samples must not disturb the live map's merger.
+    const identity = new FloorIdentityService({ ...this.options, forgetAfterMs: 60_000 });
+    let cursor = start.cursor_time ?? start.from_time;
+    await this.jobs.progress(start.id, { status: 'running' });
+    while (!this.stopped) {
+      const job = await this.jobs.get(start.id);
+      if (!job || job.status !== 'running') return;
+      if (cursor.getTime() >= job.to_time.getTime()) break;
+      const window = await this.jobs.nextWindow(job, cursor, this.options.batch);
+      await this.exclusive(async () => {
+        await this.points.unproject(job.camera_id, cursor, window.end, job.calibration_id);
+        const projected = await this.points.project(job.camera_id, cursor, window.end, job.calibration_id);
+        if (projected.length === 0) return;
+        const floorId = projected[0]!.floor_id;
+        const context = await this.points.neighbours(floorId, job.camera_id, new Date(cursor.getTime() - this.options.mergeGapMs), window.end);
+        await this.points.store(projected, identity.assign(projected, context));
+      });
+      cursor = window.end;
+      await this.jobs.progress(job.id, { cursor, doneAdd: window.count });
+    }
+    if (!this.stopped) await this.jobs.progress(start.id, { status: 'done', finished: true });
+  }
+}

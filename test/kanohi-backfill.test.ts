@@ -1,0 +1,83 @@
+// Backfill: observations Scouter stored before the camera was calibrated are projected when the
+// calibration is saved (a job in bounded batches, progress readable over HTTP), and saving a new
+// version re-projects them, moving their roll-up share with them.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import { HeatmapGrid, type Xy } from '@sightline/vision';
+import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
+import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
+import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
+import { insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
+
+const FRAME: Xy = [640, 480];
+const view = syntheticCamera('lobby', { positionXyz: [10, -6, 6], targetXy: [10, 5], focalPx: 450, frameWh: FRAME });
+const T0 = Date.parse('2025-03-03T08:00:00.000Z');
+const BATCH = 7;
+
+let db: TestDatabase;
+let app: KanohiApp;
+
+before(async () => {
+  db = await createTestDatabase();
+  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', backfillBatch: BATCH }), pool: db.pool });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.kanohi.busReady;
+});
+after(async () => {
+  await app?.close();
+  await db?.drop();
+});
+
+test('observations from before a calibration are projected by a batched job, and again under a new version', async () => {
+  const floor = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Lobby', widthM: 20, heightM: 10 } })).json();
+  const cameraId = await insertCamera(db.pool, 'lobby', FRAME, 10);
+  // Two people walk while the camera is not calibrated yet: Scouter stores and notifies, Kanohi
+  // has nothing to project them with.
+  const walks: Xy[][] = [Array.from({ length: 30 }, (_, i): Xy => [3.13 + i * 0.45, 4.1]), Array.from({ length: 25 }, (_, i): Xy => [16.27 - i * 0.4, 6.6])];
+  for (const [k, walk] of walks.entries()) {
+    const trackId = await insertTrack(db.pool, cameraId, k + 1, new Date(T0));
+    await insertBatch(db.pool, cameraId, walk.map((p, i) => {
+      const [u, v] = view.toImage(p)!;
+      return { trackId, observedAt: new Date(T0 + k * 60_000 + i * 100), xyxy: [u - 10, v - 60, u + 10, v] as [number, number, number, number] };
+    }));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  await app.kanohi.ingest.idle();
+  const count = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM floor_points')).rows[0]!.n;
+  assert.equal(await count(), 0, 'nothing projected without a calibration');
+  const total = walks.reduce((s, w) => s + w.length, 0);
+
+  const marks: Xy[] = [[4, 2], [16, 2], [16, 8], [4, 8], [10, 5]];
+  const heatmap = async () => {
+    const h = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/heatmap?from=${new Date(T0 - 60_000).toISOString()}&to=${new Date(T0 + 300_000).toISOString()}&cellM=1` })).json();
+    const grid = new HeatmapGrid({ widthMeters: 20, heightMeters: 10, cellMeters: 1 });
+    for (const [c, r, v] of h.cells) grid.addCell(c, r, v);
+    return grid;
+  };
+  const truth = (shiftX: number) => {
+    const grid = new HeatmapGrid({ widthMeters: 20, heightMeters: 10, cellMeters: 1 });
+    for (const p of walks.flat()) grid.accumulate([p[0] + shiftX, p[1]]);
+    return grid;
+  };
+
+  for (const [version, shiftX] of [[1, 0], [2, 1.5]] as const) {
+    // Version 2 says every mark is 1.5 m further east: the same pixels land 1.5 m east.
+    const points = marks.map((m) => ({ imageXy: view.toImage(m)!, floorXy: [m[0] + shiftX, m[1]] }));
+    const saved = await app.inject({ method: 'POST', url: `/cameras/${cameraId}/calibrations`, payload: { floorId: floor.id, points } });
+    assert.equal(saved.statusCode, 201, saved.body);
+    assert.equal(saved.json().version, version);
+    await app.kanohi.backfill.idle();
+    const job = (await app.inject({ method: 'GET', url: `/cameras/${cameraId}/backfill` })).json();
+    assert.deepEqual([job.status, job.calibrationId, job.total, job.done], ['done', saved.json().id, total, total], `job after version ${version}`);
+    assert.equal(await count(), total, 'every observation has exactly one floor point');
+    const { rows } = await db.pool.query<{ calibration_id: number }>('SELECT DISTINCT calibration_id FROM floor_points');
+    assert.deepEqual(rows.map((r) => r.calibration_id), [saved.json().id], 'all under the new version');
+    assert.deepEqual(Array.from((await heatmap()).values), Array.from(truth(shiftX).values), `heatmap cells after version ${version}`);
+  }
+  // Both roll-up levels agree after the re-projection (no samples left behind in old cells).
+  const { rows: levels } = await db.pool.query<{ m: number; h: number }>('SELECT (SELECT sum(samples) FROM floor_heat_cells)::int AS m, (SELECT sum(samples) FROM floor_heat_hours)::int AS h');
+  assert.deepEqual(levels[0], { m: total, h: total });
+  const missing = await app.inject({ method: 'GET', url: '/cameras/999/backfill' });
+  assert.equal(missing.statusCode, 404);
+});
