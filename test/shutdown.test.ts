@@ -1,7 +1,7 @@
 // Each service alone, as `node services/<name>/src/server.ts` runs it: SIGTERM and SIGINT must run
 // the graceful shutdown (close sockets and HTTP, deregister, stop an embedded server) and exit 0.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,25 +14,35 @@ before(async () => {
 });
 after(() => db.drop());
 
+// A failed test must not leave a service (and its database server) running behind it.
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 async function runUntilReady(script: string, env: NodeJS.ProcessEnv, port: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
     if (ok) break;
     if (child.exitCode !== null) throw new Error(`${script} exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`${script} not ready:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`${script} not ready in 90 s:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, exited, output: () => output };
 }
 
 for (const [service, signal] of [['hawk', 'SIGTERM'], ['scouter', 'SIGINT'], ['kanohi', 'SIGTERM']] as const) {
-  test(`${service} shuts down gracefully on ${signal} and deregisters`, { timeout: 90_000 }, async () => {
+  test(`${service} shuts down gracefully on ${signal} and deregisters`, { timeout: 150_000 }, async () => {
     const port = await freePort();
     const prefix = service.toUpperCase();
     const env = { ...process.env, DATABASE_URL: db.url, [`${prefix}_PORT`]: String(port), [`${prefix}_LOG_LEVEL`]: 'info' };
@@ -51,7 +61,7 @@ for (const [service, signal] of [['hawk', 'SIGTERM'], ['scouter', 'SIGINT'], ['k
   });
 }
 
-test('a service on the embedded database stops that server too on SIGTERM', { timeout: 90_000 }, async () => {
+test('a service on the embedded database stops that server too on SIGTERM', { timeout: 150_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-alone-'));
   try {
     const [port, dbPort] = await Promise.all([freePort(), freePort()]);
