@@ -20,6 +20,7 @@ const shared: ConfigEntry[] = [
   { env: 'SIGHTLINE_DB_PORT', default: 54329, description: 'Port of the embedded PostgreSQL (loopback only)' },
   { env: 'SIGHTLINE_EVAL_DATA', default: '<repo>/../shared/data', description: 'Evaluation data (MOT15, PETS09, MOT17) read by benchmarks and evaluation tests when present' },
   { env: 'SIGHTLINE_NATIVE', default: 'auto', description: 'Kernel backend: auto, cuda, cpp or ts' },
+  { env: 'SIGHTLINE_ORT_SPINNING', default: 0, description: 'onnxruntime worker threads spin between runs (1) or sleep (0: better when the cores are shared)' },
 ];
 
 export const settingsCatalog: readonly SettingsSection[] = [

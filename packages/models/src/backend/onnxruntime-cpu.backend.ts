@@ -54,6 +54,10 @@ export const onnxRuntimeCpu: Backend = {
       intraOpNumThreads: options.threads ?? defaultThreads(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
+      // onnxruntime's worker threads spin on the CPU between runs by default. On small machines that
+      // also decode video, serve HTTP and run other models, those spinning cores are stolen from the
+      // rest of the pipeline, so spinning is off unless SIGHTLINE_ORT_SPINNING=1.
+      extra: { session: { intra_op: { allow_spinning: process.env.SIGHTLINE_ORT_SPINNING === '1' ? '1' : '0' } } },
     };
     try {
       const session = typeof model === 'string' ? await ort.InferenceSession.create(model, settings) : await ort.InferenceSession.create(model, settings);
