@@ -139,6 +139,9 @@ export function KanohiPage() {
     }
   };
 
+  const deleteZone = (id: number) => floor && kanohi.deleteZone(floor.id, id).then(() => setZones((zs) => zs.filter((z) => z.id !== id)), fail);
+  const deleteLine = (id: number) => floor && kanohi.deleteLine(floor.id, id).then(() => setLines((ls) => ls.filter((l) => l.id !== id)), fail);
+
   return (
     <section className="kanohi">
       <h1>Kanohi — floor map</h1>
@@ -216,10 +219,10 @@ export function KanohiPage() {
                 value={DAY_MINUTES - minutesBack}
                 onChange={(e) => (setMinutesBack(DAY_MINUTES - Number(e.target.value)), setNow(Date.now()))}
               />
-              <button type="button" onClick={() => (minutesBack === 0 && setMinutesBack(DAY_MINUTES - windowMinutes), setPlaying(!playing))}>
+              <button type="button" data-testid="play-day" onClick={() => (minutesBack === 0 && setMinutesBack(DAY_MINUTES - windowMinutes), setPlaying(!playing))}>
                 {playing ? 'Pause' : 'Play day'}
               </button>
-              <span data-testid="time-range">
+              <span data-testid="time-range" data-from={range.from} data-to={range.to}>
                 {new Date(range.from).toLocaleTimeString()} – {minutesBack === 0 ? 'now' : new Date(range.to).toLocaleTimeString()}
               </span>
             </div>
@@ -234,7 +237,7 @@ export function KanohiPage() {
                 <input key={k} placeholder={{ className: 'class', gender: 'gender', ageBand: 'age band' }[k]} value={filters[k]} size={8} onChange={(e) => setFilters({ ...filters, [k]: e.target.value })} />
               ))}
             </div>
-            <StatsPanel floor={floor} range={range} filters={filters} zones={zones} lines={lines} refreshKey={refreshKey} />
+            <StatsPanel floor={floor} range={range} filters={filters} zones={zones} lines={lines} refreshKey={refreshKey} onDeleteZone={(id) => void deleteZone(id)} onDeleteLine={(id) => void deleteLine(id)} />
           </aside>
         )}
       </div>

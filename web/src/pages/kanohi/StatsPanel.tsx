@@ -31,7 +31,7 @@ function BarChart(props: { bars: { label: string; value: number }[]; testId: str
 const bucketFor = (range: { from: string; to: string }) => Math.max(10, Math.round((Date.parse(range.to) - Date.parse(range.from)) / 1000 / 30));
 
 /** Counts over time (by group), zone occupancy and dwell, line in/out counts, with CSV downloads. */
-export function StatsPanel(props: { floor: Floor; range: { from: string; to: string }; filters: Filters; zones: Zone[]; lines: CountLine[]; refreshKey: number }) {
+export function StatsPanel(props: { floor: Floor; range: { from: string; to: string }; filters: Filters; zones: Zone[]; lines: CountLine[]; refreshKey: number; onDeleteZone: (id: number) => void; onDeleteLine: (id: number) => void }) {
   const { floor, range, filters } = props;
   const [groupBy, setGroupBy] = useState('none');
   const [counts, setCounts] = useState<CountsResponse>();
@@ -53,7 +53,7 @@ export function StatsPanel(props: { floor: Floor; range: { from: string; to: str
     return () => {
       stale = true;
     };
-  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.length, props.lines.length]);
+  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => z.id).join(), props.lines.map((l) => l.id).join()]);
 
   const groups = [...new Set(counts?.buckets.map((b) => b.group) ?? [])];
   return (
@@ -90,6 +90,11 @@ export function StatsPanel(props: { floor: Floor; range: { from: string; to: str
               <td>{l.name}</td>
               <td>in {l.inCount}</td>
               <td>out {l.outCount}</td>
+              <td>
+                <button type="button" data-testid={`delete-line-${l.name}`} title={`Delete line ${l.name}`} onClick={() => props.onDeleteLine(l.lineId)}>
+                  Delete
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -103,12 +108,17 @@ export function StatsPanel(props: { floor: Floor; range: { from: string; to: str
       <table className="kanohi-table">
         <tbody>
           {(zoneStats?.zones ?? []).map((z) => (
-            <tr key={z.zoneId} data-testid={`zone-stats-${z.name}`}>
+            <tr key={z.zoneId} data-testid={`zone-stats-${z.name}`} data-people={z.tracks} data-dwell={z.totalDwellSeconds.toFixed(1)}>
               <td>{z.name}</td>
               <td>{z.tracks} people</td>
               <td>mean dwell {z.meanDwellSeconds.toFixed(1)} s</td>
               <td>
                 <BarChart testId="zone-chart" bars={z.buckets.map((b) => ({ label: b.start.slice(11, 19), value: b.tracks }))} />
+              </td>
+              <td>
+                <button type="button" data-testid={`delete-zone-${z.name}`} title={`Delete zone ${z.name}`} onClick={() => props.onDeleteZone(z.zoneId)}>
+                  Delete
+                </button>
               </td>
             </tr>
           ))}
