@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { until } from './support/until.ts';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
@@ -23,16 +24,6 @@ after(async () => {
   await scouter?.app.close();
   await db?.drop();
 });
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const http = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown) => scouter.app.inject({ method, url, ...(payload ? { payload } : {}) });
 

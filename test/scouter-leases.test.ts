@@ -9,6 +9,7 @@ import { CameraRepository } from '../services/scouter/src/repositories/camera.re
 import { defaultSpec } from '../services/scouter/src/pipeline/default-spec.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { pathToFileURL } from 'node:url';
+import { until } from './support/until.ts';
 
 const server = fileURLToPath(new URL('../services/scouter/src/server.ts', import.meta.url));
 const TTL_MS = 2000;
@@ -28,16 +29,6 @@ function startWorker(): ChildProcess {
 async function leases(): Promise<Map<number, string>> {
   const { rows } = await db.pool.query<{ camera_id: number; worker_id: string }>('SELECT camera_id, worker_id FROM camera_leases WHERE expires_at > now()');
   return new Map(rows.map((r) => [r.camera_id, r.worker_id]));
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await check();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 before(async () => {
@@ -62,11 +53,11 @@ test('a killed worker\'s camera moves to the surviving worker within the lease T
   const split = await until('each worker to hold one camera', async () => {
     const l = await leases();
     return l.size === 2 && new Set(l.values()).size === 2 ? l : undefined;
-  }, 60_000);
+  }, 120_000);
   await until('tracks of both cameras in the database', async () => {
     const { rows } = await db.pool.query<{ n: number }>('SELECT count(DISTINCT camera_id)::int AS n FROM tracks');
     return rows[0]!.n === 2 ? true : undefined;
-  }, 60_000);
+  }, 120_000);
 
   const killedAt = Date.now();
   a.kill('SIGKILL');

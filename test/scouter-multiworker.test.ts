@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { until } from './support/until.ts';
 
 let db: TestDatabase;
 const workers: ScouterApp[] = [];
@@ -38,16 +39,6 @@ after(async () => {
   for (const w of workers) await w.app.close();
   await db?.drop();
 });
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('an ended file camera releases its lease and is not replayed; the other worker relays its live events', async () => {
   const clip = makePeopleClip(2);

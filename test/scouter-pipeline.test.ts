@@ -10,6 +10,7 @@ import { createTestDatabase, freePort, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { until } from './support/until.ts';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
@@ -42,16 +43,6 @@ after(async () => {
   await listener?.end();
   await db?.drop();
 });
-
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('a clip added over HTTP is detected, tracked, stored with NOTIFY and published live', async (t) => {
   const clip = makePeopleClip(3);
