@@ -20,7 +20,7 @@ ALTER TABLE floor_points ADD COLUMN counted boolean NOT NULL DEFAULT true;
 -- here and only the partial hours at its ends from the minute level.
 CREATE TABLE floor_heat_hours (
   floor_id    integer NOT NULL REFERENCES floors (id) ON DELETE CASCADE,
-  bucket      timestamptz NOT NULL,          -- date_trunc('hour', observed_at)
+  bucket      timestamptz NOT NULL,          -- date_trunc('hour', observed_at, 'UTC')
   cell_x      integer NOT NULL,
   cell_y      integer NOT NULL,
   class_name  text NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE floor_heat_hours (
   PRIMARY KEY (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band)
 );
 INSERT INTO floor_heat_hours (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band, samples, seconds)
-SELECT floor_id, date_trunc('hour', bucket), cell_x, cell_y, class_name, gender, age_band, sum(samples), sum(seconds)
+SELECT floor_id, date_trunc('hour', bucket, 'UTC'), cell_x, cell_y, class_name, gender, age_band, sum(samples), sum(seconds)
 FROM floor_heat_cells GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
 -- One job per saved calibration: projects the camera's observations that have no floor point under
