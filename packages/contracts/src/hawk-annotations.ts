@@ -188,6 +188,7 @@ export const HawkPrelabelBody = Type.Object(
     classes: Type.Optional(Type.Array(HawkPrelabelClass, { minItems: 1, maxItems: 80, description: 'default: person -> person' })),
     scoreThreshold: Type.Number({ minimum: 0.05, maximum: 1, default: 0.4 }),
     track: Type.Boolean({ default: true, description: 'link boxes over frames into tracks (ByteTrack)' }),
+    replace: Type.Boolean({ default: false, description: "remove earlier model boxes and tracks of the range that nobody edited since; people's boxes are kept" }),
   },
   { additionalProperties: false },
 );
@@ -206,6 +207,7 @@ export const HawkPrelabelJob = Type.Object({
   classes: Type.Array(HawkPrelabelClass),
   scoreThreshold: Type.Number(),
   track: Type.Boolean(),
+  replace: Type.Boolean(),
   status: HawkPrelabelStatus,
   framesDone: Type.Integer(),
   error: Type.Union([Type.String(), Type.Null()]),
@@ -215,6 +217,8 @@ export const HawkPrelabelJob = Type.Object({
   /** Detections found and tracks linked (status done or applied). */
   boxes: Type.Union([Type.Integer(), Type.Null()]),
   tracks: Type.Union([Type.Integer(), Type.Null()]),
+  /** Boxes and tracks of earlier model runs removed when written with `replace` (status applied). */
+  replaced: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Type.String(),
 });
 export type HawkPrelabelJob = Static<typeof HawkPrelabelJob>;
@@ -232,6 +236,8 @@ export interface HawkPrelabelNotice {
   readonly id: number;
   readonly status: HawkPrelabelStatus;
 }
+
+export type * from './hawk-events.ts';
 
 /** NOTIFY channel of pre-labeling jobs (see migration 0006). */
 export const HAWK_PRELABEL_CHANNEL = 'hawk_prelabel';

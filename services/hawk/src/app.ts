@@ -62,7 +62,7 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     exporter: new ExportService(annotationRepo),
     importer: new ImportService(annotations),
     context: new ContextService(projects, videos, annotations),
-    prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, log: app.log }),
+    prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 
   installAuth(app, auth);

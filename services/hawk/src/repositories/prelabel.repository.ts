@@ -1,9 +1,10 @@
-import type { HawkBox, HawkLabelSchema, HawkPrelabelClass, HawkPrelabelJob, HawkPrelabelResult } from '@sightline/contracts';
+import type { HawkBox, HawkTrack, HawkLabelSchema, HawkPrelabelClass, HawkPrelabelJob, HawkPrelabelResult } from '@sightline/contracts';
 import type pg from 'pg';
+import type { SetPatch } from './annotation.repository.ts';
 
 const SELECT = `SELECT j.id, j.video_id AS "videoId", j.set_id AS "setId", j.frame_from AS "frameFrom", j.frame_to AS "frameTo",
-  j.model, j.classes, j.score_threshold AS "scoreThreshold", j.track, j.status, j.frames_done AS "framesDone", j.error, j.worker,
-  j.applied_version AS "appliedVersion",
+  j.model, j.classes, j.score_threshold AS "scoreThreshold", j.track, j.replace_model_boxes AS replace, j.status, j.frames_done AS "framesDone", j.error, j.worker,
+  j.applied_version AS "appliedVersion", j.replaced_count AS replaced,
   (SELECT count(*)::int FROM jsonb_array_elements(j.result->'frames') f, jsonb_array_elements(f->'boxes') b) AS boxes,
   (SELECT count(DISTINCT b->>'trackId')::int FROM jsonb_array_elements(j.result->'frames') f, jsonb_array_elements(f->'boxes') b WHERE b->>'trackId' IS NOT NULL) AS tracks,
   to_json(j.created_at)#>>'{}' AS "createdAt"
@@ -18,6 +19,7 @@ export interface NewPrelabelJob {
   classes: HawkPrelabelClass[];
   scoreThreshold: number;
   track: boolean;
+  replace: boolean;
   fps: number;
   requestedBy: number;
 }
@@ -29,6 +31,7 @@ export interface DoneJob {
   setId: number;
   frameFrom: number;
   frameTo: number;
+  replace: boolean;
   result: HawkPrelabelResult;
   schema: HawkLabelSchema;
   frameCount: number;
@@ -40,9 +43,9 @@ export class PrelabelRepository {
 
   async create(job: NewPrelabelJob): Promise<HawkPrelabelJob> {
     const { rows } = await this.pool.query<{ id: number }>(
-      `INSERT INTO hawk_prelabel_jobs (video_id, set_id, frames_dir, frame_from, frame_to, classes, score_threshold, track, fps, requested_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [job.videoId, job.setId, job.framesDir, job.frameFrom, job.frameTo, JSON.stringify(job.classes), job.scoreThreshold, job.track, job.fps, job.requestedBy],
+      `INSERT INTO hawk_prelabel_jobs (video_id, set_id, frames_dir, frame_from, frame_to, classes, score_threshold, track, fps, requested_by, replace_model_boxes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [job.videoId, job.setId, job.framesDir, job.frameFrom, job.frameTo, JSON.stringify(job.classes), job.scoreThreshold, job.track, job.fps, job.requestedBy, job.replace],
     );
     return (await this.get(rows[0]!.id))!;
   }
@@ -59,7 +62,7 @@ export class PrelabelRepository {
   async lockDone(client: pg.ClientBase): Promise<DoneJob | undefined> {
     const { rows } = await client.query<DoneJob>(
       `SELECT j.id, j.video_id AS "videoId", j.set_id AS "setId", j.frame_from AS "frameFrom", j.frame_to AS "frameTo", j.result,
-         p.label_schema AS schema, v.frame_count AS "frameCount"
+         j.replace_model_boxes AS replace, p.label_schema AS schema, v.frame_count AS "frameCount"
        FROM hawk_prelabel_jobs j JOIN hawk_videos v ON v.id = j.video_id JOIN hawk_projects p ON p.id = v.project_id
        WHERE j.status = 'done' ORDER BY j.id LIMIT 1 FOR UPDATE OF j SKIP LOCKED`,
     );
@@ -80,8 +83,20 @@ export class PrelabelRepository {
     return Object.fromEntries(rows.map((r) => [String(r.frame_index), r.boxes]));
   }
 
-  async markApplied(client: pg.ClientBase, id: number, version: number): Promise<void> {
-    await client.query(`UPDATE hawk_prelabel_jobs SET status = 'applied', applied_version = $2 WHERE id = $1`, [id, version]);
+  /** Model tracks of a set (candidates for replacement). */
+  async modelTracks(client: pg.ClientBase, setId: number): Promise<HawkTrack[]> {
+    const { rows } = await client.query<HawkTrack>(`SELECT track_id AS id, label, attributes, keyframes FROM hawk_tracks WHERE set_id = $1 AND track_id LIKE 'model-%'`, [setId]);
+    return rows;
+  }
+
+  /** Every save of a set by one user (the model), oldest first. */
+  async savesBy(client: pg.ClientBase, setId: number, userId: number): Promise<Pick<SetPatch, 'frames' | 'tracks'>[]> {
+    const { rows } = await client.query<{ patch: SetPatch }>('SELECT patch FROM hawk_annotation_changes WHERE set_id = $1 AND user_id = $2 ORDER BY version', [setId, userId]);
+    return rows.map((r) => ({ frames: r.patch.frames ?? {}, tracks: r.patch.tracks ?? [] }));
+  }
+
+  async markApplied(client: pg.ClientBase, id: number, version: number, replaced: number | null): Promise<void> {
+    await client.query(`UPDATE hawk_prelabel_jobs SET status = 'applied', applied_version = $2, replaced_count = $3 WHERE id = $1`, [id, version, replaced]);
   }
 
   async markFailed(id: number, error: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { HawkAttributeValues, HawkBox, HawkLabelSchema, HawkPrelabelResult, HawkTrack, HawkXyxy } from '@sightline/contracts';
 import type { SetPatch } from '../repositories/annotation.repository.ts';
+import type { ModelWork } from './prelabel-replace.ts';
 import { trackFromSightings, type TrackSightings } from './track-building.ts';
 import { simplifyKeyframes } from './track-simplify.ts';
 
@@ -12,6 +13,8 @@ export interface PrelabelPatch {
   readonly patch: SetPatch;
   readonly boxes: number;
   readonly tracks: number;
+  /** Earlier model boxes and tracks removed (with `replacing`). */
+  readonly replaced: number;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface PrelabelPatch {
  * tracks (keyframes thinned to `tolerancePx`, an outside keyframe where the object is lost), the
  * rest plain boxes with their score. Boxes already on those frames are kept: the model adds, it
  * never removes a person's work. Ids start with `model-<job>-` so a run's boxes can be told apart.
+ * `replacing` lists earlier model output (see unchangedModelWork) that this run takes the place of.
  */
 export function prelabelPatch(
   jobId: number,
@@ -27,6 +31,7 @@ export function prelabelPatch(
   schema: HawkLabelSchema,
   lastFrame: number,
   tolerancePx = 1.5,
+  replacing: ModelWork = { boxIds: new Set(), trackIds: [] },
 ): PrelabelPatch {
   const defaults = classDefaults(schema);
   const attrs = (label: string) => ({ ...(defaults.get(label) ?? {}) });
@@ -52,10 +57,13 @@ export function prelabelPatch(
     tracks.push({ ...track, keyframes: simplifyKeyframes(track.keyframes, tolerancePx) });
   }
   const frames: Record<string, HawkBox[]> = {};
+  const kept = (frame: string) => (existing[frame] ?? []).filter((b) => !replacing.boxIds.has(b.id));
+  for (const [frame, list] of Object.entries(existing)) if (list.some((b) => replacing.boxIds.has(b.id))) frames[frame] = kept(frame);
   let boxes = 0;
   for (const [frame, added] of loose) {
-    frames[String(frame)] = [...(existing[String(frame)] ?? []), ...added];
+    frames[String(frame)] = [...kept(String(frame)), ...added];
     boxes += added.length;
   }
-  return { patch: { frames, tracks, deletedTrackIds: [] }, boxes, tracks: tracks.length };
+  const replaced = replacing.boxIds.size + replacing.trackIds.length;
+  return { patch: { frames, tracks, deletedTrackIds: [...replacing.trackIds] }, boxes, tracks: tracks.length, replaced };
 }

@@ -1,4 +1,4 @@
-import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelBody, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
+import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
 import type pg from 'pg';
 import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
@@ -7,6 +7,7 @@ import type { UserRepository } from '../repositories/user.repository.ts';
 import type { VideoRow } from '../repositories/video.repository.ts';
 import { AnnotationService } from './annotation.service.ts';
 import { prelabelPatch } from './prelabel-patch.ts';
+import { modelWrites, unchangedModelWork } from './prelabel-replace.ts';
 
 /** Longest frame range of one job: its boxes travel as one JSON value. */
 export const MAX_PRELABEL_FRAMES = 20_000;
@@ -15,9 +16,18 @@ export const MODEL_USERNAME = 'model';
 export interface PrelabelServiceOptions {
   readonly pool: pg.Pool;
   readonly onSaved: (event: { setId: number; videoId: number; version: number; userId: number }) => void;
+  /** A job moved on (socket.io `hawk:prelabel`); called for every notice this process hears. */
+  readonly onJob?: (event: HawkPrelabelEvent) => void;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
   /** Look for finished jobs this often even without a notice (default 10 s). */
   readonly sweepMs?: number;
+  /** How often running jobs' frame counts are read for progress events (default 1 s; the worker's heartbeat sends no notice). */
+  readonly progressMs?: number;
+}
+
+/** What a job's status means to a page following it. */
+export function prelabelPhase(job: HawkPrelabelJob): HawkPrelabelEvent['phase'] {
+  return job.status === 'applied' ? 'done' : job.status === 'failed' ? 'failed' : 'progress';
 }
 
 /**
@@ -30,6 +40,10 @@ export class PrelabelService {
   private sweepTimer: NodeJS.Timeout | undefined;
   private applying: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Running jobs whose frame counts are watched, with the last count announced. */
+  private readonly watched = new Map<number, number>();
+  private progressTimer: NodeJS.Timeout | undefined;
+  private reading = false;
 
   constructor(
     private readonly jobs: PrelabelRepository,
@@ -65,6 +79,7 @@ export class PrelabelService {
       classes,
       scoreThreshold: body.scoreThreshold,
       track: body.track,
+      replace: body.replace,
       fps: (video.fps ?? 25) / video.frameStep,
       requestedBy: user.id,
     });
@@ -99,11 +114,14 @@ export class PrelabelService {
         failedJob = job.id;
         const base = await this.jobs.lockSetVersion(client, job.setId);
         const existing = await this.jobs.frames(client, job.setId, job.frameFrom, job.frameTo);
-        const { patch, boxes, tracks } = prelabelPatch(job.id, job.result, existing, job.schema, job.frameCount - 1);
+        const replacing = job.replace
+          ? unchangedModelWork(existing, await this.jobs.modelTracks(client, job.setId), modelWrites(await this.jobs.savesBy(client, job.setId, modelId)), job.frameFrom, job.frameTo)
+          : undefined;
+        const { patch, boxes, tracks, replaced } = prelabelPatch(job.id, job.result, existing, job.schema, job.frameCount - 1, 1.5, replacing);
         const version = await this.annotations.applyPatch(job.setId, base, patch, modelId, client);
         if (version === null) throw new Error(`set ${job.setId} changed while locked`);
-        await this.jobs.markApplied(client, job.id, version);
-        this.options.log.info(`prelabel: job ${job.id} wrote ${boxes} boxes and ${tracks} tracks to set ${job.setId} as version ${version}`);
+        await this.jobs.markApplied(client, job.id, version, job.replace ? replaced : null);
+        this.options.log.info(`prelabel: job ${job.id} wrote ${boxes} boxes and ${tracks} tracks to set ${job.setId} as version ${version}${job.replace ? `, replacing ${replaced} earlier ones` : ''}`);
         return { setId: job.setId, videoId: job.videoId, version, userId: modelId };
       });
       if (!saved) return false;
@@ -128,6 +146,7 @@ export class PrelabelService {
           if (msg.channel !== HAWK_PRELABEL_CHANNEL || !msg.payload) return;
           const notice = JSON.parse(msg.payload) as HawkPrelabelNotice;
           if (notice.status === 'done') void this.applyFinished();
+          void this.announce(notice.id);
         });
         c.on('error', (err) => {
           this.options.log.warn(`prelabel: LISTEN connection lost (${err.message}); reconnecting`);
@@ -146,9 +165,56 @@ export class PrelabelService {
     void this.applyFinished();
   }
 
+  /** Reads a job and tells the pages; running jobs are then watched for progress until they end. */
+  private async announce(id: number): Promise<void> {
+    if (!this.options.onJob || this.closed) return;
+    const job = await this.jobs.get(id).catch((err: Error) => void this.options.log.warn(`prelabel: reading job ${id} failed: ${err.message}`));
+    if (!job) return;
+    if (job.status === 'running' || job.status === 'queued') this.watch(job);
+    else this.watched.delete(job.id);
+    this.options.onJob({ phase: prelabelPhase(job), job });
+  }
+
+  private watch(job: HawkPrelabelJob): void {
+    this.watched.set(job.id, job.framesDone);
+    if (this.progressTimer) return;
+    this.progressTimer = setInterval(() => void this.readProgress(), this.options.progressMs ?? 1000);
+    this.progressTimer.unref();
+  }
+
+  private async readProgress(): Promise<void> {
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      await this.readProgressOnce();
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private async readProgressOnce(): Promise<void> {
+    for (const [id, last] of this.watched) {
+      const job = await this.jobs.get(id).catch(() => undefined);
+      if (this.closed || !job || (job.status !== 'running' && job.status !== 'queued')) {
+        this.watched.delete(id);
+        continue;
+      }
+      if (job.framesDone === last) continue;
+      this.watched.set(id, job.framesDone);
+      this.options.onJob?.({ phase: 'progress', job });
+    }
+    if (this.watched.size === 0) {
+      clearInterval(this.progressTimer);
+      this.progressTimer = undefined;
+    }
+  }
+
   async stop(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweepTimer);
+    clearInterval(this.progressTimer);
+    this.progressTimer = undefined;
+    this.watched.clear();
     await this.applying;
     const c = this.listener;
     this.listener = undefined;
