@@ -1,10 +1,11 @@
-import type { HawkAnnotations, HawkAttributeValues, HawkBox, HawkProject, HawkTrack, HawkVideo, HawkXyxy } from '@sightline/contracts';
+import type { HawkAnnotations, HawkAttributeValues, HawkBox, HawkPrelabelJob, HawkProject, HawkTrack, HawkVideo, HawkXyxy } from '@sightline/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from './api.ts';
 import { AttributePanel } from './AttributePanel.tsx';
 import { clampBox, handleAt, insideBox, paint, resizeBox, toImage, type View } from './canvas-draw.ts';
 import { Editor, fromServer, shownBoxes, withKeyframe } from './editor-state.ts';
 import { FrameCache } from './frame-cache.ts';
+import { PrelabelPanel } from './PrelabelPanel.tsx';
 
 type Drag = { kind: 'draw'; from: [number, number]; to: [number, number] } | { kind: 'move'; key: string; from: [number, number]; start: HawkXyxy; now: HawkXyxy } | { kind: 'resize'; key: string; corner: number; start: HawkXyxy; now: HawkXyxy } | { kind: 'pan'; from: [number, number]; view: View };
 type SaveState = 'saved' | 'dirty' | 'saving' | 'conflict' | 'error';
@@ -102,6 +103,14 @@ export function LabelView({ setId }: { setId: number }) {
     const timer = setTimeout(() => void save(), 700);
     return () => clearTimeout(timer);
   }, [editor, save]);
+
+  // The model's boxes arrive as a new version: reload unless unsaved edits would be lost, then say so.
+  const onPrelabeled = (job: HawkPrelabelJob) => {
+    if (editorRef.current?.dirty) {
+      setSaveState('conflict');
+      setMessage(`Pre-labels were written as version ${job.appliedVersion} while you had unsaved edits: reload to see them.`);
+    } else void load().catch((err: Error) => setMessage(err.message));
+  };
 
   const edit = (fn: (ed: Editor) => Editor) => setEditor((ed) => (ed ? fn(ed) : ed));
   const defaults = (label: string): HawkAttributeValues => Object.fromEntries((schema?.classes.find((c) => c.name === label)?.attributes ?? []).map((a) => [a.name, a.default]));
@@ -274,6 +283,7 @@ export function LabelView({ setId }: { setId: number }) {
           <span data-testid="hawk-box-count" data-count={boxes.length}>{boxes.length} boxes</span>
         </div>
         {message && <p className="hawk-error" data-testid="hawk-message">{message}</p>}
+        <PrelabelPanel setId={setId} video={meta.video} schema={schema} frame={frame} beforeRun={save} onApplied={onPrelabeled} />
       </div>
       <AttributePanel schema={schema} currentClass={currentClass} onClass={(c) => (setCurrentClass(c), sel && updateBox(sel.key, { label: c }))} selected={sel} onAttributes={(a) => sel && updateBox(sel.key, { attributes: a })} />
     </div>
