@@ -3,7 +3,7 @@
 // links the boxes with ByteTrack, and stores them in the job row for Hawk to write as a new version.
 import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
 import { decodeImageRgb, frameFileName, type RgbImage } from '@sightline/media';
-import { CenterNetDetector, COCO_LABELS } from '@sightline/models';
+import { CenterNetDetector, COCO_LABELS, modelCard } from '@sightline/models';
 import { ByteTracker, Detections } from '@sightline/vision';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -161,7 +161,7 @@ export class PrelabelWorker {
         throw new Error(`frame file ${path(job.frameFrom)} is not readable from this Scouter; Hawk's media folder must be mounted at the same path here`);
       }
       const detector = await this.loadDetector(job.scoreThreshold, [...labelOf.keys()]);
-      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection' }) : undefined;
+      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', ...modelCard(job.model).trackerScores }) : undefined;
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
       // Decoding the next JPEG (an ffmpeg process) overlaps the network pass on this one.

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@sightline/contracts';
 import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { COCO_LABELS } from '@sightline/models';
+import { COCO_LABELS, modelCard } from '@sightline/models';
 import { ByteTracker, SortTracker } from '@sightline/vision';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -70,8 +70,9 @@ export function createRealStages(options: { inferenceThreads: number }): Pipelin
         detect: (frame) => inference().detect(key, frame),
       };
     },
-    createTracker(spec: TrackSpec, fps: number) {
-      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps });
+    createTracker(spec: TrackSpec, fps: number, detectorModel: string) {
+      // ByteTrack's score thresholds follow the detector's calibration (see the model card).
+      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, ...modelCard(detectorModel).trackerScores });
     },
     async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
       const unknown = spec.heads.filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));

@@ -51,7 +51,7 @@ export interface JpegEncoder {
 export interface PipelineStages {
   readonly openSource: OpenSource;
   readonly loadDetector: (spec: DetectSpec) => Promise<Detector>;
-  readonly createTracker: (spec: TrackSpec, fps: number) => Tracker;
+  readonly createTracker: (spec: TrackSpec, fps: number, detectorModel: string) => Tracker;
   readonly loadAttributes?: (spec: AttributesSpec) => Promise<AttributeEstimator>;
   readonly createJpegEncoder?: () => JpegEncoder;
 }
