@@ -39,7 +39,7 @@ export function createService<Events extends CommonServerEvents>(options: Servic
     // Fastify strips unknown properties by default; a misspelt field silently ignored loses the
     // user's intent, so schemas with additionalProperties: false reject it instead, naming it.
     // allErrors reports every problem of a body at once.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);

@@ -59,7 +59,9 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   registerStatsRoutes(app, stats);
 
   const bus = listenToChannel({ pool, channel: BusChannel.observationsInserted, onNotice: (payload) => ingest.handleNotice(payload), log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
-  app.addHook('onReady', async () => backfill.resume());
+  // Unfinished backfills resume once the database answers (the LISTEN connection is up), so a
+  // database that is down at boot delays them instead of failing the start.
+  void bus.ready.then(() => backfill.resume()).catch((err: Error) => app.log.error(`could not resume calibration backfills: ${err.message}`));
   app.addHook('onClose', async () => {
     await backfill.stop();
     await bus.close();
