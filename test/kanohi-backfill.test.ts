@@ -1,11 +1,13 @@
 // Backfill: observations Scouter stored before the camera was calibrated are projected when the
 // calibration is saved (a job in bounded batches, progress readable over HTTP), and saving a new
-// version re-projects them, moving their roll-up share with them.
+// version re-projects them, moving their roll-up share with them in all three roll-up levels (minute,
+// quarter hour, hour): every heatmap plan answers the same cells before and after.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { HeatmapGrid, type Xy } from '@sightline/vision';
 import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
+import { FloorPointRepository, heatPlan, type HeatLevel } from '../services/kanohi/src/repositories/floor-point.repository.ts';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
 import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
 import { insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
@@ -14,6 +16,46 @@ const FRAME: Xy = [640, 480];
 const view = syntheticCamera('lobby', { positionXyz: [10, -6, 6], targetXy: [10, 5], focalPx: 450, frameWh: FRAME });
 const T0 = Date.parse('2025-03-03T08:00:00.000Z');
 const BATCH = 7;
+const MIN = 60_000;
+
+/**
+ * The roll-up levels agree: each quarter-hour and hour row is exactly its minute rows summed, no
+ * level keeps an emptied row, and over ranges cutting through quarters and hours every plan
+ * (hours + quarters + minutes, hours + minutes, quarters + minutes) gives the minute level's cells.
+ */
+async function assertLevelsAgree(floorId: number, label: string): Promise<void> {
+  for (const [table, bucket] of [['floor_heat_quarters', "date_bin('15 minutes', bucket, timestamptz '2000-01-01 00:00:00+00')"], ['floor_heat_hours', "date_trunc('hour', bucket, 'UTC')"]]) {
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT floor_id, ${bucket} AS bucket, cell_x, cell_y, class_name, gender, age_band, sum(samples)::int AS samples, sum(seconds) AS seconds
+         FROM floor_heat_cells GROUP BY 1, 2, 3, 4, 5, 6, 7) m
+       FULL JOIN ${table} c USING (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band)
+       WHERE m.samples IS DISTINCT FROM c.samples OR abs(m.seconds - c.seconds) > 1e-6 OR m.seconds IS NULL OR c.seconds IS NULL`,
+    );
+    assert.equal(rows[0]!.n, 0, `${label}: ${table} rows that are not their minute rows summed`);
+  }
+  const { rows: empty } = await db.pool.query<{ n: number }>(
+    'SELECT (SELECT count(*) FROM floor_heat_cells WHERE samples <= 0) + (SELECT count(*) FROM floor_heat_quarters WHERE samples <= 0) + (SELECT count(*) FROM floor_heat_hours WHERE samples <= 0) AS n',
+  );
+  assert.equal(Number(empty[0]!.n), 0, `${label}: emptied roll-up rows left behind`);
+  const repo = new FloorPointRepository(db.pool);
+  const grid = { factor: 1, columns: 80, rows: 40 };
+  const sorted = (cells: [number, number, number][]) => cells.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // The walks cover 07:40-07:55 and 07:57-08:09: these ranges put them in every level.
+  const ranges: [number, number][] = [[-60 * MIN, 60 * MIN], [-53 * MIN + 20_000, 7 * MIN], [-29 * MIN, 61 * MIN], [-19 * MIN + 40_000, 4 * MIN + 10_000], [MIN, 9 * MIN]];
+  const plans: HeatLevel[][] = [['hour', 'quarter', 'minute'], ['hour', 'minute'], ['quarter', 'minute']];
+  let quarterSteps = 0;
+  for (const [a, b] of ranges) {
+    const range = { from: new Date(T0 + a), to: new Date(T0 + b) };
+    const minutes = sorted(await repo.heatmap(floorId, range, grid, 'occupancy', {}, ['minute']));
+    assert.ok(minutes.length > 0, `${label}: ${range.from.toISOString()} - ${range.to.toISOString()} holds samples`);
+    for (const plan of plans) {
+      assert.deepEqual(sorted(await repo.heatmap(floorId, range, grid, 'occupancy', {}, plan)), minutes, `${label}: ${plan.join(' + ')} vs minutes, ${range.from.toISOString()} - ${range.to.toISOString()}`);
+    }
+    quarterSteps += heatPlan(range.from, range.to).filter((s) => s.level === 'quarter').length;
+  }
+  assert.ok(quarterSteps >= 3, 'the ranges read the quarter-hour level');
+}
 
 let db: TestDatabase;
 let app: KanohiApp;
@@ -39,7 +81,8 @@ test('observations from before a calibration are projected by a batched job, and
     const trackId = await insertTrack(db.pool, cameraId, k + 1, new Date(T0));
     await insertBatch(db.pool, cameraId, walk.map((p, i) => {
       const [u, v] = view.toImage(p)!;
-      return { trackId, observedAt: new Date(T0 + k * 60_000 + i * 100), xyxy: [u - 10, v - 60, u + 10, v] as [number, number, number, number] };
+      // Every 30 s, across quarter-hour and hour boundaries: walk 1 07:40-07:54:30, walk 2 07:57-08:09.
+      return { trackId, observedAt: new Date(T0 - 20 * MIN + k * 17 * MIN + i * 30_000), xyxy: [u - 10, v - 60, u + 10, v] as [number, number, number, number] };
     }));
   }
   await new Promise((r) => setTimeout(r, 200));
@@ -50,7 +93,7 @@ test('observations from before a calibration are projected by a batched job, and
 
   const marks: Xy[] = [[4, 2], [16, 2], [16, 8], [4, 8], [10, 5]];
   const heatmap = async () => {
-    const h = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/heatmap?from=${new Date(T0 - 60_000).toISOString()}&to=${new Date(T0 + 300_000).toISOString()}&cellM=1` })).json();
+    const h = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/heatmap?from=${new Date(T0 - 60 * MIN).toISOString()}&to=${new Date(T0 + 60 * MIN).toISOString()}&cellM=1` })).json();
     const grid = new HeatmapGrid({ widthMeters: 20, heightMeters: 10, cellMeters: 1 });
     for (const [c, r, v] of h.cells) grid.addCell(c, r, v);
     return grid;
@@ -74,10 +117,13 @@ test('observations from before a calibration are projected by a batched job, and
     const { rows } = await db.pool.query<{ calibration_id: number }>('SELECT DISTINCT calibration_id FROM floor_points');
     assert.deepEqual(rows.map((r) => r.calibration_id), [saved.json().id], 'all under the new version');
     assert.deepEqual(Array.from((await heatmap()).values), Array.from(truth(shiftX).values), `heatmap cells after version ${version}`);
+    await assertLevelsAgree(floor.id, `after version ${version}`);
   }
-  // Both roll-up levels agree after the re-projection (no samples left behind in old cells).
-  const { rows: levels } = await db.pool.query<{ m: number; h: number }>('SELECT (SELECT sum(samples) FROM floor_heat_cells)::int AS m, (SELECT sum(samples) FROM floor_heat_hours)::int AS h');
-  assert.deepEqual(levels[0], { m: total, h: total });
+  // Every roll-up level agrees after the re-projection (no samples left behind in old cells).
+  const { rows: levels } = await db.pool.query<{ m: number; q: number; h: number }>(
+    'SELECT (SELECT sum(samples) FROM floor_heat_cells)::int AS m, (SELECT sum(samples) FROM floor_heat_quarters)::int AS q, (SELECT sum(samples) FROM floor_heat_hours)::int AS h',
+  );
+  assert.deepEqual(levels[0], { m: total, q: total, h: total });
   const missing = await app.inject({ method: 'GET', url: '/cameras/999/backfill' });
   assert.equal(missing.statusCode, 404);
 });

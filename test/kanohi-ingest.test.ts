@@ -174,6 +174,17 @@ test('observations become floor points, live markers, heatmaps and statistics', 
   await app.kanohi.ingest.idle();
   const again = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/heatmap?from=${from}&to=${to}&cellM=0.5` })).json();
   assert.equal(again.total, heat.total);
+  // The same samples read from the hourly, quarter-hour and minute roll-ups: identical cells, and
+  // each level holds exactly the counted samples (camera B's uncounted ones in none).
+  const sortCells = (cells: [number, number, number][]) => [...cells].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  for (const [fromMs, toMs] of [[T0 - 3_600_000, T0 + 3_600_000], [T0 - 60_000, T0 + 1_800_000], [T0 - 1_200_000, T0 + 900_000]]) {
+    const wide = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/heatmap?from=${new Date(fromMs!).toISOString()}&to=${new Date(toMs!).toISOString()}&cellM=0.5` })).json();
+    assert.deepEqual(sortCells(wide.cells), sortCells(heat.cells), `cells over ${new Date(fromMs!).toISOString()} - ${new Date(toMs!).toISOString()}`);
+  }
+  const { rows: levels } = await db.pool.query<{ m: number; q: number; h: number }>(
+    'SELECT (SELECT sum(samples) FROM floor_heat_cells)::int AS m, (SELECT sum(samples) FROM floor_heat_quarters)::int AS q, (SELECT sum(samples) FROM floor_heat_hours)::int AS h',
+  );
+  assert.deepEqual(levels[0], { m: 80, q: 80, h: 80 });
   const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM floor_points');
   assert.equal(rows[0]!.n, 90);
 });

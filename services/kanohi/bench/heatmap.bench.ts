@@ -1,9 +1,10 @@
 // Kanohi benchmarks, side by side in one run:
 // (1) heatmap query time over N observations (default 10 million) on one floor, 0.25 m cells, for a
 //     1-hour range on the hour, a 1-hour range across two hours and a 24-hour range: the service's
-//     query (whole hours from the hourly roll-up, the ends from the minute roll-up) beside the
-//     minute roll-up alone and the same aggregate computed from the raw floor points (the baseline),
-//     interleaved run by run, median and p95;
+//     query (whole hours from the hourly roll-up, whole quarter hours at the ends from the
+//     quarter-hour roll-up, the rest from the minute roll-up) beside the previous plan (hours, then
+//     minutes for the partial hours), the minute roll-up alone and the same aggregate computed from
+//     the raw floor points (the baseline), interleaved run by run, median and p95;
 // (2) live fan-out: time from Scouter's NOTIFY to the markers event at every one of 100 socket.io
 //     clients on loopback, beside a single client.
 // Rows are generated in SQL (synthetic walks over a 40 x 25 m floor spread over 24 hours), written
@@ -55,7 +56,7 @@ try {
   t = performance.now();
   await pool.query(
     `INSERT INTO floor_heat_cells (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band, samples, seconds)
-     SELECT floor_id, date_trunc('minute', observed_at), floor(x_m / 0.25)::integer, floor(y_m / 0.25)::integer, class_name, gender, age_band, count(*), sum(seconds)
+     SELECT floor_id, date_trunc('minute', observed_at, 'UTC'), floor(x_m / 0.25)::integer, floor(y_m / 0.25)::integer, class_name, gender, age_band, count(*), sum(seconds)
      FROM floor_points GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   );
   await pool.query(
@@ -63,13 +64,19 @@ try {
      SELECT floor_id, date_trunc('hour', bucket, 'UTC'), cell_x, cell_y, class_name, gender, age_band, sum(samples), sum(seconds)
      FROM floor_heat_cells GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   );
+  await pool.query(
+    `INSERT INTO floor_heat_quarters (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band, samples, seconds)
+     SELECT floor_id, date_bin('15 minutes', bucket, timestamptz '2000-01-01 00:00:00+00'), cell_x, cell_y, class_name, gender, age_band, sum(samples), sum(seconds)
+     FROM floor_heat_cells GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  );
   await pool.query('VACUUM ANALYZE floor_points');
   await pool.query('VACUUM ANALYZE floor_heat_cells');
+  await pool.query('VACUUM ANALYZE floor_heat_quarters');
   await pool.query('VACUUM ANALYZE floor_heat_hours');
-  const { rows: [counts] } = await pool.query<{ points: number; cells: number; hours: number }>(
-    'SELECT (SELECT count(*) FROM floor_points) AS points, (SELECT count(*) FROM floor_heat_cells) AS cells, (SELECT count(*) FROM floor_heat_hours) AS hours',
+  const { rows: [counts] } = await pool.query<{ points: number; cells: number; quarters: number; hours: number }>(
+    'SELECT (SELECT count(*) FROM floor_points) AS points, (SELECT count(*) FROM floor_heat_cells) AS cells, (SELECT count(*) FROM floor_heat_quarters) AS quarters, (SELECT count(*) FROM floor_heat_hours) AS hours',
   );
-  console.log(`generated in ${loadS.toFixed(1)} s, rolled up in ${((performance.now() - t) / 1000).toFixed(1)} s: ${counts!.points.toLocaleString()} floor points -> ${counts!.cells.toLocaleString()} minute rows, ${counts!.hours.toLocaleString()} hour rows`);
+  console.log(`generated in ${loadS.toFixed(1)} s, rolled up in ${((performance.now() - t) / 1000).toFixed(1)} s: ${counts!.points.toLocaleString()} floor points -> ${counts!.cells.toLocaleString()} minute rows, ${counts!.quarters.toLocaleString()} quarter-hour rows, ${counts!.hours.toLocaleString()} hour rows`);
 
   const repo = new FloorPointRepository(pool);
   const grid = { factor: 1, columns: 160, rows: 100 };
@@ -92,8 +99,8 @@ try {
     { name: '24 h', hours: 24, offsetMin: 0, runs: 5 },
   ];
   for (const range of ranges) {
-    const times = { service: [] as number[], minute: [] as number[], raw: [] as number[] };
-    const totals = { service: 0, minute: 0, raw: 0 };
+    const times = { service: [] as number[], previous: [] as number[], minute: [] as number[], raw: [] as number[] };
+    const totals = { service: 0, previous: 0, minute: 0, raw: 0 };
     for (let run = 0; run < range.runs; run++) {
       // A different hour each run, so no run reads what the previous one just cached.
       const from = new Date(day + (range.hours === 24 ? 0 : ((run * 7 + 3) % 22) * 3_600_000) + range.offsetMin * 60_000);
@@ -102,19 +109,24 @@ try {
       const a = await repo.heatmap(floor!.id, { from, to }, grid, 'occupancy', {});
       times.service.push(performance.now() - t0);
       t0 = performance.now();
+      const p = await repo.heatmap(floor!.id, { from, to }, grid, 'occupancy', {}, ['hour', 'minute']);
+      times.previous.push(performance.now() - t0);
+      t0 = performance.now();
       const m = await minuteOnly(from, to);
       times.minute.push(performance.now() - t0);
       t0 = performance.now();
       const b = await rawGroupBy(from, to);
       times.raw.push(performance.now() - t0);
       totals.service = a.reduce((sum, c) => sum + c[2], 0);
+      totals.previous = p.reduce((sum, c) => sum + c[2], 0);
       totals.minute = m.rows.reduce((sum, r: { v: number }) => sum + Number(r.v), 0);
       totals.raw = b.rows.reduce((sum, r: { v: string }) => sum + Number(r.v), 0);
     }
     const base = median(times.raw);
-    console.log(`\nheatmap, ${range.name}, 0.25 m cells (160 x 100), ${range.runs} runs (last run's samples: service ${totals.service}, minute ${totals.minute}, raw ${totals.raw})`);
+    console.log(`\nheatmap, ${range.name}, 0.25 m cells (160 x 100), ${range.runs} runs (last run's samples: service ${totals.service}, previous ${totals.previous}, minute ${totals.minute}, raw ${totals.raw})`);
     const line = (name: string, xs: number[]) => console.log(`  ${name.padEnd(34)} median ${median(xs).toFixed(1).padStart(8)} ms  p95 ${pct(xs, 0.95).toFixed(1).padStart(8)} ms  ${(base / median(xs)).toFixed(1)}x faster than raw`);
-    line('service (hour + minute roll-ups)', times.service);
+    line('service (hour + quarter + minute)', times.service);
+    line('previous (hour + minute roll-ups)', times.previous);
     line('minute roll-up only', times.minute);
     line('raw floor_points GROUP BY', times.raw);
     console.log(`  goal p95 < 200 ms: ${pct(times.service, 0.95) < 200 ? 'met' : 'NOT met'}`);

@@ -74,20 +74,32 @@ SELECT floor_id, observed_at, observed_at::text AS observed_key, $1::integer AS 
        lower(COALESCE(${ATTRIBUTE_VALUE('gender')}, '')) AS gender, ${AGE_BAND} AS age_band, attrs AS attributes
 FROM proj WHERE w > 1e-12 ORDER BY observed_at, track_id`;
 
-/** Adds (sign 1) or removes (sign -1) counted samples to both heatmap roll-up levels. */
+/** A heatmap roll-up level: the same rows summed per minute, UTC quarter hour or UTC hour. */
+export type HeatLevel = 'minute' | 'quarter' | 'hour';
+
+/** Each level's table, bucket length and bucket of a timestamp (UTC-aligned, so every coarser bucket is whole finer ones). */
+const HEAT_LEVELS: Record<HeatLevel, { table: string; ms: number; bucket: (ts: string) => string }> = {
+  minute: { table: 'floor_heat_cells', ms: 60_000, bucket: (ts) => `date_trunc('minute', ${ts}, 'UTC')` },
+  quarter: { table: 'floor_heat_quarters', ms: 900_000, bucket: (ts) => `date_bin('15 minutes', ${ts}, timestamptz '2000-01-01 00:00:00+00')` },
+  hour: { table: 'floor_heat_hours', ms: 3_600_000, bucket: (ts) => `date_trunc('hour', ${ts}, 'UTC')` },
+};
+const LEVEL_NAMES = Object.keys(HEAT_LEVELS) as HeatLevel[];
+
+/** Adds (sign 1) or removes (sign -1) counted samples to every heatmap roll-up level, in the same statement. */
 const rollUp = (source: string, sign: 1 | -1) =>
-  (['minute', 'hour'] as const)
-    .map(
-      (level) => `${level}_roll AS (
-  INSERT INTO ${level === 'minute' ? 'floor_heat_cells' : 'floor_heat_hours'} (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band, samples, seconds)
-  SELECT floor_id, date_trunc('${level}', observed_at, 'UTC'), floor(x_m / ${HEAT_BASE_CELL_M})::integer, floor(y_m / ${HEAT_BASE_CELL_M})::integer,
+  LEVEL_NAMES
+    .map((level) => {
+      const { table, bucket } = HEAT_LEVELS[level];
+      return `${level}_roll AS (
+  INSERT INTO ${table} (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band, samples, seconds)
+  SELECT floor_id, ${bucket('observed_at')}, floor(x_m / ${HEAT_BASE_CELL_M})::integer, floor(y_m / ${HEAT_BASE_CELL_M})::integer,
          class_name, gender, age_band, ${sign} * count(*), ${sign} * sum(seconds)
   FROM ${source} WHERE counted GROUP BY 1, 2, 3, 4, 5, 6, 7
   ON CONFLICT (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band)
-  DO UPDATE SET samples = EXCLUDED.samples + ${level === 'minute' ? 'floor_heat_cells' : 'floor_heat_hours'}.samples,
-                seconds = EXCLUDED.seconds + ${level === 'minute' ? 'floor_heat_cells' : 'floor_heat_hours'}.seconds
-)`,
-    )
+  DO UPDATE SET samples = EXCLUDED.samples + ${table}.samples,
+                seconds = EXCLUDED.seconds + ${table}.seconds
+)`;
+    })
     .join(',\n');
 
 /** Stores decided samples (skipping any stored meanwhile) and rolls the counted ones up. */
@@ -119,8 +131,8 @@ export class FloorPointRepository {
   }
 
   /**
-   * Stores projected points with their identity decision in one transaction: floor points, both
-   * roll-up levels (counted points only), each track's person id and rewritten merged ids.
+   * Stores projected points with their identity decision in one transaction: floor points, every
+   * roll-up level (counted points only), each track's person id and rewritten merged ids.
    * Returns the points actually stored (a concurrent or repeated ingest may have stored some).
    */
   async store(points: readonly ProjectedPoint[], decision: IdentityDecision): Promise<FloorPointRow[]> {
@@ -157,8 +169,9 @@ export class FloorPointRepository {
   /** Takes a camera's points in [from, to) stored under another calibration out of the floor and the roll-ups. */
   async unproject(cameraId: number, from: Date, to: Date, calibrationId: number): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(UNPROJECT_SQL, [cameraId, from, to, calibrationId]);
-    await this.pool.query('DELETE FROM floor_heat_cells WHERE samples <= 0 AND bucket >= date_trunc(\'minute\', $1::timestamptz) AND bucket < $2', [from, to]);
-    await this.pool.query('DELETE FROM floor_heat_hours WHERE samples <= 0 AND bucket >= date_trunc(\'hour\', $1::timestamptz) AND bucket < $2', [from, to]);
+    for (const { table, bucket } of Object.values(HEAT_LEVELS)) {
+      await this.pool.query(`DELETE FROM ${table} WHERE samples <= 0 AND bucket >= ${bucket('$1::timestamptz')} AND bucket < $2`, [from, to]);
+    }
     return rows[0]!.n;
   }
 
@@ -174,38 +187,66 @@ export class FloorPointRepository {
 
   /**
    * Sums the roll-up into cells of `factor` base cells over [from, to) (whole minutes), clipped to
-   * the floor's `columns` x `rows`: whole hours from the hourly level, the partial hours at either
-   * end from the minute level. Returns [column, row, value] for non-empty cells.
+   * the floor's `columns` x `rows`: whole hours from the hourly level, whole quarter hours at either
+   * end from the quarter-hour level, the remaining minutes from the minute level (`heatPlan`).
+   * `levels` narrows the plan (e.g. ['minute'] reads minutes only); every plan gives the same cells.
+   * Returns [column, row, value] for non-empty cells.
    */
-  async heatmap(floorId: number, range: { from: Date; to: Date }, grid: { factor: number; columns: number; rows: number }, metric: 'occupancy' | 'dwell', filters: HeatFilters): Promise<[number, number, number][]> {
-    const hours = wholeHours(range.from, range.to);
+  async heatmap(
+    floorId: number, range: { from: Date; to: Date }, grid: { factor: number; columns: number; rows: number }, metric: 'occupancy' | 'dwell', filters: HeatFilters,
+    levels: readonly HeatLevel[] = LEVEL_NAMES,
+  ): Promise<[number, number, number][]> {
     const value = metric === 'dwell' ? 'seconds' : 'samples';
-    const where = `floor_id = $1 AND cell_x >= 0 AND cell_y >= 0 AND cell_x < $5 * $4 AND cell_y < $6 * $4
-         AND ($7::text IS NULL OR class_name = $7) AND ($8::text IS NULL OR gender = $8) AND ($9::text IS NULL OR age_band = $9)`;
-    const { rows } = await this.pool.query<{ c: number; r: number; v: number }>(
-      `SELECT c, r, sum(v)::float8 AS v FROM (
-         SELECT cell_x / $4 AS c, cell_y / $4 AS r, ${value} AS v FROM floor_heat_hours
-         WHERE ${where} AND bucket >= $10 AND bucket < $11
-         UNION ALL
-         SELECT cell_x / $4, cell_y / $4, ${value} FROM floor_heat_cells
-         WHERE ${where} AND bucket >= date_trunc('minute', $2::timestamptz) AND bucket < $3 AND (bucket < $10 OR bucket >= $11)
-       ) u GROUP BY 1, 2`,
-      [floorId, range.from, range.to, grid.factor, grid.columns, grid.rows, filters.className ?? null, filters.gender?.toLowerCase() ?? null, filters.ageBand ?? null, hours.from, hours.to],
-    );
+    const where = `floor_id = $1 AND cell_x >= 0 AND cell_y >= 0 AND cell_x < $3 * $2 AND cell_y < $4 * $2
+         AND ($5::text IS NULL OR class_name = $5) AND ($6::text IS NULL OR gender = $6) AND ($7::text IS NULL OR age_band = $7)`;
+    const params: unknown[] = [floorId, grid.factor, grid.columns, grid.rows, filters.className ?? null, filters.gender?.toLowerCase() ?? null, filters.ageBand ?? null];
+    const parts = heatPlan(range.from, range.to, levels).map((step) => {
+      const n = params.push(step.from, step.to);
+      const except = step.except ? ` AND (bucket < $${params.push(step.except.from)} OR bucket >= $${params.push(step.except.to)})` : '';
+      return `SELECT cell_x / $2 AS c, cell_y / $2 AS r, ${value} AS v FROM ${HEAT_LEVELS[step.level].table}
+         WHERE ${where} AND bucket >= $${n - 1} AND bucket < $${n}${except}`;
+    });
+    const { rows } = await this.pool.query<{ c: number; r: number; v: number }>(`SELECT c, r, sum(v)::float8 AS v FROM (\n${parts.join('\n UNION ALL\n')}\n) u GROUP BY 1, 2`, params);
     return rows.map((r) => [r.c, r.r, r.v]);
   }
 }
 
-const HOUR_MS = 3_600_000;
+/** One level's share of a heatmap: its buckets in [from, to) except those a coarser level already read. */
+export interface HeatPlanStep {
+  level: HeatLevel;
+  from: Date;
+  to: Date;
+  except?: { from: Date; to: Date };
+}
 
 /**
- * The whole UTC hours whose every minute bucket lies in the minute-level range
- * [floor_minute(from), to): [from, to) of hour buckets, empty (from = to) when there is none.
+ * Splits the minute-level range [floor_minute(from), to) over the given levels, coarsest first:
+ * each level reads its whole buckets in the range except the span the next coarser level read.
+ * Coarser buckets are whole finer buckets (UTC-aligned), so each level's span contains the coarser
+ * one's and the steps never overlap. The minute level always takes part: it reads what is left.
  */
-export function wholeHours(from: Date, to: Date): { from: Date; to: Date } {
-  const minuteFrom = Math.floor(from.getTime() / 60_000) * 60_000;
-  const first = Math.ceil(minuteFrom / HOUR_MS) * HOUR_MS;
-  // Hour H is whole when its last minute bucket H + 59 min is before `to`.
-  const end = Math.floor((to.getTime() - 59 * 60_000 - 1) / HOUR_MS) * HOUR_MS + HOUR_MS;
+export function heatPlan(from: Date, to: Date, levels: readonly HeatLevel[] = LEVEL_NAMES): HeatPlanStep[] {
+  const minuteFrom = new Date(Math.floor(from.getTime() / 60_000) * 60_000);
+  const coarseFirst = LEVEL_NAMES.filter((l) => l !== 'minute' && levels.includes(l)).sort((a, b) => HEAT_LEVELS[b].ms - HEAT_LEVELS[a].ms);
+  const steps: HeatPlanStep[] = [];
+  let except: { from: Date; to: Date } | undefined;
+  for (const level of coarseFirst) {
+    const span = wholeBuckets(minuteFrom, to, HEAT_LEVELS[level].ms);
+    if (span.to.getTime() === span.from.getTime()) continue;
+    steps.push({ level, ...span, ...(except ? { except } : {}) });
+    except = span;
+  }
+  steps.push({ level: 'minute', from: minuteFrom, to, ...(except ? { except } : {}) });
+  return steps;
+}
+
+/**
+ * The whole buckets of `ms` (UTC-aligned) whose every minute bucket lies in the minute-level range
+ * [minuteFrom, to): [from, to) of bucket starts, empty (from = to) when there is none.
+ */
+export function wholeBuckets(minuteFrom: Date, to: Date, ms: number): { from: Date; to: Date } {
+  const first = Math.ceil(minuteFrom.getTime() / ms) * ms;
+  // Bucket B is whole when its last minute bucket B + ms - 1 min is before `to`.
+  const end = Math.floor((to.getTime() - (ms - 60_000) - 1) / ms) * ms + ms;
   return end > first ? { from: new Date(first), to: new Date(end) } : { from: new Date(first), to: new Date(first) };
 }
