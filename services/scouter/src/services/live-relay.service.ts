@@ -35,6 +35,11 @@ export class LiveRelay {
     if (this.stopped || this.listener) return;
     try {
       const client = await this.pool.connect();
+      // A stop() while connecting saw no listener: give this one back, or the pool never ends.
+      if (this.stopped) {
+        client.release();
+        return;
+      }
       this.listener = client;
       client.on('notification', (n) => this.onNotification(n.payload));
       client.on('error', (err) => this.lost(client, err));
