@@ -1,8 +1,8 @@
 import { BusChannel, type KanohiServerEvents } from '@sightline/contracts';
+import { listenToChannel } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { KanohiConfig } from './config.ts';
-import { listenToChannel } from './plugins/bus-listener.ts';
 import { BackfillRepository } from './repositories/backfill.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { FloorPointRepository } from './repositories/floor-point.repository.ts';
@@ -58,7 +58,7 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   registerCameraRoutes(app, { cameras, calibration, floors, backfill, maxImageBytes: config.maxImageBytes });
   registerStatsRoutes(app, stats);
 
-  const bus = listenToChannel({ pool, channel: BusChannel.observationsInserted, onNotice: (payload) => ingest.handleNotice(payload), log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
+  const bus = listenToChannel({ pool, channel: BusChannel.observationsInserted, onNotice: (payload) => ingest.handleNotice(payload), log: { warn: (m) => app.log.warn(m) } });
   // Unfinished backfills resume once the database answers (the LISTEN connection is up), so a
   // database that is down at boot delays them instead of failing the start.
   void bus.ready.then(() => backfill.resume()).catch((err: Error) => app.log.error(`could not resume calibration backfills: ${err.message}`));

@@ -2,6 +2,7 @@
 // slow poll as a safety net), runs CenterNet on each of Hawk's extracted JPEG frames of the range,
 // links the boxes with ByteTrack, and stores them in the job row for Hawk to write as a new version.
 import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
+import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeImageRgb, frameFileName, type RgbImage } from '@sightline/media';
 import { CenterNetDetector, COCO_LABELS, modelCard } from '@sightline/models';
 import { ByteTracker, Detections } from '@sightline/vision';
@@ -58,7 +59,7 @@ function iou(a: HawkXyxy, b: HawkXyxy): number {
 export class PrelabelWorker {
   private readonly jobs: PrelabelJobRepository;
   private readonly name = `${hostname()}:${process.pid}`;
-  private listener: pg.PoolClient | undefined;
+  private listener: ChannelListener | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -70,6 +71,16 @@ export class PrelabelWorker {
 
   start(): void {
     this.stopped = false;
+    // Queued jobs wake the loop at once; without the connection it polls every pollMs.
+    this.listener ??= listenToChannel({
+      pool: this.options.pool,
+      channel: HAWK_PRELABEL_CHANNEL,
+      onNotice: (payload) => {
+        if (payload?.includes('"queued"')) this.wake?.();
+      },
+      log: { warn: (m) => this.options.log.warn(`prelabel: ${m}; polling meanwhile`) },
+      retryMs: this.options.pollMs ?? 5000,
+    });
     this.loop ??= this.run();
   }
 
@@ -78,44 +89,16 @@ export class PrelabelWorker {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
-    const l = this.listener;
+    const listener = this.listener;
     this.listener = undefined;
-    if (l) {
-      await l.query(`UNLISTEN ${HAWK_PRELABEL_CHANNEL}`).catch(() => undefined);
-      l.release();
-    }
+    await listener?.close();
     const d = this.detector;
     this.detector = undefined;
     if (d) await (await d.detector.catch(() => undefined))?.release();
   }
 
-  private async listen(): Promise<void> {
-    if (this.listener) return;
-    try {
-      const c = await this.options.pool.connect();
-      c.on('notification', (msg) => {
-        if (msg.channel === HAWK_PRELABEL_CHANNEL && msg.payload?.includes('"queued"')) this.wake?.();
-      });
-      c.on('error', (err) => {
-        this.options.log.warn(`prelabel: LISTEN connection lost (${err.message}); polling until it is back`);
-        c.release(err);
-        if (this.listener === c) this.listener = undefined;
-      });
-      await c.query(`LISTEN ${HAWK_PRELABEL_CHANNEL}`);
-      // A stop() while LISTEN was in flight saw no listener: give this one back, or the pool never ends.
-      if (this.stopped) {
-        c.release();
-        return;
-      }
-      this.listener = c;
-    } catch (err) {
-      this.options.log.warn(`prelabel: cannot LISTEN yet (${(err as Error).message}); polling`);
-    }
-  }
-
   private async run(): Promise<void> {
     while (!this.stopped) {
-      await this.listen();
       let job: PrelabelJobRow | undefined;
       try {
         job = await this.jobs.claim(this.name, this.options.staleAfterMs ?? 60_000);

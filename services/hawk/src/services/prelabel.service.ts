@@ -1,4 +1,5 @@
 import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
+import { listenToChannel, type ChannelListener } from '@sightline/db';
 import type pg from 'pg';
 import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
@@ -36,7 +37,7 @@ export function prelabelPhase(job: HawkPrelabelJob): HawkPrelabelEvent['phase'] 
  * boxes into the set as one new version by the "model" user, editable and undoable like any save.
  */
 export class PrelabelService {
-  private listener: pg.PoolClient | undefined;
+  private listener: ChannelListener | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private applying: Promise<void> = Promise.resolve();
   private closed = false;
@@ -138,34 +139,21 @@ export class PrelabelService {
   /** LISTENs for finished jobs and writes them; also sweeps now and then (a notice may be missed while disconnected). */
   async start(): Promise<void> {
     this.closed = false;
-    const connect = async () => {
-      if (this.closed || this.listener) return;
-      try {
-        const c = await this.options.pool.connect();
-        c.on('notification', (msg) => {
-          if (msg.channel !== HAWK_PRELABEL_CHANNEL || !msg.payload) return;
-          const notice = JSON.parse(msg.payload) as HawkPrelabelNotice;
-          if (notice.status === 'done') void this.applyFinished();
-          void this.announce(notice.id);
-        });
-        c.on('error', (err) => {
-          this.options.log.warn(`prelabel: LISTEN connection lost (${err.message}); reconnecting`);
-          c.release(err);
-          if (this.listener === c) this.listener = undefined;
-        });
-        await c.query(`LISTEN ${HAWK_PRELABEL_CHANNEL}`);
-        // A close() while LISTEN was in flight saw no listener: give this one back, or the pool never ends.
-        if (this.closed) {
-          c.release();
-          return;
-        }
-        this.listener = c;
-      } catch (err) {
-        this.options.log.warn(`prelabel: cannot LISTEN yet (${(err as Error).message}); retrying`);
-      }
-    };
-    await connect();
-    this.sweepTimer = setInterval(() => void connect().then(() => this.applyFinished()), this.options.sweepMs ?? 10_000);
+    this.listener ??= listenToChannel({
+      pool: this.options.pool,
+      channel: HAWK_PRELABEL_CHANNEL,
+      onNotice: (payload) => {
+        if (!payload) return;
+        const notice = JSON.parse(payload) as HawkPrelabelNotice;
+        if (notice.status === 'done') void this.applyFinished();
+        void this.announce(notice.id);
+      },
+      log: { warn: (m) => this.options.log.warn(`prelabel: ${m}`) },
+      retryMs: this.options.sweepMs ?? 10_000,
+    });
+    // Usually up within milliseconds; a database that is down must not hold the boot (the sweep covers it).
+    await Promise.race([this.listener.ready, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    this.sweepTimer = setInterval(() => void this.applyFinished(), this.options.sweepMs ?? 10_000);
     this.sweepTimer.unref();
     void this.applyFinished();
   }
@@ -221,11 +209,8 @@ export class PrelabelService {
     this.progressTimer = undefined;
     this.watched.clear();
     await this.applying;
-    const c = this.listener;
+    const listener = this.listener;
     this.listener = undefined;
-    if (c) {
-      await c.query(`UNLISTEN ${HAWK_PRELABEL_CHANNEL}`).catch(() => undefined);
-      c.release();
-    }
+    await listener?.close();
   }
 }
