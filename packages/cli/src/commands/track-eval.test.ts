@@ -51,6 +51,23 @@ for (const tracker of ['bytetrack', 'sort']) {
   });
 }
 
+test('detections on every 5th frame (detect --every 5) are tracked on that stride, not broken by the frames between', () => {
+  const sparse = file('det-every5.txt', detLines.filter((l) => Number(l.split(',')[0]) % 5 === 1).join('\n') + '\n');
+  const out = join(dir, 'res-every5.txt');
+  const run = sightline('track', '--det', sparse, '--out', out, '--fps', '25');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /every 5th frame from frame 1; tracking those frames at 5 fps/);
+  assert.match(run.stdout, /bytetrack: 8 frames/);
+  const rows = readFileSync(out, 'utf8').trim().split('\n').map((r) => r.split(',').map(Number));
+  assert.ok(rows.every(([f]) => f! % 5 === 1), 'rows only on the detected frames');
+  assert.equal(new Set(rows.map((r) => r[1])).size, 3, 'one track per person');
+  // Scored against the ground truth of the same frames, the three people are followed throughout.
+  const gtSparse = file('gt-every5.txt', gtLines.filter((l) => Number(l.split(',')[0]) % 5 === 1).join('\n') + '\n');
+  const m = JSON.parse(sightline('eval', '--gt', gtSparse, '--res', out, '--json').stdout) as Record<string, number>;
+  assert.equal(m.IDSW, 0);
+  assert.ok(m.IDF1! > 0.7, `IDF1 ${m.IDF1}`);
+});
+
 test('a malformed row names the file and line; a missing file says so; bad flags show usage', () => {
   const bad = file('bad.txt', '1,-1,10,10,40,100,0.9\n2,-1,10,ten,40,100,0.9\n');
   const r1 = sightline('track', '--det', bad, '--out', join(dir, 'x.txt'));

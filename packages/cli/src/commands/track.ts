@@ -11,7 +11,9 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
              match) or sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
   --fps      video frame rate (default 30); ByteTrack keeps lost tracks 30 frames at 30 fps, scaled
 
-Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.`;
+Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
+When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
+only those frames are tracked, at fps / N, and a note says so.`;
 
 /** `sightline track`: runs a tracker over a MOTChallenge detection file. */
 export const trackCommand: CliCommand = {
@@ -37,13 +39,17 @@ export const trackCommand: CliCommand = {
     if (kind === 'bytetrack' && maxScore > 1) {
       console.error(`sightline track: note: ${values.det} has scores up to ${maxScore}; ByteTrack's thresholds (0.5 high, 0.1 low) expect scores in 0..1.`);
     }
-    const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps });
     const byFrame = groupMotByFrame(rows);
     const lastFrame = Math.max(0, ...byFrame.keys());
+    // Detections made on every N-th frame: the frames between were never looked at, so they are not
+    // empty frames (feeding them as empty would end every track); track the stride instead.
+    const { first, step } = frameStride([...byFrame.keys()]);
+    if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames at ${fps / step} fps.`);
+    const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps / step });
     const out: MotRow[] = [];
     const ids = new Set<number>();
     const started = performance.now();
-    for (let frame = 1; frame <= lastFrame; frame++) {
+    for (let frame = step > 1 ? first : 1; frame <= lastFrame; frame += step) {
       const tracked = tracker.update(motRowsToDetections(byFrame.get(frame) ?? []));
       for (const row of detectionsToMotRows(frame, tracked)) {
         out.push(row);
@@ -52,8 +58,21 @@ export const trackCommand: CliCommand = {
     }
     const ms = performance.now() - started;
     await writeFile(values.out, formatMot(out));
-    const rate = lastFrame > 0 && ms > 0 ? `, ${Math.round((lastFrame / ms) * 1000)} frames/s` : '';
-    console.log(`${kind}: ${lastFrame} frames, ${rows.length} detections -> ${ids.size} tracks, ${out.length} rows written to ${values.out}${rate}`);
+    const tracked = step > 1 ? Math.floor((lastFrame - first) / step) + 1 : lastFrame;
+    const rate = tracked > 0 && ms > 0 ? `, ${Math.round((tracked / ms) * 1000)} frames/s` : '';
+    console.log(`${kind}: ${tracked} frames, ${rows.length} detections -> ${ids.size} tracks, ${out.length} rows written to ${values.out}${rate}`);
     return 0;
   },
 };
+
+/**
+ * The stride of the frames that hold detections: the greatest common divisor of their distances
+ * from the first one. Fewer than 3 such frames say nothing about a stride (step 1).
+ */
+export function frameStride(frames: readonly number[]): { first: number; step: number } {
+  if (frames.length < 3) return { first: 1, step: 1 };
+  const first = Math.min(...frames);
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const step = frames.reduce((g, f) => gcd(g, f - first), 0);
+  return { first, step: Math.max(step, 1) };
+}
