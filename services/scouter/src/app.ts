@@ -9,6 +9,7 @@ import { CameraStatusRepository } from './repositories/camera-status.repository.
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
+import { PreviewRepository } from './repositories/preview.repository.ts';
 import { FlowRepository } from './repositories/flow.repository.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
 import { registerFlowRoutes } from './routes/flows/index.ts';
@@ -16,6 +17,7 @@ import { registerMetricsRoutes } from './routes/metrics/index.ts';
 import { CameraService } from './services/camera.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
+import { PreviewRelay } from './services/preview-relay.service.ts';
 import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
 
@@ -39,12 +41,27 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
   const cameras = new CameraRepository(pool);
   const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
+  const log = { warn: (m: string) => app.log.warn(m) };
   // Events of cameras other Scouter processes run reach this process's clients too.
-  const relay = new LiveRelay(pool, (relayed) => (relayed.kind === 'tracks' ? io.emit('scouter:tracks', relayed.event) : io.emit('scouter:camera-state', relayed.event)), {
-    warn: (m) => app.log.warn(m),
-  });
+  const relay = new LiveRelay(
+    pool,
+    (relayed) => {
+      if (relayed.kind === 'tracks') io.emit('scouter:tracks', relayed.event);
+      else if (relayed.kind === 'camera-state') io.emit('scouter:camera-state', relayed.event);
+      else previews.receive(relayed.event);
+    },
+    log,
+  );
+  const previews = new PreviewRelay(
+    new PreviewRepository(pool),
+    { publish: (event) => relay.publish({ kind: 'frame-ref', event }), emit: (event) => io.emit('scouter:frame', event), hasClients: () => io.sockets.sockets.size > 0 },
+    log,
+  );
   app.addHook('onReady', async () => relay.start());
-  app.addHook('onClose', async () => relay.stop());
+  app.addHook('onClose', async () => {
+    previews.stop();
+    await relay.stop();
+  });
   let worker: CameraWorker | undefined;
   if (config.worker) {
     const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads });
@@ -56,7 +73,10 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
           io.emit('scouter:tracks', event);
           relay.publish({ kind: 'tracks', event });
         },
-        frame: (event) => io.emit('scouter:frame', event),
+        frame: (event, jpeg) => {
+          io.emit('scouter:frame', event);
+          previews.share(event, jpeg);
+        },
         cameraState: (event) => {
           io.emit('scouter:camera-state', event);
           relay.publish({ kind: 'camera-state', event });

@@ -7,13 +7,22 @@ export const LIVE_CHANNEL = 'scouter_live';
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7900;
 
-export type RelayedEvent = { kind: 'tracks'; event: TracksEvent } | { kind: 'camera-state'; event: CameraStateEvent };
+/** Points at a camera's preview stored in scouter_previews (the JPEG itself never fits a NOTIFY). */
+export interface FrameRef {
+  readonly cameraId: number;
+  readonly seq: number;
+}
+
+export type RelayedEvent =
+  | { kind: 'tracks'; event: TracksEvent }
+  | { kind: 'camera-state'; event: CameraStateEvent }
+  | { kind: 'frame-ref'; event: FrameRef };
 
 /**
  * Live events across Scouter processes: each worker NOTIFYs the tracks and states of the cameras it
  * runs, and every process re-emits what other processes sent to its own socket.io clients, so a
- * page connected to any Scouter sees every camera. Payloads stay small (one frame's boxes; JPEG
- * previews are not relayed, they stay with the process running the camera). A tracks event too big
+ * page connected to any Scouter sees every camera. Payloads stay small: one frame's boxes, or for a
+ * JPEG preview only a reference to the row holding it (see PreviewRelay). A tracks event too big
  * for one NOTIFY keeps its highest-scoring boxes.
  */
 export class LiveRelay {

@@ -13,7 +13,8 @@ import type { JpegEncoder, PipelineStages } from '../pipeline/stages.ts';
 /** Where live events go (socket.io in the service). */
 export interface LiveOutput {
   tracks(event: TracksEvent): void;
-  frame(event: FrameEvent): void;
+  /** A preview; `jpeg` is the bytes behind `event.jpegBase64`, for sharing without decoding it again. */
+  frame(event: FrameEvent, jpeg: Buffer): void;
   cameraState(event: CameraStateEvent): void;
 }
 
@@ -150,7 +151,7 @@ export class CameraWorker {
             cam.lastPreviewMs = Date.now();
             encoder
               .encode(frame)
-              .then((jpeg) => this.live.frame({ cameraId: run.id, frameIndex: event.frameIndex, width: frame.width, height: frame.height, jpegBase64: jpeg.toString('base64') }))
+              .then((jpeg) => this.live.frame({ cameraId: run.id, frameIndex: event.frameIndex, width: frame.width, height: frame.height, jpegBase64: jpeg.toString('base64') }, jpeg))
               .catch(() => undefined);
           },
           onState: (state, message) => {

@@ -1,0 +1,81 @@
+// Two Scouter workers on loopback sharing one database: a page connected to the worker that does
+// not run a camera receives that camera's JPEG previews (scouter:frame), the same bytes the
+// running worker sent its own page. Previews do not fit a NOTIFY: they travel through the
+// scouter_previews table and a small relayed reference.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { Camera, FrameEvent, ScouterServerEvents } from '@sightline/contracts';
+import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
+import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { until } from './support/until.ts';
+
+let db: TestDatabase;
+const workers: ScouterApp[] = [];
+const sockets: Socket<ScouterServerEvents>[] = [];
+const frames: FrameEvent[][] = [];
+
+before(async () => {
+  db = await createTestDatabase();
+  for (let i = 0; i < 2; i++) {
+    const config = loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, leaseTtlMs: 2000, batchMs: 200, previewFps: 4 });
+    const scouter = await buildScouter({ config, pool: db.pool });
+    await scouter.app.listen({ host: '127.0.0.1', port: 0 });
+    const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+    const mine: FrameEvent[] = [];
+    socket.on('scouter:frame', (e) => mine.push(e));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    workers.push(scouter);
+    sockets.push(socket);
+    frames.push(mine);
+  }
+});
+
+after(async () => {
+  for (const s of sockets) s.close();
+  for (const w of workers) await w.app.close();
+  await db?.drop();
+});
+
+test('a page on the worker that does not run a camera receives its JPEG previews', async (t) => {
+  const clip = makePeopleClip(4);
+  const res = await workers[0]!.app.inject({ method: 'POST', url: '/cameras', payload: { name: 'preview', uri: clip.path, fps: 10, loop: false } });
+  assert.equal(res.statusCode, 201, res.body);
+  const id = res.json<Camera>().id;
+
+  const holderId = await until('a worker to run the camera', async () => workers.find((w) => w.worker!.running.has(id))?.worker!.workerId);
+  const holder = workers.findIndex((w) => w.worker!.workerId === holderId);
+  const other = 1 - holder;
+  await until('the camera to end', async () => (await workers[other]!.app.inject({ method: 'GET', url: `/cameras/${id}` })).json<Camera>().state === 'ended');
+  const own = frames[holder]!.filter((f) => f.cameraId === id);
+  // The last stored preview reaches the other page (a preview whose write would have waited is skipped).
+  const relayed = await until('the last stored preview to be relayed', async () => {
+    const { rows } = await db.pool.query<{ frame_index: string }>('SELECT frame_index FROM scouter_previews WHERE camera_id = $1', [id]);
+    const got = frames[other]!.filter((f) => f.cameraId === id);
+    return rows[0] && got.at(-1)?.frameIndex === Number(rows[0].frame_index) && got;
+  });
+
+  const bytes = own.map((f) => Buffer.from(f.jpegBase64, 'base64').length);
+  t.diagnostic(`${own.length} previews at the holder, ${relayed.length} relayed; ${Math.min(...bytes)}-${Math.max(...bytes)} bytes each`);
+  assert.ok(own.length >= 4, `the holder sent previews (${own.length})`);
+  const ownByFrame = new Map(own.map((f) => [f.frameIndex, f]));
+  for (const f of relayed) {
+    const jpeg = Buffer.from(f.jpegBase64, 'base64');
+    assert.deepEqual([...jpeg.subarray(0, 2)], [0xff, 0xd8], 'a relayed preview starts with the JPEG SOI marker');
+    assert.deepEqual([...jpeg.subarray(-2)], [0xff, 0xd9], 'and ends with the EOI marker');
+    assert.deepEqual(f, ownByFrame.get(f.frameIndex), `relayed preview of frame ${f.frameIndex} is the one the holder sent`);
+  }
+  const order = relayed.map((f) => f.frameIndex);
+  assert.deepEqual(order, [...new Set(order)].sort((a, b) => a - b), 'each relayed preview once, never an older one after a newer');
+  assert.ok(relayed.length >= own.length / 2, `most previews relayed (${relayed.length} of ${own.length})`);
+  assert.equal(new Set(own.map((f) => f.frameIndex)).size, own.length, 'the holder got its own previews once (not echoed back)');
+
+  // The stored preview goes with its camera.
+  const stored = await db.pool.query('SELECT 1 FROM scouter_previews WHERE camera_id = $1', [id]);
+  assert.equal(stored.rowCount, 1);
+  assert.equal((await workers[0]!.app.inject({ method: 'DELETE', url: `/cameras/${id}` })).statusCode, 204);
+  assert.equal((await db.pool.query('SELECT 1 FROM scouter_previews WHERE camera_id = $1', [id])).rowCount, 0, 'deleted with the camera');
+});
