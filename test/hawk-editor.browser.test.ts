@@ -1,6 +1,7 @@
 // The labeling canvas in headless Chromium, paths the upload/consensus test does not walk: undo and
 // redo, Tab/Delete/class hotkeys, track mode with interpolation and the outside flag, zoom and pan
-// keeping box coordinates in image pixels, and two pages saving the same frame (409, reload).
+// keeping box coordinates in image pixels, and two pages saving the same frame (409, reload that
+// re-applies the unsaved edits the other page did not collide with).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -237,22 +238,46 @@ test('zoom and pan change the view only: boxes keep image coordinates and are dr
   await page.close();
 });
 
-test('two pages on the same frame: the stale save is a conflict, nothing is overwritten, reload shows the other edit', { timeout: 60_000 }, async () => {
+test('two pages on the same frame: the stale save is a conflict, nothing is overwritten; reload keeps the edits the other page did not touch', { timeout: 60_000 }, async () => {
   const setId = await newSet();
+  const person = { clothing: 'shirt', occluded: false };
+  await call('PATCH', `/sets/${setId}/annotations`, {
+    baseVersion: 0,
+    frames: { '0': [{ id: 'left', label: 'person', xyxy: [20, 20, 80, 120], attributes: person }, { id: 'right', label: 'person', xyxy: [150, 30, 200, 100], attributes: person }] },
+  });
   const first = await open(setId);
   const second = await open(setId);
-  await drawBox(first, [20, 20, 80, 120]);
-  await waitSaved(first, 1);
-  await drawBox(second, [150, 30, 200, 100]);
+  await waitCount(first, 2);
+  await waitCount(second, 2);
+  await drag(first, await screenAt(first, 50, 70), await screenAt(first, 60, 80));
+  await waitSaved(first, 2);
+  // The second page still holds version 1: it moves the same box, moves the other one and draws a third.
+  await drag(second, await screenAt(second, 50, 70), await screenAt(second, 90, 70));
+  await drag(second, await screenAt(second, 175, 65), await screenAt(second, 175, 95));
+  await second.keyboard.press('Escape');
+  await drawBox(second, [100, 150, 140, 200]);
+  await waitCount(second, 3);
   await second.locator('[data-testid="hawk-save-state"][data-state="conflict"]').waitFor({ timeout: 15_000 });
-  assert.match(await second.getByTestId('hawk-message').innerText(), /changed since version 0/);
-  const { frames, a } = await serverBoxes(setId);
-  assert.equal(a.set.version, 1);
-  assert.equal(frames.get(0)?.length, 1, 'the stale save wrote nothing');
-  near(frames.get(0)![0]!.xyxy, [20, 20, 80, 120], 0.5, 'first page box');
+  assert.match(await second.getByTestId('hawk-message').innerText(), /changed since version 1/);
+  const stale = await serverBoxes(setId);
+  assert.equal(stale.a.set.version, 2);
+  assert.deepEqual(stale.a.frames['0']?.map((b) => b.id), ['left', 'right'], 'the stale save wrote nothing');
+  near(stale.a.frames['0']![1]!.xyxy, [150, 30, 200, 100], 0.5, 'right box untouched');
+
   await second.getByTestId('hawk-reload').click();
-  await waitSaved(second, 1);
-  await waitCount(second, 1);
+  const report = second.locator('[data-testid="hawk-rebase-report"][data-kept="2"][data-dropped="1"]');
+  await report.waitFor({ timeout: 5000 });
+  assert.match(await report.innerText(), /1 of your 3 edits touched a box someone else changed and was not kept: person box on frame 1 \(you changed it, someone else changed it\)/);
+  await waitSaved(second, 3);
+  await waitCount(second, 3);
+  const { a } = await serverBoxes(setId);
+  const byId = new Map(a.frames['0']!.map((b) => [b.id, b.xyxy]));
+  assert.equal(byId.size, 3, `left, right and the drawn box: ${JSON.stringify(a.frames['0'])}`);
+  near(byId.get('left')!, [30, 30, 90, 130], 0.5, "the first page's move of the box both moved");
+  near(byId.get('right')!, [150, 60, 200, 130], 0.5, "the second page's move of the other box");
+  const drawn = [...byId].find(([id]) => id !== 'left' && id !== 'right')!;
+  near(drawn[1], [100, 150, 140, 200], 0.5, 'box drawn on the second page');
+  assert.match(await second.getByTestId('hawk-rebase-report').innerText(), /not kept/, 'the report stays after the autosave');
   await first.close();
   await second.close();
 });

@@ -6,6 +6,7 @@ import { clampBox, handleAt, insideBox, paint, resizeBox, toImage, type View } f
 import { Editor, fromServer, shownBoxes, withKeyframe } from './editor-state.ts';
 import { FrameCache } from './frame-cache.ts';
 import { PrelabelPanel } from './PrelabelPanel.tsx';
+import { describeRebase, rebaseEdits } from './rebase-edits.ts';
 
 type Drag = { kind: 'draw'; from: [number, number]; to: [number, number] } | { kind: 'move'; key: string; from: [number, number]; start: HawkXyxy; now: HawkXyxy } | { kind: 'resize'; key: string; corner: number; start: HawkXyxy; now: HawkXyxy } | { kind: 'pan'; from: [number, number]; view: View };
 type SaveState = 'saved' | 'dirty' | 'saving' | 'conflict' | 'error';
@@ -23,6 +24,7 @@ export function LabelView({ setId }: { setId: number }) {
   const [trackMode, setTrackMode] = useState(false);
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [message, setMessage] = useState('');
+  const [rebaseReport, setRebaseReport] = useState<{ text: string; kept: number; dropped: number } | null>(null);
   const [zoom, setZoom] = useState<View | null>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
   const [image, setImage] = useState<{ frame: number; bitmap: ImageBitmap } | null>(null);
@@ -40,10 +42,31 @@ export function LabelView({ setId }: { setId: number }) {
     setCurrentClass((c) => c || project.labelSchema.classes[0]!.name);
     setSaveState('saved');
     setMessage('');
+    setRebaseReport(null);
   }, [setId]);
   useEffect(() => {
     load().catch((err: Error) => setMessage(err.message));
   }, [load]);
+
+  // Reload after a conflict: the latest version with the unsaved edits replayed on top; edits of
+  // objects the other side changed are dropped and listed. The result autosaves as usual.
+  const reload = useCallback(async () => {
+    const a = await api<HawkAnnotations>('GET', `/sets/${setId}/annotations`);
+    const ed = editorRef.current;
+    const latest = fromServer(a);
+    setMessage('');
+    if (!ed?.dirty) {
+      setEditor(new Editor(latest, a.set.version));
+      setSaveState('saved');
+      setRebaseReport(null);
+      return;
+    }
+    const result = rebaseEdits(ed.base, ed.doc, latest, { frames: ed.dirtyFrames, tracks: ed.dirtyTracks });
+    const next = ed.rebased(latest, a.set.version, result.doc, result.dirtyFrames, result.dirtyTracks);
+    setEditor(next);
+    setSaveState(next.dirty ? 'dirty' : 'saved');
+    setRebaseReport({ text: describeRebase(result, a.set.version), kept: result.kept.length, dropped: result.dropped.length });
+  }, [setId]);
 
   const cache = useMemo(() => (meta ? new FrameCache(meta.video.id, meta.video.frameCount) : null), [meta?.video.id, meta?.video.frameCount]);
   const width = meta?.video.width ?? 1;
@@ -104,11 +127,12 @@ export function LabelView({ setId }: { setId: number }) {
     return () => clearTimeout(timer);
   }, [editor, save]);
 
-  // The model's boxes arrive as a new version: reload unless unsaved edits would be lost, then say so.
+  // The model's boxes arrive as a new version: reload at once when nothing is unsaved; otherwise the
+  // conflict's Reload replays the unsaved edits on top of them.
   const onPrelabeled = (job: HawkPrelabelJob) => {
     if (editorRef.current?.dirty) {
       setSaveState('conflict');
-      setMessage(`Pre-labels were written as version ${job.appliedVersion} while you had unsaved edits: reload to see them.`);
+      setMessage(`Pre-labels were written as version ${job.appliedVersion} while you had unsaved edits: reload to see them with your edits on top.`);
     } else void load().catch((err: Error) => setMessage(err.message));
   };
 
@@ -258,7 +282,7 @@ export function LabelView({ setId }: { setId: number }) {
           <span data-testid="hawk-save-state" data-state={saveState} data-version={editor.version} className={`save-${saveState}`}>
             {saveState === 'saved' ? `saved (v${editor.version})` : saveState}
           </span>
-          {saveState === 'conflict' && <button onClick={() => void load()} data-testid="hawk-reload">Reload</button>}
+          {saveState === 'conflict' && <button onClick={() => void reload().catch((err: Error) => setMessage(err.message))} data-testid="hawk-reload">Reload</button>}
         </div>
         <canvas
           ref={canvasRef}
@@ -283,6 +307,11 @@ export function LabelView({ setId }: { setId: number }) {
           <span data-testid="hawk-box-count" data-count={boxes.length}>{boxes.length} boxes</span>
         </div>
         {message && <p className="hawk-error" data-testid="hawk-message">{message}</p>}
+        {rebaseReport && (
+          <p className={rebaseReport.dropped ? 'hawk-warning' : 'muted'} data-testid="hawk-rebase-report" data-kept={rebaseReport.kept} data-dropped={rebaseReport.dropped}>
+            {rebaseReport.text} <button onClick={() => setRebaseReport(null)} data-testid="hawk-rebase-dismiss">Dismiss</button>
+          </p>
+        )}
         <PrelabelPanel setId={setId} video={meta.video} schema={schema} frame={frame} beforeRun={save} onApplied={onPrelabeled} />
       </div>
       <AttributePanel schema={schema} currentClass={currentClass} onClass={(c) => (setCurrentClass(c), sel && updateBox(sel.key, { label: c }))} selected={sel} onAttributes={(a) => sel && updateBox(sel.key, { attributes: a })} />

@@ -49,7 +49,8 @@ export function withKeyframe(track: HawkTrack, frame: number, xyxy: HawkXyxy, ou
 
 /**
  * The editor's document with undo/redo and the set of changes not yet saved. Every edit returns
- * a new Editor (immutable), so React state updates stay simple.
+ * a new Editor (immutable), so React state updates stay simple. `base` is the server's document at
+ * `version`: after a conflict the unsaved edits are the difference between it and `doc`.
  */
 export class Editor {
   constructor(
@@ -59,6 +60,7 @@ export class Editor {
     private readonly redoStack: readonly Doc[] = [],
     readonly dirtyFrames: ReadonlySet<string> = new Set(),
     readonly dirtyTracks: ReadonlySet<string> = new Set(),
+    readonly base: Doc = doc,
   ) {}
 
   get dirty(): boolean {
@@ -74,7 +76,7 @@ export class Editor {
   }
 
   private with(doc: Doc, frames: string[], tracks: string[]): Editor {
-    return new Editor(doc, this.version, [...this.undoStack.slice(-199), this.doc], [], new Set([...this.dirtyFrames, ...frames]), new Set([...this.dirtyTracks, ...tracks]));
+    return new Editor(doc, this.version, [...this.undoStack.slice(-199), this.doc], [], new Set([...this.dirtyFrames, ...frames]), new Set([...this.dirtyTracks, ...tracks]), this.base);
   }
 
   setFrameBoxes(frame: number, boxes: HawkBox[]): Editor {
@@ -102,14 +104,14 @@ export class Editor {
     const prev = this.undoStack.at(-1);
     if (!prev) return this;
     const d = this.diffKeys(prev, this.doc);
-    return new Editor(prev, this.version, this.undoStack.slice(0, -1), [...this.redoStack, this.doc], new Set([...this.dirtyFrames, ...d.frames]), new Set([...this.dirtyTracks, ...d.tracks]));
+    return new Editor(prev, this.version, this.undoStack.slice(0, -1), [...this.redoStack, this.doc], new Set([...this.dirtyFrames, ...d.frames]), new Set([...this.dirtyTracks, ...d.tracks]), this.base);
   }
 
   redo(): Editor {
     const next = this.redoStack.at(-1);
     if (!next) return this;
     const d = this.diffKeys(next, this.doc);
-    return new Editor(next, this.version, [...this.undoStack, this.doc], this.redoStack.slice(0, -1), new Set([...this.dirtyFrames, ...d.frames]), new Set([...this.dirtyTracks, ...d.tracks]));
+    return new Editor(next, this.version, [...this.undoStack, this.doc], this.redoStack.slice(0, -1), new Set([...this.dirtyFrames, ...d.frames]), new Set([...this.dirtyTracks, ...d.tracks]), this.base);
   }
 
   /** The incremental save body for everything changed since the last save. */
@@ -121,9 +123,20 @@ export class Editor {
     return { baseVersion: this.version, frames, tracks, deletedTrackIds };
   }
 
-  /** After a successful save of `sent`: new version, and only changes made since stay dirty. */
+  /**
+   * After a successful save of `sentDoc`: new version, and only changes made since stay dirty. The
+   * server now holds `sentDoc` (it differed from the old base only in the keys that were sent).
+   */
   saved(version: number, sentDoc: Doc): Editor {
     const d = this.diffKeys(sentDoc, this.doc);
-    return new Editor(this.doc, version, this.undoStack, this.redoStack, new Set(d.frames), new Set(d.tracks));
+    return new Editor(this.doc, version, this.undoStack, this.redoStack, new Set(d.frames), new Set(d.tracks), sentDoc);
+  }
+
+  /**
+   * The edits replayed onto a newer server document `latest` (see rebase-edits.ts). Undo history
+   * is dropped: stepping back to a document of the old version would overwrite the other side's work.
+   */
+  rebased(latest: Doc, version: number, doc: Doc, dirtyFrames: Iterable<string>, dirtyTracks: Iterable<string>): Editor {
+    return new Editor(doc, version, [], [], new Set(dirtyFrames), new Set(dirtyTracks), latest);
   }
 }
