@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { listenToChannel } from './listen.ts';
+import { freePort } from './free-port.ts';
 import { createPool } from './pool.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -80,5 +81,20 @@ test('a connection killed by the server is replaced, and one killed after close(
   assert.equal(idle.length, 1, 'the given-back connection is idle in the pool');
   await db.pool.query('SELECT pg_terminate_backend($1)', [idle[0]!.pid]);
   await new Promise((r) => setTimeout(r, 200));
+  await endWithin(pool, 3000);
+});
+
+test('with no server to reach, the first attempt settles without listening and close() still ends the pool', async () => {
+  const pool = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/none`, { log: () => undefined });
+  const warnings: string[] = [];
+  const listener = listenToChannel({ pool, channel: 'sightline_e', onNotice: () => undefined, log: { warn: (m) => warnings.push(m) }, retryMs: 50 });
+  await listener.firstAttempt;
+  assert.equal(listener.listening, false);
+  assert.match(warnings[0] ?? '', /cannot LISTEN on sightline_e yet .*retrying in 50 ms/);
+  let ready = false;
+  void listener.ready.then(() => (ready = true));
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(ready, false, 'ready waits for a real LISTEN');
+  await listener.close();
   await endWithin(pool, 3000);
 });

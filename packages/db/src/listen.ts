@@ -3,6 +3,8 @@ import type pg from 'pg';
 /** A channel being listened to: `ready` resolves on the first successful LISTEN. */
 export interface ChannelListener {
   ready: Promise<void>;
+  /** Settles when the first connection attempt has ended, listening or not (a boot need not wait for a database that is down). */
+  firstAttempt: Promise<void>;
   /** Whether a connection is LISTENing right now (false while reconnecting). */
   readonly listening: boolean;
   close(): Promise<void>;
@@ -80,9 +82,10 @@ export function listenToChannel(options: {
     markReady();
   };
 
-  void connect();
+  const firstAttempt = connect();
   return {
     ready,
+    firstAttempt,
     get listening() {
       return current !== undefined;
     },

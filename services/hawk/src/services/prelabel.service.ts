@@ -151,8 +151,8 @@ export class PrelabelService {
       log: { warn: (m) => this.options.log.warn(`prelabel: ${m}`) },
       retryMs: this.options.sweepMs ?? 10_000,
     });
-    // Usually up within milliseconds; a database that is down must not hold the boot (the sweep covers it).
-    await Promise.race([this.listener.ready, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    // A database that is down must not hold the boot: the listener retries and the sweep covers the gap.
+    await this.listener.firstAttempt;
     this.sweepTimer = setInterval(() => void this.applyFinished(), this.options.sweepMs ?? 10_000);
     this.sweepTimer.unref();
     void this.applyFinished();

@@ -1,4 +1,5 @@
 import type { CameraStateEvent, TracksEvent } from '@sightline/contracts';
+import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
@@ -27,9 +28,8 @@ export type RelayedEvent =
  */
 export class LiveRelay {
   readonly origin = randomUUID();
-  private listener: pg.PoolClient | undefined;
+  private listener: ChannelListener | undefined;
   private stopped = false;
-  private retry: NodeJS.Timeout | undefined;
   relayed = 0;
   received = 0;
 
@@ -39,36 +39,17 @@ export class LiveRelay {
     private readonly log: { warn(message: string): void } = console,
   ) {}
 
-  /** Starts listening; reconnects after a lost connection. */
+  /** Starts listening (reconnecting after a lost connection); resolves after the first attempt. */
   async start(): Promise<void> {
-    if (this.stopped || this.listener) return;
-    try {
-      const client = await this.pool.connect();
-      // A stop() while connecting saw no listener: give this one back, or the pool never ends.
-      if (this.stopped) {
-        client.release();
-        return;
-      }
-      this.listener = client;
-      client.on('notification', (n) => this.onNotification(n.payload));
-      client.on('error', (err) => this.lost(client, err));
-      await client.query(`LISTEN ${LIVE_CHANNEL}`);
-    } catch (err) {
-      this.lost(this.listener, err as Error);
-    }
-  }
-
-  private lost(client: pg.PoolClient | undefined, err: Error): void {
-    if (client && this.listener === client) {
-      this.listener = undefined;
-      client.release(err);
-    }
     if (this.stopped) return;
-    this.log.warn(`scouter live relay lost its PostgreSQL connection (${err.message}); retrying`);
-    this.retry ??= setTimeout(() => {
-      this.retry = undefined;
-      void this.start();
-    }, 1000);
+    this.listener ??= listenToChannel({
+      pool: this.pool,
+      channel: LIVE_CHANNEL,
+      onNotice: (payload) => this.onNotification(payload),
+      log: { warn: (m) => this.log.warn(`scouter live relay: ${m}`) },
+      retryMs: 1000,
+    });
+    await this.listener.firstAttempt;
   }
 
   private onNotification(payload: string | undefined): void {
@@ -95,13 +76,9 @@ export class LiveRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retry);
-    const client = this.listener;
+    const listener = this.listener;
     this.listener = undefined;
-    if (client) {
-      await client.query(`UNLISTEN ${LIVE_CHANNEL}`).catch(() => undefined);
-      client.release();
-    }
+    await listener?.close();
   }
 }
 

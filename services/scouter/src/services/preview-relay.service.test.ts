@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { FrameEvent } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import { until } from '../../../../test/support/until.ts';
 import { samplesJpg } from '../../test-support/clip-fixture.ts';
 import { PreviewRepository } from '../repositories/preview.repository.ts';
 import type { FrameRef } from './live-relay.service.ts';
@@ -35,12 +36,12 @@ test('a shared preview is read and emitted once by another process; stale refere
   const viewer = relay();
   owner.relay.share(event(7), jpeg);
   owner.relay.share(event(8), jpeg);
-  const [ref] = await waitFor(() => owner.refs.length > 0 && owner.refs);
+  const [ref] = await until('the owner to share a preview', () => owner.refs.length > 0 && owner.refs, 10_000, 10);
   assert.equal(owner.relay.skipped, 1, 'the second preview was skipped while the first was being written');
   assert.equal(owner.refs.length, 1);
 
   viewer.relay.receive(ref!);
-  const [shown] = await waitFor(() => viewer.emitted.length > 0 && viewer.emitted);
+  const [shown] = await until('the viewer to emit the preview', () => viewer.emitted.length > 0 && viewer.emitted, 10_000, 10);
   assert.deepEqual(shown, event(7));
   assert.deepEqual([...Buffer.from(shown!.jpegBase64, 'base64').subarray(0, 2)], [0xff, 0xd8]);
 
@@ -50,10 +51,10 @@ test('a shared preview is read and emitted once by another process; stale refere
   assert.equal(viewer.relay.fetched, 1, 'a reference already shown is not read again');
 
   owner.relay.share(event(9), jpeg);
-  const newer = await waitFor(() => owner.refs[1]);
+  const newer = await until('the owner to share a newer preview', () => owner.refs[1], 10_000, 10);
   assert.ok(newer.seq > ref!.seq, 'sequence numbers grow');
   viewer.relay.receive(newer);
-  await waitFor(() => viewer.emitted.length === 2);
+  await until('the viewer to emit the newer preview', () => viewer.emitted.length === 2, 10_000, 10);
   assert.equal(viewer.emitted[1]!.frameIndex, 9);
 });
 
@@ -61,7 +62,7 @@ test('without a connected browser a reference is not read', async () => {
   const owner = relay();
   const blind = relay(false);
   owner.relay.share(event(20), jpeg);
-  const [ref] = await waitFor(() => owner.refs.length > 0 && owner.refs);
+  const [ref] = await until('the owner to share a preview', () => owner.refs.length > 0 && owner.refs, 10_000, 10);
   blind.relay.receive(ref!);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(blind.relay.fetched, 0);
@@ -86,13 +87,3 @@ test('repeated writes of a large preview keep only the latest one', async () => 
   assert.equal(latest?.frameIndex, 100 + n - 1, 'the last write is the one stored');
   assert.equal((await db.pool.query('SELECT 1 FROM scouter_previews WHERE camera_id = $1', [cameraId])).rowCount, 1);
 });
-
-async function waitFor<T>(check: () => T | false | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the preview relay');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
