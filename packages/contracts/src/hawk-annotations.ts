@@ -241,3 +241,13 @@ export type * from './hawk-events.ts';
 
 /** NOTIFY channel of pre-labeling jobs (see migration 0006). */
 export const HAWK_PRELABEL_CHANNEL = 'hawk_prelabel';
+
+/** JSON with object keys sorted, so two annotation values read back from jsonb compare by content. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** Equal content whatever the key order (jsonb reorders keys); undefined members count as absent. */
+export const sameContent = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);

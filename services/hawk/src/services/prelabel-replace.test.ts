@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { HawkBox, HawkLabelSchema, HawkTrack } from '@sightline/contracts';
+import { canonicalJson, type HawkBox, type HawkLabelSchema, type HawkTrack } from '@sightline/contracts';
 import { prelabelPatch } from './prelabel-patch.ts';
-import { canonicalJson, modelWrites, unchangedModelWork } from './prelabel-replace.ts';
+import { modelWrites, unchangedModelWork } from './prelabel-replace.ts';
 
 const schema: HawkLabelSchema = { classes: [{ name: 'person', color: '#e53e3e', attributes: [{ name: 'occluded', type: 'checkbox', default: false }] }] };
 const box = (id: string, x: number, label = 'person'): HawkBox => ({ id, label, xyxy: [x, 10, x + 20, 60], attributes: { occluded: false }, score: 0.9 });

@@ -1,12 +1,5 @@
-import type { HawkBox, HawkTrack } from '@sightline/contracts';
+import { canonicalJson, type HawkBox, type HawkTrack } from '@sightline/contracts';
 import type { SetPatch } from '../repositories/annotation.repository.ts';
-
-/** JSON with object keys sorted, so two values read back from jsonb compare by content. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
-}
 
 /** What the model user last wrote for each model box and track id of a set, as canonical JSON. */
 export interface ModelWrites {

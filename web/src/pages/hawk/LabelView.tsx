@@ -51,22 +51,17 @@ export function LabelView({ setId }: { setId: number }) {
   // Reload after a conflict: the latest version with the unsaved edits replayed on top; edits of
   // objects the other side changed are dropped and listed. The result autosaves as usual.
   const reload = useCallback(async () => {
-    const a = await api<HawkAnnotations>('GET', `/sets/${setId}/annotations`);
     const ed = editorRef.current;
+    if (!ed?.dirty) return load();
+    const a = await api<HawkAnnotations>('GET', `/sets/${setId}/annotations`);
     const latest = fromServer(a);
     setMessage('');
-    if (!ed?.dirty) {
-      setEditor(new Editor(latest, a.set.version));
-      setSaveState('saved');
-      setRebaseReport(null);
-      return;
-    }
     const result = rebaseEdits(ed.base, ed.doc, latest, { frames: ed.dirtyFrames, tracks: ed.dirtyTracks });
     const next = ed.rebased(latest, a.set.version, result.doc, result.dirtyFrames, result.dirtyTracks);
     setEditor(next);
     setSaveState(next.dirty ? 'dirty' : 'saved');
     setRebaseReport({ text: describeRebase(result, a.set.version), kept: result.kept.length, dropped: result.dropped.length });
-  }, [setId]);
+  }, [setId, load]);
 
   const cache = useMemo(() => (meta ? new FrameCache(meta.video.id, meta.video.frameCount) : null), [meta?.video.id, meta?.video.frameCount]);
   const width = meta?.video.width ?? 1;

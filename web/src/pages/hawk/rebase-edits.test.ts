@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { HawkBox, HawkTrack, HawkXyxy } from '@sightline/contracts';
+import { sameContent, type HawkBox, type HawkTrack, type HawkXyxy } from '@sightline/contracts';
 import { Editor, withKeyframe, type Doc } from './editor-state.ts';
-import { describeRebase, rebaseEdits, sameValue } from './rebase-edits.ts';
+import { describeRebase, rebaseEdits } from './rebase-edits.ts';
 
 const box = (id: string, xyxy: HawkXyxy, label = 'person'): HawkBox => ({ id, label, xyxy, attributes: {} });
 const track = (id: string, frames: number[], label = 'person'): HawkTrack => ({ id, label, attributes: {}, keyframes: frames.map((frame) => ({ frame, xyxy: [frame, 0, frame + 10, 10], outside: false })) });
@@ -93,7 +93,7 @@ for (const c of cases) {
     const server = { frames: { ...c.theirs.frames, ...body.frames }, tracks: { ...c.theirs.tracks } };
     for (const t of body.tracks ?? []) server.tracks[t.id] = t;
     for (const id of body.deletedTrackIds ?? []) delete server.tracks[id];
-    assert.ok(sameValue(server, r.doc), `saving the rebase reproduces it: ${JSON.stringify(body)}`);
+    assert.ok(sameContent(server, r.doc), `saving the rebase reproduces it: ${JSON.stringify(body)}`);
   });
 }
 

@@ -1,4 +1,4 @@
-import type { HawkBox, HawkTrack } from '@sightline/contracts';
+import { sameContent, type HawkBox, type HawkTrack } from '@sightline/contracts';
 import type { Doc } from './editor-state.ts';
 
 /** One unsaved change to one box or track, found by comparing the editor's document with its base. */
@@ -85,26 +85,11 @@ export function rebaseEdits(base: Doc, mine: Doc, theirs: Doc, touched: { frames
  * 'skip' when the user did not change it at all (undone edits leave their keys dirty).
  */
 function decide<T extends HawkBox | HawkTrack>(was: T | undefined, now: T | undefined, there: T | undefined): 'apply' | 'same' | 'skip' | DropReason {
-  if (sameValue(was, now)) return 'skip';
-  if (sameValue(there, now)) return 'same';
-  if (sameValue(there, was)) return 'apply';
+  if (sameContent(was, now)) return 'skip';
+  if (sameContent(there, now)) return 'same';
+  if (sameContent(there, was)) return 'apply';
   if (!was) return 'added there';
   return there ? 'changed there' : 'deleted there';
-}
-
-/**
- * Structural equality that ignores key order and undefined members: boxes come back from jsonb
- * with their keys reordered, so comparing serialised text would see changes nobody made.
- */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => sameValue(v, (b as unknown[])[i]));
-  const keys = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
-  const ea = keys(a);
-  const eb = new Map(keys(b));
-  return ea.length === eb.size && ea.every(([k, v]) => eb.has(k) && sameValue(v, eb.get(k)));
 }
 
 /** What the page tells the user after a rebase; frames are shown 1-based as on the scrubber. */
