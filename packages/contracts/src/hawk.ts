@@ -1,27 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CreateUserBody, LoginBody, LoginResponse, Role, User, Username } from './auth.ts';
 
-/** The three Hawk roles: annotators label, reviewers also approve/reject and merge, admins do everything. */
-export const HawkRole = Type.Union([Type.Literal('annotator'), Type.Literal('reviewer'), Type.Literal('admin')]);
-export type HawkRole = Static<typeof HawkRole>;
-
-export const HawkUser = Type.Object({ id: Type.Integer(), username: Type.String(), role: HawkRole });
-export type HawkUser = Static<typeof HawkUser>;
-
-export const HawkUsername = Type.String({ pattern: '^[a-zA-Z0-9_.-]{1,64}$', description: 'letters, digits, _ . - (1 to 64)' });
-
-/** `POST /auth/login` and `POST /auth/setup` (first admin, only while no user exists). */
-export const HawkLoginBody = Type.Object({ username: HawkUsername, password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
-export type HawkLoginBody = Static<typeof HawkLoginBody>;
-
-export const HawkLoginResponse = Type.Object({ token: Type.String(), user: HawkUser, expiresAt: Type.String() });
-export type HawkLoginResponse = Static<typeof HawkLoginResponse>;
-
-/** `POST /users` (admin). */
-export const HawkCreateUserBody = Type.Object(
-  { username: HawkUsername, password: Type.String({ minLength: 8, maxLength: 1024 }), role: HawkRole },
-  { additionalProperties: false },
-);
-export type HawkCreateUserBody = Static<typeof HawkCreateUserBody>;
+// Hawk's users are the system's users (packages/auth); these names stay for Hawk's code and the web.
+export const HawkRole = Role;
+export type HawkRole = Role;
+export const HawkUser = User;
+export type HawkUser = User;
+export const HawkUsername = Username;
+export const HawkLoginBody = LoginBody;
+export type HawkLoginBody = LoginBody;
+export const HawkLoginResponse = LoginResponse;
+export type HawkLoginResponse = LoginResponse;
+export const HawkCreateUserBody = CreateUserBody;
+export type HawkCreateUserBody = CreateUserBody;
 
 // ---- label schema ----
 

@@ -4,6 +4,7 @@ export * from './health.ts';
 export * from './web-config.ts';
 export * from './bus.ts';
 export * from './scouter.ts';
+export * from './auth.ts';
 export * from './hawk.ts';
 export * from './hawk-annotations.ts';
 export * from './kanohi-floors.ts';

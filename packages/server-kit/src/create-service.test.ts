@@ -8,10 +8,10 @@ let db: TestDatabase;
 let app: ServiceApp;
 before(async () => {
   db = await createTestDatabase();
-  app = createService({ service: 'hawk', version: '0.0.0', pool: db.pool, logLevel: false }).app;
+  app = createService({ service: 'hawk', version: '0.0.0', pool: db.pool, logLevel: false, socketReaders: ['admin'] }).app;
   const Camera = Type.Object({ name: Type.String({ minLength: 1 }), fps: Type.Number({ minimum: 1 }) }, { additionalProperties: false });
-  app.post('/cameras', { schema: { body: Camera } }, async (request) => request.body);
-  app.get('/boom', async () => {
+  app.post('/cameras', { config: { access: 'public' }, schema: { body: Camera } }, async (request) => request.body);
+  app.get('/boom', { config: { access: 'public' } }, async () => {
     throw new Error('secret connection string postgres://u:p@h/db');
   });
   await app.ready();

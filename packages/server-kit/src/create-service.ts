@@ -1,6 +1,10 @@
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import { IdentityService, installIdentity, secureSockets, securityBasics, trustProxyOption, webOriginList, type SecuritySettings } from '@sightline/auth';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { CommonServerEvents, ServiceName } from '@sightline/contracts';
+import type { CommonServerEvents, Role, ServiceName } from '@sightline/contracts';
 import { isDatabaseReachable } from '@sightline/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,23 +23,35 @@ export interface ServiceOptions {
   readonly logLevel?: string | false;
   /** Largest accepted request body in bytes (JSON); upload routes set their own limit. */
   readonly bodyLimitBytes?: number;
+  /** The shared SIGHTLINE_* security settings (web origins, proxy, sessions); defaults when left out. */
+  readonly security?: SecuritySettings;
+  /** Roles whose sockets may connect and receive this service's events. */
+  readonly socketReaders: readonly Role[];
 }
+
+const defaultSecurity = (): SecuritySettings => Value.Default(Type.Object(securityBasics()), {}) as SecuritySettings;
 
 export interface ServiceHandle<Events extends CommonServerEvents> {
   readonly app: ServiceApp;
   readonly io: SocketServer<Record<string, never>, Events>;
+  readonly identity: IdentityService;
 }
 
 /**
- * The common frame of a Sightline service: fastify with TypeBox, CORS for the web app, the central
- * error handler, `/healthz` + `/readyz`, and a socket.io server that closes with the app.
- * @example const { app, io } = createService<HawkServerEvents>({ service: 'hawk', version, pool });
+ * The common frame of a Sightline service: fastify with TypeBox, the system's identity (every route
+ * declares its access, see packages/auth), security headers, CORS for the configured web origins,
+ * the central error handler, `/healthz` + `/readyz`, and an authenticated socket.io server that
+ * closes with the app.
+ * @example const { app, io } = createService<HawkServerEvents>({ service: 'hawk', version, pool, socketReaders: ANNOTATE });
  */
 export function createService<Events extends CommonServerEvents>(options: ServiceOptions): ServiceHandle<Events> {
+  const security = options.security ?? defaultSecurity();
+  const origins = webOriginList(security);
   const app = Fastify({
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info' },
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     forceCloseConnections: true,
+    trustProxy: trustProxyOption(security),
     // Fastify strips unknown properties by default; a misspelt field silently ignored loses the
     // user's intent, so schemas with additionalProperties: false reject it instead, naming it.
     // allErrors reports every problem of a body at once.
@@ -43,12 +59,18 @@ export function createService<Events extends CommonServerEvents>(options: Servic
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
-  // The web app is served from another port, so every call is cross-origin: allow every verb the
-  // APIs use, and credentials for cookie sessions.
-  void app.register(cors, { origin: true, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
+  const identity = new IdentityService(options.pool, { sessionHours: security.sessionHours });
+  installIdentity(app, { identity, service: options.service, settings: security });
+  // JSON APIs: no framing, no sniffing, no referrer; same-site so the web app (another port of the
+  // same host) may still show images the services serve.
+  void app.register(helmet, { crossOriginResourcePolicy: { policy: 'same-site' }, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  // The web app is served from another port, so every call is cross-origin: only the configured web
+  // origins, with every verb the APIs use and credentials for the session cookie.
+  void app.register(cors, { origin: origins, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
   registerHealthRoutes(app, options);
 
-  const io = new SocketServer<Record<string, never>, Events>(app.server, { cors: { origin: true }, serveClient: false });
+  const io = new SocketServer<Record<string, never>, Events>(app.server, { cors: { origin: origins, credentials: true }, serveClient: false });
+  secureSockets(io as unknown as SocketServer, { identity, service: options.service, readers: options.socketReaders, origins });
   io.on('connection', (socket) => {
     void isDatabaseReachable(options.pool).then((database) => {
       // The typed map guarantees every service's event map carries `service:status`.
@@ -64,5 +86,5 @@ export function createService<Events extends CommonServerEvents>(options: Servic
   app.addHook('onClose', async () => {
     await new Promise<void>((resolve) => io.close(() => resolve()));
   });
-  return { app, io };
+  return { app, io, identity };
 }

@@ -5,13 +5,13 @@ import type { ServiceApp, ServiceOptions } from './create-service.ts';
 /** `/healthz` answers while the process runs; `/readyz` only while the database answers too. */
 export function registerHealthRoutes(app: ServiceApp, options: ServiceOptions): void {
   const startedAt = Date.now();
-  app.get('/healthz', { schema: { response: { 200: HealthResponse } } }, async () => ({
+  app.get('/healthz', { config: { access: 'public' }, schema: { response: { 200: HealthResponse } } }, async () => ({
     status: 'ok' as const,
     service: options.service,
     version: options.version,
     uptimeSeconds: (Date.now() - startedAt) / 1000,
   }));
-  app.get('/readyz', { schema: { response: { 200: ReadyResponse, 503: ReadyResponse } } }, async (_request, reply) => {
+  app.get('/readyz', { config: { access: 'public' }, schema: { response: { 200: ReadyResponse, 503: ReadyResponse } } }, async (_request, reply) => {
     const database = await isDatabaseReachable(options.pool);
     return reply.status(database ? 200 : 503).send({
       status: database ? 'ready' : 'not_ready',

@@ -1,26 +1,24 @@
 import type { HawkServerEvents } from '@sightline/contracts';
+import { ANNOTATE, type IdentityService } from '@sightline/auth';
 import { dataDir } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
+import type { FastifyBaseLogger } from 'fastify';
 import { join, resolve } from 'node:path';
 import type pg from 'pg';
 import type { HawkConfig } from './config.ts';
 import type { HawkServices } from './hawk-services.ts';
-import { installAuth } from './plugins/auth.ts';
 import { AnnotationRepository } from './repositories/annotation.repository.ts';
 import { AssignmentRepository } from './repositories/assignment.repository.ts';
 import { PrelabelRepository } from './repositories/prelabel.repository.ts';
 import { ProjectRepository } from './repositories/project.repository.ts';
-import { UserRepository } from './repositories/user.repository.ts';
 import { VideoRepository } from './repositories/video.repository.ts';
 import { annotationRoutes } from './routes/annotations/index.ts';
-import { authRoutes } from './routes/auth/index.ts';
 import { consensusRoutes } from './routes/consensus/index.ts';
 import { prelabelRoutes } from './routes/prelabel/index.ts';
 import { projectRoutes } from './routes/projects/index.ts';
 import { transferRoutes } from './routes/transfer/index.ts';
 import { videoRoutes } from './routes/videos/index.ts';
 import { AnnotationService } from './services/annotation.service.ts';
-import { AuthService } from './services/auth.service.ts';
 import { ConsensusService } from './services/consensus.service.ts';
 import { ContextService } from './services/context.ts';
 import { ExportService } from './services/export.service.ts';
@@ -38,11 +36,17 @@ export interface BuildHawkOptions {
 
 /** Annotation service: videos, frames, boxes, consensus, review, export. Builds the app without listening. */
 export async function buildApp({ config, pool }: BuildHawkOptions): Promise<ServiceApp> {
-  const { app, io } = createService<HawkServerEvents>({ service: 'hawk', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
-  const users = new UserRepository(pool);
+  const { app, io, identity } = createService<HawkServerEvents>({
+    service: 'hawk',
+    version,
+    pool,
+    logLevel: config.logLevel === 'silent' ? false : config.logLevel,
+    security: config,
+    socketReaders: ANNOTATE,
+  });
+  const users = identity.users;
   const annotationRepo = new AnnotationRepository(pool);
   const assignmentRepo = new AssignmentRepository(pool);
-  const auth = new AuthService(users, config.sessionHours);
   const projects = new ProjectService(new ProjectRepository(pool));
   const videos = new VideoService(new VideoRepository(pool), {
     mediaDir: config.mediaDir ? resolve(config.mediaDir) : join(dataDir(), 'hawk'),
@@ -53,7 +57,7 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
   const onSaved = (event: { setId: number; videoId: number; version: number; userId: number }) => io.emit('hawk:saved', event);
   const annotations = new AnnotationService(annotationRepo, onSaved);
   const services: HawkServices = {
-    auth,
+    identity,
     projects,
     videos,
     annotations,
@@ -65,8 +69,6 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 
-  installAuth(app, auth);
-  authRoutes(app, services);
   projectRoutes(app, services);
   videoRoutes(app, services);
   annotationRoutes(app, services);
@@ -76,12 +78,29 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
   app.decorate('hawk', services);
   app.addHook('onReady', async () => {
     // Reachability is checked by /readyz; a database that is down at boot must not stop the app.
-    if (config.adminPassword) await auth.seedAdmin(config.adminPassword).catch((err: Error) => app.log.error(`seeding admin failed: ${err.message}`));
+    await prepareFirstRun(identity, config.adminPassword || config.hawkAdminPassword, app.log);
     await services.prelabel.start();
   });
   app.addHook('preClose', () => services.prelabel.stop());
   app.addHook('onClose', () => videos.drain());
   return app;
+}
+
+/**
+ * Hawk started on its own (e.g. in a container) with no admin: create the admin from
+ * SIGHTLINE_ADMIN_PASSWORD, or log a one-time setup token unless one is pending (`npm start`
+ * issues and prints its own before the services start).
+ */
+async function prepareFirstRun(identity: IdentityService, adminPassword: string, log: FastifyBaseLogger): Promise<void> {
+  try {
+    if (!adminPassword && (await identity.setupPending())) return;
+    const result = await identity.prepareFirstRun(adminPassword);
+    if (result.state === 'admin-created') log.warn('created user "admin" from SIGHTLINE_ADMIN_PASSWORD');
+    if (result.state === 'setup') log.warn(`no admin yet: open the web app's /setup page with setup token ${result.setupToken} (valid 24 h, once)`);
+  } catch (err) {
+    // Reachability is checked by /readyz; a database that is down at boot must not stop the app.
+    log.error(`first-run check failed: ${(err as Error).message}`);
+  }
 }
 
 declare module 'fastify' {

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { securityBasics } from '@sightline/auth';
 import { loadConfig, serviceBasics } from '@sightline/server-kit';
 
 /** Every setting of Hawk, read from the environment (see .env.example); unknown HAWK_* keys are errors. */
@@ -6,9 +7,10 @@ export const HawkConfig = Type.Object(
   {
     ...serviceBasics('HAWK', 3001),
     mediaDir: Type.String({ env: 'HAWK_MEDIA_DIR', default: '', description: 'Folder for uploaded videos and extracted frames; empty = <SIGHTLINE_DATA_DIR>/hawk' }),
-    adminPassword: Type.String({ env: 'HAWK_ADMIN_PASSWORD', default: '', description: 'Creates user "admin" with this password at boot when no admin exists; empty = use POST /auth/setup once' }),
+    ...securityBasics(),
+    adminPassword: Type.String({ env: 'SIGHTLINE_ADMIN_PASSWORD', default: '', description: 'Creates user "admin" with this password at first start when no admin exists; empty = a one-time setup token is printed instead' }),
+    hawkAdminPassword: Type.String({ env: 'HAWK_ADMIN_PASSWORD', default: '', description: 'Older name of SIGHTLINE_ADMIN_PASSWORD, still read' }),
     maxUploadBytes: Type.Integer({ env: 'HAWK_MAX_UPLOAD_BYTES', default: 4 * 1024 ** 3, minimum: 1024, description: 'Largest video accepted, in bytes' }),
-    sessionHours: Type.Number({ env: 'HAWK_SESSION_HOURS', default: 12, minimum: 0.01, maximum: 24 * 90, description: 'Lifetime of a login session' }),
   },
   { additionalProperties: false },
 );

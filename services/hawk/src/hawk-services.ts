@@ -1,5 +1,5 @@
+import type { IdentityService } from '@sightline/auth';
 import type { AnnotationService } from './services/annotation.service.ts';
-import type { AuthService } from './services/auth.service.ts';
 import type { ConsensusService } from './services/consensus.service.ts';
 import type { ContextService } from './services/context.ts';
 import type { ExportService } from './services/export.service.ts';
@@ -11,7 +11,7 @@ import type { VideoService } from './services/video.service.ts';
 
 /** The services routes call; built once in app.ts. */
 export interface HawkServices {
-  readonly auth: AuthService;
+  readonly identity: IdentityService;
   readonly projects: ProjectService;
   readonly videos: VideoService;
   readonly annotations: AnnotationService;

@@ -1,3 +1,4 @@
+import { DASHBOARD } from '@sightline/auth';
 import { BusChannel, type KanohiServerEvents } from '@sightline/contracts';
 import { listenToChannel } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
@@ -34,7 +35,14 @@ export type KanohiApp = ServiceApp & { kanohi: { ingest: IngestService; backfill
  * without listening on HTTP; it LISTENs to Scouter's notices until closed.
  */
 export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<KanohiApp> {
-  const { app, io } = createService<KanohiServerEvents>({ service: 'kanohi', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  const { app, io } = createService<KanohiServerEvents>({
+    service: 'kanohi',
+    version,
+    pool,
+    logLevel: config.logLevel === 'silent' ? false : config.logLevel,
+    security: config,
+    socketReaders: DASHBOARD,
+  });
   // Floor plans and snapshots arrive as the raw image body.
   app.addContentTypeParser(['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: config.maxImageBytes }, (_request, body, done) => done(null, body));
 

@@ -1,9 +1,11 @@
+import { securityBasics } from '@sightline/auth';
 import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig, serviceBasics } from '@sightline/server-kit';
 
 /** Every setting of Kanohi, read from the environment (see .env.example); unknown KANOHI_* keys are errors. */
 export const KanohiConfig = Type.Object(
   {
+    ...securityBasics(),
     ...serviceBasics('KANOHI', 3003),
     maxImageBytes: Type.Integer({ env: 'KANOHI_MAX_IMAGE_BYTES', default: 20 * 1024 * 1024, minimum: 1024, description: 'Largest floor-plan or snapshot upload' }),
     mergeDistanceM: Type.Number({ env: 'KANOHI_MERGE_DISTANCE_M', default: 1, minimum: 0, description: 'Tracks of two cameras closer than this on the floor are one person' }),

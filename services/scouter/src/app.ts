@@ -1,3 +1,4 @@
+import { DASHBOARD } from '@sightline/auth';
 import type { ScouterServerEvents } from '@sightline/contracts';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
@@ -38,7 +39,14 @@ export interface ScouterApp {
 
 /** Builds Scouter and its camera worker without listening; the worker starts when the app is ready and stops when it closes. */
 export async function buildScouter({ config, pool, stages }: BuildScouterOptions): Promise<ScouterApp> {
-  const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  const { app, io } = createService<ScouterServerEvents>({
+    service: 'scouter',
+    version,
+    pool,
+    logLevel: config.logLevel === 'silent' ? false : config.logLevel,
+    security: config,
+    socketReaders: DASHBOARD,
+  });
   const cameras = new CameraRepository(pool);
   const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
   const log = { warn: (m: string) => app.log.warn(m) };

@@ -1,9 +1,11 @@
+import { securityBasics } from '@sightline/auth';
 import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig, serviceBasics } from '@sightline/server-kit';
 
 /** Every setting of Scouter, read from the environment (see .env.example); unknown SCOUTER_* keys are errors. */
 export const ScouterConfig = Type.Object(
   {
+    ...securityBasics(),
     ...serviceBasics('SCOUTER', 3002),
     worker: Type.Boolean({ env: 'SCOUTER_WORKER', default: true, description: 'Run camera pipelines in this process (false: HTTP API only)' }),
     maxCameras: Type.Integer({ env: 'SCOUTER_MAX_CAMERAS', default: 8, minimum: 1, maximum: 256, description: 'Most cameras one worker runs at once' }),

@@ -3,7 +3,7 @@ import type pg from 'pg';
 
 const SET_SELECT = `SELECT s.id, s.video_id AS "videoId", s.kind, s.assignment_id AS "assignmentId", s.annotator_id AS "annotatorId",
   u.username AS annotator, s.version, to_json(s.updated_at)#>>'{}' AS "updatedAt"
-  FROM hawk_annotation_sets s LEFT JOIN hawk_users u ON u.id = s.annotator_id`;
+  FROM hawk_annotation_sets s LEFT JOIN auth_users u ON u.id = s.annotator_id`;
 
 export interface SetPatch {
   frames: Record<string, HawkBox[]>;
@@ -113,7 +113,7 @@ export class AnnotationRepository {
   async history(setId: number, limit: number): Promise<HawkHistoryEntry[]> {
     const { rows } = await this.pool.query<HawkHistoryEntry>(
       `SELECT c.version, c.user_id AS "userId", u.username, to_json(c.created_at)#>>'{}' AS "createdAt", c.patch
-       FROM hawk_annotation_changes c JOIN hawk_users u ON u.id = c.user_id WHERE c.set_id = $1 ORDER BY c.version DESC LIMIT $2`,
+       FROM hawk_annotation_changes c JOIN auth_users u ON u.id = c.user_id WHERE c.set_id = $1 ORDER BY c.version DESC LIMIT $2`,
       [setId, limit],
     );
     return rows;

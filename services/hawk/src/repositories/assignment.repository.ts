@@ -58,7 +58,7 @@ export class AssignmentRepository {
     const { rows } = await this.pool.query<HawkReview>(
       `SELECT r.id, r.set_id AS "setId", r.frame_from AS "frameFrom", r.frame_to AS "frameTo", r.decision, r.comment,
          u.username AS reviewer, to_json(r.created_at)#>>'{}' AS "createdAt"
-       FROM hawk_reviews r JOIN hawk_annotation_sets s ON s.id = r.set_id JOIN hawk_users u ON u.id = r.reviewer_id
+       FROM hawk_reviews r JOIN hawk_annotation_sets s ON s.id = r.set_id JOIN auth_users u ON u.id = r.reviewer_id
        WHERE s.video_id = $1 ORDER BY r.id`,
       [videoId],
     );

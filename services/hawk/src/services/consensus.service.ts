@@ -2,7 +2,7 @@ import type { HawkAgreement, HawkAssignment, HawkAssignmentBody, HawkBox, HawkMe
 import { badRequest, conflict, notFound } from '../lib/http-error.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { AssignmentRepository } from '../repositories/assignment.repository.ts';
-import type { UserRepository } from '../repositories/user.repository.ts';
+import type { UserRepository } from '@sightline/auth';
 import { agreementScore, mergeFrame, type MergedBox, type ReplicaScore } from './consensus-merge.ts';
 import { expandFrames } from './track-interpolation.ts';
 import { trackFromSightings } from './track-building.ts';

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { PrelabelRepository } from '../repositories/prelabel.repository.ts';
-import type { UserRepository } from '../repositories/user.repository.ts';
+import type { UserRepository } from '@sightline/auth';
 import type { VideoRow } from '../repositories/video.repository.ts';
 import { AnnotationService } from './annotation.service.ts';
 import { prelabelPatch } from './prelabel-patch.ts';

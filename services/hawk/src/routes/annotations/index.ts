@@ -2,12 +2,13 @@ import { HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkSaveBody,
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
+import { ANNOTATE } from '@sightline/auth';
 import { userWith } from '../../plugins/auth.ts';
 import { IdParams } from '../params.ts';
 
 /** Annotation sets of a video, reading a frame range, incremental versioned saves, history. */
 export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
-  app.get('/videos/:id/sets', { schema: { params: IdParams, response: { 200: Type.Array(HawkAnnotationSetInfo) } } }, async (request) => {
+  app.get('/videos/:id/sets', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: Type.Array(HawkAnnotationSetInfo) } } }, async (request) => {
     await s.context.ofVideo(request.params.id, false);
     await s.annotations.mainSet(request.params.id);
     return s.annotations.listSets(request.params.id);
@@ -16,6 +17,7 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
   app.get(
     '/sets/:id/annotations',
     {
+      config: { access: ANNOTATE },
       schema: {
         params: IdParams,
         querystring: Type.Object({ from: Type.Integer({ minimum: 0, default: 0 }), to: Type.Optional(Type.Integer({ minimum: 0 })) }),
@@ -30,7 +32,7 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
 
   app.patch(
     '/sets/:id/annotations',
-    { bodyLimit: 16 * 1024 * 1024, schema: { params: IdParams, body: HawkSaveBody, response: { 200: HawkSaveResponse } } },
+    { config: { access: ANNOTATE }, bodyLimit: 16 * 1024 * 1024, schema: { params: IdParams, body: HawkSaveBody, response: { 200: HawkSaveResponse } } },
     async (request) => {
       const user = userWith(request);
       const { video, project } = await s.context.ofSet(request.params.id);
@@ -41,7 +43,7 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
 
   app.get(
     '/sets/:id/history',
-    { schema: { params: IdParams, querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }), response: { 200: Type.Array(HawkHistoryEntry) } } },
+    { config: { access: ANNOTATE }, schema: { params: IdParams, querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }), response: { 200: Type.Array(HawkHistoryEntry) } } },
     async (request) => {
       await s.annotations.set(request.params.id);
       return s.annotations.history(request.params.id, request.query.limit);

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
 import { badRequest } from '../../lib/http-error.ts';
 import { zipStore } from '../../lib/zip-writer.ts';
+import { ANNOTATE } from '@sightline/auth';
 import { userWith } from '../../plugins/auth.ts';
 import { IdParams } from '../params.ts';
 
@@ -13,7 +14,7 @@ const IMPORT_LIMIT = 256 * 1024 * 1024;
 export function transferRoutes(app: ServiceApp, s: HawkServices): void {
   app.get(
     '/videos/:id/export',
-    { schema: { params: IdParams, querystring: Type.Object({ format: HawkExportFormat }) } },
+    { config: { access: ANNOTATE }, schema: { params: IdParams, querystring: Type.Object({ format: HawkExportFormat }) } },
     async (request, reply) => {
       userWith(request);
       const { video, project } = await s.context.ofVideo(request.params.id);
@@ -35,6 +36,7 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
   app.post(
     '/videos/:id/import',
     {
+      config: { access: ANNOTATE },
       bodyLimit: IMPORT_LIMIT,
       schema: {
         params: IdParams,

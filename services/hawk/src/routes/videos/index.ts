@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { HawkServices } from '../../hawk-services.ts';
 import { badRequest } from '../../lib/http-error.ts';
 import { sendFrame } from '../../lib/send-frame.ts';
+import { ADMIN, ANNOTATE } from '@sightline/auth';
 import { userWith } from '../../plugins/auth.ts';
 import type { VideoRow } from '../../repositories/video.repository.ts';
 import { VideoService } from '../../services/video.service.ts';
@@ -18,23 +19,23 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
 
   const withShare = async (v: VideoRow) => VideoService.toApi(v, await s.reviews.approvedShare(v.id, v.frameCount));
 
-  app.get('/projects/:id/videos', { schema: { params: IdParams, response: { 200: Type.Array(HawkVideo) } } }, async (request) => {
+  app.get('/projects/:id/videos', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: Type.Array(HawkVideo) } } }, async (request) => {
     await s.projects.get(request.params.id);
     const videos = await s.videos.listByProject(request.params.id);
     return Promise.all(videos.map(withShare));
   });
 
-  app.post('/projects/:id/videos', { schema: { params: IdParams, body: HawkCreateVideoBody, response: { 201: HawkVideo } } }, async (request, reply) => {
+  app.post('/projects/:id/videos', { config: { access: ADMIN }, schema: { params: IdParams, body: HawkCreateVideoBody, response: { 201: HawkVideo } } }, async (request, reply) => {
     const user = userWith(request, 'admin');
     await s.projects.get(request.params.id);
     return reply.status(201).send(await withShare(await s.videos.create(request.params.id, request.body, user.id)));
   });
 
-  app.get('/videos/:id', { schema: { params: IdParams, response: { 200: HawkVideo } } }, async (request) => withShare(await s.videos.get(request.params.id)));
+  app.get('/videos/:id', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: HawkVideo } } }, async (request) => withShare(await s.videos.get(request.params.id)));
 
   app.patch(
     '/videos/:id/content',
-    { schema: { params: IdParams, headers: Type.Object({ 'upload-offset': Type.Integer({ minimum: 0 }) }), response: { 200: HawkVideo } } },
+    { config: { access: ADMIN }, schema: { params: IdParams, headers: Type.Object({ 'upload-offset': Type.Integer({ minimum: 0 }) }), response: { 200: HawkVideo } } },
     async (request) => {
       userWith(request, 'admin');
       if (request.headers['content-type'] !== 'application/octet-stream') {
@@ -45,7 +46,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     },
   );
 
-  app.delete('/videos/:id', { schema: { params: IdParams, response: { 200: OkResponse } } }, async (request) => {
+  app.delete('/videos/:id', { config: { access: ADMIN }, schema: { params: IdParams, response: { 200: OkResponse } } }, async (request) => {
     userWith(request, 'admin');
     await s.videos.remove(request.params.id);
     return { ok: true as const };
@@ -55,7 +56,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
   // X-Frame-Lengths (the client slices the body). Same caching as single frames: frames never change.
   app.get(
     '/videos/:id/frames',
-    { schema: { params: IdParams, querystring: Type.Object({ from: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
+    { config: { access: ANNOTATE }, schema: { params: IdParams, querystring: Type.Object({ from: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
     async (request, reply) => {
       const frames = await s.videos.framePaths(request.params.id, request.query.from, request.query.count);
       const bodies = await Promise.all(frames.map((f) => readFile(f.path)));
@@ -69,7 +70,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     },
   );
 
-  app.get('/videos/:id/frames/:index', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0 }) }) } }, async (request, reply) => {
+  app.get('/videos/:id/frames/:index', { config: { access: ANNOTATE }, schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0 }) }) } }, async (request, reply) => {
     const path = await s.videos.framePath(request.params.id, request.params.index);
     return sendFrame(request, reply, path, `v${request.params.id}f${request.params.index}`);
   });

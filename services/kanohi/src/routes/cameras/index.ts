@@ -1,3 +1,4 @@
+import { DASHBOARD, OPERATE } from '@sightline/auth';
 import { BackfillJob, Calibration, CalibrationSolution, KanohiCamera, KanohiCameraIdParams, PlaceCameraBody, SaveCalibrationBody, SolveCalibrationBody } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
@@ -10,30 +11,30 @@ import type { FloorService } from '../../services/floor.service.ts';
 /** Scouter's cameras as placed and calibrated on floors; snapshots for clicking calibration points. */
 export function registerCameraRoutes(app: ServiceApp, deps: { cameras: CameraRepository; calibration: CalibrationService; floors: FloorService; backfill: BackfillService; maxImageBytes: number }): void {
   const { calibration, floors } = deps;
-  app.get('/cameras', { schema: { response: { 200: Type.Array(KanohiCamera) } } }, () => deps.cameras.list());
-  app.get('/cameras/:cameraId', { schema: { params: KanohiCameraIdParams, response: { 200: KanohiCamera } } }, (request) => calibration.camera(request.params.cameraId));
-  app.put('/cameras/:cameraId/placement', { schema: { params: KanohiCameraIdParams, body: PlaceCameraBody, response: { 200: KanohiCamera } } }, async (request) => {
+  app.get('/cameras', { config: { access: DASHBOARD }, schema: { response: { 200: Type.Array(KanohiCamera) } } }, () => deps.cameras.list());
+  app.get('/cameras/:cameraId', { config: { access: DASHBOARD }, schema: { params: KanohiCameraIdParams, response: { 200: KanohiCamera } } }, (request) => calibration.camera(request.params.cameraId));
+  app.put('/cameras/:cameraId/placement', { config: { access: OPERATE }, schema: { params: KanohiCameraIdParams, body: PlaceCameraBody, response: { 200: KanohiCamera } } }, async (request) => {
     await floors.placeCamera(request.params.cameraId, request.body.floorId);
     return calibration.camera(request.params.cameraId);
   });
-  app.put('/cameras/:cameraId/snapshot', { schema: { params: KanohiCameraIdParams, response: { 200: KanohiCamera } }, bodyLimit: deps.maxImageBytes }, async (request) => {
+  app.put('/cameras/:cameraId/snapshot', { config: { access: OPERATE }, schema: { params: KanohiCameraIdParams, response: { 200: KanohiCamera } }, bodyLimit: deps.maxImageBytes }, async (request) => {
     await floors.setSnapshot(request.params.cameraId, request.body as Buffer);
     return calibration.camera(request.params.cameraId);
   });
-  app.get('/cameras/:cameraId/snapshot', { schema: { params: KanohiCameraIdParams } }, async (request, reply) => {
+  app.get('/cameras/:cameraId/snapshot', { config: { access: DASHBOARD }, schema: { params: KanohiCameraIdParams } }, async (request, reply) => {
     const image = await floors.snapshot(request.params.cameraId);
     return reply.type(image.type).send(image.bytes);
   });
-  app.get('/cameras/:cameraId/calibrations', { schema: { params: KanohiCameraIdParams, response: { 200: Type.Array(Calibration) } } }, (request) => calibration.history(request.params.cameraId));
-  app.post('/cameras/:cameraId/calibrations', { schema: { params: KanohiCameraIdParams, body: SaveCalibrationBody, response: { 201: Calibration } } }, async (request, reply) =>
+  app.get('/cameras/:cameraId/calibrations', { config: { access: DASHBOARD }, schema: { params: KanohiCameraIdParams, response: { 200: Type.Array(Calibration) } } }, (request) => calibration.history(request.params.cameraId));
+  app.post('/cameras/:cameraId/calibrations', { config: { access: OPERATE }, schema: { params: KanohiCameraIdParams, body: SaveCalibrationBody, response: { 201: Calibration } } }, async (request, reply) =>
     reply.status(201).send(await calibration.save(request.params.cameraId, request.body)),
   );
-  app.get('/cameras/:cameraId/backfill', { schema: { params: KanohiCameraIdParams, response: { 200: BackfillJob } } }, async (request) => {
+  app.get('/cameras/:cameraId/backfill', { config: { access: DASHBOARD }, schema: { params: KanohiCameraIdParams, response: { 200: BackfillJob } } }, async (request) => {
     const job = await deps.backfill.latest(request.params.cameraId);
     if (!job) throw notFound(`A backfill job of camera ${request.params.cameraId}`);
     return job;
   });
-  app.post('/calibrations/solve', { schema: { body: SolveCalibrationBody, response: { 200: CalibrationSolution } } }, (request) => {
+  app.post('/calibrations/solve', { config: { access: OPERATE }, schema: { body: SolveCalibrationBody, response: { 200: CalibrationSolution } } }, (request) => {
     const { frameWidth, frameHeight } = request.body;
     return calibration.solve(request.body.points, frameWidth && frameHeight ? [frameWidth, frameHeight] : undefined);
   });

@@ -1,3 +1,4 @@
+import { DASHBOARD, OPERATE } from '@sightline/auth';
 import { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, KanohiFloorIdParams, LineIdParams, UpdateFloorBody, Zone, ZoneIdParams } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
@@ -5,35 +6,35 @@ import type { FloorService } from '../../services/floor.service.ts';
 
 /** Floors, plan images, zones and counting lines. */
 export function registerFloorRoutes(app: ServiceApp, floors: FloorService, options: { maxImageBytes: number }): void {
-  app.get('/floors', { schema: { response: { 200: Type.Array(Floor) } } }, () => floors.list());
-  app.post('/floors', { schema: { body: CreateFloorBody, response: { 201: Floor } } }, async (request, reply) => reply.status(201).send(await floors.create(request.body)));
-  app.get('/floors/:floorId', { schema: { params: KanohiFloorIdParams, response: { 200: Floor } } }, (request) => floors.get(request.params.floorId));
-  app.patch('/floors/:floorId', { schema: { params: KanohiFloorIdParams, body: UpdateFloorBody, response: { 200: Floor } } }, (request) => floors.update(request.params.floorId, request.body));
-  app.delete('/floors/:floorId', { schema: { params: KanohiFloorIdParams } }, async (request, reply) => {
+  app.get('/floors', { config: { access: DASHBOARD }, schema: { response: { 200: Type.Array(Floor) } } }, () => floors.list());
+  app.post('/floors', { config: { access: OPERATE }, schema: { body: CreateFloorBody, response: { 201: Floor } } }, async (request, reply) => reply.status(201).send(await floors.create(request.body)));
+  app.get('/floors/:floorId', { config: { access: DASHBOARD }, schema: { params: KanohiFloorIdParams, response: { 200: Floor } } }, (request) => floors.get(request.params.floorId));
+  app.patch('/floors/:floorId', { config: { access: OPERATE }, schema: { params: KanohiFloorIdParams, body: UpdateFloorBody, response: { 200: Floor } } }, (request) => floors.update(request.params.floorId, request.body));
+  app.delete('/floors/:floorId', { config: { access: OPERATE }, schema: { params: KanohiFloorIdParams } }, async (request, reply) => {
     await floors.remove(request.params.floorId);
     return reply.status(204).send();
   });
-  app.put('/floors/:floorId/image', { schema: { params: KanohiFloorIdParams, response: { 200: Floor } }, bodyLimit: options.maxImageBytes }, (request) =>
+  app.put('/floors/:floorId/image', { config: { access: OPERATE }, schema: { params: KanohiFloorIdParams, response: { 200: Floor } }, bodyLimit: options.maxImageBytes }, (request) =>
     floors.setImage(request.params.floorId, request.body as Buffer),
   );
-  app.get('/floors/:floorId/image', { schema: { params: KanohiFloorIdParams } }, async (request, reply) => {
+  app.get('/floors/:floorId/image', { config: { access: DASHBOARD }, schema: { params: KanohiFloorIdParams } }, async (request, reply) => {
     const image = await floors.image(request.params.floorId);
     return reply.type(image.type).header('cache-control', 'private, max-age=3600').send(image.bytes);
   });
 
-  app.get('/floors/:floorId/zones', { schema: { params: KanohiFloorIdParams, response: { 200: Type.Array(Zone) } } }, (request) => floors.listZones(request.params.floorId));
-  app.post('/floors/:floorId/zones', { schema: { params: KanohiFloorIdParams, body: CreateZoneBody, response: { 201: Zone } } }, async (request, reply) =>
+  app.get('/floors/:floorId/zones', { config: { access: DASHBOARD }, schema: { params: KanohiFloorIdParams, response: { 200: Type.Array(Zone) } } }, (request) => floors.listZones(request.params.floorId));
+  app.post('/floors/:floorId/zones', { config: { access: OPERATE }, schema: { params: KanohiFloorIdParams, body: CreateZoneBody, response: { 201: Zone } } }, async (request, reply) =>
     reply.status(201).send(await floors.createZone(request.params.floorId, request.body)),
   );
-  app.delete('/floors/:floorId/zones/:zoneId', { schema: { params: ZoneIdParams } }, async (request, reply) => {
+  app.delete('/floors/:floorId/zones/:zoneId', { config: { access: OPERATE }, schema: { params: ZoneIdParams } }, async (request, reply) => {
     await floors.removeZone(request.params.floorId, request.params.zoneId);
     return reply.status(204).send();
   });
-  app.get('/floors/:floorId/lines', { schema: { params: KanohiFloorIdParams, response: { 200: Type.Array(CountLine) } } }, (request) => floors.listLines(request.params.floorId));
-  app.post('/floors/:floorId/lines', { schema: { params: KanohiFloorIdParams, body: CreateCountLineBody, response: { 201: CountLine } } }, async (request, reply) =>
+  app.get('/floors/:floorId/lines', { config: { access: DASHBOARD }, schema: { params: KanohiFloorIdParams, response: { 200: Type.Array(CountLine) } } }, (request) => floors.listLines(request.params.floorId));
+  app.post('/floors/:floorId/lines', { config: { access: OPERATE }, schema: { params: KanohiFloorIdParams, body: CreateCountLineBody, response: { 201: CountLine } } }, async (request, reply) =>
     reply.status(201).send(await floors.createLine(request.params.floorId, request.body)),
   );
-  app.delete('/floors/:floorId/lines/:lineId', { schema: { params: LineIdParams } }, async (request, reply) => {
+  app.delete('/floors/:floorId/lines/:lineId', { config: { access: OPERATE }, schema: { params: LineIdParams } }, async (request, reply) => {
     await floors.removeLine(request.params.floorId, request.params.lineId);
     return reply.status(204).send();
   });

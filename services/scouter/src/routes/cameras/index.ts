@@ -1,3 +1,4 @@
+import { DASHBOARD, OPERATE } from '@sightline/auth';
 import { Camera, CameraIdParams, CameraList, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
@@ -5,11 +6,11 @@ import type { CameraService } from '../../services/camera.service.ts';
 
 /** `/cameras`: list, add, read, change and remove cameras. */
 export function registerCameraRoutes(app: ServiceApp, cameras: CameraService): void {
-  app.get('/cameras', { schema: { response: { 200: CameraList } } }, async () => ({ cameras: await cameras.list() }));
-  app.post('/cameras', { schema: { body: CreateCameraBody, response: { 201: Camera } } }, async (request, reply) => reply.status(201).send(await cameras.create(request.body)));
-  app.get('/cameras/:id', { schema: { params: CameraIdParams, response: { 200: Camera } } }, async (request) => cameras.get(request.params.id));
-  app.patch('/cameras/:id', { schema: { params: CameraIdParams, body: UpdateCameraBody, response: { 200: Camera } } }, async (request) => cameras.update(request.params.id, request.body));
-  app.delete('/cameras/:id', { schema: { params: CameraIdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+  app.get('/cameras', { config: { access: DASHBOARD }, schema: { response: { 200: CameraList } } }, async () => ({ cameras: await cameras.list() }));
+  app.post('/cameras', { config: { access: OPERATE }, schema: { body: CreateCameraBody, response: { 201: Camera } } }, async (request, reply) => reply.status(201).send(await cameras.create(request.body)));
+  app.get('/cameras/:id', { config: { access: DASHBOARD }, schema: { params: CameraIdParams, response: { 200: Camera } } }, async (request) => cameras.get(request.params.id));
+  app.patch('/cameras/:id', { config: { access: OPERATE }, schema: { params: CameraIdParams, body: UpdateCameraBody, response: { 200: Camera } } }, async (request) => cameras.update(request.params.id, request.body));
+  app.delete('/cameras/:id', { config: { access: OPERATE }, schema: { params: CameraIdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
     await cameras.remove(request.params.id);
     return reply.status(204).send(null);
   });

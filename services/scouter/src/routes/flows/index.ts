@@ -1,3 +1,4 @@
+import { DASHBOARD, OPERATE } from '@sightline/auth';
 import { Flow, FlowBody, FlowList, FlowNameParams, FlowRejected } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
@@ -5,8 +6,8 @@ import { FlowCompileError, type FlowService } from '../../services/flow.service.
 
 /** `/flows`: store (compiled against this Scouter's models), list, read, start, stop and delete flows. */
 export function registerFlowRoutes(app: ServiceApp, flows: FlowService): void {
-  app.get('/flows', { schema: { response: { 200: FlowList } } }, async () => ({ flows: await flows.list() }));
-  app.put('/flows/:name', { schema: { params: FlowNameParams, body: FlowBody, response: { 200: Flow, 201: Flow, 400: FlowRejected } } }, async (request, reply) => {
+  app.get('/flows', { config: { access: DASHBOARD }, schema: { response: { 200: FlowList } } }, async () => ({ flows: await flows.list() }));
+  app.put('/flows/:name', { config: { access: OPERATE }, schema: { params: FlowNameParams, body: FlowBody, response: { 200: Flow, 201: Flow, 400: FlowRejected } } }, async (request, reply) => {
     try {
       const { flow, created } = await flows.save(request.params.name, request.body.source);
       return reply.status(created ? 201 : 200).send(flow);
@@ -15,10 +16,10 @@ export function registerFlowRoutes(app: ServiceApp, flows: FlowService): void {
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: err.message, errors: err.errors });
     }
   });
-  app.get('/flows/:name', { schema: { params: FlowNameParams, response: { 200: Flow } } }, async (request) => flows.get(request.params.name));
-  app.post('/flows/:name/start', { schema: { params: FlowNameParams, response: { 200: Flow } } }, async (request) => flows.start(request.params.name));
-  app.post('/flows/:name/stop', { schema: { params: FlowNameParams, response: { 200: Flow } } }, async (request) => flows.stop(request.params.name));
-  app.delete('/flows/:name', { schema: { params: FlowNameParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+  app.get('/flows/:name', { config: { access: DASHBOARD }, schema: { params: FlowNameParams, response: { 200: Flow } } }, async (request) => flows.get(request.params.name));
+  app.post('/flows/:name/start', { config: { access: OPERATE }, schema: { params: FlowNameParams, response: { 200: Flow } } }, async (request) => flows.start(request.params.name));
+  app.post('/flows/:name/stop', { config: { access: OPERATE }, schema: { params: FlowNameParams, response: { 200: Flow } } }, async (request) => flows.stop(request.params.name));
+  app.delete('/flows/:name', { config: { access: OPERATE }, schema: { params: FlowNameParams, response: { 204: Type.Null() } } }, async (request, reply) => {
     await flows.remove(request.params.name);
     return reply.status(204).send(null);
   });

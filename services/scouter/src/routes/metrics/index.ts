@@ -1,8 +1,9 @@
+import { OPERATE } from '@sightline/auth';
 import type { ServiceApp } from '@sightline/server-kit';
 import type { CameraWorker } from '../../worker/camera-worker.ts';
 import { renderMetrics } from '../../services/metrics.service.ts';
 
 /** `GET /metrics`: Prometheus text exposition of this worker's pipelines. */
 export function registerMetricsRoutes(app: ServiceApp, worker: CameraWorker | undefined): void {
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(worker)));
+  app.get('/metrics', { config: { access: OPERATE } }, async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(worker)));
 }

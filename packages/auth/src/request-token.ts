@@ -1,0 +1,23 @@
+/** The session cookie every service reads; cookies are per host, not per port, so one login serves all three. */
+export const SESSION_COOKIE = 'sightline_session';
+
+/** The token of a request: `Authorization: Bearer <token>` first, else the session cookie. */
+export function tokenFrom(headers: { authorization?: string | undefined; cookie?: string | undefined }): { token: string; via: 'bearer' | 'cookie' } | undefined {
+  const header = headers.authorization;
+  if (header?.startsWith('Bearer ')) {
+    const token = header.slice(7).trim();
+    return token ? { token, via: 'bearer' } : undefined;
+  }
+  const raw = headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!raw) return undefined;
+  let token: string;
+  try {
+    token = decodeURIComponent(raw.slice(SESSION_COOKIE.length + 1));
+  } catch {
+    return undefined;
+  }
+  return token ? { token, via: 'cookie' } : undefined;
+}
