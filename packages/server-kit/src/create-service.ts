@@ -59,14 +59,14 @@ export function createService<Events extends CommonServerEvents>(options: Servic
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
-  const identity = new IdentityService(options.pool, { sessionHours: security.sessionHours });
-  installIdentity(app, { identity, service: options.service, settings: security });
   // JSON APIs: no framing, no sniffing, no referrer; same-site so the web app (another port of the
   // same host) may still show images the services serve.
-  void app.register(helmet, { crossOriginResourcePolicy: { policy: 'same-site' }, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  void app.register(helmet, { xFrameOptions: { action: 'deny' }, crossOriginResourcePolicy: { policy: 'same-site' }, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   // The web app is served from another port, so every call is cross-origin: only the configured web
   // origins, with every verb the APIs use and credentials for the session cookie.
   void app.register(cors, { origin: origins, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
+  const identity = new IdentityService(options.pool, { sessionHours: security.sessionHours });
+  installIdentity(app, { identity, service: options.service, settings: security });
   registerHealthRoutes(app, options);
 
   const io = new SocketServer<Record<string, never>, Events>(app.server, { cors: { origin: origins, credentials: true }, serveClient: false });

@@ -1,6 +1,8 @@
 import { DASHBOARD } from '@sightline/auth';
 import type { ScouterServerEvents } from '@sightline/contracts';
 import { createService, type ServiceApp } from '@sightline/server-kit';
+import { dataDir } from '@sightline/db';
+import { join, resolve } from 'node:path';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
 import { createRealStages } from './pipeline/real-stages.ts';
@@ -16,6 +18,7 @@ import { registerCameraRoutes } from './routes/cameras/index.ts';
 import { registerFlowRoutes } from './routes/flows/index.ts';
 import { registerMetricsRoutes } from './routes/metrics/index.ts';
 import { CameraService } from './services/camera.service.ts';
+import { CameraSourcePolicy } from './services/camera-source-policy.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
 import { PreviewRelay } from './services/preview-relay.service.ts';
@@ -48,7 +51,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     socketReaders: DASHBOARD,
   });
   const cameras = new CameraRepository(pool);
-  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
+  const sources = new CameraSourcePolicy({ mediaRoots: mediaRootsOf(config), allowNetworks: listSetting(config.allowNetworks) });
+  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), sources);
   const log = { warn: (m: string) => app.log.warn(m) };
   // Events of cameras other Scouter processes run reach this process's clients too.
   const relay = new LiveRelay(
@@ -104,7 +108,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PATCH,PUT,DELETE');
   });
   registerCameraRoutes(app, cameraService);
-  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event)));
+  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources));
   registerMetricsRoutes(app, worker);
   registerPrelabelWorker(app, pool, config);
   return { app, worker };
@@ -113,4 +117,16 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
 /** Streaming inference engine: cameras, detection, tracking, attributes. Builds the app without listening. */
 export async function buildApp(options: BuildScouterOptions): Promise<ServiceApp> {
   return (await buildScouter(options)).app;
+}
+
+const listSetting = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+
+/** SCOUTER_MEDIA_ROOTS, or the data folder's media/ and ./videos when it is empty. */
+function mediaRootsOf(config: ScouterConfig): string[] {
+  const roots = listSetting(config.mediaRoots);
+  return (roots.length > 0 ? roots : [join(dataDir(), 'media'), 'videos']).map((r) => resolve(r));
 }

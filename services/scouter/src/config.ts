@@ -7,6 +7,8 @@ export const ScouterConfig = Type.Object(
   {
     ...securityBasics(),
     ...serviceBasics('SCOUTER', 3002),
+    mediaRoots: Type.String({ env: 'SCOUTER_MEDIA_ROOTS', default: '', description: 'Comma-separated folders camera video files must be in (links out of them are refused); empty = <SIGHTLINE_DATA_DIR>/media and ./videos' }),
+    allowNetworks: Type.String({ env: 'SCOUTER_ALLOW_NETWORKS', default: '', description: 'Comma-separated CIDRs, addresses or host names cameras may reach although loopback, link-local or private (e.g. 192.168.1.0/24 for LAN cameras; * = any); empty = public addresses only' }),
     worker: Type.Boolean({ env: 'SCOUTER_WORKER', default: true, description: 'Run camera pipelines in this process (false: HTTP API only)' }),
     maxCameras: Type.Integer({ env: 'SCOUTER_MAX_CAMERAS', default: 8, minimum: 1, maximum: 256, description: 'Most cameras one worker runs at once' }),
     leaseTtlMs: Type.Integer({ env: 'SCOUTER_LEASE_TTL_MS', default: 15_000, minimum: 1000, description: 'A camera lease not renewed for this long moves to another worker' }),

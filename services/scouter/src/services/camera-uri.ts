@@ -12,10 +12,20 @@ const SCHEMES = 'file:///path/video.mp4 (or a plain path), rtsp://host/stream, h
  * @example normaliseCameraUri('../shared/data/video/pets09-s2l1.avi') // 'file:///.../pets09-s2l1.avi'
  */
 export function normaliseCameraUri(input: string, cwd: string = process.cwd()): string {
+  const parsed = parseCameraUri(input, cwd);
+  return parsed.kind === 'file' ? checkFile(parsed.path, input) : parsed.url;
+}
+
+/**
+ * The syntax half of a camera URI, touching no file and no network: a local path (absolute) or a
+ * normalised rtsp(s)/http(s) URL with a host. Throws a 400 HttpError naming the problem.
+ * @example parseCameraUri('videos/a.mp4', '/srv') // { kind: 'file', path: '/srv/videos/a.mp4' }
+ */
+export function parseCameraUri(input: string, cwd: string = process.cwd()): { kind: 'file'; path: string } | { kind: 'url'; url: string } {
   const raw = input.trim();
   if (raw.length === 0) throw new HttpError(400, `uri is empty; give one of ${SCHEMES}`);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
-  if (!scheme || (scheme.length === 1 && /^[a-z]:[\\/]/i.test(raw))) return checkFile(isAbsolute(raw) ? raw : resolve(cwd, raw), input);
+  if (!scheme || (scheme.length === 1 && /^[a-z]:[\\/]/i.test(raw))) return { kind: 'file', path: isAbsolute(raw) ? resolve(raw) : resolve(cwd, raw) };
   if (scheme === 'file') {
     let path: string;
     try {
@@ -23,7 +33,7 @@ export function normaliseCameraUri(input: string, cwd: string = process.cwd()): 
     } catch (err) {
       throw new HttpError(400, `uri "${input}" is not a valid file URL (${(err as Error).message}); write file:///absolute/path/video.mp4`);
     }
-    return checkFile(path, input);
+    return { kind: 'file', path: resolve(path) };
   }
   if (!['rtsp', 'rtsps', 'http', 'https'].includes(scheme)) {
     throw new HttpError(400, `uri scheme "${scheme}:" is not supported; give one of ${SCHEMES}`);
@@ -35,7 +45,7 @@ export function normaliseCameraUri(input: string, cwd: string = process.cwd()): 
     throw new HttpError(400, `uri "${input}" is not a valid URL; give one of ${SCHEMES}`);
   }
   if (!url.hostname) throw new HttpError(400, `uri "${input}" has no host; write ${scheme}://host[:port]/path`);
-  return url.toString();
+  return { kind: 'url', url: url.toString() };
 }
 
 function checkFile(path: string, input: string): string {

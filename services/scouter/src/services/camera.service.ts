@@ -3,7 +3,7 @@ import type { Camera, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } 
 import { HttpError } from '../lib/http-error.ts';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
-import { normaliseCameraUri } from './camera-uri.ts';
+import type { CameraSourcePolicy } from './camera-source-policy.ts';
 
 /** The spec with its attribute heads replaced (none: the stage is left out). */
 function withHeads(spec: PipelineSpec, heads: readonly string[]): PipelineSpec {
@@ -20,6 +20,7 @@ export class CameraService {
   constructor(
     private readonly cameras: CameraRepository,
     private readonly announce: (event: CamerasChangedEvent) => void,
+    private readonly sources: CameraSourcePolicy,
   ) {}
 
   list(): Promise<Camera[]> {
@@ -33,7 +34,7 @@ export class CameraService {
   }
 
   async create(body: CreateCameraBody): Promise<Camera> {
-    const uri = normaliseCameraUri(body.uri);
+    const uri = await this.sources.check(body.uri);
     const loop = body.loop ?? false;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; leave it out for rtsp:// and http(s):// streams');
     const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true };
@@ -50,7 +51,7 @@ export class CameraService {
 
   async update(id: number, body: UpdateCameraBody): Promise<Camera> {
     const current = await this.get(id);
-    const uri = body.uri !== undefined ? normaliseCameraUri(body.uri) : current.uri;
+    const uri = body.uri !== undefined ? await this.sources.check(body.uri) : current.uri;
     const loop = body.loop ?? current.loop;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
     const next = { name: current.name, uri, fps: body.fps ?? current.fps, loop };

@@ -5,7 +5,7 @@ import { ATTRIBUTE_HEADS, DETECTOR_MODELS } from '../pipeline/real-stages.ts';
 import { sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FlowRepository, FlowRow } from '../repositories/flow.repository.ts';
-import { normaliseCameraUri } from './camera-uri.ts';
+import type { CameraSourcePolicy } from './camera-source-policy.ts';
 
 /** What flows may name in this Scouter: the detectors and attribute heads its stages can load. */
 export const scouterFlowRegistry: FlowRegistry = Object.freeze({
@@ -35,6 +35,7 @@ export class FlowService {
     private readonly flows: FlowRepository,
     private readonly cameras: CameraRepository,
     private readonly announce: (event: CamerasChangedEvent) => void,
+    private readonly sources: CameraSourcePolicy,
   ) {}
 
   async list(): Promise<Flow[]> {
@@ -90,7 +91,7 @@ export class FlowService {
 
   /** Creates or updates one enabled camera per planned pipeline; removes the flow's cameras no longer planned. */
   private async apply(flow: FlowRow): Promise<void> {
-    const planned = flow.plan.pipelines.map((spec) => ({ spec: withUri(spec, normaliseUri(spec)), name: spec.source.name }));
+    const planned = await Promise.all(flow.plan.pipelines.map(async (spec) => ({ spec: withUri(spec, await checkUri(this.sources, spec)), name: spec.source.name })));
     const changes = await this.flows.transaction(async (client) => {
       const existing = await this.flows.camerasNamed(planned.map((p) => p.name), client);
       const out: CamerasChangedEvent[] = [];
@@ -135,9 +136,9 @@ export class FlowService {
   }
 }
 
-function normaliseUri(spec: PipelineSpec): string {
+async function checkUri(sources: CameraSourcePolicy, spec: PipelineSpec): Promise<string> {
   try {
-    return normaliseCameraUri(spec.source.uri);
+    return await sources.check(spec.source.uri);
   } catch (err) {
     throw new HttpError(400, `source "${spec.source.name}": ${(err as Error).message}`);
   }

@@ -189,7 +189,9 @@ export class CameraWorker {
   /** Cameras that played out here, by settings key and time: a heartbeat that read its leases before the end must not restart them. */
   private readonly playedOut = new Map<number, { key: string; atMs: number }>();
 
-  private async saveStatus(cam: RunningCamera, state: CameraState, message: string | null, changed: boolean, mustSave = false): Promise<void> {
+  private async saveStatus(cam: RunningCamera, state: CameraState, detail: string | null, changed: boolean, mustSave = false): Promise<void> {
+    const message = publicMessage(cam.run, detail);
+    if (changed && message !== detail) this.log.warn(`camera ${cam.run.id} (${cam.run.name}): ${detail}`);
     if (changed) this.messages.set(cam.run.id, message);
     const msg = changed ? message : (this.messages.get(cam.run.id) ?? null);
     const stats = cam.pipeline.stats();
@@ -219,4 +221,15 @@ export class CameraWorker {
 
 function keyOf(run: CameraRun): string {
   return JSON.stringify([run.uri, run.fps, run.loop, run.spec]);
+}
+
+/**
+ * What users see of a stream's failure. ffmpeg's own words ("401 Unauthorized", "Connection
+ * refused", "no video stream") would tell a caller what answers at an address, making Scouter a
+ * port scanner; they go to the log, users get one sentence. Files are the operator's own, so their
+ * messages stay as they are.
+ */
+function publicMessage(run: CameraRun, detail: string | null): string | null {
+  if (detail === null || run.uri.startsWith('file:')) return detail;
+  return 'the stream could not be read; the Scouter log has the details';
 }
