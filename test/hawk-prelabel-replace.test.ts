@@ -1,6 +1,7 @@
 // Pre-labeling the same range twice: with `replace` the second run takes the place of the first
 // run's untouched boxes (no duplicates), keeps what a person drew or edited, and every step reaches
 // a socket.io client as `hawk:prelabel` events; without `replace` the model only adds.
+import { signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +25,7 @@ const events: HawkPrelabelEvent[] = [];
 before(async () => {
   hawk = await startHawk();
   await hawk.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = io(`http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  socket = io(`http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(hawk.db.pool, 'admin')).token }, transports: ['websocket'] });
   socket.on('hawk:prelabel', (e) => events.push(e));
   await new Promise<void>((resolve, reject) => (socket.once('connect', resolve), socket.once('connect_error', reject)));
   scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: true, inferenceThreads: 2 }), pool: hawk.db.pool });

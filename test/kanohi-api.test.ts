@@ -1,5 +1,6 @@
 // Kanohi's HTTP API against the real embedded PostgreSQL: floors, images and scale, placements,
 // snapshots and versioned calibrations, zones and lines, and the errors bad input gets.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
@@ -12,6 +13,7 @@ let app: KanohiApp;
 before(async () => {
   db = await createTestDatabase();
   app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+  injectAs(app, await signIn(db.pool, 'admin'));
 });
 after(async () => {
   await app?.close();

@@ -2,6 +2,7 @@
 // calibration is saved (a job in bounded batches, progress readable over HTTP), and saving a new
 // version re-projects them, moving their roll-up share with them in all three roll-up levels (minute,
 // quarter hour, hour): every heatmap plan answers the same cells before and after.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
@@ -63,6 +64,7 @@ let app: KanohiApp;
 before(async () => {
   db = await createTestDatabase();
   app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', backfillBatch: BATCH }), pool: db.pool });
+  injectAs(app, await signIn(db.pool, 'admin'));
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.kanohi.busReady;
 });

@@ -2,6 +2,7 @@
 // (camera A its first 3 s, camera B its last 3 s, both in the middle second), their batches
 // arriving camera after camera as Scouter sends them. Heatmap, zone, line and count statistics must
 // match one walker, computed by the test from the true path, not the sum of both cameras.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
@@ -24,6 +25,7 @@ let app: KanohiApp;
 before(async () => {
   db = await createTestDatabase();
   app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', handoverMs: HANDOVER_MS }), pool: db.pool });
+  injectAs(app, await signIn(db.pool, 'admin'));
   await app.kanohi.busReady;
 });
 after(async () => {

@@ -2,6 +2,7 @@
 // observations, then NOTIFY observations_inserted as packages/contracts bus.ts says), and checks the
 // live markers over socket.io, the merged person seen by two cameras, and every aggregate (heatmap,
 // zones, lines, counts, CSV) against values the test computes itself from the true floor paths.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
@@ -28,9 +29,10 @@ const events: MarkersEvent[] = [];
 before(async () => {
   db = await createTestDatabase();
   app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+  injectAs(app, await signIn(db.pool, 'admin'));
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.kanohi.busReady;
-  socket = connect(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });
+  socket = connect(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'], reconnection: false });
   socket.on('kanohi:markers', (e: MarkersEvent) => events.push(e));
   await new Promise((resolve, reject) => {
     socket.once('service:status', resolve);

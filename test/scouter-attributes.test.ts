@@ -2,6 +2,7 @@
 // on a real clip (a slow pan over the thumbnail of a man at a table in samples.jpg, made by ffmpeg)
 // gets smoothed age and gender per track in scouter:tracks, tracks.attributes and
 // observations.attributes; a flow asking attributes(people, heads=['age','gender']) gets them too.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -31,9 +32,10 @@ before(async () => {
   const made = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', samplesJpg, '-vf', "crop=240:160:'310+n':0,scale=480:320", '-frames:v', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
   db = await createTestDatabase();
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
+  injectAs(scouter.app, await signIn(db.pool, 'admin'));
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'] });
   socket.on('scouter:tracks', (e) => events.push(e));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 });

@@ -1,10 +1,11 @@
 // Cameras over HTTP against the real PostgreSQL: what is accepted, and the 4xx answers for bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
+import { injectAs, signIn } from '@sightline/auth/testing';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import type { ServiceApp } from '@sightline/server-kit';
 import { buildApp } from '@sightline/scouter';
@@ -15,10 +16,13 @@ let app: ServiceApp;
 const dir = mkdtempSync(join(tmpdir(), 'scouter-cams-'));
 const video = join(dir, 'clip.mp4');
 writeFileSync(video, 'not decoded by this test');
+mkdirSync(join(dir, 'sub'));
 
 before(async () => {
   db = await createTestDatabase();
-  app = await buildApp({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false }), pool: db.pool });
+  // The clip's folder is the media root; the two named stream hosts are allowed without a DNS lookup.
+  app = await buildApp({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, mediaRoots: dir, allowNetworks: 'cam.local,example.org' }), pool: db.pool });
+  injectAs(app, await signIn(db.pool, 'operator'));
 });
 after(async () => {
   await app.close();
@@ -46,8 +50,8 @@ for (const [i, c] of accepted.entries()) {
 }
 
 const rejected = [
-  { name: 'missing file', payload: { name: 'x1', uri: join(dir, 'nope.mp4') }, status: 400, message: /video file not found/ },
-  { name: 'folder', payload: { name: 'x2', uri: dir }, status: 400, message: /is a folder, not a video file/ },
+  { name: 'missing file', payload: { name: 'x1', uri: join(dir, 'nope.mp4') }, status: 400, message: /no video file .* in the media folders/ },
+  { name: 'folder', payload: { name: 'x2', uri: join(dir, 'sub') }, status: 400, message: /is a folder, not a video file/ },
   { name: 'unknown scheme', payload: { name: 'x3', uri: 'ftp://host/a.mp4' }, status: 400, message: /scheme "ftp:" is not supported/ },
   { name: 'url without host', payload: { name: 'x4', uri: 'rtsp:///stream' }, status: 400, message: /has no host|not a valid URL/ },
   { name: 'loop on a stream', payload: { name: 'x5', uri: 'rtsp://h/s', loop: true }, status: 400, message: /loop applies to video files only/ },

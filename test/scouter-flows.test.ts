@@ -1,6 +1,8 @@
 // Flows over HTTP: compiled against Scouter's real models (errors with line and column), stored,
 // started (each source becomes a camera the worker runs: real ffmpeg, CenterNet, ByteTrack, rows in
 // PostgreSQL), stopped and deleted.
+import { injectAs, signIn } from '@sightline/auth/testing';
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +18,8 @@ let scouter: ScouterApp;
 
 before(async () => {
   db = await createTestDatabase();
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
+  injectAs(scouter.app, await signIn(db.pool, 'admin'));
   await scouter.app.ready();
 });
 

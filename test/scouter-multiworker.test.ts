@@ -2,6 +2,8 @@
 // played to its end is marked ended and its lease released, and neither worker plays it again; a
 // page connected to the other worker still receives its live tracks and states (relayed through
 // PostgreSQL NOTIFY).
+import { injectAs, signIn } from '@sightline/auth/testing';
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -21,9 +23,10 @@ const received: { tracks: TracksEvent[]; states: CameraStateEvent[] }[] = [];
 before(async () => {
   db = await createTestDatabase();
   for (let i = 0; i < 2; i++) {
-    const scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, leaseTtlMs: 2000, batchMs: 200, previewFps: 0 }), pool: db.pool });
+    const scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, leaseTtlMs: 2000, batchMs: 200, previewFps: 0 }), pool: db.pool });
+    injectAs(scouter.app, await signIn(db.pool, 'admin'));
     await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-    const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+    const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'] });
     const mine = { tracks: [] as TracksEvent[], states: [] as CameraStateEvent[] };
     socket.on('scouter:tracks', (e) => mine.tracks.push(e));
     socket.on('scouter:camera-state', (e) => mine.states.push(e));

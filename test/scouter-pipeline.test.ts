@@ -1,5 +1,7 @@
 // Scouter end to end on loopback: a real clip of people, real ffmpeg decode, CenterNet on
 // onnxruntime, ByteTrack, rows in the real PostgreSQL with NOTIFY, socket.io live events, /metrics.
+import { injectAs, signIn } from '@sightline/auth/testing';
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
@@ -27,10 +29,12 @@ before(async () => {
   await listener.connect();
   await listener.query('LISTEN observations_inserted');
   listener.on('notification', (n) => notices.push(JSON.parse(n.payload ?? '{}')));
-  const config = loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 4, reconnectMaxMs: 1000 });
+  const config = loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 4, reconnectMaxMs: 1000 });
   scouter = await buildScouter({ config, pool: db.pool });
+  injectAs(scouter.app, await signIn(db.pool, 'admin'));
+  injectAs(scouter.app, await signIn(db.pool, 'admin'));
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'] });
   socket.on('scouter:tracks', (e) => tracks.push(e));
   socket.on('scouter:frame', (e) => frames.push(e));
   socket.on('scouter:camera-state', (e) => states.push(e));
@@ -118,7 +122,7 @@ test('a slow inference stage drops frames (counted) instead of queueing them', a
   const { createRealStages } = await import('../services/scouter/src/pipeline/real-stages.ts');
   const real = createRealStages({ inferenceThreads: 1 });
   const slow = await buildScouter({
-    config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 0 }),
+    config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }),
     pool: db.pool,
     stages: {
       ...real,
@@ -149,8 +153,10 @@ test('a slow inference stage drops frames (counted) instead of queueing them', a
 
 test('a camera whose stream is down reconnects with backoff while another keeps running', async () => {
   const clip = makePeopleClip(4);
-  const config = loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 0, reconnectMaxMs: 1000, stallMs: 2000 });
+  const config = loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0, reconnectMaxMs: 1000, stallMs: 2000 });
   const app = await buildScouter({ config, pool: db.pool });
+  injectAs(app.app, await signIn(db.pool, 'admin'));
+  injectAs(app.app, await signIn(db.pool, 'admin'));
   await app.app.ready();
   try {
     const down = (await app.app.inject({ method: 'POST', url: '/cameras', payload: { name: 'down', uri: `http://127.0.0.1:${await freePort()}/stream.mjpg` } })).json();

@@ -2,6 +2,8 @@
 // not run a camera receives that camera's JPEG previews (scouter:frame), the same bytes the
 // running worker sent its own page. Previews do not fit a NOTIFY: they travel through the
 // scouter_previews table and a small relayed reference.
+import { injectAs, signIn } from '@sightline/auth/testing';
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -21,10 +23,12 @@ const frames: FrameEvent[][] = [];
 before(async () => {
   db = await createTestDatabase();
   for (let i = 0; i < 2; i++) {
-    const config = loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, leaseTtlMs: 2000, batchMs: 200, previewFps: 4 });
+    const config = loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, leaseTtlMs: 2000, batchMs: 200, previewFps: 4 });
     const scouter = await buildScouter({ config, pool: db.pool });
+    injectAs(scouter.app, await signIn(db.pool, 'admin'));
+    injectAs(scouter.app, await signIn(db.pool, 'admin'));
     await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-    const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+    const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'] });
     const mine: FrameEvent[] = [];
     socket.on('scouter:frame', (e) => mine.push(e));
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { io as connect } from 'socket.io-client';
+import { signIn } from '@sightline/auth/testing';
 import { createPool, createTestDatabase, freePort, type TestDatabase } from '@sightline/db';
 import { ConfigError, type ServiceApp } from '@sightline/server-kit';
 import { buildApp as buildHawk } from '@sightline/hawk';
@@ -84,7 +85,8 @@ for (const service of services) {
       const live = await service.build({ config: service.load({}, { logLevel: 'silent' }) as never, pool: db.pool });
       await live.listen({ host: '127.0.0.1', port: 0 });
       const { port } = live.server.address() as AddressInfo;
-      const socket = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
+      const { token } = await signIn(db.pool, 'admin');
+      const socket = connect(`http://127.0.0.1:${port}`, { auth: { token }, transports: ['websocket'], reconnection: false });
       try {
         const status = await new Promise<unknown>((resolve, reject) => {
           socket.once('service:status', resolve);

@@ -44,12 +44,17 @@ describe('auth', () => {
   });
 
   test('first-run setup is refused once users exist; annotators cannot create projects or users', async () => {
-    const setup = await hawk.app.inject({ method: 'POST', url: '/auth/setup', payload: { username: 'eve', password: 'long-enough' } });
+    const setup = await hawk.app.inject({ method: 'POST', url: '/auth/setup', payload: { username: 'eve', password: 'long-enough', setupToken: 'guessed' } });
     assert.equal(setup.statusCode, 403);
+    assert.match(setup.json().message, /already set up/);
     const ann = await hawk.user('ann', 'annotator');
     const project = await hawk.app.inject({ method: 'POST', url: '/projects', headers: ann.headers, payload: { name: 'x', labelSchema: testSchema } });
     assert.equal(project.statusCode, 403);
-    assert.match(project.json().message, /admin role/);
+    assert.match(project.json().message, /role admin/);
+    // The role is checked before the body: an annotator's bad body is a 403, not a 400.
+    const badBody = await hawk.app.inject({ method: 'POST', url: '/projects', headers: ann.headers, payload: { nonsense: true } });
+    assert.equal(badBody.statusCode, 403);
+    assert.equal((await hawk.app.inject({ method: 'GET', url: '/users', headers: ann.headers })).statusCode, 403);
     const dup = await hawk.app.inject({ method: 'POST', url: '/users', headers: bearer(hawk.adminToken), payload: { username: 'ann', password: 'another-one', role: 'reviewer' } });
     assert.equal(dup.statusCode, 409);
   });
@@ -75,7 +80,7 @@ describe('videos', () => {
   test('a chunked upload is probed, extracted with progress events, and frames are served with cache headers', async () => {
     const app = hawk.app;
     await app.listen({ host: '127.0.0.1', port: 0 });
-    const socket = connect(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });
+    const socket = connect(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, { auth: { token: hawk.adminToken }, transports: ['websocket'], reconnection: false });
     const events: { status: string; progress: number; frameCount: number }[] = [];
     socket.on('hawk:extraction', (e) => events.push(e));
     await new Promise((resolve) => socket.once('service:status', resolve));
