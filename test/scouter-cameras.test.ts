@@ -54,7 +54,7 @@ const rejected = [
   { name: 'folder', payload: { name: 'x2', uri: join(dir, 'sub') }, status: 400, message: /is a folder, not a video file/ },
   { name: 'unknown scheme', payload: { name: 'x3', uri: 'ftp://host/a.mp4' }, status: 400, message: /scheme "ftp:" is not supported/ },
   { name: 'url without host', payload: { name: 'x4', uri: 'rtsp:///stream' }, status: 400, message: /has no host|not a valid URL/ },
-  { name: 'loop on a stream', payload: { name: 'x5', uri: 'rtsp://h/s', loop: true }, status: 400, message: /loop applies to video files only/ },
+  { name: 'loop on a stream', payload: { name: 'x5', uri: 'rtsp://cam.local/s', loop: true }, status: 400, message: /loop applies to video files only/ },
   { name: 'fps out of range', payload: { name: 'x6', uri: video, fps: 500 }, status: 400, message: /fps/ },
   { name: 'bad name', payload: { name: '', uri: video }, status: 400, message: /name/ },
   { name: 'taken name', payload: { name: 'cam 0', uri: video }, status: 409, message: /already exists/ },

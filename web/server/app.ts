@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { WebConfig } from '@sightline/contracts';
 import { installErrorHandler } from '@sightline/server-kit';
@@ -14,7 +15,7 @@ export const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
  */
 export interface WebServerOptions {
   readonly logger?: boolean;
-  /** Ports the services listen on when no WEB_*_URL is set; the browser uses this page's host. */
+  /** Ports the services listen on when no WEB_*_URL is set (then at http://localhost:<port>). */
   readonly servicePorts?: { readonly hawk: number; readonly scouter: number; readonly kanohi: number };
 }
 
@@ -25,17 +26,35 @@ export async function buildWebServer(config: WebServerConfig, options: WebServer
   }
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   installErrorHandler(app, { notFound: false });
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/config.json', { schema: { response: { 200: WebConfig } } }, async (request) => {
-    const at = (port: number) => `${request.protocol}://${request.hostname.replace(/:\d+$/, '')}:${port}`;
-    return {
-      services: {
-        hawk: config.hawkUrl ?? at(ports.hawk),
-        scouter: config.scouterUrl ?? at(ports.scouter),
-        kanohi: config.kanohiUrl ?? at(ports.kanohi),
+  // From configuration only: a Host header chosen by whoever asks must not pick where the page
+  // sends its logins and tokens.
+  const services = {
+    hawk: (config.hawkUrl ?? `http://localhost:${ports.hawk}`).replace(/\/+$/, ''),
+    scouter: (config.scouterUrl ?? `http://localhost:${ports.scouter}`).replace(/\/+$/, ''),
+    kanohi: (config.kanohiUrl ?? `http://localhost:${ports.kanohi}`).replace(/\/+$/, ''),
+  };
+  const origins = Object.values(services);
+  const sockets = origins.map((u) => u.replace(/^http/, 'ws'));
+  await app.register(helmet, {
+    // The built app has no inline script; styles set by React and Leaflet need 'unsafe-inline'.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', ...origins],
+        connectSrc: ["'self'", ...origins, ...sockets],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
       },
-    };
+    },
+    xFrameOptions: { action: 'deny' },
   });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/config.json', { schema: { response: { 200: WebConfig } } }, async () => ({ services }));
   await app.register(fastifyStatic, { root: distDir, wildcard: false, maxAge: '1h', immutable: false });
   // Hashed assets are served by the static plugin; every other GET is a client-side route.
   app.setNotFoundHandler((request, reply) => {

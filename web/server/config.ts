@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { loadConfig } from '@sightline/server-kit';
 
 const serviceUrl = (name: string, port: number) =>
-  Type.Optional(Type.String({ env: `WEB_${name}_URL`, pattern: '^https?://', description: `URL the browser uses for ${name.toLowerCase()} (default: this page's host, port ${port})` }));
+  Type.Optional(Type.String({ env: `WEB_${name}_URL`, pattern: '^https?://', description: `URL the browser uses for ${name.toLowerCase()} (default: http://localhost:${port})` }));
 
 /** Settings of the static web server (WEB_*). */
 export const WebServerConfig = Type.Object(

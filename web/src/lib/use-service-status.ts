@@ -2,6 +2,7 @@ import type { CommonServerEvents, ServiceName, ServiceStatusEvent } from '@sight
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { loadWebConfig } from './config.ts';
+import { socketAuth } from './session.ts';
 
 export type Connection = { state: 'connecting' } | { state: 'online'; status: ServiceStatusEvent } | { state: 'offline'; reason: string };
 
@@ -14,7 +15,7 @@ export function useServiceStatus(service: ServiceName): Connection {
     loadWebConfig()
       .then((config) => {
         if (cancelled) return;
-        socket = io(config.services[service], { transports: ['websocket'] });
+        socket = io(config.services[service], { transports: ['websocket'], auth: socketAuth() });
         socket.on('service:status', (status) => setConnection({ state: 'online', status }));
         socket.on('connect_error', (err) => setConnection({ state: 'offline', reason: err.message }));
         socket.on('disconnect', (reason) => setConnection({ state: 'offline', reason }));

@@ -1,32 +1,20 @@
-import { useState } from 'react';
 import { navigate, usePath } from '../../lib/router.ts';
-import { api, loadSession, storeSession, type Session } from './api.ts';
+import { useSession } from '../../lib/session.ts';
 import { LabelView } from './LabelView.tsx';
-import { LoginView } from './LoginView.tsx';
 import { ProjectsView, ProjectView } from './ProjectsView.tsx';
 import { VideoView } from './VideoView.tsx';
 
 /** Hawk's area: /hawk (projects), /hawk/projects/:id (videos), /hawk/videos/:id (consensus and review), /hawk/sets/:id (labeling). */
 export function HawkPage() {
   const path = usePath();
-  const [session, setSession] = useState<Session | null>(loadSession());
-  if (!session) {
-    return (
-      <LoginView
-        onLogin={(s) => {
-          storeSession(s);
-          setSession(s);
-        }}
-      />
-    );
+  // The app shows the login until there is a session (App.tsx).
+  const session = useSession();
+  if (!session) return null;
+  if (!['admin', 'reviewer', 'annotator'].includes(session.user.role)) {
+    return <p className="muted">Hawk is for annotators, reviewers and admins; you are {session.user.role}.</p>;
   }
   const [, , kind, idText] = path.split('/');
   const id = Number(idText);
-  const logout = async () => {
-    await api('POST', '/auth/logout').catch(() => undefined);
-    storeSession(null);
-    setSession(null);
-  };
   return (
     <section className="hawk">
       <div className="hawk-bar">
@@ -36,9 +24,6 @@ export function HawkPage() {
         <span className="muted" data-testid="hawk-user">
           {session.user.username} ({session.user.role})
         </span>
-        <button onClick={() => void logout()} data-testid="hawk-logout">
-          Log out
-        </button>
       </div>
       {kind === 'projects' && id > 0 ? <ProjectView projectId={id} user={session.user} /> : kind === 'videos' && id > 0 ? <VideoView videoId={id} user={session.user} /> : kind === 'sets' && id > 0 ? <LabelView key={id} setId={id} /> : <ProjectsView user={session.user} />}
     </section>

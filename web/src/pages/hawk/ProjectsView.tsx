@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { navigate } from '../../lib/router.ts';
 import { api, hawkUrl, uploadVideo } from './api.ts';
+import { socketAuth } from '../../lib/session.ts';
 
 function Link({ to, children, testId }: { to: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -79,7 +80,7 @@ export function ProjectView({ projectId, user }: { projectId: number; user: Hawk
   useEffect(() => {
     let socket: Socket<HawkServerEvents> | undefined;
     void hawkUrl().then((url) => {
-      socket = io(url, { transports: ['websocket'] });
+      socket = io(url, { transports: ['websocket'], auth: socketAuth() });
       socket.on('hawk:extraction', (e) => {
         setProgress((p) => ({ ...p, [e.videoId]: e }));
         if (e.status !== 'extracting') void refresh();

@@ -1,5 +1,5 @@
-import type { HawkUser } from '@sightline/contracts';
 import { loadWebConfig } from '../../lib/config.ts';
+import { loadSession, sessionEnded } from '../../lib/session.ts';
 
 /** A Hawk answer other than 2xx, carrying the server's explanation. */
 export class ApiError extends Error {
@@ -11,22 +11,7 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'hawk.session';
-
-export interface Session {
-  token: string;
-  user: HawkUser;
-}
-
-export function loadSession(): Session | null {
-  const raw = sessionStorage.getItem(TOKEN_KEY);
-  return raw ? (JSON.parse(raw) as Session) : null;
-}
-
-export function storeSession(session: Session | null): void {
-  if (session) sessionStorage.setItem(TOKEN_KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(TOKEN_KEY);
-}
+export { loadSession, storeSession, type Session } from '../../lib/session.ts';
 
 export async function hawkUrl(): Promise<string> {
   return (await loadWebConfig()).services.hawk;
@@ -44,7 +29,7 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
   const res = await fetch(`${await hawkUrl()}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
   if (!res.ok) {
     const message = await res.json().then((j: { message?: string }) => j.message ?? res.statusText, () => res.statusText);
-    if (res.status === 401 && session) storeSession(null);
+    sessionEnded(res.status);
     throw new ApiError(res.status, message);
   }
   if (options.text) return (await res.text()) as T;

@@ -1,9 +1,5 @@
-import { hawkUrl, loadSession } from './api.ts';
-
-const authHeaders = (): Record<string, string> => {
-  const session = loadSession();
-  return session ? { authorization: `Bearer ${session.token}` } : {};
-};
+import { authHeaders } from '../../lib/session.ts';
+import { hawkUrl } from './api.ts';
 
 /**
  * Decoded frames of one video, fetched ahead of the cursor so that stepping to the next frame

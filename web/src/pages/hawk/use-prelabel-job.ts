@@ -2,6 +2,7 @@ import type { HawkPrelabelJob, HawkServerEvents } from '@sightline/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { api, hawkUrl } from './api.ts';
+import { socketAuth } from '../../lib/session.ts';
 
 const POLL_MS = 1000;
 const ended = (job: HawkPrelabelJob) => job.status === 'applied' || job.status === 'failed';
@@ -40,7 +41,7 @@ export function usePrelabelJob(onEnd: (job: HawkPrelabelJob) => void): FollowedJ
     let live = true;
     void hawkUrl().then((url) => {
       if (!live) return;
-      socket = io(url, { transports: ['websocket'] });
+      socket = io(url, { transports: ['websocket'], auth: socketAuth() });
       socketRef.current = socket;
       socket.on('connect', () => {
         setSocketConnected(true);

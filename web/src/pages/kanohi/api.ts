@@ -1,5 +1,6 @@
 import type { BackfillJob, Calibration, CalibrationPointPair, CalibrationSolution, CountLine, CountsResponse, Floor, HeatmapResponse, KanohiCamera, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
 import { loadWebConfig } from '../../lib/config.ts';
+import { authHeaders, sessionEnded } from '../../lib/session.ts';
 
 /** A Kanohi answer other than 2xx, with the server's explanation. */
 export class KanohiError extends Error {
@@ -19,9 +20,10 @@ async function call<T>(method: string, path: string, body?: unknown, raw?: { byt
   const base = await kanohiUrl();
   const res = await fetch(base + path, {
     method,
-    headers: raw ? { 'content-type': raw.type } : body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...authHeaders(), ...(raw ? { 'content-type': raw.type } : body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: raw ? raw.bytes : body === undefined ? null : JSON.stringify(body),
   });
+  sessionEnded(res.status);
   if (!res.ok) {
     const message = await res.json().then((j: { message?: string }) => j.message ?? res.statusText, () => res.statusText);
     throw new KanohiError(res.status, message);

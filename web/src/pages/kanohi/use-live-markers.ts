@@ -2,6 +2,7 @@ import type { KanohiServerEvents, LiveMarker, MarkersEvent } from '@sightline/co
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { kanohiUrl } from './api.ts';
+import { socketAuth } from '../../lib/session.ts';
 
 const STALE_MS = 30_000;
 
@@ -18,7 +19,7 @@ export function useLiveMarkers(floorId: number | undefined, onEvent: () => void)
     let cancelled = false;
     void kanohiUrl().then((url) => {
       if (cancelled) return;
-      socket = io(url, { transports: ['websocket'] });
+      socket = io(url, { transports: ['websocket'], auth: socketAuth() });
       socket.on('kanohi:markers', (event: MarkersEvent) => {
         if (event.floorId !== floorId) return;
         for (const m of event.markers) {

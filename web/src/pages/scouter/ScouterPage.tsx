@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadWebConfig } from '../../lib/config.ts';
 import { LiveView } from './LiveView.tsx';
 import { addCamera, listCameras, removeCamera } from './scouter-api.ts';
+import { socketAuth } from '../../lib/session.ts';
 
 /** /scouter: cameras with their pipeline state, add/remove, and a live view of the selected camera. */
 export function ScouterPage() {
@@ -31,7 +32,7 @@ export function ScouterPage() {
 
   useEffect(() => {
     if (!base) return;
-    const socket: Socket<ScouterServerEvents> = io(base, { transports: ['websocket'] });
+    const socket: Socket<ScouterServerEvents> = io(base, { transports: ['websocket'], auth: socketAuth() });
     socket.on('scouter:cameras-changed', () => void refresh());
     socket.on('scouter:camera-state', (e: CameraStateEvent) =>
       setCameras((list) => list.map((c) => (c.id === e.cameraId ? { ...c, state: e.state, stateMessage: e.message, workerId: e.workerId, stats: e.stats } : c))),
