@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPool, handleShutdownSignalsYourself, migrateUp, openDatabase, repoRoot, type DatabaseHandle } from '@sightline/db';
+import { IdentityService } from '@sightline/auth';
 import { ConfigError } from '@sightline/server-kit';
 import { loadHawkConfig } from '../services/hawk/src/config.ts';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
@@ -17,9 +18,12 @@ const startedAt = Date.now();
 if (existsSync(join(repoRoot, '.env'))) process.loadEnvFile(join(repoRoot, '.env'));
 
 let ports: { hawk: number; scouter: number; kanohi: number; web: number };
+let adminPassword = '';
 try {
+  const hawkConfig = loadHawkConfig();
+  adminPassword = hawkConfig.adminPassword || hawkConfig.hawkAdminPassword;
   ports = {
-    hawk: loadHawkConfig().port,
+    hawk: hawkConfig.port,
     scouter: loadScouterConfig().port,
     kanohi: loadKanohiConfig().port,
     web: loadWebServerConfig().port,
@@ -42,9 +46,12 @@ try {
   process.exit(1);
 }
 const pool = createPool(database.url);
+// With no admin yet: the admin from SIGHTLINE_ADMIN_PASSWORD, or a one-time setup link printed below.
+let firstRun: Awaited<ReturnType<IdentityService['prepareFirstRun']>> = { state: 'ready' };
 try {
   const applied = await migrateUp(pool);
   if (applied.length > 0) console.log(`Applied migrations ${applied.join(', ')}`);
+  firstRun = await new IdentityService(pool, { sessionHours: 1 }).prepareFirstRun(adminPassword);
 } catch (err) {
   console.error((err as Error).message);
   await database.embedded?.stop();
@@ -83,7 +90,9 @@ process.on('SIGTERM', () => void stopAll(0));
 
 // This console prints the URLs; the services' JSON request logs would bury them, so they log
 // warnings and errors only unless a *_LOG_LEVEL says otherwise.
-const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: database.url };
+// The services accept browsers from the web app's origin, wherever WEB_PORT put it.
+const webOrigins = `http://localhost:${ports.web},http://127.0.0.1:${ports.web}`;
+const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', SIGHTLINE_WEB_ORIGINS: webOrigins, ...process.env, DATABASE_URL: database.url };
 const programs = [
   { name: 'hawk', script: 'services/hawk/src/server.ts' },
   { name: 'scouter', script: 'services/scouter/src/server.ts' },
@@ -121,3 +130,9 @@ Sightline is ready (${seconds} s):
   kanohi    http://localhost:${ports.kanohi}/healthz
   database  ${database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${database.embedded.dataDir}` : 'DATABASE_URL'}
 Press Ctrl-C to stop.`);
+if (firstRun.state === 'admin-created') console.log('Created user "admin" with the password in SIGHTLINE_ADMIN_PASSWORD.');
+if (firstRun.state === 'setup') {
+  console.log(`
+No admin yet. Create one (this link works once, for 24 hours):
+  http://localhost:${ports.web}/?setup=${firstRun.setupToken}`);
+}

@@ -107,8 +107,14 @@ test('other schemes are refused; allowed LAN ranges, allowed hosts and public ad
   );
 });
 
-test('flows are held to the same rules', async () => {
-  const res = await scouter.app.inject({ method: 'PUT', url: '/flows/probe', payload: { source: "CREATE SOURCE cam TYPE video WITH uri='http://169.254.169.254/latest', fps=5;" } });
+test('flows are held to the same rules when they start', async () => {
+  const source = [
+    "CREATE SOURCE cam TYPE http WITH uri='http://169.254.169.254/latest', fps=5;",
+    "CREATE STREAM people AS SELECT track(detect(frame, model='centernet')) FROM cam WHERE class='person';",
+    'INSERT INTO postgres FROM people;',
+  ].join('\n');
+  assert.equal((await scouter.app.inject({ method: 'PUT', url: '/flows/probe', payload: { source } })).statusCode, 201, 'a stored flow opens nothing');
+  const res = await scouter.app.inject({ method: 'POST', url: '/flows/probe/start' });
   assert.equal(res.statusCode, 400, res.body);
   assert.match(res.json().message, /private address/);
 });

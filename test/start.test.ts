@@ -59,7 +59,18 @@ test('npm start serves every health endpoint and the web app, and Ctrl-C stops e
     const page = await fetch(`http://127.0.0.1:${web}/kanohi`);
     assert.match(await page.text(), /<div id="root">/);
     const config = (await (await fetch(`http://127.0.0.1:${web}/config.json`)).json()) as { services: Record<string, string> };
-    assert.equal(config.services.hawk, `http://127.0.0.1:${hawk}`, 'the page is told the ports the services really use');
+    assert.equal(config.services.hawk, `http://localhost:${hawk}`, 'the page is told the ports the services really use');
+
+    // First run: no admin, so a one-time setup link is printed; every API is closed to anonymous callers.
+    const token = new RegExp(`http://localhost:${web}/\\?setup=([\\w-]+)`).exec(output)?.[1];
+    assert.ok(token, `a setup link is printed:\n${output}`);
+    for (const [port, path] of [[hawk, '/projects'], [scouter, '/cameras'], [kanohi, '/floors']] as const) {
+      assert.equal((await fetch(`http://127.0.0.1:${port}${path}`)).status, 401, `anonymous ${path}`);
+    }
+    const setup = await fetch(`http://127.0.0.1:${hawk}/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'owner', password: 'first-admin-pw', setupToken: token }) });
+    assert.equal(setup.status, 201, await setup.clone().text());
+    const { token: session } = (await setup.json()) as { token: string };
+    assert.equal((await fetch(`http://127.0.0.1:${kanohi}/floors`, { headers: { authorization: `Bearer ${session}` } })).status, 200, 'one login serves another service');
     assert.ok(processesUsing(dataDir).some((line) => line.includes('postgres')), 'the embedded PostgreSQL runs from the data folder');
   } finally {
     child.kill('SIGINT');
