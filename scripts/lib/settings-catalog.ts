@@ -1,6 +1,8 @@
 // Every setting of the system in one place: the source of .env.example and of the checks that
 // keep docker-compose.yml in step with the services' config schemas.
+import { securityBasics } from '@sightline/auth';
 import { configEntries, type ConfigEntry } from '@sightline/server-kit';
+import { Type, type TObject } from '@sinclair/typebox';
 import { HawkConfig } from '../../services/hawk/src/config.ts';
 import { KanohiConfig } from '../../services/kanohi/src/config.ts';
 import { ScouterConfig } from '../../services/scouter/src/config.ts';
@@ -23,11 +25,18 @@ const shared: ConfigEntry[] = [
   { env: 'SIGHTLINE_ORT_SPINNING', default: 0, description: 'onnxruntime worker threads spin between runs (1) or sleep (0: better when the cores are shared)' },
 ];
 
+/** The SIGHTLINE_* settings every service reads, listed once rather than under each service. */
+const security: ConfigEntry[] = [
+  ...configEntries(Type.Object(securityBasics())),
+  ...configEntries(HawkConfig).filter((e) => e.env === 'SIGHTLINE_ADMIN_PASSWORD'),
+];
+const own = (schema: TObject) => configEntries(schema).filter((e) => !e.env.startsWith('SIGHTLINE_'));
+
 export const settingsCatalog: readonly SettingsSection[] = [
-  { title: 'Database and folders (all services)', entries: shared },
-  { title: 'Hawk: annotation service', composeService: 'hawk', entries: configEntries(HawkConfig) },
-  { title: 'Scouter: inference service', composeService: 'scouter', entries: configEntries(ScouterConfig) },
-  { title: 'Kanohi: floor-map service', composeService: 'kanohi', entries: configEntries(KanohiConfig) },
+  { title: 'Database, folders and security (all services)', entries: [...shared, ...security] },
+  { title: 'Hawk: annotation service', composeService: 'hawk', entries: own(HawkConfig) },
+  { title: 'Scouter: inference service', composeService: 'scouter', entries: own(ScouterConfig) },
+  { title: 'Kanohi: floor-map service', composeService: 'kanohi', entries: own(KanohiConfig) },
   { title: 'Web app server', composeService: 'web', entries: configEntries(WebServerConfig) },
 ];
 
