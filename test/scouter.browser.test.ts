@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
+import { tmpdir } from 'node:os';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { probeVideoStream } from '@sightline/media';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
@@ -12,19 +13,26 @@ import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip, petsVideo } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
+import { signIn, type SignedIn } from '@sightline/auth/testing';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let operator: SignedIn;
 
 before(async () => {
   db = await createTestDatabase();
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200 }), pool: db.pool });
+  const webOrigin = await reserveWebOrigin();
+  operator = await signIn(db.pool, 'operator');
+  // Clips are made in the temp folder, and the evaluation data lives where SIGHTLINE_EVAL_DATA says.
+  const mediaRoots = [tmpdir(), dirname(petsVideo)].join(',');
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, webOrigins: webOrigin.origin, mediaRoots }), pool: db.pool });
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
   const scouterUrl = `http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`;
   // Only Scouter runs here; the other areas are not on this page.
-  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl: 'http://127.0.0.1:9' });
+  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
@@ -39,7 +47,7 @@ test('adding a camera on /scouter shows live boxes of tracked people, and rows l
   const clip = makePeopleClip(6);
   t.diagnostic(`clip from ${clip.source}`);
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/scouter`);
+  await logIn(page, `${web.url}/scouter`, operator);
   await page.getByLabel('Camera name').fill('entrance');
   await page.getByLabel('Video file or stream URL').fill(clip.path);
   await page.getByRole('button', { name: 'Add camera' }).click();
@@ -73,7 +81,7 @@ test('adding a camera on /scouter shows live boxes of tracked people, and rows l
   await page.getByLabel('Camera name').fill('ghost');
   await page.getByLabel('Video file or stream URL').fill('/no/such/video.avi');
   await page.getByRole('button', { name: 'Add camera' }).click();
-  await page.getByRole('alert').filter({ hasText: 'video file not found' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('alert').filter({ hasText: 'no video file' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.locator('[data-camera="ghost"]').count(), 0);
 
   // Remove takes the camera off the list.
@@ -90,7 +98,7 @@ test('the full PETS09 S2.L1 video typed as a relative path on /scouter shows liv
   const typed = relative(process.cwd(), petsVideo);
   t.diagnostic(`typed on the page: ${typed}`);
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/scouter`);
+  await logIn(page, `${web.url}/scouter`, operator);
   await page.getByLabel('Camera name').fill('pets09');
   await page.getByLabel('Video file or stream URL').fill(typed);
   await page.getByRole('button', { name: 'Add camera' }).click();

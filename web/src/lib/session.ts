@@ -15,7 +15,7 @@ const KEY = 'sightline.session';
 const CHANGED = 'sightline-session';
 
 export function loadSession(): Session | null {
-  const raw = localStorage.getItem(KEY);
+  const raw = sessionStorage.getItem(KEY);
   if (!raw) return null;
   try {
     return JSON.parse(raw) as Session;
@@ -25,8 +25,8 @@ export function loadSession(): Session | null {
 }
 
 export function storeSession(session: Session | null): void {
-  if (session) localStorage.setItem(KEY, JSON.stringify(session));
-  else localStorage.removeItem(KEY);
+  if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(KEY);
   window.dispatchEvent(new Event(CHANGED));
 }
 
@@ -47,16 +47,16 @@ export function sessionEnded(status: number): void {
   if (status === 401 && loadSession()) storeSession(null);
 }
 
-/** The current session, re-rendering on login and logout (also in other tabs). */
+/** The current session, re-rendering on login and logout (in this tab). */
 export function useSession(): Session | null {
   const [session, setSession] = useState(loadSession);
   useEffect(() => {
     const update = () => setSession(loadSession());
     window.addEventListener(CHANGED, update);
-    window.addEventListener('storage', update);
+    
     return () => {
       window.removeEventListener(CHANGED, update);
-      window.removeEventListener('storage', update);
+      
     };
   }, []);
   return session;
