@@ -12,6 +12,8 @@ import { buildApp as buildKanohi } from '@sightline/kanohi';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
+import { signIn, type SignedIn } from '@sightline/auth/testing';
 
 let db: TestDatabase;
 let apps: ServiceApp[] = [];
@@ -23,15 +25,18 @@ async function listen(app: ServiceApp): Promise<string> {
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
+let admin: SignedIn;
 before(async () => {
   db = await createTestDatabase();
+  const { port, origin: webOrigins } = await reserveWebOrigin();
   apps = [
-    await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent' }), pool: db.pool }),
-    await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent' }), pool: db.pool }),
-    await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool }),
+    await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent', webOrigins }), pool: db.pool }),
+    await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', webOrigins }), pool: db.pool }),
+    await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent', webOrigins }), pool: db.pool }),
   ];
+  admin = await signIn(db.pool, 'admin');
   const [hawkUrl, scouterUrl, kanohiUrl] = await Promise.all(apps.map(listen));
-  web = await startWebServer({ hawkUrl, scouterUrl, kanohiUrl });
+  web = await startWebServer({ hawkUrl, scouterUrl, kanohiUrl }, port);
   chromium = await launchBrowser();
 });
 
@@ -44,7 +49,7 @@ after(async () => {
 
 test('home page shows the three areas and every service badge turns online over socket.io', async () => {
   const page = await chromium.browser.newPage();
-  await page.goto(web.url);
+  await logIn(page, web.url, admin);
   for (const service of ['hawk', 'scouter', 'kanohi']) {
     await page.locator(`[data-testid="status-${service}"][data-state="online"]`).waitFor({ timeout: 15_000 });
   }
@@ -54,7 +59,7 @@ test('home page shows the three areas and every service badge turns online over 
 
 test('client-side routes load directly, and /kanohi draws a Leaflet floor map', async () => {
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/kanohi`);
+  await logIn(page, `${web.url}/kanohi`, admin);
   // Leaflet draws the placeholder floor (outline + 5 m grid lines) as SVG paths in the overlay pane.
   const paths = page.locator('[data-testid="floor-map"] .leaflet-overlay-pane path');
   await paths.first().waitFor({ state: 'attached', timeout: 15_000 });
@@ -70,4 +75,29 @@ test('a stopped service shows as offline', async () => {
   await page.goto(web.url);
   await page.locator('[data-testid="status-hawk"][data-state="online"]').waitFor({ timeout: 15_000 });
   await page.locator('[data-testid="status-scouter"]:not([data-state="online"])').waitFor({ timeout: 15_000 });
+});
+
+test('one login serves every area, under a CSP the page keeps to; logging out closes them all', async () => {
+  const page = await chromium.browser.newPage();
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
+  const response = await page.goto(web.url);
+  assert.match(String(response?.headers()['content-security-policy']), /script-src 'self'/);
+  await page.getByTestId('login-username').waitFor();
+  assert.equal(await page.getByTestId('session-user').count(), 0, 'anonymous visitors see the login form');
+  const operator = await signIn(db.pool, 'operator');
+  await logIn(page, `${web.url}/scouter`, operator);
+  await page.getByLabel('Camera name').waitFor({ timeout: 15_000 });
+  await page.locator('header nav').getByText('Kanohi').click();
+  await page.locator('[data-testid="floor-map"] .leaflet-overlay-pane path').first().waitFor({ state: 'attached', timeout: 15_000 });
+  assert.equal(await page.getByTestId('login-username').count(), 0, 'no second login on Kanohi');
+  await page.locator('header nav').getByText('Scouter').click();
+  await page.getByLabel('Camera name').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('login-username').count(), 0, 'no second login on Scouter');
+  await page.locator(`[data-testid="status-kanohi"][data-state="online"]`).waitFor({ timeout: 15_000 });
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
+  assert.deepEqual(violations, [], 'no CSP violations');
 });

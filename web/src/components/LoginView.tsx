@@ -10,7 +10,8 @@ import { storeSession } from '../lib/session.ts';
 export function LoginView({ serviceUrl }: { serviceUrl: string }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [setupToken, setSetupToken] = useState(() => new URLSearchParams(location.search).get('setup') ?? '');
+  // Setup mode comes with the link `npm start` prints (…/?setup=<token>).
+  const [setupToken] = useState(() => new URLSearchParams(location.search).get('setup') ?? '');
   const [setupNeeded, setSetupNeeded] = useState(false);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -18,7 +19,7 @@ export function LoginView({ serviceUrl }: { serviceUrl: string }) {
       .then(async (res) => (res.ok ? ((await res.json()) as FirstRunStatus) : { setupNeeded: false }))
       .then((s) => setSetupNeeded(s.setupNeeded), () => undefined);
   }, [serviceUrl]);
-  const setup = setupNeeded || setupToken !== '';
+  const setup = setupToken !== '';
   const submit = async () => {
     setError('');
     const path = setup ? '/auth/setup' : '/auth/login';
@@ -48,16 +49,16 @@ export function LoginView({ serviceUrl }: { serviceUrl: string }) {
         <label>
           Password <input data-testid="login-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete={setup ? 'new-password' : 'current-password'} />
         </label>
-        {setup && (
-          <label>
-            Setup token <input data-testid="login-setup-token" value={setupToken} onChange={(e) => setSetupToken(e.target.value)} />
-          </label>
-        )}
         <button type="submit" data-testid="login-submit">
           {setup ? 'Create admin' : 'Log in'}
         </button>
       </form>
-      {setup && <p className="muted">The setup token was printed by `npm start` (or in Hawk&apos;s log); it works once.</p>}
+      {setup && <p className="muted">This link works once: choose the first admin&apos;s name and a password of at least 8 characters.</p>}
+      {!setup && setupNeeded && (
+        <p className="muted" data-testid="setup-hint">
+          No admin exists yet: open the setup link `npm start` printed (or set SIGHTLINE_ADMIN_PASSWORD).
+        </p>
+      )}
       {error && (
         <p className="error" role="alert" data-testid="login-error">
           {error}

@@ -2,6 +2,7 @@ import type { CommonServerEvents, ServiceName, ServiceStatusEvent } from '@sight
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { loadWebConfig } from './config.ts';
+import { useSession } from './session.ts';
 import { socketAuth } from './session.ts';
 
 export type Connection = { state: 'connecting' } | { state: 'online'; status: ServiceStatusEvent } | { state: 'offline'; reason: string };
@@ -9,6 +10,8 @@ export type Connection = { state: 'connecting' } | { state: 'online'; status: Se
 /** Live connection state of one service, from its socket.io `service:status` event. */
 export function useServiceStatus(service: ServiceName): Connection {
   const [connection, setConnection] = useState<Connection>({ state: 'connecting' });
+  // Sockets authenticate with the session: connect again after a login or logout.
+  const token = useSession()?.token;
   useEffect(() => {
     let socket: Socket<CommonServerEvents> | undefined;
     let cancelled = false;
@@ -25,6 +28,6 @@ export function useServiceStatus(service: ServiceName): Connection {
       cancelled = true;
       socket?.close();
     };
-  }, [service]);
+  }, [service, token]);
   return connection;
 }
