@@ -18,12 +18,14 @@ import { expandFrames } from '../services/hawk/src/services/track-interpolation.
 import { makeTestVideo, testSchema } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
+import { reserveWebOrigin } from './support/web-login.ts';
 
 let db: TestDatabase;
 let hawk: ServiceApp;
 let hawkUrl: string;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let webOrigin: { port: number; origin: string };
 let work: string;
 let adminToken: string;
 let videoId: number;
@@ -35,9 +37,10 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
 }
 
 before(async () => {
+  webOrigin = await reserveWebOrigin();
   work = mkdtempSync(join(tmpdir(), 'hawk-editor-'));
   db = await createTestDatabase();
-  hawk = await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent', mediaDir: join(work, 'media'), adminPassword: 'admin-password' }), pool: db.pool });
+  hawk = await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin, mediaDir: join(work, 'media'), adminPassword: 'admin-password' }), pool: db.pool });
   await hawk.listen({ host: '127.0.0.1', port: 0 });
   hawkUrl = `http://127.0.0.1:${(hawk.server.address() as AddressInfo).port}`;
   adminToken = (await (await fetch(`${hawkUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password' }) })).json()).token;
@@ -46,7 +49,7 @@ before(async () => {
   videoId = (await call<{ id: number }>('POST', `/projects/${project.id}/videos`, { fileName: 'clip.mp4', sizeBytes: bytes.length, frameStep: 1 })).id;
   await call('PATCH', `/videos/${videoId}/content`, bytes, { 'content-type': 'application/octet-stream', 'upload-offset': '0' });
   for (let i = 0; i < 100 && (await call<{ status: string }>('GET', `/videos/${videoId}`)).status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
-  web = await startWebServer({ hawkUrl, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' });
+  web = await startWebServer({ hawkUrl, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
@@ -68,9 +71,9 @@ async function newSet(): Promise<number> {
 async function open(setId: number): Promise<Page> {
   const page = await chromium.browser.newPage();
   await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('hawk-username').fill('admin');
-  await page.getByTestId('hawk-password').fill('admin-password');
-  await page.getByTestId('hawk-login').click();
+  await page.getByTestId('login-username').fill('admin');
+  await page.getByTestId('login-password').fill('admin-password');
+  await page.getByTestId('login-submit').click();
   await page.getByTestId('hawk-user').waitFor();
   await page.goto(`${web.url}/hawk/sets/${setId}`);
   await page.locator('[data-testid="hawk-canvas"][data-frame-shown="0"]').waitFor();

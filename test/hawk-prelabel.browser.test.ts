@@ -15,16 +15,19 @@ import { bearer, startHawk, testSchema, type HawkFixture } from '../services/haw
 import { expandFrames } from '../services/hawk/src/services/track-interpolation.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
+import { reserveWebOrigin } from './support/web-login.ts';
 
 let hawk: HawkFixture;
 let scouter: ServiceApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let webOrigin: { port: number; origin: string };
 let setId: number;
 let frameCount: number;
 
 before(async () => {
-  hawk = await startHawk();
+  webOrigin = await reserveWebOrigin();
+  hawk = await startHawk({ webOrigins: webOrigin.origin });
   await hawk.app.listen({ host: '127.0.0.1', port: 0 });
   scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: true, inferenceThreads: 2 }), pool: hawk.db.pool });
   await scouter.ready();
@@ -34,7 +37,7 @@ before(async () => {
   frameCount = video.frameCount;
   const sets = (await hawk.app.inject({ method: 'GET', url: `/videos/${video.id}/sets`, headers: bearer(hawk.adminToken) })).json() as { id: number; kind: string }[];
   setId = sets.find((s) => s.kind === 'main')!.id;
-  web = await startWebServer({ hawkUrl: `http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' });
+  web = await startWebServer({ hawkUrl: `http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
@@ -71,9 +74,9 @@ const shownCount = async (page: Page) => Number(await page.getByTestId('hawk-box
 test('pre-label from the page: model boxes appear on the canvas, are editable, and a replacing rerun does not duplicate them', { timeout: 120_000 }, async () => {
   const page = await chromium.browser.newPage();
   await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('hawk-username').fill('admin');
-  await page.getByTestId('hawk-password').fill('admin-password');
-  await page.getByTestId('hawk-login').click();
+  await page.getByTestId('login-username').fill('admin');
+  await page.getByTestId('login-password').fill('admin-password');
+  await page.getByTestId('login-submit').click();
   await page.getByTestId('hawk-user').waitFor();
   await page.goto(`${web.url}/hawk/sets/${setId}`);
   await page.locator('[data-testid="hawk-canvas"][data-frame-shown="0"]').waitFor();

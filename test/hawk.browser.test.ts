@@ -18,12 +18,14 @@ import { expandFrames } from '../services/hawk/src/services/track-interpolation.
 import { makeTestVideo } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
+import { reserveWebOrigin } from './support/web-login.ts';
 
 let db: TestDatabase;
 let hawk: ServiceApp;
 let hawkUrl: string;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let webOrigin: { port: number; origin: string };
 let work: string;
 
 async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
@@ -33,13 +35,14 @@ async function call<T>(method: string, path: string, token: string, body?: unkno
 }
 
 before(async () => {
+  webOrigin = await reserveWebOrigin();
   work = mkdtempSync(join(tmpdir(), 'hawk-browser-'));
   db = await createTestDatabase();
-  hawk = await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent', mediaDir: join(work, 'media'), adminPassword: 'admin-password' }), pool: db.pool });
+  hawk = await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin, mediaDir: join(work, 'media'), adminPassword: 'admin-password' }), pool: db.pool });
   await hawk.listen({ host: '127.0.0.1', port: 0 });
   hawkUrl = `http://127.0.0.1:${(hawk.server.address() as AddressInfo).port}`;
   // Scouter and Kanohi are not needed here: their badges just show offline.
-  web = await startWebServer({ hawkUrl, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' });
+  web = await startWebServer({ hawkUrl, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
@@ -54,9 +57,9 @@ after(async () => {
 async function login(username: string, password: string): Promise<Page> {
   const page = await chromium.browser.newPage();
   await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('hawk-username').fill(username);
-  await page.getByTestId('hawk-password').fill(password);
-  await page.getByTestId('hawk-login').click();
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
   await page.getByTestId('hawk-user').waitFor();
   return page;
 }
@@ -140,7 +143,7 @@ test('upload, two annotators, merge, approve, export COCO and MOT, re-import the
   assert.equal(exported.mot!.trim().split('\n').length, 2);
 
   // COCO back into the main set; MOT into a fresh replica of Rita's own.
-  const ritaToken = (await rita.evaluate(() => JSON.parse(sessionStorage.getItem('hawk.session')!).token)) as string;
+  const ritaToken = (await rita.evaluate(() => JSON.parse(sessionStorage.getItem('sightline.session')!).token)) as string;
   await rita.getByTestId('hawk-import-format').selectOption('coco');
   await rita.getByTestId('hawk-import-file').setInputFiles({ name: 'export.coco.json', mimeType: 'application/json', buffer: Buffer.from(exported.coco!) });
   await rita.getByTestId('hawk-note').waitFor();

@@ -15,6 +15,8 @@ import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.t
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { drawPng, insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
 import { startWebServer } from './support/web-server.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
+import { injectAs, signIn, type SignedIn } from '@sightline/auth/testing';
 
 const FRAME: Xy = [640, 480];
 let floorWh: Xy = [40, 25];
@@ -23,13 +25,18 @@ let db: TestDatabase;
 let app: KanohiApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let operator: SignedIn;
+let webOrigin: { port: number; origin: string };
 
 before(async () => {
   db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+  webOrigin = await reserveWebOrigin();
+  operator = await signIn(db.pool, 'operator');
+  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin }), pool: db.pool });
+  injectAs(app, operator);
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.kanohi.busReady;
-  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl: 'http://127.0.0.1:9', kanohiUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
+  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl: 'http://127.0.0.1:9', kanohiUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }, webOrigin.port);
   chromium = await launchBrowser();
 });
 after(async () => {
@@ -58,7 +65,7 @@ test('scale by two clicks, a drawn zone’s occupancy, play-back with the time s
   const page = await chromium.browser.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(`${web.url}/kanohi`);
+  await logIn(page, `${web.url}/kanohi`, operator);
   await page.locator('[data-testid="new-floor-name"]').fill('Shop');
   await page.locator('[data-testid="create-floor"]').click();
   await page.locator('path.kanohi-floor-outline').waitFor();

@@ -18,7 +18,10 @@ import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
+import { tmpdir } from 'node:os';
 import { startWebServer } from './support/web-server.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
+import { signIn, type SignedIn } from '@sightline/auth/testing';
 
 type Xy = [number, number];
 const FLOOR_WH: Xy = [40, 25];
@@ -28,18 +31,22 @@ let scouter: ScouterApp;
 let kanohi: KanohiApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let operator: SignedIn;
+let webOrigin: { port: number; origin: string };
 let scouterUrl: string;
 
 before(async () => {
   db = await createTestDatabase();
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 300, previewFps: 0, inferenceThreads: 1 }), pool: db.pool });
+  webOrigin = await reserveWebOrigin();
+  operator = await signIn(db.pool, 'operator');
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin, mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 300, previewFps: 0, inferenceThreads: 1 }), pool: db.pool });
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
   scouterUrl = `http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`;
-  kanohi = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+  kanohi = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin }), pool: db.pool });
   await kanohi.listen({ host: '127.0.0.1', port: 0 });
   await kanohi.kanohi.busReady;
   const kanohiUrl = `http://127.0.0.1:${(kanohi.server.address() as AddressInfo).port}`;
-  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl });
+  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl }, webOrigin.port);
   chromium = await launchBrowser();
 });
 after(async () => {
@@ -83,14 +90,14 @@ test('real Scouter on a clip of people: calibrated on the page, markers move, he
   t.diagnostic(`clip from ${clip.source}, ${frameWh[0]}x${frameWh[1]}`);
 
   // The camera exists in Scouter (disabled) before the page opens, so Kanohi lists it.
-  const created = await fetch(`${scouterUrl}/cameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'hall', uri: clip.path, fps: 10, loop: true, enabled: false }) });
+  const created = await fetch(`${scouterUrl}/cameras`, { method: 'POST', headers: { ...operator.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'hall', uri: clip.path, fps: 10, loop: true, enabled: false }) });
   assert.equal(created.status, 201, await created.clone().text());
   const cameraId = ((await created.json()) as { id: number }).id;
 
   const page = await chromium.browser.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(`${web.url}/kanohi`);
+  await logIn(page, `${web.url}/kanohi`, operator);
   await page.locator('[data-testid="new-floor-name"]').fill('Hall');
   await page.locator('[data-testid="create-floor"]').click();
   await page.locator('path.kanohi-floor-outline').waitFor();
@@ -129,7 +136,7 @@ test('real Scouter on a clip of people: calibrated on the page, markers move, he
   await page.locator('[data-testid="tool-line"]').click();
 
   // Scouter starts the camera: decode, detect, track, store, NOTIFY; Kanohi projects and pushes.
-  const enabled = await fetch(`${scouterUrl}/cameras/${cameraId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: true }) });
+  const enabled = await fetch(`${scouterUrl}/cameras/${cameraId}`, { method: 'PATCH', headers: { ...operator.headers, 'content-type': 'application/json' }, body: JSON.stringify({ enabled: true }) });
   assert.equal(enabled.status, 200, await enabled.clone().text());
   await page.locator('[data-testid="live-count"]:not([data-count="0"])').waitFor({ timeout: 45_000 });
   const first = await markerCentres(page);

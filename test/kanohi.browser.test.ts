@@ -15,6 +15,8 @@ import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.t
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { drawPng, insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
 import { startWebServer } from './support/web-server.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
+import { injectAs, signIn, type SignedIn } from '@sightline/auth/testing';
 
 const FRAME: Xy = [640, 480];
 const view = syntheticCamera('plaza', { positionXyz: [10, -6, 6], targetXy: [10, 5], focalPx: 450, frameWh: FRAME });
@@ -24,15 +26,20 @@ let db: TestDatabase;
 let app: KanohiApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let operator: SignedIn;
+let webOrigin: { port: number; origin: string };
 
 before(async () => {
   db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+  webOrigin = await reserveWebOrigin();
+  operator = await signIn(db.pool, 'operator');
+  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin }), pool: db.pool });
+  injectAs(app, operator);
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.kanohi.busReady;
   const kanohiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // Hawk and Scouter are not part of this test: their badges simply show offline.
-  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl: 'http://127.0.0.1:9', kanohiUrl });
+  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl: 'http://127.0.0.1:9', kanohiUrl }, webOrigin.port);
   chromium = await launchBrowser();
 });
 after(async () => {
@@ -59,7 +66,7 @@ test('calibrate on the page, then live markers move, the heatmap renders and a l
   const page = await chromium.browser.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(`${web.url}/kanohi`);
+  await logIn(page, `${web.url}/kanohi`, operator);
 
   // A floor, created on the page.
   await page.locator('[data-testid="new-floor-name"]').fill('Plaza');

@@ -38,11 +38,11 @@ export interface HawkFixture {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export async function startHawk(options: { maxUploadBytes?: number } = {}): Promise<HawkFixture> {
+export async function startHawk(options: { maxUploadBytes?: number; webOrigins?: string } = {}): Promise<HawkFixture> {
   const db = await createTestDatabase();
   const mediaDir = mkdtempSync(join(tmpdir(), 'hawk-media-'));
   const app = await buildApp({
-    config: loadHawkConfig({}, { logLevel: 'silent', mediaDir, adminPassword: 'admin-password', ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) }),
+    config: loadHawkConfig({}, { logLevel: 'silent', mediaDir, adminPassword: 'admin-password', ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}), ...(options.webOrigins ? { webOrigins: options.webOrigins } : {}) }),
     pool: db.pool,
   });
   await app.ready();
