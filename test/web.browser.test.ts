@@ -68,15 +68,6 @@ test('client-side routes load directly, and /kanohi draws a Leaflet floor map', 
   assert.ok(box && box.width > 300 && box.height > 200, 'the map has a visible size');
 });
 
-test('a stopped service shows as offline', async () => {
-  const scouter = apps[1]!;
-  await scouter.close();
-  const page = await chromium.browser.newPage();
-  await page.goto(web.url);
-  await page.locator('[data-testid="status-hawk"][data-state="online"]').waitFor({ timeout: 15_000 });
-  await page.locator('[data-testid="status-scouter"]:not([data-state="online"])').waitFor({ timeout: 15_000 });
-});
-
 test('one login serves every area, under a CSP the page keeps to; logging out closes them all', async () => {
   const page = await chromium.browser.newPage();
   const violations: string[] = [];
@@ -100,4 +91,13 @@ test('one login serves every area, under a CSP the page keeps to; logging out cl
   await page.getByTestId('logout').click();
   await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
   assert.deepEqual(violations, [], 'no CSP violations');
+});
+
+test('a stopped service shows as offline', async () => {
+  const scouter = apps[1]!;
+  await scouter.close();
+  const page = await chromium.browser.newPage();
+  await page.goto(web.url);
+  await page.locator('[data-testid="status-hawk"][data-state="online"]').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="status-scouter"]:not([data-state="online"])').waitFor({ timeout: 15_000 });
 });

@@ -17,5 +17,7 @@ export async function logIn(page: Page, url: string, user: { username: string; p
   await page.getByTestId('login-username').fill(user.username);
   await page.getByTestId('login-password').fill(user.password ?? `${user.username}-secret`);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('session-user').waitFor({ timeout: 30_000 });
+  const done = page.getByTestId('session-user').or(page.getByTestId('login-error'));
+  await done.first().waitFor({ timeout: 30_000 });
+  if ((await page.getByTestId('session-user').count()) === 0) throw new Error(`login as ${user.username} at ${url} failed: ${await page.getByTestId('login-error').innerText()}`);
 }

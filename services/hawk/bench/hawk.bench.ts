@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { bearer, makeTestVideo, startHawk, testSchema } from '../src/testing/hawk-fixture.ts';
 import { launchBrowser } from '../../../test/support/browser.ts';
 import { startWebServer } from '../../../test/support/web-server.ts';
+import { reserveWebOrigin } from '../../../test/support/web-login.ts';
 
 const seconds = Number(process.env.HAWK_BENCH_SECONDS ?? 60);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
-const hawk = await startHawk({ maxUploadBytes: 8 * 1024 ** 3 });
+const webOrigin = await reserveWebOrigin();
+const hawk = await startHawk({ maxUploadBytes: 8 * 1024 ** 3, webOrigins: webOrigin.origin });
 try {
   const app = hawk.app;
   const project = (await app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'bench', labelSchema: testSchema } })).json();
@@ -47,14 +49,14 @@ try {
   console.log(`annotation saves, 50 concurrent annotators x 10 saves of 5 boxes: p50 ${ms(pct(saves, 50))}, p95 ${ms(pct(saves, 95))}, ${(saves.length / ((performance.now() - t) / 1000)).toFixed(0)} saves/s`);
 
   // Browser: step through frames at an annotator's pace (one key press per 100 ms) with prefetch.
-  const web = await startWebServer({ hawkUrl: base, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' });
+  const web = await startWebServer({ hawkUrl: base, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   const chromium = await launchBrowser();
   try {
     const page = await chromium.browser.newPage();
     await page.goto(`${web.url}/hawk`);
-    await page.getByTestId('hawk-username').fill('admin');
-    await page.getByTestId('hawk-password').fill('admin-password');
-    await page.getByTestId('hawk-login').click();
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill('admin-password');
+    await page.getByTestId('login-submit').click();
     await page.getByTestId('hawk-user').waitFor();
     const main = (await app.inject({ method: 'GET', url: `/videos/${video.id}/sets`, headers: bearer(hawk.adminToken) })).json().find((s: { kind: string }) => s.kind === 'main');
     await page.goto(`${web.url}/hawk/sets/${main.id}`);

@@ -13,6 +13,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createTestDatabase } from '@sightline/db';
+import { signIn } from '@sightline/auth/testing';
 import { buildApp } from '../src/app.ts';
 import { loadKanohiConfig } from '../src/config.ts';
 import { FloorPointRepository } from '../src/repositories/floor-point.repository.ts';
@@ -134,6 +135,7 @@ try {
 
   // Fan-out: N clients, each batch of 20 people -> one markers event; latency to the last client.
   const app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool });
+  const { token } = await signIn(pool, 'viewer');
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.kanohi.busReady;
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -141,7 +143,7 @@ try {
   const fanout = async (clients: number, batches: number) => {
     const sockets: Socket[] = await Promise.all(
       Array.from({ length: clients }, () => new Promise<Socket>((resolve, reject) => {
-        const s = connect(url, { transports: ['websocket'], reconnection: false });
+        const s = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false });
         s.once('service:status', () => resolve(s));
         s.once('connect_error', reject);
       })),

@@ -12,6 +12,8 @@ import { CenterNetDetector } from '@sightline/models';
 import { io as connect } from 'socket.io-client';
 import type { ScouterServerEvents } from '@sightline/contracts';
 import { createTestDatabase } from '@sightline/db';
+import { tmpdir } from 'node:os';
+import { injectAs, signIn } from '@sightline/auth/testing';
 import { buildScouter } from '../src/app.ts';
 import { loadScouterConfig } from '../src/config.ts';
 import { makePeopleClip } from '../test-support/clip-fixture.ts';
@@ -42,9 +44,11 @@ console.log('cameras  fps/camera  latency p50  latency p95  dropped  loop delay 
 const db = await createTestDatabase();
 for (let n = 1; n <= MAX_CAMERAS; n++) {
   await db.pool.query('DELETE FROM cameras');
-  const scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 500, previewFps: 2 }), pool: db.pool });
+  const scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 500, previewFps: 2, mediaRoots: tmpdir() }), pool: db.pool });
+  const operator = await signIn(db.pool, 'operator');
+  injectAs(scouter.app, operator);
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] }) as unknown as import('socket.io-client').Socket<ScouterServerEvents>;
+  const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: operator.token }, transports: ['websocket'] }) as unknown as import('socket.io-client').Socket<ScouterServerEvents>;
   const latencies: number[] = [];
   let measuring = false;
   socket.on('scouter:tracks', (e) => {
