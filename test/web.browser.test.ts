@@ -97,7 +97,7 @@ test('a stopped service shows as offline', async () => {
   const scouter = apps[1]!;
   await scouter.close();
   const page = await chromium.browser.newPage();
-  await page.goto(web.url);
+  await logIn(page, web.url, admin);
   await page.locator('[data-testid="status-hawk"][data-state="online"]').waitFor({ timeout: 15_000 });
   await page.locator('[data-testid="status-scouter"]:not([data-state="online"])').waitFor({ timeout: 15_000 });
 });
