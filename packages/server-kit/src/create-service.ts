@@ -59,9 +59,10 @@ export function createService<Events extends CommonServerEvents>(options: Servic
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
-  // JSON APIs: no framing, no sniffing, no referrer; same-site so the web app (another port of the
-  // same host) may still show images the services serve.
-  void app.register(helmet, { xFrameOptions: { action: 'deny' }, crossOriginResourcePolicy: { policy: 'same-site' }, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  // JSON APIs: no framing, no sniffing, no referrer. Resource policy cross-origin: the web app (another
+  // port; Chromium blocks 'same-site' between ports of an IP address) shows images the services
+  // serve; other sites gain nothing, as the SameSite=Lax cookie is not sent on their requests.
+  void app.register(helmet, { xFrameOptions: { action: 'deny' }, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   // The web app is served from another port, so every call is cross-origin: only the configured web
   // origins, with every verb the APIs use and credentials for the session cookie.
   void app.register(cors, { origin: origins, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
