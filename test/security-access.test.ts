@@ -35,8 +35,8 @@ const common: Record<string, Access> = {
   'HEAD /auth/tokens': SIGNED_IN,
   'POST /auth/tokens': SIGNED_IN,
   'DELETE /auth/tokens/:id': SIGNED_IN,
-  'GET /users': ADMIN,
-  'HEAD /users': ADMIN,
+  'GET /users': REVIEW,
+  'HEAD /users': REVIEW,
   'POST /users': ADMIN,
 };
 

@@ -1,7 +1,7 @@
 import { ApiToken, CreateApiTokenBody, CreateUserBody, CreatedApiToken, FirstRunStatus, LoginBody, LoginResponse, SetupBody, User } from '@sightline/contracts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ADMIN } from './access.ts';
+import { ADMIN, REVIEW } from './access.ts';
 import { principalOf } from './auth.plugin.ts';
 import { AuthError } from './auth-error.ts';
 import type { IdentityService } from './identity.service.ts';
@@ -62,7 +62,8 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService, sett
     return reply.status(204).send();
   });
 
-  app.get('/users', { config: { access: ADMIN }, schema: { response: { 200: Type.Array(User) } } }, async () => identity.listUsers());
+  // Reviewers assign work to annotators, so they see the list too; annotators do not.
+  app.get('/users', { config: { access: REVIEW }, schema: { response: { 200: Type.Array(User) } } }, async () => identity.listUsers());
 
   app.post('/users', { config: { access: ADMIN }, schema: { body: CreateUserBody, response: { 201: User } } }, async (request, reply) =>
     reply.status(201).send(await identity.createUser(request.body as CreateUserBody)),

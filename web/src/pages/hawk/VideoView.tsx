@@ -25,10 +25,11 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
     setSets(await api<HawkAnnotationSetInfo[]>('GET', `/videos/${videoId}/sets`));
     setAssignments(await api<HawkAssignment[]>('GET', `/videos/${videoId}/assignments`));
     setReviews(await api<HawkReview[]>('GET', `/videos/${videoId}/reviews`));
-    setUsers(await api<HawkUser[]>('GET', '/users'));
+    // Only reviewers and admins assign work, so only they list the users.
+    if (user.role === 'admin' || user.role === 'reviewer') setUsers(await api<HawkUser[]>('GET', '/users'));
     setForm((f) => (f.to === 0 ? { ...f, to: v.frameCount - 1 } : f));
     setReview((r) => (r.to === 0 ? { ...r, to: v.frameCount - 1 } : r));
-  }, [videoId]);
+  }, [videoId, user.role]);
   useEffect(() => void refresh().catch((e: Error) => setError(e.message)), [refresh]);
 
   const run = async (work: () => Promise<unknown>) => {
