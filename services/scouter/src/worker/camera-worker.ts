@@ -231,5 +231,7 @@ function keyOf(run: CameraRun): string {
  */
 function publicMessage(run: CameraRun, detail: string | null): string | null {
   if (detail === null || run.uri.startsWith('file:')) return detail;
-  return 'the stream could not be read; the Scouter log has the details';
+  // The reconnect schedule is Scouter's own and says nothing about the address; keep it.
+  const schedule = /; (reconnect attempt \d+ in [\d.]+ s)$/.exec(detail)?.[1];
+  return `the stream could not be read; the Scouter log has the details${schedule ? `; ${schedule}` : ''}`;
 }
