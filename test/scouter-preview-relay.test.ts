@@ -26,7 +26,6 @@ before(async () => {
     const config = loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, leaseTtlMs: 2000, batchMs: 200, previewFps: 4 });
     const scouter = await buildScouter({ config, pool: db.pool });
     injectAs(scouter.app, await signIn(db.pool, 'admin'));
-    injectAs(scouter.app, await signIn(db.pool, 'admin'));
     await scouter.app.listen({ host: '127.0.0.1', port: 0 });
     const socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'] });
     const mine: FrameEvent[] = [];
