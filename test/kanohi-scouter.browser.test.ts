@@ -19,6 +19,7 @@ import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
+import { ffmpegPath } from '@sightline/media';
 
 type Xy = [number, number];
 const FLOOR_WH: Xy = [40, 25];
@@ -53,7 +54,7 @@ after(async () => {
 /** The clip's first frame as a PNG, and its size (read from the PNG header). */
 function firstFrame(clipPath: string): { png: Buffer; frameWh: Xy } {
   const out = join(dirname(clipPath), 'still.png');
-  const run = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', '-i', clipPath, '-frames:v', '1', out], { encoding: 'utf8' });
+  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-i', clipPath, '-frames:v', '1', out], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`ffmpeg could not take a still of the clip: ${run.stderr}`);
   const png = readFileSync(out);
   return { png, frameWh: [png.readUInt32BE(16), png.readUInt32BE(20)] };

@@ -1,6 +1,6 @@
 // A still image (JPEG, PNG...) decoded by ffmpeg to RGB24, optionally cropped and scaled first.
 import { spawn } from 'node:child_process';
-import { ffmpegPath, ffprobePath } from './probe.ts';
+import { ffmpegPath, ffprobePath } from './media-tools.ts';
 
 export interface ImageDecodeOptions {
   /** Crop [x, y, width, height] in source pixels, applied before scaling. */
@@ -23,7 +23,7 @@ function probeSize(path: string): Promise<[number, number]> {
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run ffprobe: ${e.message}; install ffmpeg or set FFPROBE_PATH`)));
+    child.on('error', (e) => reject(new Error(`cannot run ffprobe: ${e.message}; run "npm install" (it ships ffprobe) or set FFPROBE_PATH`)));
     child.on('close', (code) => {
       const [w, h] = out.trim().split(',').map(Number);
       if (code !== 0 || !w || !h) reject(new Error(`cannot read image ${path}: ${err.trim() || 'no picture found'}; check the path and that it is an image`));
@@ -56,7 +56,7 @@ export async function decodeImageRgb(path: string, options: ImageDecodeOptions =
     let err = '';
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run ffmpeg: ${e.message}; install ffmpeg or set FFMPEG_PATH`)));
+    child.on('error', (e) => reject(new Error(`cannot run ffmpeg: ${e.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`)));
     child.on('close', (code) => {
       const data = new Uint8Array(Buffer.concat(chunks));
       if (code !== 0 || data.length !== width * height * 3) reject(new Error(`ffmpeg could not decode ${path}: ${err.trim() || `got ${data.length} bytes, expected ${width * height * 3}`}`));

@@ -2,7 +2,8 @@
 // comes from ffprobe (probe.ts for files; a lighter query for live URLs, which have no
 // duration). One frame is one width*height*3 byte array, rows tightly packed.
 import { spawn } from 'node:child_process';
-import { ffmpegPath, ffprobePath, probeVideo } from './probe.ts';
+import { ffmpegPath, ffprobePath, passthroughFrames } from './media-tools.ts';
+import { probeVideo } from './probe.ts';
 
 /** What ffprobe reports about the first video stream. */
 export interface VideoStreamInfo {
@@ -53,7 +54,7 @@ function run(bin: string, args: string[]): Promise<{ code: number | null; stdout
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', (err) => reject(new Error(`cannot run ${bin}: ${err.message}; install ffmpeg (Debian: apt-get install ffmpeg) or set ${bin.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'}`)));
+    child.on('error', (err) => reject(new Error(`cannot run ${bin}: ${err.message}; run "npm install" (it ships ffmpeg and ffprobe) or set ${bin.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'}`)));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -106,12 +107,12 @@ export async function* decodeVideoFrames(source: string, options: DecodeOptions 
   const { width, height } = info;
   const frameBytes = width * height * 3;
   const filters = every > 1 ? ['-vf', `select=not(mod(n\\,${every}))`] : [];
-  const args = ['-v', 'error', '-nostdin', ...inputArgs(source), '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const args = ['-v', 'error', '-nostdin', ...inputArgs(source), '-map', '0:v:0', '-an', '-sn', '-dn', ...passthroughFrames(), ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (err) => reject(new Error(`cannot run ffmpeg: ${err.message}; install ffmpeg or set FFMPEG_PATH`)));
+    child.on('error', (err) => reject(new Error(`cannot run ffmpeg: ${err.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`)));
     child.on('close', (code) => resolve(code));
   });
   const onAbort = (): void => void child.kill('SIGKILL');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ffmpegPath } from './probe.ts';
+import { ffmpegPath, passthroughFrames } from './media-tools.ts';
 
 export interface ExtractFramesOptions {
   readonly input: string;
@@ -32,7 +32,7 @@ export async function extractFrames(options: ExtractFramesOptions): Promise<numb
   const filter = options.step > 1 ? ['-vf', `select=not(mod(n\\,${options.step}))`] : [];
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error', '-i', options.input, ...filter,
-    '-fps_mode', 'passthrough', '-q:v', String(options.jpegQuality ?? 3), '-progress', 'pipe:1', '-nostats',
+    ...passthroughFrames(), '-q:v', String(options.jpegQuality ?? 3), '-progress', 'pipe:1', '-nostats',
     join(options.outDir, '%06d.jpg'),
   ];
   await new Promise<void>((resolve, reject) => {
@@ -49,7 +49,7 @@ export async function extractFrames(options: ExtractFramesOptions): Promise<numb
         if (match && options.durationS > 0) options.onProgress?.(Math.min(1, Number(match[1]) / 1e6 / options.durationS));
       }
     });
-    child.once('error', (e) => reject(new Error(`ffmpeg could not run (${e.message}); install ffmpeg or set FFMPEG_PATH`)));
+    child.once('error', (e) => reject(new Error(`ffmpeg could not run (${e.message}); run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`)));
     child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed to extract frames (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`))));
   });
   return readdirSync(options.outDir).filter((f) => /^\d{6}\.jpg$/.test(f)).length;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { ffprobePath } from './media-tools.ts';
 
 /** What ffprobe found in a file that holds a decodable video stream. */
 export interface VideoProbe {
@@ -16,10 +17,6 @@ export interface VideoProbe {
 export class ProbeError extends Error {
   override readonly name = 'ProbeError';
 }
-
-/** ffprobe/ffmpeg binaries: FFPROBE_PATH / FFMPEG_PATH or the ones on PATH. */
-export const ffprobePath = (): string => process.env.FFPROBE_PATH ?? 'ffprobe';
-export const ffmpegPath = (): string => process.env.FFMPEG_PATH ?? 'ffmpeg';
 
 function parseRate(rate: string | undefined): number {
   if (!rate) return 0;
@@ -41,7 +38,7 @@ export async function probeVideo(path: string): Promise<VideoProbe> {
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.once('error', (e) => reject(new Error(`ffprobe could not run (${e.message}); install ffmpeg or set FFPROBE_PATH`)));
+    child.once('error', (e) => reject(new Error(`ffprobe could not run (${e.message}); run "npm install" (it ships ffprobe) or set FFPROBE_PATH`)));
     child.once('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
   });
   const firstLine = stderr.trim().split('\n').pop() ?? '';

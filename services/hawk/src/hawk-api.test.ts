@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { io as connect } from 'socket.io-client';
 import { bearer, makeTestVideo, startHawk, testSchema, type HawkFixture } from './testing/hawk-fixture.ts';
+import { ffmpegPath } from '@sightline/media';
 
 let hawk: HawkFixture;
 let projectId: number;
@@ -157,6 +158,6 @@ describe('videos', () => {
 
 function execPng(): Buffer {
   const path = join(hawk.mediaDir, 'still.png');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48', '-frames:v', '1', path]);
+  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48', '-frames:v', '1', path]);
   return readFileSync(path);
 }

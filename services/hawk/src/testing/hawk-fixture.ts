@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../app.ts';
 import { loadHawkConfig } from '../config.ts';
+import { ffmpegPath } from '@sightline/media';
 
 /** Writes an H.264 MP4 of ffmpeg's moving test pattern. */
 export function makeTestVideo(path: string, options: { seconds: number; width?: number; height?: number; fps?: number }): string {
   const { seconds, width = 320, height = 240, fps = 10 } = options;
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}`, '-t', String(seconds), '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', path]);
+  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}`, '-t', String(seconds), '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', path]);
   return path;
 }
 

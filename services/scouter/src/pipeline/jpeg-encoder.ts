@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ffmpegPath } from '@sightline/media';
 import type { JpegEncoder, RgbFrame } from './stages.ts';
-
-const ffmpegBin = (): string => process.env.FFMPEG_PATH ?? 'ffmpeg';
 
 /**
  * JPEG previews from one long-lived ffmpeg (raw RGB in, MJPEG out), so a preview costs an encode,
@@ -31,7 +30,7 @@ export class FfmpegJpegEncoder implements JpegEncoder {
     this.size = size;
     this.buffer = Buffer.alloc(0);
     const args = ['-v', 'error', '-probesize', '32', '-analyzeduration', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', size, '-i', 'pipe:0', '-f', 'image2pipe', '-c:v', 'mjpeg', '-threads', '1', '-q:v', String(this.quality), '-flush_packets', '1', 'pipe:1'];
-    const child = spawn(ffmpegBin(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(ffmpegPath(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-2000)));
@@ -43,7 +42,7 @@ export class FfmpegJpegEncoder implements JpegEncoder {
       this.waiting = undefined;
       waiting?.reject(new Error(`JPEG encoder stopped: ${why}`));
     };
-    child.on('error', (err) => fail(`${err.message}; install ffmpeg or set FFMPEG_PATH`));
+    child.on('error', (err) => fail(`${err.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`));
     child.on('close', (code) => fail(stderr.trim() || `exit code ${code}`));
   }
 
