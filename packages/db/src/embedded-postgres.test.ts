@@ -93,7 +93,7 @@ test('a supervised server killed with SIGKILL comes back by itself with its data
   const dataDir = join(mkdtempSync(join(tmpdir(), 'sightline-supervised-')), 'cluster');
   const port = await freePort();
   const lines: string[] = [];
-  const server = await startEmbeddedPostgres({ dataDir, port, log: (line) => lines.push(line) });
+  const server = await startEmbeddedPostgres({ dataDir, port, notice: (line) => lines.push(line) });
   try {
     const pool = new pg.Pool({ connectionString: server.url, max: 2 });
     pool.on('error', () => undefined);

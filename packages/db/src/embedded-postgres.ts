@@ -21,7 +21,10 @@ export interface EmbeddedServerOptions {
   readonly supervise?: boolean;
   /** As root: where binaries and clusters go when the postgres user cannot reach the checkout (default /var/lib/sightline). */
   readonly sharedStateDir?: string;
+  /** Everything the server writes. */
   readonly log?: (line: string) => void;
+  /** Notices worth a user's attention: the cluster's location when relocated, crashes and restarts. */
+  readonly notice?: (message: string) => void;
 }
 
 export interface EmbeddedServer {
@@ -143,7 +146,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
   if (running) assertNoConflictingServer(cluster.dir, running.pid, running.port);
   await assertPortFree(port);
   const binaries = postgresBinaries(user, shared);
-  if (cluster.relocated) options.log?.(`The postgres user cannot reach ${options.dataDir}; the cluster lives in ${cluster.dir} (linked from there).\n`);
+  if (cluster.relocated) options.notice?.(`the postgres user that runs the database (PostgreSQL refuses root) cannot enter ${options.dataDir}, so the cluster lives in ${cluster.dir}, linked from there`);
   prepareClusterDir(cluster.dir, user);
 
   if (!existsSync(join(cluster.dir, 'PG_VERSION'))) {
@@ -163,6 +166,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     // Loopback only, no Unix socket (nothing here uses one); no fsync wait on commits for tests.
     flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : [])],
     ...(options.log ? { log: options.log } : {}),
+    ...(options.notice ? { notice: options.notice } : {}),
   });
   try {
     await server.start();

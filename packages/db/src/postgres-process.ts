@@ -14,9 +14,10 @@ export interface PostgresProcessOptions {
   readonly flags: readonly string[];
   /** Restart after an unexpected exit (default true). */
   readonly supervise?: boolean;
+  /** Everything the server writes. */
   readonly log?: (line: string) => void;
-  /** Called with every restart's outcome, for counters and tests. */
-  readonly onRestart?: (ok: boolean, message: string) => void;
+  /** The supervisor's own notices (an unexpected exit, a restart and its outcome), one sentence each. */
+  readonly notice?: (message: string) => void;
 }
 
 const READY = 'database system is ready to accept connections';
@@ -95,7 +96,7 @@ export class PostgresProcess {
       return;
     }
     const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
-    this.options.log?.(`PostgreSQL exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${delay} ms\n`);
+    this.options.notice?.(`PostgreSQL exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
     this.scheduleRestart(delay);
   }
 
@@ -107,16 +108,14 @@ export class PostgresProcess {
         () => {
           this.failures = 0;
           this.restarts++;
-          this.options.log?.('PostgreSQL restarted\n');
-          this.options.onRestart?.(true, 'restarted');
+          this.options.notice?.(`PostgreSQL restarted (pid ${this.pid})`);
         },
         (err: Error) => {
           // Typically the old server's backends still hold its shared memory for a moment.
           this.failures++;
           const next = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
           const lastWords = this.logTail.trim().split('\n').slice(-1)[0] ?? err.message;
-          this.options.log?.(`PostgreSQL restart failed (${lastWords}); trying again in ${next} ms\n`);
-          this.options.onRestart?.(false, lastWords);
+          this.options.notice?.(`PostgreSQL restart failed (${lastWords}); trying again in ${next} ms`);
           this.scheduleRestart(next);
         },
       );

@@ -1,4 +1,8 @@
+import { isDatabaseUnavailable } from '@sightline/db';
 import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** Seconds a client should wait before retrying while the database is away (it restarts within a few). */
+export const DATABASE_RETRY_AFTER_S = 5;
 
 /**
  * One error handler per service: 4xx answers say what was wrong, 5xx answers hide internals
@@ -6,6 +10,13 @@ import type { FastifyError, FastifyInstance } from 'fastify';
  */
 export function installErrorHandler(app: FastifyInstance, options: { notFound?: boolean } = {}): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('Retry-After', String(DATABASE_RETRY_AFTER_S))
+        .send({ statusCode: 503, error: 'Service Unavailable', message: `The database is not reachable right now (it may be restarting); try again in ${DATABASE_RETRY_AFTER_S} seconds.` });
+    }
     const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');

@@ -13,6 +13,7 @@ export const ScouterConfig = Type.Object(
     reconnectMaxMs: Type.Integer({ env: 'SCOUTER_RECONNECT_MAX_MS', default: 30_000, minimum: 100, description: 'Longest wait between reconnect attempts (exponential backoff from 500 ms)' }),
     previewFps: Type.Number({ env: 'SCOUTER_PREVIEW_FPS', default: 2, minimum: 0, maximum: 30, description: 'JPEG previews (scouter:frame) per second per camera; 0 turns them off' }),
     batchMs: Type.Integer({ env: 'SCOUTER_BATCH_MS', default: 500, minimum: 10, description: 'Observations are written to PostgreSQL in one transaction per camera at most this often' }),
+    bufferRows: Type.Integer({ env: 'SCOUTER_BUFFER_ROWS', default: 50_000, minimum: 100, maximum: 10_000_000, description: 'Observation rows each camera keeps in memory while PostgreSQL is unreachable and writes once it is back; past this the oldest are dropped and counted (scouter_observations_dropped_total)' }),
     inferenceThreads: Type.Integer({ env: 'SCOUTER_INFERENCE_THREADS', default: 2, minimum: 1, maximum: 64, description: 'onnxruntime intra-op threads of the detector' }),
   },
   { additionalProperties: false },

@@ -23,6 +23,12 @@ export class ObservationBatcher {
     private readonly onError: (err: Error) => void = () => undefined,
   ) {}
 
+  /** Rows not yet committed: queued, and in the write under way. */
+  get pendingRows(): number {
+    return this.pending.length + this.inFlight;
+  }
+  private inFlight = 0;
+
   add(rows: readonly ObservationRow[]): void {
     if (rows.length === 0) return;
     this.pending.push(...rows);
@@ -43,6 +49,7 @@ export class ObservationBatcher {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
+    this.inFlight = rows.length;
     this.flushing = this.write(rows)
       .then(() => {
         this.written += rows.length;
@@ -58,6 +65,7 @@ export class ObservationBatcher {
         }, Math.max(this.intervalMs, 1000));
       })
       .finally(() => {
+        this.inFlight = 0;
         this.flushing = undefined;
       });
     await this.flushing;

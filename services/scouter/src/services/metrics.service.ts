@@ -28,6 +28,8 @@ export function renderMetrics(worker: CameraWorker | undefined): string {
   family(out, 'scouter_frames_dropped_total', 'counter', 'Frames replaced before inference took them (inference slower than the camera)', cams.map((c) => [base(c), c.pipeline.stats().framesDropped]));
   family(out, 'scouter_reconnects_total', 'counter', 'Stream reconnect attempts', cams.map((c) => [base(c), c.pipeline.stats().reconnects]));
   family(out, 'scouter_observations_written_total', 'counter', 'Observation rows committed to PostgreSQL', cams.map((c) => [base(c), c.batcher.written]));
+  family(out, 'scouter_observations_pending', 'gauge', 'Observation rows waiting to be written (they pile up while PostgreSQL is unreachable)', cams.map((c) => [base(c), c.batcher.pendingRows]));
+  family(out, 'scouter_observations_dropped_total', 'counter', 'Observation rows dropped because the database stayed away past the buffer (SCOUTER_BUFFER_ROWS)', cams.map((c) => [base(c), c.batcher.discarded]));
   family(
     out,
     'scouter_latency_ms',

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   readonly reconnectMaxMs: number;
   readonly previewFps: number;
   readonly batchMs: number;
+  /** Rows per camera held while the database is away (see ObservationBatcher). */
+  readonly bufferRows: number;
 }
 
 export interface WorkerRepositories {
@@ -124,7 +126,7 @@ export class CameraWorker {
   private startCamera(run: CameraRun): void {
     const spec = specForCamera(run, run.spec);
     const runId = randomUUID();
-    const batcher = new ObservationBatcher((rows) => this.repos.observations.insertBatch(run.id, runId, rows), this.options.batchMs, 50_000, (err) =>
+    const batcher = new ObservationBatcher((rows) => this.repos.observations.insertBatch(run.id, runId, rows), this.options.batchMs, this.options.bufferRows, (err) =>
       this.log.warn(`camera ${run.id}: observations not written yet (${err.message}); retrying`),
     );
     const encoder = this.options.previewFps > 0 && spec.sinks.includes('live') ? this.stages.createJpegEncoder?.() : undefined;
