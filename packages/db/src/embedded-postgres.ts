@@ -63,7 +63,7 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 /** The server that holds the cluster's lock file, when it still runs. */
-function liveServer(dataDir: string): { pid: number; port: number } | undefined {
+export function liveServer(dataDir: string): { pid: number; port: number } | undefined {
   const lockFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(lockFile)) return undefined;
   const lines = readFileSync(lockFile, 'utf8').split('\n');

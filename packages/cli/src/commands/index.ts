@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.ts';
 import { dbCommand } from './db.ts';
 import { runCommand } from './run.ts';
 import { detectCommand } from './detect.ts';
+import { doctorCommand } from './doctor.ts';
 import { evalCommand } from './eval.ts';
 import { flowCommand } from './flow.ts';
 import { trackCommand } from './track.ts';
@@ -14,4 +15,5 @@ export const commands: readonly CliCommand[] = [
   trackCommand,
   evalCommand,
   flowCommand,
+  doctorCommand,
 ];
