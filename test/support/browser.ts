@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -6,9 +6,18 @@ import { bundledChromium } from './bundled-chromium.ts';
 
 const SYSTEM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Path of CHROMIUM_PATH or a system Chromium, or undefined when neither is there. */
 export function findChromium(): string | undefined {
-  return [process.env.CHROMIUM_PATH, ...SYSTEM_CANDIDATES].find((p): p is string => !!p && existsSync(p));
+  return [process.env.CHROMIUM_PATH, ...SYSTEM_CANDIDATES].find((p): p is string => !!p && isExecutableFile(p));
 }
 
 /**

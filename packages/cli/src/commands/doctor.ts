@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { createPool, dataDir, DEFAULT_EMBEDDED_PORT, isDatabaseReachable } from '@sightline/db';
@@ -38,7 +38,7 @@ function mediaCheck(name: 'ffmpeg' | 'ffprobe'): Check {
 }
 
 function browserCheck(): Check {
-  const system = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+  const system = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p) && statSync(p).isFile());
   if (system) return { name: 'browser', status: 'ok', detail: `Chromium for the browser tests: ${system}` };
   try {
     require.resolve('@sparticuz/chromium');
