@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { getEngine, type FeatureMap, type NativeEngine } from '@sightline/native';
 import type { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
-import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
+import { createModelSession } from '../backend/select-backend.ts';
 import type { InputMapping } from '../detect/centernet.detector.ts';
 
 export interface AttributeHeadSpec {
@@ -67,7 +67,7 @@ export class AttributeHead {
     const spec = readSpec(specPath);
     const modelPath = resolve(dirname(specPath), spec.model);
     if (!existsSync(modelPath)) throw new Error(`attribute head ${specPath}: model file ${modelPath} does not exist`);
-    const session = await (options.backend ?? onnxRuntimeCpu).createSession(modelPath, options.threads ? { threads: options.threads } : {});
+    const { session } = await createModelSession(`head:${spec.name}`, modelPath, { ...(options.threads ? { threads: options.threads } : {}), ...(options.backend ? { backend: options.backend } : {}) });
     if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
       await session.release();
       throw new Error(`attribute head ${specPath}: the ONNX model must have one input (pooled features) and one output (probabilities), it has ${session.inputNames.length} and ${session.outputNames.length}`);
