@@ -16,11 +16,17 @@ const require = createRequire(import.meta.url);
 
 /** The package's folder (its exports hide package.json, so found from its entry point). */
 function packageDir(): string | undefined {
+  let dir: string;
   try {
-    return dirname(dirname(require.resolve('@sparticuz/chromium')));
+    dir = dirname(require.resolve('@sparticuz/chromium'));
   } catch {
     return undefined;
   }
+  for (; dirname(dir) !== dir; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === '@sparticuz/chromium') return dir;
+  }
+  return undefined;
 }
 
 function packageVersion(): string | undefined {
