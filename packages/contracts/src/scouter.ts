@@ -177,3 +177,19 @@ export const FlowRejected = Type.Object({
   errors: Type.Array(FlowProblem),
 });
 export type FlowRejected = Static<typeof FlowRejected>;
+
+/** Which engine runs one loaded network, and why (SIGHTLINE_BACKEND). */
+export const ModelBackendInfo = Type.Object(
+  {
+    model: Type.String({ description: 'Model name, e.g. centernet, blazeface, age-gender, head:<attribute>' }),
+    backend: Type.String({ description: 'onnxruntime-cpu, native-cuda, or native-cuda-emulated (CPU emulation)' }),
+    choice: Type.String({ description: 'The setting it was picked by: auto, onnxruntime, native or cuda' }),
+    reason: Type.String({ description: 'Why this engine (a fallback says what failed)' }),
+  },
+  { additionalProperties: false },
+);
+export type ModelBackendInfo = Static<typeof ModelBackendInfo>;
+
+/** `GET /inference`: the engines of the networks this Scouter process has loaded. */
+export const InferenceStatus = Type.Object({ models: Type.Array(ModelBackendInfo) }, { additionalProperties: false });
+export type InferenceStatus = Static<typeof InferenceStatus>;

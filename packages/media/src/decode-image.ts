@@ -16,7 +16,8 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
-function probeSize(path: string): Promise<[number, number]> {
+/** Width and height of an image file (ffprobe). @example const [w, h] = await probeImageSize('000001.jpg'); */
+export function probeImageSize(path: string): Promise<[number, number]> {
   return new Promise((resolve, reject) => {
     const child = spawn(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path]);
     let out = '';
@@ -37,7 +38,7 @@ function probeSize(path: string): Promise<[number, number]> {
  * @example const img = await decodeImageRgb('photo.jpg', { crop: [0, 0, 160, 160] });
  */
 export async function decodeImageRgb(path: string, options: ImageDecodeOptions = {}): Promise<RgbImage> {
-  let [width, height] = await probeSize(path);
+  let [width, height] = await probeImageSize(path);
   const filters: string[] = [];
   if (options.crop) {
     const [x, y, w, h] = options.crop;

@@ -73,3 +73,24 @@ test('aborting stops the decoder', async () => {
   }
   assert.equal(n, 1, `decoded ${n} frames after aborting at the first`);
 });
+
+test('a numbered image folder decodes as one stream, each frame equal to decoding its file alone', async () => {
+  const frames = join(dir, 'frames');
+  const { extractFrames } = await import('./extract-frames.ts');
+  await extractFrames({ input: clip, outDir: frames, step: 1, durationS: 1 });
+  const { decodeImageSequence } = await import('./decode-video.ts');
+  const { frameFileName } = await import('./extract-frames.ts');
+  const got: DecodedFrame[] = [];
+  // Files 000004.jpg .. 000007.jpg: frames 3..6 of the clip.
+  for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 4, count: 4 })) got.push(f);
+  assert.deepEqual(got.map((f) => f.index), [0, 1, 2, 3]);
+  for (let i = 0; i < got.length; i++) {
+    const alone = await decodeImageRgb(join(frames, frameFileName(3 + i)));
+    assert.equal(got[i]!.width, W);
+    assert.equal(got[i]!.height, H);
+    assert.ok(Buffer.from(got[i]!.data).equals(Buffer.from(alone.data)), `frame file ${frameFileName(3 + i)} differs`);
+  }
+  await assert.rejects(async () => {
+    for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 400, count: 2 })) void f;
+  }, /cannot read image .*000400\.jpg/);
+});

@@ -3,6 +3,7 @@
 // duration). One frame is one width*height*3 byte array, rows tightly packed.
 import { spawn } from 'node:child_process';
 import { ffmpegPath, ffprobePath, passthroughFrames } from './media-tools.ts';
+import { probeImageSize } from './decode-image.ts';
 import { probeVideo } from './probe.ts';
 
 /** What ffprobe reports about the first video stream. */
@@ -104,10 +105,29 @@ export async function* decodeVideoFrames(source: string, options: DecodeOptions 
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a whole number >= 1, got ${every}`);
   const info = options.info ?? (await probeVideoStream(source));
+  yield* decodeRaw(inputArgs(source), [], source, info, every, options);
+}
+
+/**
+ * Decodes `count` numbered images (a frame folder such as Hawk's `%06d.jpg`, starting at file
+ * number `start`) with one ffmpeg process, as if they were a video: no process per image.
+ * `index` counts from 0 at `start`.
+ * @example for await (const f of decodeImageSequence('frames/%06d.jpg', { start: 1, count: 30 })) detect(f);
+ */
+export async function* decodeImageSequence(pattern: string, options: { start: number; count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<DecodedFrame> {
+  if (!Number.isInteger(options.start) || options.start < 0) throw new RangeError(`start must be a whole number >= 0, got ${options.start}`);
+  if (!Number.isInteger(options.count) || options.count < 1) throw new RangeError(`count must be a whole number >= 1, got ${options.count}`);
+  const first = pattern.replace(/%0?(\d*)d/, (_, width: string) => String(options.start).padStart(Number(width || 0), '0'));
+  const [width, height] = await probeImageSize(first);
+  const input = ['-f', 'image2', '-start_number', String(options.start), '-i', pattern];
+  yield* decodeRaw(input, ['-frames:v', String(options.count)], pattern, { width, height, codec: 'image2' }, 1, { ...options, maxFrames: options.count });
+}
+
+async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions): AsyncGenerator<DecodedFrame> {
   const { width, height } = info;
   const frameBytes = width * height * 3;
   const filters = every > 1 ? ['-vf', `select=not(mod(n\\,${every}))`] : [];
-  const args = ['-v', 'error', '-nostdin', ...inputArgs(source), '-map', '0:v:0', '-an', '-sn', '-dn', ...passthroughFrames(), ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const args = ['-v', 'error', '-nostdin', ...input, '-map', '0:v:0', '-an', '-sn', '-dn', ...passthroughFrames(), ...filters, ...output, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));

@@ -2,9 +2,9 @@ import type { ScouterServerEvents } from '@sightline/contracts';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
-import { createRealStages } from './pipeline/real-stages.ts';
+import { InferenceThread } from './pipeline/inference-thread.ts';
+import { createRealStages, type RealStagesExtras } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
-import { registerPrelabelWorker } from './prelabel-worker.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
@@ -17,6 +17,7 @@ import { registerMetricsRoutes } from './routes/metrics/index.ts';
 import { CameraService } from './services/camera.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
+import { PrelabelWorker } from './services/prelabel.service.ts';
 import { PreviewRelay } from './services/preview-relay.service.ts';
 import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
@@ -63,8 +64,9 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     await relay.stop();
   });
   let worker: CameraWorker | undefined;
+  let realStages: (PipelineStages & RealStagesExtras) | undefined;
   if (config.worker) {
-    const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads });
+    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m) });
     worker = new CameraWorker(
       { cameras, leases: new LeaseRepository(pool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
       stages ?? realStages!,
@@ -86,9 +88,21 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
       { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },
     );
     app.addHook('onReady', async () => worker!.start());
+    // Hawk's pre-labeling jobs run on the same inference thread as the cameras (a thread of its
+    // own only when the camera stages are stand-ins, as in some tests).
+    let ownThread: InferenceThread | undefined;
+    const prelabel = new PrelabelWorker({
+      pool,
+      inference: () => realStages?.inference() ?? (ownThread ??= new InferenceThread()),
+      inferenceThreads: config.inferenceThreads,
+      log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+    });
+    app.addHook('onReady', async () => prelabel.start());
     app.addHook('preClose', async () => {
+      await prelabel.stop();
       await worker!.stop();
       await realStages?.release();
+      await ownThread?.close();
     });
   }
   // server-kit's CORS allows GET/HEAD/POST only; the web page also PATCHes and DELETEs cameras.
@@ -97,8 +111,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   registerCameraRoutes(app, cameraService);
   registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event)));
-  registerMetricsRoutes(app, worker);
-  registerPrelabelWorker(app, pool, config);
+  registerMetricsRoutes(app, worker, () => realStages?.models() ?? []);
   return { app, worker };
 }
 

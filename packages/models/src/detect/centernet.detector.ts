@@ -79,6 +79,22 @@ export class CenterNetDetector {
     });
   }
 
+  /**
+   * The same network (one session, no second copy in memory) with other filters: the score
+   * threshold and classes kept. Cameras and pre-labeling jobs with different filters share one model.
+   * @example const people = detector.withFilters({ classIds: [0], scoreThreshold: 0.4 });
+   */
+  withFilters(filters: Pick<CenterNetOptions, 'scoreThreshold' | 'classIds'>): CenterNetDetector {
+    const scoreThreshold = filters.scoreThreshold ?? this.options.scoreThreshold;
+    if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
+    return new CenterNetDetector(this.session, this.backend, this.engine, {
+      scoreThreshold,
+      iouThreshold: this.options.iouThreshold,
+      padValue: this.options.padValue,
+      ...(filters.classIds ? { classIds: new Set(filters.classIds) } : {}),
+    });
+  }
+
   /** Letterboxes a frame into the network input (NHWC, 0..255 floats) and says how to map back. */
   prepare(frame: Frame): InputMapping {
     const [h, w] = this.inputSize;

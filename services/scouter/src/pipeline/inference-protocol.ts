@@ -1,3 +1,4 @@
+import type { ModelBackend } from '@sightline/models';
 // Messages between the main thread and the inference thread (inference.worker.ts). Frame bytes
 // travel as transferred buffers both ways; `id` pairs an answer with its request.
 
@@ -19,6 +20,7 @@ export type InferenceRequest =
       trackerId: Int32Array;
     }
   | { type: 'end-session'; id: number; session: string }
+  | { type: 'backends'; id: number }
   | { type: 'release'; id: number };
 
 export interface DetectAnswer {
@@ -45,4 +47,11 @@ export interface AttributeAnswer {
   faces: (FaceSummary | null)[];
 }
 
-export type WorkerReply = DetectAnswer | AttributeAnswer | { id: number; ok: true } | { id: number; ok: false; error: string };
+/** Which engine runs each network loaded in the thread (see select-backend.ts in packages/models). */
+export interface BackendsAnswer {
+  id: number;
+  ok: true;
+  backends: ModelBackend[];
+}
+
+export type WorkerReply = DetectAnswer | AttributeAnswer | BackendsAnswer | { id: number; ok: true } | { id: number; ok: false; error: string };

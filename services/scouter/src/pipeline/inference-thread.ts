@@ -1,6 +1,7 @@
 import { Detections } from '@sightline/vision';
 import { Worker } from 'node:worker_threads';
-import type { AttributeAnswer, DetectAnswer, FaceSummary, InferenceRequest, WorkerReply } from './inference-protocol.ts';
+import type { ModelBackend } from '@sightline/models';
+import type { AttributeAnswer, BackendsAnswer, DetectAnswer, FaceSummary, InferenceRequest, WorkerReply } from './inference-protocol.ts';
 import type { RgbFrame } from './stages.ts';
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
@@ -77,6 +78,11 @@ export class InferenceThread {
       [rgb.buffer as ArrayBuffer],
     );
     return { faces: answer.faces, frame: { ...frame, rgb: answer.rgb } };
+  }
+
+  /** The engine of every network loaded in the thread so far. */
+  async backends(): Promise<ModelBackend[]> {
+    return (await this.call<BackendsAnswer>({ type: 'backends' })).backends;
   }
 
   endSession(session: string): void {

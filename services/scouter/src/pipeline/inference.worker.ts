@@ -3,7 +3,7 @@
 // reads ffmpeg pipes, writes PostgreSQL and serves socket.io. Frames arrive as transferred buffers
 // and go back with the answer (zero copies). Detection requests of one detector setting feed
 // CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
-import { CenterNetDetector, FaceAttributeEstimator, TrackFaceAttributes } from '@sightline/models';
+import { CenterNetDetector, FaceAttributeEstimator, loadedModelBackends, TrackFaceAttributes } from '@sightline/models';
 import { Detections } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
 import type { AttributeAnswer, DetectAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
@@ -68,9 +68,25 @@ function fail(id: number, err: unknown): void {
   reply({ id, ok: false, error: (err as Error).message ?? String(err) });
 }
 
+// One network per model for the whole process; each filter setting (classes, score) is a view on
+// it with its own stream, so a pre-labeling job beside the cameras loads no second copy.
+const networks = new Map<string, Promise<CenterNetDetector>>();
+
+function network(model: 'centernet', threads: number): Promise<CenterNetDetector> {
+  let loading = networks.get(model);
+  if (!loading) {
+    loading = CenterNetDetector.create({ model, threads, scoreThreshold: 0 });
+    loading.catch(() => networks.delete(model));
+    networks.set(model, loading);
+  }
+  return loading;
+}
+
 async function loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
   if (detectors.has(key)) return;
-  const detector = await CenterNetDetector.create({ scoreThreshold: options.scoreThreshold, threads: options.threads, ...(options.classIds ? { classIds: options.classIds } : {}) });
+  const base = await network('centernet', options.threads);
+  if (detectors.has(key)) return;
+  const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
   const queue = new FrameQueue();
   const pending = new Set<number>();
   const running = (async () => {
@@ -139,14 +155,18 @@ port.on('message', (request: InferenceRequest) => {
     case 'end-session':
       sessions.delete(request.session);
       return;
+    case 'backends':
+      reply({ id: request.id, ok: true, backends: loadedModelBackends() });
+      return;
     case 'release':
       void (async () => {
-        for (const { detector, queue, running } of detectors.values()) {
+        for (const { queue, running } of detectors.values()) {
           queue.close();
           await running;
-          await detector.release();
         }
         detectors.clear();
+        for (const loading of networks.values()) await (await loading.catch(() => undefined))?.release();
+        networks.clear();
         await (await faces?.catch(() => undefined))?.release();
         faces = undefined;
         reply({ id: request.id, ok: true });

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@sightline/contracts';
 import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { COCO_LABELS, modelCard } from '@sightline/models';
+import { COCO_LABELS, modelCard, type ModelBackend } from '@sightline/models';
 import { ByteTracker, SortTracker } from '@sightline/vision';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -50,21 +50,42 @@ export const ATTRIBUTE_HEADS = ['age', 'gender'] as const;
 /** Detector models this Scouter can run. */
 export const DETECTOR_MODELS = ['centernet'] as const;
 
+/** What the production stages offer beyond PipelineStages: the shared inference thread and its report. */
+export interface RealStagesExtras {
+  /** The process's one inference thread (started on first use); pre-labeling shares it with the cameras. */
+  inference(): InferenceThread;
+  /** Which engine runs each network loaded so far. */
+  models(): ModelBackend[];
+  release(): Promise<void>;
+}
+
 /**
  * The production stages: ffmpeg decode (packages/media); CenterNet and the face attribute networks
  * (packages/models) on one inference thread of this process, shared by every camera; ByteTrack or
  * SORT (packages/vision) on the main thread; JPEG previews through a persistent ffmpeg encoder.
  */
-export function createRealStages(options: { inferenceThreads: number }): PipelineStages & { release(): Promise<void> } {
+export function createRealStages(options: { inferenceThreads: number; log?: (message: string) => void }): PipelineStages & RealStagesExtras {
   let thread: InferenceThread | undefined;
   const inference = () => (thread ??= new InferenceThread());
+  let models: ModelBackend[] = [];
+  // After each load: which engine runs each network, told once per model.
+  const noteModels = async () => {
+    const now = await inference().backends();
+    for (const m of now) {
+      if (!models.some((old) => old.model === m.model && old.backend === m.backend)) options.log?.(`model ${m.model} runs on ${m.backend} (SIGHTLINE_BACKEND ${m.choice}: ${m.reason})`);
+    }
+    models = now;
+  };
   return {
+    inference,
+    models: () => models,
     openSource: openCameraSource,
     async loadDetector(spec: DetectSpec): Promise<Detector> {
       if (!(DETECTOR_MODELS as readonly string[]).includes(spec.model)) throw new Error(`unknown detector model "${spec.model}"; this Scouter has: ${DETECTOR_MODELS.join(', ')}`);
       const classIds = classIdsOf(spec);
       const key = JSON.stringify([spec.model, classIds ?? null, spec.scoreThreshold]);
       await inference().loadDetector(key, { scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
+      await noteModels();
       return {
         className: (classId) => COCO_LABELS[classId] ?? `class-${classId}`,
         detect: (frame) => inference().detect(key, frame),
@@ -78,6 +99,7 @@ export function createRealStages(options: { inferenceThreads: number }): Pipelin
       const unknown = spec.heads.filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));
       if (unknown.length > 0) throw new Error(`attribute head${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not available; this Scouter has: ${ATTRIBUTE_HEADS.join(', ')}`);
       await inference().loadAttributes(options.inferenceThreads);
+      await noteModels();
       return faceAttributeEstimator(inference(), options.inferenceThreads, spec.heads);
     },
     createJpegEncoder: () => new FfmpegJpegEncoder(),

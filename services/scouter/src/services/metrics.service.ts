@@ -1,3 +1,4 @@
+import type { ModelBackend } from '@sightline/models';
 import { STAGES } from '../pipeline/camera-pipeline.ts';
 import type { CameraWorker } from '../worker/camera-worker.ts';
 
@@ -17,7 +18,7 @@ function family(out: string[], name: string, type: 'gauge' | 'counter' | 'summar
 }
 
 /** The worker's pipelines as Prometheus text: fps, latency, frames decoded/processed/dropped, per-stage ms. */
-export function renderMetrics(worker: CameraWorker | undefined): string {
+export function renderMetrics(worker: CameraWorker | undefined, models: readonly ModelBackend[] = []): string {
   const cams = worker ? [...worker.running.values()] : [];
   const out: string[] = [];
   const base = (c: (typeof cams)[number]) => ({ camera_id: c.run.id, camera: c.run.name });
@@ -44,5 +45,6 @@ export function renderMetrics(worker: CameraWorker | undefined): string {
     'Time per pipeline stage, ms (last 200 frames)',
     cams.flatMap((c) => STAGES.flatMap((stage) => [0.5, 0.95].map((q): Sample => [{ ...base(c), stage, quantile: q }, c.pipeline.stageMs[stage].quantile(q)]))),
   );
+  family(out, 'scouter_model_backend', 'gauge', 'The engine that runs each loaded network (1 per model; see SIGHTLINE_BACKEND)', models.map((m) => [{ model: m.model, backend: m.backend, choice: m.choice }, 1]));
   return `${out.join('\n')}\n`;
 }
