@@ -9,6 +9,7 @@ export { BoxKalman, xyahModel, xysrModel, type BoxMotionModel } from './tracking
 export type { Tracker, TrackBoxes } from './tracking/tracker.ts';
 export { ByteTracker, type ByteTrackOptions } from './tracking/byte-tracker.ts';
 export { SortTracker, type SortOptions } from './tracking/sort-tracker.ts';
+export { TrackExtrapolator } from './tracking/track-extrapolator.ts';
 export { prepareSequence, hasClassColumn, type MotBenchmark, type EvalSequence, type EvalFrame } from './metrics/mot-sequence.ts';
 export { evaluateSequence, combineCounts, motMetrics, type MotCounts, type MotMetrics } from './metrics/mot-evaluation.ts';
 export { hotaAlphas } from './metrics/hota.ts';

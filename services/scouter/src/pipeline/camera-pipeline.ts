@@ -1,5 +1,7 @@
 import type { AttributeValue, CameraState, CameraStats, TrackedBox, TracksEvent } from '@sightline/contracts';
+import type { Detections } from '@sightline/vision';
 import type { PipelineSpec } from '@sightline/flow';
+import { TrackExtrapolator } from '@sightline/vision';
 import type { ObservationRow } from '../repositories/observation.repository.ts';
 import { backoffMs, sleep } from './backoff.ts';
 import { LatestFrameSlot } from './latest-frame-slot.ts';
@@ -48,6 +50,8 @@ export class CameraPipeline {
   private readonly rate = new RateMeter();
   private readonly slot = new LatestFrameSlot<TimedFrame>();
   private readonly abort = new AbortController();
+  /** With detect(..., every=N): the tracks' boxes on the frames the detector skips. */
+  private readonly between = new TrackExtrapolator();
   private framesDecoded = 0;
   private framesProcessed = 0;
   private reconnects = 0;
@@ -211,16 +215,27 @@ export class CameraPipeline {
 
   private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
     const t0 = performance.now();
-    // Stages may move the pixels to the inference thread and back: keep the frame they return.
-    let { detections, frame } = await detector.detect(item.frame);
-    const t1 = performance.now();
-    if (tracker) detections = tracker.update(detections);
-    const t2 = performance.now();
-    if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
-    const t3 = performance.now();
-    this.stageMs.detect.add(t1 - t0);
-    this.stageMs.track.add(t2 - t1);
-    if (attributes) this.stageMs.attributes.add(t3 - t2);
+    const every = this.spec.detect.every ?? 1;
+    let detections: Detections;
+    let frame: RgbFrame;
+    if (tracker && every > 1 && this.framesProcessed % every !== 0) {
+      // A frame the detector skips: each track moves on at its last velocity.
+      frame = item.frame;
+      detections = this.between.predict(frame.index);
+      this.stageMs.track.add(performance.now() - t0);
+    } else {
+      // Stages may move the pixels to the inference thread and back: keep the frame they return.
+      ({ detections, frame } = await detector.detect(item.frame));
+      const t1 = performance.now();
+      if (tracker) detections = tracker.update(detections);
+      if (tracker && every > 1) this.between.observe(frame.index, detections);
+      const t2 = performance.now();
+      if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
+      const t3 = performance.now();
+      this.stageMs.detect.add(t1 - t0);
+      this.stageMs.track.add(t2 - t1);
+      if (attributes) this.stageMs.attributes.add(t3 - t2);
+    }
 
     const heads = this.spec.attributes?.heads ?? [];
     const boxes: TrackedBox[] = [];
