@@ -139,44 +139,28 @@ export class PrelabelWorker {
       const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', ...modelCard(job.model).trackerScores }) : undefined;
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
-      const abort = new AbortController();
-      // One decoder for the whole range; two frames in flight, so the inference thread letterboxes
-      // the next frame while the network runs on this one (its detectStream), as for a camera.
-      const decoded = decodeImageSequence(join(job.framesDir, '%06d.jpg'), { start: job.frameFrom + 1, count: job.frameTo - job.frameFrom + 1, signal: abort.signal })[Symbol.asyncIterator]();
-      const detectNext = async (): Promise<{ detections: Detections; frame: RgbFrame } | undefined> => {
-        const next = await decoded.next();
-        if (next.done) return undefined;
-        return inference.detect(key, { rgb: next.value.data, width: next.value.width, height: next.value.height, index: next.value.index });
-      };
-      try {
-        let inFlight = detectNext();
-        for (let f = job.frameFrom; f <= job.frameTo; f++) {
-          if (this.stopped) throw new Error('Scouter stopped during the job');
-          const result = await inFlight;
-          if (!result) throw new Error(`frame ${f + 1} of the range could not be read (the range ends at ${job.frameTo + 1})`);
-          inFlight = f < job.frameTo ? detectNext() : Promise.resolve(undefined);
-          inFlight.catch(() => undefined);
-          const found = result.detections;
-          const trackIds = new Int32Array(found.length).fill(-1);
-          if (tracker) {
-            const tracked = tracker.update(found.withData('source', Array.from({ length: found.length }, (_, i) => i)));
-            const source = tracked.data.source as number[];
-            source.forEach((s, i) => (trackIds[s] = tracked.trackerId[i]!));
-          }
-          frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, result.frame) });
-          done++;
-          if (performance.now() - lastBeat > 1000) {
-            lastBeat = performance.now();
-            if (!(await this.jobs.heartbeat(job.id, this.name, done))) {
-              this.options.log.warn(`prelabel: job ${job.id} was taken over or deleted; dropping this run`);
-              return;
-            }
+      const count = job.frameTo - job.frameFrom + 1;
+      const pattern = join(job.framesDir, '%06d.jpg');
+      for await (const result of detectImageRange(inference, key, pattern, job.frameFrom + 1, count, () => this.stopped)) {
+        const f = job.frameFrom + result.frame.index;
+        const found = result.detections;
+        const trackIds = new Int32Array(found.length).fill(-1);
+        if (tracker) {
+          const tracked = tracker.update(found.withData('source', Array.from({ length: found.length }, (_, i) => i)));
+          const source = tracked.data.source as number[];
+          source.forEach((s, i) => (trackIds[s] = tracked.trackerId[i]!));
+        }
+        frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, result.frame) });
+        done++;
+        if (performance.now() - lastBeat > 1000) {
+          lastBeat = performance.now();
+          if (!(await this.jobs.heartbeat(job.id, this.name, done))) {
+            this.options.log.warn(`prelabel: job ${job.id} was taken over or deleted; dropping this run`);
+            return;
           }
         }
-      } finally {
-        abort.abort();
-        await decoded.return?.(undefined);
       }
+      if (done < count) throw new Error(`only ${done} of the ${count} frames of the range could be read`);
       if (tracker) attachTrackStarts(frames);
       const result: HawkPrelabelResult = { frames };
       await this.jobs.finish(job.id, this.name, result, done);
@@ -192,6 +176,36 @@ export class PrelabelWorker {
       this.options.log.warn(`prelabel: job ${job.id} failed after ${done} frames: ${message}`);
       await this.jobs.fail(job.id, this.name, message).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * Detections of `count` numbered images from file number `start` on: one ffmpeg decode for the
+ * range, two frames in flight on the inference thread (it letterboxes the next while the network
+ * runs this one, as for a camera). `frame.index` counts from 0. Stops early when `stop()` says so.
+ * @example for await (const { frame, detections } of detectImageRange(thread, key, 'f/%06d.jpg', 1, 30, () => false)) use(detections);
+ */
+export async function* detectImageRange(inference: PrelabelInference, key: string, pattern: string, start: number, count: number, stop: () => boolean): AsyncGenerator<{ detections: Detections; frame: RgbFrame }> {
+  const abort = new AbortController();
+  const decoded = decodeImageSequence(pattern, { start, count, signal: abort.signal })[Symbol.asyncIterator]();
+  const detectNext = async (): Promise<{ detections: Detections; frame: RgbFrame } | undefined> => {
+    const next = await decoded.next();
+    if (next.done) return undefined;
+    return inference.detect(key, { rgb: next.value.data, width: next.value.width, height: next.value.height, index: next.value.index });
+  };
+  try {
+    let inFlight = detectNext();
+    for (let i = 0; i < count; i++) {
+      if (stop()) throw new Error('Scouter stopped during the job');
+      const result = await inFlight;
+      if (!result) return;
+      inFlight = i + 1 < count ? detectNext() : Promise.resolve(undefined);
+      inFlight.catch(() => undefined);
+      yield result;
+    }
+  } finally {
+    abort.abort();
+    await decoded.return?.(undefined);
   }
 }
 
