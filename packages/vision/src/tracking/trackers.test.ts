@@ -161,6 +161,7 @@ const gatedPairs: Array<[string, (gating: boolean) => Tracker]> = [
   ['bytetrack', (gating) => new ByteTracker({ gating })],
   ['bytetrack xyah, minHits 1', (gating) => new ByteTracker({ gating, motion: 'xyah', minHits: 1 })],
   ['bytetrack, appearance', (gating) => new ByteTracker({ gating, appearance: { key: 'embedding' } })],
+  ['bytetrack, OC-SORT momentum and recovery', (gating) => new ByteTracker({ gating, directionWeight: 0.2, recoveryIou: 0.3, trackBuffer: 30 })],
   ['sort', (gating) => new SortTracker({ gating })],
 ];
 
