@@ -27,9 +27,13 @@
 //   cut at 0.5 and most true people score over 0.9, so at 0.5 there were no low-score boxes at all
 //   and every weak box could start or steal a track. At 0.8 the 0.5-0.8 boxes only rescue tracks
 //   (ByteTrack's second association). 0.7 and 0.85 are within 0.4 MOTA points; 0.5 loses 2.
-// - trackBuffer 12 (was 30): lost tracks kept 12 frames at 30 fps (4 at KITTI's 10 fps). A
-//   prediction carried longer without observations lands on whoever is near it: at 30, KITTI-13
-//   and ETH-Bahnhof (moving cameras) lost IDF1 against SORT; 8..12 is flat, 15+ declines.
+// - Lost tracks: kept trackBuffer 30 frames at 30 fps as in the reference, but they come back only
+//   when the detection overlaps their prediction at IoU 0.3 (lostMinIou; the first association
+//   alone takes IoU x score down to 0.2), and a lost xysr track's area stops changing (as the
+//   reference stops xyah's height). A prediction carried for a second without observations lands
+//   on whoever is near it: without the two, ETH-Bahnhof (moving camera) lost 1.8 IDF1 points to
+//   SORT; a shorter buffer (12) fixed that too but cost PETS09 (static camera, people crossing)
+//   10 IDF1 points.
 // - momentum (directionWeight 0.2) and recovery (recoveryIou 0.3) each cost 0.3-0.7 MOTA points
 //   on average and up to 6 IDF1 points on ETH-Bahnhof: their gains in OC-SORT come from long
 //   occlusions and non-linear motion with long buffers; with a short buffer they mostly re-admit
@@ -59,7 +63,7 @@ export interface ByteTrackOptions {
   lowMatchThresh?: number;
   /** Largest cost when a new track meets its second detection (default 0.7). */
   unconfirmedMatchThresh?: number;
-  /** Frames a lost track is kept at 30 fps (default 12; the reference's 30); scaled by `frameRate / 30`. */
+  /** Frames a lost track is kept at 30 fps (default 30); scaled by `frameRate / 30`. */
   trackBuffer?: number;
   /** Video frame rate (default 30). */
   frameRate?: number;
@@ -126,7 +130,7 @@ export class ByteTracker implements Tracker {
       matchThresh: options.matchThresh ?? 0.8,
       lowMatchThresh: options.lowMatchThresh ?? 0.5,
       unconfirmedMatchThresh: options.unconfirmedMatchThresh ?? 0.7,
-      trackBuffer: options.trackBuffer ?? 12,
+      trackBuffer: options.trackBuffer ?? 30,
       frameRate: options.frameRate ?? 30,
       fuseScore: options.fuseScore ?? true,
       motion: options.motion ?? 'xysr',
@@ -135,6 +139,7 @@ export class ByteTracker implements Tracker {
       appearance: options.appearance,
       boxes: options.boxes ?? 'filtered',
       reupdate: options.reupdate ?? true,
+      lostMinIou: options.lostMinIou ?? 0.3,
       directionWeight: options.directionWeight ?? 0,
       directionFrames: options.directionFrames ?? 3,
       recoveryIou: options.recoveryIou ?? 0,
@@ -168,6 +173,8 @@ export class ByteTracker implements Tracker {
     for (const t of pool) {
       // The reference stops a lost track's height change (xyah's state 7); xysr has no such entry.
       if (t.state !== 'tracked' && o.motion === 'xyah') t.kf.mean[7] = 0;
+      // Likewise xysr's area velocity: a lost track's box should not keep growing or shrinking.
+      if (t.state !== 'tracked' && o.motion === 'xysr') t.kf.mean[6] = 0;
       t.kf.predict();
     }
 
@@ -177,6 +184,8 @@ export class ByteTracker implements Tracker {
     const poolLeft: ByteTrack[] = [];
     m1.forEach((k, p) => {
       const track = pool[p]!;
+      // A lost track comes back only on a real overlap with its prediction (see lostMinIou).
+      if (k >= 0 && track.state === 'lost' && o.lostMinIou > 0 && predictedIou(track, detections, high[k]!) < o.lostMinIou) k = -1;
       if (k < 0) return poolLeft.push(track);
       highUsed[k] = 1;
       this.updateTrack(track, detections, high[k]!, frame, embeddings);
@@ -347,4 +356,16 @@ export class ByteTracker implements Tracker {
     if (dropTracked.size > 0) this.tracked = this.tracked.filter((t) => !dropTracked.has(t));
     if (dropLost.size > 0) this.lost = this.lost.filter((t) => !dropLost.has(t));
   }
+}
+
+/** IoU of a track's predicted box with detection `d`. */
+function predictedIou(track: ByteTrack, detections: Detections, d: number): number {
+  const a = track.kf.xyxy();
+  const b = detections.xyxy;
+  const o = d * 4;
+  const iw = Math.min(a[2]!, b[o + 2]!) - Math.max(a[0]!, b[o]!);
+  const ih = Math.min(a[3]!, b[o + 3]!) - Math.max(a[1]!, b[o + 1]!);
+  if (iw <= 0 || ih <= 0) return 0;
+  const inter = iw * ih;
+  return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[o + 2]! - b[o]!) * (b[o + 3]! - b[o + 1]!) - inter);
 }

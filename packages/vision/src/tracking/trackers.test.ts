@@ -181,3 +181,24 @@ for (const [name, make] of gatedPairs) {
     }
   });
 }
+
+test('bytetrack lostMinIou: a lost track comes back only on a detection overlapping its prediction enough', () => {
+  // A person standing at x=100 (30 px wide) is missed 3 frames; a box then appears shifted by dx.
+  // IoU of 30-wide boxes shifted by dx: (30 - dx) / (30 + dx).
+  const cases: Array<[dx: number, lostMinIou: number, sameId: boolean]> = [
+    [4, 0.3, true], // IoU 0.76
+    [15, 0.3, true], // IoU 0.33
+    [17, 0.3, false], // IoU 0.28
+    [17, 0, true], // the first association alone takes IoU x score >= 0.2
+    [21, 0, false], // IoU 0.18
+  ];
+  for (const [dx, lostMinIou, sameId] of cases) {
+    const tracker = new ByteTracker({ lostMinIou });
+    let first = -1;
+    for (let t = 0; t < 6; t++) first = tracker.update(frame([{ x: 100, y: 40 }])).trackerId[0] ?? first;
+    for (let t = 0; t < 3; t++) tracker.update(frame([]));
+    let after = -1;
+    for (let t = 0; t < 4; t++) after = tracker.update(frame([{ x: 100 + dx, y: 40 }])).trackerId[0] ?? after;
+    assert.equal(after === first, sameId, `dx ${dx} lostMinIou ${lostMinIou}: ids ${first} -> ${after}`);
+  }
+});
