@@ -125,3 +125,18 @@ test('eval over a folder of sequences: a table per sequence and combined, JSON e
   assert.equal(mixed.status, 2);
   assert.match(mixed.stderr, /--res must be a folder when --gt is a folder/);
 });
+
+test('track --model uses the detector card\'s score calibration: CenterNet-range scores start tracks only with it', () => {
+  // The same three people, every score scaled into CenterNet's range (0.56..0.7).
+  const low = file('det-low.txt', detLines.map((l) => l.replace(/,([\d.]+),-1,-1,-1$/, (_, s: string) => `,${(Number(s) * 0.7).toFixed(3)},-1,-1,-1`)).join('\n') + '\n');
+  const plain = sightline('track', '--det', low, '--out', join(dir, 'res-low.txt'), '--fps', '25');
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /-> 0 tracks/);
+  const calibrated = sightline('track', '--det', low, '--out', join(dir, 'res-low-centernet.txt'), '--fps', '25', '--model', 'centernet');
+  assert.equal(calibrated.status, 0, calibrated.stderr);
+  const m = JSON.parse(sightline('eval', '--gt', gt, '--res', join(dir, 'res-low-centernet.txt'), '--json').stdout) as Record<string, number>;
+  assert.ok(m.MOTA! > 0.8, `MOTA ${m.MOTA}`);
+  const bad = sightline('track', '--det', low, '--out', join(dir, 'x.txt'), '--model', 'faceres');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--model must be one of centernet/);
+});
