@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ByteTracker, Detections, SortTracker, combineCounts, detectionsToMotRows, evaluateSequence, groupMotByFrame, motMetrics, motRowsToDetections, readMotFile, type MotCounts, type MotMetrics, type MotRow, type Tracker } from '../src/index.ts';
+import { ByteTracker, Detections, SortTracker, combineCounts, detectionsToMotRows, evaluateSequence, groupMotByFrame, motMetrics, motRowsToDetections, readMotFile, trackedRows, type MotCounts, type MotMetrics, type MotRow, type Tracker } from '../src/index.ts';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const mot15 = join(dataRoot, 'mot15');
@@ -58,7 +58,7 @@ if (hasData) {
     const frames = await loadFrames(seq);
     const gt = await readMotFile(join(mot15, seq, 'gt', 'gt.txt'));
     const [sort, byte] = [trackers[1]!, trackers[0]!].map(([, make], k) => {
-      const counts = evaluateSequence(gt, runTracker(make(seqInfo(seq).fps), frames).rows);
+      const counts = evaluateSequence(gt, trackedRows(make(seqInfo(seq).fps), frames));
       parts[k]!.push(counts);
       return motMetrics(counts);
     }) as [MotMetrics, MotMetrics];

@@ -149,7 +149,7 @@ export class PrelabelWorker {
         throw new Error(`frame file ${path(job.frameFrom)} is not readable from this Scouter; Hawk's media folder must be mounted at the same path here`);
       }
       const detector = await this.loadDetector(job.scoreThreshold, [...labelOf.keys()]);
-      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', ...modelCard(job.model).trackerScores }) : undefined;
+      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', minHits: 3, ...modelCard(job.model).trackerScores }) : undefined;
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
       // Decoding the next JPEG (an ffmpeg process) overlaps the network pass on this one.

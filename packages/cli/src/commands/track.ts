@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { MODEL_CARDS } from '@sightline/models';
-import { ByteTracker, SortTracker, detectionsToMotRows, formatMot, groupMotByFrame, motRowsToDetections, readMotFile, type MotRow, type Tracker } from '@sightline/vision';
+import { ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
@@ -10,8 +10,9 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
-  --tracker  bytetrack (default; SORT's box filter, a track is written from its 3rd consecutive
-             match) or sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
+  --tracker  bytetrack (default; ByteTrack with SORT's box filter and OC-SORT's re-update; a
+             track is confirmed at its 6th consecutive match and then written from its first) or
+             sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
   --fps      video frame rate (default 30); ByteTrack keeps lost tracks 30 frames at 30 fps, scaled
   --model    the detector that wrote --det (${calibrated.join(', ')}): ByteTrack uses its score
              calibration (the score that starts a track, the score that continues one). Without
@@ -54,16 +55,14 @@ export const trackCommand: CliCommand = {
     const { first, step } = frameStride([...byFrame.keys()]);
     if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames at ${fps / step} fps.`);
     const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps / step, ...card?.trackerScores });
-    const out: MotRow[] = [];
-    const ids = new Set<number>();
     const started = performance.now();
-    for (let frame = step > 1 ? first : 1; frame <= lastFrame; frame += step) {
-      const tracked = tracker.update(motRowsToDetections(byFrame.get(frame) ?? []));
-      for (const row of detectionsToMotRows(frame, tracked)) {
-        out.push(row);
-        ids.add(row.id);
-      }
-    }
+    const start = step > 1 ? first : 1;
+    const count = Math.floor((lastFrame - start) / step) + 1;
+    const frames = (function* () {
+      for (let k = 0; k < count; k++) yield motRowsToDetections(byFrame.get(start + k * step) ?? []);
+    })();
+    const out = trackedRows(tracker, frames, (k) => start + k * step);
+    const ids = new Set(out.map((r) => r.id));
     const ms = performance.now() - started;
     await writeFile(values.out, formatMot(out));
     const tracked = step > 1 ? Math.floor((lastFrame - first) / step) + 1 : lastFrame;
@@ -84,3 +83,4 @@ export function frameStride(frames: readonly number[]): { first: number; step: n
   const step = frames.reduce((g, f) => gcd(g, f - first), 0);
   return { first, step: Math.max(step, 1) };
 }
+

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { detectionsToMotRows, groupMotByFrame, motRowsToDetections, readMotFile, type MotRow } from '../formats/mot.ts';
+import { groupMotByFrame, motRowsToDetections, readMotFile } from '../formats/mot.ts';
+import { trackedRows } from '../tracking/tracked-rows.ts';
 import { ByteTracker } from '../tracking/byte-tracker.ts';
 import { SortTracker } from '../tracking/sort-tracker.ts';
 import type { Tracker } from '../tracking/tracker.ts';
@@ -54,12 +55,11 @@ async function trackSequence(seq: string, make: (fps: number) => Tracker): Promi
   const ini = readFileSync(join(mot15, seq, 'seqinfo.ini'), 'utf8');
   const length = Number(/seqLength=(\d+)/.exec(ini)?.[1]);
   const tracker = make(Number(/frameRate=(\d+)/.exec(ini)?.[1]));
-  const out: MotRow[] = [];
-  for (let f = 1; f <= length; f++) out.push(...detectionsToMotRows(f, tracker.update(motRowsToDetections(det.get(f) ?? []))));
+  const out = trackedRows(tracker, Array.from({ length }, (_, k) => motRowsToDetections(det.get(k + 1) ?? [])));
   return motMetrics(evaluateSequence(await readMotFile(join(mot15, seq, 'gt', 'gt.txt')), out));
 }
 
-test('the default tracker beats SORT mode on MOTA and IDF1 on each of the seven MOT15 dev sequences', async (t) => {
+test('the default tracker beats SORT mode on MOTA and IDF1 on each of the seven MOT15 dev sequences, MOTA by 3 points on average', async (t) => {
   if (missing) return t.skip(missing);
   let gain = 0;
   const sequences = ['TUD-Campus', 'KITTI-17', 'ETH-Sunnyday', 'TUD-Stadtmitte', 'KITTI-13', 'ETH-Bahnhof', 'ADL-Rundle-6'];
@@ -70,5 +70,5 @@ test('the default tracker beats SORT mode on MOTA and IDF1 on each of the seven 
     assert.ok(ours.IDF1 > sort.IDF1, `${seq}: IDF1 ${ours.IDF1} vs SORT ${sort.IDF1}`);
     gain += (ours.MOTA - sort.MOTA) / sequences.length;
   }
-  assert.ok(gain >= 0.02, `average MOTA gain ${gain}`);
+  assert.ok(gain >= 0.03, `average MOTA gain ${gain}`);
 });

@@ -84,7 +84,7 @@ const frame = (xs: Array<[number, number]>): Detections => Detections.fromRows(x
 test('recovery: a person who stops while missed is found again at the last observed box, not the prediction', () => {
   // Walks right 12 px a frame, is missed 3 frames, and is seen again where they were last seen.
   const run = (recoveryIou: number) => {
-    const tracker = new ByteTracker({ recoveryIou, trackBuffer: 30 });
+    const tracker = new ByteTracker({ recoveryIou, minHits: 1 });
     const ids = new Set<number>();
     for (let t = 0; t < 10; t++) tracker.update(frame([[12 * t, 40]])).trackerId.forEach((id) => ids.add(id));
     for (let t = 0; t < 3; t++) tracker.update(frame([]));

@@ -20,17 +20,23 @@ export class ObservationHistory {
   readonly cov = new Float64Array(12);
   private readonly frames: number[] = [];
   private readonly boxes: Float64Array[] = [];
+  private readonly scores: number[] = [];
 
-  constructor(private readonly deltaT: number) {}
+  /** `deltaT`: frames spanned by the direction; `keep`: frames of observations kept (at least deltaT). */
+  constructor(
+    private readonly deltaT: number,
+    private readonly keep = deltaT,
+  ) {}
 
-  /** Records the observation `xyxy[offset..offset+4]` made at `frame` and the filter after it. */
-  observe(frame: number, xyxy: ArrayLike<number>, offset: number, kfMean: Float64Array, kfCov: Float64Array): void {
+  /** Records the observation `xyxy[offset..offset+4]` (score `score`) made at `frame` and the filter after it. */
+  observe(frame: number, xyxy: ArrayLike<number>, offset: number, kfMean: Float64Array, kfCov: Float64Array, score = 1): void {
     const box = Float64Array.from({ length: 4 }, (_, c) => xyxy[offset + c]!);
     // The observation deltaT frames back if there is one, else the nearest older one still kept.
     let previous: Float64Array | undefined;
     for (let k = this.frames.length - 1; k >= 0; k--) {
+      if (frame - this.frames[k]! > this.deltaT) break;
       previous = this.boxes[k];
-      if (frame - this.frames[k]! >= this.deltaT) break;
+      if (frame - this.frames[k]! === this.deltaT) break;
     }
     if (previous) {
       const [dx, dy] = centreDirection(previous, 0, box, 0);
@@ -39,14 +45,24 @@ export class ObservationHistory {
     }
     this.frames.push(frame);
     this.boxes.push(box);
-    while (this.frames.length > 0 && frame - this.frames[0]! > this.deltaT) {
+    this.scores.push(score);
+    const span = Math.max(this.deltaT, this.keep);
+    while (this.frames.length > 0 && frame - this.frames[0]! > span) {
       this.frames.shift();
       this.boxes.shift();
+      this.scores.shift();
     }
     this.last.set(box);
     this.lastFrame = frame;
     this.mean.set(kfMean);
     this.cov.set(kfCov);
+  }
+
+  /** The kept observations made before `frame`, oldest first. */
+  before(frame: number): Array<{ frame: number; xyxy: Float64Array; score: number }> {
+    const out = [];
+    for (let k = 0; k < this.frames.length; k++) if (this.frames[k]! < frame) out.push({ frame: this.frames[k]!, xyxy: this.boxes[k]!, score: this.scores[k]! });
+    return out;
   }
 
   get hasDirection(): boolean {

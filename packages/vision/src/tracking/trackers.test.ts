@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Detections } from '../detections.ts';
 import { ByteTracker } from './byte-tracker.ts';
 import { SortTracker } from './sort-tracker.ts';
+import { trackedRows } from './tracked-rows.ts';
 import type { Tracker } from './tracker.ts';
 
 type Box = { x: number; y: number; score?: number; emb?: number[] };
@@ -201,4 +202,34 @@ test('bytetrack lostMinIou: a lost track comes back only on a detection overlapp
     for (let t = 0; t < 4; t++) after = tracker.update(frame([{ x: 100 + dx, y: 40 }])).trackerId[0] ?? after;
     assert.equal(after === first, sameId, `dx ${dx} lostMinIou ${lostMinIou}: ids ${first} -> ${after}`);
   }
+});
+
+test('bytetrack confirmedEarlier: a confirmed track hands back its withheld first matches; a short-lived box never appears', () => {
+  for (const minHits of [2, 3, 6]) {
+    const tracker = new ByteTracker({ minHits, boxes: 'detection' });
+    const reported: Array<[number, number, number]> = [];
+    for (let f = 1; f <= 20; f++) {
+      const boxes: Box[] = [{ x: 10, y: 10 }];
+      if (f >= 8) boxes.push({ x: 200 + f, y: 40 }); // a person from frame 8
+      if (f >= 12 && f < 12 + minHits - 1) boxes.push({ x: 500, y: 300 }); // a false box, one frame short of confirmation
+      const out = tracker.update(frame(boxes));
+      for (let i = 0; i < out.length; i++) reported.push([f, out.trackerId[i]!, out.xyxy[i * 4]!]);
+      for (const e of tracker.confirmedEarlier()) reported.push([e.frame, e.trackerId, e.xyxy[0]!]);
+    }
+    const person = reported.filter(([, , x]) => x >= 200 && x < 500);
+    assert.deepEqual(person.map(([f]) => f).sort((a, b) => a - b), Array.from({ length: 13 }, (_, k) => 8 + k), `minHits ${minHits}: every frame of the person, from the first`);
+    assert.ok(person.every(([f, , x]) => x === 200 + f), `minHits ${minHits}: handed-back boxes are the detections`);
+    assert.equal(new Set(person.map(([, id]) => id)).size, 1);
+    assert.ok(!reported.some(([, , x]) => x === 500), `minHits ${minHits}: the false box is never written`);
+  }
+});
+
+test('trackedRows writes what the tracker reports, with handed-back frames, sorted', () => {
+  const frames = Array.from({ length: 12 }, (_, f) => frame(f >= 3 ? [{ x: 10 + f, y: 10 }] : []));
+  const rows = trackedRows(new ByteTracker({ boxes: 'detection' }), frames, (k) => 100 + 2 * k);
+  assert.deepEqual(rows.map((r) => r.frame), Array.from({ length: 9 }, (_, k) => 106 + 2 * k));
+  assert.ok(rows.every((r) => r.x === 10 + (r.frame - 100) / 2 + 1), 'MOT x is 1-based');
+  const sort = trackedRows(new SortTracker(), frames);
+  const direct = new SortTracker();
+  assert.deepEqual(sort.map((r) => r.frame), frames.flatMap((d, k) => (direct.update(d).length > 0 ? [k + 1] : [])));
 });
