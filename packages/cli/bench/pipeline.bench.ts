@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffmpegPath } from '@sightline/media';
-import { evaluateSequence, motMetrics, parseMot } from '@sightline/vision';
+import { evaluateSequence, groupMotByFrame, motMetrics, parseMot, projectPoint, solveHomography, type MotRow, type Xy } from '@sightline/vision';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const video = join(dataRoot, 'video', 'pets09-s2l1.avi');
@@ -63,7 +63,40 @@ try {
   const json = JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', join(dir, 'default'), '--json')) as { combined: Record<string, number> };
   const people = new Set(gt.filter((r) => r.conf !== 0).map((r) => r.id)).size;
   const c = json.combined;
+  const floor = floorErrors(gt, parseMot(readFileSync(join(dir, 'default', `${seq}.txt`), 'utf8')));
+  console.log(`\nFloor positions of the tracked boxes' feet (homography from 4 clicked ground-truth feet near the corners of the walked area; ${floor.length} tracked boxes matched to gt at IoU >= 0.5): median error ${median(floor).toFixed(3)} m, 90th percentile ${[...floor].sort((a, b) => a - b)[Math.floor(floor.length * 0.9)]!.toFixed(3)} m (goal: median <= 0.25 m)`);
   console.log(`\nDefault pipeline against the goals: MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
+}
+
+/**
+ * Floor error of tracked boxes: a homography from the 4 ground-truth feet nearest the corners of
+ * the walked area (what a user clicks), then each result box matched to a gt box (best IoU >= 0.5)
+ * has its bottom centre projected and compared with that person's ground-plane metres.
+ */
+function floorErrors(gt: readonly MotRow[], res: readonly MotRow[]): number[] {
+  const feet = (r: MotRow): Xy => [r.x + r.w / 2, r.y + r.h];
+  const known = gt.filter((r) => r.conf !== 0);
+  const corners: Xy[] = [[0, 0], [480, 0], [480, 360], [0, 360]];
+  const clicked = corners.map((c) => known.reduce((best, r) => (Math.hypot(feet(r)[0] - c[0], feet(r)[1] - c[1]) < Math.hypot(feet(best)[0] - c[0], feet(best)[1] - c[1]) ? r : best)));
+  const { matrix } = solveHomography(clicked.map((r) => ({ imageXy: feet(r), floorXy: [r.xOrClass, r.yOrVisibility] as Xy })), { frameWh: [480, 360] });
+  const gtBy = groupMotByFrame(known);
+  const iou = (a: MotRow, b: MotRow): number => {
+    const iw = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+    const ih = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+    return iw > 0 && ih > 0 ? (iw * ih) / (a.w * a.h + b.w * b.h - iw * ih) : 0;
+  };
+  const errors: number[] = [];
+  for (const r of res) {
+    const candidates = gtBy.get(r.frame) ?? [];
+    const best = candidates.reduce<MotRow | undefined>((b, g) => (iou(r, g) >= 0.5 && (!b || iou(r, g) > iou(r, b)) ? g : b), undefined);
+    const p = best && projectPoint(matrix, feet(r));
+    if (best && p) errors.push(Math.hypot(p[0] - best.xOrClass, p[1] - best.yOrVisibility));
+  }
+  return errors;
 }
