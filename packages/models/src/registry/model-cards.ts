@@ -35,6 +35,10 @@ export interface ModelCard {
 // to frame, so a tracker's min-hits cannot drop them and starting tracks at 0.35 gave MOTA 0.33.
 // Starting tracks at 0.5 (precision 0.89 there) and keeping 0.35-0.5 boxes for continuing tracks
 // (0.35 rather than 0.3: fewer persistent false boxes at once) gave MOTA 0.67 at recall 0.84.
+// The weights reach us inside @vladmandic/human, whose package licence is MIT; the upstream training
+// repository carries no licence file, so the original author's terms for the weights are unstated.
+const CENTERNET_LICENCE = 'packaged MIT (@vladmandic/human); the upstream training repository has no licence file';
+
 const CENTERNET_TRACKER_SCORES = { trackThresh: 0.35, newTrackThresh: 0.5 } as const;
 
 export const MODEL_CARDS: readonly ModelCard[] = [
@@ -43,7 +47,7 @@ export const MODEL_CARDS: readonly ModelCard[] = [
     task: 'object-detection',
     description: 'MobileNetV3 CenterNet trained on COCO (80 classes); the default person/vehicle detector. Peaks and box sizes are decoded inside the graph (3x3 max-pool peaks, top 100).',
     source: { package: '@vladmandic/human', modelJson: 'models/centernet.json', upstream: 'https://github.com/610265158/mobilenetv3_centernet' },
-    licence: 'MIT',
+    licence: CENTERNET_LICENCE,
     input: { name: 'tower_0/images', size: [512, 512], channels: 3, range: '0..255' },
     classes: COCO_LABELS,
     outputs: [
@@ -56,7 +60,7 @@ export const MODEL_CARDS: readonly ModelCard[] = [
     task: 'object-detection',
     description: 'CenterNet with its shared feature map (the input of its detection heads) as a second output, for attribute heads on ROI-aligned boxes: one network pass for detection and attributes.',
     source: { package: '@vladmandic/human', modelJson: 'models/centernet.json', upstream: 'https://github.com/610265158/mobilenetv3_centernet' },
-    licence: 'MIT',
+    licence: CENTERNET_LICENCE,
     input: { name: 'tower_0/images', size: [512, 512], channels: 3, range: '0..255' },
     classes: COCO_LABELS,
     outputs: [
