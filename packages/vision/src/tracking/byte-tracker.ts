@@ -6,8 +6,8 @@
 // An optional appearance cue (one embedding per detection in a data column) joins the first
 // association as in BoT-SORT: cosine distance, gated by appearance and by proximity.
 //
-// Two departures from the reference, both measured on MOT15 with SORT's Faster R-CNN detections
-// (see bench/tracker.bench.ts) and both switchable back:
+// Departures from the reference, all measured on MOT15 with SORT's Faster R-CNN detections
+// (see bench/tracker.bench.ts) and switchable back:
 // - Motion model `xysr` (SORT's filter) by default. The reference's xyah filter gives the aspect
 //   ratio a process noise of 0.01 per frame against a measurement noise of 0.1, so a track's width
 //   stays close to its first detection's; real detectors' widths swing with limbs and pose, and the
@@ -34,11 +34,12 @@
 //   on whoever is near it: without the two, ETH-Bahnhof (moving camera) lost 1.8 IDF1 points to
 //   SORT; a shorter buffer (12) fixed that too but cost PETS09 (static camera, people crossing)
 //   10 IDF1 points.
-// - momentum (directionWeight 0.2) and recovery (recoveryIou 0.3) each cost 0.3-0.7 MOTA points
-//   on average and up to 6 IDF1 points on ETH-Bahnhof: their gains in OC-SORT come from long
-//   occlusions and non-linear motion with long buffers; with a short buffer they mostly re-admit
-//   pairs the IoU gate rightly refused. Re-update is neutral here (within 0.1) and kept on because
-//   it is what makes a re-found track's velocity sane.
+// - Momentum (directionWeight 0.2) cost 0.4 MOTA points on average. Recovery (recoveryIou 0.3)
+//   is level on MOTA but takes ETH-Bahnhof's IDF1 below SORT's (-1.7): with a moving camera a
+//   person's last observed box is not where they are. On the static PETS09 camera it helps (IDF1
+//   0.54 -> 0.59, identity switches 18 -> 12), so it is an option for fixed cameras, not the
+//   default. Re-update is within 0.1 points here and kept on: it is what makes a re-found track's
+//   velocity sane.
 // - minHits 6 (SORT's 3) with the withheld frames handed back: a new track is reported from its 6th
 //   consecutive match, and `confirmedEarlier()` then returns its first 5 matches, for consumers that
 //   can write late (result files). Short-lived false positives are never written and a real
