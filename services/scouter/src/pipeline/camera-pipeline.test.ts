@@ -25,7 +25,7 @@ function stages(detectedFrames: number[]): PipelineStages {
         },
       };
     },
-    createTracker: (_spec, fps) => new ByteTracker({ frameRate: fps, trackThresh: 0.5, newTrackThresh: 0.6 }),
+    createTracker: (_spec, fps) => new ByteTracker({ frameRate: fps, trackThresh: 0.5, newTrackThresh: 0.6, minHits: 3 }),
   };
 }
 

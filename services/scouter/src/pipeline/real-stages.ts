@@ -92,8 +92,9 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
       };
     },
     createTracker(spec: TrackSpec, fps: number, detectorModel: string) {
-      // ByteTrack's score thresholds follow the detector's calibration (see the model card).
-      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, ...modelCard(detectorModel).trackerScores });
+      // ByteTrack's score thresholds follow the detector's calibration (see the model card). Live
+      // output cannot be written late, so a track is reported from its 3rd match (not 6 + hand-back).
+      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, minHits: 3, ...modelCard(detectorModel).trackerScores });
     },
     async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
       const unknown = spec.heads.filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));

@@ -136,7 +136,8 @@ export class PrelabelWorker {
       const key = JSON.stringify([job.model, classIds, job.scoreThreshold]);
       const inference = this.options.inference();
       await inference.loadDetector(key, { scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
-      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', ...modelCard(job.model).trackerScores }) : undefined;
+      // Rows are written as frames come, so a track must not wait for late confirmation (minHits 3).
+      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', minHits: 3, ...modelCard(job.model).trackerScores }) : undefined;
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
       const count = job.frameTo - job.frameFrom + 1;
