@@ -1,0 +1,213 @@
+// Head-layer kernels for training (see train_ops.h): double accumulation in a fixed order, one
+// float32 rounding per output, each output element computed by one thread.
+#include "train_ops.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "parallel.h"
+
+namespace sightline {
+namespace train {
+
+void denseForward(const float* x, const float* w, const float* b, float* y, int64_t n, int64_t in, int64_t out) {
+  parallelFor(n * out, 64, [&](int64_t begin, int64_t end) {
+    for (int64_t e = begin; e < end; ++e) {
+      const int64_t r = e / out, o = e % out;
+      const float* xr = x + r * in;
+      const float* wr = w + o * in;
+      double acc = b[o];
+      for (int64_t i = 0; i < in; ++i) acc += static_cast<double>(xr[i]) * static_cast<double>(wr[i]);
+      y[e] = static_cast<float>(acc);
+    }
+  });
+}
+
+void denseBackward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db, int64_t n,
+                   int64_t in, int64_t out) {
+  if (dx) {
+    parallelFor(n * in, 256, [&](int64_t begin, int64_t end) {
+      for (int64_t e = begin; e < end; ++e) {
+        const int64_t r = e / in, i = e % in;
+        double acc = 0;
+        for (int64_t o = 0; o < out; ++o) acc += static_cast<double>(dy[r * out + o]) * static_cast<double>(w[o * in + i]);
+        dx[e] = static_cast<float>(acc);
+      }
+    });
+  }
+  parallelFor(out * in, 256, [&](int64_t begin, int64_t end) {
+    for (int64_t e = begin; e < end; ++e) {
+      const int64_t o = e / in, i = e % in;
+      double acc = 0;
+      for (int64_t r = 0; r < n; ++r) acc += static_cast<double>(dy[r * out + o]) * static_cast<double>(x[r * in + i]);
+      dw[e] = static_cast<float>(acc);
+    }
+  });
+  for (int64_t o = 0; o < out; ++o) {
+    double acc = 0;
+    for (int64_t r = 0; r < n; ++r) acc += dy[r * out + o];
+    db[o] = static_cast<float>(acc);
+  }
+}
+
+void convForward(const float* x, const float* w, const float* b, float* y, const ConvShape& s) {
+  const int64_t total = s.n * s.o * s.oh * s.ow;
+  parallelFor(total, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t e = begin; e < end; ++e) {
+      const int64_t ox = e % s.ow, oy = (e / s.ow) % s.oh, o = (e / (s.ow * s.oh)) % s.o, r = e / (s.ow * s.oh * s.o);
+      double acc = b[o];
+      for (int64_t c = 0; c < s.c; ++c) {
+        for (int64_t ky = 0; ky < s.k; ++ky) {
+          const int64_t iy = oy + ky - s.pad;
+          if (iy < 0 || iy >= s.h) continue;
+          for (int64_t kx = 0; kx < s.k; ++kx) {
+            const int64_t ix = ox + kx - s.pad;
+            if (ix < 0 || ix >= s.w) continue;
+            acc += static_cast<double>(x[((r * s.c + c) * s.h + iy) * s.w + ix]) *
+                   static_cast<double>(w[((o * s.c + c) * s.k + ky) * s.k + kx]);
+          }
+        }
+      }
+      y[e] = static_cast<float>(acc);
+    }
+  });
+}
+
+void convBackward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                  const ConvShape& s) {
+  if (dx) {
+    parallelFor(s.n * s.c * s.h * s.w, 16, [&](int64_t begin, int64_t end) {
+      for (int64_t e = begin; e < end; ++e) {
+        const int64_t ix = e % s.w, iy = (e / s.w) % s.h, c = (e / (s.w * s.h)) % s.c, r = e / (s.w * s.h * s.c);
+        double acc = 0;
+        for (int64_t o = 0; o < s.o; ++o) {
+          for (int64_t ky = 0; ky < s.k; ++ky) {
+            const int64_t oy = iy - ky + s.pad;
+            if (oy < 0 || oy >= s.oh) continue;
+            for (int64_t kx = 0; kx < s.k; ++kx) {
+              const int64_t ox = ix - kx + s.pad;
+              if (ox < 0 || ox >= s.ow) continue;
+              acc += static_cast<double>(dy[((r * s.o + o) * s.oh + oy) * s.ow + ox]) *
+                     static_cast<double>(w[((o * s.c + c) * s.k + ky) * s.k + kx]);
+            }
+          }
+        }
+        dx[e] = static_cast<float>(acc);
+      }
+    });
+  }
+  parallelFor(s.o * s.c * s.k * s.k, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t e = begin; e < end; ++e) {
+      const int64_t kx = e % s.k, ky = (e / s.k) % s.k, c = (e / (s.k * s.k)) % s.c, o = e / (s.k * s.k * s.c);
+      double acc = 0;
+      for (int64_t r = 0; r < s.n; ++r) {
+        for (int64_t oy = 0; oy < s.oh; ++oy) {
+          const int64_t iy = oy + ky - s.pad;
+          if (iy < 0 || iy >= s.h) continue;
+          for (int64_t ox = 0; ox < s.ow; ++ox) {
+            const int64_t ix = ox + kx - s.pad;
+            if (ix < 0 || ix >= s.w) continue;
+            acc += static_cast<double>(dy[((r * s.o + o) * s.oh + oy) * s.ow + ox]) *
+                   static_cast<double>(x[((r * s.c + c) * s.h + iy) * s.w + ix]);
+          }
+        }
+      }
+      dw[e] = static_cast<float>(acc);
+    }
+  });
+  for (int64_t o = 0; o < s.o; ++o) {
+    double acc = 0;
+    for (int64_t r = 0; r < s.n; ++r)
+      for (int64_t p = 0; p < s.oh * s.ow; ++p) acc += dy[(r * s.o + o) * s.oh * s.ow + p];
+    db[o] = static_cast<float>(acc);
+  }
+}
+
+void maxPoolForward(const float* x, float* y, int32_t* argmax, int64_t nc, int64_t h, int64_t w, int64_t k) {
+  const int64_t oh = h / k, ow = w / k;
+  parallelFor(nc, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      for (int64_t oy = 0; oy < oh; ++oy) {
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          int64_t best = (p * h + oy * k) * w + ox * k;
+          for (int64_t ky = 0; ky < k; ++ky)
+            for (int64_t kx = 0; kx < k; ++kx) {
+              const int64_t i = (p * h + oy * k + ky) * w + ox * k + kx;
+              if (x[i] > x[best]) best = i;
+            }
+          const int64_t o = (p * oh + oy) * ow + ox;
+          y[o] = x[best];
+          argmax[o] = static_cast<int32_t>(best);
+        }
+      }
+    }
+  });
+}
+
+void maxPoolBackward(const float* dy, const int32_t* argmax, float* dx, int64_t nc, int64_t h, int64_t w, int64_t k) {
+  std::memset(dx, 0, sizeof(float) * nc * h * w);
+  const int64_t outs = nc * (h / k) * (w / k);
+  // Windows do not overlap (stride = k): every input receives at most one gradient.
+  for (int64_t o = 0; o < outs; ++o) dx[argmax[o]] = dy[o];
+}
+
+void reluForward(const float* x, float* y, int64_t len) {
+  for (int64_t i = 0; i < len; ++i) y[i] = x[i] > 0 ? x[i] : 0.0f;
+}
+
+void reluBackward(const float* x, const float* dy, float* dx, int64_t len) {
+  for (int64_t i = 0; i < len; ++i) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+}
+
+void dropout(const float* x, const uint8_t* mask, double scale, float* y, int64_t len) {
+  for (int64_t i = 0; i < len; ++i) y[i] = mask[i] ? static_cast<float>(static_cast<double>(x[i]) * scale) : 0.0f;
+}
+
+double softmaxCrossEntropy(const float* logits, const int32_t* labels, const float* classWeights, float* probs,
+                           float* dlogits, int64_t n, int64_t k) {
+  double totalWeight = 0;
+  for (int64_t r = 0; r < n; ++r) totalWeight += classWeights ? static_cast<double>(classWeights[labels[r]]) : 1.0;
+  if (!(totalWeight > 0)) totalWeight = 1;
+  double loss = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    const float* l = logits + r * k;
+    double mx = l[0];
+    for (int64_t j = 1; j < k; ++j) mx = l[j] > mx ? static_cast<double>(l[j]) : mx;
+    double sum = 0;
+    for (int64_t j = 0; j < k; ++j) sum += std::exp(static_cast<double>(l[j]) - mx);
+    const int32_t y = labels[r];
+    const double wy = classWeights ? static_cast<double>(classWeights[y]) : 1.0;
+    loss += wy * (std::log(sum) - (static_cast<double>(l[y]) - mx));
+    for (int64_t j = 0; j < k; ++j) {
+      const double p = std::exp(static_cast<double>(l[j]) - mx) / sum;
+      probs[r * k + j] = static_cast<float>(p);
+      dlogits[r * k + j] = static_cast<float>(wy * (p - (j == y ? 1.0 : 0.0)) / totalWeight);
+    }
+  }
+  return loss / totalWeight;
+}
+
+void sgdStep(float* p, const float* g, float* v, int64_t len, double lr, double momentum, double weightDecay) {
+  for (int64_t i = 0; i < len; ++i) {
+    const double grad = static_cast<double>(g[i]) + weightDecay * static_cast<double>(p[i]);
+    const double vel = momentum * static_cast<double>(v[i]) + grad;
+    v[i] = static_cast<float>(vel);
+    p[i] = static_cast<float>(static_cast<double>(p[i]) - lr * vel);
+  }
+}
+
+void adamStep(float* p, const float* g, float* m, float* v, int64_t len, double lr, double beta1, double beta2,
+              double eps, double weightDecay, double bc1, double bc2) {
+  for (int64_t i = 0; i < len; ++i) {
+    const double grad = g[i];
+    const double mi = beta1 * static_cast<double>(m[i]) + (1 - beta1) * grad;
+    const double vi = beta2 * static_cast<double>(v[i]) + (1 - beta2) * grad * grad;
+    m[i] = static_cast<float>(mi);
+    v[i] = static_cast<float>(vi);
+    const double pi = p[i];
+    p[i] = static_cast<float>(pi - lr * ((mi / bc1) / (std::sqrt(vi / bc2) + eps) + weightDecay * pi));
+  }
+}
+
+}  // namespace train
+}  // namespace sightline
