@@ -35,9 +35,9 @@ function heUniform(p: Param, fanIn: number, rand: () => number): void {
 
 export class DenseLayer implements Layer {
   readonly params: Param[];
-  private x = new Float32Array(0);
-  private y = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private x: Float32Array = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   constructor(private readonly ops: TrainOps, readonly inSize: number, readonly outSize: number, rand: () => number, name: string) {
     const w = param(`${name}.weight`, [outSize, inSize]);
     heUniform(w, inSize, rand);
@@ -62,9 +62,9 @@ export class ConvLayer implements Layer {
   readonly params: Param[];
   readonly inSize: number;
   readonly outSize: number;
-  private x = new Float32Array(0);
-  private y = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private x: Float32Array = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   constructor(private readonly ops: TrainOps, readonly channels: number, readonly filters: number, readonly side: number, readonly k: number, rand: () => number, name: string) {
     const w = param(`${name}.weight`, [filters, channels, k, k]);
     heUniform(w, channels * k * k, rand);
@@ -92,9 +92,9 @@ export class MaxPoolLayer implements Layer {
   readonly params: Param[] = [];
   readonly inSize: number;
   readonly outSize: number;
-  private y = new Float32Array(0);
-  private dx = new Float32Array(0);
-  private argmax = new Int32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
+  private argmax: Int32Array = new Int32Array(0);
   constructor(private readonly ops: TrainOps, readonly channels: number, readonly side: number, readonly k: number) {
     this.inSize = channels * side * side;
     const out = Math.floor(side / k);
@@ -115,9 +115,9 @@ export class MaxPoolLayer implements Layer {
 
 export class ReluLayer implements Layer {
   readonly params: Param[] = [];
-  private x = new Float32Array(0);
-  private y = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private x: Float32Array = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   constructor(private readonly ops: TrainOps, readonly inSize: number) {}
   get outSize(): number {
     return this.inSize;
@@ -138,9 +138,9 @@ export class ReluLayer implements Layer {
 /** Inverted dropout: scaled at training time, the identity at inference (and in the ONNX export). */
 export class DropoutLayer implements Layer {
   readonly params: Param[] = [];
-  private mask = new Uint8Array(0);
-  private y = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private mask: Uint8Array = new Uint8Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   private active = false;
   constructor(private readonly ops: TrainOps, readonly inSize: number, readonly rate: number, private readonly rand: () => number) {}
   get outSize(): number {
@@ -168,8 +168,8 @@ export class DropoutLayer implements Layer {
 export class NhwcToNchwLayer implements Layer {
   readonly params: Param[] = [];
   readonly inSize: number;
-  private y = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   constructor(readonly side: number, readonly channels: number) {
     this.inSize = side * side * channels;
   }

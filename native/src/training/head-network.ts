@@ -18,8 +18,8 @@ export interface HeadInput {
 export class HeadNetwork {
   readonly layers: Layer[];
   readonly params: Param[];
-  private probs = new Float32Array(0);
-  private dlogits = new Float32Array(0);
+  private probs: Float32Array = new Float32Array(0);
+  private dlogits: Float32Array = new Float32Array(0);
 
   /**
    * A freshly initialised head; the same seed gives the same weights and dropout masks.

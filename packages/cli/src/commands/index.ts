@@ -5,6 +5,7 @@ import { detectCommand } from './detect.ts';
 import { evalCommand } from './eval.ts';
 import { flowCommand } from './flow.ts';
 import { trackCommand } from './track.ts';
+import { trainCommand } from './train.ts';
 
 /** Every subcommand, in the order `sightline --help` lists them. Add new commands here. */
 export const commands: readonly CliCommand[] = [
@@ -14,4 +15,5 @@ export const commands: readonly CliCommand[] = [
   trackCommand,
   evalCommand,
   flowCommand,
+  trainCommand,
 ];
