@@ -61,7 +61,7 @@ before(async () => {
       const img = await decodeImageRgb(join(path, 'img1', frameFileName(f - 1)));
       for (const r of rows.filter((row) => row.frame === f)) {
         const xyxy = [r.x - 1, r.y - 1, r.x - 1 + r.w, r.y - 1 + r.h].map((v, i) => Math.max(0, Math.min(v, i % 2 ? img.height : img.width)));
-        const t = byTrack.get(r.id) ?? { setId: set.id, id: r.id, kfs: [], luma: 0 };
+        const t = byTrack.get(r.id) ?? { setId: set.id!, id: r.id, kfs: [] as { frame: number; xyxy: number[] }[], luma: 0 };
         t.kfs.push({ frame: f - 1, xyxy });
         t.luma += upperLuma(img, xyxy);
         byTrack.set(r.id, t);

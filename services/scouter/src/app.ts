@@ -1,10 +1,12 @@
 import type { ScouterServerEvents } from '@sightline/contracts';
+import { listenToChannel } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
 import { createRealStages } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
 import { registerPrelabelWorker } from './prelabel-worker.ts';
+import { TrainingRepository } from './training/training.repository.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
@@ -41,7 +43,8 @@ export interface ScouterApp {
 export async function buildScouter({ config, pool, stages }: BuildScouterOptions): Promise<ScouterApp> {
   const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
   const cameras = new CameraRepository(pool);
-  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
+  const training = new TrainingRepository(pool);
+  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), (names) => training.deployedNames(names));
   const log = { warn: (m: string) => app.log.warn(m) };
   // Events of cameras other Scouter processes run reach this process's clients too.
   const relay = new LiveRelay(
@@ -65,7 +68,18 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   let worker: CameraWorker | undefined;
   if (config.worker) {
-    const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads });
+    const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, deployedHeads: training });
+    // A deploy or rollback reaches running pipelines through NOTIFY scouter_heads: no restart.
+    if (realStages?.trainedHeads) {
+      const trained = realStages.trainedHeads;
+      const heads = listenToChannel({
+        pool,
+        channel: 'scouter_heads',
+        onNotice: () => void trained.refresh().catch((err: Error) => app.log.warn(`could not load a newly deployed attribute head: ${err.message}`)),
+        log: { warn: (m) => app.log.warn(m) },
+      });
+      app.addHook('onClose', async () => heads.close());
+    }
     worker = new CameraWorker(
       { cameras, leases: new LeaseRepository(pool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
       stages ?? realStages!,

@@ -99,6 +99,19 @@ export class AttributeHead {
     return new AttributeHead(spec, session, options.engine ?? getEngine());
   }
 
+  /**
+   * A head from its card and ONNX bytes (e.g. a trained version stored in PostgreSQL).
+   * @example const head = await AttributeHead.fromModel(spec, onnxBytes);
+   */
+  static async fromModel(spec: AttributeHeadSpec, onnx: Uint8Array, options: { backend?: Backend; engine?: NativeEngine; threads?: number } = {}): Promise<AttributeHead> {
+    const session = await (options.backend ?? onnxRuntimeCpu).createSession(onnx, options.threads ? { threads: options.threads } : {});
+    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
+      await session.release();
+      throw new Error(`attribute head ${spec.name}: the ONNX model must have one input and one output`);
+    }
+    return new AttributeHead(spec, session, options.engine ?? getEngine());
+  }
+
   /** ROI-aligned features of the boxes ([k, S, S, C], NHWC) from frame-pixel boxes. */
   pool(features: FeatureMap, detections: Detections, mapping: InputMapping): Float32Array {
     return poolBoxFeatures(this.engine, features, detections.xyxy, mapping, this.spec);

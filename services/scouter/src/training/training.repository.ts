@@ -136,6 +136,12 @@ export class TrainingRepository {
     return rows.map((r) => ({ ...head(r), spec: r.spec, onnx: r.onnx }));
   }
 
+  /** Which of `names` have a deployed version. */
+  async deployedNames(names: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ name: string }>('SELECT name FROM scouter_attribute_heads WHERE deployed AND name = ANY($1::text[])', [[...names]]);
+    return rows.map((r) => r.name);
+  }
+
   async model(name: string, version: number): Promise<{ spec: object; onnx: Buffer; config: TrainJobConfig; boxIds: NewHead['boxIds'] } | undefined> {
     const { rows } = await this.pool.query<{ spec: object; onnx: Buffer; config: TrainJobConfig; boxIds: NewHead['boxIds'] }>(
       'SELECT spec, onnx, config, box_ids AS "boxIds" FROM scouter_attribute_heads WHERE name = $1 AND version = $2',
