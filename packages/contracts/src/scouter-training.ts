@@ -126,3 +126,19 @@ export type AttributeHeadVersion = Static<typeof AttributeHeadVersion>;
 /** `POST /heads/:name/deploy`: make `version` the deployed one (an earlier one is a rollback). */
 export const DeployHeadBody = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 export type DeployHeadBody = Static<typeof DeployHeadBody>;
+
+/** `scouter:training` (socket.io): a job's status changed or it finished an epoch (live curves). */
+export const TrainingProgressEvent = Type.Object({
+  jobId: Type.Integer(),
+  status: TrainJobStatus,
+  progress: Type.Number(),
+  epoch: Type.Union([TrainEpoch, Type.Null()]),
+});
+export type TrainingProgressEvent = Static<typeof TrainingProgressEvent>;
+
+export const TrainJobList = Type.Object({ jobs: Type.Array(TrainJob) });
+export const AttributeHeadList = Type.Object({ heads: Type.Array(AttributeHeadVersion) });
+export const TrainJobParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const HeadNameParams = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }) });
+export const HeadVersionParams = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), version: Type.Integer({ minimum: 1 }) });
+export const TrainConfigRejected = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String(), problems: Type.Array(Type.String()) });

@@ -1,5 +1,7 @@
 import type { ScouterServerEvents } from '@sightline/contracts';
-import { listenToChannel } from '@sightline/db';
+import { dataDir, listenToChannel } from '@sightline/db';
+import { CenterNetDetector } from '@sightline/models';
+import { join, resolve } from 'node:path';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
@@ -7,6 +9,10 @@ import { createRealStages } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
 import { registerPrelabelWorker } from './prelabel-worker.ts';
 import { TrainingRepository } from './training/training.repository.ts';
+import { TrainingService } from './training/training.service.ts';
+import { TrainingWorker } from './training/training-worker.ts';
+import { HawkLabelsRepository } from './training/hawk-labels.repository.ts';
+import { registerTrainingRoutes } from './routes/training/index.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
@@ -114,6 +120,23 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event)));
   registerMetricsRoutes(app, worker);
   registerPrelabelWorker(app, pool, config);
+  let detector: Promise<CenterNetDetector> | undefined;
+  const trainingService = new TrainingService({
+    repo: training,
+    labels: new HawkLabelsRepository(pool),
+    hawkMediaDir: config.hawkMediaDir ? resolve(config.hawkMediaDir) : join(dataDir(), 'hawk'),
+    cacheDir: join(dataDir(), 'training', 'features'),
+    detector: () => (detector ??= CenterNetDetector.create({ model: 'centernet-multitask', threads: config.inferenceThreads })),
+  });
+  registerTrainingRoutes(app, trainingService);
+  if (config.worker && config.trainingWorker) {
+    const trainer = new TrainingWorker(pool, trainingService, (event) => io.emit('scouter:training', event), { warn: (m) => app.log.warn(m) });
+    app.addHook('onReady', async () => trainer.start());
+    app.addHook('preClose', async () => {
+      await trainer.stop();
+      await (await detector?.catch(() => undefined))?.release();
+    });
+  }
   return { app, worker };
 }
 

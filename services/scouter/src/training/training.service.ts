@@ -66,7 +66,7 @@ export class TrainingService {
    * Claims and runs the next queued job (of `gridId` when given); undefined when none is queued.
    * Never throws for a job's own failure: the job row says failed, with the reason.
    */
-  async runNext(worker: string, onProgress?: (p: JobProgress) => void, gridId?: string): Promise<TrainJob | undefined> {
+  async runNext(worker: string, onProgress?: (p: JobProgress) => void, gridId?: string, signal?: AbortSignal): Promise<TrainJob | undefined> {
     const job = await this.o.repo.claim(worker, this.o.staleAfterMs ?? 600_000, gridId);
     if (!job) return undefined;
     const epochs: TrainEpoch[] = [];
@@ -92,6 +92,7 @@ export class TrainingService {
         onEpoch: async (s) => {
           epochs.push(s);
           onProgress?.({ job, phase: 'epoch', epoch: s });
+          if (signal?.aborted) return false;
           const { cancel } = await this.o.repo.progress(job.id, worker, s.epoch / c.epochs, epochs);
           // Let socket.io and HTTP breathe between epochs when this runs inside the service.
           await new Promise((r) => setImmediate(r));
@@ -99,6 +100,7 @@ export class TrainingService {
           return !cancel;
         },
       });
+      if (signal?.aborted) throw new Error('the worker stopped (shutdown) before the job finished; no head was stored');
       if (cancelled) return await this.stop(job, worker, epochs);
       const spec: AttributeHeadSpec = { name: job.name, labels: split.labels, model: `${job.name}.onnx`, outputSize: cache.side, channels: cache.channels, featureStride: SHARED_FEATURES.featureStride };
       await this.o.repo.finish(job.id, worker, epochs, {
@@ -156,6 +158,10 @@ export class TrainingService {
   /** Deploys `version` of `name` (false when there is no such version). Pipelines reload on the NOTIFY. */
   deploy(name: string, version: number): Promise<boolean> {
     return this.o.repo.deploy(name, version);
+  }
+
+  model(name: string, version: number) {
+    return this.o.repo.model(name, version);
   }
 
   /** Deploys the version below the deployed one; returns it, undefined when there is none. */
