@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Camera, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
@@ -73,6 +74,19 @@ test('a running camera follows deploy and rollback of a trained head without a r
   assert.equal(await repo.deploy('upper_colour', 1), true); // rollback
   const mark2 = events.length;
   await until('boxes labelled by version 1 again', () => valuesSince(camera.id, mark2).some((v) => v === 'dark' || v === 'light') || undefined, 120_000);
+
+  // The flow language resolves deployed heads by name.
+  const flow = (heads: string) => [
+    `CREATE SOURCE cam TYPE video WITH uri='${pathToFileURL(clip).href}', fps=5;`,
+    "CREATE STREAM people AS SELECT track(detect(frame)) FROM cam WHERE class='person';",
+    `CREATE STREAM dressed AS SELECT attributes(people, heads=[${heads}]) FROM people;`,
+    'INSERT INTO postgres FROM dressed;',
+  ].join('\n');
+  const saved = await scouter.app.inject({ method: 'PUT', url: '/flows/dressed', payload: { source: flow("'upper_colour', 'gender'") } });
+  assert.equal(saved.statusCode, 201, saved.body);
+  const unknown = await scouter.app.inject({ method: 'PUT', url: '/flows/hats', payload: { source: flow("'hat'") } });
+  assert.equal(unknown.statusCode, 400);
+  assert.match(unknown.body, /unknown head 'hat'.*upper_colour/);
 
   const state = (await scouter.app.inject({ method: 'GET', url: `/cameras/${camera.id}` })).json<Camera>();
   assert.equal(state.state, 'running', 'the camera ran on through both swaps');

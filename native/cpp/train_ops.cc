@@ -13,14 +13,23 @@ namespace sightline {
 namespace train {
 
 void denseForward(const float* x, const float* w, const float* b, float* y, int64_t n, int64_t in, int64_t out) {
-  parallelFor(n * out, 64, [&](int64_t begin, int64_t end) {
-    for (int64_t e = begin; e < end; ++e) {
-      const int64_t r = e / out, o = e % out;
+  // Every output sums b + x_i w_i for i ascending, like the reference. The weights are read
+  // transposed so that one sample's outputs accumulate side by side: independent sums the
+  // compiler can vectorise, where a single dot product is one long dependency chain.
+  std::vector<float> wt(static_cast<size_t>(in * out));
+  for (int64_t o = 0; o < out; ++o)
+    for (int64_t i = 0; i < in; ++i) wt[i * out + o] = w[o * in + i];
+  parallelFor(n, 1, [&](int64_t begin, int64_t end) {
+    std::vector<double> acc(out);
+    for (int64_t r = begin; r < end; ++r) {
+      for (int64_t o = 0; o < out; ++o) acc[o] = b[o];
       const float* xr = x + r * in;
-      const float* wr = w + o * in;
-      double acc = b[o];
-      for (int64_t i = 0; i < in; ++i) acc += static_cast<double>(xr[i]) * static_cast<double>(wr[i]);
-      y[e] = static_cast<float>(acc);
+      for (int64_t i = 0; i < in; ++i) {
+        const double xi = xr[i];
+        const float* wi = wt.data() + i * out;
+        for (int64_t o = 0; o < out; ++o) acc[o] += xi * static_cast<double>(wi[o]);
+      }
+      for (int64_t o = 0; o < out; ++o) y[r * out + o] = static_cast<float>(acc[o]);
     }
   });
 }

@@ -136,9 +136,9 @@ export class TrainingRepository {
     return rows.map((r) => ({ ...head(r), spec: r.spec, onnx: r.onnx }));
   }
 
-  /** Which of `names` have a deployed version. */
-  async deployedNames(names: readonly string[]): Promise<string[]> {
-    const { rows } = await this.pool.query<{ name: string }>('SELECT name FROM scouter_attribute_heads WHERE deployed AND name = ANY($1::text[])', [[...names]]);
+  /** Which of `names` (default: all) have a deployed version. */
+  async deployedNames(names?: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ name: string }>('SELECT name FROM scouter_attribute_heads WHERE deployed AND ($1::text[] IS NULL OR name = ANY($1::text[])) ORDER BY name', [names ? [...names] : null]);
     return rows.map((r) => r.name);
   }
 
