@@ -32,6 +32,10 @@ test('C++ kernels equal the TypeScript reference bit for bit', { skip: cppSkip }
     const dense = { n: 5, in: 7, out: 3, x: rnd(35, 1), w: rnd(21, 2), b: rnd(3, 3) };
     out.dense = new Float32Array(15);
     ops.denseForward({ ...dense, y: out.dense });
+    // A wide layer too: the C++ kernel takes another loop order from 16 outputs on.
+    const wide = { n: 3, in: 9, out: 20, x: rnd(27, 31), w: rnd(180, 32), b: rnd(20, 33) };
+    out.wide = new Float32Array(60);
+    ops.denseForward({ ...wide, y: out.wide });
     out.dx = new Float32Array(35); out.dw = new Float32Array(21); out.db = new Float32Array(3);
     ops.denseBackward({ ...dense, dy: rnd(15, 4), dx: out.dx, dw: out.dw, db: out.db });
     const conv = { n: 2, c: 3, h: 5, w: 4, o: 2, k: 3, pad: 1, x: rnd(120, 5), weight: rnd(54, 6), b: rnd(2, 7) };
