@@ -7,6 +7,7 @@ import type { TrainJob } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../app.ts';
 import { loadScouterConfig } from '../config.ts';
+import { expandGrid, parseTrainConfig } from './train-config.ts';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
@@ -63,6 +64,24 @@ test('a queued grid runs in the service; a job without approved labels fails wit
   const cancelled = await post(`/training/jobs/${jobs[0]!.id}/cancel`, {});
   assert.equal(cancelled.json<TrainJob>().status, 'failed', 'a finished job stays as it ended');
   assert.equal((await post('/training/jobs/9999/cancel', {})).statusCode, 404);
+});
+
+test('a job left running by a worker that died is failed at the next claim, with no head stored', async () => {
+  const { rows: [job] } = await db.pool.query<{ id: number }>(
+    `INSERT INTO scouter_training_jobs (grid_id, name, config, status, worker, started_at, heartbeat_at, progress)
+     VALUES ('g', 'hat', $1, 'running', 'gone', now() - interval '2 hours', now() - interval '1 hour', 0.4) RETURNING id`,
+    [JSON.stringify(expandGrid(parseTrainConfig({ project: 'empty', attributes: ['hat'] }))[0])],
+  );
+  // Queueing wakes the service's worker, whose claim fails the stale job first.
+  assert.equal((await post('/training/jobs', { project: 'empty', attributes: ['hat'], epochs: 1 })).statusCode, 201);
+  let current: TrainJob | undefined;
+  for (let i = 0; i < 400 && current?.status !== 'failed'; i++) {
+    current = (await scouter.app.inject({ method: 'GET', url: `/training/jobs/${job!.id}` })).json<TrainJob>();
+    if (current.status !== 'failed') await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(current?.status, 'failed');
+  assert.match(current!.error ?? '', /worker stopped .* no head was stored/);
+  assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM scouter_attribute_heads')).rows[0].n, 0);
 });
 
 test('deploying or rolling back what does not exist is a 4xx', async () => {
