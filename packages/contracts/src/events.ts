@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ServiceName } from './common.ts';
 import type { MarkersEvent as KanohiMarkersEvent } from './kanohi-stats.ts';
 import type { HawkExtractionEvent } from './hawk.ts';
+import type { TrainingProgressEvent } from './scouter-training.ts';
 import type {
   CameraStateEvent as ScouterCameraStateEvent,
   CamerasChangedEvent as ScouterCamerasChangedEvent,
@@ -39,6 +40,8 @@ export interface ScouterServerEvents extends CommonServerEvents {
   'scouter:camera-state': (event: ScouterCameraStateEvent) => void;
   /** A camera was added, changed or removed. */
   'scouter:cameras-changed': (event: ScouterCamerasChangedEvent) => void;
+  /** A training job changed status or finished an epoch. */
+  'scouter:training': (event: TrainingProgressEvent) => void;
 }
 /** Kanohi's socket.io events. */
 export interface KanohiServerEvents extends CommonServerEvents {

@@ -26,8 +26,11 @@ export type CameraStats = Static<typeof CameraStats>;
 export const CameraName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]*$', description: 'Unique; letters, digits, space, _ . -' });
 export const CameraUri = Type.String({ minLength: 1, maxLength: 2000, description: 'file:///path/video.mp4, rtsp://host/stream, http(s)://host/stream (MJPEG or HLS)' });
 
-/** Attribute heads a camera added over HTTP may ask for: face age and gender, smoothed per track. */
-export const AttributeHeadName = Type.Union([Type.Literal('age'), Type.Literal('gender')]);
+/**
+ * Attribute heads a camera added over HTTP may ask for: face age and gender, or the name of a
+ * deployed trained head (e.g. upper_colour), smoothed per track.
+ */
+export const AttributeHeadName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'age, gender, or a deployed trained head' });
 export type AttributeHeadName = Static<typeof AttributeHeadName>;
 
 /** `POST /cameras` body. */
@@ -37,7 +40,7 @@ export const CreateCameraBody = Type.Object(
     uri: CameraUri,
     fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
-    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender"]; default none' })),
+    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 8, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender", "upper_colour"]; default none' })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },

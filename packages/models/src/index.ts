@@ -17,6 +17,7 @@ export { BlazeFaceDetector, type FaceBox } from './attributes/blazeface.detector
 export { FaceAttributeEstimator, type FaceAttributes, type FaceAttributeOptions } from './attributes/face-attributes.ts';
 export { AttributeSmoother, type TrackAttributes } from './attributes/attribute-smoother.ts';
 export { cropFrame, clipRect } from './attributes/frame-crop.ts';
-export { AttributeHead, type AttributeHeadSpec, type AttributeValue } from './attributes/attribute-head.ts';
+export { AttributeHead, poolBoxFeatures, type AttributeHeadSpec, type AttributeValue } from './attributes/attribute-head.ts';
+export * from './training/index.ts';
 export { detectTiled, squareTiles, type TileOptions } from './detect/tiled-detection.ts';
 export { TrackFaceAttributes, type TrackAttributeOptions } from './attributes/track-attributes.ts';

@@ -1,10 +1,18 @@
 import type { ScouterServerEvents } from '@sightline/contracts';
+import { dataDir, listenToChannel } from '@sightline/db';
+import { CenterNetDetector } from '@sightline/models';
+import { join, resolve } from 'node:path';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
 import { InferenceThread } from './pipeline/inference-thread.ts';
 import { createRealStages, type RealStagesExtras } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
+import { TrainingRepository } from './training/training.repository.ts';
+import { TrainingService } from './training/training.service.ts';
+import { TrainingWorker } from './training/training-worker.ts';
+import { HawkLabelsRepository } from './training/hawk-labels.repository.ts';
+import { registerTrainingRoutes } from './routes/training/index.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
@@ -23,6 +31,7 @@ import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
 
 export { runVideo, FlowRejectedError, type RunVideoOptions, type RunVideoSummary } from './run-video.ts';
+export { TrainingService, TrainingRepository, HawkLabelsRepository, parseTrainConfig, expandGrid, TrainConfigError, TrainingInputError, type JobProgress } from './training/index.ts';
 
 export interface BuildScouterOptions {
   readonly config: ScouterConfig;
@@ -41,7 +50,8 @@ export interface ScouterApp {
 export async function buildScouter({ config, pool, stages }: BuildScouterOptions): Promise<ScouterApp> {
   const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
   const cameras = new CameraRepository(pool);
-  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
+  const training = new TrainingRepository(pool);
+  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), (names) => training.deployedNames(names));
   const log = { warn: (m: string) => app.log.warn(m) };
   // Events of cameras other Scouter processes run reach this process's clients too.
   const relay = new LiveRelay(
@@ -66,7 +76,18 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   let worker: CameraWorker | undefined;
   let realStages: (PipelineStages & RealStagesExtras) | undefined;
   if (config.worker) {
-    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m) });
+    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training });
+    // A deploy or rollback reaches running pipelines through NOTIFY scouter_heads: no restart.
+    if (realStages?.trainedHeads) {
+      const trained = realStages.trainedHeads;
+      const heads = listenToChannel({
+        pool,
+        channel: 'scouter_heads',
+        onNotice: () => void trained.refresh().catch((err: Error) => app.log.warn(`could not load a newly deployed attribute head: ${err.message}`)),
+        log: { warn: (m) => app.log.warn(m) },
+      });
+      app.addHook('onClose', async () => heads.close());
+    }
     worker = new CameraWorker(
       { cameras, leases: new LeaseRepository(pool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
       stages ?? realStages!,
@@ -110,8 +131,25 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PATCH,PUT,DELETE');
   });
   registerCameraRoutes(app, cameraService);
-  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event)));
+  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), () => training.deployedNames()));
   registerMetricsRoutes(app, worker, () => realStages?.models() ?? []);
+  let detector: Promise<CenterNetDetector> | undefined;
+  const trainingService = new TrainingService({
+    repo: training,
+    labels: new HawkLabelsRepository(pool),
+    hawkMediaDir: config.hawkMediaDir ? resolve(config.hawkMediaDir) : join(dataDir(), 'hawk'),
+    cacheDir: join(dataDir(), 'training', 'features'),
+    detector: () => (detector ??= CenterNetDetector.create({ model: 'centernet-multitask', threads: config.inferenceThreads })),
+  });
+  registerTrainingRoutes(app, trainingService);
+  if (config.worker && config.trainingWorker) {
+    const trainer = new TrainingWorker(pool, trainingService, (event) => io.emit('scouter:training', event), { warn: (m) => app.log.warn(m) });
+    app.addHook('onReady', async () => trainer.start());
+    app.addHook('preClose', async () => {
+      await trainer.stop();
+      await (await detector?.catch(() => undefined))?.release();
+    });
+  }
   return { app, worker };
 }
 

@@ -14,6 +14,8 @@ export const ScouterConfig = Type.Object(
     previewFps: Type.Number({ env: 'SCOUTER_PREVIEW_FPS', default: 2, minimum: 0, maximum: 30, description: 'JPEG previews (scouter:frame) per second per camera; 0 turns them off' }),
     batchMs: Type.Integer({ env: 'SCOUTER_BATCH_MS', default: 500, minimum: 10, description: 'Observations are written to PostgreSQL in one transaction per camera at most this often' }),
     bufferRows: Type.Integer({ env: 'SCOUTER_BUFFER_ROWS', default: 50_000, minimum: 100, maximum: 10_000_000, description: 'Observation rows each camera keeps in memory while PostgreSQL is unreachable and writes once it is back; past this the oldest are dropped and counted (scouter_observations_dropped_total)' }),
+    trainingWorker: Type.Boolean({ env: 'SCOUTER_TRAINING_WORKER', default: true, description: 'Run queued attribute-head training jobs in this process, one at a time (needs SCOUTER_WORKER)' }),
+    hawkMediaDir: Type.String({ env: 'SCOUTER_HAWK_MEDIA_DIR', default: '', description: "Hawk's media folder (its HAWK_MEDIA_DIR), where training reads the labelled frames; empty = <SIGHTLINE_DATA_DIR>/hawk" }),
     inferenceThreads: Type.Integer({ env: 'SCOUTER_INFERENCE_THREADS', default: 2, minimum: 1, maximum: 64, description: 'onnxruntime intra-op threads of the detector' }),
   },
   { additionalProperties: false },

@@ -6,6 +6,7 @@ import { doctorCommand } from './doctor.ts';
 import { evalCommand } from './eval.ts';
 import { flowCommand } from './flow.ts';
 import { trackCommand } from './track.ts';
+import { trainCommand } from './train.ts';
 
 /** Every subcommand, in the order `sightline --help` lists them. Add new commands here. */
 export const commands: readonly CliCommand[] = [
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   evalCommand,
   flowCommand,
   doctorCommand,
+  trainCommand,
 ];

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { InferenceThread } from './inference-thread.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
 import type { AttributeEstimator, Detector, PipelineStages, RgbFrame } from './stages.ts';
+import { TrainedHeads, type DeployedHeadSource } from './trained-heads.ts';
 
 /** ffmpeg input for a camera URI: a plain path for files (percent-escapes decoded), the URL otherwise. */
 export function ffmpegInput(uri: string): string {
@@ -56,6 +57,8 @@ export interface RealStagesExtras {
   inference(): InferenceThread;
   /** Which engine runs each network loaded so far. */
   models(): ModelBackend[];
+  /** Trained attribute heads (when deployed heads are known to this Scouter), refreshed on deploy. */
+  trainedHeads?: TrainedHeads;
   release(): Promise<void>;
 }
 
@@ -64,9 +67,11 @@ export interface RealStagesExtras {
  * (packages/models) on one inference thread of this process, shared by every camera; ByteTrack or
  * SORT (packages/vision) on the main thread; JPEG previews through a persistent ffmpeg encoder.
  */
-export function createRealStages(options: { inferenceThreads: number; log?: (message: string) => void }): PipelineStages & RealStagesExtras {
+export function createRealStages(options: { inferenceThreads: number; log?: (message: string) => void; deployedHeads?: DeployedHeadSource }): PipelineStages & RealStagesExtras {
   let thread: InferenceThread | undefined;
   const inference = () => (thread ??= new InferenceThread());
+  // Any other head name is a trained head, loaded from its deployed version.
+  const trained = options.deployedHeads ? new TrainedHeads(options.deployedHeads, inference, options.inferenceThreads) : undefined;
   let models: ModelBackend[] = [];
   // After each load: which engine runs each network, told once per model.
   const noteModels = async () => {
@@ -97,13 +102,32 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
       return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, minHits: 3, ...modelCard(detectorModel).trackerScores });
     },
     async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
-      const unknown = spec.heads.filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));
-      if (unknown.length > 0) throw new Error(`attribute head${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not available; this Scouter has: ${ATTRIBUTE_HEADS.join(', ')}`);
-      await inference().loadAttributes(options.inferenceThreads);
-      await noteModels();
-      return faceAttributeEstimator(inference(), options.inferenceThreads, spec.heads);
+      const faceHeads = spec.heads.filter((h) => (ATTRIBUTE_HEADS as readonly string[]).includes(h));
+      const trainedNames = spec.heads.filter((h) => !faceHeads.includes(h));
+      if (trainedNames.length > 0 && !trained) throw new Error(`attribute head${trainedNames.length > 1 ? 's' : ''} ${trainedNames.join(', ')} not available; this Scouter has: ${ATTRIBUTE_HEADS.join(', ')}`);
+      if (trainedNames.length > 0) {
+        await trained!.ensure(trainedNames);
+        await noteModels();
+      }
+      const estimators: AttributeEstimator[] = [];
+      if (faceHeads.length > 0) {
+        await inference().loadAttributes(options.inferenceThreads);
+        await noteModels();
+        estimators.push(faceAttributeEstimator(inference(), options.inferenceThreads, faceHeads));
+      }
+      if (trainedNames.length > 0) estimators.push(trained!.estimator(trainedNames));
+      if (estimators.length === 1) return estimators[0]!;
+      return {
+        async estimate(frame, detections) {
+          let result = { detections, frame };
+          for (const e of estimators) result = await e.estimate(result.frame, result.detections);
+          return result;
+        },
+        release: () => estimators.forEach((e) => e.release?.()),
+      };
     },
     createJpegEncoder: () => new FfmpegJpegEncoder(),
+    ...(trained ? { trainedHeads: trained } : {}),
     async release() {
       const t = thread;
       thread = undefined;

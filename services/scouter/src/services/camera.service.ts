@@ -20,7 +20,18 @@ export class CameraService {
   constructor(
     private readonly cameras: CameraRepository,
     private readonly announce: (event: CamerasChangedEvent) => void,
+    /** Names of the deployed trained heads among `names` (none: only age and gender exist). */
+    private readonly deployedHeads: (names: readonly string[]) => Promise<string[]> = async () => [],
   ) {}
+
+  /** Heads other than age and gender must be deployed trained heads: a 400 names the others. */
+  private async checkHeads(heads: readonly string[] | undefined): Promise<void> {
+    const trained = (heads ?? []).filter((h) => h !== 'age' && h !== 'gender');
+    if (trained.length === 0) return;
+    const deployed = await this.deployedHeads(trained);
+    const missing = trained.filter((h) => !deployed.includes(h));
+    if (missing.length) throw new HttpError(400, `attribute head${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} neither age, gender nor a deployed trained head (GET /heads lists them)`);
+  }
 
   list(): Promise<Camera[]> {
     return this.cameras.list();
@@ -36,6 +47,7 @@ export class CameraService {
     const uri = normaliseCameraUri(body.uri);
     const loop = body.loop ?? false;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; leave it out for rtsp:// and http(s):// streams');
+    await this.checkHeads(body.attributes);
     const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true };
     let id: number;
     try {
@@ -53,6 +65,7 @@ export class CameraService {
     const uri = body.uri !== undefined ? normaliseCameraUri(body.uri) : current.uri;
     const loop = body.loop ?? current.loop;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
+    await this.checkHeads(body.attributes);
     const next = { name: current.name, uri, fps: body.fps ?? current.fps, loop };
     const spec = body.attributes !== undefined ? withHeads((await this.cameras.spec(id)) ?? defaultSpec(next), body.attributes) : undefined;
     await this.cameras.update(id, { uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) }, spec);

@@ -35,6 +35,8 @@ export class FlowService {
     private readonly flows: FlowRepository,
     private readonly cameras: CameraRepository,
     private readonly announce: (event: CamerasChangedEvent) => void,
+    /** Names of the deployed trained heads: flows may name them in attributes(s, heads=[...]). */
+    private readonly deployedHeads: () => Promise<string[]> = async () => [],
   ) {}
 
   async list(): Promise<Flow[]> {
@@ -47,7 +49,9 @@ export class FlowService {
 
   /** Compiles and stores a flow; a running flow's cameras take the new plan at once. */
   async save(name: string, source: string): Promise<{ flow: Flow; created: boolean }> {
-    const result = compileFlow(source, scouterFlowRegistry);
+    const trained = await this.deployedHeads();
+    const registry = trained.length ? { ...scouterFlowRegistry, heads: [...scouterFlowRegistry.heads, ...trained.filter((h) => !scouterFlowRegistry.heads.includes(h))] } : scouterFlowRegistry;
+    const result = compileFlow(source, registry);
     if (!result.ok) {
       const errors = result.errors.map((e) => ({ code: e.code, message: e.message, line: e.span.start.line, column: e.span.start.column, endLine: e.span.end.line, endColumn: e.span.end.column }));
       throw new FlowCompileError(result.errors.map((e) => formatFlowError(e, source, name).split('\n')[0]).join('\n'), errors);
