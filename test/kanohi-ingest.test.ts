@@ -154,7 +154,10 @@ test('observations become floor points, live markers, heatmaps and statistics', 
   assert.deepEqual({ in: lines.lines[0].inCount, out: lines.lines[0].outCount }, { in: counter.inCount, out: counter.outCount });
   const csv = await app.inject({ method: 'GET', url: `/floors/${floor.id}/stats/lines?from=${from}&to=${to}&format=csv` });
   assert.match(String(csv.headers['content-type']), /^text\/csv/);
-  assert.deepEqual(csv.body.trim().split('\r\n'), ['line_id,line,bucket_start,in,out', `${line.id},middle,${new Date(T0).toISOString()},${counter.inCount},${counter.outCount}`]);
+  const window = `${new Date(from).toISOString()},${new Date(to).toISOString()}`;
+  assert.deepEqual(csv.body.trim().split('\r\n'), ['window_from,window_to,line_id,line,bucket_start,in,out', `${window},${line.id},middle,${new Date(T0).toISOString()},${counter.inCount},${counter.outCount}`]);
+  const fileWindow = (t: string) => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
+  assert.equal(csv.headers['content-disposition'], `attachment; filename="floor-${floor.id}-lines_${fileWindow(from)}_${fileWindow(to)}.csv"`, 'the file name states the window');
 
   // Zones: people inside and their time inside, from the test's PolygonZone over the true paths.
   const zone = new PolygonZone(zonePolygon);

@@ -85,7 +85,7 @@ test('a page on the worker that does not run a camera receives its JPEG previews
   await workers[0]!.app.inject({ method: 'DELETE', url: `/cameras/${fresh.json<Camera>().id}` });
   for (const [url, status, message] of [
     [`/cameras/${fresh.json<Camera>().id}/frame`, 404, /No camera/],
-    ['/cameras/0x1/frame', 400, /./],
+    ['/cameras/abc/frame', 400, /./],
   ] as const) {
     const r = await workers[0]!.app.inject({ method: 'GET', url });
     assert.equal(r.statusCode, status, `${url}: ${r.body}`);

@@ -119,9 +119,69 @@ export const LiveMarker = Type.Object({
   attributes: Type.Record(Type.String(), Type.Unknown()),
   /** Recent positions, oldest first, ending at xyM. */
   trail: Type.Array(FloorXy),
+  /** Scouter's own names for this person: camera and tracker id (the #n of Scouter's live view) per track. */
+  trackers: Type.Array(Type.Object({ cameraId: Type.Integer(), trackId: Type.Integer(), trackerId: Type.Integer() })),
 });
 export type LiveMarker = Static<typeof LiveMarker>;
 
-/** `kanohi:markers`: the people on one floor who moved in the last batch. */
-export const MarkersEvent = Type.Object({ floorId: Type.Integer(), at: Time, markers: Type.Array(LiveMarker) });
+/**
+ * `kanohi:markers`: every person on one floor seen within `graceMs` before `at` (the latest sample
+ * time); anyone not listed has left the floor. `liveCount` is the people seen in the latest batch
+ * of their camera, the number to compare with Scouter's live tracks.
+ */
+export const MarkersEvent = Type.Object({ floorId: Type.Integer(), at: Time, graceMs: Type.Integer(), liveCount: Type.Integer(), markers: Type.Array(LiveMarker) });
 export type MarkersEvent = Static<typeof MarkersEvent>;
+
+/** `GET /floors/:floorId/people` and `/identities`: a window of at most a day. */
+export const PeopleQuery = Type.Object(
+  {
+    from: Time,
+    to: Time,
+    bucketSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, default: 60 })),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
+  },
+  { additionalProperties: false },
+);
+export type PeopleQuery = Static<typeof PeopleQuery>;
+
+/** What each count of the people endpoint counts, in words shown beside the numbers. */
+export const PEOPLE_DEFINITIONS = {
+  peoplePresent: 'people present: distinct floor people seen in each second, averaged (mean) and at most (max) over the bucket',
+  entries: 'entries: steps of a floor person from outside a zone to inside it, or appearing inside it',
+  uniqueVisitors: 'unique visitors (estimated): floor people seen in the window; a tracker break re-joined on the floor by place and time counts once, fragments seen under the minimum dwell not at all',
+} as const;
+
+/** People on a floor over a window: floor people are tracker fragments re-joined on the floor. */
+export const PeopleResponse = Type.Object({
+  floorId: Type.Integer(),
+  from: Time,
+  to: Time,
+  bucketSeconds: Type.Integer(),
+  definitions: Type.Object({ peoplePresent: Type.String(), entries: Type.String(), uniqueVisitors: Type.String() }),
+  uniqueVisitors: Type.Integer(),
+  /** Fragments (cross-camera persons of the ingest) in the window, how many were too short to count, how many joins were made. */
+  fragments: Type.Object({ total: Type.Integer(), ignored: Type.Integer(), links: Type.Integer(), minDwellSeconds: Type.Number() }),
+  buckets: Type.Array(Type.Object({ start: Time, meanPresent: Type.Number(), maxPresent: Type.Integer(), entries: Type.Integer() })),
+  zones: Type.Array(Type.Object({ zoneId: Type.Integer(), name: Type.String(), entries: Type.Integer(), uniqueVisitors: Type.Integer() })),
+});
+export type PeopleResponse = Static<typeof PeopleResponse>;
+
+/** One track of a floor person: Scouter's camera and tracker id (as its live view shows them) beside Kanohi's ids. */
+export const IdentityTrack = Type.Object({
+  cameraId: Type.Integer(),
+  trackId: Type.Integer({ description: 'the stable track id of the database (tracks.id)' }),
+  trackerId: Type.Integer({ description: "Scouter's tracker id, the #n its live view shows" }),
+  personId: Type.Integer({ description: 'the cross-camera person of the ingest (live markers)' }),
+  firstSeen: Time,
+  lastSeen: Time,
+  counted: Type.Boolean({ description: 'false when seen under the minimum dwell: not in any count' }),
+});
+export const IdentitiesResponse = Type.Object({
+  floorId: Type.Integer(),
+  from: Time,
+  to: Time,
+  people: Type.Array(Type.Object({ floorPersonId: Type.Integer(), firstSeen: Time, lastSeen: Time, tracks: Type.Array(IdentityTrack) })),
+  /** Tracks not in any floor person (seen under the minimum dwell). */
+  ignored: Type.Array(IdentityTrack),
+});
+export type IdentitiesResponse = Static<typeof IdentitiesResponse>;

@@ -56,7 +56,9 @@ export class IngestService {
     const projected = await this.points.project(notice.cameraId, new Date(notice.fromTime), new Date(Date.parse(notice.toTime) + 1));
     if (projected.length === 0) return 0;
     const rows = await this.points.store(projected, this.identity.assign(projected));
-    if (rows.length > 0) for (const event of this.liveMap.update(rows)) this.emit(event);
+    // Scouter's tracker ids travel with the markers, so the page can name people as Scouter does.
+    const trackerIds = new Map(projected.map((p) => [p.track_id, p.tracker_id]));
+    if (rows.length > 0) for (const event of this.liveMap.update(rows, trackerIds)) this.emit(event);
     return rows.length;
   }
 

@@ -102,15 +102,16 @@ export class StatsService {
     };
   }
 
-  countsCsv(r: CountsResponse): string {
-    return toCsv(['bucket_start', 'group', 'tracks'], r.buckets.map((b) => [b.start, b.group, b.tracks]));
+  // Every CSV row names its window (UTC), so a file read on its own says what it covers.
+  countsCsv(r: CountsResponse, w: { from: string; to: string }): string {
+    return toCsv(['window_from', 'window_to', 'bucket_start', 'group', 'tracks'], r.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), b.start, b.group, b.tracks]));
   }
 
-  zonesCsv(r: ZoneStatsResponse): string {
-    return toCsv(['zone_id', 'zone', 'bucket_start', 'tracks'], r.zones.flatMap((z) => z.buckets.map((b) => [z.zoneId, z.name, b.start, b.tracks])));
+  zonesCsv(r: ZoneStatsResponse, w: { from: string; to: string }): string {
+    return toCsv(['window_from', 'window_to', 'zone_id', 'zone', 'bucket_start', 'tracks'], r.zones.flatMap((z) => z.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), z.zoneId, z.name, b.start, b.tracks])));
   }
 
-  linesCsv(r: LineStatsResponse): string {
-    return toCsv(['line_id', 'line', 'bucket_start', 'in', 'out'], r.lines.flatMap((l) => l.buckets.map((b) => [l.lineId, l.name, b.start, b.in, b.out])));
+  linesCsv(r: LineStatsResponse, w: { from: string; to: string }): string {
+    return toCsv(['window_from', 'window_to', 'line_id', 'line', 'bucket_start', 'in', 'out'], r.lines.flatMap((l) => l.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), l.lineId, l.name, b.start, b.in, b.out])));
   }
 }
