@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { countEntries, DEFAULT_LINK_OPTIONS, linkFragments, peoplePresentPerSecond, type Fragment, type PersonSample } from './floor-people.ts';
+import { countEntries, DEFAULT_LINK_OPTIONS, gapSamples, linkFragments, peoplePresentPerSecond, type Fragment, type PersonSample } from './floor-people.ts';
 
 const fragment = (id: number, startMs: number, endMs: number, startXy: [number, number], endXy: [number, number]): Fragment => ({ id, startMs, endMs, startXy, endXy });
 
@@ -47,6 +47,16 @@ describe('linkFragments', () => {
     assert.equal(people.personOf.has(2), false);
     assert.equal(DEFAULT_LINK_OPTIONS.minDwellMs, 1000);
   });
+});
+
+test('gapSamples: a re-joined person is present, on the straight line, while the tracker lost them', () => {
+  const fragments = [fragment(1, 0, 3000, [0, 0], [3, 0]), fragment(2, 5500, 8000, [5.5, 0], [8, 0])];
+  const people = linkFragments(fragments, { ...DEFAULT_LINK_OPTIONS, maxDistanceM: 0.1 });
+  assert.deepEqual(people.links, [[1, 2]]);
+  assert.deepEqual(gapSamples(fragments, people), [
+    { person: 1, timeMs: 4000, xy: [4, 0] },
+    { person: 1, timeMs: 5000, xy: [5, 0] },
+  ]);
 });
 
 describe('peoplePresentPerSecond and countEntries', () => {

@@ -34,7 +34,7 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = { maxGapMs: 3000, maxDistanceM:
 export interface FloorPeople {
   /** Per kept fragment id: its floor person (the id of the first fragment of its chain). */
   readonly personOf: ReadonlyMap<number, number>;
-  /** Fragment ids shorter than the minimum dwell: not counted. */
+  /** Fragment ids seen for less than the minimum dwell: not counted. */
   readonly ignored: readonly number[];
   /** Links made: [earlier fragment id, later fragment id]. */
   readonly links: readonly [number, number][];
@@ -49,11 +49,13 @@ export interface FloorPeople {
  * @example linkFragments([{ id: 1, startMs: 0, endMs: 5000, ... }, { id: 2, startMs: 5400, ... }]).personOf.get(2) // 1
  */
 export function linkFragments(fragments: readonly Fragment[], options: LinkOptions = DEFAULT_LINK_OPTIONS): FloorPeople {
-  const kept = fragments.filter((f) => f.endMs - f.startMs >= options.minDwellMs).sort((a, b) => a.startMs - b.startMs || a.id - b.id);
-  const ignored = fragments.filter((f) => f.endMs - f.startMs < options.minDwellMs).map((f) => f.id);
+  // Fragments seen for less than the minimum dwell (flickers, passing false detections) are no one:
+  // left out before linking, so they cannot bridge two people either.
+  const short = (f: Fragment) => f.endMs - f.startMs < options.minDwellMs;
+  const sorted = fragments.filter((f) => !short(f)).sort((a, b) => a.startMs - b.startMs || a.id - b.id);
   const candidates: { from: Fragment; to: Fragment; cost: number }[] = [];
-  for (const to of kept) {
-    for (const from of kept) {
+  for (const to of sorted) {
+    for (const from of sorted) {
       if (from === to || from.endMs >= to.startMs) continue;
       const gapMs = to.startMs - from.endMs;
       if (gapMs > options.maxGapMs) continue;
@@ -66,19 +68,43 @@ export function linkFragments(fragments: readonly Fragment[], options: LinkOptio
   candidates.sort((a, b) => a.cost - b.cost || a.to.startMs - b.to.startMs);
   const next = new Map<number, number>();
   const previous = new Map<number, number>();
-  const links: [number, number][] = [];
   for (const c of candidates) {
     if (next.has(c.from.id) || previous.has(c.to.id)) continue;
     next.set(c.from.id, c.to.id);
     previous.set(c.to.id, c.from.id);
-    links.push([c.from.id, c.to.id]);
   }
   const personOf = new Map<number, number>();
-  for (const f of kept) {
+  const ignored = fragments.filter(short).map((f) => f.id);
+  const links: [number, number][] = [];
+  for (const f of sorted) {
     if (previous.has(f.id)) continue;
-    for (let id: number | undefined = f.id; id !== undefined; id = next.get(id)) personOf.set(id, f.id);
+    const chain: number[] = [];
+    for (let id: number | undefined = f.id; id !== undefined; id = next.get(id)) chain.push(id);
+    for (const [i, id] of chain.entries()) {
+      personOf.set(id, f.id);
+      if (i > 0) links.push([chain[i - 1]!, id]);
+    }
   }
-  return { personOf, ignored, links };
+  return { personOf, ignored: ignored.sort((a, b) => a - b), links };
+}
+
+/**
+ * Where a floor person was while the tracker lost them: one sample per whole second inside each
+ * gap between linked fragments, on the straight line between where they were lost and found.
+ */
+export function gapSamples(fragments: readonly Fragment[], people: FloorPeople): PersonSample[] {
+  const byId = new Map(fragments.map((f) => [f.id, f]));
+  const out: PersonSample[] = [];
+  for (const [fromId, toId] of people.links) {
+    const a = byId.get(fromId)!;
+    const b = byId.get(toId)!;
+    const person = people.personOf.get(toId)!;
+    for (let t = Math.floor(a.endMs / 1000) * 1000 + 1000; t < b.startMs; t += 1000) {
+      const k = (t - a.endMs) / (b.startMs - a.endMs);
+      out.push({ person, timeMs: t, xy: [a.endXy[0] + k * (b.startXy[0] - a.endXy[0]), a.endXy[1] + k * (b.startXy[1] - a.endXy[1])] });
+    }
+  }
+  return out;
 }
 
 /** One floor sample of a person (after linking): time and position. */

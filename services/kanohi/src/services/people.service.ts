@@ -5,7 +5,7 @@ import { HttpError, notFound } from '../lib/http-error.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { PeopleRepository, TrackRow } from '../repositories/people.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
-import { countEntries, linkFragments, peoplePresentPerSecond, type LinkOptions, type PersonSample } from './floor-people.ts';
+import { countEntries, gapSamples, linkFragments, peoplePresentPerSecond, type LinkOptions, type PersonSample } from './floor-people.ts';
 
 const MAX_RANGE_MS = 24 * 3600 * 1000;
 const iso = (d: Date | number) => new Date(d).toISOString();
@@ -43,10 +43,11 @@ export class PeopleService {
     const { from, to } = await this.window(floorId, query);
     const bucketSeconds = query.bucketSeconds ?? 60;
     const [{ fragments, linked }, rows, zones] = await Promise.all([this.floorPeople(floorId, from, to), this.people.secondSamples(floorId, from, to), this.zones.zones(floorId)]);
+    // A person lost by the tracker for a moment is still present: the gaps of their chain count.
     const samples: PersonSample[] = rows.flatMap((r) => {
       const person = linked.personOf.get(r.id);
       return person === undefined ? [] : [{ person, timeMs: r.t_ms, xy: [r.x, r.y] as const }];
-    });
+    }).concat(gapSamples(fragments, linked));
     // Buckets are aligned to the epoch (as the other statistics), clipped to the window.
     const bucketMs = bucketSeconds * 1000;
     const firstBucket = Math.floor(from.getTime() / bucketMs) * bucketMs;
