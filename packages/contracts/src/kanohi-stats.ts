@@ -21,6 +21,7 @@ export const HeatmapQuery = Type.Object(
     to: Time,
     cellM: Type.Optional(Type.Number({ minimum: HEAT_BASE_CELL_M, maximum: 10, default: 0.5, description: 'a multiple of 0.25 m' })),
     metric: Type.Optional(Type.Union([Type.Literal('occupancy'), Type.Literal('dwell')], { default: 'occupancy' })),
+    stationary: Type.Optional(Type.Union([Type.Literal('exclude'), Type.Literal('include')], { default: 'exclude', description: 'detections that stayed put for minutes: left out unless included' })),
     ...Filters,
   },
   { additionalProperties: false },
@@ -39,19 +40,34 @@ export const HeatmapResponse = Type.Object({
   cells: Type.Array(Type.Tuple([Type.Integer(), Type.Integer(), Type.Number()])),
   max: Type.Number(),
   total: Type.Number(),
+  /** What a cell's value counts, for the legend. */
+  unit: Type.String(),
+  /** Stationary detections of the window (flagged), and whether their samples were left out. */
+  stationaryExcluded: Type.Boolean(),
+  stationary: Type.Array(Type.Object({ cameraId: Type.Integer(), trackId: Type.Integer(), xyM: FloorXy, from: Time, to: Time })),
+  /** Cells left out because their centre lies in an exclusion mask. */
+  maskedCells: Type.Integer(),
 });
 export type HeatmapResponse = Static<typeof HeatmapResponse>;
 
-export const Zone = Type.Object({ id: Type.Integer(), floorId: Type.Integer(), name: Name, polygonXy: Type.Array(FloorXy) });
+/** A zone counts entries and dwell; a mask is left out of heatmaps (a screen, a mirror, a door). */
+export const ZoneKind = Type.Union([Type.Literal('zone'), Type.Literal('mask')]);
+export const Zone = Type.Object({ id: Type.Integer(), floorId: Type.Integer(), name: Name, kind: ZoneKind, polygonXy: Type.Array(FloorXy) });
 export type Zone = Static<typeof Zone>;
-export const CreateZoneBody = Type.Object({ name: Name, polygonXy: Type.Array(FloorXy, { minItems: 3, maxItems: 100 }) }, { additionalProperties: false });
+export const CreateZoneBody = Type.Object({ name: Name, kind: Type.Optional(ZoneKind), polygonXy: Type.Array(FloorXy, { minItems: 3, maxItems: 100 }) }, { additionalProperties: false });
 export type CreateZoneBody = Static<typeof CreateZoneBody>;
+/** `PATCH /floors/:floorId/zones/:zoneId`: rename, redraw or change kind. */
+export const UpdateZoneBody = Type.Object({ name: Type.Optional(Name), kind: Type.Optional(ZoneKind), polygonXy: Type.Optional(Type.Array(FloorXy, { minItems: 3, maxItems: 100 })) }, { additionalProperties: false, minProperties: 1 });
+export type UpdateZoneBody = Static<typeof UpdateZoneBody>;
 
 /** A tripwire: "in" is a crossing from the right of start->end to its left (x right, y down). */
 export const CountLine = Type.Object({ id: Type.Integer(), floorId: Type.Integer(), name: Name, startXy: FloorXy, endXy: FloorXy });
 export type CountLine = Static<typeof CountLine>;
 export const CreateCountLineBody = Type.Object({ name: Name, startXy: FloorXy, endXy: FloorXy }, { additionalProperties: false });
 export type CreateCountLineBody = Static<typeof CreateCountLineBody>;
+/** `PATCH /floors/:floorId/lines/:lineId`: rename or move. */
+export const UpdateCountLineBody = Type.Object({ name: Type.Optional(Name), startXy: Type.Optional(FloorXy), endXy: Type.Optional(FloorXy) }, { additionalProperties: false, minProperties: 1 });
+export type UpdateCountLineBody = Static<typeof UpdateCountLineBody>;
 
 export const ZoneIdParams = Type.Object({ floorId: Type.Integer({ minimum: 1 }), zoneId: Type.Integer({ minimum: 1 }) });
 export const LineIdParams = Type.Object({ floorId: Type.Integer({ minimum: 1 }), lineId: Type.Integer({ minimum: 1 }) });

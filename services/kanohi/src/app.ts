@@ -8,6 +8,7 @@ import { CameraRepository } from './repositories/camera.repository.ts';
 import { FloorPointRepository } from './repositories/floor-point.repository.ts';
 import { FloorRepository } from './repositories/floor.repository.ts';
 import { PeopleRepository } from './repositories/people.repository.ts';
+import { StationaryRepository } from './repositories/stationary.repository.ts';
 import { StatsRepository } from './repositories/stats.repository.ts';
 import { ZoneRepository } from './repositories/zone.repository.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
@@ -20,6 +21,7 @@ import { FloorIdentityService } from './services/floor-identity.service.ts';
 import { IngestService } from './services/ingest.service.ts';
 import { LiveMapService } from './services/live-map.service.ts';
 import { PeopleService } from './services/people.service.ts';
+import { StationaryDetector } from './services/stationary-detector.ts';
 import { StatsService } from './services/stats.service.ts';
 import { version } from './version.ts';
 
@@ -45,13 +47,14 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const zones = new ZoneRepository(pool);
   const points = new FloorPointRepository(pool);
   const floors = new FloorService(floorsRepo, cameras, zones);
-  const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones);
+  const stationarySpans = new StationaryRepository(pool);
+  const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones, stationarySpans);
   const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
   const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints, graceMs: config.markerGraceMs, linkDistanceM: config.linkDistanceM, linkSpeedMps: config.linkSpeedMps });
   const ingest = new IngestService(points, identity, liveMap, (event) => io.emit('kanohi:markers', event), {
     warn: (m) => app.log.warn(m),
     error: (m) => app.log.error(m),
-  });
+  }, { detector: new StationaryDetector({ radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }), spans: stationarySpans });
 
   const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) });
   const calibration = new CalibrationService(cameras, floorsRepo, (saved) => backfill.start(saved));

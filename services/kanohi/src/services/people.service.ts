@@ -42,7 +42,7 @@ export class PeopleService {
   async counts(floorId: number, query: PeopleQuery): Promise<PeopleResponse> {
     const { from, to } = await this.window(floorId, query);
     const bucketSeconds = query.bucketSeconds ?? 60;
-    const [{ fragments, linked }, rows, zones] = await Promise.all([this.floorPeople(floorId, from, to), this.people.secondSamples(floorId, from, to), this.zones.zones(floorId)]);
+    const [{ fragments, linked }, rows, zones] = await Promise.all([this.floorPeople(floorId, from, to), this.people.secondSamples(floorId, from, to), this.zones.zones(floorId).then((all) => all.filter((z) => z.kind === 'zone'))]);
     // A person lost by the tracker for a moment is still present: the gaps of their chain count.
     const samples: PersonSample[] = rows.flatMap((r) => {
       const person = linked.personOf.get(r.id);
