@@ -114,7 +114,8 @@ test('observations become floor points, live markers, heatmaps and statistics', 
   const markerXs = events
     .filter((e) => e.floorId === floor.id)
     .map((e) => e.markers.find((m) => m.trackIds.includes(trackA2))?.xyM[0])
-    .filter((x, i, xs) => x !== undefined && (i === 0 || x !== xs[i - 1]));
+    .filter((x): x is number => x !== undefined)
+    .filter((x, i, xs) => i === 0 || x !== xs[i - 1]);
   assert.ok(markerXs.length >= 4 && markerXs.every((x, i) => i === 0 || x < markerXs[i - 1]!), 'walker 2’s marker moves west batch after batch');
 
   // Camera B's track is walker 1 (merged identity, stored); camera A leads them, so none of B's

@@ -94,7 +94,7 @@ test('a walker broken into three tracks is one person; a flicker is no one; iden
 
   for (const [query, status, message] of [
     [`from=${to}&to=${from}`, 400, /must be after/],
-    [`from=${from}&to=${new Date(T0 + 2 * 86_400_000).toISOString()}`, 400, /at most a day/],
+    [`from=${from}&to=${new Date(T0 + 2 * 86_400_000).toISOString()}`, 400, /longer than a day/],
     ['from=yesterday&to=today', 400, /./],
   ] as const) {
     const r = await app.inject({ method: 'GET', url: `/floors/${floor.id}/people?${query}` });
@@ -102,4 +102,9 @@ test('a walker broken into three tracks is one person; a flicker is no one; iden
     assert.match(r.json<{ message: string }>().message, message);
   }
   assert.equal((await app.inject({ method: 'GET', url: `/floors/999/identities?from=${from}&to=${to}` })).statusCode, 404);
+
+  // History plays only hours with data: the one hour of this test, out of a day.
+  const hours = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/hours?from=${new Date(T0 - 12 * 3600_000).toISOString()}&to=${new Date(T0 + 12 * 3600_000).toISOString()}` })).json<{ hours: { start: string; samples: number }[] }>();
+  assert.deepEqual(hours.hours.map((h) => h.start), [new Date(T0).toISOString()]);
+  assert.ok(hours.hours[0]!.samples > 0);
 });

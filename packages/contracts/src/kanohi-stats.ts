@@ -201,3 +201,9 @@ export const IdentitiesResponse = Type.Object({
   ignored: Type.Array(IdentityTrack),
 });
 export type IdentitiesResponse = Static<typeof IdentitiesResponse>;
+
+/** `GET /floors/:floorId/hours`: the UTC hours of [from, to) (at most a year) with counted samples, for history play-back. */
+export const HoursQuery = Type.Object({ from: Time, to: Time }, { additionalProperties: false });
+export type HoursQuery = Static<typeof HoursQuery>;
+export const HoursResponse = Type.Object({ hours: Type.Array(Type.Object({ start: Time, samples: Type.Integer() })) });
+export type HoursResponse = Static<typeof HoursResponse>;

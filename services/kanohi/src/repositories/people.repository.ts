@@ -74,4 +74,15 @@ export class PeopleRepository {
     );
     return rows;
   }
+
+  /** UTC hours of [from, to) with counted samples (the hourly roll-up), oldest first. */
+  async hoursWithData(floorId: number, from: Date, to: Date): Promise<{ start: Date; samples: number }[]> {
+    const { rows } = await this.pool.query<{ start: Date; samples: number }>(
+      `SELECT bucket AS start, sum(samples)::integer AS samples FROM floor_heat_hours
+       WHERE floor_id = $1 AND bucket >= date_trunc('hour', $2::timestamptz, 'UTC') AND bucket < $3
+       GROUP BY 1 HAVING sum(samples) > 0 ORDER BY 1`,
+      [floorId, from, to],
+    );
+    return rows;
+  }
 }

@@ -1,4 +1,4 @@
-import { PEOPLE_DEFINITIONS, type IdentitiesResponse, type PeopleQuery, type PeopleResponse } from '@sightline/contracts';
+import { PEOPLE_DEFINITIONS, type HoursQuery, type HoursResponse, type IdentitiesResponse, type PeopleQuery, type PeopleResponse } from '@sightline/contracts';
 import { PolygonZone } from '@sightline/vision';
 import { toCsv } from '../lib/csv.ts';
 import { HttpError, notFound } from '../lib/http-error.ts';
@@ -23,12 +23,18 @@ export class PeopleService {
     private readonly link: LinkOptions,
   ) {}
 
-  private async window(floorId: number, query: { from: string; to: string }): Promise<{ from: Date; to: Date }> {
+  /** The hours with data, so history play-back skips empty spans. */
+  async hours(floorId: number, query: HoursQuery): Promise<HoursResponse> {
+    const { from, to } = await this.window(floorId, query, 366 * 24 * 3600 * 1000);
+    return { hours: (await this.people.hoursWithData(floorId, from, to)).map((h) => ({ start: iso(h.start), samples: h.samples })) };
+  }
+
+  private async window(floorId: number, query: { from: string; to: string }, maxMs = MAX_RANGE_MS): Promise<{ from: Date; to: Date }> {
     if (!(await this.floors.get(floorId))) throw notFound(`Floor ${floorId}`);
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (!(to > from)) throw new HttpError(400, `"to" (${query.to}) must be after "from" (${query.from})`);
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new HttpError(400, 'people are counted over at most a day: ask for a shorter window');
+    if (to.getTime() - from.getTime() > maxMs) throw new HttpError(400, `the window is longer than ${maxMs === MAX_RANGE_MS ? 'a day (people are counted over at most a day)' : 'a year'}: ask for a shorter one`);
     return { from, to };
   }
 

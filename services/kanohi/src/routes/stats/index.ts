@@ -1,4 +1,4 @@
-import { CountsResponse, HeatmapQuery, IdentitiesResponse, PeopleQuery, PeopleResponse, HeatmapResponse, KanohiFloorIdParams, LineStatsResponse, StatsQuery, ZoneStatsResponse } from '@sightline/contracts';
+import { CountsResponse, HeatmapQuery, HoursQuery, HoursResponse, IdentitiesResponse, PeopleQuery, PeopleResponse, HeatmapResponse, KanohiFloorIdParams, LineStatsResponse, StatsQuery, ZoneStatsResponse } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import type { FastifyReply } from 'fastify';
 import type { PeopleService } from '../../services/people.service.ts';
@@ -20,6 +20,9 @@ export function registerStatsRoutes(app: ServiceApp, stats: StatsService, people
     const result = await people.counts(request.params.floorId, request.query);
     return request.query.format === 'csv' ? csv('people', request.params.floorId, people.countsCsv(result), result)(reply) : result;
   });
+  app.get('/floors/:floorId/hours', { schema: { params: KanohiFloorIdParams, querystring: HoursQuery, response: { 200: HoursResponse } } }, (request) =>
+    people.hours(request.params.floorId, request.query),
+  );
   app.get('/floors/:floorId/identities', { schema: { params: KanohiFloorIdParams, querystring: PeopleQuery, response: { 200: IdentitiesResponse } } }, (request) =>
     people.identities(request.params.floorId, request.query),
   );
