@@ -33,7 +33,7 @@ export function StatsPanel(props: {
     return () => {
       stale = true;
     };
-  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => z.id).join(), props.lines.map((l) => l.id).join()]);
+  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => `${z.id}:${z.name}:${z.kind}`).join(), props.lines.map((l) => `${l.id}:${l.name}`).join()]);
 
   const groups = [...new Set(counts?.buckets.map((b) => b.group) ?? [])];
   return (
