@@ -143,7 +143,7 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
   // A counting line across the middle of where people walk.
   await page.locator('[data-testid="tool-calibrate"]').click();
   await page.locator('[data-testid="tool-line"]').click();
-  const lineX = truth ? 11 : 20;
+  const lineX = truth ? 7 : 20;
   await clickFloor(page, [lineX, 1]);
   await clickFloor(page, [lineX, 24]);
   await page.locator('[data-testid="shape-name"]').fill('middle');
@@ -169,7 +169,10 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
   await page.waitForFunction(() => {
     const row = document.querySelector('[data-testid="line-count-middle"]');
     return Number(row?.getAttribute('data-in')) + Number(row?.getAttribute('data-out')) > 0;
-  }, undefined, { timeout: 40_000 });
+  }, undefined, { timeout: 90_000 }).catch(async (err: Error) => {
+    const { rows: spread } = await db.pool.query('SELECT min(x_m) AS x0, max(x_m) AS x1, min(y_m) AS y0, max(y_m) AS y1, count(*)::int AS n, count(DISTINCT track_id)::int AS tracks FROM floor_points WHERE camera_id = $1', [cameraId]);
+    throw new Error(`${err.message}; floor points ${JSON.stringify(spread[0])}; line row ${await lineRow.getAttribute('data-in')}/${await lineRow.getAttribute('data-out')}`);
+  });
 
   // The heatmap for the last minutes: a non-zero legend and coloured cells on the overlay.
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="heatmap-legend"]')?.getAttribute('data-total')) > 0, undefined, { timeout: 15_000 });
