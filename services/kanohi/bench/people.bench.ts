@@ -1,5 +1,5 @@
 // Kanohi's people counts against the PETS 2009 S2.L1 dev ground truth (frames 1-400, 10 people).
-// Tracks come from the ground truth with a simulated tracker's faults (seeded): every identity is
+// Part 1 - tracks from the ground truth with a simulated tracker's faults (seeded): every identity is
 // broken into fragments (on average every 4 s, 1-8 frames lost at each break, a new tracker id
 // after it), and 12 false flickers of 2-7 frames are added. They go through Kanohi's real path:
 // rows in observations + tracks, Scouter's NOTIFY, the ingest (projection through a calibration
@@ -7,7 +7,15 @@
 // GET /floors/:id/people. Printed side by side with the truth and with counting raw track ids:
 // people present per second (mean absolute error; goal < 0.5), entries into four zones (goal:
 // within 10%) and unique visitors.
+// Part 2 - tracks from the real Scouter pipeline (CenterNet + ByteTrack, every frame, `runVideo`) on
+// the video's frames 1-400: its observations get the video's time base (frame k at k x 100 ms; every
+// frame has a box, checked), the camera is calibrated as in part 1 and the backfill job projects
+// them; the same table against the same truth. Detector misses and false boxes count here too.
 // Run: node --import tsx services/kanohi/bench/people.bench.ts   (skips without the evaluation data)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase } from '@sightline/db';
 import type { PeopleResponse } from '@sightline/contracts';
 import { PolygonZone, type Xy } from '@sightline/vision';
@@ -15,6 +23,8 @@ import { buildApp } from '../src/app.ts';
 import { loadKanohiConfig } from '../src/config.ts';
 import { countEntries, peoplePresentPerSecond, type PersonSample } from '../src/services/floor-people.ts';
 import { insertBatch, insertCamera, insertTrack, type ObservationInput } from '../../../test/support/kanohi-fixtures.ts';
+import { runVideo } from '../../scouter/src/run-video.ts';
+import { petsVideo } from '../../scouter/test-support/clip-fixture.ts';
 import { PETS09_FLOOR, pets09CalibrationPairs, pets09GtPath, readPets09Truth, type Pets09Box } from '../../../test/support/pets09-dev.ts';
 
 const truth = readPets09Truth();
@@ -27,7 +37,6 @@ const FPS = 10;
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const timeOf = (frame: number) => T0 + ((frame - 1) * 1000) / FPS;
 const frames = Math.max(...truth.map((b) => b.frame));
-const windowTo = timeOf(frames) + 1000 / FPS;
 
 /** Seeded uniform [0, 1): the same faults every run. */
 function random(seed: number): () => number {
@@ -130,25 +139,75 @@ try {
   }
   await app.kanohi.ingest.idle();
 
-  const from = new Date(T0).toISOString();
+  console.log('\n## ground-truth tracks broken by a simulated tracker');
+  await compare(floor.id, T0, fragments, quadrants);
+  console.log('Entries in the truth use the same definition as Kanohi: each person sampled once per second, a step from outside to inside (or appearing inside).');
+
+  // Part 2: the real pipeline on frames 1-400 of the video.
+  if (!existsSync(petsVideo)) console.log(`\ndetector-derived tracks: skipped, ${petsVideo} not found`);
+  else {
+    const cut = join(mkdtempSync(join(tmpdir(), 'kanohi-bench-')), 'pets09-400.mp4');
+    const ff = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', '-i', petsVideo, '-an', '-fps_mode', 'passthrough', '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-pix_fmt', 'yuv420p', cut], { encoding: 'utf8' });
+    if (ff.status !== 0) throw new Error(`ffmpeg: ${ff.stderr}`);
+    const run = await runVideo({ pool: db.pool, video: cut, inferenceThreads: 2 });
+    console.log(`\n## detector-derived: Scouter's pipeline on frames 1-${frames}: ${run.frames} frames at ${run.fps.toFixed(1)} fps, ${run.tracks} tracks, ${run.observations} observations`);
+    // The video's time base: the k-th processed frame (every one has a box) at T1 + k x 100 ms.
+    const { rows: times } = await db.pool.query<{ t: Date }>('SELECT DISTINCT observed_at AS t FROM observations WHERE camera_id = $1 ORDER BY 1', [run.cameraId]);
+    if (times.length !== run.frames) console.log(`note: ${run.frames - times.length} frames without a box: the time base is off by that many frames after them`);
+    const T1 = Math.floor(times[0]!.t.getTime() / 1000) * 1000;
+    await db.pool.query(
+      `UPDATE observations o SET observed_at = to_timestamp(($2 + (k.n - 1) * 100) / 1000.0)
+       FROM (SELECT observed_at, row_number() OVER (ORDER BY observed_at) AS n FROM (SELECT DISTINCT observed_at FROM observations WHERE camera_id = $1) d) k
+       WHERE o.camera_id = $1 AND o.observed_at = k.observed_at`,
+      [run.cameraId, T1],
+    );
+    const { rows: classes } = await db.pool.query<{ class_name: string; n: number }>('SELECT class_name, count(*)::int AS n FROM observations WHERE camera_id = $1 GROUP BY 1 ORDER BY 2 DESC', [run.cameraId]);
+    console.log(`classes detected: ${classes.map((c) => `${c.class_name} ${c.n}`).join(', ')} (all counted)`);
+    const floor2 = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'PETS09 S2.L1 (Scouter)', widthM: PETS09_FLOOR.widthM, heightM: PETS09_FLOOR.heightM } })).json<{ id: number }>();
+    for (const [i, polygonXy] of quadrants.entries()) await app.inject({ method: 'POST', url: `/floors/${floor2.id}/zones`, payload: { name: `quadrant ${i + 1}`, polygonXy } });
+    const saved2 = await app.inject({ method: 'POST', url: `/cameras/${run.cameraId}/calibrations`, payload: { floorId: floor2.id, points: pets09CalibrationPairs(truth), frameWidth: 480, frameHeight: 360 } });
+    if (saved2.statusCode !== 201) throw new Error(`calibration not saved: ${saved2.body}`);
+    await app.kanohi.backfill.idle();
+    await compare(floor2.id, T1, undefined, quadrants);
+  }
+} finally {
+  await app.close();
+  await db.drop();
+}
+
+/**
+ * Prints Kanohi's people counts of a floor over frames 1-400 (frame k at t0 + (k - 1) x 100 ms)
+ * beside the truth and beside counting raw track ids (the floor points' own tracks); with the
+ * simulated tracker's fragments, also how pure the re-joined floor people are.
+ */
+async function compare(floorId: number, t0: number, fragments: { trackerId: number; trueId: number }[] | undefined, quadrants: Xy[][]): Promise<void> {
+  const timeOf = (frame: number) => t0 + ((frame - 1) * 1000) / FPS;
+  const windowTo = timeOf(frames) + 1000 / FPS;
+  const from = new Date(t0).toISOString();
   const to = new Date(windowTo).toISOString();
-  const people = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/people?from=${from}&to=${to}&bucketSeconds=1` })).json<PeopleResponse>();
+  const people = (await app.inject({ method: 'GET', url: `/floors/${floorId}/people?from=${from}&to=${to}&bucketSeconds=1` })).json<PeopleResponse>();
   const measured = new Map(people.buckets.map((b) => [Date.parse(b.start), b.meanPresent]));
-
+  const { rows: points } = await db.pool.query<{ track_id: number; t: number; x: number; y: number }>(
+    'SELECT track_id::float8 AS track_id, (extract(epoch FROM observed_at) * 1000)::float8 AS t, x_m::float8 AS x, y_m::float8 AS y FROM floor_points WHERE floor_id = $1 AND counted',
+    [floorId],
+  );
   const zones = quadrants.map((q) => new PolygonZone(q));
-  const trueSamples = truth.map((b) => ({ person: b.id, timeMs: timeOf(b.frame), xy: b.floorXy }));
-  const rawSamples = fragments.flatMap((f) => f.boxes.map((b) => ({ person: f.trackerId, timeMs: timeOf(b.frame), xy: b.floorXy })));
-  const truePresent = peoplePresentPerSecond(trueSamples, T0, windowTo);
-  const rawPresent = peoplePresentPerSecond(rawSamples, T0, windowTo);
-  const kanohiPresent = truePresent.map((_, i) => measured.get(T0 + i * 1000) ?? 0);
+  const trueSamples = truth!.map((b) => ({ person: b.id, timeMs: timeOf(b.frame), xy: b.floorXy }));
+  const rawSamples = points.map((p) => ({ person: p.track_id, timeMs: p.t, xy: [p.x, p.y] as const }));
+  const truePresent = peoplePresentPerSecond(trueSamples, t0, windowTo);
+  const rawPresent = peoplePresentPerSecond(rawSamples, t0, windowTo);
+  const kanohiPresent = truePresent.map((_, i) => measured.get(t0 + i * 1000) ?? 0);
+  const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2);
+  const pct = (k: number, t: number) => `${(((k - t) / Math.max(1, t)) * 100).toFixed(1)}%`;
 
-  console.log(`\n${frames} frames at ${FPS} fps (${truePresent.length} s), ${new Set(truth.map((b) => b.id)).size} people in the truth; simulated tracker: ${fragments.filter((f) => f.trueId > 0).length} fragments of true people + ${fragments.filter((f) => f.trueId < 0).length} false flickers`);
+  console.log(`\n${frames} frames at ${FPS} fps (${truePresent.length} s), ${new Set(truth!.map((b) => b.id)).size} people in the truth`);
+  if (fragments) console.log(`simulated tracker: ${fragments.filter((f) => f.trueId > 0).length} fragments of true people + ${fragments.filter((f) => f.trueId < 0).length} false flickers`);
   console.log(`Kanohi: ${people.fragments.total} fragments, ${people.fragments.ignored} under the ${people.fragments.minDwellSeconds} s minimum dwell, ${people.fragments.links} re-joined on the floor`);
   console.log('\n| measure | truth | Kanohi (floor people) | raw track ids |');
   console.log('|---|---|---|---|');
   console.log(`| people present per second, mean absolute error (goal < 0.5) | 0 | ${mae(kanohiPresent, truePresent).toFixed(3)} | ${mae(rawPresent, truePresent).toFixed(3)} |`);
-  console.log(`| people present, mean over the window | ${(truePresent.reduce((s, n) => s + n, 0) / truePresent.length).toFixed(2)} | ${(kanohiPresent.reduce((s, n) => s + n, 0) / kanohiPresent.length).toFixed(2)} | ${(rawPresent.reduce((s, n) => s + n, 0) / rawPresent.length).toFixed(2)} |`);
-  console.log(`| unique visitors | ${new Set(truth.map((b) => b.id)).size} | ${people.uniqueVisitors} | ${fragments.length} |`);
+  console.log(`| people present, mean over the window | ${mean(truePresent)} | ${mean(kanohiPresent)} | ${mean(rawPresent)} |`);
+  console.log(`| unique visitors | ${new Set(truth!.map((b) => b.id)).size} | ${people.uniqueVisitors} | ${new Set(points.map((p) => p.track_id)).size} |`);
   let trueTotal = 0;
   let kanohiTotal = 0;
   let rawTotal = 0;
@@ -160,12 +219,12 @@ try {
     trueTotal += t;
     kanohiTotal += k;
     rawTotal += r;
-    console.log(`| entries, quadrant ${i + 1} | ${t} | ${k} (${(((k - t) / Math.max(1, t)) * 100).toFixed(0)}%) | ${r} (${(((r - t) / Math.max(1, t)) * 100).toFixed(0)}%) |`);
+    console.log(`| entries, quadrant ${i + 1} | ${t} | ${k} (${pct(k, t)}) | ${r} (${pct(r, t)}) |`);
   }
-  console.log(`| entries, all zones (goal within 10%) | ${trueTotal} | ${kanohiTotal} (${(((kanohiTotal - trueTotal) / trueTotal) * 100).toFixed(1)}%) | ${rawTotal} (${(((rawTotal - trueTotal) / trueTotal) * 100).toFixed(1)}%) |`);
-
+  console.log(`| entries, all zones (goal within 10%) | ${trueTotal} | ${kanohiTotal} (${pct(kanohiTotal, trueTotal)}) | ${rawTotal} (${pct(rawTotal, trueTotal)}) |`);
+  if (!fragments) return;
   // Identity purity: the share of each floor person's tracks that belong to its majority true identity.
-  const identities = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/identities?from=${from}&to=${to}` })).json<{ people: { tracks: { trackId: number; trackerId: number }[] }[] }>();
+  const identities = (await app.inject({ method: 'GET', url: `/floors/${floorId}/identities?from=${from}&to=${to}` })).json<{ people: { tracks: { trackerId: number }[] }[] }>();
   const trueIdOf = new Map(fragments.map((f) => [f.trackerId, f.trueId]));
   let pure = 0;
   let all = 0;
@@ -176,8 +235,4 @@ try {
     all += p.tracks.length;
   }
   console.log(`\nidentity purity: ${pure} of ${all} tracks joined into floor people belong to their person's majority true identity (${((pure / all) * 100).toFixed(1)}%)`);
-  console.log('Entries in the truth use the same definition as Kanohi: each person sampled once per second, a step from outside to inside (or appearing inside).');
-} finally {
-  await app.close();
-  await db.drop();
 }
