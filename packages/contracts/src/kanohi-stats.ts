@@ -135,6 +135,8 @@ export const LiveMarker = Type.Object({
   attributes: Type.Record(Type.String(), Type.Unknown()),
   /** Recent positions, oldest first, ending at xyM. */
   trail: Type.Array(FloorXy),
+  /** The floor person this marker continues (a tracker break keeps it): the id the people counts and identities use. */
+  floorPersonId: Type.Integer(),
   /** Scouter's own names for this person: camera and tracker id (the #n of Scouter's live view) per track. */
   trackers: Type.Array(Type.Object({ cameraId: Type.Integer(), trackId: Type.Integer(), trackerId: Type.Integer() })),
 });

@@ -40,5 +40,7 @@ test('a tracker break near the same place continues the marker; a newcomer elsew
   assert.deepEqual(event!.markers.map((m) => m.personId).sort(), [202, 203]);
   const walker = event!.markers.find((m) => m.personId === 202)!;
   assert.equal(walker.trail.length, 18, 'the new marker carries the broken track\'s trail (10 + 8 positions)');
+  assert.equal(walker.floorPersonId, 201, 'and the floor person of the first track, as the people counts name them');
+  assert.equal(event!.markers.find((m) => m.personId === 203)!.floorPersonId, 203);
   assert.equal(event!.liveCount, 2);
 });

@@ -3,6 +3,8 @@ import type { FloorPointRow } from '../repositories/floor-point.repository.ts';
 
 interface Person {
   personId: number;
+  /** The first person of a chain of tracker breaks, as floor-people.ts names floor people. */
+  floorPersonId: number;
   trackIds: Set<number>;
   cameraIds: Set<number>;
   trackers: Map<number, { cameraId: number; trackId: number; trackerId: number }>;
@@ -68,7 +70,7 @@ export class LiveMapService {
       }
       let person = floor.people.get(personId);
       if (!person) {
-        person = { personId, trackIds: new Set(), cameraIds: new Set(), trackers: new Map(), className: p.class_name, xyM: [p.x_m, p.y_m], seenAt: p.observed_at, attributes: {}, trail: [] };
+        person = { personId, floorPersonId: personId, trackIds: new Set(), cameraIds: new Set(), trackers: new Map(), className: p.class_name, xyM: [p.x_m, p.y_m], seenAt: p.observed_at, attributes: {}, trail: [] };
         floor.people.set(personId, person);
         created.push({ floorId: p.floor_id, person, at: p.observed_at.getTime(), xy: [p.x_m, p.y_m], cameraId: p.camera_id });
       }
@@ -94,6 +96,7 @@ export class LiveMapService {
       if (!predecessor) continue;
       people.delete(predecessor.personId);
       c.person.trail = [...predecessor.trail, ...c.person.trail].slice(-this.options.trailPoints);
+      c.person.floorPersonId = predecessor.floorPersonId;
     }
     return [...touched].map((floorId) => this.snapshot(floorId));
   }
@@ -132,6 +135,7 @@ export class LiveMapService {
       attributes: p.attributes,
       trail: [...p.trail],
       trackers: [...p.trackers.values()].sort((a, b) => a.trackId - b.trackId),
+      floorPersonId: p.floorPersonId,
     };
   }
 }

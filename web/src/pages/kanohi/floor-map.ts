@@ -120,5 +120,5 @@ function describe(m: LiveMarker): string {
     .join(', ');
   // Scouter's names first (camera and tracker id, as its live view shows them), then Kanohi's.
   const scouter = (m.trackers ?? []).map((t) => `camera ${t.cameraId} #${t.trackerId}`).join(', ');
-  return `${m.className} · Scouter ${scouter || `cameras ${m.cameraIds.join('+')}`} · floor person ${m.personId} ${attrs ? `· ${attrs}` : ''}`;
+  return `${m.className} · Scouter ${scouter || `cameras ${m.cameraIds.join('+')}`} · floor person ${m.floorPersonId ?? m.personId} ${attrs ? `· ${attrs}` : ''}`;
 }
