@@ -64,6 +64,10 @@ test('a stationary false positive is flagged and left out of the heatmap scale; 
   assert.equal(heat.total, 100, 'only the walker');
   assert.match(heat.unit, /samples per cell/);
 
+  const peopleWindow = window.replace('&cellM=1', '');
+  const counted = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/people?${peopleWindow}` })).json<{ uniqueVisitors: number; stationaryExcluded: boolean }>();
+  assert.deepEqual([counted.uniqueVisitors, counted.stationaryExcluded], [1, true], 'the people counts leave the still box out too');
+  assert.equal((await app.inject({ method: 'GET', url: `/floors/${floor.id}/people?${peopleWindow}&stationary=include` })).json<{ uniqueVisitors: number }>().uniqueVisitors, 2);
   const all = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/heatmap?${window}&stationary=include` })).json<HeatmapResponse>();
   assert.equal(all.max, 100, 'included on request: the ghost owns one cell');
   assert.equal(all.total, 200);

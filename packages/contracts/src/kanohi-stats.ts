@@ -157,6 +157,7 @@ export const PeopleQuery = Type.Object(
     to: Time,
     bucketSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, default: 60 })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
+    stationary: Type.Optional(Type.Union([Type.Literal('exclude'), Type.Literal('include')], { default: 'exclude', description: 'samples of stationary spans (a detection still for minutes): left out unless included, as in heatmaps' })),
   },
   { additionalProperties: false },
 );
@@ -167,6 +168,7 @@ export const PEOPLE_DEFINITIONS = {
   peoplePresent: 'people present: distinct floor people seen in each second, averaged (mean) and at most (max) over the bucket',
   entries: 'entries: steps of a floor person from outside a zone to inside it, or appearing inside it',
   uniqueVisitors: 'unique visitors (estimated): floor people seen in the window; a tracker break re-joined on the floor by place and time counts once, fragments seen under the minimum dwell not at all',
+  stationary: 'detections that stayed within half a metre for minutes (a sign, a mannequin, a false positive) are left out of every count unless included',
 } as const;
 
 /** People on a floor over a window: floor people are tracker fragments re-joined on the floor. */
@@ -175,7 +177,8 @@ export const PeopleResponse = Type.Object({
   from: Time,
   to: Time,
   bucketSeconds: Type.Integer(),
-  definitions: Type.Object({ peoplePresent: Type.String(), entries: Type.String(), uniqueVisitors: Type.String() }),
+  definitions: Type.Object({ peoplePresent: Type.String(), entries: Type.String(), uniqueVisitors: Type.String(), stationary: Type.String() }),
+  stationaryExcluded: Type.Boolean(),
   uniqueVisitors: Type.Integer(),
   /** Fragments (cross-camera persons of the ingest) in the window, how many were too short to count, how many joins were made. */
   fragments: Type.Object({ total: Type.Integer(), ignored: Type.Integer(), links: Type.Integer(), minDwellSeconds: Type.Number() }),
@@ -199,7 +202,7 @@ export const IdentitiesResponse = Type.Object({
   from: Time,
   to: Time,
   people: Type.Array(Type.Object({ floorPersonId: Type.Integer(), firstSeen: Time, lastSeen: Time, tracks: Type.Array(IdentityTrack) })),
-  /** Tracks not in any floor person (seen under the minimum dwell). */
+  /** Tracks not in any floor person (seen under the minimum dwell, or stationary and left out). */
   ignored: Type.Array(IdentityTrack),
 });
 export type IdentitiesResponse = Static<typeof IdentitiesResponse>;

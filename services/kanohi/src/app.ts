@@ -56,7 +56,7 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
     error: (m) => app.log.error(m),
   }, { detector: new StationaryDetector({ radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }), spans: stationarySpans });
 
-  const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) });
+  const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) }, { options: { radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }, spans: stationarySpans });
   const calibration = new CalibrationService(cameras, floorsRepo, (saved) => backfill.start(saved));
 
   registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });

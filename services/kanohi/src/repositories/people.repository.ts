@@ -3,6 +3,9 @@ import type pg from 'pg';
 // A sample's cross-camera person: its track's identity (floor_identities), else the track itself.
 const PERSON = 'COALESCE(i.person_id, fp.track_id)';
 const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.track_id = fp.track_id';
+// Samples inside a stationary span (floor_stationary_spans), left out when $4 is true.
+const NOT_STATIONARY = `NOT ($4::boolean AND EXISTS (SELECT 1 FROM floor_stationary_spans s
+  WHERE s.camera_id = fp.camera_id AND s.track_id = fp.track_id AND fp.observed_at BETWEEN s.started_at AND s.ended_at))`;
 
 export interface FragmentRow {
   id: number;
@@ -38,27 +41,27 @@ export interface TrackRow {
 export class PeopleRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  async fragments(floorId: number, from: Date, to: Date): Promise<FragmentRow[]> {
+  async fragments(floorId: number, from: Date, to: Date, excludeStationary: boolean): Promise<FragmentRow[]> {
     const { rows } = await this.pool.query<FragmentRow>(
       `SELECT ${PERSON}::float8 AS id,
               (extract(epoch FROM min(fp.observed_at)) * 1000)::float8 AS start_ms, (extract(epoch FROM max(fp.observed_at)) * 1000)::float8 AS end_ms,
               (array_agg(fp.x_m ORDER BY fp.observed_at))[1]::float8 AS start_x, (array_agg(fp.y_m ORDER BY fp.observed_at))[1]::float8 AS start_y,
               (array_agg(fp.x_m ORDER BY fp.observed_at DESC))[1]::float8 AS end_x, (array_agg(fp.y_m ORDER BY fp.observed_at DESC))[1]::float8 AS end_y
-       FROM ${WITH_PERSON} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3
+       FROM ${WITH_PERSON} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${NOT_STATIONARY}
        GROUP BY 1`,
-      [floorId, from, to],
+      [floorId, from, to, excludeStationary],
     );
     return rows;
   }
 
   /** The first counted sample of each person in each second of [from, to). */
-  async secondSamples(floorId: number, from: Date, to: Date): Promise<SecondSampleRow[]> {
+  async secondSamples(floorId: number, from: Date, to: Date, excludeStationary: boolean): Promise<SecondSampleRow[]> {
     const { rows } = await this.pool.query<SecondSampleRow>(
       `SELECT DISTINCT ON (1, floor(extract(epoch FROM fp.observed_at)))
               ${PERSON}::float8 AS id, (extract(epoch FROM fp.observed_at) * 1000)::float8 AS t_ms, fp.x_m::float8 AS x, fp.y_m::float8 AS y
-       FROM ${WITH_PERSON} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3
+       FROM ${WITH_PERSON} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${NOT_STATIONARY}
        ORDER BY 1, floor(extract(epoch FROM fp.observed_at)), fp.observed_at`,
-      [floorId, from, to],
+      [floorId, from, to, excludeStationary],
     );
     return rows;
   }

@@ -39,8 +39,8 @@ export class PeopleService {
   }
 
   /** Floor people of a window: which fragment belongs to whom, and the samples per second of each. */
-  private async floorPeople(floorId: number, from: Date, to: Date) {
-    const fragments = (await this.people.fragments(floorId, from, to)).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, startXy: [r.start_x, r.start_y] as const, endXy: [r.end_x, r.end_y] as const }));
+  private async floorPeople(floorId: number, from: Date, to: Date, excludeStationary: boolean) {
+    const fragments = (await this.people.fragments(floorId, from, to, excludeStationary)).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, startXy: [r.start_x, r.start_y] as const, endXy: [r.end_x, r.end_y] as const }));
     const linked = linkFragments(fragments, this.link);
     return { fragments, linked };
   }
@@ -48,7 +48,8 @@ export class PeopleService {
   async counts(floorId: number, query: PeopleQuery): Promise<PeopleResponse> {
     const { from, to } = await this.window(floorId, query);
     const bucketSeconds = query.bucketSeconds ?? 60;
-    const [{ fragments, linked }, rows, zones] = await Promise.all([this.floorPeople(floorId, from, to), this.people.secondSamples(floorId, from, to), this.zones.zones(floorId).then((all) => all.filter((z) => z.kind === 'zone'))]);
+    const excludeStationary = (query.stationary ?? 'exclude') === 'exclude';
+    const [{ fragments, linked }, rows, zones] = await Promise.all([this.floorPeople(floorId, from, to, excludeStationary), this.people.secondSamples(floorId, from, to, excludeStationary), this.zones.zones(floorId).then((all) => all.filter((z) => z.kind === 'zone'))]);
     // A person lost by the tracker for a moment is still present: the gaps of their chain count.
     const samples: PersonSample[] = rows.flatMap((r) => {
       const person = linked.personOf.get(r.id);
@@ -77,6 +78,7 @@ export class PeopleService {
       to: iso(to),
       bucketSeconds,
       definitions: { ...PEOPLE_DEFINITIONS },
+      stationaryExcluded: excludeStationary,
       uniqueVisitors: new Set(linked.personOf.values()).size,
       fragments: { total: fragments.length, ignored: linked.ignored.length, links: linked.links.length, minDwellSeconds: this.link.minDwellMs / 1000 },
       buckets,
@@ -87,7 +89,7 @@ export class PeopleService {
   /** Floor people of the window with every track they are made of (Scouter's camera and tracker ids). */
   async identities(floorId: number, query: PeopleQuery): Promise<IdentitiesResponse> {
     const { from, to } = await this.window(floorId, query);
-    const [{ linked }, tracks] = await Promise.all([this.floorPeople(floorId, from, to), this.people.tracks(floorId, from, to)]);
+    const [{ linked }, tracks] = await Promise.all([this.floorPeople(floorId, from, to, (query.stationary ?? 'exclude') === 'exclude'), this.people.tracks(floorId, from, to)]);
     const people = new Map<number, IdentitiesResponse['people'][number]>();
     const ignored: IdentitiesResponse['ignored'] = [];
     const toTrack = (t: TrackRow, counted: boolean) => ({ cameraId: t.camera_id, trackId: t.track_id, trackerId: t.tracker_id ?? -1, personId: t.person_id, firstSeen: iso(t.first_seen), lastSeen: iso(t.last_seen), counted });

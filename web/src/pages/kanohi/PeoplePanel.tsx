@@ -48,6 +48,7 @@ export function PeoplePanel(props: { floor: Floor; range: { from: string; to: st
             </span>
           </p>
           <p className="muted">{people.definitions.uniqueVisitors}</p>
+          {people.stationaryExcluded && <p className="muted">{people.definitions.stationary}</p>}
           {people.zones.length > 0 && (
             <table className="kanohi-table">
               <thead>
@@ -96,7 +97,7 @@ export function PeoplePanel(props: { floor: Floor; range: { from: string; to: st
             {identities.ignored.length > 0 && (
               <tr className="muted">
                 <td>not counted</td>
-                <td colSpan={2}>{identities.ignored.map((t) => `camera ${t.cameraId} #${t.trackerId}`).join(', ')} (seen under the minimum dwell)</td>
+                <td colSpan={2}>{identities.ignored.map((t) => `camera ${t.cameraId} #${t.trackerId}`).join(', ')} (seen under the minimum dwell, or stationary)</td>
               </tr>
             )}
           </tbody>
