@@ -15,7 +15,7 @@ export const KanohiConfig = Type.Object(
     linkSpeedMps: Type.Number({ env: 'KANOHI_LINK_SPEED_MPS', default: 1.5, minimum: 0, description: '...plus this walking speed times the gap' }),
     minDwellMs: Type.Integer({ env: 'KANOHI_MIN_DWELL_MS', default: 1000, minimum: 0, description: 'Counts ignore tracks (after cross-camera merging) seen for less than this: flickers and passing false detections' }),
     markerGraceMs: Type.Integer({ env: 'KANOHI_MARKER_GRACE_MS', default: 1500, minimum: 0, maximum: 600_000, description: 'A live marker stays this long after its person was last seen, then fades out' }),
-    stationaryMs: Type.Integer({ env: 'KANOHI_STATIONARY_MS', default: 120_000, minimum: 1000, description: 'A detection that stays within KANOHI_STATIONARY_RADIUS_M for this long is stationary: flagged, and left out of heatmaps unless asked for' }),
+    stationaryMs: Type.Integer({ env: 'KANOHI_STATIONARY_MS', default: 120_000, minimum: 1000, description: 'A detection that stays within KANOHI_STATIONARY_RADIUS_M for this long is stationary: flagged, and left out of heatmaps and people counts unless asked for' }),
     stationaryRadiusM: Type.Number({ env: 'KANOHI_STATIONARY_RADIUS_M', default: 0.5, minimum: 0, description: '...moving less than this from where it stood' }),
     trailPoints: Type.Integer({ env: 'KANOHI_TRAIL_POINTS', default: 20, minimum: 1, maximum: 1000, description: 'Positions kept per live marker trail' }),
   },
