@@ -73,6 +73,25 @@ test('a page on the worker that does not run a camera receives its JPEG previews
   assert.ok(relayed.length >= own.length / 2, `most previews relayed (${relayed.length} of ${own.length})`);
   assert.equal(new Set(own.map((f) => f.frameIndex)).size, own.length, 'the holder got its own previews once (not echoed back)');
 
+  // Either worker serves the latest stored frame as a JPEG (the calibration screen's live still).
+  const frame = await workers[other]!.app.inject({ method: 'GET', url: `/cameras/${id}/frame` });
+  assert.equal(frame.statusCode, 200, frame.body);
+  assert.equal(frame.headers['content-type'], 'image/jpeg');
+  const { rows: [row] } = await db.pool.query<{ jpeg: Buffer; frame_index: string }>('SELECT jpeg, frame_index FROM scouter_previews WHERE camera_id = $1', [id]);
+  assert.ok(frame.rawPayload.equals(row!.jpeg), 'the stored preview bytes');
+  assert.equal(frame.headers['x-frame-index'], String(row!.frame_index));
+  assert.equal(frame.headers['x-frame-width'], String(own.at(-1)!.width));
+  const fresh = await workers[0]!.app.inject({ method: 'POST', url: '/cameras', payload: { name: 'never run', uri: clip.path, fps: 10, loop: false } });
+  await workers[0]!.app.inject({ method: 'DELETE', url: `/cameras/${fresh.json<Camera>().id}` });
+  for (const [url, status, message] of [
+    [`/cameras/${fresh.json<Camera>().id}/frame`, 404, /No camera/],
+    ['/cameras/abc/frame', 400, /./],
+  ] as const) {
+    const r = await workers[0]!.app.inject({ method: 'GET', url });
+    assert.equal(r.statusCode, status, `${url}: ${r.body}`);
+    assert.match(r.json<{ message: string }>().message, message);
+  }
+
   // The stored preview goes with its camera.
   const stored = await db.pool.query('SELECT 1 FROM scouter_previews WHERE camera_id = $1', [id]);
   assert.equal(stored.rowCount, 1);

@@ -19,6 +19,7 @@ import { LeaseRepository } from './repositories/lease.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
 import { PreviewRepository } from './repositories/preview.repository.ts';
 import { FlowRepository } from './repositories/flow.repository.ts';
+import { registerCameraFrameRoute } from './routes/cameras/frame.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
 import { registerFlowRoutes } from './routes/flows/index.ts';
 import { registerMetricsRoutes } from './routes/metrics/index.ts';
@@ -63,8 +64,9 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     },
     log,
   );
+  const previewRepo = new PreviewRepository(pool);
   const previews = new PreviewRelay(
-    new PreviewRepository(pool),
+    previewRepo,
     { publish: (event) => relay.publish({ kind: 'frame-ref', event }), emit: (event) => io.emit('scouter:frame', event), hasClients: () => io.sockets.sockets.size > 0 },
     log,
   );
@@ -131,6 +133,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PATCH,PUT,DELETE');
   });
   registerCameraRoutes(app, cameraService);
+  registerCameraFrameRoute(app, cameraService, previewRepo);
   registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), () => training.deployedNames()));
   registerMetricsRoutes(app, worker, () => realStages?.models() ?? []);
   let detector: Promise<CenterNetDetector> | undefined;

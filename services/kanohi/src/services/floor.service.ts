@@ -1,4 +1,4 @@
-import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateFloorBody, Zone } from '@sightline/contracts';
+import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone } from '@sightline/contracts';
 import { PolygonZone } from '@sightline/vision';
 import { HttpError, notFound } from '../lib/http-error.ts';
 import { imageSize } from '../lib/image-size.ts';
@@ -103,15 +103,19 @@ export class FloorService {
 
   async createZone(floorId: number, body: CreateZoneBody): Promise<Zone> {
     await this.get(floorId);
-    let area: number;
-    try {
-      area = new PolygonZone(body.polygonXy).areaSquareMeters();
-    } catch (err) {
-      throw new HttpError(400, `Invalid zone: ${(err as Error).message}`);
-    }
-    if (area < 1e-6) throw new HttpError(400, 'The zone has no area (its corners are on one line): draw at least 3 corners around a region');
-    const zone = await this.zones.createZone(floorId, body.name, body.polygonXy);
+    checkPolygon(body.polygonXy);
+    const zone = await this.zones.createZone(floorId, body.name, body.polygonXy, body.kind);
     if (!zone) throw new HttpError(409, `Floor ${floorId} has a zone named "${body.name}" already: choose another name`);
+    return zone;
+  }
+
+  /** Renames, redraws or turns a zone into a mask (statistics are computed from the points, so history follows the new shape). */
+  async updateZone(floorId: number, zoneId: number, body: UpdateZoneBody): Promise<Zone> {
+    await this.get(floorId);
+    if (body.polygonXy) checkPolygon(body.polygonXy);
+    const zone = await this.zones.updateZone(floorId, zoneId, body);
+    if (zone === 'missing') throw notFound(`Zone ${zoneId} of floor ${floorId}`);
+    if (zone === 'taken') throw new HttpError(409, `Floor ${floorId} has a zone named "${body.name}" already: choose another name`);
     return zone;
   }
 
@@ -132,7 +136,30 @@ export class FloorService {
     return line;
   }
 
+  async updateLine(floorId: number, lineId: number, body: UpdateCountLineBody): Promise<CountLine> {
+    await this.get(floorId);
+    const current = (await this.zones.lines(floorId)).find((l) => l.id === lineId);
+    if (!current) throw notFound(`Line ${lineId} of floor ${floorId}`);
+    const [start, end] = [body.startXy ?? current.startXy, body.endXy ?? current.endXy];
+    if (start[0] === end[0] && start[1] === end[1]) throw new HttpError(400, 'The line would start and end at the same point: move one end elsewhere');
+    const line = await this.zones.updateLine(floorId, lineId, body);
+    if (line === 'missing') throw notFound(`Line ${lineId} of floor ${floorId}`);
+    if (line === 'taken') throw new HttpError(409, `Floor ${floorId} has a line named "${body.name}" already: choose another name`);
+    return line;
+  }
+
   async removeLine(floorId: number, lineId: number): Promise<void> {
     if (!(await this.zones.removeLine(floorId, lineId))) throw notFound(`Line ${lineId} of floor ${floorId}`);
   }
+}
+
+/** A zone needs an area: 3 or more corners not on one line. */
+function checkPolygon(polygonXy: CreateZoneBody['polygonXy']): void {
+  let area: number;
+  try {
+    area = new PolygonZone(polygonXy).areaSquareMeters();
+  } catch (err) {
+    throw new HttpError(400, `Invalid zone: ${(err as Error).message}`);
+  }
+  if (area < 1e-6) throw new HttpError(400, 'The zone has no area (its corners are on one line): draw at least 3 corners around a region');
 }

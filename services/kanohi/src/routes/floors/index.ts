@@ -1,4 +1,4 @@
-import { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, KanohiFloorIdParams, LineIdParams, UpdateFloorBody, Zone, ZoneIdParams } from '@sightline/contracts';
+import { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, KanohiFloorIdParams, LineIdParams, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone, ZoneIdParams } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { FloorService } from '../../services/floor.service.ts';
@@ -25,6 +25,9 @@ export function registerFloorRoutes(app: ServiceApp, floors: FloorService, optio
   app.post('/floors/:floorId/zones', { schema: { params: KanohiFloorIdParams, body: CreateZoneBody, response: { 201: Zone } } }, async (request, reply) =>
     reply.status(201).send(await floors.createZone(request.params.floorId, request.body)),
   );
+  app.patch('/floors/:floorId/zones/:zoneId', { schema: { params: ZoneIdParams, body: UpdateZoneBody, response: { 200: Zone } } }, (request) =>
+    floors.updateZone(request.params.floorId, request.params.zoneId, request.body),
+  );
   app.delete('/floors/:floorId/zones/:zoneId', { schema: { params: ZoneIdParams } }, async (request, reply) => {
     await floors.removeZone(request.params.floorId, request.params.zoneId);
     return reply.status(204).send();
@@ -32,6 +35,9 @@ export function registerFloorRoutes(app: ServiceApp, floors: FloorService, optio
   app.get('/floors/:floorId/lines', { schema: { params: KanohiFloorIdParams, response: { 200: Type.Array(CountLine) } } }, (request) => floors.listLines(request.params.floorId));
   app.post('/floors/:floorId/lines', { schema: { params: KanohiFloorIdParams, body: CreateCountLineBody, response: { 201: CountLine } } }, async (request, reply) =>
     reply.status(201).send(await floors.createLine(request.params.floorId, request.body)),
+  );
+  app.patch('/floors/:floorId/lines/:lineId', { schema: { params: LineIdParams, body: UpdateCountLineBody, response: { 200: CountLine } } }, (request) =>
+    floors.updateLine(request.params.floorId, request.params.lineId, request.body),
   );
   app.delete('/floors/:floorId/lines/:lineId', { schema: { params: LineIdParams } }, async (request, reply) => {
     await floors.removeLine(request.params.floorId, request.params.lineId);
