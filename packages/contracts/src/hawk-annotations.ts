@@ -52,6 +52,9 @@ export const HawkAnnotationSetInfo = Type.Object({
   annotator: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer(),
   updatedAt: Type.String(),
+  /** The assignment's range for replica and merged sets, as 0-based indices (shown as index + 1); null for the main set. */
+  frameFrom: Type.Union([Type.Integer(), Type.Null()]),
+  frameTo: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type HawkAnnotationSetInfo = Static<typeof HawkAnnotationSetInfo>;
 
@@ -111,8 +114,55 @@ export const HawkMergeBody = Type.Object(
 );
 export type HawkMergeBody = Static<typeof HawkMergeBody>;
 
-export const HawkAgreement = Type.Object({ annotatorId: Type.Integer(), username: Type.String(), score: Type.Number(), matched: Type.Integer(), total: Type.Integer() });
+/**
+ * One annotator's agreement with a merge. `score` = matched / (drawn + kept - matched) as before;
+ * the parts: `box` = share of the annotator's boxes that joined a kept object (same object, IoU >= minIou);
+ * `class` = share of those whose class won the vote; `attributes` = share of attribute values of those
+ * that won their vote (1 when there were none).
+ */
+export const HawkAgreement = Type.Object({
+  annotatorId: Type.Integer(),
+  username: Type.String(),
+  score: Type.Number(),
+  matched: Type.Integer(),
+  total: Type.Integer(),
+  box: Type.Optional(Type.Number()),
+  class: Type.Optional(Type.Number()),
+  attributes: Type.Optional(Type.Number()),
+});
 export type HawkAgreement = Static<typeof HawkAgreement>;
+
+/** What one annotator drew for an object of a merge. */
+export const HawkMergeMember = Type.Object({
+  annotatorId: Type.Integer(),
+  username: Type.String(),
+  label: Type.String(),
+  xyxy: HawkXyxy,
+  attributes: HawkAttributeValues,
+  trackId: Type.Union([Type.String(), Type.Null()]),
+  /** IoU with the merged box (kept objects) or with the first member's box (dropped ones). */
+  iou: Type.Number(),
+});
+export type HawkMergeMember = Static<typeof HawkMergeMember>;
+
+/**
+ * One object of a merge on one frame: the boxes of different annotators that overlapped enough
+ * (IoU >= minIou) to be one object. `frame` is the 0-based index (shown as frame + 1).
+ * `problems` says in words what disagreed or why the object was dropped.
+ */
+export const HawkMergeObject = Type.Object({
+  frame: Type.Integer({ description: '0-based frame index' }),
+  status: Type.Union([Type.Literal('kept'), Type.Literal('dropped')]),
+  label: Type.String(),
+  xyxy: HawkXyxy,
+  votes: Type.Integer(),
+  needed: Type.Integer(),
+  members: Type.Array(HawkMergeMember),
+  classAgreed: Type.Boolean(),
+  attributesAgreed: Type.Boolean(),
+  problems: Type.Array(Type.String()),
+});
+export type HawkMergeObject = Static<typeof HawkMergeObject>;
 
 export const HawkMergeResult = Type.Object({
   runId: Type.Integer(),
@@ -120,6 +170,10 @@ export const HawkMergeResult = Type.Object({
   kept: Type.Integer(),
   dropped: Type.Integer(),
   agreement: Type.Array(HawkAgreement),
+  /** Objects with a disagreement or dropped, first 500 (by frame); objects every annotator drew alike are only counted. */
+  objects: Type.Optional(Type.Array(HawkMergeObject)),
+  /** Objects every annotator drew with the same class and attributes. */
+  unanimous: Type.Optional(Type.Integer()),
 });
 export type HawkMergeResult = Static<typeof HawkMergeResult>;
 

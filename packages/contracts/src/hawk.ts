@@ -23,6 +23,40 @@ export const HawkCreateUserBody = Type.Object(
 );
 export type HawkCreateUserBody = Static<typeof HawkCreateUserBody>;
 
+/** A user as an admin manages it (`GET /users`, admin): disabled users cannot log in. */
+export const HawkUserAccount = Type.Object({ id: Type.Integer(), username: Type.String(), role: HawkRole, disabled: Type.Boolean(), createdAt: Type.String() });
+export type HawkUserAccount = Static<typeof HawkUserAccount>;
+
+/** `PATCH /users/:id` (admin): change the role, disable or enable, or set a new password (ends the user's sessions). */
+export const HawkUpdateUserBody = Type.Object(
+  { role: Type.Optional(HawkRole), disabled: Type.Optional(Type.Boolean()), password: Type.Optional(Type.String({ minLength: 8, maxLength: 1024 })) },
+  { additionalProperties: false },
+);
+export type HawkUpdateUserBody = Static<typeof HawkUpdateUserBody>;
+
+/** `PUT /projects/:id/members` (admin): the annotators (and others) who may see the project; replaces the list. */
+export const HawkMembersBody = Type.Object({ userIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, uniqueItems: true }) }, { additionalProperties: false });
+export type HawkMembersBody = Static<typeof HawkMembersBody>;
+
+/**
+ * `GET /me/assignments`: the caller's replicas, newest first. Frame fields are 0-based indices
+ * (as every `frame*` field of the API); people see them as 1-based frame numbers (index + 1).
+ */
+export const HawkMyAssignment = Type.Object({
+  assignmentId: Type.Integer(),
+  setId: Type.Integer(),
+  videoId: Type.Integer(),
+  videoName: Type.String(),
+  projectId: Type.Integer(),
+  projectName: Type.String(),
+  frameFrom: Type.Integer({ description: '0-based index of the first assigned frame' }),
+  frameTo: Type.Integer({ description: '0-based index of the last assigned frame' }),
+  version: Type.Integer(),
+  /** A consensus merge of the assignment exists: the other replicas and the merged set are visible to its annotators. */
+  merged: Type.Boolean(),
+});
+export type HawkMyAssignment = Static<typeof HawkMyAssignment>;
+
 // ---- label schema ----
 
 const AttributeBase = { name: Type.String({ minLength: 1, maxLength: 64 }) };

@@ -24,8 +24,8 @@ before(async () => {
   const video = await hawk.upload(projectId, makeTestVideo(join(hawk.mediaDir, 'clip.mp4'), { seconds: 1, fps: 10 }));
   videoId = video.id;
   frameCount = video.frameCount;
-  alice = await hawk.user('alice', 'annotator');
-  bob = await hawk.user('bob', 'annotator');
+  alice = await hawk.user('alice', 'annotator', [projectId]);
+  bob = await hawk.user('bob', 'annotator', [projectId]);
   rita = await hawk.user('rita', 'reviewer');
 });
 after(() => hawk.close());

@@ -15,8 +15,7 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
     '/videos/:id/export',
     { schema: { params: IdParams, querystring: Type.Object({ format: HawkExportFormat }) } },
     async (request, reply) => {
-      userWith(request);
-      const { video, project } = await s.context.ofVideo(request.params.id);
+      const { video, project } = await s.context.ofVideo(request.params.id, userWith(request));
       const data = await s.exporter.approved(video, await s.reviews.list(video.id));
       const base = `video-${video.id}`;
       switch (request.query.format) {
@@ -44,9 +43,10 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
     },
     async (request, reply) => {
       const user = userWith(request);
-      const { video, project } = await s.context.ofVideo(request.params.id);
+      const { video, project } = await s.context.ofVideo(request.params.id, user);
       const set = request.query.setId ? await s.annotations.set(request.query.setId) : await s.annotations.mainSet(video.id);
       if (set.videoId !== video.id) throw badRequest(`Set ${set.id} belongs to video ${set.videoId}, not ${video.id}.`);
+      await s.access.checkSet(user, set);
       const ctx = { schema: project.labelSchema, frameCount: video.frameCount };
       let sightings;
       if (request.query.format === 'mot') {
