@@ -54,23 +54,24 @@ export async function startHawk(options: { maxUploadBytes?: number } = {}): Prom
     return res.json().token as string;
   };
   const adminToken = await login('admin', 'admin-password');
+  const addMembers = async (projectId: number, userIds: readonly number[]) => {
+    const now = await app.inject({ method: 'GET', url: `/projects/${projectId}/members`, headers: bearer(adminToken) });
+    if (now.statusCode !== 200) throw new Error(`members of ${projectId}: ${now.body}`);
+    const ids = [...new Set([...now.json().map((u: { id: number }) => u.id), ...userIds])];
+    const res = await app.inject({ method: 'PUT', url: `/projects/${projectId}/members`, headers: bearer(adminToken), payload: { userIds: ids } });
+    if (res.statusCode !== 200) throw new Error(`set members of ${projectId}: ${res.body}`);
+  };
   return {
     app,
     db,
     mediaDir,
     adminToken,
+    addMembers,
     async user(username, role, projects = []) {
       const res = await app.inject({ method: 'POST', url: '/users', headers: bearer(adminToken), payload: { username, password: `${username}-secret`, role } });
       if (res.statusCode !== 201) throw new Error(`create user ${username}: ${res.body}`);
-      for (const projectId of projects) await this.addMembers(projectId, [res.json().id]);
+      for (const projectId of projects) await addMembers(projectId, [res.json().id]);
       return { id: res.json().id, headers: bearer(await login(username, `${username}-secret`)) };
-    },
-    async addMembers(projectId, userIds) {
-      const now = await app.inject({ method: 'GET', url: `/projects/${projectId}/members`, headers: bearer(adminToken) });
-      if (now.statusCode !== 200) throw new Error(`members of ${projectId}: ${now.body}`);
-      const ids = [...new Set([...now.json().map((u: { id: number }) => u.id), ...userIds])];
-      const res = await app.inject({ method: 'PUT', url: `/projects/${projectId}/members`, headers: bearer(adminToken), payload: { userIds: ids } });
-      if (res.statusCode !== 200) throw new Error(`set members of ${projectId}: ${res.body}`);
     },
     async upload(projectId, file, opts = {}) {
       const bytes = readFileSync(file);

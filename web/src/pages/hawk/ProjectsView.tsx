@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { navigate } from '../../lib/router.ts';
 import { api, hawkUrl, uploadVideo } from './api.ts';
+import { MembersPanel } from './MembersPanel.tsx';
 
 function Link({ to, children, testId }: { to: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -137,6 +138,7 @@ export function ProjectView({ projectId, user }: { projectId: number; user: Hawk
         </div>
       )}
       {error && <p className="hawk-error" data-testid="hawk-upload-error">{error}</p>}
+      {user.role === 'admin' && <MembersPanel projectId={projectId} />}
     </div>
   );
 }
