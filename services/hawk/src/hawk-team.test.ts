@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import type { HawkAnnotationSetInfo, HawkBox, HawkMergeResult } from '@sightline/contracts';
 import { bearer, makeTestVideo, startHawk, testSchema, type HawkFixture } from './testing/hawk-fixture.ts';
+import { readZip } from './testing/zip-reader.ts';
 
 let hawk: HawkFixture;
 let admin: Record<string, string>;
@@ -100,6 +101,31 @@ test('an assignment needs project members; replicas are blind until the merge; s
   // After the merge, the assignment's annotators may look at each other's replicas and the merged set.
   assert.equal((await call('GET', `/sets/${bobSet.id}/annotations`, alice.headers)).statusCode, 200);
   assert.equal((await call('GET', `/sets/${merge.resultSetId}/annotations`, alice.headers)).statusCode, 200);
+
+  // Approve the merged frames 1-10; COCO and YOLO with images carry the frame JPEGs byte for byte,
+  // and the COCO annotations re-import to the merged boxes.
+  assert.equal((await call('POST', `/sets/${merge.resultSetId}/reviews`, rita.headers, { frameFrom: 0, frameTo: 9, decision: 'approved', comment: '' })).statusCode, 201);
+  const coco = await call('GET', `/videos/${videoId}/export?format=coco&images=true`, rita.headers);
+  assert.equal(coco.statusCode, 200, coco.body);
+  assert.equal(coco.headers['content-type'], 'application/zip');
+  const files = readZip(coco.rawPayload);
+  const images = [...files.keys()].filter((n) => n.startsWith('images/'));
+  assert.deepEqual(images, Array.from({ length: 10 }, (_, i) => `images/${String(i + 1).padStart(6, '0')}.jpg`));
+  const frame3 = await call('GET', `/videos/${videoId}/frames/2`, rita.headers);
+  assert.ok(files.get('images/000003.jpg')!.equals(frame3.rawPayload), 'frame 3 in the ZIP is the served frame');
+  const annotations = JSON.parse(files.get('annotations.json')!.toString());
+  assert.deepEqual(annotations.images.map((i: { file_name: string }) => i.file_name), images.map((n) => n.slice(7)));
+  await hawk.addMembers(projectId, [rita.id]);
+  const target = (await call('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 9, annotatorIds: [rita.id] })).json().replicas[0].id;
+  const imported = await hawk.app.inject({ method: 'POST', url: `/videos/${videoId}/import?format=coco&setId=${target}`, headers: { ...rita.headers, 'content-type': 'application/json' }, payload: files.get('annotations.json')! });
+  assert.equal(imported.statusCode, 201, imported.body);
+  const back = (await call('GET', `/sets/${target}/annotations`, rita.headers)).json();
+  const mergedRead = (await call('GET', `/sets/${merge.resultSetId}/annotations`, rita.headers)).json();
+  assert.deepEqual(back.frames['2'].map((b: HawkBox) => [b.label, b.xyxy]), mergedRead.frames['2'].map((b: HawkBox) => [b.label, b.xyxy]));
+  assert.deepEqual(mergedRead.frames['2'].map((b: HawkBox) => [b.label, b.xyxy]), [['person', [10, 10, 60, 60]]], 'the merged box is alice\'s (bob\'s car lost the vote)');
+  const yolo = readZip((await call('GET', `/videos/${videoId}/export?format=yolo&images=true`, rita.headers)).rawPayload);
+  assert.equal([...yolo.keys()].filter((n) => n.startsWith('images/')).length, 10);
+  assert.equal([...yolo.keys()].filter((n) => n.startsWith('labels/')).length, 10);
 });
 
 test('an admin resets a password and disables a user: old sessions end, login is refused with a reason', async () => {

@@ -124,8 +124,8 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
             <option value={0}>choose a set</option>
             {sets.map((s) => <option key={s.id} value={s.id}>{setName(s)}</option>)}
           </select>
-          <label>frames <input type="number" value={review.from} min={1} onChange={(e) => setReview({ ...review, from: Number(e.target.value) })} style={{ width: '5em' }} /></label>
-          <label>to <input type="number" value={review.to} min={1} onChange={(e) => setReview({ ...review, to: Number(e.target.value) })} style={{ width: '5em' }} /></label>
+          <label>frames <input type="number" value={review.from} min={1} data-testid="hawk-review-from" onChange={(e) => setReview({ ...review, from: Number(e.target.value) })} style={{ width: '5em' }} /></label>
+          <label>to <input type="number" value={review.to} min={1} data-testid="hawk-review-to" onChange={(e) => setReview({ ...review, to: Number(e.target.value) })} style={{ width: '5em' }} /></label>
           <input placeholder="comment" value={review.comment} onChange={(e) => setReview({ ...review, comment: e.target.value })} data-testid="hawk-review-comment" />
           <button onClick={() => void decide('approved')} disabled={!review.setId} data-testid="hawk-approve">Approve</button>
           <button onClick={() => void decide('rejected')} disabled={!review.setId} data-testid="hawk-reject">Reject</button>
@@ -137,6 +137,11 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
         {(['hawk', 'coco', 'mot', 'yolo'] as const).map((f) => (
           <button key={f} data-testid={`hawk-export-${f}`} onClick={() => void run(() => download(`/videos/${videoId}/export?format=${f}`, `video-${videoId}.${f === 'mot' ? 'gt.txt' : f === 'yolo' ? 'yolo.zip' : `${f}.json`}`))}>
             {f.toUpperCase()}
+          </button>
+        ))}
+        {(['coco', 'yolo'] as const).map((f) => (
+          <button key={`${f}-images`} data-testid={`hawk-export-${f}-images`} onClick={() => void run(() => download(`/videos/${videoId}/export?format=${f}&images=true`, `video-${videoId}.${f}.zip`))}>
+            {f.toUpperCase()} + images (ZIP)
           </button>
         ))}
       </div>
