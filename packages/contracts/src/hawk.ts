@@ -83,6 +83,40 @@ export type HawkClassSpec = Static<typeof HawkClassSpec>;
 export const HawkLabelSchema = Type.Object({ classes: Type.Array(HawkClassSpec, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
 export type HawkLabelSchema = Static<typeof HawkLabelSchema>;
 
+/**
+ * Problems of a label schema in plain sentences: empty or repeated names and hotkeys, selects without
+ * options, defaults that are not allowed. The server checks with it; the page's schema form shows it.
+ */
+export function labelSchemaProblems(schema: HawkLabelSchema): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  const hotkeys = new Set<string>();
+  if (schema.classes.length === 0) problems.push('add at least one class');
+  for (const c of schema.classes) {
+    if (!c.name.trim()) problems.push('every class needs a name');
+    if (c.color !== undefined && !/^#[0-9a-fA-F]{6}$/.test(c.color)) problems.push(`class "${c.name}": colour ${c.color} is not #rrggbb`);
+    if (c.hotkey !== undefined && c.hotkey.length !== 1) problems.push(`class "${c.name}": a hotkey is one key`);
+    if (names.has(c.name)) problems.push(`class "${c.name}" appears twice`);
+    names.add(c.name);
+    if (c.hotkey) {
+      if (hotkeys.has(c.hotkey)) problems.push(`hotkey "${c.hotkey}" is used by two classes`);
+      hotkeys.add(c.hotkey);
+    }
+    const attrs = new Set<string>();
+    for (const a of c.attributes) {
+      if (!a.name.trim()) problems.push(`class "${c.name}": every attribute needs a name`);
+      if (a.type === 'select' && a.options.length === 0) problems.push(`class "${c.name}": select "${a.name}" needs at least one option`);
+      if (attrs.has(a.name)) problems.push(`class "${c.name}": attribute "${a.name}" appears twice`);
+      attrs.add(a.name);
+      if (a.type === 'select' && !a.options.includes(a.default)) problems.push(`class "${c.name}": default "${a.default}" of "${a.name}" is not one of its options`);
+      if (a.type === 'number' && ((a.min !== undefined && a.default < a.min) || (a.max !== undefined && a.default > a.max))) {
+        problems.push(`class "${c.name}": default of "${a.name}" is outside [${a.min ?? '-inf'}, ${a.max ?? 'inf'}]`);
+      }
+    }
+  }
+  return problems;
+}
+
 export const HawkProjectBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), labelSchema: HawkLabelSchema }, { additionalProperties: false });
 export type HawkProjectBody = Static<typeof HawkProjectBody>;
 
