@@ -4,6 +4,10 @@ import { Type, type Static } from '@sinclair/typebox';
 export const HawkXyxy = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
 export type HawkXyxy = Static<typeof HawkXyxy>;
 
+// Frame numbering: every `frame*` field and frame key of this API is a 0-based index into the
+// extracted frames; people, the editor, error sentences and MOT/COCO/YOLO file names count from 1
+// (frame number = index + 1). Sentences give both where a field is named ("frameTo 9 (frame 10)").
+
 /**
  * One attribute value. A JSON-schema type list, not anyOf: the route validator coerces types, and
  * with anyOf [string, ...] it turned every checkbox `false` and number into a string on save.
@@ -26,7 +30,7 @@ export const HawkBox = Type.Object(
 export type HawkBox = Static<typeof HawkBox>;
 
 /** A track keyframe; frames between keyframes are interpolated linearly; `outside` hides the object from here on. */
-export const HawkKeyframe = Type.Object({ frame: Type.Integer({ minimum: 0 }), xyxy: HawkXyxy, outside: Type.Boolean({ default: false }) }, { additionalProperties: false });
+export const HawkKeyframe = Type.Object({ frame: Type.Integer({ minimum: 0, description: '0-based frame index (frame number - 1)' }), xyxy: HawkXyxy, outside: Type.Boolean({ default: false }) }, { additionalProperties: false });
 export type HawkKeyframe = Static<typeof HawkKeyframe>;
 
 export const HawkTrack = Type.Object(
@@ -74,7 +78,7 @@ export type HawkAnnotations = Static<typeof HawkAnnotations>;
 export const HawkSaveBody = Type.Object(
   {
     baseVersion: Type.Integer({ minimum: 0 }),
-    frames: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Array(HawkBox, { maxItems: 1000 }))),
+    frames: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]+$', description: '0-based frame index' }), Type.Array(HawkBox, { maxItems: 1000 }))),
     tracks: Type.Optional(Type.Array(HawkTrack, { maxItems: 1000 })),
     deletedTrackIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
   },
@@ -90,7 +94,7 @@ export type HawkHistoryEntry = Static<typeof HawkHistoryEntry>;
 // ---- assignments, consensus, review ----
 
 export const HawkAssignmentBody = Type.Object(
-  { frameFrom: Type.Integer({ minimum: 0 }), frameTo: Type.Integer({ minimum: 0 }), annotatorIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: 50, uniqueItems: true }) },
+  { frameFrom: Type.Integer({ minimum: 0, description: '0-based index of the first frame' }), frameTo: Type.Integer({ minimum: 0, description: '0-based index of the last frame' }), annotatorIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: 50, uniqueItems: true }) },
   { additionalProperties: false },
 );
 export type HawkAssignmentBody = Static<typeof HawkAssignmentBody>;
@@ -179,8 +183,8 @@ export type HawkMergeResult = Static<typeof HawkMergeResult>;
 
 export const HawkReviewBody = Type.Object(
   {
-    frameFrom: Type.Integer({ minimum: 0 }),
-    frameTo: Type.Integer({ minimum: 0 }),
+    frameFrom: Type.Integer({ minimum: 0, description: '0-based index of the first frame' }),
+    frameTo: Type.Integer({ minimum: 0, description: '0-based index of the last frame' }),
     decision: Type.Union([Type.Literal('approved'), Type.Literal('rejected')]),
     comment: Type.String({ maxLength: 4000, default: '' }),
   },
@@ -236,8 +240,8 @@ export type HawkPrelabelClass = Static<typeof HawkPrelabelClass>;
 /** `POST /videos/:id/prelabel`: ask the detector (run by a Scouter worker) to pre-fill a frame range. */
 export const HawkPrelabelBody = Type.Object(
   {
-    frameFrom: Type.Integer({ minimum: 0 }),
-    frameTo: Type.Integer({ minimum: 0 }),
+    frameFrom: Type.Integer({ minimum: 0, description: '0-based index of the first frame' }),
+    frameTo: Type.Integer({ minimum: 0, description: '0-based index of the last frame' }),
     setId: Type.Optional(Type.Integer({ minimum: 1, description: 'set that receives the boxes (default: the main set)' })),
     classes: Type.Optional(Type.Array(HawkPrelabelClass, { minItems: 1, maxItems: 80, description: 'default: person -> person' })),
     scoreThreshold: Type.Number({ minimum: 0.05, maximum: 1, default: 0.4 }),

@@ -47,9 +47,10 @@ test('annotators see only the projects they are members of; reviewers see all; G
 });
 
 test('an assignment needs project members; replicas are blind until the merge; saves outside the range are refused', async () => {
-  const outsider = await call('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 9, annotatorIds: [alice.id, rita.id] });
+  const dave = await hawk.user('dave', 'annotator', [otherProjectId]);
+  const outsider = await call('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 9, annotatorIds: [alice.id, dave.id] });
   assert.equal(outsider.statusCode, 400);
-  assert.match(outsider.json().message, /not a member of project "team"/);
+  assert.match(outsider.json().message, new RegExp(`User ${dave.id} cannot take this assignment: annotators must be members of project "team"`));
   const a1 = (await call('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 9, annotatorIds: [alice.id, bob.id] })).json();
   const a2 = (await call('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 5, frameTo: 14, annotatorIds: [bob.id] })).json();
   const setOf = (a: { replicas: HawkAnnotationSetInfo[] }, who: number) => a.replicas.find((r) => r.annotatorId === who)!;
@@ -115,7 +116,6 @@ test('an assignment needs project members; replicas are blind until the merge; s
   assert.ok(files.get('images/000003.jpg')!.equals(frame3.rawPayload), 'frame 3 in the ZIP is the served frame');
   const annotations = JSON.parse(files.get('annotations.json')!.toString());
   assert.deepEqual(annotations.images.map((i: { file_name: string }) => i.file_name), images.map((n) => n.slice(7)));
-  await hawk.addMembers(projectId, [rita.id]);
   const target = (await call('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 9, annotatorIds: [rita.id] })).json().replicas[0].id;
   const imported = await hawk.app.inject({ method: 'POST', url: `/videos/${videoId}/import?format=coco&setId=${target}`, headers: { ...rita.headers, 'content-type': 'application/json' }, payload: files.get('annotations.json')! });
   assert.equal(imported.statusCode, 201, imported.body);

@@ -43,6 +43,21 @@ export class MemberRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Of `userIds`, those who cannot take an assignment in the project: unknown or disabled users, and
+   * annotators who are not members (reviewers and admins see every project).
+   */
+  async cannotWork(projectId: number, userIds: readonly number[]): Promise<number[]> {
+    const { rows } = await this.pool.query<{ id: number }>(
+      `SELECT x.id FROM unnest($2::int[]) AS x(id) WHERE NOT EXISTS (
+         SELECT 1 FROM hawk_users u WHERE u.id = x.id AND u.disabled_at IS NULL AND u.password_hash <> 'system'
+           AND (u.role <> 'annotator' OR EXISTS (SELECT 1 FROM hawk_project_members m WHERE m.project_id = $1 AND m.user_id = u.id)))
+       ORDER BY x.id`,
+      [projectId, userIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Assignments with at least one consensus run: their replicas are no longer blind. */
   async mergedAssignments(assignmentIds: readonly number[]): Promise<Set<number>> {
     if (assignmentIds.length === 0) return new Set();

@@ -19,9 +19,12 @@ export class ConsensusService {
   async create(videoId: number, project: HawkProject, frameCount: number, body: HawkAssignmentBody, creator: HawkUser): Promise<HawkAssignment> {
     if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is before frameFrom ${body.frameFrom} (frame ${body.frameFrom + 1}).`);
     if (body.frameTo >= frameCount) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is past the video's last frame ${frameCount} (index ${frameCount - 1}).`);
-    const members = new Map((await this.members.members(project.id)).map((u) => [u.id, u]));
-    const outsiders = body.annotatorIds.filter((id) => !members.has(id));
-    if (outsiders.length) throw badRequest(`User${outsiders.length > 1 ? 's' : ''} ${outsiders.join(', ')} ${outsiders.length > 1 ? 'are' : 'is'} not a member of project "${project.name}"; an admin adds members on the project's page (PUT /projects/${project.id}/members).`);
+    const outsiders = await this.members.cannotWork(project.id, body.annotatorIds);
+    if (outsiders.length) {
+      throw badRequest(
+        `User${outsiders.length > 1 ? 's' : ''} ${outsiders.join(', ')} cannot take this assignment: annotators must be members of project "${project.name}" (an admin adds them on the project's page, PUT /projects/${project.id}/members); unknown and disabled users cannot work.`,
+      );
+    }
     const id = await this.annotations.transaction(async (client) => {
       const assignmentId = await this.assignments.create(client, videoId, body.frameFrom, body.frameTo, creator.id);
       for (const annotatorId of body.annotatorIds) await this.annotations.createSet(client, videoId, 'replica', assignmentId, annotatorId);
