@@ -189,3 +189,42 @@ test('the team story: people, members, overlapping assignments, blind replicas, 
   // COCO stores single-precision floats: the boxes come back within a hundredth of a pixel.
   imported[0]!.boxes[0]!.xyxy.forEach((v, k) => assert.ok(Math.abs(v - merged[0]!.boxes[0]!.xyxy[k]!) < 0.01, `coord ${k}: ${v} vs ${merged[0]!.boxes[0]!.xyxy[k]}`));
 });
+
+test('the schema form: problems as sentences, a used class cannot be dropped, a rename moves its boxes', { timeout: 90_000 }, async () => {
+  const admin = await login('admin', 'admin-password');
+  await admin.getByTestId('hawk-project-street').click();
+  await admin.getByTestId('hawk-edit-schema').click();
+  // A select attribute without options, and a class without a name: sentences, and Save is off.
+  await admin.getByTestId('hawk-attr-add-0').click();
+  await admin.getByTestId('hawk-attr-options-0-0').fill('');
+  await admin.getByTestId('hawk-class-add').click();
+  const problems = await admin.getByTestId('hawk-schema-problems').innerText();
+  assert.match(problems, /every class needs a name/);
+  assert.match(problems, /class "person": every attribute needs a name/);
+  assert.match(problems, /class "person": select "" needs at least one option/);
+  assert.equal(await admin.getByTestId('hawk-schema-save').isDisabled(), true);
+  await admin.getByTestId('hawk-class-remove-2').click();
+  await admin.getByTestId('hawk-attr-0-0').locator('input').first().fill('clothing');
+  await admin.getByTestId('hawk-attr-options-0-0').fill('coat, shirt');
+  await admin.getByTestId('hawk-attr-default-0-0').selectOption('shirt');
+  assert.equal(await admin.getByTestId('hawk-schema-problems').count(), 0);
+  // Bob's car box is in use: dropping "car" is refused by the server, with the count.
+  await admin.getByTestId('hawk-class-remove-1').click();
+  await admin.getByTestId('hawk-schema-save').click();
+  assert.match(await admin.getByTestId('hawk-schema-error').innerText(), /drops classes still in use: "car" \(1 boxes\/tracks\)/);
+  // Start again: rename car to vehicle, which moves the box.
+  await admin.getByTestId('hawk-edit-schema').click();
+  await admin.getByTestId('hawk-edit-schema').click();
+  await admin.getByTestId('hawk-class-name-1').fill('vehicle');
+  await admin.getByTestId('hawk-class-hotkey-1').fill('v');
+  await admin.getByTestId('hawk-schema-save').click();
+  await admin.getByText('classes: person, vehicle · schema v2').waitFor();
+  const token = await tokenOf(admin);
+  const project = (await call<{ id: number; labelSchema: { classes: { name: string; hotkey?: string }[] } }[]>('GET', '/projects', token)).json.find((p) => p.labelSchema.classes.some((c) => c.name === 'vehicle'))!;
+  assert.deepEqual(project.labelSchema.classes.map((c) => [c.name, c.hotkey ?? null]), [['person', null], ['vehicle', 'v']]);
+  const [video] = (await call<{ id: number }[]>('GET', `/projects/${project.id}/videos`, token)).json;
+  const sets = (await call<{ id: number; annotator: string | null; assignmentId: number | null }[]>('GET', `/videos/${video!.id}/sets`, token)).json;
+  const bobsFirst = sets.find((s) => s.annotator === 'bob')!;
+  const labels = Object.values((await call<HawkAnnotations>('GET', `/sets/${bobsFirst.id}/annotations`, token)).json.frames).flat().map((b) => b.label);
+  assert.deepEqual(labels, ['vehicle'], "bob's car box is now a vehicle");
+});

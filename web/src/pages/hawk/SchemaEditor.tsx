@@ -21,7 +21,14 @@ function attributeOf(type: HawkAttributeSpec['type'], name: string): HawkAttribu
 export function SchemaEditor({ initial, submitLabel, onSubmit }: { initial: HawkLabelSchema; submitLabel: string; onSubmit: (schema: HawkLabelSchema, renames: Record<string, string>) => Promise<void> }) {
   const [rows, setRows] = useState<Row[]>(initial.classes.map((c) => ({ ...c, was: c.name })));
   const [error, setError] = useState('');
-  const schema: HawkLabelSchema = { classes: rows.map(({ was: _was, ...c }) => ({ ...c, ...(c.hotkey ? {} : { hotkey: undefined }) })) };
+  // Options are kept as typed (so a comma can be typed); the schema sent has them trimmed, empties dropped.
+  const schema: HawkLabelSchema = {
+    classes: rows.map(({ was: _was, ...c }) => ({
+      ...c,
+      ...(c.hotkey ? {} : { hotkey: undefined }),
+      attributes: c.attributes.map((a) => (a.type === 'select' ? { ...a, options: a.options.map((o) => o.trim()).filter(Boolean) } : a)),
+    })),
+  };
   const problems = labelSchemaProblems(schema);
   const setRow = (i: number, change: Partial<Row>) => setRows((rs) => rs.map((r, k) => (k === i ? { ...r, ...change } : r)));
   const setAttr = (i: number, j: number, a: HawkAttributeSpec | null) =>
@@ -51,7 +58,7 @@ export function SchemaEditor({ initial, submitLabel, onSubmit }: { initial: Hawk
                 {TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
               </select>
               {a.type === 'select' && (
-                <input placeholder="options, comma separated" value={a.options.join(', ')} onChange={(e) => setAttr(i, j, { ...a, options: e.target.value.split(',').map((o) => o.trim()).filter(Boolean) })} data-testid={`hawk-attr-options-${i}-${j}`} />
+                <input placeholder="options, comma separated" value={a.options.join(', ')} onChange={(e) => setAttr(i, j, { ...a, options: e.target.value.split(',').map((o) => o.trimStart()) })} data-testid={`hawk-attr-options-${i}-${j}`} />
               )}
               <label>
                 default{' '}
@@ -59,7 +66,7 @@ export function SchemaEditor({ initial, submitLabel, onSubmit }: { initial: Hawk
                   <input type="checkbox" checked={a.default} onChange={(e) => setAttr(i, j, { ...a, default: e.target.checked })} />
                 ) : a.type === 'select' ? (
                   <select value={a.default} onChange={(e) => setAttr(i, j, { ...a, default: e.target.value })} data-testid={`hawk-attr-default-${i}-${j}`}>
-                    {[...new Set([a.default, ...a.options])].map((o) => <option key={o} value={o}>{o}</option>)}
+                    {[...new Set([a.default, ...a.options.map((o) => o.trim()).filter(Boolean)])].map((o) => <option key={o} value={o}>{o}</option>)}
                   </select>
                 ) : a.type === 'number' ? (
                   <input type="number" value={a.default} onChange={(e) => setAttr(i, j, { ...a, default: Number(e.target.value) })} style={{ width: '5em' }} />
