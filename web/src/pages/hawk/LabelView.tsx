@@ -25,7 +25,8 @@ const newId = (prefix: string) => `${prefix}${(nextId++).toString(36)}`;
 export function LabelView({ setId, user }: { setId: number; user: HawkUser }) {
   const [meta, setMeta] = useState<{ video: HawkVideo; project: HawkProject; kind: string; annotator: string | null; lo: number; hi: number; rangeFrom: number; rangeTo: number } | null>(null);
   const [editor, setEditor] = useState<Editor | null>(null);
-  const [frame, setFrame] = useState(0);
+  // `?frame=N` (from 1) opens at that frame, e.g. from the merge report.
+  const [frame, setFrame] = useState(() => Math.max(0, (Number(new URLSearchParams(window.location.search).get('frame')) || 1) - 1));
   const [selected, setSelected] = useState<string | null>(null);
   const [currentClass, setCurrentClass] = useState('');
   const [trackMode, setTrackMode] = useState(false);

@@ -1,4 +1,5 @@
 import type { HawkMergeResult } from '@sightline/contracts';
+import { navigate } from '../../lib/router.ts';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
 const xyxy = (b: readonly number[]) => b.map((v) => Math.round(v)).join(', ');
@@ -48,7 +49,11 @@ export function MergeReport({ result }: { result: HawkMergeResult }) {
           <tbody>
             {objects.map((o, i) => (
               <tr key={i} data-testid="hawk-merge-object" data-status={o.status} data-frame={o.frame + 1} className={o.status === 'dropped' ? 'hawk-warning' : ''}>
-                <td>{o.frame + 1}</td>
+                <td>
+                  <a href={`/hawk/sets/${result.resultSetId}?frame=${o.frame + 1}`} onClick={(e) => (e.preventDefault(), navigate(`/hawk/sets/${result.resultSetId}?frame=${o.frame + 1}`))} title="open the merged set at this frame">
+                    {o.frame + 1}
+                  </a>
+                </td>
                 <td>
                   {o.status} · {o.label} · {o.votes}/{o.needed} votes
                 </td>
