@@ -4,6 +4,10 @@ import { Type, type Static } from '@sinclair/typebox';
 export const HawkXyxy = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
 export type HawkXyxy = Static<typeof HawkXyxy>;
 
+// Frame numbering: every `frame*` field and frame key of this API is a 0-based index into the
+// extracted frames; people, the editor, error sentences and MOT/COCO/YOLO file names count from 1
+// (frame number = index + 1). Sentences give both where a field is named ("frameTo 9 (frame 10)").
+
 /**
  * One attribute value. A JSON-schema type list, not anyOf: the route validator coerces types, and
  * with anyOf [string, ...] it turned every checkbox `false` and number into a string on save.
@@ -26,7 +30,7 @@ export const HawkBox = Type.Object(
 export type HawkBox = Static<typeof HawkBox>;
 
 /** A track keyframe; frames between keyframes are interpolated linearly; `outside` hides the object from here on. */
-export const HawkKeyframe = Type.Object({ frame: Type.Integer({ minimum: 0 }), xyxy: HawkXyxy, outside: Type.Boolean({ default: false }) }, { additionalProperties: false });
+export const HawkKeyframe = Type.Object({ frame: Type.Integer({ minimum: 0, description: '0-based frame index (frame number - 1)' }), xyxy: HawkXyxy, outside: Type.Boolean({ default: false }) }, { additionalProperties: false });
 export type HawkKeyframe = Static<typeof HawkKeyframe>;
 
 export const HawkTrack = Type.Object(
@@ -52,6 +56,9 @@ export const HawkAnnotationSetInfo = Type.Object({
   annotator: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer(),
   updatedAt: Type.String(),
+  /** The assignment's range for replica and merged sets, as 0-based indices (shown as index + 1); null for the main set. */
+  frameFrom: Type.Union([Type.Integer(), Type.Null()]),
+  frameTo: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type HawkAnnotationSetInfo = Static<typeof HawkAnnotationSetInfo>;
 
@@ -71,7 +78,7 @@ export type HawkAnnotations = Static<typeof HawkAnnotations>;
 export const HawkSaveBody = Type.Object(
   {
     baseVersion: Type.Integer({ minimum: 0 }),
-    frames: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Array(HawkBox, { maxItems: 1000 }))),
+    frames: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]+$', description: '0-based frame index' }), Type.Array(HawkBox, { maxItems: 1000 }))),
     tracks: Type.Optional(Type.Array(HawkTrack, { maxItems: 1000 })),
     deletedTrackIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
   },
@@ -87,7 +94,7 @@ export type HawkHistoryEntry = Static<typeof HawkHistoryEntry>;
 // ---- assignments, consensus, review ----
 
 export const HawkAssignmentBody = Type.Object(
-  { frameFrom: Type.Integer({ minimum: 0 }), frameTo: Type.Integer({ minimum: 0 }), annotatorIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: 50, uniqueItems: true }) },
+  { frameFrom: Type.Integer({ minimum: 0, description: '0-based index of the first frame' }), frameTo: Type.Integer({ minimum: 0, description: '0-based index of the last frame' }), annotatorIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: 50, uniqueItems: true }) },
   { additionalProperties: false },
 );
 export type HawkAssignmentBody = Static<typeof HawkAssignmentBody>;
@@ -111,8 +118,55 @@ export const HawkMergeBody = Type.Object(
 );
 export type HawkMergeBody = Static<typeof HawkMergeBody>;
 
-export const HawkAgreement = Type.Object({ annotatorId: Type.Integer(), username: Type.String(), score: Type.Number(), matched: Type.Integer(), total: Type.Integer() });
+/**
+ * One annotator's agreement with a merge. `score` = matched / (drawn + kept - matched) as before;
+ * the parts: `box` = share of the annotator's boxes that joined a kept object (same object, IoU >= minIou);
+ * `class` = share of those whose class won the vote; `attributes` = share of attribute values of those
+ * that won their vote (1 when there were none).
+ */
+export const HawkAgreement = Type.Object({
+  annotatorId: Type.Integer(),
+  username: Type.String(),
+  score: Type.Number(),
+  matched: Type.Integer(),
+  total: Type.Integer(),
+  box: Type.Optional(Type.Number()),
+  class: Type.Optional(Type.Number()),
+  attributes: Type.Optional(Type.Number()),
+});
 export type HawkAgreement = Static<typeof HawkAgreement>;
+
+/** What one annotator drew for an object of a merge. */
+export const HawkMergeMember = Type.Object({
+  annotatorId: Type.Integer(),
+  username: Type.String(),
+  label: Type.String(),
+  xyxy: HawkXyxy,
+  attributes: HawkAttributeValues,
+  trackId: Type.Union([Type.String(), Type.Null()]),
+  /** IoU with the merged box (kept objects) or with the first member's box (dropped ones). */
+  iou: Type.Number(),
+});
+export type HawkMergeMember = Static<typeof HawkMergeMember>;
+
+/**
+ * One object of a merge on one frame: the boxes of different annotators that overlapped enough
+ * (IoU >= minIou) to be one object. `frame` is the 0-based index (shown as frame + 1).
+ * `problems` says in words what disagreed or why the object was dropped.
+ */
+export const HawkMergeObject = Type.Object({
+  frame: Type.Integer({ description: '0-based frame index' }),
+  status: Type.Union([Type.Literal('kept'), Type.Literal('dropped')]),
+  label: Type.String(),
+  xyxy: HawkXyxy,
+  votes: Type.Integer(),
+  needed: Type.Integer(),
+  members: Type.Array(HawkMergeMember),
+  classAgreed: Type.Boolean(),
+  attributesAgreed: Type.Boolean(),
+  problems: Type.Array(Type.String()),
+});
+export type HawkMergeObject = Static<typeof HawkMergeObject>;
 
 export const HawkMergeResult = Type.Object({
   runId: Type.Integer(),
@@ -120,13 +174,17 @@ export const HawkMergeResult = Type.Object({
   kept: Type.Integer(),
   dropped: Type.Integer(),
   agreement: Type.Array(HawkAgreement),
+  /** Objects with a disagreement or dropped, first 500 (by frame); objects every annotator drew alike are only counted. */
+  objects: Type.Optional(Type.Array(HawkMergeObject)),
+  /** Objects every annotator drew with the same class and attributes. */
+  unanimous: Type.Optional(Type.Integer()),
 });
 export type HawkMergeResult = Static<typeof HawkMergeResult>;
 
 export const HawkReviewBody = Type.Object(
   {
-    frameFrom: Type.Integer({ minimum: 0 }),
-    frameTo: Type.Integer({ minimum: 0 }),
+    frameFrom: Type.Integer({ minimum: 0, description: '0-based index of the first frame' }),
+    frameTo: Type.Integer({ minimum: 0, description: '0-based index of the last frame' }),
     decision: Type.Union([Type.Literal('approved'), Type.Literal('rejected')]),
     comment: Type.String({ maxLength: 4000, default: '' }),
   },
@@ -182,8 +240,8 @@ export type HawkPrelabelClass = Static<typeof HawkPrelabelClass>;
 /** `POST /videos/:id/prelabel`: ask the detector (run by a Scouter worker) to pre-fill a frame range. */
 export const HawkPrelabelBody = Type.Object(
   {
-    frameFrom: Type.Integer({ minimum: 0 }),
-    frameTo: Type.Integer({ minimum: 0 }),
+    frameFrom: Type.Integer({ minimum: 0, description: '0-based index of the first frame' }),
+    frameTo: Type.Integer({ minimum: 0, description: '0-based index of the last frame' }),
     setId: Type.Optional(Type.Integer({ minimum: 1, description: 'set that receives the boxes (default: the main set)' })),
     classes: Type.Optional(Type.Array(HawkPrelabelClass, { minItems: 1, maxItems: 80, description: 'default: person -> person' })),
     scoreThreshold: Type.Number({ minimum: 0.05, maximum: 1, default: 0.4 }),

@@ -23,6 +23,40 @@ export const HawkCreateUserBody = Type.Object(
 );
 export type HawkCreateUserBody = Static<typeof HawkCreateUserBody>;
 
+/** A user as an admin manages it (`GET /users`, admin): disabled users cannot log in. */
+export const HawkUserAccount = Type.Object({ id: Type.Integer(), username: Type.String(), role: HawkRole, disabled: Type.Boolean(), createdAt: Type.String() });
+export type HawkUserAccount = Static<typeof HawkUserAccount>;
+
+/** `PATCH /users/:id` (admin): change the role, disable or enable, or set a new password (ends the user's sessions). */
+export const HawkUpdateUserBody = Type.Object(
+  { role: Type.Optional(HawkRole), disabled: Type.Optional(Type.Boolean()), password: Type.Optional(Type.String({ minLength: 8, maxLength: 1024 })) },
+  { additionalProperties: false },
+);
+export type HawkUpdateUserBody = Static<typeof HawkUpdateUserBody>;
+
+/** `PUT /projects/:id/members` (admin): the annotators (and others) who may see the project; replaces the list. */
+export const HawkMembersBody = Type.Object({ userIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, uniqueItems: true }) }, { additionalProperties: false });
+export type HawkMembersBody = Static<typeof HawkMembersBody>;
+
+/**
+ * `GET /me/assignments`: the caller's replicas, newest first. Frame fields are 0-based indices
+ * (as every `frame*` field of the API); people see them as 1-based frame numbers (index + 1).
+ */
+export const HawkMyAssignment = Type.Object({
+  assignmentId: Type.Integer(),
+  setId: Type.Integer(),
+  videoId: Type.Integer(),
+  videoName: Type.String(),
+  projectId: Type.Integer(),
+  projectName: Type.String(),
+  frameFrom: Type.Integer({ description: '0-based index of the first assigned frame' }),
+  frameTo: Type.Integer({ description: '0-based index of the last assigned frame' }),
+  version: Type.Integer(),
+  /** A consensus merge of the assignment exists: the other replicas and the merged set are visible to its annotators. */
+  merged: Type.Boolean(),
+});
+export type HawkMyAssignment = Static<typeof HawkMyAssignment>;
+
 // ---- label schema ----
 
 const AttributeBase = { name: Type.String({ minLength: 1, maxLength: 64 }) };
@@ -48,6 +82,40 @@ export type HawkClassSpec = Static<typeof HawkClassSpec>;
 
 export const HawkLabelSchema = Type.Object({ classes: Type.Array(HawkClassSpec, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
 export type HawkLabelSchema = Static<typeof HawkLabelSchema>;
+
+/**
+ * Problems of a label schema in plain sentences: empty or repeated names and hotkeys, selects without
+ * options, defaults that are not allowed. The server checks with it; the page's schema form shows it.
+ */
+export function labelSchemaProblems(schema: HawkLabelSchema): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  const hotkeys = new Set<string>();
+  if (schema.classes.length === 0) problems.push('add at least one class');
+  for (const c of schema.classes) {
+    if (!c.name.trim()) problems.push('every class needs a name');
+    if (c.color !== undefined && !/^#[0-9a-fA-F]{6}$/.test(c.color)) problems.push(`class "${c.name}": colour ${c.color} is not #rrggbb`);
+    if (c.hotkey !== undefined && c.hotkey.length !== 1) problems.push(`class "${c.name}": a hotkey is one key`);
+    if (names.has(c.name)) problems.push(`class "${c.name}" appears twice`);
+    names.add(c.name);
+    if (c.hotkey) {
+      if (hotkeys.has(c.hotkey)) problems.push(`hotkey "${c.hotkey}" is used by two classes`);
+      hotkeys.add(c.hotkey);
+    }
+    const attrs = new Set<string>();
+    for (const a of c.attributes) {
+      if (!a.name.trim()) problems.push(`class "${c.name}": every attribute needs a name`);
+      if (a.type === 'select' && a.options.length === 0) problems.push(`class "${c.name}": select "${a.name}" needs at least one option`);
+      if (attrs.has(a.name)) problems.push(`class "${c.name}": attribute "${a.name}" appears twice`);
+      attrs.add(a.name);
+      if (a.type === 'select' && !a.options.includes(a.default)) problems.push(`class "${c.name}": default "${a.default}" of "${a.name}" is not one of its options`);
+      if (a.type === 'number' && ((a.min !== undefined && a.default < a.min) || (a.max !== undefined && a.default > a.max))) {
+        problems.push(`class "${c.name}": default of "${a.name}" is outside [${a.min ?? '-inf'}, ${a.max ?? 'inf'}]`);
+      }
+    }
+  }
+  return problems;
+}
 
 export const HawkProjectBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), labelSchema: HawkLabelSchema }, { additionalProperties: false });
 export type HawkProjectBody = Static<typeof HawkProjectBody>;

@@ -19,6 +19,9 @@ import { prelabelRoutes } from './routes/prelabel/index.ts';
 import { projectRoutes } from './routes/projects/index.ts';
 import { transferRoutes } from './routes/transfer/index.ts';
 import { videoRoutes } from './routes/videos/index.ts';
+import { AccessService } from './services/access.service.ts';
+import { TeamService } from './services/team.service.ts';
+import { MemberRepository } from './repositories/member.repository.ts';
 import { AnnotationService } from './services/annotation.service.ts';
 import { AuthService } from './services/auth.service.ts';
 import { ConsensusService } from './services/consensus.service.ts';
@@ -42,6 +45,8 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
   const users = new UserRepository(pool);
   const annotationRepo = new AnnotationRepository(pool);
   const assignmentRepo = new AssignmentRepository(pool);
+  const memberRepo = new MemberRepository(pool);
+  const access = new AccessService(memberRepo);
   const auth = new AuthService(users, config.sessionHours);
   const projects = new ProjectService(new ProjectRepository(pool));
   const videos = new VideoService(new VideoRepository(pool), {
@@ -57,11 +62,13 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     projects,
     videos,
     annotations,
-    consensus: new ConsensusService(assignmentRepo, annotationRepo, users),
+    consensus: new ConsensusService(assignmentRepo, annotationRepo, memberRepo),
     reviews: new ReviewService(assignmentRepo),
     exporter: new ExportService(annotationRepo),
     importer: new ImportService(annotations),
-    context: new ContextService(projects, videos, annotations),
+    context: new ContextService(projects, videos, annotations, access),
+    access,
+    team: new TeamService(memberRepo, users),
     prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 

@@ -104,7 +104,7 @@ describe('videos', () => {
       assert.deepEqual(part.rawPayload, frame.rawPayload.subarray(0, 100));
       const past = await app.inject({ method: 'GET', url: `/videos/${video.id}/frames/10`, headers: bearer(hawk.adminToken) });
       assert.equal(past.statusCode, 404);
-      assert.match(past.json().message, /frames 0\.\.9/);
+      assert.match(past.json().message, /frames 1\.\.10 \(indices 0\.\.9\)/);
     } finally {
       socket.close();
     }

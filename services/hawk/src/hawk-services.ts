@@ -1,3 +1,5 @@
+import type { AccessService } from './services/access.service.ts';
+import type { TeamService } from './services/team.service.ts';
 import type { AnnotationService } from './services/annotation.service.ts';
 import type { AuthService } from './services/auth.service.ts';
 import type { ConsensusService } from './services/consensus.service.ts';
@@ -21,4 +23,6 @@ export interface HawkServices {
   readonly importer: ImportService;
   readonly context: ContextService;
   readonly prelabel: PrelabelService;
+  readonly access: AccessService;
+  readonly team: TeamService;
 }

@@ -2,8 +2,9 @@ import type { HawkAnnotationSetInfo, HawkBox, HawkHistoryEntry, HawkSetKind, Haw
 import type pg from 'pg';
 
 const SET_SELECT = `SELECT s.id, s.video_id AS "videoId", s.kind, s.assignment_id AS "assignmentId", s.annotator_id AS "annotatorId",
-  u.username AS annotator, s.version, to_json(s.updated_at)#>>'{}' AS "updatedAt"
-  FROM hawk_annotation_sets s LEFT JOIN hawk_users u ON u.id = s.annotator_id`;
+  u.username AS annotator, s.version, to_json(s.updated_at)#>>'{}' AS "updatedAt",
+  a.frame_from AS "frameFrom", a.frame_to AS "frameTo"
+  FROM hawk_annotation_sets s LEFT JOIN hawk_users u ON u.id = s.annotator_id LEFT JOIN hawk_assignments a ON a.id = s.assignment_id`;
 
 export interface SetPatch {
   frames: Record<string, HawkBox[]>;

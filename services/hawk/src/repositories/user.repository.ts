@@ -1,4 +1,4 @@
-import type { HawkRole, HawkUser } from '@sightline/contracts';
+import type { HawkRole, HawkUser, HawkUserAccount } from '@sightline/contracts';
 import type pg from 'pg';
 
 /** hawk_users and hawk_sessions. */
@@ -35,17 +35,53 @@ export class UserRepository {
     return rows[0]?.system ? rows[0].id : null;
   }
 
-  async findByName(username: string): Promise<(HawkUser & { passwordHash: string }) | undefined> {
-    const { rows } = await this.pool.query<HawkUser & { passwordHash: string }>(
-      'SELECT id, username, role, password_hash AS "passwordHash" FROM hawk_users WHERE username = $1',
+  async findByName(username: string): Promise<(HawkUser & { passwordHash: string; disabled: boolean }) | undefined> {
+    const { rows } = await this.pool.query<HawkUser & { passwordHash: string; disabled: boolean }>(
+      'SELECT id, username, role, password_hash AS "passwordHash", disabled_at IS NOT NULL AS disabled FROM hawk_users WHERE username = $1',
       [username],
     );
     return rows[0];
   }
 
+  /** People (system users such as "model" left out). */
   async list(): Promise<HawkUser[]> {
-    const { rows } = await this.pool.query<HawkUser>('SELECT id, username, role FROM hawk_users ORDER BY id');
+    const { rows } = await this.pool.query<HawkUser>("SELECT id, username, role FROM hawk_users WHERE password_hash <> 'system' ORDER BY id");
     return rows;
+  }
+
+  async accounts(): Promise<HawkUserAccount[]> {
+    const { rows } = await this.pool.query<HawkUserAccount>(
+      `SELECT id, username, role, disabled_at IS NOT NULL AS disabled, to_json(created_at)#>>'{}' AS "createdAt"
+       FROM hawk_users WHERE password_hash <> 'system' ORDER BY id`,
+    );
+    return rows;
+  }
+
+  async account(id: number): Promise<HawkUserAccount | undefined> {
+    return (await this.accounts()).find((u) => u.id === id);
+  }
+
+  /** Applies the given changes; a new password or disabling also ends every session of the user. */
+  async update(id: number, change: { role?: HawkRole; disabled?: boolean; passwordHash?: string }): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (change.role) await client.query('UPDATE hawk_users SET role = $2 WHERE id = $1', [id, change.role]);
+      if (change.disabled !== undefined) await client.query('UPDATE hawk_users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1', [id, change.disabled]);
+      if (change.passwordHash) await client.query('UPDATE hawk_users SET password_hash = $2 WHERE id = $1', [id, change.passwordHash]);
+      if (change.passwordHash || change.disabled) await client.query('DELETE FROM hawk_sessions WHERE user_id = $1', [id]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async activeAdmins(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM hawk_users WHERE role = 'admin' AND disabled_at IS NULL");
+    return rows[0]!.n;
   }
 
   async createSession(tokenHash: string, userId: number, expiresAt: Date): Promise<void> {
@@ -55,7 +91,7 @@ export class UserRepository {
   async findSession(tokenHash: string): Promise<HawkUser | undefined> {
     const { rows } = await this.pool.query<HawkUser>(
       `SELECT u.id, u.username, u.role FROM hawk_sessions s JOIN hawk_users u ON u.id = s.user_id
-       WHERE s.token_hash = $1 AND s.expires_at > now()`,
+       WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [tokenHash],
     );
     return rows[0];

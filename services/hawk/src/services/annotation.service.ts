@@ -3,6 +3,7 @@ import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts'
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import { labelProblem } from './project.service.ts';
 import { keyframeProblem } from './track-interpolation.ts';
+import { AccessService, frameNo } from './access.service.ts';
 
 export interface SaveContext {
   /** Label schema and frame count of the set's project and video. */
@@ -50,21 +51,22 @@ export class AnnotationService {
     if (!AnnotationService.canWrite(set, user)) {
       throw forbidden(set.kind === 'replica' ? `Set ${setId} is ${set.annotator}'s replica; save to your own replica.` : `Only reviewers and admins edit merged set ${setId}.`);
     }
-    const problems: string[] = [];
     const frames = body.frames ?? {};
+    AccessService.checkRange(set, frames, (body.tracks ?? []).flatMap((t) => t.keyframes.filter((k) => !k.outside).map((k) => k.frame)));
+    const problems: string[] = [];
     for (const [key, boxes] of Object.entries(frames)) {
       const f = Number(key);
-      if (f >= ctx.frameCount) problems.push(`frame ${f} is past the video's last frame ${ctx.frameCount - 1}`);
+      if (f >= ctx.frameCount) problems.push(`frame ${frameNo(f)} (index ${f}) is past the video's last frame ${ctx.frameCount} (index ${ctx.frameCount - 1})`);
       for (const box of boxes) {
         const p = labelProblem(ctx.schema, box.label, box.attributes);
-        if (p) problems.push(`frame ${f}, box ${box.id}: ${p}`);
-        if (!(box.xyxy[2] > box.xyxy[0] && box.xyxy[3] > box.xyxy[1])) problems.push(`frame ${f}, box ${box.id}: xyxy must have x2 > x1 and y2 > y1`);
+        if (p) problems.push(`frame ${frameNo(f)}, box ${box.id}: ${p}`);
+        if (!(box.xyxy[2] > box.xyxy[0] && box.xyxy[3] > box.xyxy[1])) problems.push(`frame ${frameNo(f)}, box ${box.id}: xyxy must have x2 > x1 and y2 > y1`);
       }
     }
     for (const track of body.tracks ?? []) {
       const p = labelProblem(ctx.schema, track.label, track.attributes) ?? keyframeProblem(track);
       if (p) problems.push(`track ${track.id}: ${p}`);
-      if (track.keyframes.some((k) => k.frame >= ctx.frameCount)) problems.push(`track ${track.id}: a keyframe is past the last frame ${ctx.frameCount - 1}`);
+      if (track.keyframes.some((k) => k.frame >= ctx.frameCount)) problems.push(`track ${track.id}: a keyframe is past the last frame ${ctx.frameCount} (index ${ctx.frameCount - 1})`);
     }
     if (problems.length) throw badRequest(`Nothing was saved: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''}`);
     const version = await this.annotations.applyPatch(setId, body.baseVersion, { frames, tracks: body.tracks ?? [], deletedTrackIds: body.deletedTrackIds ?? [] }, user.id);

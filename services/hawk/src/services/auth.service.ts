@@ -1,6 +1,6 @@
-import type { HawkCreateUserBody, HawkLoginResponse, HawkUser } from '@sightline/contracts';
+import type { HawkCreateUserBody, HawkLoginResponse, HawkUpdateUserBody, HawkUser, HawkUserAccount } from '@sightline/contracts';
 import { createHash, randomBytes } from 'node:crypto';
-import { conflict, forbidden, unauthorized } from '../lib/http-error.ts';
+import { conflict, forbidden, notFound, unauthorized } from '../lib/http-error.ts';
 import { hashPassword, verifyPassword } from '../lib/password.ts';
 import type { UserRepository } from '../repositories/user.repository.ts';
 
@@ -33,6 +33,7 @@ export class AuthService {
     // Hash even for unknown names so timing does not reveal which usernames exist.
     const ok = found ? await verifyPassword(password, found.passwordHash) : (await hashPassword(password), false);
     if (!found || !ok) throw unauthorized('Wrong username or password.');
+    if (found.disabled) throw forbidden(`User "${found.username}" is disabled; ask an admin to enable it again.`);
     return this.startSession({ id: found.id, username: found.username, role: found.role });
   }
 
@@ -50,8 +51,19 @@ export class AuthService {
     return user;
   }
 
-  listUsers(): Promise<HawkUser[]> {
-    return this.users.list();
+  listAccounts(): Promise<HawkUserAccount[]> {
+    return this.users.accounts();
+  }
+
+  /** Role, disabled, or a new password (which ends the user's sessions). An admin cannot lock the last admin out. */
+  async updateUser(id: number, body: HawkUpdateUserBody, by: HawkUser): Promise<HawkUserAccount> {
+    const before = await this.users.account(id);
+    if (!before) throw notFound(`No user with id ${id}; list users with GET /users.`);
+    const losesAdmin = before.role === 'admin' && !before.disabled && ((body.role && body.role !== 'admin') || body.disabled === true);
+    if (losesAdmin && (await this.users.activeAdmins()) <= 1) throw conflict(`${before.username} is the only active admin; make another admin first.`);
+    if (id === by.id && body.disabled) throw conflict('You cannot disable yourself; another admin can.');
+    await this.users.update(id, { ...(body.role ? { role: body.role } : {}), ...(body.disabled !== undefined ? { disabled: body.disabled } : {}), ...(body.password ? { passwordHash: await hashPassword(body.password) } : {}) });
+    return (await this.users.account(id))!;
   }
 
   private async startSession(user: HawkUser): Promise<HawkLoginResponse> {

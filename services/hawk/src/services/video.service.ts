@@ -176,7 +176,7 @@ export class VideoService {
   async framePath(id: number, index: number): Promise<string> {
     const video = await this.get(id);
     if (video.status !== 'ready') throw conflict(`Video ${id} has no frames yet (status ${video.status}).`);
-    if (!Number.isInteger(index) || index < 0 || index >= video.frameCount) throw notFound(`Frame ${index} does not exist; video ${id} has frames 0..${video.frameCount - 1}.`);
+    if (!Number.isInteger(index) || index < 0 || index >= video.frameCount) throw notFound(`Frame index ${index} does not exist; video ${id} has frames 1..${video.frameCount} (indices 0..${video.frameCount - 1}).`);
     return join(this.dir(id), 'frames', frameFileName(index));
   }
 

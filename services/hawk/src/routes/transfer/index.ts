@@ -3,7 +3,8 @@ import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
 import { badRequest } from '../../lib/http-error.ts';
-import { zipStore } from '../../lib/zip-writer.ts';
+import { zipStore, zipStream, type ZipEntry } from '../../lib/zip-writer.ts';
+import { Readable } from 'node:stream';
 import { userWith } from '../../plugins/auth.ts';
 import { IdParams } from '../params.ts';
 
@@ -13,12 +14,25 @@ const IMPORT_LIMIT = 256 * 1024 * 1024;
 export function transferRoutes(app: ServiceApp, s: HawkServices): void {
   app.get(
     '/videos/:id/export',
-    { schema: { params: IdParams, querystring: Type.Object({ format: HawkExportFormat }) } },
+    {
+      schema: {
+        params: IdParams,
+        querystring: Type.Object({ format: HawkExportFormat, images: Type.Boolean({ default: false, description: 'coco and yolo: a ZIP with the frame images (images/000001.jpg = frame 1)' }) }),
+      },
+    },
     async (request, reply) => {
-      userWith(request);
-      const { video, project } = await s.context.ofVideo(request.params.id);
+      const { video, project } = await s.context.ofVideo(request.params.id, userWith(request));
       const data = await s.exporter.approved(video, await s.reviews.list(video.id));
       const base = `video-${video.id}`;
+      const zip = (name: string, entries: ZipEntry[]) => {
+        async function* all() {
+          yield* entries;
+          yield* s.exporter.images(s.videos.framesDir(video.id), data);
+        }
+        return reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="${name}"`).send(Readable.from(zipStream(all())));
+      };
+      if (request.query.images && request.query.format === 'coco') return zip(`${base}.coco.zip`, [{ name: 'annotations.json', data: JSON.stringify(s.exporter.coco(video, project.labelSchema, data)) }]);
+      if (request.query.images && request.query.format === 'yolo') return zip(`${base}.yolo.zip`, s.exporter.yolo(video, project.labelSchema, data));
       switch (request.query.format) {
         case 'hawk':
           return reply.header('content-disposition', `attachment; filename="${base}.hawk.json"`).send(s.exporter.hawk(video, project.labelSchema, data));
@@ -44,9 +58,10 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
     },
     async (request, reply) => {
       const user = userWith(request);
-      const { video, project } = await s.context.ofVideo(request.params.id);
+      const { video, project } = await s.context.ofVideo(request.params.id, user);
       const set = request.query.setId ? await s.annotations.set(request.query.setId) : await s.annotations.mainSet(video.id);
       if (set.videoId !== video.id) throw badRequest(`Set ${set.id} belongs to video ${set.videoId}, not ${video.id}.`);
+      await s.access.checkSet(user, set);
       const ctx = { schema: project.labelSchema, frameCount: video.frameCount };
       let sightings;
       if (request.query.format === 'mot') {

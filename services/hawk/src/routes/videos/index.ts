@@ -19,7 +19,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
   const withShare = async (v: VideoRow) => VideoService.toApi(v, await s.reviews.approvedShare(v.id, v.frameCount));
 
   app.get('/projects/:id/videos', { schema: { params: IdParams, response: { 200: Type.Array(HawkVideo) } } }, async (request) => {
-    await s.projects.get(request.params.id);
+    await s.context.ofProject(request.params.id, userWith(request));
     const videos = await s.videos.listByProject(request.params.id);
     return Promise.all(videos.map(withShare));
   });
@@ -30,7 +30,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     return reply.status(201).send(await withShare(await s.videos.create(request.params.id, request.body, user.id)));
   });
 
-  app.get('/videos/:id', { schema: { params: IdParams, response: { 200: HawkVideo } } }, async (request) => withShare(await s.videos.get(request.params.id)));
+  app.get('/videos/:id', { schema: { params: IdParams, response: { 200: HawkVideo } } }, async (request) => withShare((await s.context.ofVideo(request.params.id, userWith(request), false)).video));
 
   app.patch(
     '/videos/:id/content',
@@ -57,6 +57,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     '/videos/:id/frames',
     { schema: { params: IdParams, querystring: Type.Object({ from: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
     async (request, reply) => {
+      await s.context.ofVideo(request.params.id, userWith(request), false);
       const frames = await s.videos.framePaths(request.params.id, request.query.from, request.query.count);
       const bodies = await Promise.all(frames.map((f) => readFile(f.path)));
       return reply
@@ -70,6 +71,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
   );
 
   app.get('/videos/:id/frames/:index', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0 }) }) } }, async (request, reply) => {
+    await s.context.ofVideo(request.params.id, userWith(request), false);
     const path = await s.videos.framePath(request.params.id, request.params.index);
     return sendFrame(request, reply, path, `v${request.params.id}f${request.params.index}`);
   });
