@@ -8,3 +8,4 @@ export * from './hawk.ts';
 export * from './hawk-annotations.ts';
 export * from './kanohi-floors.ts';
 export * from './kanohi-stats.ts';
+export * from './scouter-console.ts';

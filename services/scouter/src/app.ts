@@ -1,4 +1,4 @@
-import type { ScouterServerEvents } from '@sightline/contracts';
+import type { ScouterClientEvents, ScouterServerEvents } from '@sightline/contracts';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
@@ -13,8 +13,15 @@ import { PreviewRepository } from './repositories/preview.repository.ts';
 import { FlowRepository } from './repositories/flow.repository.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
 import { registerFlowRoutes } from './routes/flows/index.ts';
+import { registerEventRoutes } from './routes/events/index.ts';
 import { registerMetricsRoutes } from './routes/metrics/index.ts';
+import { registerSettingsRoutes } from './routes/settings/index.ts';
+import { EventRepository } from './repositories/event.repository.ts';
+import { WebhookRepository } from './repositories/webhook.repository.ts';
 import { CameraService } from './services/camera.service.ts';
+import { EventService } from './services/event.service.ts';
+import { WatchRegistry } from './services/watch-registry.ts';
+import { WebhookService } from './services/webhook.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
 import { PreviewRelay } from './services/preview-relay.service.ts';
@@ -38,7 +45,7 @@ export interface ScouterApp {
 
 /** Builds Scouter and its camera worker without listening; the worker starts when the app is ready and stops when it closes. */
 export async function buildScouter({ config, pool, stages }: BuildScouterOptions): Promise<ScouterApp> {
-  const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  const { app, io } = createService<ScouterServerEvents, ScouterClientEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
   const cameras = new CameraRepository(pool);
   const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event));
   const log = { warn: (m: string) => app.log.warn(m) };
@@ -48,6 +55,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     (relayed) => {
       if (relayed.kind === 'tracks') io.emit('scouter:tracks', relayed.event);
       else if (relayed.kind === 'camera-state') io.emit('scouter:camera-state', relayed.event);
+      else if (relayed.kind === 'event') io.emit('scouter:event', relayed.event);
       else previews.receive(relayed.event);
     },
     log,
@@ -57,8 +65,26 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     { publish: (event) => relay.publish({ kind: 'frame-ref', event }), emit: (event) => io.emit('scouter:frame', event), hasClients: () => io.sockets.sockets.size > 0 },
     log,
   );
+  const watching = new WatchRegistry();
+  io.on('connection', (socket) => {
+    socket.on('scouter:watch', (event) => watching.set(socket.id, event));
+    socket.on('disconnect', () => watching.drop(socket.id));
+  });
+  const webhooks = new WebhookService(new WebhookRepository(pool), config.webhookTimeoutMs, log);
+  const events = new EventService(
+    new EventRepository(pool),
+    webhooks,
+    (event) => {
+      io.emit('scouter:event', event);
+      relay.publish({ kind: 'event', event });
+    },
+    config,
+    log,
+  );
   app.addHook('onReady', async () => relay.start());
+  app.addHook('onReady', async () => events.startPruning());
   app.addHook('onClose', async () => {
+    events.stop();
     previews.stop();
     await relay.stop();
   });
@@ -81,6 +107,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
           io.emit('scouter:camera-state', event);
           relay.publish({ kind: 'camera-state', event });
         },
+        inFocus: (cameraId) => watching.inFocus(cameraId),
+        event: (event) => void events.record(event),
       },
       config,
       { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },
@@ -98,6 +126,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   registerCameraRoutes(app, cameraService);
   registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event)));
   registerMetricsRoutes(app, worker);
+  registerEventRoutes(app, events, webhooks);
+  registerSettingsRoutes(app, config);
   registerPrelabelWorker(app, pool, config);
   return { app, worker };
 }

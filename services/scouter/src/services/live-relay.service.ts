@@ -1,4 +1,4 @@
-import type { CameraStateEvent, TracksEvent } from '@sightline/contracts';
+import type { CameraStateEvent, ScouterEvent, TracksEvent } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -17,7 +17,8 @@ export interface FrameRef {
 export type RelayedEvent =
   | { kind: 'tracks'; event: TracksEvent }
   | { kind: 'camera-state'; event: CameraStateEvent }
-  | { kind: 'frame-ref'; event: FrameRef };
+  | { kind: 'frame-ref'; event: FrameRef }
+  | { kind: 'event'; event: ScouterEvent };
 
 /**
  * Live events across Scouter processes: each worker NOTIFYs the tracks and states of the cameras it
