@@ -3,6 +3,7 @@ import type { PipelineSpec } from '@sightline/flow';
 import type { ObservationRow } from '../repositories/observation.repository.ts';
 import { PolygonZone, type Detections } from '@sightline/vision';
 import { backoffMs, sleep } from './backoff.ts';
+import { insideFrame } from './frame-point.ts';
 import { LatestFrameSlot } from './latest-frame-slot.ts';
 import { RateMeter, RollingWindow } from './stage-timings.ts';
 import type { AttributeEstimator, Detector, PipelineStages, RgbFrame, Tracker } from './stages.ts';
@@ -219,10 +220,10 @@ export class CameraPipeline {
     }
   }
 
-  private dropMasked(detections: Detections): Detections {
+  private dropMasked(detections: Detections, width: number, height: number): Detections {
     const feet = detections.bottomCenters();
     const masks = this.masks;
-    const kept = detections.filter((i) => !masks.some((m) => m.contains([feet[i * 2]!, feet[i * 2 + 1]!])));
+    const kept = detections.filter((i) => !masks.some((m) => m.contains(insideFrame(feet[i * 2]!, feet[i * 2 + 1]!, width, height))));
     this.maskedDetections += detections.length - kept.length;
     return kept;
   }
@@ -231,7 +232,7 @@ export class CameraPipeline {
     const t0 = performance.now();
     // Stages may move the pixels to the inference thread and back: keep the frame they return.
     let { detections, frame } = await detector.detect(item.frame);
-    if (this.masks.length > 0) detections = this.dropMasked(detections);
+    if (this.masks.length > 0) detections = this.dropMasked(detections, frame.width, frame.height);
     const t1 = performance.now();
     if (tracker) detections = tracker.update(detections);
     const t2 = performance.now();

@@ -1,5 +1,6 @@
 import type { CameraRegions, EventKind, TrackedBox } from '@sightline/contracts';
 import { PolygonZone, segmentCrossing } from '@sightline/vision';
+import { insideFrame } from './frame-point.ts';
 
 /** An event found in one processed frame, with the box of the object at that moment. */
 export interface TrackEvent {
@@ -47,14 +48,15 @@ export class TrackEventDetector {
     for (const t of this.tracks.values()) for (const z of t.inZones) if (!names.has(z)) t.inZones.delete(z);
   }
 
-  /** The events of one frame's boxes (boxes without a tracker id are ignored). */
-  update(boxes: readonly TrackedBox[]): TrackEvent[] {
+  /** The events of one frame's boxes (boxes without a tracker id are ignored); `frameWh` keeps feet on the bottom row inside zones drawn to the edge. */
+  update(boxes: readonly TrackedBox[], frameWh?: readonly [number, number]): TrackEvent[] {
     const out: TrackEvent[] = [];
     const present = new Set<number>();
     for (const box of boxes) {
       if (box.trackerId < 0) continue;
       present.add(box.trackerId);
-      const foot: [number, number] = [(box.xyxy[0] + box.xyxy[2]) / 2, box.xyxy[3]];
+      const cx = (box.xyxy[0] + box.xyxy[2]) / 2;
+      const foot: [number, number] = frameWh ? insideFrame(cx, box.xyxy[3], frameWh[0], frameWh[1]) : [cx, box.xyxy[3]];
       let t = this.tracks.get(box.trackerId);
       if (!t) {
         t = { seen: 0, missed: 0, started: false, last: box, foot, inZones: new Set() };

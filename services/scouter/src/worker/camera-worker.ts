@@ -174,7 +174,7 @@ export class CameraWorker {
             if (toDb) batcher.add(observations);
           },
           onFrame: (frame, event) => {
-            for (const found of events.update(event.boxes)) this.raise(cam, found, frame, event.decodedAtMs);
+            for (const found of events.update(event.boxes, [event.width, event.height])) this.raise(cam, found, frame, event.decodedAtMs);
             // The camera in some page's large view gets more and larger previews; the grid fewer, smaller ones.
             const focus = this.live.inFocus(run.id) && this.options.previewFocusFps > 0;
             const fps = focus ? this.options.previewFocusFps : this.options.previewFps;
