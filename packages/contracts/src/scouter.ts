@@ -46,8 +46,23 @@ export const CreateCameraBody = Type.Object(
 );
 export type CreateCameraBody = Static<typeof CreateCameraBody>;
 
-/** `PATCH /cameras/:id` body: any of the settable fields (the name too). */
-export const UpdateCameraBody = Type.Partial(CreateCameraBody, { additionalProperties: false });
+/**
+ * `PATCH /cameras/:id` body: any of the settable fields (the name too). Written out rather than
+ * `Partial(CreateCameraBody)`: the create defaults (fps 10, loop false) would be filled into every
+ * PATCH by the validator and silently reset what the PATCH left out.
+ */
+export const UpdateCameraBody = Type.Object(
+  {
+    name: Type.Optional(CameraName),
+    uri: Type.Optional(CameraUri),
+    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, description: 'Frames per second to decode' })),
+    loop: Type.Optional(Type.Boolean({ description: 'Files only: start again at the end' })),
+    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people; [] for none' })),
+    enabled: Type.Optional(Type.Boolean()),
+    regions: Type.Optional(CameraRegions),
+  },
+  { additionalProperties: false },
+);
 export type UpdateCameraBody = Static<typeof UpdateCameraBody>;
 
 export const CameraIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

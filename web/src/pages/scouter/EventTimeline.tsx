@@ -1,5 +1,5 @@
 import type { Camera, EventKind, ScouterEvent, ScouterSettings } from '@sightline/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { attributeLabel } from './labels.ts';
 import { listEvents, snapshotUrl } from './scouter-api.ts';
 import { WebhookSettings } from './WebhookSettings.tsx';
@@ -40,7 +40,17 @@ export function EventTimeline({ base, cameras, settings, lastEvent }: { base: st
       setError((err as Error).message);
     }
   }, [base, filter]);
-  useEffect(() => void load(), [load, lastEvent]);
+  useEffect(() => void load(), [load]);
+  // New events arrive in bursts (several people at once): reload at most once a second.
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => {
+    if (!lastEvent || pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      void load();
+    }, 1000);
+  }, [lastEvent, load]);
+  useEffect(() => () => clearTimeout(pending.current), []);
 
   return (
     <div data-testid="event-timeline">
