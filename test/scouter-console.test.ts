@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { isCameraGone } from '../services/scouter/src/pipeline/observation-batcher.ts';
+import { EventRepository } from '../services/scouter/src/repositories/event.repository.ts';
 import { ObservationRepository } from '../services/scouter/src/repositories/observation.repository.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { until } from './support/until.ts';
@@ -161,6 +162,22 @@ test('the flow check answers errors with line and column, and the plan of a corr
   assert.equal(plan.ok, true, JSON.stringify(plan.errors));
   assert.match(plan.pipelines[0]!, /^people: cam1 .* detect centernet \[person\]/);
   assert.equal((await http('GET', '/flows')).json().flows.length, 0, 'checking stores nothing');
+});
+
+test('retention deletes events past the age limit and beyond the per-camera count, newest kept', async () => {
+  const events = new EventRepository(db.pool);
+  const base = { cameraId: camera.id, runId: randomUUID(), kind: 'track-started' as const, trackerId: 99, className: 'person', region: null, direction: null, score: 0.9, xyxy: [0, 0, 1, 1] as const, attributes: {}, snapshot: undefined };
+  const old = await events.insert({ ...base, occurredAt: new Date(Date.now() - 10 * 24 * 3600_000) });
+  assert.ok(old);
+  const count = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM scouter_events WHERE camera_id = $1', [camera.id])).rows[0]!.n;
+  const before = await count();
+  assert.ok((await events.prune(168, 1_000_000)) >= 1);
+  assert.equal((await db.pool.query('SELECT 1 FROM scouter_events WHERE id = $1', [old.id])).rowCount, 0, 'the 10-day-old event is gone');
+  assert.ok((await count()) >= before - 1, 'recent events stay (the pipeline may add more meanwhile)');
+  const newest = await events.insert({ ...base, occurredAt: new Date(Date.now() + 60_000) });
+  await events.prune(168, 1);
+  assert.equal(await count(), 1, 'one event per camera kept');
+  assert.equal((await db.pool.query('SELECT 1 FROM scouter_events WHERE id = $1', [newest!.id])).rowCount, 1, 'the newest one');
 });
 
 test('removing a running camera: its later rows are refused as a foreign key violation, which the batcher treats as gone', async () => {
