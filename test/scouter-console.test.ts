@@ -164,6 +164,21 @@ test('the flow check answers errors with line and column, and the plan of a corr
   assert.equal((await http('GET', '/flows')).json().flows.length, 0, 'checking stores nothing');
 });
 
+test('the attribute filter matches values at or above the confidence setting, numbers by their rounded value', async () => {
+  const events = new EventRepository(db.pool);
+  const base = { occurredAt: new Date(), cameraId: camera.id, runId: randomUUID(), kind: 'zone-entered' as const, className: 'person', region: 'desk', direction: null, score: 0.9, xyxy: [0, 0, 1, 1] as const, snapshot: undefined };
+  const sure = await events.insert({ ...base, trackerId: 501, attributes: { gender: { value: 'female', confidence: 0.82 }, age: { value: 31.4, confidence: 0.9 } } });
+  await events.insert({ ...base, trackerId: 502, attributes: { gender: { value: 'female', confidence: 0.02 } } });
+  await events.insert({ ...base, trackerId: 503, attributes: { gender: { value: 'male', confidence: 0.95 } } });
+  const ids = async (attribute: string) => (await events.list({ cameraId: camera.id, kind: 'zone-entered', attribute }, 0.6)).filter((e) => e.region === 'desk').map((e) => e.trackerId);
+  assert.deepEqual(await ids('gender=female'), [501], 'the 2% "female" is unknown, not a match');
+  assert.deepEqual(await ids('gender=male'), [503]);
+  assert.deepEqual(await ids('age=31'), [501]);
+  assert.deepEqual(await ids('age=40'), []);
+  const listed = (await http('GET', `/events?cameraId=${camera.id}&attribute=gender%3Dfemale&className=person`)).json<{ events: ScouterEvent[] }>().events;
+  assert.deepEqual(listed.filter((e) => e.region === 'desk').map((e) => e.id), [sure!.id], 'the same over HTTP with the configured 0.6');
+});
+
 test('retention deletes events past the age limit and beyond the per-camera count, newest kept', async () => {
   const events = new EventRepository(db.pool);
   const base = { cameraId: camera.id, runId: randomUUID(), kind: 'track-started' as const, trackerId: 99, className: 'person', region: null, direction: null, score: 0.9, xyxy: [0, 0, 1, 1] as const, attributes: {}, snapshot: undefined };
