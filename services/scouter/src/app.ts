@@ -20,7 +20,7 @@ import { EventRepository } from './repositories/event.repository.ts';
 import { WebhookRepository } from './repositories/webhook.repository.ts';
 import { CameraService } from './services/camera.service.ts';
 import { EventService } from './services/event.service.ts';
-import { WatchRegistry } from './services/watch-registry.ts';
+import { REMOTE_FOCUS_TTL_MS, WatchRegistry } from './services/watch-registry.ts';
 import { WebhookService } from './services/webhook.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
@@ -56,6 +56,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
       if (relayed.kind === 'tracks') io.emit('scouter:tracks', relayed.event);
       else if (relayed.kind === 'camera-state') io.emit('scouter:camera-state', relayed.event);
       else if (relayed.kind === 'event') io.emit('scouter:event', relayed.event);
+      else if (relayed.kind === 'focus') watching.setRemote(relayed.event.origin, relayed.event.cameraIds);
       else previews.receive(relayed.event);
     },
     log,
@@ -66,9 +67,28 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     log,
   );
   const watching = new WatchRegistry();
+  // Workers elsewhere learn which cameras pages here show large: on every change, and repeated
+  // while any is shown (a process that stops repeating is forgotten after REMOTE_FOCUS_TTL_MS).
+  let sharedFocus = '[]';
+  const shareFocus = (force: boolean) => {
+    const cameraIds = watching.localFocus();
+    const key = JSON.stringify(cameraIds);
+    if (!force && key === sharedFocus) return;
+    sharedFocus = key;
+    if (force && cameraIds.length === 0) return;
+    relay.publish({ kind: 'focus', event: { origin: relay.origin, cameraIds } });
+  };
+  const focusTimer = setInterval(() => shareFocus(true), REMOTE_FOCUS_TTL_MS / 3);
+  focusTimer.unref();
   io.on('connection', (socket) => {
-    socket.on('scouter:watch', (event) => watching.set(socket.id, event));
-    socket.on('disconnect', () => watching.drop(socket.id));
+    socket.on('scouter:watch', (event) => {
+      watching.set(socket.id, event);
+      shareFocus(false);
+    });
+    socket.on('disconnect', () => {
+      watching.drop(socket.id);
+      shareFocus(false);
+    });
   });
   const webhooks = new WebhookService(new WebhookRepository(pool), config.webhookTimeoutMs, log);
   const events = new EventService(
@@ -84,6 +104,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   app.addHook('onReady', async () => relay.start());
   app.addHook('onReady', async () => events.startPruning());
   app.addHook('onClose', async () => {
+    clearInterval(focusTimer);
     events.stop();
     previews.stop();
     await relay.stop();

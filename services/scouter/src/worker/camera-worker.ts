@@ -38,8 +38,8 @@ export interface WorkerOptions {
   readonly eventTrackMinFrames: number;
 }
 
-/** Most snapshots waiting for the encoder per camera; events beyond it are stored without one. */
-const MAX_PENDING_SNAPSHOTS = 8;
+/** Most frames with events waiting for the snapshot encoder per camera; events beyond it are stored without a snapshot. */
+const MAX_PENDING_SNAPSHOT_FRAMES = 8;
 
 export interface WorkerRepositories {
   readonly cameras: CameraRepository;
@@ -174,7 +174,7 @@ export class CameraWorker {
             if (toDb) batcher.add(observations);
           },
           onFrame: (frame, event) => {
-            for (const found of events.update(event.boxes, [event.width, event.height])) this.raise(cam, found, frame, event.decodedAtMs);
+            this.raise(cam, events.update(event.boxes, [event.width, event.height]), frame, event.decodedAtMs);
             // The camera in some page's large view gets more and larger previews; the grid fewer, smaller ones.
             const focus = this.live.inFocus(run.id) && this.options.previewFocusFps > 0;
             const fps = focus ? this.options.previewFocusFps : this.options.previewFps;
@@ -240,24 +240,28 @@ export class CameraWorker {
   }
 
   /**
-   * Records an event with a snapshot (the frame with the object's box drawn), encoded one at a time
-   * per camera; when too many wait, the event is stored without one rather than queued without bound.
+   * Records one frame's events, each with a snapshot (the frame with that object's box drawn). The
+   * frame is copied once and the snapshots encoded one at a time per camera; when too many frames
+   * wait, their events are stored without one rather than queued without bound.
    */
-  private raise(cam: RunningCamera, found: TrackEvent, frame: RgbFrame | undefined, atMs: number): void {
-    const { box } = found;
-    const base = { occurredAt: new Date(atMs), cameraId: cam.run.id, runId: cam.runId, kind: found.kind, trackerId: box.trackerId, className: box.className, region: found.region, direction: found.direction, score: box.score, xyxy: box.xyxy, attributes: box.attributes };
+  private raise(cam: RunningCamera, found: readonly TrackEvent[], frame: RgbFrame | undefined, atMs: number): void {
+    if (found.length === 0) return;
+    const occurredAt = new Date(atMs);
+    const base = (e: TrackEvent) => ({ occurredAt, cameraId: cam.run.id, runId: cam.runId, kind: e.kind, trackerId: e.box.trackerId, className: e.box.className, region: e.region, direction: e.direction, score: e.box.score, xyxy: e.box.xyxy, attributes: e.box.attributes });
     const snaps = cam.snapshots;
-    if (!frame || !this.stages.createJpegEncoder || snaps.pending >= MAX_PENDING_SNAPSHOTS) {
-      this.live.event({ ...base, snapshot: undefined });
+    if (!frame || !this.stages.createJpegEncoder || snaps.pending >= MAX_PENDING_SNAPSHOT_FRAMES) {
+      for (const e of found) this.live.event({ ...base(e), snapshot: undefined });
       return;
     }
-    const marked = withBox(frame, box.xyxy, [255, 200, 0]);
+    const still: RgbFrame = { ...frame, rgb: new Uint8Array(frame.rgb) };
     snaps.pending++;
     snaps.chain = snaps.chain.then(async () => {
       snaps.encoder ??= this.stages.createJpegEncoder!();
-      const jpeg = await snaps.encoder.encode(marked).catch(() => undefined);
+      for (const e of found) {
+        const jpeg = await snaps.encoder.encode(withBox(still, e.box.xyxy, [255, 200, 0])).catch(() => undefined);
+        this.live.event({ ...base(e), snapshot: jpeg });
+      }
       snaps.pending--;
-      this.live.event({ ...base, snapshot: jpeg });
     });
   }
 
@@ -268,7 +272,7 @@ export class CameraWorker {
     await cam.pipeline.stop();
     cam.encoder?.close();
     // Tracks still in view end with the pipeline (events of a removed camera are dropped when stored).
-    for (const found of cam.events.finish()) this.raise(cam, found, undefined, Date.now());
+    this.raise(cam, cam.events.finish(), undefined, Date.now());
     await cam.snapshots.chain;
     cam.snapshots.encoder?.close();
     await cam.batcher.close();
