@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Camera, FrameEvent, ScouterServerEvents } from '@sightline/contracts';
+import type { Camera, FrameEvent, ScouterClientEvents, ScouterServerEvents } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
@@ -15,7 +15,7 @@ import { until } from './support/until.ts';
 
 let db: TestDatabase;
 const workers: ScouterApp[] = [];
-const sockets: Socket<ScouterServerEvents>[] = [];
+const sockets: Socket<ScouterServerEvents, ScouterClientEvents>[] = [];
 const frames: FrameEvent[][] = [];
 
 before(async () => {
@@ -97,4 +97,31 @@ test('a page on the worker that does not run a camera receives its JPEG previews
   assert.equal(stored.rowCount, 1);
   assert.equal((await workers[0]!.app.inject({ method: 'DELETE', url: `/cameras/${id}` })).statusCode, 204);
   assert.equal((await db.pool.query('SELECT 1 FROM scouter_previews WHERE camera_id = $1', [id])).rowCount, 0, 'deleted with the camera');
+});
+
+/** Width from a JPEG's start-of-frame marker. */
+function jpegWidth(base64: string): number {
+  const jpeg = Buffer.from(base64, 'base64');
+  for (let i = 2; i + 9 < jpeg.length; ) {
+    const marker = jpeg[i + 1]!;
+    if (marker >= 0xc0 && marker <= 0xc3) return jpeg.readUInt16BE(i + 7);
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  throw new Error('no start-of-frame marker');
+}
+
+test('a page on the other worker opening the large view gets full-size previews from the worker running the camera', async () => {
+  const clip = makePeopleClip(4);
+  const res = await workers[0]!.app.inject({ method: 'POST', url: '/cameras', payload: { name: 'focus', uri: clip.path, fps: 10, loop: true } });
+  assert.equal(res.statusCode, 201, res.body);
+  const id = res.json<Camera>().id;
+  const holderId = await until('a worker to run the camera', async () => workers.find((w) => w.worker!.running.has(id))?.worker!.workerId);
+  const other = 1 - workers.findIndex((w) => w.worker!.workerId === holderId);
+  const seen = () => frames[other]!.filter((f) => f.cameraId === id);
+  const grid = await until('grid previews on the other page', () => seen().at(-1));
+  assert.ok(jpegWidth(grid.jpegBase64) < grid.width, `grid previews are scaled down (${jpegWidth(grid.jpegBase64)} of ${grid.width} px)`);
+  const from = seen().length;
+  sockets[other]!.emit('scouter:watch', { grid: [id], focus: id });
+  await until('a full-size preview relayed to the page that asked', () => seen().slice(from).find((f) => jpegWidth(f.jpegBase64) === f.width));
+  sockets[other]!.emit('scouter:watch', { grid: [id], focus: null });
 });

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CameraRegions } from './scouter-console.ts';
 
 /** Where a camera's pipeline stands; `reconnecting` after a drop or stall, `ended` when a file played once. */
 export const CameraState = Type.Union([
@@ -13,10 +14,10 @@ export type CameraState = Static<typeof CameraState>;
 
 /** Running statistics of one camera's pipeline, as the worker holding it last reported. */
 export const CameraStats = Type.Object({
-  framesDecoded: Type.Integer(),
-  framesProcessed: Type.Integer(),
-  framesDropped: Type.Integer(),
-  reconnects: Type.Integer(),
+  framesDecoded: Type.Integer({ description: 'Frames the decoder delivered' }),
+  framesProcessed: Type.Integer({ description: 'Frames that went through detection and tracking' }),
+  framesDropped: Type.Integer({ description: 'Decoded frames skipped because inference was still busy with an earlier one (newest frame wins)' }),
+  reconnects: Type.Integer({ description: 'Times the stream was reopened after it ended, failed or stalled' }),
   fps: Type.Number({ description: 'Processed frames per second, recent' }),
   latencyMsP50: Type.Union([Type.Number(), Type.Null()]),
   latencyMsP95: Type.Union([Type.Number(), Type.Null()]),
@@ -42,13 +43,29 @@ export const CreateCameraBody = Type.Object(
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
     attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 8, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender", "upper_colour"]; default none' })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
+    regions: Type.Optional(CameraRegions),
   },
   { additionalProperties: false },
 );
 export type CreateCameraBody = Static<typeof CreateCameraBody>;
 
-/** `PATCH /cameras/:id` body: any of the settable fields. */
-export const UpdateCameraBody = Type.Partial(Type.Omit(CreateCameraBody, ['name']), { additionalProperties: false });
+/**
+ * `PATCH /cameras/:id` body: any of the settable fields (the name too). Written out rather than
+ * `Partial(CreateCameraBody)`: the create defaults (fps 10, loop false) would be filled into every
+ * PATCH by the validator and silently reset what the PATCH left out.
+ */
+export const UpdateCameraBody = Type.Object(
+  {
+    name: Type.Optional(CameraName),
+    uri: Type.Optional(CameraUri),
+    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, description: 'Frames per second to decode' })),
+    loop: Type.Optional(Type.Boolean({ description: 'Files only: start again at the end' })),
+    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people; [] for none' })),
+    enabled: Type.Optional(Type.Boolean()),
+    regions: Type.Optional(CameraRegions),
+  },
+  { additionalProperties: false },
+);
 export type UpdateCameraBody = Static<typeof UpdateCameraBody>;
 
 export const CameraIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -68,6 +85,7 @@ export const Camera = Type.Object({
   workerId: Type.Union([Type.String(), Type.Null()]),
   flowId: Type.Union([Type.Integer(), Type.Null()]),
   attributes: Type.Array(Type.String(), { description: 'Attribute heads its pipeline runs' }),
+  regions: CameraRegions,
   stats: CameraStats,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -180,6 +198,14 @@ export const FlowRejected = Type.Object({
   errors: Type.Array(FlowProblem),
 });
 export type FlowRejected = Static<typeof FlowRejected>;
+
+export const FlowCheckResult = Type.Object({
+  ok: Type.Boolean(),
+  errors: Type.Array(FlowProblem),
+  warnings: Type.Array(Type.String(), { description: 'line:column: message of each warning' }),
+  pipelines: Type.Array(Type.String(), { description: 'One line per planned pipeline: source -> stages -> sinks' }),
+});
+export type FlowCheckResult = Static<typeof FlowCheckResult>;
 
 /** Which engine runs one loaded network, and why (SIGHTLINE_BACKEND). */
 export const ModelBackendInfo = Type.Object(

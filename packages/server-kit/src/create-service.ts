@@ -21,9 +21,10 @@ export interface ServiceOptions {
   readonly bodyLimitBytes?: number;
 }
 
-export interface ServiceHandle<Events extends CommonServerEvents> {
+// Client events default to none; a service that listens to browsers names its map (Scouter's scouter:watch).
+export interface ServiceHandle<Events extends CommonServerEvents, ClientEvents extends object = Record<string, never>> {
   readonly app: ServiceApp;
-  readonly io: SocketServer<Record<string, never>, Events>;
+  readonly io: SocketServer<ClientEvents, Events>;
 }
 
 /**
@@ -31,7 +32,7 @@ export interface ServiceHandle<Events extends CommonServerEvents> {
  * error handler, `/healthz` + `/readyz`, and a socket.io server that closes with the app.
  * @example const { app, io } = createService<HawkServerEvents>({ service: 'hawk', version, pool });
  */
-export function createService<Events extends CommonServerEvents>(options: ServiceOptions): ServiceHandle<Events> {
+export function createService<Events extends CommonServerEvents, ClientEvents extends object = Record<string, never>>(options: ServiceOptions): ServiceHandle<Events, ClientEvents> {
   const app = Fastify({
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info' },
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
@@ -48,7 +49,7 @@ export function createService<Events extends CommonServerEvents>(options: Servic
   void app.register(cors, { origin: true, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
   registerHealthRoutes(app, options);
 
-  const io = new SocketServer<Record<string, never>, Events>(app.server, { cors: { origin: true }, serveClient: false });
+  const io = new SocketServer<ClientEvents, Events>(app.server, { cors: { origin: true }, serveClient: false });
   io.on('connection', (socket) => {
     void isDatabaseReachable(options.pool).then((database) => {
       // The typed map guarantees every service's event map carries `service:status`.

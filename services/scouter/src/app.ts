@@ -1,4 +1,4 @@
-import type { ScouterServerEvents } from '@sightline/contracts';
+import type { ScouterClientEvents, ScouterServerEvents } from '@sightline/contracts';
 import { dataDir, listenToChannel } from '@sightline/db';
 import { CenterNetDetector } from '@sightline/models';
 import { join, resolve } from 'node:path';
@@ -22,8 +22,15 @@ import { FlowRepository } from './repositories/flow.repository.ts';
 import { registerCameraFrameRoute } from './routes/cameras/frame.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
 import { registerFlowRoutes } from './routes/flows/index.ts';
+import { registerEventRoutes } from './routes/events/index.ts';
 import { registerMetricsRoutes } from './routes/metrics/index.ts';
+import { registerSettingsRoutes } from './routes/settings/index.ts';
+import { EventRepository } from './repositories/event.repository.ts';
+import { WebhookRepository } from './repositories/webhook.repository.ts';
 import { CameraService } from './services/camera.service.ts';
+import { EventService } from './services/event.service.ts';
+import { REMOTE_FOCUS_TTL_MS, WatchRegistry } from './services/watch-registry.ts';
+import { WebhookService } from './services/webhook.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
 import { PrelabelWorker } from './services/prelabel.service.ts';
@@ -49,7 +56,7 @@ export interface ScouterApp {
 
 /** Builds Scouter and its camera worker without listening; the worker starts when the app is ready and stops when it closes. */
 export async function buildScouter({ config, pool, stages }: BuildScouterOptions): Promise<ScouterApp> {
-  const { app, io } = createService<ScouterServerEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+  const { app, io } = createService<ScouterServerEvents, ScouterClientEvents>({ service: 'scouter', version, pool, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
   const cameras = new CameraRepository(pool);
   const training = new TrainingRepository(pool);
   const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), (names) => training.deployedNames(names));
@@ -60,6 +67,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     (relayed) => {
       if (relayed.kind === 'tracks') io.emit('scouter:tracks', relayed.event);
       else if (relayed.kind === 'camera-state') io.emit('scouter:camera-state', relayed.event);
+      else if (relayed.kind === 'event') io.emit('scouter:event', relayed.event);
+      else if (relayed.kind === 'focus') watching.setRemote(relayed.event.origin, relayed.event.cameraIds);
       else previews.receive(relayed.event);
     },
     log,
@@ -70,8 +79,46 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     { publish: (event) => relay.publish({ kind: 'frame-ref', event }), emit: (event) => io.emit('scouter:frame', event), hasClients: () => io.sockets.sockets.size > 0 },
     log,
   );
+  const watching = new WatchRegistry();
+  // Workers elsewhere learn which cameras pages here show large: on every change, and repeated
+  // while any is shown (a process that stops repeating is forgotten after REMOTE_FOCUS_TTL_MS).
+  let sharedFocus = '[]';
+  const shareFocus = (force: boolean) => {
+    const cameraIds = watching.localFocus();
+    const key = JSON.stringify(cameraIds);
+    if (!force && key === sharedFocus) return;
+    sharedFocus = key;
+    if (force && cameraIds.length === 0) return;
+    relay.publish({ kind: 'focus', event: { origin: relay.origin, cameraIds } });
+  };
+  const focusTimer = setInterval(() => shareFocus(true), REMOTE_FOCUS_TTL_MS / 3);
+  focusTimer.unref();
+  io.on('connection', (socket) => {
+    socket.on('scouter:watch', (event) => {
+      watching.set(socket.id, event);
+      shareFocus(false);
+    });
+    socket.on('disconnect', () => {
+      watching.drop(socket.id);
+      shareFocus(false);
+    });
+  });
+  const webhooks = new WebhookService(new WebhookRepository(pool), config.webhookTimeoutMs, log);
+  const events = new EventService(
+    new EventRepository(pool),
+    webhooks,
+    (event) => {
+      io.emit('scouter:event', event);
+      relay.publish({ kind: 'event', event });
+    },
+    config,
+    log,
+  );
   app.addHook('onReady', async () => relay.start());
+  app.addHook('onReady', async () => events.startPruning());
   app.addHook('onClose', async () => {
+    clearInterval(focusTimer);
+    events.stop();
     previews.stop();
     await relay.stop();
   });
@@ -106,6 +153,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
           io.emit('scouter:camera-state', event);
           relay.publish({ kind: 'camera-state', event });
         },
+        inFocus: (cameraId) => watching.inFocus(cameraId),
+        event: (event) => void events.record(event),
       },
       config,
       { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },
@@ -136,6 +185,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   registerCameraFrameRoute(app, cameraService, previewRepo);
   registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), () => training.deployedNames()));
   registerMetricsRoutes(app, worker, () => realStages?.models() ?? []);
+  registerEventRoutes(app, events, webhooks);
+  registerSettingsRoutes(app, config);
   let detector: Promise<CenterNetDetector> | undefined;
   const trainingService = new TrainingService({
     repo: training,

@@ -1,9 +1,9 @@
-import type { AttributeValue, CameraState, CameraStats, TrackedBox, TracksEvent } from '@sightline/contracts';
-import type { Detections } from '@sightline/vision';
+import type { AttributeValue, CameraState, CameraStats, ImagePolygon, TrackedBox, TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
-import { TrackExtrapolator } from '@sightline/vision';
+import { PolygonZone, TrackExtrapolator, type Detections } from '@sightline/vision';
 import type { ObservationRow } from '../repositories/observation.repository.ts';
 import { backoffMs, sleep } from './backoff.ts';
+import { insideFrame } from './frame-point.ts';
 import { LatestFrameSlot } from './latest-frame-slot.ts';
 import { RateMeter, RollingWindow } from './stage-timings.ts';
 import type { AttributeEstimator, Detector, PipelineStages, RgbFrame, Tracker } from './stages.ts';
@@ -11,7 +11,8 @@ import type { AttributeEstimator, Detector, PipelineStages, RgbFrame, Tracker } 
 /** Where a pipeline's results and state changes go (socket.io, the observation batcher, the status table). */
 export interface PipelineSinks {
   onTracks(event: TracksEvent, observations: readonly ObservationRow[]): void;
-  onPreview?(frame: RgbFrame, event: TracksEvent): void;
+  /** Every processed frame with its boxes (previews, event snapshots). */
+  onFrame?(frame: RgbFrame, event: TracksEvent): void;
   onState(state: CameraState, message: string | null): void;
   onFrameSize?(width: number, height: number): void;
 }
@@ -58,6 +59,9 @@ export class CameraPipeline {
   private state: CameraState = 'idle';
   private message: string | null = null;
   private running: Promise<void> | undefined;
+  private masks: PolygonZone[] = [];
+  /** Detections dropped because their bottom-centre fell in a mask. */
+  maskedDetections = 0;
 
   constructor(
     readonly cameraId: number,
@@ -66,6 +70,11 @@ export class CameraPipeline {
     private readonly sinks: PipelineSinks,
     private readonly options: PipelineOptions,
   ) {}
+
+  /** Areas the detector ignores from the next frame on: a detection whose box bottom-centre falls in one is dropped before tracking. */
+  setMasks(masks: readonly ImagePolygon[]): void {
+    this.masks = masks.map((m) => new PolygonZone(m));
+  }
 
   get currentState(): CameraState {
     return this.state;
@@ -213,6 +222,14 @@ export class CameraPipeline {
     }
   }
 
+  private dropMasked(detections: Detections, width: number, height: number): Detections {
+    const feet = detections.bottomCenters();
+    const masks = this.masks;
+    const kept = detections.filter((i) => !masks.some((m) => m.contains(insideFrame(feet[i * 2]!, feet[i * 2 + 1]!, width, height))));
+    this.maskedDetections += detections.length - kept.length;
+    return kept;
+  }
+
   private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
     const t0 = performance.now();
     const every = this.spec.detect.every ?? 1;
@@ -226,6 +243,7 @@ export class CameraPipeline {
     } else {
       // Stages may move the pixels to the inference thread and back: keep the frame they return.
       ({ detections, frame } = await detector.detect(item.frame));
+      if (this.masks.length > 0) detections = this.dropMasked(detections, frame.width, frame.height);
       const t1 = performance.now();
       if (tracker) detections = tracker.update(detections);
       if (tracker && every > 1) this.between.observe(frame.index, detections);
@@ -270,7 +288,7 @@ export class CameraPipeline {
       .filter((b) => b.trackerId >= 0)
       .map((b) => ({ observedAt, trackerId: b.trackerId, className: b.className, score: b.score, xyxy: b.xyxy, attributes: b.attributes }));
     this.sinks.onTracks(event, observations);
-    this.sinks.onPreview?.(frame, event);
+    this.sinks.onFrame?.(frame, event);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PipelineSpec } from '@sightline/flow';
-import type { Camera, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
+import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '../lib/http-error.ts';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
@@ -13,6 +13,17 @@ function withHeads(spec: PipelineSpec, heads: readonly string[]): PipelineSpec {
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
+}
+
+/** Zone and line names identify events, so each is unique within its camera; a line needs two different ends. */
+function checkRegions(regions: CameraRegions | undefined): void {
+  if (!regions) return;
+  for (const [kind, names] of [['zone', regions.zones.map((z) => z.name)], ['line', regions.lines.map((l) => l.name)]] as const) {
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new HttpError(400, `two ${kind}s are named "${dup}"; give each ${kind} of a camera its own name`);
+  }
+  const flat = regions.lines.find((l) => l.from[0] === l.to[0] && l.from[1] === l.to[1]);
+  if (flat) throw new HttpError(400, `line "${flat.name}" starts and ends at the same point; give it two different end points`);
 }
 
 /** Cameras over HTTP: checks input, stores camera + default pipeline spec, announces changes. */
@@ -48,7 +59,8 @@ export class CameraService {
     const loop = body.loop ?? false;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; leave it out for rtsp:// and http(s):// streams');
     await this.checkHeads(body.attributes);
-    const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true };
+    checkRegions(body.regions);
+    const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true, ...(body.regions ? { regions: body.regions } : {}) };
     let id: number;
     try {
       id = await this.cameras.create(camera, defaultSpec(camera, body.attributes ?? []));
@@ -66,9 +78,17 @@ export class CameraService {
     const loop = body.loop ?? current.loop;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
     await this.checkHeads(body.attributes);
-    const next = { name: current.name, uri, fps: body.fps ?? current.fps, loop };
+    checkRegions(body.regions);
+    const name = body.name?.trim() ?? current.name;
+    const next = { name, uri, fps: body.fps ?? current.fps, loop };
     const spec = body.attributes !== undefined ? withHeads((await this.cameras.spec(id)) ?? defaultSpec(next), body.attributes) : undefined;
-    await this.cameras.update(id, { uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) }, spec);
+    const patch = { name, uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}), ...(body.regions ? { regions: body.regions } : {}) };
+    try {
+      await this.cameras.update(id, patch, spec);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new HttpError(409, `A camera named "${name}" already exists; choose another name`);
+      throw err;
+    }
     this.announce({ cameraId: id, change: 'updated' });
     return this.get(id);
   }

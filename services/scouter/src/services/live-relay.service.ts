@@ -1,4 +1,4 @@
-import type { CameraStateEvent, TracksEvent } from '@sightline/contracts';
+import type { CameraStateEvent, ScouterEvent, TracksEvent } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -14,10 +14,18 @@ export interface FrameRef {
   readonly seq: number;
 }
 
+/** The cameras in the large view of the pages connected to one process (`origin`). */
+export interface FocusList {
+  readonly origin: string;
+  readonly cameraIds: readonly number[];
+}
+
 export type RelayedEvent =
   | { kind: 'tracks'; event: TracksEvent }
   | { kind: 'camera-state'; event: CameraStateEvent }
-  | { kind: 'frame-ref'; event: FrameRef };
+  | { kind: 'frame-ref'; event: FrameRef }
+  | { kind: 'event'; event: ScouterEvent }
+  | { kind: 'focus'; event: FocusList };
 
 /**
  * Live events across Scouter processes: each worker NOTIFYs the tracks and states of the cameras it

@@ -1,0 +1,15 @@
+import { ScouterSettings } from '@sightline/contracts';
+import type { ServiceApp } from '@sightline/server-kit';
+import type { ScouterConfig } from '../../config.ts';
+
+/** `GET /settings`: the settings the console applies (confidence for attribute labels, retention, preview rates). */
+export function registerSettingsRoutes(app: ServiceApp, config: ScouterConfig): void {
+  const settings: ScouterSettings = {
+    attributeMinConfidence: config.attributeMinConfidence,
+    eventRetentionHours: config.eventRetentionHours,
+    eventMaxPerCamera: config.eventMaxPerCamera,
+    previewFps: config.previewFps,
+    previewFocusFps: config.previewFocusFps,
+  };
+  app.get('/settings', { schema: { response: { 200: ScouterSettings } } }, async () => settings);
+}
