@@ -15,14 +15,28 @@ export async function kanohiUrl(): Promise<string> {
   return (await loadWebConfig()).services.kanohi;
 }
 
-/** The camera's latest frame as Scouter stored it (GET /cameras/:id/frame on Scouter). */
+/**
+ * The camera's latest frame as Scouter stored it (GET /cameras/:id/frame on Scouter), at the size
+ * of the camera's frames: Scouter may keep a smaller preview (grid previews are 320 px wide), and
+ * calibration points are clicked in the pixels the boxes use.
+ */
 export async function scouterFrame(cameraId: number): Promise<{ jpeg: Blob; frameIndex: number; capturedAt: string | null }> {
   const res = await fetch(`${(await loadWebConfig()).services.scouter}/cameras/${cameraId}/frame`);
   if (!res.ok) {
     const message = await res.json().then((j: { message?: string }) => j.message ?? res.statusText, () => res.statusText);
     throw new KanohiError(res.status, `Scouter: ${message}`);
   }
-  return { jpeg: new Blob([await res.arrayBuffer()], { type: 'image/jpeg' }), frameIndex: Number(res.headers.get('x-frame-index')), capturedAt: res.headers.get('x-captured-at') };
+  let jpeg = new Blob([await res.arrayBuffer()], { type: 'image/jpeg' });
+  const frameWidth = Number(res.headers.get('x-frame-width'));
+  const frameHeight = Number(res.headers.get('x-frame-height'));
+  const picture = await createImageBitmap(jpeg);
+  if (frameWidth > 0 && frameHeight > 0 && (picture.width !== frameWidth || picture.height !== frameHeight)) {
+    const canvas = new OffscreenCanvas(frameWidth, frameHeight);
+    canvas.getContext('2d')!.drawImage(picture, 0, 0, frameWidth, frameHeight);
+    jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+  }
+  picture.close();
+  return { jpeg, frameIndex: Number(res.headers.get('x-frame-index')), capturedAt: res.headers.get('x-captured-at') };
 }
 
 /** A window bound fit for a file name: 2026-03-01T10:15:00.000Z -> 20260301T101500Z (as the server's CSV names). */
