@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FloorXy } from './kanohi-floors.ts';
+import { Id } from './common.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Time = Type.String({ format: 'date-time' });
@@ -53,8 +54,8 @@ export type CountLine = Static<typeof CountLine>;
 export const CreateCountLineBody = Type.Object({ name: Name, startXy: FloorXy, endXy: FloorXy }, { additionalProperties: false });
 export type CreateCountLineBody = Static<typeof CreateCountLineBody>;
 
-export const ZoneIdParams = Type.Object({ floorId: Type.Integer({ minimum: 1 }), zoneId: Type.Integer({ minimum: 1 }) });
-export const LineIdParams = Type.Object({ floorId: Type.Integer({ minimum: 1 }), lineId: Type.Integer({ minimum: 1 }) });
+export const ZoneIdParams = Type.Object({ floorId: Id, zoneId: Id });
+export const LineIdParams = Type.Object({ floorId: Id, lineId: Id });
 
 /** Time range and bucket width of a statistics query; `format=csv` answers text/csv. */
 export const StatsQuery = Type.Object(

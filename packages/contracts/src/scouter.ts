@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Id } from './common.ts';
 
 /** Where a camera's pipeline stands; `reconnecting` after a drop or stall, `ended` when a file played once. */
 export const CameraState = Type.Union([
@@ -35,7 +36,7 @@ export const CreateCameraBody = Type.Object(
   {
     name: CameraName,
     uri: CameraUri,
-    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'Frames per second to decode' })),
+    fps: Type.Optional(Type.Number({ minimum: 0.01, maximum: 120, default: 10, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
     attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender"]; default none' })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
@@ -48,7 +49,7 @@ export type CreateCameraBody = Static<typeof CreateCameraBody>;
 export const UpdateCameraBody = Type.Partial(Type.Omit(CreateCameraBody, ['name']), { additionalProperties: false });
 export type UpdateCameraBody = Static<typeof UpdateCameraBody>;
 
-export const CameraIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const CameraIdParams = Type.Object({ id: Id });
 
 /** A camera as the API returns it: its settings, pipeline state and statistics. */
 export const Camera = Type.Object({

@@ -42,7 +42,7 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const cameras = new CameraRepository(pool);
   const zones = new ZoneRepository(pool);
   const points = new FloorPointRepository(pool);
-  const floors = new FloorService(floorsRepo, cameras, zones);
+  const floors = new FloorService(floorsRepo, cameras, zones, config.maxImagePixels);
   const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones);
   const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
   const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints });

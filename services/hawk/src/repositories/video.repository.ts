@@ -29,7 +29,7 @@ export class VideoRepository {
   }
 
   async setReceived(id: number, receivedBytes: number): Promise<void> {
-    await this.pool.query('UPDATE hawk_videos SET received_bytes = $2 WHERE id = $1', [id, receivedBytes]);
+    await this.pool.query('UPDATE hawk_videos SET received_bytes = $2, received_at = now() WHERE id = $1', [id, receivedBytes]);
   }
 
   async setProbed(id: number, probe: { width: number; height: number; fps: number; durationS: number; frameCount: number }): Promise<void> {
@@ -44,6 +44,24 @@ export class VideoRepository {
       'UPDATE hawk_videos SET status = $2, frame_count = COALESCE($3, frame_count), error = $4 WHERE id = $1',
       [id, status, fields.frameCount ?? null, fields.error ?? null],
     );
+  }
+
+  /** Ids of videos still `uploading` whose last chunk (or announcement) is older than `ageSeconds`. */
+  async staleUploads(ageSeconds: number): Promise<number[]> {
+    const { rows } = await this.pool.query<{ id: number }>(
+      `SELECT id FROM hawk_videos WHERE status = 'uploading' AND coalesce(received_at, created_at) < now() - make_interval(secs => $1) ORDER BY id LIMIT 1000`,
+      [ageSeconds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes the row only while it is still a stale upload (a chunk may have arrived since it was listed). */
+  async deleteStaleUpload(id: number, ageSeconds: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM hawk_videos WHERE id = $1 AND status = 'uploading' AND coalesce(received_at, created_at) < now() - make_interval(secs => $2)`,
+      [id, ageSeconds],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   async delete(id: number): Promise<void> {

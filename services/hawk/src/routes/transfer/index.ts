@@ -1,4 +1,4 @@
-import { HawkExportFormat, HawkImportResult } from '@sightline/contracts';
+import { HAWK_LIMITS, HawkExportFormat, HawkImportResult, Id } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
@@ -6,8 +6,6 @@ import { badRequest } from '../../lib/http-error.ts';
 import { zipStore } from '../../lib/zip-writer.ts';
 import { userWith } from '../../plugins/auth.ts';
 import { IdParams } from '../params.ts';
-
-const IMPORT_LIMIT = 256 * 1024 * 1024;
 
 /** Export of approved labels (hawk, coco, mot, yolo) and import of MOT text or COCO JSON into a set. */
 export function transferRoutes(app: ServiceApp, s: HawkServices): void {
@@ -35,10 +33,10 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
   app.post(
     '/videos/:id/import',
     {
-      bodyLimit: IMPORT_LIMIT,
+      bodyLimit: HAWK_LIMITS.importBytes,
       schema: {
         params: IdParams,
-        querystring: Type.Object({ format: Type.Union([Type.Literal('mot'), Type.Literal('coco')]), setId: Type.Optional(Type.Integer({ minimum: 1 })), label: Type.Optional(Type.String()) }),
+        querystring: Type.Object({ format: Type.Union([Type.Literal('mot'), Type.Literal('coco')]), setId: Type.Optional(Id), label: Type.Optional(Type.String({ maxLength: 64 })) }),
         response: { 201: HawkImportResult },
       },
     },
