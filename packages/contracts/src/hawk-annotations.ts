@@ -86,7 +86,8 @@ export type HawkAnnotations = Static<typeof HawkAnnotations>;
 export const HawkSaveBody = Type.Object(
   {
     baseVersion: Type.Integer({ minimum: 0 }),
-    frames: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]+$' }), Type.Array(HawkBox, { maxItems: HAWK_LIMITS.boxesPerFrame }))),
+    // additionalProperties: a Record's pattern alone leaves keys that do not match it unchecked.
+    frames: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]{1,10}$' }), Type.Array(HawkBox, { maxItems: HAWK_LIMITS.boxesPerFrame }), { additionalProperties: false })),
     tracks: Type.Optional(Type.Array(HawkTrack, { maxItems: HAWK_LIMITS.tracksPerSave })),
     deletedTrackIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: HAWK_LIMITS.tracksPerSave })),
   },

@@ -17,7 +17,7 @@ const numberText = fc.oneof(
 const lines = (fieldCounts: { min: number; max: number }, sep: fc.Arbitrary<string>) =>
   fc.array(fc.tuple(fc.array(numberText, { minLength: fieldCounts.min, maxLength: fieldCounts.max }), sep).map(([fields, s]) => fields.join(s)), { maxLength: 20 });
 
-const motText = fc.oneof(
+export const motText = fc.oneof(
   lines({ min: 4, max: 11 }, fc.constantFrom(',', ', ', ',,')).map((l) => l.join('\n')),
   fc.array(fc.tuple(fc.integer({ min: -1, max: 5 }), fc.integer({ min: -2, max: 3 }), fc.double(), fc.double(), fc.double(), fc.double()), { maxLength: 20 }).map((rows) => rows.map((r) => r.join(',')).join('\r\n')),
   fc.string({ unit: 'binary', maxLength: 300 }),
@@ -28,7 +28,7 @@ const yoloText = fc.oneof(lines({ min: 3, max: 7 }, fc.constantFrom(' ', '\t', '
 /** A field of a COCO document: usually the right type, sometimes anything JSON allows. */
 const field = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) });
 const cocoId = field(fc.integer({ min: -2, max: 6 }));
-const cocoDoc = fc.oneof(
+export const cocoDoc = fc.oneof(
   { weight: 6, arbitrary: fc.record(
     {
       images: field(fc.array(field(fc.record({ id: cocoId, file_name: field(fc.constantFrom('000001.jpg', 'frame_12.png', 'x.jpg', '99999999999999999999.jpg', '')), width: field(fc.nat()), height: field(fc.nat()) })), { maxLength: 6 })),

@@ -29,7 +29,7 @@ export class VideoRepository {
   }
 
   async setReceived(id: number, receivedBytes: number): Promise<void> {
-    await this.pool.query('UPDATE hawk_videos SET received_bytes = $2, received_at = now() WHERE id = $1', [id, receivedBytes]);
+    await this.pool.query('UPDATE hawk_videos SET received_bytes = $2 WHERE id = $1', [id, receivedBytes]);
   }
 
   async setProbed(id: number, probe: { width: number; height: number; fps: number; durationS: number; frameCount: number }): Promise<void> {
@@ -46,21 +46,19 @@ export class VideoRepository {
     );
   }
 
-  /** Ids of videos still `uploading` whose last chunk (or announcement) is older than `ageSeconds`. */
-  async staleUploads(ageSeconds: number): Promise<number[]> {
-    const { rows } = await this.pool.query<{ id: number }>(
-      `SELECT id FROM hawk_videos WHERE status = 'uploading' AND coalesce(received_at, created_at) < now() - make_interval(secs => $1) ORDER BY id LIMIT 1000`,
+  /** Videos still `uploading` announced more than `ageSeconds` ago, with the bytes received so far. */
+  async oldUploads(ageSeconds: number): Promise<{ id: number; receivedBytes: number }[]> {
+    const { rows } = await this.pool.query<{ id: number; receivedBytes: number }>(
+      `SELECT id, received_bytes AS "receivedBytes" FROM hawk_videos
+       WHERE status = 'uploading' AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 1000`,
       [ageSeconds],
     );
-    return rows.map((r) => r.id);
+    return rows;
   }
 
-  /** Deletes the row only while it is still a stale upload (a chunk may have arrived since it was listed). */
-  async deleteStaleUpload(id: number, ageSeconds: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `DELETE FROM hawk_videos WHERE id = $1 AND status = 'uploading' AND coalesce(received_at, created_at) < now() - make_interval(secs => $2)`,
-      [id, ageSeconds],
-    );
+  /** Deletes the row only while it is still uploading with these bytes (no chunk arrived since it was read). */
+  async deleteUpload(id: number, receivedBytes: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`DELETE FROM hawk_videos WHERE id = $1 AND status = 'uploading' AND received_bytes = $2`, [id, receivedBytes]);
     return (rowCount ?? 0) > 0;
   }
 

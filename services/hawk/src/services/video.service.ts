@@ -175,10 +175,14 @@ export class VideoService {
   async sweepStaleUploads(): Promise<number[]> {
     const age = this.options.staleUploadSeconds;
     const removed: number[] = [];
-    for (const id of await this.videos.staleUploads(age)) {
+    for (const { id, receivedBytes } of await this.videos.oldUploads(age)) {
       if (this.receiving.has(id)) continue;
-      // The row goes first and only if still stale, so a chunk landing meanwhile keeps its upload.
-      if (!(await this.videos.deleteStaleUpload(id, age))) continue;
+      // The last chunk's time is the source file's modification time (no file: nothing ever came).
+      const path = this.sourcePath(id);
+      const lastChunkMs = existsSync(path) ? statSync(path).mtimeMs : 0;
+      if (Date.now() - lastChunkMs < age * 1000) continue;
+      // The row goes first and only if no chunk landed meanwhile, then the files.
+      if (!(await this.videos.deleteUpload(id, receivedBytes))) continue;
       rmSync(this.dir(id), { recursive: true, force: true });
       removed.push(id);
     }
