@@ -52,7 +52,7 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   });
 
   const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) });
-  const calibration = new CalibrationService(cameras, floorsRepo, (saved) => backfill.start(saved));
+  const calibration = new CalibrationService(cameras, floorsRepo, backfill);
 
   registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });
   registerCameraRoutes(app, { cameras, calibration, floors, backfill, maxImageBytes: config.maxImageBytes });
