@@ -6,6 +6,7 @@ import { cocoDoc, motText } from '../../../../packages/vision/src/formats/format
 import { expectNo5xx, fuzzTarget, type FuzzTarget } from '../../../../test/support/fuzz.ts';
 import { bearer, makeTestVideo, testSchema, type HawkFixture } from './hawk-fixture.ts';
 import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 const sometimes = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: anyJson });
@@ -52,7 +53,7 @@ export async function hawkFuzzTargets(hawk: HawkFixture): Promise<{ targets: Fuz
   const video = await hawk.upload(project.id, makeTestVideo(join(hawk.mediaDir, 'fuzz.mp4'), { seconds: 1, fps: 10 }));
   const set = (await hawk.app.inject({ method: 'GET', url: `/videos/${video.id}/sets`, headers: admin })).json()[0] as { id: number };
   const uploading = (await hawk.app.inject({ method: 'POST', url: `/projects/${project.id}/videos`, headers: admin, payload: { fileName: 'never-finished.mp4', sizeBytes: 1e9 } })).json() as { id: number };
-  const inject = async (request: Parameters<HawkFixture['app']['inject']>[0] & object) => {
+  const inject = async (request: InjectOptions) => {
     const res = await hawk.app.inject(request);
     expectNo5xx(res.statusCode, res.body);
   };
