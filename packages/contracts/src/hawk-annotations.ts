@@ -185,7 +185,27 @@ export const HawkExportDocument = Type.Object({
 });
 export type HawkExportDocument = Static<typeof HawkExportDocument>;
 
-/** `POST /videos/:id/import?format=mot|coco`: result of writing imported boxes to a set. */
+/**
+ * What `POST /videos/:id/import?format=hawk` accepts: a Hawk JSON export (the `video` block and
+ * `sourceFrame` are informative and may be left out), bounded like saves. Checked with TypeBox's
+ * Value (not the route validator), so attribute values are a plain union here.
+ */
+export const HawkImportDocument = Type.Object({
+  format: Type.Literal('hawk-annotations'),
+  version: Type.Literal(1),
+  video: Type.Optional(Type.Unknown()),
+  classes: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 })),
+  frames: Type.Array(
+    Type.Object({
+      frame: FrameIndex,
+      sourceFrame: Type.Optional(Type.Integer()),
+      boxes: Type.Array(Type.Object({ label: Type.String({ minLength: 1, maxLength: 64 }), xyxy: HawkXyxy, attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])), trackId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]) }), { maxItems: HAWK_LIMITS.boxesPerFrame + HAWK_LIMITS.tracksPerSave }),
+    }),
+  ),
+});
+export type HawkImportDocument = Static<typeof HawkImportDocument>;
+
+/** `POST /videos/:id/import?format=mot|coco|hawk`: result of writing imported boxes to a set. */
 export const HawkImportResult = Type.Object({ setId: Type.Integer(), version: Type.Integer(), boxes: Type.Integer(), frames: Type.Integer() });
 export type HawkImportResult = Static<typeof HawkImportResult>;
 

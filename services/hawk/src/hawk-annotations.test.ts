@@ -163,7 +163,7 @@ test('two annotators, consensus merge, review, exports that re-import to the sam
   const hawkDoc = (await inject('GET', `/videos/${videoId}/export?format=hawk`, rita.headers)).json();
   assert.equal(hawkDoc.frames.length, 6);
 
-  for (const [format, body, type] of [['coco', coco.body, 'application/json'], ['mot', mot.body, 'text/plain']] as const) {
+  for (const [format, body, type] of [['coco', coco.body, 'application/json'], ['mot', mot.body, 'text/plain'], ['hawk', JSON.stringify(hawkDoc), 'application/json']] as const) {
     const target = await inject('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 0, annotatorIds: [rita.id] });
     const setId = target.json().replicas[0].id;
     const imported = await hawk.app.inject({ method: 'POST', url: `/videos/${videoId}/import?format=${format}&setId=${setId}`, headers: { ...rita.headers, 'content-type': type }, payload: body });

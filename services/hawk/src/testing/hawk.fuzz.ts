@@ -46,6 +46,24 @@ const saveBody = fc.record(
   { requiredKeys: ['baseVersion'] },
 );
 
+const hawkDoc = fc.record(
+  {
+    format: fc.constantFrom('hawk-annotations', 'hawk-annotations', 'coco'),
+    version: fc.constantFrom(1, 1, 2, '1'),
+    classes: sometimes(fc.array(fc.constantFrom('person', 'car', 'dog'), { maxLength: 3 })),
+    frames: sometimes(
+      fc.array(
+        sometimes(fc.record({
+          frame: fc.oneof(fc.integer({ min: -1, max: 12 }), fc.constantFrom(2147483648, 0.5)),
+          boxes: sometimes(fc.array(sometimes(fc.record({ label: fc.constantFrom('person', 'car', 'dog', ''), xyxy: sometimes(fc.tuple(coord, coord, coord, coord)), attributes: sometimes(fc.dictionary(fc.constantFrom('clothing', 'occluded'), fc.oneof(fc.string({ maxLength: 5 }), fc.boolean()))), trackId: fc.oneof(fc.constant(null), fc.constantFrom('t1', 't2', '')) })), { maxLength: 4 })),
+        })),
+        { maxLength: 5 },
+      ),
+    ),
+  },
+  { requiredKeys: ['format', 'version'] },
+);
+
 /** Sets up a project, a ready video and a half-uploaded one on the fixture, and returns the targets. */
 export async function hawkFuzzTargets(hawk: HawkFixture): Promise<{ targets: FuzzTarget[]; videoId: number; setId: number }> {
   const admin = bearer(hawk.adminToken);
@@ -60,6 +78,7 @@ export async function hawkFuzzTargets(hawk: HawkFixture): Promise<{ targets: Fuz
   const targets = [
     fuzzTarget({ name: 'Hawk import: MOT text', arbitrary: motText, run: (text) => inject({ method: 'POST', url: `/videos/${video.id}/import?format=mot`, headers: { ...admin, 'content-type': 'text/plain' }, payload: text }) }),
     fuzzTarget({ name: 'Hawk import: COCO JSON', arbitrary: cocoDoc, run: (doc) => inject({ method: 'POST', url: `/videos/${video.id}/import?format=coco`, headers: { ...admin, 'content-type': 'application/json' }, payload: JSON.stringify(doc) }) }),
+    fuzzTarget({ name: 'Hawk import: Hawk JSON', arbitrary: hawkDoc, run: (doc) => inject({ method: 'POST', url: `/videos/${video.id}/import?format=hawk`, headers: { ...admin, 'content-type': 'application/json' }, payload: JSON.stringify(doc) }) }),
     fuzzTarget({
       name: 'Hawk upload: Upload-Offset, Content-Type',
       arbitrary: fc.record({ offset: fc.option(headerText), type: fc.option(contentType), body: fc.uint8Array({ maxLength: 64 }) }),
