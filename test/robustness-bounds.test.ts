@@ -185,3 +185,27 @@ describe('scouter', () => {
     assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM cameras')).rows[0].n, 0);
   });
 });
+
+describe('kanohi statistics', () => {
+  let db: TestDatabase;
+  let app: KanohiApp;
+  before(async () => {
+    db = await createTestDatabase();
+    app = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+  });
+  after(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  test('a year in 1-second buckets is refused naming the bucket cap; wider buckets answer', async () => {
+    const floorId = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Stats' } })).json().id;
+    for (const kind of ['counts', 'zones', 'lines']) {
+      const res = await app.inject({ method: 'GET', url: `/floors/${floorId}/stats/${kind}?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z&bucketSeconds=1` });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(res.json().message, /31449600 buckets of 1 s is more than one answer holds \(100000\)/);
+      const wide = await app.inject({ method: 'GET', url: `/floors/${floorId}/stats/${kind}?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z&bucketSeconds=3600` });
+      assert.equal(wide.statusCode, 200, wide.body);
+    }
+  });
+});
