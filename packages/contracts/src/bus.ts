@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Id } from './common.ts';
 
 /** PostgreSQL NOTIFY channels services use to tell each other that rows changed. */
 export const BusChannel = {
@@ -8,7 +9,7 @@ export const BusChannel = {
 
 /** Payload of {@link BusChannel.observationsInserted}: which camera and time range to read. */
 export const ObservationsInsertedNotice = Type.Object({
-  cameraId: Type.Integer({ minimum: 1 }),
+  cameraId: Id,
   fromTime: Type.String({ format: 'date-time' }),
   toTime: Type.String({ format: 'date-time' }),
 });

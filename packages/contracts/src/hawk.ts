@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { INT4_MAX } from './common.ts';
 
 /** The three Hawk roles: annotators label, reviewers also approve/reject and merge, admins do everything. */
 export const HawkRole = Type.Union([Type.Literal('annotator'), Type.Literal('reviewer'), Type.Literal('admin')]);
@@ -62,9 +63,9 @@ export type HawkMyAssignment = Static<typeof HawkMyAssignment>;
 const AttributeBase = { name: Type.String({ minLength: 1, maxLength: 64 }) };
 /** One attribute of a class; `default` is used for new boxes. */
 export const HawkAttributeSpec = Type.Union([
-  Type.Object({ ...AttributeBase, type: Type.Literal('select'), options: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), default: Type.String() }, { additionalProperties: false }),
+  Type.Object({ ...AttributeBase, type: Type.Literal('select'), options: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 500 }), default: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
   Type.Object({ ...AttributeBase, type: Type.Literal('checkbox'), default: Type.Boolean() }, { additionalProperties: false }),
-  Type.Object({ ...AttributeBase, type: Type.Literal('number'), min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), default: Type.Number() }, { additionalProperties: false }),
+  Type.Object({ ...AttributeBase, type: Type.Literal('number'), min: Type.Optional(Type.Number({ minimum: -1e12, maximum: 1e12 })), max: Type.Optional(Type.Number({ minimum: -1e12, maximum: 1e12 })), default: Type.Number({ minimum: -1e12, maximum: 1e12 }) }, { additionalProperties: false }),
   Type.Object({ ...AttributeBase, type: Type.Literal('text'), default: Type.String({ maxLength: 1000 }) }, { additionalProperties: false }),
 ]);
 export type HawkAttributeSpec = Static<typeof HawkAttributeSpec>;
@@ -74,7 +75,7 @@ export const HawkClassSpec = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 64 }),
     color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
     hotkey: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
-    attributes: Type.Array(HawkAttributeSpec, { default: [] }),
+    attributes: Type.Array(HawkAttributeSpec, { default: [], maxItems: 100 }),
   },
   { additionalProperties: false },
 );
@@ -122,7 +123,7 @@ export type HawkProjectBody = Static<typeof HawkProjectBody>;
 
 /** `PUT /projects/:id/schema`; `renames` moves existing annotations from an old class name to a new one. */
 export const HawkSchemaUpdateBody = Type.Object(
-  { labelSchema: HawkLabelSchema, schemaVersion: Type.Integer({ minimum: 1 }), renames: Type.Optional(Type.Record(Type.String(), Type.String())) },
+  { labelSchema: HawkLabelSchema, schemaVersion: Type.Integer({ minimum: 1, maximum: INT4_MAX }), renames: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 64 }))) },
   { additionalProperties: false },
 );
 export type HawkSchemaUpdateBody = Static<typeof HawkSchemaUpdateBody>;
@@ -146,7 +147,7 @@ export type HawkVideoStatus = Static<typeof HawkVideoStatus>;
 export const HawkCreateVideoBody = Type.Object(
   {
     fileName: Type.String({ minLength: 1, maxLength: 255 }),
-    sizeBytes: Type.Integer({ minimum: 1 }),
+    sizeBytes: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
     frameStep: Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'keep every Nth source frame' }),
   },
   { additionalProperties: false },

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FloorXy } from './kanohi-floors.ts';
+import { Id } from './common.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Time = Type.String({ format: 'date-time' });
@@ -69,8 +70,8 @@ export type CreateCountLineBody = Static<typeof CreateCountLineBody>;
 export const UpdateCountLineBody = Type.Object({ name: Type.Optional(Name), startXy: Type.Optional(FloorXy), endXy: Type.Optional(FloorXy) }, { additionalProperties: false, minProperties: 1 });
 export type UpdateCountLineBody = Static<typeof UpdateCountLineBody>;
 
-export const ZoneIdParams = Type.Object({ floorId: Type.Integer({ minimum: 1 }), zoneId: Type.Integer({ minimum: 1 }) });
-export const LineIdParams = Type.Object({ floorId: Type.Integer({ minimum: 1 }), lineId: Type.Integer({ minimum: 1 }) });
+export const ZoneIdParams = Type.Object({ floorId: Id, zoneId: Id });
+export const LineIdParams = Type.Object({ floorId: Id, lineId: Id });
 
 /** Time range and bucket width of a statistics query; `format=csv` answers text/csv. */
 export const StatsQuery = Type.Object(

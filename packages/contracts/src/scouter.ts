@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CameraRegions } from './scouter-console.ts';
+import { Id } from './common.ts';
 
 /** Where a camera's pipeline stands; `reconnecting` after a drop or stall, `ended` when a file played once. */
 export const CameraState = Type.Union([
@@ -39,7 +40,7 @@ export const CreateCameraBody = Type.Object(
   {
     name: CameraName,
     uri: CameraUri,
-    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'Frames per second to decode' })),
+    fps: Type.Optional(Type.Number({ minimum: 0.01, maximum: 120, default: 10, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
     attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 8, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender", "upper_colour"]; default none' })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
@@ -68,7 +69,7 @@ export const UpdateCameraBody = Type.Object(
 );
 export type UpdateCameraBody = Static<typeof UpdateCameraBody>;
 
-export const CameraIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const CameraIdParams = Type.Object({ id: Id });
 
 /** A camera as the API returns it: its settings, pipeline state and statistics. */
 export const Camera = Type.Object({

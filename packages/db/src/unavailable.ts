@@ -3,7 +3,8 @@
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // SQLSTATE: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections; class 08 is connection_exception.
 const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-const MESSAGES = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /the database system is (starting up|shutting down|in recovery mode)/i, /Client has encountered a connection error/i];
+// ("timeout exceeded when trying to connect" is a full pool, a busy server: see server-kit's error handler.)
+const MESSAGES = [/Connection terminated/i, /the database system is (starting up|shutting down|in recovery mode)/i, /Client has encountered a connection error/i];
 
 /**
  * True when `err` says the database is unreachable or restarting rather than that a query was wrong.

@@ -3,3 +3,4 @@ export { ffmpegPath, ffprobePath, passthroughFrames, mediaTool, describeMediaToo
 export { extractFrames, frameFileName, type ExtractFramesOptions } from './extract-frames.ts';
 export { decodeVideoFrames, decodeImageSequence, probeVideoStream, type DecodedFrame, type DecodeOptions, type VideoStreamInfo } from './decode-video.ts';
 export { decodeImageRgb, probeImageSize, type ImageDecodeOptions, type RgbImage } from './decode-image.ts';
+export { checkImageDecodes, ImageDecodeError } from './check-image.ts';

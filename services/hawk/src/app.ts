@@ -52,6 +52,7 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
   const videos = new VideoService(new VideoRepository(pool), {
     mediaDir: config.mediaDir ? resolve(config.mediaDir) : join(dataDir(), 'hawk'),
     maxUploadBytes: config.maxUploadBytes,
+    staleUploadSeconds: config.staleUploadHours * 3600,
     emit: (event) => io.emit('hawk:extraction', event),
     log: app.log,
   });
@@ -72,6 +73,7 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 
+  let sweeper: NodeJS.Timeout | undefined;
   installAuth(app, auth);
   authRoutes(app, services);
   projectRoutes(app, services);
@@ -85,8 +87,21 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     // Reachability is checked by /readyz; a database that is down at boot must not stop the app.
     if (config.adminPassword) await auth.seedAdmin(config.adminPassword).catch((err: Error) => app.log.error(`seeding admin failed: ${err.message}`));
     await services.prelabel.start();
+    // Checked several times per expiry period (at most every 10 minutes), so an upload goes at most
+    // a quarter period late; the first sweep also clears what a previous run left behind.
+    const sweep = () =>
+      void videos.sweepStaleUploads().then(
+        (ids) => ids.length > 0 && app.log.info(`removed ${ids.length} stale upload(s): videos ${ids.join(', ')}`),
+        (err: Error) => app.log.warn(`stale upload sweep failed: ${err.message}`),
+      );
+    sweeper = setInterval(sweep, Math.min(config.staleUploadHours * 3600_000 / 4, 600_000));
+    sweeper.unref();
+    sweep();
   });
-  app.addHook('preClose', () => services.prelabel.stop());
+  app.addHook('preClose', async () => {
+    clearInterval(sweeper);
+    await services.prelabel.stop();
+  });
   app.addHook('onClose', () => videos.drain());
   return app;
 }

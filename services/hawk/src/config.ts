@@ -8,6 +8,7 @@ export const HawkConfig = Type.Object(
     mediaDir: Type.String({ env: 'HAWK_MEDIA_DIR', default: '', description: 'Folder for uploaded videos and extracted frames; empty = <SIGHTLINE_DATA_DIR>/hawk' }),
     adminPassword: Type.String({ env: 'HAWK_ADMIN_PASSWORD', default: '', description: 'Creates user "admin" with this password at boot when no admin exists; empty = use POST /auth/setup once' }),
     maxUploadBytes: Type.Integer({ env: 'HAWK_MAX_UPLOAD_BYTES', default: 4 * 1024 ** 3, minimum: 1024, description: 'Largest video accepted, in bytes' }),
+    staleUploadHours: Type.Number({ env: 'HAWK_STALE_UPLOAD_HOURS', default: 24, minimum: 0.001, maximum: 24 * 365, description: 'A video upload with no new bytes for this long is removed (row and files) by a periodic sweep' }),
     sessionHours: Type.Number({ env: 'HAWK_SESSION_HOURS', default: 12, minimum: 0.01, maximum: 24 * 90, description: 'Lifetime of a login session' }),
   },
   { additionalProperties: false },

@@ -165,7 +165,7 @@ test('two annotators, consensus merge, review, exports that re-import to the sam
 
   // Each re-import goes to a fresh, empty set: a replica of the approved frames 1-6 (indices 0-5).
   await hawk.addMembers(projectId, [rita.id]);
-  for (const [format, body, type] of [['coco', coco.body, 'application/json'], ['mot', mot.body, 'text/plain']] as const) {
+  for (const [format, body, type] of [['coco', coco.body, 'application/json'], ['mot', mot.body, 'text/plain'], ['hawk', JSON.stringify(hawkDoc), 'application/json']] as const) {
     const target = await inject('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 5, annotatorIds: [rita.id] });
     const setId = target.json().replicas[0].id;
     const imported = await hawk.app.inject({ method: 'POST', url: `/videos/${videoId}/import?format=${format}&setId=${setId}`, headers: { ...rita.headers, 'content-type': type }, payload: body });

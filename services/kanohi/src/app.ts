@@ -46,7 +46,7 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const cameras = new CameraRepository(pool);
   const zones = new ZoneRepository(pool);
   const points = new FloorPointRepository(pool);
-  const floors = new FloorService(floorsRepo, cameras, zones);
+  const floors = new FloorService(floorsRepo, cameras, zones, config.maxImagePixels);
   const stationarySpans = new StationaryRepository(pool);
   const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones, stationarySpans);
   const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
@@ -57,7 +57,7 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   }, { detector: new StationaryDetector({ radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }), spans: stationarySpans });
 
   const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) }, { options: { radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }, spans: stationarySpans });
-  const calibration = new CalibrationService(cameras, floorsRepo, (saved) => backfill.start(saved));
+  const calibration = new CalibrationService(cameras, floorsRepo, backfill);
 
   registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });
   registerCameraRoutes(app, { cameras, calibration, floors, backfill, maxImageBytes: config.maxImageBytes });

@@ -6,6 +6,7 @@ export const KanohiConfig = Type.Object(
   {
     ...serviceBasics('KANOHI', 3003),
     maxImageBytes: Type.Integer({ env: 'KANOHI_MAX_IMAGE_BYTES', default: 20 * 1024 * 1024, minimum: 1024, description: 'Largest floor-plan or snapshot upload' }),
+    maxImagePixels: Type.Integer({ env: 'KANOHI_MAX_IMAGE_PIXELS', default: 50_000_000, minimum: 1, maximum: 500_000_000, description: 'Largest floor-plan or snapshot picture in pixels (width x height); larger ones are refused before decoding' }),
     mergeDistanceM: Type.Number({ env: 'KANOHI_MERGE_DISTANCE_M', default: 1, minimum: 0, description: 'Tracks of two cameras closer than this on the floor are one person' }),
     mergeGapMs: Type.Integer({ env: 'KANOHI_MERGE_GAP_MS', default: 1000, minimum: 0, description: '...when seen at most this far apart in time' }),
     handoverMs: Type.Integer({ env: 'KANOHI_HANDOVER_MS', default: 300, minimum: 0, description: 'A person seen by several cameras counts from one camera at a time; another takes over after the first has not reported them for this long' }),

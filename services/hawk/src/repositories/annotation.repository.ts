@@ -50,6 +50,15 @@ export class AnnotationRepository {
     return Object.fromEntries(rows.filter((r) => r.boxes.length > 0).map((r) => [String(r.frame_index), r.boxes]));
   }
 
+  /** How many boxes the frames of [from, to] hold (counted in the database, without fetching them). */
+  async countBoxes(setId: number, from: number, to: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      'SELECT coalesce(sum(jsonb_array_length(boxes)), 0)::int AS n FROM hawk_frame_boxes WHERE set_id = $1 AND frame_index BETWEEN $2 AND $3',
+      [setId, from, to],
+    );
+    return rows[0]!.n;
+  }
+
   /** Tracks whose keyframes span any frame of [from, to] (a track stays alive until an outside keyframe). */
   async tracks(setId: number, from: number, to: number): Promise<HawkTrack[]> {
     const { rows } = await this.pool.query<HawkTrack>(

@@ -1,4 +1,4 @@
-import type { HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkLabelSchema, HawkSaveBody, HawkUser } from '@sightline/contracts';
+import { HAWK_LIMITS, type HawkAnnotations, type HawkAnnotationSetInfo, type HawkHistoryEntry, type HawkLabelSchema, type HawkSaveBody, type HawkUser } from '@sightline/contracts';
 import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import { labelProblem } from './project.service.ts';
@@ -34,6 +34,11 @@ export class AnnotationService {
 
   async read(setId: number, from: number, to: number): Promise<HawkAnnotations> {
     const set = await this.set(setId);
+    // One answer stays a bounded size: past the cap, the client asks for a narrower range.
+    const boxes = await this.annotations.countBoxes(setId, from, to);
+    if (boxes > HAWK_LIMITS.boxesPerRead) {
+      throw badRequest(`Frames ${from}..${to} of set ${setId} hold ${boxes} boxes, more than one read answers (${HAWK_LIMITS.boxesPerRead}); ask for a narrower range with from and to.`);
+    }
     const [frames, tracks] = await Promise.all([this.annotations.frames(setId, from, to), this.annotations.tracks(setId, from, to)]);
     return { set, frames, tracks };
   }
@@ -52,6 +57,8 @@ export class AnnotationService {
       throw forbidden(set.kind === 'replica' ? `Set ${setId} is ${set.annotator}'s replica; save to your own replica.` : `Only reviewers and admins edit merged set ${setId}.`);
     }
     const frames = body.frames ?? {};
+    const overLimit = limitProblem(frames, body.tracks ?? []);
+    if (overLimit) throw badRequest(`Nothing was saved: ${overLimit}`);
     AccessService.checkRange(set, frames, (body.tracks ?? []).flatMap((t) => t.keyframes.filter((k) => !k.outside).map((k) => k.frame)));
     const problems: string[] = [];
     for (const [key, boxes] of Object.entries(frames)) {
@@ -81,4 +88,18 @@ export class AnnotationService {
   history(setId: number, limit: number): Promise<HawkHistoryEntry[]> {
     return this.annotations.history(setId, limit);
   }
+}
+
+/**
+ * The bounds of {@link HAWK_LIMITS}, checked in code too: the save route's schema enforces them for
+ * request bodies, and imports and merges build their patches without passing that schema.
+ */
+export function limitProblem(frames: HawkSaveBody['frames'] & object, tracks: NonNullable<HawkSaveBody['tracks']>): string | undefined {
+  for (const [frame, boxes] of Object.entries(frames)) {
+    if (boxes.length > HAWK_LIMITS.boxesPerFrame) return `frame ${frame} has ${boxes.length} boxes, more than the limit of ${HAWK_LIMITS.boxesPerFrame} boxes per frame.`;
+  }
+  if (tracks.length > HAWK_LIMITS.tracksPerSave) return `${tracks.length} tracks, more than the limit of ${HAWK_LIMITS.tracksPerSave} tracks per save or import.`;
+  const long = tracks.find((t) => t.keyframes.length > HAWK_LIMITS.keyframesPerTrack);
+  if (long) return `track ${long.id} has ${long.keyframes.length} keyframes, more than the limit of ${HAWK_LIMITS.keyframesPerTrack} per track.`;
+  return undefined;
 }

@@ -24,11 +24,13 @@ export class BackfillService {
     private readonly stationary?: { options: { radiusM: number; minMs: number }; spans: StationaryRepository },
   ) {}
 
-  /** Queues and starts the job for a just-saved calibration. */
-  async start(calibration: Calibration): Promise<BackfillJob> {
-    const job = await this.jobs.create(calibration.cameraId, calibration.id, new Date(calibration.createdAt));
-    this.launch(job);
-    return toBackfillJob(job);
+  /**
+   * Queues the job inside the calibration's own transaction (so a calibration never exists without
+   * its backfill); returns the function that starts it once that transaction has committed.
+   */
+  async queueWith(calibration: Calibration, transaction: Parameters<BackfillRepository['create']>[3]): Promise<() => void> {
+    const job = await this.jobs.create(calibration.cameraId, calibration.id, new Date(calibration.createdAt), transaction);
+    return () => this.launch(job);
   }
 
   /** Picks up jobs a previous process left unfinished. */

@@ -1,4 +1,5 @@
 import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone } from '@sightline/contracts';
+import { checkImageDecodes, ImageDecodeError } from '@sightline/media';
 import { PolygonZone } from '@sightline/vision';
 import { HttpError, notFound } from '../lib/http-error.ts';
 import { imageSize } from '../lib/image-size.ts';
@@ -6,10 +7,26 @@ import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
 
-/** Validates a PNG/JPEG/WebP upload and reads its size; anything else is a 415 naming the accepted types. */
-export function readImage(bytes: Buffer): { bytes: Buffer; type: string; widthPx: number; heightPx: number } {
+/** Largest floor side accepted (the bound of CreateFloorBody's widthM and heightM). */
+const MAX_FLOOR_SIDE_M = 10_000;
+
+/**
+ * Validates a PNG/JPEG/WebP upload: its header names the type and size (anything else is a 415), the
+ * size must be within `maxPixels` (413), and the picture must really decode (422), so a header
+ * alone claiming any size never reaches the database.
+ */
+export async function readImage(bytes: Buffer, maxPixels: number): Promise<{ bytes: Buffer; type: string; widthPx: number; heightPx: number }> {
   const size = imageSize(bytes);
   if (!size || size.widthPx < 1 || size.heightPx < 1) throw new HttpError(415, 'The upload is not a PNG, JPEG or WebP image: send the image file itself as the request body');
+  if (size.widthPx * size.heightPx > maxPixels) {
+    throw new HttpError(413, `The image is ${size.widthPx} x ${size.heightPx} pixels, more than the limit of ${maxPixels} pixels (KANOHI_MAX_IMAGE_PIXELS); nothing was stored`);
+  }
+  try {
+    await checkImageDecodes(bytes);
+  } catch (err) {
+    if (err instanceof ImageDecodeError) throw new HttpError(422, `The ${size.type} image does not decode (${err.message}); nothing was stored: send the complete image file`);
+    throw err;
+  }
   return { bytes, ...size };
 }
 
@@ -19,6 +36,7 @@ export class FloorService {
     private readonly floors: FloorRepository,
     private readonly cameras: CameraRepository,
     private readonly zones: ZoneRepository,
+    private readonly maxImagePixels: number,
   ) {}
 
   list(): Promise<Floor[]> {
@@ -64,8 +82,11 @@ export class FloorService {
   /** Stores the plan image; without a scale yet, it keeps the floor's width and derives one. */
   async setImage(floorId: number, bytes: Buffer): Promise<Floor> {
     const floor = await this.get(floorId);
-    const image = readImage(bytes);
+    const image = await readImage(bytes, this.maxImagePixels);
     const metersPerPixel = floor.metersPerPixel ?? floor.widthM / image.widthPx;
+    if (image.widthPx * metersPerPixel > MAX_FLOOR_SIDE_M || image.heightPx * metersPerPixel > MAX_FLOOR_SIDE_M) {
+      throw new HttpError(400, `At ${metersPerPixel} m per pixel this ${image.widthPx} x ${image.heightPx} px plan would be larger than ${MAX_FLOOR_SIDE_M} m a side; set a smaller scale first (PATCH metersPerPixel)`);
+    }
     return (await this.floors.setImage(floorId, image, { widthM: image.widthPx * metersPerPixel, heightM: image.heightPx * metersPerPixel, metersPerPixel }))!;
   }
 
@@ -87,7 +108,7 @@ export class FloorService {
 
   async setSnapshot(cameraId: number, bytes: Buffer): Promise<void> {
     if (!(await this.cameras.exists(cameraId))) throw notFound(`Camera ${cameraId}`);
-    await this.cameras.setSnapshot(cameraId, readImage(bytes));
+    await this.cameras.setSnapshot(cameraId, await readImage(bytes, this.maxImagePixels));
   }
 
   async snapshot(cameraId: number): Promise<{ bytes: Buffer; type: string }> {

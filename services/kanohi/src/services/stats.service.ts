@@ -18,6 +18,18 @@ function range(query: { from: string; to: string }): { from: Date; to: Date } {
   return { from, to };
 }
 
+/** Time buckets one statistics answer may span: past it, the client asks for wider buckets. */
+const MAX_BUCKETS = 100_000;
+
+/** The range and bucket width of a statistics query, refused when it would answer more than MAX_BUCKETS buckets. */
+function bucketed(query: StatsQuery): { from: Date; to: Date; bucketSeconds: number } {
+  const r = range(query);
+  const bucketSeconds = query.bucketSeconds ?? 60;
+  const buckets = Math.ceil((r.to.getTime() - r.from.getTime()) / 1000 / bucketSeconds);
+  if (buckets > MAX_BUCKETS) throw new HttpError(400, `${buckets} buckets of ${bucketSeconds} s is more than one answer holds (${MAX_BUCKETS}): ask for wider buckets (bucketSeconds) or a shorter range`);
+  return { ...r, bucketSeconds };
+}
+
 const iso = (d: Date) => d.toISOString();
 
 /** Heatmaps and statistics of one floor; every aggregate runs in SQL. */
@@ -93,15 +105,15 @@ export class StatsService {
 
   async counts(floorId: number, query: StatsQuery): Promise<CountsResponse> {
     await this.floor(floorId);
-    const bucketSeconds = query.bucketSeconds ?? 60;
+    const { bucketSeconds, ...r } = bucketed(query);
     const groupBy = query.groupBy ?? 'none';
-    const rows = await this.stats.counts(floorId, { ...range(query), bucketSeconds }, groupBy, query);
+    const rows = await this.stats.counts(floorId, { ...r, bucketSeconds }, groupBy, query);
     return { floorId, bucketSeconds, groupBy, buckets: rows.map((r) => ({ start: iso(r.start), group: r.group, tracks: r.tracks })) };
   }
 
   async zoneStats(floorId: number, query: StatsQuery): Promise<ZoneStatsResponse> {
     await this.floor(floorId);
-    const r = { ...range(query), bucketSeconds: query.bucketSeconds ?? 60 };
+    const r = bucketed(query);
     const [zones, buckets, dwell] = await Promise.all([this.zones.zones(floorId).then((all) => all.filter((z) => z.kind === 'zone')), this.stats.zoneBuckets(floorId, r, query), this.stats.zoneDwell(floorId, r, query)]);
     return {
       zones: zones.map((z) => {
@@ -120,7 +132,7 @@ export class StatsService {
 
   async lineStats(floorId: number, query: StatsQuery): Promise<LineStatsResponse> {
     await this.floor(floorId);
-    const r = { ...range(query), bucketSeconds: query.bucketSeconds ?? 60 };
+    const r = bucketed(query);
     const [lines, buckets] = await Promise.all([this.zones.lines(floorId), this.stats.lineBuckets(floorId, r, query)]);
     return {
       lines: lines.map((l) => {

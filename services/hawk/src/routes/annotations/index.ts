@@ -1,4 +1,4 @@
-import { HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkSaveBody, HawkSaveResponse } from '@sightline/contracts';
+import { FrameIndex, HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkSaveBody, HawkSaveResponse, INT4_MAX } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
@@ -19,7 +19,7 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
     {
       schema: {
         params: IdParams,
-        querystring: Type.Object({ from: Type.Optional(Type.Integer({ minimum: 0, description: '0-based index' })), to: Type.Optional(Type.Integer({ minimum: 0, description: '0-based index' })) }),
+        querystring: Type.Object({ from: Type.Integer({ minimum: 0, maximum: INT4_MAX, default: 0 }), to: Type.Optional(FrameIndex) }),
         response: { 200: HawkAnnotations },
       },
     },

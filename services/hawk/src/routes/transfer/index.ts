@@ -1,4 +1,4 @@
-import { HawkExportFormat, HawkImportResult } from '@sightline/contracts';
+import { HAWK_LIMITS, HawkExportFormat, HawkImportResult, Id } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
@@ -8,9 +8,7 @@ import { Readable } from 'node:stream';
 import { userWith } from '../../plugins/auth.ts';
 import { IdParams } from '../params.ts';
 
-const IMPORT_LIMIT = 256 * 1024 * 1024;
-
-/** Export of approved labels (hawk, coco, mot, yolo) and import of MOT text or COCO JSON into a set. */
+/** Export of approved labels (hawk, coco, mot, yolo) and import of MOT text, COCO JSON or Hawk JSON into a set. */
 export function transferRoutes(app: ServiceApp, s: HawkServices): void {
   app.get(
     '/videos/:id/export',
@@ -49,10 +47,10 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
   app.post(
     '/videos/:id/import',
     {
-      bodyLimit: IMPORT_LIMIT,
+      bodyLimit: HAWK_LIMITS.importBytes,
       schema: {
         params: IdParams,
-        querystring: Type.Object({ format: Type.Union([Type.Literal('mot'), Type.Literal('coco')]), setId: Type.Optional(Type.Integer({ minimum: 1 })), label: Type.Optional(Type.String()) }),
+        querystring: Type.Object({ format: Type.Union([Type.Literal('mot'), Type.Literal('coco'), Type.Literal('hawk')]), setId: Type.Optional(Id), label: Type.Optional(Type.String({ maxLength: 64 })) }),
         response: { 201: HawkImportResult },
       },
     },
@@ -67,9 +65,12 @@ export function transferRoutes(app: ServiceApp, s: HawkServices): void {
       if (request.query.format === 'mot') {
         if (typeof request.body !== 'string') throw badRequest('Send the MOTChallenge file as Content-Type: text/plain.');
         sightings = s.importer.fromMot(request.body, project.labelSchema, request.query.label);
-      } else {
+      } else if (request.query.format === 'coco') {
         if (typeof request.body !== 'object' || request.body === null) throw badRequest('Send the COCO file as Content-Type: application/json.');
         sightings = s.importer.fromCoco(request.body, project.labelSchema);
+      } else {
+        if (typeof request.body !== 'object' || request.body === null) throw badRequest('Send the Hawk JSON file as Content-Type: application/json.');
+        sightings = s.importer.fromHawk(request.body);
       }
       return reply.status(201).send(await s.importer.write(set.id, sightings, user, ctx));
     },

@@ -1,4 +1,4 @@
-import { HawkCreateVideoBody, HawkVideo } from '@sightline/contracts';
+import { FrameIndex, HawkCreateVideoBody, HawkVideo, Id } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import { readFile } from 'node:fs/promises';
@@ -34,7 +34,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
 
   app.patch(
     '/videos/:id/content',
-    { schema: { params: IdParams, headers: Type.Object({ 'upload-offset': Type.Integer({ minimum: 0 }) }), response: { 200: HawkVideo } } },
+    { schema: { params: IdParams, headers: Type.Object({ 'upload-offset': Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }), response: { 200: HawkVideo } } },
     async (request) => {
       userWith(request, 'admin');
       if (request.headers['content-type'] !== 'application/octet-stream') {
@@ -55,7 +55,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
   // X-Frame-Lengths (the client slices the body). Same caching as single frames: frames never change.
   app.get(
     '/videos/:id/frames',
-    { schema: { params: IdParams, querystring: Type.Object({ from: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
+    { schema: { params: IdParams, querystring: Type.Object({ from: FrameIndex, count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
     async (request, reply) => {
       await s.context.ofVideo(request.params.id, userWith(request), false);
       const frames = await s.videos.framePaths(request.params.id, request.query.from, request.query.count);
@@ -70,7 +70,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     },
   );
 
-  app.get('/videos/:id/frames/:index', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0 }) }) } }, async (request, reply) => {
+  app.get('/videos/:id/frames/:index', { schema: { params: Type.Object({ id: Id, index: FrameIndex }) } }, async (request, reply) => {
     await s.context.ofVideo(request.params.id, userWith(request), false);
     const path = await s.videos.framePath(request.params.id, request.params.index);
     return sendFrame(request, reply, path, `v${request.params.id}f${request.params.index}`);
