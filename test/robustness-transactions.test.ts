@@ -35,6 +35,7 @@ const count = async (pool: pg.Pool, sql: string, params: unknown[] = []) => (awa
 describe('hawk', () => {
   let hawk: HawkFixture;
   let videoId: number;
+  let projectId: number;
   let setId: number;
   const mot = '1,1,10,10,20,40,1,1\n2,1,12,10,20,40,1,1\n3,-1,50,50,10,10,1,2\n';
   const snapshot = async () => ({
@@ -45,7 +46,7 @@ describe('hawk', () => {
   });
   before(async () => {
     hawk = await startHawk();
-    const projectId = (await hawk.app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'tx', labelSchema: testSchema } })).json().id;
+    projectId = (await hawk.app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'tx', labelSchema: testSchema } })).json().id;
     videoId = (await hawk.upload(projectId, makeTestVideo(join(hawk.mediaDir, 'clip.mp4'), { seconds: 1, fps: 10 }))).id;
     setId = (await hawk.app.inject({ method: 'GET', url: `/videos/${videoId}/sets`, headers: bearer(hawk.adminToken) })).json()[0].id;
   });
@@ -89,7 +90,7 @@ describe('hawk', () => {
   });
 
   test('a consensus merge failing at its last write leaves no merged set and no run', async () => {
-    const annotators = [await hawk.user('alice', 'annotator'), await hawk.user('bob', 'annotator')];
+    const annotators = [await hawk.user('alice', 'annotator', [projectId]), await hawk.user('bob', 'annotator', [projectId])];
     const created = await hawk.app.inject({ method: 'POST', url: `/videos/${videoId}/assignments`, headers: bearer(hawk.adminToken), payload: { frameFrom: 0, frameTo: 5, annotatorIds: annotators.map((a) => a.id) } });
     assert.equal(created.statusCode, 201, created.body);
     for (const [i, annotator] of annotators.entries()) {
