@@ -21,7 +21,7 @@ function median(fn: () => void): number {
   return times[Math.floor(times.length / 2)]!;
 }
 
-let bytes = new Uint8Array();
+let bytes: Uint8Array = new Uint8Array();
 const convertMs = median(() => { bytes = convertTfjsToOnnx(source, { outputs }).onnx; });
 const graph = decodeOnnx(bytes);
 const encodeMs = median(() => {

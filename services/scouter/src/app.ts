@@ -17,6 +17,7 @@ import { registerMetricsRoutes } from './routes/metrics/index.ts';
 import { CameraService } from './services/camera.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
+import { ScouterMetrics } from './services/metrics.service.ts';
 import { PrelabelWorker } from './services/prelabel.service.ts';
 import { PreviewRelay } from './services/preview-relay.service.ts';
 import { version } from './version.ts';
@@ -65,6 +66,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   let worker: CameraWorker | undefined;
   let realStages: (PipelineStages & RealStagesExtras) | undefined;
+  const metrics = new ScouterMetrics(() => worker, () => realStages?.models() ?? []);
   if (config.worker) {
     realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m) });
     worker = new CameraWorker(
@@ -83,6 +85,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
           io.emit('scouter:camera-state', event);
           relay.publish({ kind: 'camera-state', event });
         },
+        processed: (camera, event) => metrics.observeFrame(camera, event.latencyMs),
       },
       config,
       { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },
@@ -111,7 +114,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   registerCameraRoutes(app, cameraService);
   registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event)));
-  registerMetricsRoutes(app, worker, () => realStages?.models() ?? []);
+  registerMetricsRoutes(app, metrics, () => realStages?.models() ?? []);
   return { app, worker };
 }
 

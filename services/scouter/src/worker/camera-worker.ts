@@ -16,6 +16,8 @@ export interface LiveOutput {
   /** A preview; `jpeg` is the bytes behind `event.jpegBase64`, for sharing without decoding it again. */
   frame(event: FrameEvent, jpeg: Buffer): void;
   cameraState(event: CameraStateEvent): void;
+  /** Every processed frame of every camera, whatever its sinks (the frame latency histogram). */
+  processed?(camera: { id: number; name: string }, event: TracksEvent): void;
 }
 
 export interface WorkerOptions {
@@ -145,6 +147,7 @@ export class CameraWorker {
         this.stages,
         {
           onTracks: (event, observations) => {
+            this.live.processed?.(run, event);
             if (toLive) this.live.tracks(event);
             if (toDb) batcher.add(observations);
           },
