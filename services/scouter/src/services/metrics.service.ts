@@ -42,6 +42,8 @@ function windowSummary(registry: Registry, name: string, help: string, samples: 
 export class ScouterMetrics {
   readonly registry = new Registry();
   private readonly latency: Histogram<CameraLabel>;
+  /** The label values of each camera with latency samples, to drop them once it stops. */
+  private readonly observed = new Map<number, Record<CameraLabel, string | number>>();
 
   constructor(worker: () => CameraWorker | undefined, models: () => readonly ModelBackend[] = () => []) {
     const registry = this.registry;
@@ -91,12 +93,23 @@ export class ScouterMetrics {
     windowSummary(registry, 'scouter_stage_ms', 'Time per pipeline stage, ms (last 200 frames)', () =>
       cams().flatMap((c) => STAGES.flatMap((stage) => QUANTILES.map((q) => ({ labels: { ...cameraLabels(c), stage, quantile: q }, value: c.pipeline.stageMs[stage].quantile(q) })))),
     );
+    const observed = this.observed;
     this.latency = new Histogram({
       name: 'scouter_frame_latency_ms',
-      help: 'Frame decoded to results published, ms (every processed frame since the process started)',
+      help: 'Frame decoded to results published, ms (every processed frame of each running camera)',
       labelNames: CAMERA_LABELS,
       buckets: LATENCY_BUCKETS_MS,
       registers: [registry],
+      collect(this: Histogram<CameraLabel>) {
+        // A camera this worker no longer runs leaves /metrics, as in the other per-camera families.
+        const w = worker();
+        if (!w) return;
+        for (const [id, labels] of observed) {
+          if (w.running.has(id)) continue;
+          this.remove(labels);
+          observed.delete(id);
+        }
+      },
     });
     new Gauge({
       name: 'scouter_model_backend',
@@ -113,7 +126,12 @@ export class ScouterMetrics {
 
   /** Records one processed frame's latency (decoded to published). */
   observeFrame(camera: { id: number; name: string }, latencyMs: number): void {
-    this.latency.observe({ camera_id: camera.id, camera: camera.name }, latencyMs);
+    const labels = { camera_id: camera.id, camera: camera.name };
+    const known = this.observed.get(camera.id);
+    // A renamed camera restarts under its new name: its old series goes.
+    if (known && known.camera !== camera.name) this.latency.remove(known);
+    this.observed.set(camera.id, labels);
+    this.latency.observe(labels, latencyMs);
   }
 
   /** The Content-Type of `text()`. */
