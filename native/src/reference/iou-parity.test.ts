@@ -4,22 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { boxIouAt } from '@sightline/vision';
+import { prng } from '../kernel-cases.fixture.ts';
 import { iouAt } from './nms.ts';
 
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('native reference IoU equals vision boxIouAt on random boxes', () => {
-  const rand = random(20);
+  const rand = prng(20);
   const n = 400;
   const boxes = new Float32Array(n * 4);
   for (let i = 0; i < n; i++) {
