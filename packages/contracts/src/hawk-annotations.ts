@@ -333,9 +333,6 @@ export interface HawkPrelabelNotice {
 
 export type * from './hawk-events.ts';
 
-/** NOTIFY channel of pre-labeling jobs (see migration 0006). */
-export const HAWK_PRELABEL_CHANNEL = 'hawk_prelabel';
-
 /** JSON with object keys sorted, so two annotation values read back from jsonb compare by content. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>

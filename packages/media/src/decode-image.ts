@@ -1,6 +1,7 @@
 // A still image (JPEG, PNG...) decoded by ffmpeg to RGB24, optionally cropped and scaled first.
 import { spawn } from 'node:child_process';
-import { ffmpegPath, ffprobePath } from './media-tools.ts';
+import { FfprobeExit, ffprobeVideo } from './ffprobe.ts';
+import { ffmpegPath } from './media-tools.ts';
 
 export interface ImageDecodeOptions {
   /** Crop [x, y, width, height] in source pixels, applied before scaling. */
@@ -17,20 +18,16 @@ export interface RgbImage {
 }
 
 /** Width and height of an image file (ffprobe). @example const [w, h] = await probeImageSize('000001.jpg'); */
-export function probeImageSize(path: string): Promise<[number, number]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run ffprobe: ${e.message}; run "npm install" (it ships ffprobe) or set FFPROBE_PATH`)));
-    child.on('close', (code) => {
-      const [w, h] = out.trim().split(',').map(Number);
-      if (code !== 0 || !w || !h) reject(new Error(`cannot read image ${path}: ${err.trim() || 'no picture found'}; check the path and that it is an image`));
-      else resolve([w, h]);
-    });
-  });
+export async function probeImageSize(path: string): Promise<[number, number]> {
+  let stream;
+  try {
+    stream = (await ffprobeVideo(path)).streams[0];
+  } catch (err) {
+    if (err instanceof FfprobeExit) throw new Error(`cannot read image ${path}: ${err.message}; check the path and that it is an image`);
+    throw err;
+  }
+  if (!stream?.width || !stream.height) throw new Error(`cannot read image ${path}: no picture found; check the path and that it is an image`);
+  return [stream.width, stream.height];
 }
 
 /**

@@ -2,7 +2,8 @@
 // comes from ffprobe (probe.ts for files; a lighter query for live URLs, which have no
 // duration). One frame is one width*height*3 byte array, rows tightly packed.
 import { spawn } from 'node:child_process';
-import { ffmpegPath, ffprobePath, passthroughFrames } from './media-tools.ts';
+import { FfprobeExit, ffprobeVideo, known } from './ffprobe.ts';
+import { ffmpegPath, passthroughFrames } from './media-tools.ts';
 import { probeImageSize } from './decode-image.ts';
 import { probeVideo } from './probe.ts';
 
@@ -48,21 +49,9 @@ function inputArgs(source: string): string[] {
   return source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp', '-i', source] : ['-i', source];
 }
 
-function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', (err) => reject(new Error(`cannot run ${bin}: ${err.message}; run "npm install" (it ships ffmpeg and ffprobe) or set ${bin.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'}`)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function ratio(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const [n, d] = value.split('/').map(Number);
+function ratio(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const [n, d] = String(value).split('/').map(Number);
   const r = d ? n! / d : n!;
   return Number.isFinite(r) && r > 0 ? r : undefined;
 }
@@ -80,17 +69,21 @@ export async function probeVideoStream(source: string): Promise<VideoStreamInfo>
       throw new Error(`cannot read video ${source}: ${(err as Error).message}. Check the path and that the file is a video.`);
     }
   }
-  const args = ['-v', 'error', ...(source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp'] : []), '-select_streams', 'v:0', '-show_entries', 'stream=width,height,codec_name,avg_frame_rate,nb_frames', '-of', 'json', source];
-  const { code, stdout, stderr } = await run(ffprobePath(), args);
-  if (code !== 0) throw new Error(`cannot read video ${source}: ${stderr.trim() || `ffprobe exited with ${code}`}. Check the URL and that the stream is up.`);
-  const stream = (JSON.parse(stdout) as { streams?: { width?: number; height?: number; codec_name?: string; avg_frame_rate?: string; nb_frames?: string }[] }).streams?.[0];
+  let probed;
+  try {
+    probed = await ffprobeVideo(source, source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp'] : []);
+  } catch (err) {
+    if (err instanceof FfprobeExit) throw new Error(`cannot read video ${source}: ${err.message}. Check the URL and that the stream is up.`);
+    throw err;
+  }
+  const stream = probed.streams[0];
   if (!stream?.width || !stream.height) throw new Error(`${source} has no video stream (ffprobe found none); pass a video file or stream URL`);
-  const fps = ratio(stream.avg_frame_rate);
-  const frameCount = Number(stream.nb_frames);
+  const fps = ratio(known(stream.avg_frame_rate));
+  const frameCount = Number(known(stream.nb_frames));
   return {
     width: stream.width,
     height: stream.height,
-    codec: stream.codec_name ?? 'unknown',
+    codec: String(known(stream.codec_name) ?? 'unknown'),
     ...(fps ? { fps } : {}),
     ...(Number.isInteger(frameCount) && frameCount > 0 ? { frameCount } : {}),
   };

@@ -1,6 +1,5 @@
 // @sightline/models: TFJS -> ONNX conversion, the model registry, inference backends, detectors.
 export { encodeModel, attr, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx/onnx-model.ts';
-export { ProtoWriter } from './onnx/protobuf-writer.ts';
 export { parseTfjsGraphModel, readTfjsGraphModel, readWeights, type TfjsGraphModel, type TfWeight } from './convert/tfjs-model.ts';
 export { convertTfjsToOnnx, supportedTfOps, CONVERTER_VERSION, type ConvertedModel, type ConvertOptions } from './convert/tfjs-to-onnx.ts';
 export { MODEL_CARDS, modelCard, type ModelCard } from './registry/model-cards.ts';

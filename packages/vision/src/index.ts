@@ -3,7 +3,7 @@ export { parseMot, readMotFile, formatMot, groupMotByFrame, motRowsToDetections,
 export * from './floor/index.ts';
 export { toCoco, fromCoco, CocoFormatError, type CocoDataset, type CocoImage, type CocoCategory, type CocoAnnotation } from './formats/coco.ts';
 export { toYoloLabels, fromYoloLabels, YoloFormatError } from './formats/yolo.ts';
-export { boxIou, iouMatrix } from './tracking/box-iou.ts';
+export { boxIou, boxIouAt, iouMatrix } from './tracking/box-iou.ts';
 export { solveDense, assignBelowLimit, assignMaxCardinality } from './tracking/linear-assignment.ts';
 export { BoxKalman, xyahModel, xysrModel, type BoxMotionModel } from './tracking/kalman-filter.ts';
 export type { Tracker, TrackBoxes } from './tracking/tracker.ts';

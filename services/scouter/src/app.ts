@@ -33,6 +33,7 @@ import { REMOTE_FOCUS_TTL_MS, WatchRegistry } from './services/watch-registry.ts
 import { WebhookService } from './services/webhook.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
+import { ScouterMetrics } from './services/metrics.service.ts';
 import { PrelabelWorker } from './services/prelabel.service.ts';
 import { PreviewRelay } from './services/preview-relay.service.ts';
 import { version } from './version.ts';
@@ -124,6 +125,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   let worker: CameraWorker | undefined;
   let realStages: (PipelineStages & RealStagesExtras) | undefined;
+  const metrics = new ScouterMetrics(() => worker, () => realStages?.models() ?? []);
   if (config.worker) {
     realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training });
     // A deploy or rollback reaches running pipelines through NOTIFY scouter_heads: no restart.
@@ -155,6 +157,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
         },
         inFocus: (cameraId) => watching.inFocus(cameraId),
         event: (event) => void events.record(event),
+        processed: (camera, event) => metrics.observeFrame(camera, event.latencyMs),
       },
       config,
       { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },
@@ -184,7 +187,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   registerCameraRoutes(app, cameraService);
   registerCameraFrameRoute(app, cameraService, previewRepo);
   registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), () => training.deployedNames()));
-  registerMetricsRoutes(app, worker, () => realStages?.models() ?? []);
+  registerMetricsRoutes(app, metrics, () => realStages?.models() ?? []);
   registerEventRoutes(app, events, webhooks);
   registerSettingsRoutes(app, config);
   let detector: Promise<CenterNetDetector> | undefined;

@@ -1,4 +1,4 @@
-import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
+import { BusChannel, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import type pg from 'pg';
 import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
@@ -141,7 +141,7 @@ export class PrelabelService {
     this.closed = false;
     this.listener ??= listenToChannel({
       pool: this.options.pool,
-      channel: HAWK_PRELABEL_CHANNEL,
+      channel: BusChannel.hawkPrelabel,
       onNotice: (payload) => {
         if (!payload) return;
         const notice = JSON.parse(payload) as HawkPrelabelNotice;

@@ -1,10 +1,8 @@
-import type { CameraStateEvent, ScouterEvent, TracksEvent } from '@sightline/contracts';
+import { BusChannel, type CameraStateEvent, type ScouterEvent, type TracksEvent } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
-/** The NOTIFY channel Scouter processes relay live events on. */
-export const LIVE_CHANNEL = 'scouter_live';
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7900;
 
@@ -52,7 +50,7 @@ export class LiveRelay {
     if (this.stopped) return;
     this.listener ??= listenToChannel({
       pool: this.pool,
-      channel: LIVE_CHANNEL,
+      channel: BusChannel.scouterLive,
       onNotice: (payload) => this.onNotification(payload),
       log: { warn: (m) => this.log.warn(`scouter live relay: ${m}`) },
       retryMs: 1000,
@@ -79,7 +77,7 @@ export class LiveRelay {
     const payload = fit(this.origin, relayed);
     if (!payload) return;
     this.relayed++;
-    this.pool.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, payload]).catch(() => undefined);
+    this.pool.query('SELECT pg_notify($1, $2)', [BusChannel.scouterLive, payload]).catch(() => undefined);
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@
 // boxes with ByteTrack, and stores them in the job row for Hawk to write as a new version. The
 // frames are decoded by one ffmpeg process for the whole range and detected on the process's one
 // inference thread, the same network and detectStream the cameras use.
-import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
+import { BusChannel, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeImageSequence, frameFileName } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
@@ -74,7 +74,7 @@ export class PrelabelWorker {
     // Queued jobs wake the loop at once; without the connection it polls every pollMs.
     this.listener ??= listenToChannel({
       pool: this.options.pool,
-      channel: HAWK_PRELABEL_CHANNEL,
+      channel: BusChannel.hawkPrelabel,
       onNotice: (payload) => {
         if (payload?.includes('"queued"')) this.wake?.();
       },

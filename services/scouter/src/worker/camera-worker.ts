@@ -23,6 +23,8 @@ export interface LiveOutput {
   inFocus(cameraId: number): boolean;
   /** An event of a tracked object, with its snapshot; stored and announced by the event service. */
   event(event: NewEvent): void;
+  /** Every processed frame of every camera, whatever its sinks (the frame latency histogram). */
+  processed?(camera: { id: number; name: string }, event: TracksEvent): void;
 }
 
 export interface WorkerOptions {
@@ -172,6 +174,7 @@ export class CameraWorker {
         this.stages,
         {
           onTracks: (event, observations) => {
+            this.live.processed?.(run, event);
             if (toLive) this.live.tracks(event);
             if (toDb) batcher.add(observations);
           },
