@@ -6,3 +6,4 @@ export { createPool, isDatabaseReachable } from './pool.ts';
 export { listenToChannel, type ChannelListener } from './listen.ts';
 export { dataDir, repoRoot } from './paths.ts';
 export { createTestDatabase, startTestPostgres, type TestDatabase } from './test-database.ts';
+export { maintainPartitions, startPartitionMaintenance, type PartitionMaintenance, type PartitionMaintenanceOptions, type PartitionPass } from './partition-maintenance.ts';

@@ -1,4 +1,5 @@
 import type { ScouterServerEvents } from '@sightline/contracts';
+import { startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
@@ -58,7 +59,14 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     log,
   );
   app.addHook('onReady', async () => relay.start());
+  // Daily observation partitions ahead of the writers, and retention (every Scouter process runs
+  // it; an advisory lock lets one at a time work on a table).
+  let maintenance: PartitionMaintenance | undefined;
+  app.addHook('onReady', async () => {
+    maintenance = startPartitionMaintenance(pool, { owner: 'scouter', retentionDays: config.retentionDays }, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+  });
   app.addHook('onClose', async () => {
+    await maintenance?.stop();
     previews.stop();
     await relay.stop();
   });
