@@ -33,8 +33,8 @@ before(async () => {
   db = await createTestDatabase({ migrate: false });
   // The schema as it was before time partitioning, with rows of several days in it.
   await migrateUp(db.pool, loadMigrations().filter((m) => m.version < 13));
-  ({ rows: [{ id: floorId }] } = await db.pool.query<{ id: number }>("INSERT INTO floors (name, width_m, height_m) VALUES ('hall', 20, 10) RETURNING id") as never);
-  ({ rows: [{ id: cameraId }] } = await db.pool.query<{ id: number }>("INSERT INTO cameras (name, uri) VALUES ('door', 'file:///door.mp4') RETURNING id") as never);
+  floorId = (await db.pool.query<{ id: number }>("INSERT INTO floors (name, width_m, height_m) VALUES ('hall', 20, 10) RETURNING id")).rows[0]!.id;
+  cameraId = (await db.pool.query<{ id: number }>("INSERT INTO cameras (name, uri) VALUES ('door', 'file:///door.mp4') RETURNING id")).rows[0]!.id;
   const { rows: [cal] } = await db.pool.query<{ id: number }>(
     `INSERT INTO calibrations (camera_id, version, floor_id, points, matrix, errors_m, rms_error_m, max_error_m)
      VALUES ($1, 1, $2, '[]', '{1,0,0,0,1,0,0,0,1}', '{}', 0, 0) RETURNING id`,
