@@ -1,7 +1,7 @@
 import type { ScouterServerEvents } from '@sightline/contracts';
 import { startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
-import pg from 'pg';
+import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
 import { createRealStages } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
@@ -72,15 +72,9 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   let worker: CameraWorker | undefined;
   if (config.worker) {
-    // Lease heartbeats get connections of their own: behind a busy pool's queue (batch writes, live
-    // relay NOTIFYs) a heartbeat waited longer than the lease TTL under load, the worker's leases
-    // expired while it still ran its cameras, and cameras thrashed between workers.
-    const leasePool = new pg.Pool({ ...pool.options, max: 2 });
-    leasePool.on('error', () => undefined);
-    app.addHook('onClose', async () => leasePool.end());
     const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads });
     worker = new CameraWorker(
-      { cameras, leases: new LeaseRepository(leasePool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
+      { cameras, leases: new LeaseRepository(pool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
       stages ?? realStages!,
       {
         tracks: (event) => {
