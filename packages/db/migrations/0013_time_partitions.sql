@@ -86,8 +86,10 @@ BEGIN
 END $$;
 
 -- Drops the daily partitions of `parent` whose whole day is more than `keep_days` days before today
--- (UTC) and deletes such rows from the default partition. keep_days NULL keeps everything.
--- Returns how many partitions it dropped.
+-- (UTC). keep_days NULL keeps everything. Returns how many partitions it dropped. Expired rows that
+-- wait in the default partition are not deleted here: the next sightline_ensure_partitions moves them
+-- into their day's partition and the following pass drops it (a row is never deleted in the pass
+-- that first sees it, e.g. a back-dated import just written).
 CREATE FUNCTION sightline_drop_expired_partitions(parent text, keep_days integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -113,7 +115,6 @@ BEGIN
     EXECUTE format('DROP TABLE %I', part);
     dropped := dropped + 1;
   END LOOP;
-  EXECUTE format('DELETE FROM %I WHERE %I < %L', parent || '_default', col, cutoff::timestamp AT TIME ZONE 'UTC');
   RETURN dropped;
 END $$;
 

@@ -25,8 +25,9 @@ const LOCK_SPACE = 7_215_013;
 
 /**
  * One maintenance pass over the time-partitioned tables an owner registered in
- * `time_partitioned_tables` (migration 0013): creates daily partitions ahead, moves rows that wait
- * in the default partition into their day, drops days older than the retention. Each table is one
+ * `time_partitioned_tables` (migration 0013): drops days older than the retention, creates daily
+ * partitions ahead and moves rows that wait in the default partition into their day (an expired
+ * day moved there goes in the next pass). Each table is one
  * short transaction under a per-table advisory lock, so several processes of one service may run
  * it at once; DDL waits at most 2 s for its locks (a long query on the table makes the pass skip
  * it rather than queue every insert behind the DROP), and the next pass retries.

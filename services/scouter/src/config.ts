@@ -13,7 +13,7 @@ export const ScouterConfig = Type.Object(
     reconnectMaxMs: Type.Integer({ env: 'SCOUTER_RECONNECT_MAX_MS', default: 30_000, minimum: 100, description: 'Longest wait between reconnect attempts (exponential backoff from 500 ms)' }),
     previewFps: Type.Number({ env: 'SCOUTER_PREVIEW_FPS', default: 2, minimum: 0, maximum: 30, description: 'JPEG previews (scouter:frame) per second per camera; 0 turns them off' }),
     batchMs: Type.Integer({ env: 'SCOUTER_BATCH_MS', default: 500, minimum: 10, description: 'Observations are written to PostgreSQL in one transaction per camera at most this often' }),
-    retentionDays: Type.Integer({ env: 'SCOUTER_RETENTION_DAYS', default: 30, minimum: 0, maximum: 36_500, description: 'Raw observations are kept this many whole UTC days before today, then their daily partitions are dropped; 0 keeps them forever (Kanohi keeps its heatmap roll-ups either way)' }),
+    retentionDays: Type.Integer({ env: 'SCOUTER_RETENTION_DAYS', default: 0, minimum: 0, maximum: 36_500, description: 'Raw observations are kept this many whole UTC days before today, then their daily partitions are dropped; 0 (the default, so an upgrade never deletes history) keeps them forever; docs/SCALING.md sizes 30. Kanohi keeps its heatmap roll-ups either way' }),
     inferenceThreads: Type.Integer({ env: 'SCOUTER_INFERENCE_THREADS', default: 2, minimum: 1, maximum: 64, description: 'onnxruntime intra-op threads of the detector' }),
   },
   { additionalProperties: false },
