@@ -95,7 +95,7 @@ export function summarizeBatch(cameraId: number, rows: readonly ObservationRow[]
  * Tracks and observations. A batch is one transaction: tracks upserted by (camera, run, tracker id),
  * observations inserted with their track ids, and the `observations_inserted` NOTIFY, which
  * PostgreSQL delivers only when the transaction commits. By default the whole batch is one
- * prepared statement (one round trip: 1.6x the rows/s of the four-round-trip transaction in the
+ * prepared statement (one round trip: 1.2-3.9x the rows/s of the four-round-trip transaction in the
  * ingest benchmark).
  */
 export class ObservationRepository {
