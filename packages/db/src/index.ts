@@ -8,3 +8,4 @@ export { isDatabaseUnavailable } from './unavailable.ts';
 export { listenToChannel, type ChannelListener } from './listen.ts';
 export { dataDir, repoRoot } from './paths.ts';
 export { createTestDatabase, startTestPostgres, type TestDatabase } from './test-database.ts';
+export { maintainPartitions, startPartitionMaintenance, type PartitionMaintenance, type PartitionMaintenanceOptions, type PartitionPass } from './partition-maintenance.ts';

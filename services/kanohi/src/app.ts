@@ -1,5 +1,5 @@
 import { BusChannel, type KanohiServerEvents } from '@sightline/contracts';
-import { listenToChannel } from '@sightline/db';
+import { listenToChannel, startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { KanohiConfig } from './config.ts';
@@ -68,7 +68,15 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   // Unfinished backfills resume once the database answers (the LISTEN connection is up), so a
   // database that is down at boot delays them instead of failing the start.
   void bus.ready.then(() => backfill.resume()).catch((err: Error) => app.log.error(`could not resume calibration backfills: ${err.message}`));
+  // Daily floor-point partitions ahead, and retention, once the database answers.
+  let maintenance: PartitionMaintenance | undefined;
+  let closing = false;
+  void bus.ready.then(() => {
+    if (!closing) maintenance = startPartitionMaintenance(pool, { owner: 'kanohi', retentionDays: config.retentionDays }, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+  });
   app.addHook('onClose', async () => {
+    closing = true;
+    await maintenance?.stop();
     await backfill.stop();
     await bus.close();
     await ingest.idle();

@@ -18,6 +18,7 @@ export const KanohiConfig = Type.Object(
     markerGraceMs: Type.Integer({ env: 'KANOHI_MARKER_GRACE_MS', default: 1500, minimum: 0, maximum: 600_000, description: 'A live marker stays this long after its person was last seen, then fades out' }),
     stationaryMs: Type.Integer({ env: 'KANOHI_STATIONARY_MS', default: 120_000, minimum: 1000, description: 'A detection that stays within KANOHI_STATIONARY_RADIUS_M for this long is stationary: flagged, and left out of heatmaps and people counts unless asked for' }),
     stationaryRadiusM: Type.Number({ env: 'KANOHI_STATIONARY_RADIUS_M', default: 0.5, minimum: 0, description: '...moving less than this from where it stood' }),
+    retentionDays: Type.Integer({ env: 'KANOHI_RETENTION_DAYS', default: 0, minimum: 0, maximum: 36_500, description: 'Raw floor points (what zone, line and count statistics read) are kept this many whole UTC days before today, then their daily partitions are dropped; heatmap roll-ups are kept. 0 (the default, so an upgrade never deletes history) keeps them forever; docs/SCALING.md sizes 30' }),
     trailPoints: Type.Integer({ env: 'KANOHI_TRAIL_POINTS', default: 20, minimum: 1, maximum: 1000, description: 'Positions kept per live marker trail' }),
   },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 import type { ScouterClientEvents, ScouterServerEvents } from '@sightline/contracts';
-import { dataDir, listenToChannel } from '@sightline/db';
+import { dataDir, listenToChannel, startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
 import { CenterNetDetector } from '@sightline/models';
 import { join, resolve } from 'node:path';
 import { createService, type ServiceApp } from '@sightline/server-kit';
@@ -116,8 +116,15 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     log,
   );
   app.addHook('onReady', async () => relay.start());
+  // Daily observation partitions ahead of the writers, and retention (every Scouter process runs
+  // it; an advisory lock lets one at a time work on a table).
+  let maintenance: PartitionMaintenance | undefined;
+  app.addHook('onReady', async () => {
+    maintenance = startPartitionMaintenance(pool, { owner: 'scouter', retentionDays: config.retentionDays }, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+  });
   app.addHook('onReady', async () => events.startPruning());
   app.addHook('onClose', async () => {
+    await maintenance?.stop();
     clearInterval(focusTimer);
     events.stop();
     previews.stop();

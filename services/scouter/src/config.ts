@@ -23,6 +23,7 @@ export const ScouterConfig = Type.Object(
     bufferRows: Type.Integer({ env: 'SCOUTER_BUFFER_ROWS', default: 50_000, minimum: 100, maximum: 10_000_000, description: 'Observation rows each camera keeps in memory while PostgreSQL is unreachable and writes once it is back; past this the oldest are dropped and counted (scouter_observations_dropped_total)' }),
     trainingWorker: Type.Boolean({ env: 'SCOUTER_TRAINING_WORKER', default: true, description: 'Run queued attribute-head training jobs in this process, one at a time (needs SCOUTER_WORKER)' }),
     hawkMediaDir: Type.String({ env: 'SCOUTER_HAWK_MEDIA_DIR', default: '', description: "Hawk's media folder (its HAWK_MEDIA_DIR), where training reads the labelled frames; empty = <SIGHTLINE_DATA_DIR>/hawk" }),
+    retentionDays: Type.Integer({ env: 'SCOUTER_RETENTION_DAYS', default: 0, minimum: 0, maximum: 36_500, description: 'Raw observations are kept this many whole UTC days before today, then their daily partitions are dropped; 0 (the default, so an upgrade never deletes history) keeps them forever; docs/SCALING.md sizes 30. Kanohi keeps its heatmap roll-ups either way' }),
     inferenceThreads: Type.Integer({ env: 'SCOUTER_INFERENCE_THREADS', default: 2, minimum: 1, maximum: 64, description: 'onnxruntime intra-op threads of the detector' }),
   },
   { additionalProperties: false },

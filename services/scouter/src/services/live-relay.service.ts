@@ -5,6 +5,11 @@ import type pg from 'pg';
 
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7900;
+// NOTIFYs waiting for or holding a pool connection at once; beyond it an event is dropped (live view
+// is best effort). Unbounded, a loaded worker queued hundreds of NOTIFYs a second in the pool in
+// front of its lease heartbeat: heartbeats stalled for tens of seconds, leases expired and cameras
+// thrashed between workers (services/scouter/bench/workers.bench.ts, 50 cameras x 10 fps, 5 workers).
+const MAX_IN_FLIGHT = 4;
 
 /** Points at a camera's preview stored in scouter_previews (the JPEG itself never fits a NOTIFY). */
 export interface FrameRef {
@@ -38,6 +43,9 @@ export class LiveRelay {
   private stopped = false;
   relayed = 0;
   received = 0;
+  /** Events not relayed because MAX_IN_FLIGHT NOTIFYs were already pending. */
+  dropped = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -74,10 +82,20 @@ export class LiveRelay {
   /** Sends one of this process's events to the other processes (best effort: a failed NOTIFY is dropped). */
   publish(relayed: RelayedEvent): void {
     if (this.stopped) return;
+    if (this.inFlight >= MAX_IN_FLIGHT) {
+      this.dropped++;
+      return;
+    }
     const payload = fit(this.origin, relayed);
     if (!payload) return;
     this.relayed++;
-    this.pool.query('SELECT pg_notify($1, $2)', [BusChannel.scouterLive, payload]).catch(() => undefined);
+    this.inFlight++;
+    this.pool
+      .query('SELECT pg_notify($1, $2)', [BusChannel.scouterLive, payload])
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight--;
+      });
   }
 
   async stop(): Promise<void> {

@@ -89,7 +89,6 @@ export class CameraWorker {
 
   start(): void {
     if (this.timer) return;
-    void this.repos.observations.ensurePartitions().catch(() => undefined);
     this.tick();
     this.timer = setInterval(() => this.tick(), this.options.heartbeatMs);
     this.timer.unref();
