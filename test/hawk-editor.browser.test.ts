@@ -284,3 +284,69 @@ test('two pages on the same frame: the stale save is a conflict, nothing is over
   await first.close();
   await second.close();
 });
+
+test('object list, class hotkey right after drawing, keyframe markers, keys after the slider, play, go to, zoom percentage', { timeout: 90_000 }, async () => {
+  const setId = await newSet();
+  const page = await open(setId);
+  // A hotkey right after drawing picks the class of the next box; the new box keeps its class.
+  await drawBox(page, [20, 20, 80, 120]);
+  await waitCount(page, 1);
+  await page.keyboard.press('2');
+  await drawBox(page, [150, 20, 220, 100]);
+  await waitCount(page, 2);
+  assert.deepEqual(await page.locator('[data-testid^="hawk-object-select-b:"]').allInnerTexts(), ['box 1 person', 'box 2 car']);
+  // Hide the car: one box drawn; lock the person: Delete leaves it.
+  const [personKey, carKey] = (await page.locator('[data-testid^="hawk-object-select-b:"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('hawk-object-select-'.length)))) as [string, string];
+  await page.getByTestId(`hawk-object-hide-${carKey}`).click();
+  await waitCount(page, 1);
+  await page.getByTestId(`hawk-object-lock-${personKey}`).click();
+  await page.getByTestId(`hawk-object-select-${personKey}`).click();
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+s');
+  await page.locator('[data-testid="hawk-save-state"][data-state="saved"]').waitFor({ timeout: 15_000 });
+  assert.deepEqual((await serverBoxes(setId)).frames.get(0)?.map((b) => b.label), ['person', 'car'], 'locked box not deleted, hidden box still saved');
+
+  // A track with keyframes on frames 1 and 4 (indices 0 and 3), sent outside on frame 4 and brought back from the list.
+  await page.keyboard.press('t');
+  await page.keyboard.press('1');
+  await drawBox(page, [100, 130, 160, 220]);
+  const trackKey = (await page.locator('[data-testid^="hawk-object-select-t:"]').getAttribute('data-testid'))!.slice('hawk-object-select-'.length);
+  assert.match(await page.getByTestId(`hawk-object-select-${trackKey}`).innerText(), /^#1 person$/);
+  for (let f = 1; f <= 3; f++) await page.keyboard.press('d');
+  await toFrame(page, 3);
+  await drag(page, await screenAt(page, 130, 175), await screenAt(page, 150, 175));
+  await page.locator('[data-testid="hawk-keyframes"][data-count="2"]').waitFor();
+  await page.keyboard.press('o');
+  await page.locator(`[data-testid="hawk-object-select-${trackKey}"]`, { hasText: 'not on this frame' }).waitFor();
+  await page.getByTestId(`hawk-object-select-${trackKey}`).click();
+  await page.keyboard.press('o');
+  await page.locator(`[data-testid="hawk-object-select-${trackKey}"]`, { hasText: /^#1 person$/ }).waitFor();
+  await page.getByTestId(`hawk-object-first-${trackKey}`).click();
+  await toFrame(page, 0);
+  await page.getByTestId(`hawk-object-last-${trackKey}`).click();
+  await toFrame(page, 3);
+
+  // After using the slider, D still steps one frame.
+  await page.getByTestId('hawk-scrubber').click();
+  const after = Number(await page.getByTestId('hawk-frame').getAttribute('data-frame'));
+  await page.keyboard.press('d');
+  await toFrame(page, after + 1);
+  // Go to frame 12, play until the frame moves, pause.
+  await page.getByTestId('hawk-goto').fill('12');
+  await page.keyboard.press('Enter');
+  await toFrame(page, 11);
+  await page.getByTestId('hawk-play').click();
+  await page.locator('[data-testid="hawk-frame"]:not([data-frame="11"])').waitFor();
+  await page.getByTestId('hawk-play').click();
+  await page.locator('[data-testid="hawk-play"][data-playing="false"]').waitFor();
+  // Zoom percentage: screen pixels per video pixel (the 320 px clip is fitted at 250%).
+  assert.equal(await page.getByTestId('hawk-zoom').getAttribute('data-zoom'), '250');
+  const canvas = (await page.getByTestId('hawk-canvas').boundingBox())!;
+  await page.mouse.move(canvas.x + 100, canvas.y + 100);
+  await page.mouse.wheel(0, -100);
+  await page.locator('[data-testid="hawk-zoom"]:not([data-zoom="250"])').waitFor();
+  assert.match(await page.getByTestId('hawk-zoom').innerText(), /^zoom \d+%$/);
+  await page.keyboard.press('0');
+  await page.locator('[data-testid="hawk-zoom"][data-zoom="250"]').waitFor();
+  await page.close();
+});

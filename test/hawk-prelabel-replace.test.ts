@@ -35,7 +35,7 @@ before(async () => {
   assert.equal(video.status, 'ready', video.error ?? '');
   videoId = video.id;
   last = video.frameCount - 1;
-  alice = await hawk.user('alice', 'annotator');
+  alice = await hawk.user('alice', 'annotator', [project.json().id]);
 });
 after(async () => {
   socket?.close();

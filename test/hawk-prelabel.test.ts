@@ -33,7 +33,7 @@ before(async () => {
   assert.equal(video.status, 'ready', video.error ?? '');
   videoId = video.id;
   frameCount = video.frameCount;
-  alice = await hawk.user('alice', 'annotator');
+  alice = await hawk.user('alice', 'annotator', [project.json().id]);
 });
 after(async () => {
   await scouter?.close();

@@ -112,7 +112,12 @@ test('observations become floor points, live markers, heatmaps and statistics', 
   assert.equal(walker1.trail.length, 20, 'trail capped at KANOHI_TRAIL_POINTS');
   assert.deepEqual(walker1.trail.at(-1), walker1.xyM);
   assert.equal((walker1.attributes as { gender: { value: string } }).gender.value, 'female');
-  const markerXs = events.filter((e) => e.floorId === floor.id).map((e) => e.markers.find((m) => m.trackIds.includes(trackA2))?.xyM[0]).filter((x) => x !== undefined);
+  // Every event carries the whole floor: camera B's batch repeats walker 2 where camera A left them.
+  const markerXs = events
+    .filter((e) => e.floorId === floor.id)
+    .map((e) => e.markers.find((m) => m.trackIds.includes(trackA2))?.xyM[0])
+    .filter((x): x is number => x !== undefined)
+    .filter((x, i, xs) => i === 0 || x !== xs[i - 1]);
   assert.ok(markerXs.length >= 4 && markerXs.every((x, i) => i === 0 || x < markerXs[i - 1]!), 'walker 2’s marker moves west batch after batch');
 
   // Camera B's track is walker 1 (merged identity, stored); camera A leads them, so none of B's
@@ -156,7 +161,10 @@ test('observations become floor points, live markers, heatmaps and statistics', 
   assert.deepEqual({ in: lines.lines[0].inCount, out: lines.lines[0].outCount }, { in: counter.inCount, out: counter.outCount });
   const csv = await app.inject({ method: 'GET', url: `/floors/${floor.id}/stats/lines?from=${from}&to=${to}&format=csv` });
   assert.match(String(csv.headers['content-type']), /^text\/csv/);
-  assert.deepEqual(csv.body.trim().split('\r\n'), ['line_id,line,bucket_start,in,out', `${line.id},middle,${new Date(T0).toISOString()},${counter.inCount},${counter.outCount}`]);
+  const window = `${new Date(from).toISOString()},${new Date(to).toISOString()}`;
+  assert.deepEqual(csv.body.trim().split('\r\n'), ['window_from,window_to,line_id,line,bucket_start,in,out', `${window},${line.id},middle,${new Date(T0).toISOString()},${counter.inCount},${counter.outCount}`]);
+  const fileWindow = (t: string) => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
+  assert.equal(csv.headers['content-disposition'], `attachment; filename="floor-${floor.id}-lines_${fileWindow(from)}_${fileWindow(to)}.csv"`, 'the file name states the window');
 
   // Zones: people inside and their time inside, from the test's PolygonZone over the true paths.
   const zone = new PolygonZone(zonePolygon);

@@ -1,6 +1,6 @@
 // The /kanohi page's other paths in headless Chromium against the real Kanohi and PostgreSQL:
 // setting the scale by two clicks on an uploaded plan, drawing a zone and reading its occupancy,
-// playing back with the time slider (the heatmap follows the chosen window), and deleting a zone
+// history over the hours with data (slider, play-back, Now), renaming a zone, and deleting a zone
 // and a line. Observations are stored (as Scouter does) before the camera is calibrated, so the
 // backfill job is what brings them onto the floor.
 import assert from 'node:assert/strict';
@@ -126,23 +126,41 @@ test('scale by two clicks, a drawn zone’s occupancy, play-back with the time s
   assert.ok(insideS > 0);
   assert.equal(await zoneRow.getAttribute('data-dwell'), insideS.toFixed(1), 'dwell is the walk’s time inside the clicked zone');
 
-  // Play-back: the slider moved back 3 hours shows the older walk and not the recent one.
-  const before = await page.locator('[data-testid="time-range"]').getAttribute('data-to');
+  // History: the slider moves over hours with data only (two here, 3 hours apart); with a 1 h window
+  // the older hour shows the older walk, live markers are hidden, and "Now" returns to live.
+  const hours = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/hours?from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}` })).json<{ hours: { start: string }[] }>().hours.map((h) => Date.parse(h.start));
+  assert.equal(hours.length, 2, 'two hours with data');
+  await page.locator('[data-testid="window-minutes"]').selectOption('60');
+  assert.equal(await page.locator('[data-testid="time-slider"]').getAttribute('max'), '1', 'the slider has one stop per hour with data');
   await page.locator('[data-testid="time-slider"]').evaluate((el: HTMLInputElement) => {
     const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-    setValue.call(el, String(Number(el.max) - 175));
+    setValue.call(el, '0');
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="heatmap-legend"]')?.getAttribute('data-total')) === n, walks[1]!.path.length, { timeout: 15_000 });
-  const movedTo = Date.parse((await page.locator('[data-testid="time-range"]').getAttribute('data-to'))!);
-  assert.ok(Math.abs(Date.parse(before!) - movedTo - 175 * 60_000) < 60_000, 'the window ends 175 minutes earlier');
-  assert.equal(await heatTotal(page), walks[1]!.path.length);
-  await page.locator('[data-testid="time-slider"]').evaluate((el: HTMLInputElement) => {
-    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-    setValue.call(el, el.max);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  });
+  assert.equal(await page.locator('[data-testid="time-range"]').getAttribute('data-mode'), 'history');
+  assert.equal(Date.parse((await page.locator('[data-testid="time-range"]').getAttribute('data-to'))!), hours[0]! + 3_600_000, 'the window is the older hour');
+  assert.equal(await page.locator('[data-testid="live-count"]').getAttribute('data-markers'), '0', 'no live markers in history');
+  // Play-back steps only through hours with data.
+  await page.locator('[data-testid="play-history"]').click();
+  const seen = new Set<number>();
+  for (let i = 0; i < 40 && seen.size < 4; i++) {
+    seen.add(Date.parse((await page.locator('[data-testid="time-range"]').getAttribute('data-to'))!));
+    await page.waitForTimeout(250);
+  }
+  await page.locator('[data-testid="play-history"]').click();
+  assert.ok(seen.size >= 3, `play-back moved (${seen.size} windows)`);
+  for (const to of seen) assert.ok(hours.includes(Math.floor((to - 1) / 3_600_000) * 3_600_000), `window ending ${new Date(to).toISOString()} is in an hour with data`);
+  await page.locator('[data-testid="mode-live"]').click();
+  assert.equal(await page.locator('[data-testid="time-range"]').getAttribute('data-mode'), 'live');
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="heatmap-legend"]')?.getAttribute('data-total')) === n, walks[0]!.path.length, { timeout: 15_000 });
+
+  // The zone renamed from its row: the API and the map follow.
+  await page.locator('[data-testid="rename-zone-till"]').click();
+  await page.locator('[data-testid="rename-zone-till-input"]').fill('counter');
+  await page.locator('[data-testid="rename-zone-till-save"]').click();
+  await page.locator('[data-testid="zone-stats-counter"]').waitFor();
+  assert.equal((await app.inject({ method: 'GET', url: `/floors/${floor.id}/zones` })).json()[0].name, 'counter');
 
   // A line drawn, then the line and the zone deleted from their rows.
   await page.locator('[data-testid="tool-line"]').click();
@@ -155,8 +173,8 @@ test('scale by two clicks, a drawn zone’s occupancy, play-back with the time s
   assert.equal(await page.locator('path.kanohi-line').count(), 1);
   await page.locator('[data-testid="delete-line-aisle"]').click();
   await page.locator('[data-testid="line-count-aisle"]').waitFor({ state: 'detached' });
-  await page.locator('[data-testid="delete-zone-till"]').click();
-  await zoneRow.waitFor({ state: 'detached' });
+  await page.locator('[data-testid="delete-zone-counter"]').click();
+  await page.locator('[data-testid="zone-stats-counter"]').waitFor({ state: 'detached' });
   assert.equal(await page.locator('path.kanohi-line').count(), 0, 'the line left the map');
   assert.equal(await page.locator('path.kanohi-zone').count(), 0, 'the zone left the map');
   const left = await Promise.all(['zones', 'lines'].map(async (k) => (await app.inject({ method: 'GET', url: `/floors/${floor.id}/${k}` })).json().length));

@@ -1,9 +1,12 @@
-// Issue 7's "done when" with the real Scouter: Scouter (ffmpeg decode -> CenterNet -> ByteTrack ->
+// Issues 7 and 21 with the real Scouter: Scouter (ffmpeg decode -> CenterNet -> ByteTrack ->
 // observations + NOTIFY) runs a real clip of people (PETS09 cut by ffmpeg when the evaluation data
 // is present, else the panned crowd photo Scouter's own tests use); Kanohi runs in the same process
 // on the same test database. In headless Chromium a floor is made, the camera is calibrated by
-// clicking point pairs on a still of the clip and on the floor map, a line is drawn, and the page
-// must show live markers moving, a heatmap for the last minutes and the line count changing.
+// clicking point pairs on the camera's current frame (fetched from Scouter by the page) and on the
+// floor map (with PETS09: box bottoms of the dev ground truth and their ground-plane metres), a line
+// is drawn, and the page must show live markers moving, the people tracked now matching Scouter's own
+// tracks of the same frame (+-1) at sampled instants, a heatmap whose scale a stationary false
+// detection does not set, exports that name their window, and a layout that holds at 1280 and 1920 px.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,11 +20,14 @@ import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { insertBatch, insertTrack } from './support/kanohi-fixtures.ts';
+import { pets09CalibrationPairs, readPets09Truth } from './support/pets09-dev.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { tmpdir } from 'node:os';
 import { startWebServer } from './support/web-server.ts';
 import { logIn, reserveWebOrigin } from './support/web-login.ts';
 import { signIn, type SignedIn } from '@sightline/auth/testing';
+import { ffmpegPath } from '@sightline/media';
 
 type Xy = [number, number];
 const FLOOR_WH: Xy = [40, 25];
@@ -39,10 +45,11 @@ before(async () => {
   db = await createTestDatabase();
   webOrigin = await reserveWebOrigin();
   operator = await signIn(db.pool, 'operator');
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin, mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 300, previewFps: 0, inferenceThreads: 1 }), pool: db.pool });
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin, mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 300, previewFps: 2, inferenceThreads: 1 }), pool: db.pool });
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
   scouterUrl = `http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`;
-  kanohi = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin }), pool: db.pool });
+  // A detection still for 4 s is stationary here (minutes by default), so the test's ghost is flagged quickly.
+  kanohi = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin, stationaryMs: 4000 }), pool: db.pool });
   await kanohi.listen({ host: '127.0.0.1', port: 0 });
   await kanohi.kanohi.busReady;
   const kanohiUrl = `http://127.0.0.1:${(kanohi.server.address() as AddressInfo).port}`;
@@ -60,7 +67,7 @@ after(async () => {
 /** The clip's first frame as a PNG, and its size (read from the PNG header). */
 function firstFrame(clipPath: string): { png: Buffer; frameWh: Xy } {
   const out = join(dirname(clipPath), 'still.png');
-  const run = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', '-i', clipPath, '-frames:v', '1', out], { encoding: 'utf8' });
+  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-i', clipPath, '-frames:v', '1', out], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`ffmpeg could not take a still of the clip: ${run.stderr}`);
   const png = readFileSync(out);
   return { png, frameWh: [png.readUInt32BE(16), png.readUInt32BE(20)] };
@@ -83,18 +90,24 @@ async function clickFloor(page: Page, [x, y]: Xy): Promise<void> {
 const markerCentres = (page: Page) =>
   page.locator('[data-testid="floor-map"] path.kanohi-marker').evaluateAll((paths) => paths.map((p) => p.getBoundingClientRect()).map((r) => `${Math.round(r.x + r.width / 2)},${Math.round(r.y + r.height / 2)}`));
 
-test('real Scouter on a clip of people: calibrated on the page, markers move, heatmap renders, line count changes', async (t) => {
+test('real Scouter on a clip of people: calibrated on the camera\'s current frame, markers match Scouter\'s tracks, heatmap, exports, layout', async (t) => {
   const started = performance.now();
   const clip = makePeopleClip(8);
-  const { png, frameWh } = firstFrame(clip.path);
-  t.diagnostic(`clip from ${clip.source}, ${frameWh[0]}x${frameWh[1]}`);
+  const { frameWh } = firstFrame(clip.path);
+  const truth = clip.source === 'pets09' ? readPets09Truth() : undefined;
+  t.diagnostic(`clip from ${clip.source}, ${frameWh[0]}x${frameWh[1]}, calibration from ${truth ? 'the PETS09 dev ground truth (ground-plane metres)' : 'frame fractions'}`);
 
-  // The camera exists in Scouter (disabled) before the page opens, so Kanohi lists it.
-  const created = await fetch(`${scouterUrl}/cameras`, { method: 'POST', headers: { ...operator.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'hall', uri: clip.path, fps: 10, loop: true, enabled: false }) });
+  // The camera runs in Scouter before the page opens, so Kanohi lists it and Scouter has a current frame.
+  const created = await fetch(`${scouterUrl}/cameras`, { method: 'POST', headers: { ...operator.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'hall', uri: clip.path, fps: 10, loop: true }) });
   assert.equal(created.status, 201, await created.clone().text());
   const cameraId = ((await created.json()) as { id: number }).id;
+  for (let i = 0; (await db.pool.query('SELECT 1 FROM scouter_previews WHERE camera_id = $1', [cameraId])).rowCount === 0; i++) {
+    assert.ok(i < 600, 'Scouter stores a preview of the camera');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 
   const page = await chromium.browser.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await logIn(page, `${web.url}/kanohi`, operator);
@@ -102,18 +115,27 @@ test('real Scouter on a clip of people: calibrated on the page, markers move, he
   await page.locator('[data-testid="create-floor"]').click();
   await page.locator('path.kanohi-floor-outline').waitFor();
 
-  // Calibration: the frame's lower three quarters onto a 30 x 15 m rectangle of the floor (the
-  // image's left-right order becomes the floor's x), four pairs clicked on the still and the map.
+  // Calibration on the camera's current frame, fetched from Scouter by the page. With PETS09: five
+  // ground-truth box bottoms far apart in the frame, clicked there and at their ground-plane metres
+  // on the map; else the frame's lower three quarters onto a 30 x 15 m rectangle.
   await page.locator('[data-testid="tool-calibrate"]').click();
-  await page.locator('[data-testid="snapshot-file"]').setInputFiles({ name: 'hall.png', mimeType: 'image/png', buffer: png });
+  await page.locator('[data-testid="use-current-frame"]').click();
   const still = page.locator('[data-testid="snapshot-image"]');
   await page.waitForFunction((w) => (document.querySelector('[data-testid="snapshot-image"]') as HTMLImageElement | null)?.naturalWidth === w, frameWh[0]);
-  const pairs: [Xy, Xy][] = [
-    [[0.05, 0.25], [5, 5]],
-    [[0.95, 0.25], [35, 5]],
-    [[0.95, 1], [35, 20]],
-    [[0.05, 1], [5, 20]],
-  ];
+  let pairs: [Xy, Xy][];
+  if (truth) {
+    const all = pets09CalibrationPairs(truth, 400);
+    const pick = (score: (p: (typeof all)[number]) => number) => all.reduce((a, b) => (score(b) > score(a) ? b : a));
+    const chosen = [pick((p) => -p.imageXy[0] - p.imageXy[1]), pick((p) => p.imageXy[0] - p.imageXy[1]), pick((p) => p.imageXy[0] + p.imageXy[1]), pick((p) => -p.imageXy[0] + p.imageXy[1]), pick((p) => -Math.hypot(p.imageXy[0] - 240, p.imageXy[1] - 200))];
+    pairs = chosen.map((p) => [[p.imageXy[0] / frameWh[0], p.imageXy[1] / frameWh[1]], p.floorXy]);
+  } else {
+    pairs = [
+      [[0.05, 0.25], [5, 5]],
+      [[0.95, 0.25], [35, 5]],
+      [[0.95, 1], [35, 20]],
+      [[0.05, 1], [5, 20]],
+    ];
+  }
   for (const [[fu, fv], floorXy] of pairs) {
     const box = (await still.boundingBox())!;
     await still.click({ position: { x: fu * box.width, y: Math.min(box.height - 1, fv * box.height) } });
@@ -122,22 +144,23 @@ test('real Scouter on a clip of people: calibrated on the page, markers move, he
   await page.locator('[data-testid="calibration-status"]').waitFor();
   await page.locator('[data-testid="save-calibration"]').click();
   await page.locator('[data-testid="calibration-message"]', { hasText: 'Saved calibration version 1' }).waitFor();
+  const calibration = (await db.pool.query<{ rms_error_m: number; max_error_m: number }>('SELECT rms_error_m, max_error_m FROM calibrations WHERE camera_id = $1', [cameraId])).rows[0]!;
+  t.diagnostic(`calibration clicked on the page: RMS ${calibration.rms_error_m.toFixed(3)} m, worst ${calibration.max_error_m.toFixed(3)} m`);
+  if (truth) assert.ok(calibration.rms_error_m < 0.5, `ground-truth pairs clicked on the page fit within half a metre (RMS ${calibration.rms_error_m} m)`);
 
-  // A counting line across the floor's middle, where the frame's centre column lands.
+  // A counting line across the middle of where people walk.
   await page.locator('[data-testid="tool-calibrate"]').click();
   await page.locator('[data-testid="tool-line"]').click();
-  await clickFloor(page, [20, 1]);
-  await clickFloor(page, [20, 24]);
+  const lineX = truth ? 7 : 20;
+  await clickFloor(page, [lineX, 1]);
+  await clickFloor(page, [lineX, 24]);
   await page.locator('[data-testid="shape-name"]').fill('middle');
   await page.locator('[data-testid="save-shape"]').click();
   const lineRow = page.locator('[data-testid="line-count-middle"]');
   await lineRow.waitFor();
-  assert.deepEqual([await lineRow.getAttribute('data-in'), await lineRow.getAttribute('data-out')], ['0', '0'], 'nothing crossed before Scouter runs');
   await page.locator('[data-testid="tool-line"]').click();
 
-  // Scouter starts the camera: decode, detect, track, store, NOTIFY; Kanohi projects and pushes.
-  const enabled = await fetch(`${scouterUrl}/cameras/${cameraId}`, { method: 'PATCH', headers: { ...operator.headers, 'content-type': 'application/json' }, body: JSON.stringify({ enabled: true }) });
-  assert.equal(enabled.status, 200, await enabled.clone().text());
+  // Scouter already runs the camera: from the calibration on, Kanohi projects its batches and pushes markers.
   await page.locator('[data-testid="live-count"]:not([data-count="0"])').waitFor({ timeout: 45_000 });
   const first = await markerCentres(page);
   await page.waitForFunction(
@@ -154,7 +177,10 @@ test('real Scouter on a clip of people: calibrated on the page, markers move, he
   await page.waitForFunction(() => {
     const row = document.querySelector('[data-testid="line-count-middle"]');
     return Number(row?.getAttribute('data-in')) + Number(row?.getAttribute('data-out')) > 0;
-  }, undefined, { timeout: 40_000 });
+  }, undefined, { timeout: 90_000 }).catch(async (err: Error) => {
+    const { rows: spread } = await db.pool.query('SELECT min(x_m) AS x0, max(x_m) AS x1, min(y_m) AS y0, max(y_m) AS y1, count(*)::int AS n, count(DISTINCT track_id)::int AS tracks FROM floor_points WHERE camera_id = $1', [cameraId]);
+    throw new Error(`${err.message}; floor points ${JSON.stringify(spread[0])}; line row ${await lineRow.getAttribute('data-in')}/${await lineRow.getAttribute('data-out')}`);
+  });
 
   // The heatmap for the last minutes: a non-zero legend and coloured cells on the overlay.
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="heatmap-legend"]')?.getAttribute('data-total')) > 0, undefined, { timeout: 15_000 });
@@ -171,6 +197,88 @@ test('real Scouter on a clip of people: calibrated on the page, markers move, he
     return n;
   });
   assert.ok(coloured > 0, 'heatmap cells are coloured');
+
+  // People tracked now against Scouter's own live tracks at the same instants: the page's count and
+  // the sample time it belongs to, beside the boxes Scouter stored (and published) for that frame.
+  const instants: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    await page.waitForTimeout(800);
+    const live = page.locator('[data-testid="live-count"]');
+    const [at, count, drawn] = await Promise.all([live.getAttribute('data-at'), live.getAttribute('data-count'), live.getAttribute('data-markers')]);
+    const atMs = Date.parse(at!);
+    const { rows: [frame] } = await db.pool.query<{ n: number }>(
+      'SELECT count(DISTINCT track_id)::int AS n FROM observations WHERE camera_id = $1 AND observed_at >= $2 AND observed_at < $3',
+      [cameraId, new Date(atMs), new Date(atMs + 1)],
+    );
+    instants.push(`${at!.slice(11, 23)} page ${count} (${drawn} drawn) / Scouter ${frame!.n}`);
+    assert.ok(Math.abs(Number(count) - frame!.n) <= 1, `people tracked now ${count} vs Scouter's ${frame!.n} tracks at ${at}`);
+  }
+  t.diagnostic(`sampled instants: ${instants.join('; ')}`);
+
+  // A stationary false detection (a box that never moves, 15 s at 10 fps, written as Scouter writes
+  // observations): flagged, left out of the heatmap's scale by default, included on request.
+  const ghostPx: Xy = truth ? [pets09CalibrationPairs(truth, 40)[5]!.imageXy[0] + 30, pets09CalibrationPairs(truth, 40)[5]!.imageXy[1]] : [frameWh[0] * 0.5, frameWh[1] * 0.9];
+  const ghostStart = Date.now() - 15_000;
+  const ghost = await insertTrack(db.pool, cameraId, 999_999, new Date(ghostStart));
+  for (let k = 0; k < 150; k += 10) {
+    await insertBatch(db.pool, cameraId, Array.from({ length: 10 }, (_, j) => ({ trackId: ghost, observedAt: new Date(ghostStart + (k + j) * 100), xyxy: [ghostPx[0] - 12, ghostPx[1] - 70, ghostPx[0] + 12, ghostPx[1]] as [number, number, number, number] })));
+  }
+  const heatQuery = () => {
+    const to = new Date(Date.now() + 1000).toISOString();
+    return `from=${new Date(Date.now() - 15 * 60_000).toISOString()}&to=${to}&cellM=0.5`;
+  };
+  let flagged: { stationary: { trackId: number }[]; max: number } | undefined;
+  for (let i = 0; i < 100 && !flagged?.stationary.some((sp) => sp.trackId === ghost); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    flagged = (await kanohi.inject({ method: 'GET', url: `/floors/${(await kanohi.inject({ method: 'GET', url: '/floors' })).json()[0].id}/heatmap?${heatQuery()}` })).json();
+  }
+  assert.ok(flagged!.stationary.some((sp) => sp.trackId === ghost), 'the still box is flagged stationary');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="heatmap-legend"]')?.getAttribute('data-stationary')) >= 1, undefined, { timeout: 15_000 });
+  const legend = page.locator('[data-testid="heatmap-legend"]');
+  const excludedMax = Number(await legend.getAttribute('data-max'));
+  await page.locator('[data-testid="heatmap-stationary"]').check();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="heatmap-legend"]')?.getAttribute('data-max')) >= 150, undefined, { timeout: 15_000 });
+  const includedMax = Number(await legend.getAttribute('data-max'));
+  t.diagnostic(`heatmap max per 0.5 m cell: ${excludedMax} samples without the stationary detection, ${includedMax} with it`);
+  assert.ok(excludedMax < 150, `the scale (max ${excludedMax}) is not set by the ghost's 150 samples`);
+  await page.locator('[data-testid="heatmap-stationary"]').uncheck();
+  await page.waitForFunction((m) => Number(document.querySelector('[data-testid="heatmap-legend"]')?.getAttribute('data-max')) < m, includedMax, { timeout: 15_000 });
+
+  // Exports name their window: the people CSV in its file name and every row, the PNG in its file name.
+  const csvHref = (await page.locator('[data-testid="people-csv"]').getAttribute('href'))!;
+  const csvWindow = new URL(csvHref).searchParams;
+  const stamp = (iso: string) => new Date(iso).toISOString().replace(/\.\d+Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
+  const csvRes = await fetch(csvHref);
+  assert.equal(csvRes.headers.get('content-disposition'), `attachment; filename="floor-${(await kanohi.inject({ method: 'GET', url: '/floors' })).json()[0].id}-people_${stamp(csvWindow.get('from')!)}_${stamp(csvWindow.get('to')!)}.csv"`);
+  const csvRows = (await csvRes.text()).trim().split('\r\n');
+  assert.ok(csvRows.length > 1 && csvRows.slice(1).every((r) => r.startsWith(`${new Date(csvWindow.get('from')!).toISOString()},${new Date(csvWindow.get('to')!).toISOString()},`)), 'every CSV row states the window');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-heatmap"]').click()]);
+  assert.match(download.suggestedFilename(), /^heatmap-Hall_\d{8}T\d{6}Z_\d{8}T\d{6}Z\.png$/, 'the PNG names its window');
+  const png = readFileSync((await download.path())!);
+  assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+  assert.ok(png.readUInt32BE(16) > 400 && png.readUInt32BE(20) > 300, 'the PNG holds the plan and its legend');
+
+  // Layout at 1280 and 1920 px: no sideways scroll; markers stay inside the map, below the toolbar.
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(300);
+    const layout = await page.evaluate(() => {
+      const map = document.querySelector('[data-testid="floor-map"]')!.getBoundingClientRect();
+      const tools = document.querySelector('.kanohi-tools')!.getBoundingClientRect();
+      const markers = [...document.querySelectorAll('[data-testid="floor-map"] path.kanohi-marker')].map((p) => p.getBoundingClientRect());
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        mapRight: map.right,
+        toolsBelowMap: tools.bottom <= map.top,
+        outside: markers.filter((r) => r.right < map.left || r.left > map.right || r.bottom < map.top || r.top > map.bottom).length,
+      };
+    });
+    assert.ok(layout.scrollWidth <= layout.clientWidth, `${width} px: no sideways scroll (${layout.scrollWidth} > ${layout.clientWidth})`);
+    assert.ok(layout.mapRight <= width, `${width} px: the map fits`);
+    assert.ok(layout.toolsBelowMap, `${width} px: the toolbar is above the map, not under markers`);
+    assert.equal(layout.outside, 0, `${width} px: no marker drawn outside the map`);
+  }
 
   // What the page shows is what the database holds: Scouter's observations projected by Kanohi.
   const { rows } = await db.pool.query<{ observations: number; points: number }>(

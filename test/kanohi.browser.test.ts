@@ -145,6 +145,9 @@ test('calibrate on the page, then live markers move, the heatmap renders and a l
   assert.equal((await markerCentres(page)).length, 1, 'one person on the map');
   assert.ok(seen.every((c, i) => i === 0 || c.x < seen[i - 1]!.x), `the marker moves west: ${seen.map((c) => c.x.toFixed(0))}`);
   assert.ok((await page.locator('[data-testid="floor-map"] path.kanohi-trail').count()) >= 1, 'a trail follows the marker');
+  // No one is seen after the walk: the marker fades out once the grace (KANOHI_MARKER_GRACE_MS) is over.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="floor-map"] path.kanohi-marker').length === 0, undefined, { timeout: 15_000 });
+  assert.equal(await page.locator('[data-testid="live-count"]').getAttribute('data-count'), '0', 'no one tracked now');
 
   // The line count changes to what the walk implies.
   await page.waitForFunction(() => document.querySelector('[data-testid="line-count-door"]')?.getAttribute('data-in') === '1', undefined, { timeout: 15_000 });
@@ -168,6 +171,6 @@ test('calibrate on the page, then live markers move, the heatmap renders and a l
   assert.ok(coloured.n >= 5 && coloured.n <= 20, `the 8 m walk colours ${coloured.n} cells`);
   const download = page.waitForEvent('download');
   await page.locator('[data-testid="export-heatmap"]').click();
-  assert.match((await download).suggestedFilename(), /^heatmap-Plaza-.*\.png$/);
+  assert.match((await download).suggestedFilename(), /^heatmap-Plaza_\d{8}T\d{6}Z_\d{8}T\d{6}Z\.png$/, 'the file name states the window');
   assert.deepEqual(pageErrors, []);
 });

@@ -18,6 +18,7 @@ import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { samplesJpg } from '../services/scouter/test-support/clip-fixture.ts';
 import { until } from './support/until.ts';
+import { ffmpegPath } from '@sightline/media';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
@@ -29,7 +30,7 @@ before(async () => {
   // 240x160 window sliding 1 px a frame across the man's thumbnail (top row of samples.jpg), 3 s at 10 fps,
   // shown at twice the size: at 1x his face is so small that the gender vote hovered near 0.5 (confidence
   // 0.075 on a quiet machine) and frames dropped under load could tip it; at 2x it is 0.185.
-  const made = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', samplesJpg, '-vf', "crop=240:160:'310+n':0,scale=480:320", '-frames:v', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
+  const made = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', samplesJpg, '-vf', "crop=240:160:'310+n':0,scale=480:320", '-frames:v', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
   db = await createTestDatabase();
   scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });

@@ -80,3 +80,26 @@ test('PATCH changes settings, DELETE removes, unknown ids are 404', async () => 
   assert.match(gone.json().message, /No camera with id/);
   assert.equal((await app.inject({ method: 'DELETE', url: `/cameras/${created.id}` })).statusCode, 404);
 });
+
+test('PATCH changes only what it names: renaming, regions; fps and loop stay as they were', async () => {
+  const created = (await app.inject({ method: 'POST', url: '/cameras', payload: { name: 'yard', uri: video, fps: 5, loop: true } })).json();
+  const regions = { masks: [[[0, 0], [10, 0], [10, 10]]], zones: [{ name: 'gate', polygon: [[0, 0], [50, 0], [50, 50], [0, 50]] }], lines: [{ name: 'kerb', from: [0, 100], to: [200, 100] }] };
+  const patched = await app.inject({ method: 'PATCH', url: `/cameras/${created.id}`, payload: { name: 'back yard', regions } });
+  assert.equal(patched.statusCode, 200, patched.body);
+  const body = patched.json();
+  assert.deepEqual([body.name, body.fps, body.loop], ['back yard', 5, true]);
+  assert.deepEqual(body.regions, regions);
+  const taken = await app.inject({ method: 'PATCH', url: `/cameras/${created.id}`, payload: { name: 'cam 0' } });
+  assert.equal(taken.statusCode, 409);
+  const badRegions = [
+    { regions: { ...regions, zones: [regions.zones[0], regions.zones[0]] }, message: /two zones are named "gate"/ },
+    { regions: { ...regions, lines: [{ name: 'dot', from: [5, 5], to: [5, 5] }] }, message: /starts and ends at the same point/ },
+    { regions: { ...regions, masks: [[[0, 0], [1, 1]]] }, message: /masks/ },
+  ];
+  for (const c of badRegions) {
+    const res = await app.inject({ method: 'PATCH', url: `/cameras/${created.id}`, payload: { regions: c.regions } });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.match(res.json().message, c.message);
+  }
+  assert.deepEqual((await app.inject({ method: 'GET', url: `/cameras/${created.id}` })).json().regions, regions, 'a refused PATCH changed nothing');
+});

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { CameraStateEvent, FrameEvent, ObservationsInsertedNotice, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
+import { BusChannel, type CameraStateEvent, type FrameEvent, type ObservationsInsertedNotice, type ScouterServerEvents, type TracksEvent } from '@sightline/contracts';
 import { createTestDatabase, freePort, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
@@ -27,7 +27,7 @@ before(async () => {
   db = await createTestDatabase();
   listener = new pg.Client({ connectionString: db.url });
   await listener.connect();
-  await listener.query('LISTEN observations_inserted');
+  await listener.query(`LISTEN ${BusChannel.observationsInserted}`);
   listener.on('notification', (n) => notices.push(JSON.parse(n.payload ?? '{}')));
   const config = loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 4, reconnectMaxMs: 1000 });
   scouter = await buildScouter({ config, pool: db.pool });

@@ -53,14 +53,14 @@ test('adding a camera on /scouter shows live boxes of tracked people, and rows l
   await page.getByRole('button', { name: 'Add camera' }).click();
 
   await page.locator('[data-camera="entrance"][data-state="running"]').waitFor({ timeout: 60_000 });
-  const stats = page.locator('[data-testid="live-stats"]:not([data-boxes="0"])');
+  const stats = page.locator('[data-camera="entrance"] [data-testid="live-stats"]:not([data-boxes="0"])');
   await stats.waitFor({ timeout: 60_000 });
   const text = await stats.innerText();
   assert.match(text, /^\d+ people · [\d.]+ fps · latency \d+ ms/);
   assert.ok(Number(await stats.getAttribute('data-boxes')) >= 1);
 
   // Boxes were drawn: the canvas has the frame's size and coloured (non-grey) pixels.
-  const drawn = await page.locator('[data-testid="live-canvas"]').evaluate((c: HTMLCanvasElement) => {
+  const drawn = await page.locator('[data-camera="entrance"] [data-testid="live-canvas"]').evaluate((c: HTMLCanvasElement) => {
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let coloured = 0;
     for (let i = 0; i < d.length; i += 4) if (Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 120) coloured++;
@@ -84,8 +84,13 @@ test('adding a camera on /scouter shows live boxes of tracked people, and rows l
   await page.getByRole('alert').filter({ hasText: 'no video file' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.locator('[data-camera="ghost"]').count(), 0);
 
-  // Remove takes the camera off the list.
-  await page.locator('[data-camera="entrance"]').getByRole('button', { name: 'Remove' }).click();
+  // Remove, in the camera's large view, asks first; "Keep it" keeps it, "Yes, remove" takes it off the grid.
+  await page.locator('[data-camera="entrance"]').getByRole('button', { name: /entrance/ }).click();
+  await page.getByRole('button', { name: 'Remove camera' }).click();
+  await page.getByRole('button', { name: 'Keep it' }).click();
+  assert.equal(await page.locator('[data-camera="entrance"]').count(), 1, 'nothing removed without confirmation');
+  await page.getByRole('button', { name: 'Remove camera' }).click();
+  await page.getByRole('button', { name: 'Yes, remove' }).click();
   await page.locator('[data-camera="entrance"]').waitFor({ state: 'detached', timeout: 10_000 });
 });
 
@@ -104,10 +109,10 @@ test('the full PETS09 S2.L1 video typed as a relative path on /scouter shows liv
   await page.getByRole('button', { name: 'Add camera' }).click();
   await page.locator('[data-camera="pets09"][data-state="running"]').waitFor({ timeout: 60_000 });
   // PETS09 S2.L1 has several people in view at once: wait for a frame with at least three boxes.
-  const stats = page.locator('[data-testid="live-stats"]:not([data-boxes="0"]):not([data-boxes="1"]):not([data-boxes="2"])');
+  const stats = page.locator('[data-camera="pets09"] [data-testid="live-stats"]:not([data-boxes="0"]):not([data-boxes="1"]):not([data-boxes="2"])');
   await stats.waitFor({ timeout: 60_000 });
   t.diagnostic(await stats.innerText());
-  const drawn = await page.locator('[data-testid="live-canvas"]').evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height }));
+  const drawn = await page.locator('[data-camera="pets09"] [data-testid="live-canvas"]').evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height }));
   const info = await probeVideoStream(petsVideo);
   assert.deepEqual(drawn, { width: info.width, height: info.height }, 'the live view has the video\'s frame size');
 
@@ -123,6 +128,8 @@ test('the full PETS09 S2.L1 video typed as a relative path on /scouter shows liv
   })();
   assert.ok(rows, 'observations of at least three tracks stored in PostgreSQL');
   t.diagnostic(`${rows.n} observations of ${rows.tracks} tracks stored so far`);
-  await page.locator('[data-camera="pets09"]').getByRole('button', { name: 'Remove' }).click();
+  await page.locator('[data-camera="pets09"]').getByRole('button', { name: /pets09/ }).click();
+  await page.getByRole('button', { name: 'Remove camera' }).click();
+  await page.getByRole('button', { name: 'Yes, remove' }).click();
   await page.locator('[data-camera="pets09"]').waitFor({ state: 'detached', timeout: 10_000 });
 });

@@ -15,6 +15,10 @@
 #include "validate.h"
 
 namespace sightline {
+
+// Training kernels (train_addon.cc).
+void registerTrainBindings(Napi::Env env, Napi::Object exports);
+
 namespace {
 
 // Bumped whenever the parameter objects change; the loader refuses a stale build.
@@ -281,6 +285,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaDescribe", Napi::Function::New(env, CudaDescribe, "cudaDescribe"));
   exports.Set("threads", Napi::Function::New(env, SetThreads, "threads"));
   registerGraphBindings(env, exports);
+  registerTrainBindings(env, exports);
   return exports;
 }
 

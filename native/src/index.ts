@@ -95,3 +95,10 @@ export { loadBatched, type BatchedGraph, type BatchedGraphOptions } from './grap
 export { BatchScheduler, type BatchSchedulerOptions, type BatchStats } from './graph/batch-scheduler.ts';
 export { matchDetections, detectionParity, DETECTION_TOLERANCE, type DetectionMatch } from './graph/detection-match.ts';
 export type { ExecutionPlan, Precision, PlanStats } from './graph/plan-types.ts';
+
+// Training of attribute heads (layer kernels forward/backward, networks, optimisers).
+export { loadTrainOps, createReferenceTrainOps, HeadNetwork, createOptimizer, seededRandom, shuffleInPlace } from './training/index.ts';
+export type { TrainOps, HeadArchitecture, HeadInput, Optimizer, OptimizerSettings, Layer, Param } from './training/index.ts';
+export { decodeOnnx } from './graph/onnx-decode.ts';
+export { ProtoReader, ProtoWriter, ONNX_TYPE_CODE, onnxDataType, type OnnxDataType } from './graph/onnx-protobuf.ts';
+export type { ModelGraph, GraphNode, GraphTensor, GraphValueInfo } from './graph/graph-types.ts';

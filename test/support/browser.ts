@@ -1,13 +1,35 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { bundledChromium } from './bundled-chromium.ts';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const SYSTEM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-/** Path of the system Chromium, or undefined when none is installed (`.ci/run` installs Debian's). */
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Path of CHROMIUM_PATH or a system Chromium, or undefined when neither is there. */
 export function findChromium(): string | undefined {
-  return CANDIDATES.find((p): p is string => !!p && existsSync(p));
+  return [process.env.CHROMIUM_PATH, ...SYSTEM_CANDIDATES].find((p): p is string => !!p && isExecutableFile(p));
+}
+
+/**
+ * The browser tests run: CHROMIUM_PATH, else the system's Chromium, else the one shipped in the
+ * `@sparticuz/chromium` npm package (unpacked on first use). `bundled` forces the last.
+ */
+export async function resolveChromium(options: { bundled?: boolean } = {}): Promise<{ executablePath: string; env: Record<string, string>; source: 'system' | 'bundled' }> {
+  const system = options.bundled ? undefined : findChromium();
+  if (system) return { executablePath: system, env: {}, source: 'system' };
+  const bundled = await bundledChromium();
+  if (!bundled) throw new Error('No Chromium found and the bundled one is not installed: run `npm install`, or set CHROMIUM_PATH.');
+  return { ...bundled, source: 'bundled' };
 }
 
 // A closed network: without these, Chromium keeps trying Google's hosts at every start.
@@ -19,16 +41,22 @@ export interface HeadlessBrowser {
 }
 
 /**
- * Starts Debian's headless Chromium through playwright-core with a throw-away profile.
- * Throws with the fix when Chromium is missing: browser tests are real tests, not optional.
+ * Starts headless Chromium (see {@link resolveChromium}) through playwright-core with a throw-away
+ * profile. Throws with the fix when no Chromium can be had: browser tests are real tests, not optional.
  * @example const { browser, close } = await launchBrowser(); const page = await browser.newPage();
  */
-export async function launchBrowser(): Promise<HeadlessBrowser> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error('No Chromium found: install it (`apt-get install chromium`) or set CHROMIUM_PATH.');
-  const profile = mkdtempSync(join(tmpdir(), 'sightline-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 } });
+export async function launchBrowser(options: { bundled?: boolean } = {}): Promise<HeadlessBrowser & { source: 'system' | 'bundled' }> {
+  const { executablePath, env, source } = await resolveChromium(options);
+  const profile = mkdtempSync(join(tmpdir(), 'sightline-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 800 },
+    env: { ...(process.env as Record<string, string>), ...env },
+  });
   return {
+    source,
     browser: context,
     async close() {
       await context.close().catch(() => undefined);

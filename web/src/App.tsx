@@ -2,6 +2,7 @@ import { HawkPage } from './pages/hawk/HawkPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { KanohiPage } from './pages/KanohiPage.tsx';
 import { ScouterPage } from './pages/scouter/ScouterPage.tsx';
+import { TrainingPage } from './pages/training/TrainingPage.tsx';
 import { navigate, usePath } from './lib/router.ts';
 import { ServiceBadge } from './components/ServiceBadge.tsx';
 import { LoginView } from './components/LoginView.tsx';
@@ -14,6 +15,7 @@ const areas = [
   { path: '/hawk', title: 'Hawk', blurb: 'Annotate video' },
   { path: '/scouter', title: 'Scouter', blurb: 'Live detection and tracking' },
   { path: '/kanohi', title: 'Kanohi', blurb: 'Floor map' },
+  { path: '/training', title: 'Training', blurb: 'Attribute heads from Hawk labels' },
 ] as const;
 
 function Link({ to, children }: { to: string; children: React.ReactNode }) {
@@ -54,6 +56,8 @@ export function App() {
     <ScouterPage />
   ) : path.startsWith('/kanohi') ? (
     <KanohiPage />
+  ) : path.startsWith('/training') ? (
+    <TrainingPage />
   ) : (
     <HomePage areas={areas} />
   );

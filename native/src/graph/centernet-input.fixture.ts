@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { packageDir } from '@sightline/models';
 import { join } from 'node:path';
+import { ffmpegPath } from '@sightline/media';
 
 export function centernetImage(size = 512): { data: Float32Array; source: string } | { skip: string } {
   let path: string;
@@ -13,7 +14,7 @@ export function centernetImage(size = 512): { data: Float32Array; source: string
     return { skip: (err as Error).message };
   }
   if (!existsSync(path)) return { skip: `${path} is missing` };
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', path, '-vf', `scale=${size}:${size}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 64 << 20 });
+  const r = spawnSync(ffmpegPath(), ['-v', 'error', '-i', path, '-vf', `scale=${size}:${size}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 64 << 20 });
   if (r.error || r.status !== 0) return { skip: `ffmpeg could not decode ${path}: ${r.error?.message ?? r.stderr.toString()}` };
   const bytes = r.stdout as Buffer;
   if (bytes.length !== size * size * 3) return { skip: `ffmpeg returned ${bytes.length} bytes` };

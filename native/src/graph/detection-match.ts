@@ -1,6 +1,7 @@
 // One-to-one matching of two detection lists ([n, 6]: x1, y1, x2, y2, score, class) for parity
 // checks. Comparing by rank fails when near-tied scores swap places (FP16 versus FP32), so the
 // lists are matched by class and IoU instead, and the errors are measured on matched pairs.
+import { boxIouAt } from '@sightline/vision';
 
 export interface DetectionMatch {
   /** Index pairs [a, b] of matched detections. */
@@ -12,15 +13,6 @@ export interface DetectionMatch {
   score: number;
   /** Highest score among unmatched detections of either list (0 when all matched). */
   unmatchedMaxScore: number;
-}
-
-function iou(a: Float32Array, i: number, b: Float32Array, j: number): number {
-  const ix = Math.min(a[i * 6 + 2]!, b[j * 6 + 2]!) - Math.max(a[i * 6]!, b[j * 6]!);
-  const iy = Math.min(a[i * 6 + 3]!, b[j * 6 + 3]!) - Math.max(a[i * 6 + 1]!, b[j * 6 + 1]!);
-  if (ix <= 0 || iy <= 0) return 0;
-  const inter = ix * iy;
-  const area = (d: Float32Array, k: number): number => Math.max(0, d[k * 6 + 2]! - d[k * 6]!) * Math.max(0, d[k * 6 + 3]! - d[k * 6 + 1]!);
-  return inter / (area(a, i) + area(b, j) - inter);
 }
 
 /**
@@ -36,7 +28,7 @@ export function matchDetections(a: Float32Array, b: Float32Array, minIou = 0.5):
   for (let i = 0; i < na; i++) {
     for (let j = 0; j < nb; j++) {
       if (a[i * 6 + 5] !== b[j * 6 + 5]) continue;
-      let o = iou(a, i, b, j);
+      let o = boxIouAt(a, i * 6, b, j * 6);
       if (o === 0) {
         let same = true;
         for (let k = 0; k < 4; k++) same &&= a[i * 6 + k] === b[j * 6 + k];

@@ -1,6 +1,7 @@
 // The decoded ONNX graph the planner starts from.
+import type { OnnxDataType } from './onnx-protobuf.ts';
 
-export type DType = 'float32' | 'uint8' | 'int8' | 'int32' | 'int64' | 'bool';
+export type DType = OnnxDataType;
 export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array;
 
 export interface GraphTensor {

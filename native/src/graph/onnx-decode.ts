@@ -1,88 +1,12 @@
-// A small protobuf reader and the part of onnx.proto3 the graph planner needs: nodes,
-// attributes, initializers, inputs and outputs. Unknown fields are skipped, so models from
-// other producers decode as long as they use the ops the planner knows.
+// The part of onnx.proto3 the graph planner needs: nodes, attributes, initializers, inputs and
+// outputs, read with the project's one ONNX protobuf codec (onnx-protobuf.ts, whose writer the
+// converter in packages/models uses). Unknown fields are skipped, so models from other
+// producers decode as long as they use the ops the planner knows.
 import type { AttrValue, DType, GraphNode, GraphTensor, GraphValueInfo, ModelGraph } from './graph-types.ts';
-
-class ProtoReader {
-  pos = 0;
-  constructor(private readonly buf: Uint8Array, private readonly end = buf.length) {}
-
-  done(): boolean {
-    return this.pos >= this.end;
-  }
-
-  varint(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      if (this.pos >= this.end) throw new Error('ONNX: truncated varint');
-      const b = this.buf[this.pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7n;
-    }
-  }
-
-  /** A varint as a signed JS number (int64 two's complement). */
-  int(): number {
-    return Number(BigInt.asIntN(64, this.varint()));
-  }
-
-  bytes(): Uint8Array {
-    const len = Number(this.varint());
-    if (this.pos + len > this.end) throw new Error('ONNX: truncated length-delimited field');
-    const out = this.buf.subarray(this.pos, this.pos + len);
-    this.pos += len;
-    return out;
-  }
-
-  sub(): ProtoReader {
-    const b = this.bytes();
-    return new ProtoReader(b);
-  }
-
-  fixed32(): number {
-    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getFloat32(0, true);
-    this.pos += 4;
-    return v;
-  }
-
-  /** Next tag as [field, wireType], or undefined at the end. */
-  tag(): [number, number] | undefined {
-    if (this.done()) return undefined;
-    const t = Number(this.varint());
-    return [t >>> 3, t & 7];
-  }
-
-  skip(wire: number): void {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.bytes();
-    else if (wire === 5) this.pos += 4;
-    else throw new Error(`ONNX: unsupported protobuf wire type ${wire}`);
-  }
-
-  /** Repeated int64: packed (wire 2) or one value (wire 0). */
-  ints(wire: number, into: number[]): void {
-    if (wire === 2) {
-      const r = this.sub();
-      while (!r.done()) into.push(r.int());
-    } else into.push(this.int());
-  }
-
-  floats(wire: number, into: number[]): void {
-    if (wire === 2) {
-      const r = this.sub();
-      while (!r.done()) into.push(r.fixed32());
-    } else into.push(this.fixed32());
-  }
-}
-
-const text = new TextDecoder();
-const DTYPES: Readonly<Record<number, DType>> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool' };
+import { onnxDataType, ProtoReader } from './onnx-protobuf.ts';
 
 function dtypeOf(code: number, where: string): DType {
-  const t = DTYPES[code];
+  const t = onnxDataType(code);
   if (!t) throw new Error(`ONNX: ${where} has element type ${code}, which the graph planner does not handle`);
   return t;
 }
@@ -100,7 +24,7 @@ function decodeTensor(r: ProtoReader): GraphTensor {
     else if (field === 2) code = r.int();
     else if (field === 4) r.floats(wire, floatData);
     else if (field === 5 || field === 7) r.ints(wire, intData);
-    else if (field === 8) name = text.decode(r.bytes());
+    else if (field === 8) name = r.string();
     else if (field === 9) raw = r.bytes();
     else r.skip(wire);
   }
@@ -133,10 +57,10 @@ function decodeAttribute(r: ProtoReader): [string, AttrValue] {
   const ints: number[] = [];
   for (let t = r.tag(); t; t = r.tag()) {
     const [field, wire] = t;
-    if (field === 1) name = text.decode(r.bytes());
+    if (field === 1) name = r.string();
     else if (field === 2) f = r.fixed32();
     else if (field === 3) i = r.int();
-    else if (field === 4) s = text.decode(r.bytes());
+    else if (field === 4) s = r.string();
     else if (field === 5) tensor = decodeTensor(r.sub());
     else if (field === 7) r.floats(wire, floats);
     else if (field === 8) r.ints(wire, ints);
@@ -163,14 +87,14 @@ function decodeNode(r: ProtoReader): GraphNode {
   let domain = '';
   for (let t = r.tag(); t; t = r.tag()) {
     const [field, wire] = t;
-    if (field === 1) inputs.push(text.decode(r.bytes()));
-    else if (field === 2) outputs.push(text.decode(r.bytes()));
-    else if (field === 3) name = text.decode(r.bytes());
-    else if (field === 4) opType = text.decode(r.bytes());
+    if (field === 1) inputs.push(r.string());
+    else if (field === 2) outputs.push(r.string());
+    else if (field === 3) name = r.string();
+    else if (field === 4) opType = r.string();
     else if (field === 5) {
       const [k, v] = decodeAttribute(r.sub());
       attrs[k] = v;
-    } else if (field === 7) domain = text.decode(r.bytes());
+    } else if (field === 7) domain = r.string();
     else r.skip(wire);
   }
   if (domain !== '' && domain !== 'ai.onnx') throw new Error(`ONNX: node ${name} is in domain ${domain}; only the default domain is handled`);
@@ -183,7 +107,7 @@ function decodeValueInfo(r: ProtoReader): GraphValueInfo {
   let shape: (number | string)[] | undefined;
   for (let t = r.tag(); t; t = r.tag()) {
     const [field, wire] = t;
-    if (field === 1) name = text.decode(r.bytes());
+    if (field === 1) name = r.string();
     else if (field === 2) {
       const typeProto = r.sub();
       for (let tt = typeProto.tag(); tt; tt = typeProto.tag()) {
@@ -200,7 +124,7 @@ function decodeValueInfo(r: ProtoReader): GraphValueInfo {
               let value: number | string = '?';
               for (let e = dim.tag(); e; e = dim.tag()) {
                 if (e[0] === 1) value = dim.int();
-                else if (e[0] === 2) value = text.decode(dim.bytes());
+                else if (e[0] === 2) value = dim.string();
                 else dim.skip(e[1]);
               }
               shape.push(value);
@@ -230,7 +154,7 @@ export function decodeOnnx(bytes: Uint8Array): ModelGraph {
       let domain = '';
       let version = 0;
       for (let u = op.tag(); u; u = op.tag()) {
-        if (u[0] === 1) domain = text.decode(op.bytes());
+        if (u[0] === 1) domain = op.string();
         else if (u[0] === 2) version = op.int();
         else op.skip(u[1]);
       }
@@ -250,7 +174,7 @@ function decodeGraph(r: ProtoReader): ModelGraph {
   for (let t = r.tag(); t; t = r.tag()) {
     const [field, wire] = t;
     if (field === 1) nodes.push(decodeNode(r.sub()));
-    else if (field === 2) name = text.decode(r.bytes());
+    else if (field === 2) name = r.string();
     else if (field === 5) initializers.push(decodeTensor(r.sub()));
     else if (field === 11) inputs.push(decodeValueInfo(r.sub()));
     else if (field === 12) outputs.push(decodeValueInfo(r.sub()));

@@ -1,4 +1,4 @@
-import { ApiToken, CreateApiTokenBody, CreateUserBody, CreatedApiToken, FirstRunStatus, LoginBody, LoginResponse, SetupBody, User } from '@sightline/contracts';
+import { ApiToken, CreateApiTokenBody, CreateUserBody, CreatedApiToken, FirstRunStatus, LoginBody, LoginResponse, SetupBody, UpdateUserBody, User, UserAccount } from '@sightline/contracts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN, REVIEW } from './access.ts';
@@ -63,9 +63,13 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService, sett
   });
 
   // Reviewers assign work to annotators, so they see the list too; annotators do not.
-  app.get('/users', { config: { access: REVIEW }, schema: { response: { 200: Type.Array(User) } } }, async () => identity.listUsers());
+  app.get('/users', { config: { access: REVIEW }, schema: { response: { 200: Type.Array(UserAccount) } } }, async () => identity.listAccounts());
 
   app.post('/users', { config: { access: ADMIN }, schema: { body: CreateUserBody, response: { 201: User } } }, async (request, reply) =>
     reply.status(201).send(await identity.createUser(request.body as CreateUserBody)),
+  );
+
+  app.patch('/users/:id', { config: { access: ADMIN }, schema: { params: TokenId, body: UpdateUserBody, response: { 200: UserAccount } } }, async (request) =>
+    identity.updateUser((request.params as { id: number }).id, request.body as UpdateUserBody, principalOf(request).user),
   );
 }

@@ -1,4 +1,4 @@
-import type { ApiToken, CreateApiTokenBody, CreateUserBody, CreatedApiToken, LoginResponse, User } from '@sightline/contracts';
+import type { ApiToken, CreateApiTokenBody, CreateUserBody, CreatedApiToken, LoginResponse, UpdateUserBody, User, UserAccount } from '@sightline/contracts';
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Principal } from './access.ts';
@@ -74,6 +74,7 @@ export class IdentityService {
     // Hash even for unknown names so timing does not reveal which usernames exist.
     const ok = found && !found.isSystem ? await verifyPassword(password, found.passwordHash) : (await hashPassword(password), false);
     if (!found || !ok) throw new AuthError(401, 'Wrong username or password.');
+    if (found.disabled) throw new AuthError(403, `User "${found.username}" is disabled; ask an admin to enable it again.`);
     return this.startSession({ id: found.id, username: found.username, role: found.role });
   }
 
@@ -94,8 +95,20 @@ export class IdentityService {
     return user;
   }
 
-  listUsers(): Promise<User[]> {
-    return this.users.list();
+  /** People and their state (disabled, created); system users left out. */
+  listAccounts(): Promise<UserAccount[]> {
+    return this.users.accounts();
+  }
+
+  /** Role, disabled, or a new password (which ends the user's sessions). Nobody can lock the last admin out. */
+  async updateUser(id: number, body: UpdateUserBody, by: User): Promise<UserAccount> {
+    const before = await this.users.account(id);
+    if (!before) throw new AuthError(404, `No user with id ${id}; list users with GET /users.`);
+    const losesAdmin = before.role === 'admin' && !before.disabled && ((body.role && body.role !== 'admin') || body.disabled === true);
+    if (losesAdmin && (await this.users.activeAdmins()) <= 1) throw new AuthError(409, `${before.username} is the only active admin; make another admin first.`);
+    if (id === by.id && body.disabled) throw new AuthError(409, 'You cannot disable yourself; another admin can.');
+    await this.users.update(id, { ...(body.role ? { role: body.role } : {}), ...(body.disabled !== undefined ? { disabled: body.disabled } : {}), ...(body.password ? { passwordHash: await hashPassword(body.password) } : {}) });
+    return (await this.users.account(id))!;
   }
 
   /** A new API token of `owner`; its text is returned this once and only its hash is kept. */

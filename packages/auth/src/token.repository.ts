@@ -17,7 +17,7 @@ export class TokenRepository {
   async findSession(tokenHash: string): Promise<User | undefined> {
     const { rows } = await this.pool.query<User>(
       `SELECT u.id, u.username, u.role FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id
-       WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.is_system`,
+       WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.is_system AND u.disabled_at IS NULL`,
       [tokenHash],
     );
     return rows[0];
@@ -41,7 +41,7 @@ export class TokenRepository {
   async findApiToken(tokenHash: string): Promise<{ user: User; token: { id: number; services: TokenService[]; readOnly: boolean } } | undefined> {
     const { rows } = await this.pool.query<User & { tokenId: number; services: TokenService[]; readOnly: boolean }>(
       `UPDATE auth_api_tokens t SET last_used_at = now() FROM auth_users u
-       WHERE t.token_hash = $1 AND u.id = t.user_id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT u.is_system
+       WHERE t.token_hash = $1 AND u.id = t.user_id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT u.is_system AND u.disabled_at IS NULL
        RETURNING u.id, u.username, u.role, t.id AS "tokenId", t.services, t.read_only AS "readOnly"`,
       [tokenHash],
     );

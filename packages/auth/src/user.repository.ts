@@ -1,4 +1,4 @@
-import type { Role, User } from '@sightline/contracts';
+import type { Role, User, UserAccount } from '@sightline/contracts';
 import type pg from 'pg';
 
 /** auth_users: people and system users (who write but never log in). */
@@ -35,16 +35,52 @@ export class UserRepository {
     return rows[0]?.is_system ? rows[0].id : null;
   }
 
-  async findByName(username: string): Promise<(User & { passwordHash: string; isSystem: boolean }) | undefined> {
-    const { rows } = await this.pool.query<User & { passwordHash: string; isSystem: boolean }>(
-      'SELECT id, username, role, password_hash AS "passwordHash", is_system AS "isSystem" FROM auth_users WHERE username = $1',
+  async findByName(username: string): Promise<(User & { passwordHash: string; isSystem: boolean; disabled: boolean }) | undefined> {
+    const { rows } = await this.pool.query<User & { passwordHash: string; isSystem: boolean; disabled: boolean }>(
+      'SELECT id, username, role, password_hash AS "passwordHash", is_system AS "isSystem", disabled_at IS NOT NULL AS disabled FROM auth_users WHERE username = $1',
       [username],
     );
     return rows[0];
   }
 
-  async list(): Promise<User[]> {
-    const { rows } = await this.pool.query<User>('SELECT id, username, role FROM auth_users ORDER BY id');
+  /** People with their state (system users such as "model" left out). */
+  async accounts(): Promise<UserAccount[]> {
+    const { rows } = await this.pool.query<UserAccount>(
+      `SELECT id, username, role, disabled_at IS NOT NULL AS disabled, to_json(created_at)#>>'{}' AS "createdAt"
+       FROM auth_users WHERE NOT is_system ORDER BY id`,
+    );
     return rows;
+  }
+
+  async account(id: number): Promise<UserAccount | undefined> {
+    const { rows } = await this.pool.query<UserAccount>(
+      `SELECT id, username, role, disabled_at IS NOT NULL AS disabled, to_json(created_at)#>>'{}' AS "createdAt"
+       FROM auth_users WHERE id = $1 AND NOT is_system`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** Applies the changes in one transaction; a new password or disabling also ends every session and API token use of the user. */
+  async update(id: number, change: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (change.role) await client.query('UPDATE auth_users SET role = $2 WHERE id = $1', [id, change.role]);
+      if (change.disabled !== undefined) await client.query('UPDATE auth_users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1', [id, change.disabled]);
+      if (change.passwordHash) await client.query('UPDATE auth_users SET password_hash = $2 WHERE id = $1', [id, change.passwordHash]);
+      if (change.passwordHash || change.disabled) await client.query('DELETE FROM auth_sessions WHERE user_id = $1', [id]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async activeAdmins(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM auth_users WHERE role = 'admin' AND disabled_at IS NULL AND NOT is_system");
+    return rows[0]!.n;
   }
 }

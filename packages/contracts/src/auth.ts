@@ -28,6 +28,17 @@ export type SetupBody = Static<typeof SetupBody>;
 export const LoginResponse = Type.Object({ token: Type.String(), user: User, expiresAt: Type.String() });
 export type LoginResponse = Static<typeof LoginResponse>;
 
+/** A person's account as admins manage it (`GET /users`). */
+export const UserAccount = Type.Object({ id: Type.Integer(), username: Type.String(), role: Role, disabled: Type.Boolean(), createdAt: Type.String() });
+export type UserAccount = Static<typeof UserAccount>;
+
+/** `PATCH /users/:id` (admin): change the role, disable or enable, or set a new password (ends the user's sessions). */
+export const UpdateUserBody = Type.Object(
+  { role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()), password: Type.Optional(Type.String({ minLength: 8, maxLength: 1024 })) },
+  { additionalProperties: false },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
 /** `POST /users` (admin). */
 export const CreateUserBody = Type.Object({ username: Username, password: Type.String({ minLength: 8, maxLength: 1024 }), role: Role }, { additionalProperties: false });
 export type CreateUserBody = Static<typeof CreateUserBody>;

@@ -14,3 +14,25 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse' },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
+
+/** Largest value of a PostgreSQL `integer` column: every id and frame index the API takes fits in it. */
+export const INT4_MAX = 2147483647;
+
+/**
+ * A row id in a path, query or body: 1..2^31-1 (the `integer`/`serial` range), so an id past it is a
+ * 400 naming the field rather than a database "out of range" error.
+ * @example Type.Object({ id: Id })
+ */
+export const Id = Type.Integer({ minimum: 1, maximum: INT4_MAX });
+
+/** A 0-based frame index (stored as `integer`). */
+export const FrameIndex = Type.Integer({ minimum: 0, maximum: INT4_MAX, description: '0-based frame index (frame number - 1)' });
+
+/** Path parameters of `/<resource>/:id` routes. */
+export const IdParams = Type.Object({ id: Id });
+
+/**
+ * A finite coordinate (pixels or metres). JSON parses 1e400 as Infinity, which passes a plain number
+ * schema; a bound keeps geometry (areas, homographies) and float columns finite.
+ */
+export const Coordinate = Type.Number({ minimum: -1e7, maximum: 1e7 });

@@ -2,12 +2,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ServiceName } from './common.ts';
 import type { MarkersEvent as KanohiMarkersEvent } from './kanohi-stats.ts';
 import type { HawkExtractionEvent } from './hawk.ts';
+import type { TrainingProgressEvent } from './scouter-training.ts';
 import type {
   CameraStateEvent as ScouterCameraStateEvent,
   CamerasChangedEvent as ScouterCamerasChangedEvent,
   FrameEvent as ScouterFrameEvent,
   TracksEvent as ScouterTracksEvent,
 } from './scouter.ts';
+import type { ScouterEvent, WatchEvent } from './scouter-console.ts';
 
 /** Sent by every service to a socket as soon as it connects. */
 export const ServiceStatusEvent = Type.Object({
@@ -39,6 +41,15 @@ export interface ScouterServerEvents extends CommonServerEvents {
   'scouter:camera-state': (event: ScouterCameraStateEvent) => void;
   /** A camera was added, changed or removed. */
   'scouter:cameras-changed': (event: ScouterCamerasChangedEvent) => void;
+  /** A training job changed status or finished an epoch. */
+  'scouter:training': (event: TrainingProgressEvent) => void;
+  /** An event of a tracked object (track started/ended, zone entered/left, line crossed). */
+  'scouter:event': (event: ScouterEvent) => void;
+}
+/** What a browser sends Scouter. */
+export interface ScouterClientEvents {
+  /** The cameras the page shows (grid) and the one in the large view: previews follow what is watched. */
+  'scouter:watch': (event: WatchEvent) => void;
 }
 /** Kanohi's socket.io events. */
 export interface KanohiServerEvents extends CommonServerEvents {

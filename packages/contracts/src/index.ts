@@ -9,3 +9,5 @@ export * from './hawk.ts';
 export * from './hawk-annotations.ts';
 export * from './kanohi-floors.ts';
 export * from './kanohi-stats.ts';
+export * from './scouter-training.ts';
+export * from './scouter-console.ts';

@@ -1,11 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Coordinate, Id } from './common.ts';
 
 /** A 2-D point `[x, y]`: camera pixels or floor metres, as the field name says. */
-export const FloorXy = Type.Tuple([Type.Number(), Type.Number()]);
+export const FloorXy = Type.Tuple([Coordinate, Coordinate]);
 export type FloorXy = Static<typeof FloorXy>;
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
-const Id = Type.Integer({ minimum: 1 });
+/** Width or height of a camera frame in pixels. */
+const FramePx = Type.Integer({ minimum: 1, maximum: 100_000 });
 
 export const KanohiFloorIdParams = Type.Object({ floorId: Id });
 export const KanohiCameraIdParams = Type.Object({ cameraId: Id });
@@ -42,7 +44,7 @@ export const UpdateFloorBody = Type.Object(
   {
     name: Type.Optional(Name),
     metersPerPixel: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
-    scale: Type.Optional(Type.Object({ aPx: FloorXy, bPx: FloorXy, distanceM: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false })),
+    scale: Type.Optional(Type.Object({ aPx: FloorXy, bPx: FloorXy, distanceM: Type.Number({ exclusiveMinimum: 0, maximum: 1e6 }) }, { additionalProperties: false })),
     widthM: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10000 })),
     heightM: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10000 })),
   },
@@ -58,8 +60,8 @@ export type CalibrationPointPair = Static<typeof CalibrationPointPair>;
 export const SolveCalibrationBody = Type.Object(
   {
     points: Type.Array(CalibrationPointPair, { maxItems: 200 }),
-    frameWidth: Type.Optional(Type.Integer({ minimum: 1 })),
-    frameHeight: Type.Optional(Type.Integer({ minimum: 1 })),
+    frameWidth: Type.Optional(FramePx),
+    frameHeight: Type.Optional(FramePx),
   },
   { additionalProperties: false },
 );
@@ -80,8 +82,8 @@ export const SaveCalibrationBody = Type.Object(
   {
     floorId: Id,
     points: Type.Array(CalibrationPointPair, { maxItems: 200 }),
-    frameWidth: Type.Optional(Type.Integer({ minimum: 1 })),
-    frameHeight: Type.Optional(Type.Integer({ minimum: 1 })),
+    frameWidth: Type.Optional(FramePx),
+    frameHeight: Type.Optional(FramePx),
   },
   { additionalProperties: false },
 );

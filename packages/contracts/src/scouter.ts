@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CameraRegions } from './scouter-console.ts';
+import { Id } from './common.ts';
 
 /** Where a camera's pipeline stands; `reconnecting` after a drop or stall, `ended` when a file played once. */
 export const CameraState = Type.Union([
@@ -13,10 +15,10 @@ export type CameraState = Static<typeof CameraState>;
 
 /** Running statistics of one camera's pipeline, as the worker holding it last reported. */
 export const CameraStats = Type.Object({
-  framesDecoded: Type.Integer(),
-  framesProcessed: Type.Integer(),
-  framesDropped: Type.Integer(),
-  reconnects: Type.Integer(),
+  framesDecoded: Type.Integer({ description: 'Frames the decoder delivered' }),
+  framesProcessed: Type.Integer({ description: 'Frames that went through detection and tracking' }),
+  framesDropped: Type.Integer({ description: 'Decoded frames skipped because inference was still busy with an earlier one (newest frame wins)' }),
+  reconnects: Type.Integer({ description: 'Times the stream was reopened after it ended, failed or stalled' }),
   fps: Type.Number({ description: 'Processed frames per second, recent' }),
   latencyMsP50: Type.Union([Type.Number(), Type.Null()]),
   latencyMsP95: Type.Union([Type.Number(), Type.Null()]),
@@ -26,8 +28,11 @@ export type CameraStats = Static<typeof CameraStats>;
 export const CameraName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]*$', description: 'Unique; letters, digits, space, _ . -' });
 export const CameraUri = Type.String({ minLength: 1, maxLength: 2000, description: 'file:///path/video.mp4, rtsp://host/stream, http(s)://host/stream (MJPEG or HLS)' });
 
-/** Attribute heads a camera added over HTTP may ask for: face age and gender, smoothed per track. */
-export const AttributeHeadName = Type.Union([Type.Literal('age'), Type.Literal('gender')]);
+/**
+ * Attribute heads a camera added over HTTP may ask for: face age and gender, or the name of a
+ * deployed trained head (e.g. upper_colour), smoothed per track.
+ */
+export const AttributeHeadName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'age, gender, or a deployed trained head' });
 export type AttributeHeadName = Static<typeof AttributeHeadName>;
 
 /** `POST /cameras` body. */
@@ -35,20 +40,36 @@ export const CreateCameraBody = Type.Object(
   {
     name: CameraName,
     uri: CameraUri,
-    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'Frames per second to decode' })),
+    fps: Type.Optional(Type.Number({ minimum: 0.01, maximum: 120, default: 10, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
-    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender"]; default none' })),
+    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 8, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender", "upper_colour"]; default none' })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
+    regions: Type.Optional(CameraRegions),
   },
   { additionalProperties: false },
 );
 export type CreateCameraBody = Static<typeof CreateCameraBody>;
 
-/** `PATCH /cameras/:id` body: any of the settable fields. */
-export const UpdateCameraBody = Type.Partial(Type.Omit(CreateCameraBody, ['name']), { additionalProperties: false });
+/**
+ * `PATCH /cameras/:id` body: any of the settable fields (the name too). Written out rather than
+ * `Partial(CreateCameraBody)`: the create defaults (fps 10, loop false) would be filled into every
+ * PATCH by the validator and silently reset what the PATCH left out.
+ */
+export const UpdateCameraBody = Type.Object(
+  {
+    name: Type.Optional(CameraName),
+    uri: Type.Optional(CameraUri),
+    fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, description: 'Frames per second to decode' })),
+    loop: Type.Optional(Type.Boolean({ description: 'Files only: start again at the end' })),
+    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people; [] for none' })),
+    enabled: Type.Optional(Type.Boolean()),
+    regions: Type.Optional(CameraRegions),
+  },
+  { additionalProperties: false },
+);
 export type UpdateCameraBody = Static<typeof UpdateCameraBody>;
 
-export const CameraIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const CameraIdParams = Type.Object({ id: Id });
 
 /** A camera as the API returns it: its settings, pipeline state and statistics. */
 export const Camera = Type.Object({
@@ -65,6 +86,7 @@ export const Camera = Type.Object({
   workerId: Type.Union([Type.String(), Type.Null()]),
   flowId: Type.Union([Type.Integer(), Type.Null()]),
   attributes: Type.Array(Type.String(), { description: 'Attribute heads its pipeline runs' }),
+  regions: CameraRegions,
   stats: CameraStats,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -177,3 +199,27 @@ export const FlowRejected = Type.Object({
   errors: Type.Array(FlowProblem),
 });
 export type FlowRejected = Static<typeof FlowRejected>;
+
+export const FlowCheckResult = Type.Object({
+  ok: Type.Boolean(),
+  errors: Type.Array(FlowProblem),
+  warnings: Type.Array(Type.String(), { description: 'line:column: message of each warning' }),
+  pipelines: Type.Array(Type.String(), { description: 'One line per planned pipeline: source -> stages -> sinks' }),
+});
+export type FlowCheckResult = Static<typeof FlowCheckResult>;
+
+/** Which engine runs one loaded network, and why (SIGHTLINE_BACKEND). */
+export const ModelBackendInfo = Type.Object(
+  {
+    model: Type.String({ description: 'Model name, e.g. centernet, blazeface, age-gender, head:<attribute>' }),
+    backend: Type.String({ description: 'onnxruntime-cpu, native-cuda, or native-cuda-emulated (CPU emulation)' }),
+    choice: Type.String({ description: 'The setting it was picked by: auto, onnxruntime, native or cuda' }),
+    reason: Type.String({ description: 'Why this engine (a fallback says what failed)' }),
+  },
+  { additionalProperties: false },
+);
+export type ModelBackendInfo = Static<typeof ModelBackendInfo>;
+
+/** `GET /inference`: the engines of the networks this Scouter process has loaded. */
+export const InferenceStatus = Type.Object({ models: Type.Array(ModelBackendInfo) }, { additionalProperties: false });
+export type InferenceStatus = Static<typeof InferenceStatus>;

@@ -15,12 +15,12 @@ export interface DatabaseHandle {
  * `DATABASE_URL` when set, otherwise the embedded server with its cluster in `<data dir>/postgres`.
  * @example const { url, embedded } = await openDatabase(); ...; await embedded?.stop();
  */
-export async function openDatabase(env: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<DatabaseHandle> {
+export async function openDatabase(env: NodeJS.ProcessEnv = process.env, notice?: (message: string) => void): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: undefined };
   const port = env.SIGHTLINE_DB_PORT ? Number(env.SIGHTLINE_DB_PORT) : DEFAULT_EMBEDDED_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`SIGHTLINE_DB_PORT must be a TCP port (1-65535), got "${env.SIGHTLINE_DB_PORT}"`);
   }
-  const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir(env), 'postgres'), port, ...(log ? { log } : {}) });
+  const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir(env), 'postgres'), port, notice: notice ?? ((message) => console.error(`database: ${message}`)) });
   return { url: embedded.url, embedded };
 }

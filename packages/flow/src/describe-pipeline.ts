@@ -10,7 +10,7 @@ export function describePipeline(spec: PipelineSpec): string {
   const classes = detect.classes.length > 0 ? detect.classes.join(',') : 'all classes';
   const stages = [
     `${source.name} (${source.type} ${source.uri}, ${source.fps} fps${playback})`,
-    `detect ${detect.model} [${classes}] score>=${detect.scoreThreshold}`,
+    `detect ${detect.model} [${classes}] score>=${detect.scoreThreshold}${detect.every && detect.every > 1 ? ` every ${detect.every} frames` : ''}`,
     ...(spec.track ? [`track ${spec.track.tracker}`] : []),
     ...(spec.attributes ? [`attributes ${spec.attributes.heads.join(',')}`] : []),
     spec.sinks.join(', '),

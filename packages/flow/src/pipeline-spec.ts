@@ -37,6 +37,8 @@ export interface DetectSpec {
   readonly classes: readonly string[];
   /** Minimum detection score in [0, 1]. */
   readonly scoreThreshold: number;
+  /** Run the detector on every N-th frame only; the tracker's boxes fill the frames between (default 1). */
+  readonly every?: number;
 }
 
 export interface TrackSpec {

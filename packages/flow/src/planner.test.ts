@@ -46,6 +46,13 @@ CREATE SOURCE lobby TYPE rtsp WITH uri='rtsp://10.0.0.5/stream1', fps=5;`,
     expected: [{ name: 'faces', source: { name: 'lobby', type: 'rtsp', uri: 'rtsp://10.0.0.5/stream1', fps: 5, loop: false }, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD }, attributes: { heads: ['emotion'] }, sinks: ['live'] }],
   },
   {
+    name: 'the detector on every 2nd frame, the tracker filling the rest',
+    flow: `CREATE SOURCE cam1 TYPE video WITH uri='file:///data/lobby.mp4', fps=10;
+CREATE STREAM people AS SELECT track(detect(frame, every=2)) FROM cam1 WHERE class='person';
+INSERT INTO live FROM people;`,
+    expected: [{ name: 'people', source: lobby, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD, every: 2 }, track: { tracker: 'bytetrack' }, sinks: ['live'] }],
+  },
+  {
     name: 'two cameras, one pipeline each, in INSERT order',
     flow: `CREATE SOURCE a TYPE video WITH uri='file:///v/a.mp4';
 CREATE SOURCE b TYPE video WITH uri='file:///v/b.mp4', fps=2.5;

@@ -13,6 +13,8 @@ export interface StreamFacts {
   /** Classes kept; `null` keeps every class. */
   readonly classes: readonly string[] | null;
   readonly scoreThreshold: number;
+  /** The detector runs on every N-th frame; the tracker places the boxes between (1: every frame). */
+  readonly detectEvery?: number;
 }
 
 /**
@@ -33,7 +35,9 @@ export interface SelectInput {
   readonly defaultScoreThreshold: number;
 }
 
-const namedArguments: Record<FlowFunction, readonly string[]> = { detect: ['model'], track: ['tracker'], attributes: ['heads'] };
+const namedArguments: Record<FlowFunction, readonly string[]> = { detect: ['model', 'every'], track: ['tracker'], attributes: ['heads'] };
+/** The largest detect(..., every=N): past it tracks drift too far between network passes. */
+const MAX_DETECT_EVERY = 10;
 const filterFields = ['class', 'score'] as const;
 
 /**
@@ -121,7 +125,7 @@ function evaluateCall(call: Call, input: SelectInput, registry: FlowRegistry, er
   }
   const inner = first ? evaluate(first.value, input, registry, errors) : { kind: 'unknown' as const };
   switch (fn) {
-    case 'detect': return detect(call, inner, named.get('model'), registry, input, errors);
+    case 'detect': return withDetectEvery(detect(call, inner, named.get('model'), registry, input, errors), named.get('every'), errors);
     case 'track': return track(call, inner, named.get('tracker'), registry, errors);
     case 'attributes': return attributes(call, inner, named.get('heads'), registry, errors);
   }
@@ -148,6 +152,16 @@ function detect(call: Call, inner: FlowValue, modelArg: Argument | undefined, re
   }
   if (inner.kind === 'unknown' || model === undefined) return { kind: 'unknown' };
   return { kind: 'detections', facts: { source: inner.source, model, classes: null, scoreThreshold: input.defaultScoreThreshold } };
+}
+
+function withDetectEvery(value: FlowValue, everyArg: Argument | undefined, errors: FlowError[]): FlowValue {
+  if (!everyArg) return value;
+  const arg = everyArg.value;
+  if (arg.kind !== 'number' || !Number.isInteger(arg.value) || arg.value < 1 || arg.value > MAX_DETECT_EVERY) {
+    errors.push({ code: 'type', message: `every must be a whole number of frames from 1 to ${MAX_DETECT_EVERY}, such as every=2 (the detector runs on every 2nd frame, the tracker fills the rest)`, span: arg.span });
+    return { kind: 'unknown' };
+  }
+  return value.kind === 'detections' ? { kind: 'detections', facts: { ...value.facts, detectEvery: arg.value } } : value;
 }
 
 function track(call: Call, inner: FlowValue, trackerArg: Argument | undefined, registry: FlowRegistry, errors: FlowError[]): FlowValue {

@@ -1,6 +1,7 @@
 // A still image (JPEG, PNG...) decoded by ffmpeg to RGB24, optionally cropped and scaled first.
 import { spawn } from 'node:child_process';
-import { ffmpegPath, ffprobePath } from './probe.ts';
+import { FfprobeExit, ffprobeVideo } from './ffprobe.ts';
+import { ffmpegPath } from './media-tools.ts';
 
 export interface ImageDecodeOptions {
   /** Crop [x, y, width, height] in source pixels, applied before scaling. */
@@ -16,20 +17,17 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
-function probeSize(path: string): Promise<[number, number]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run ffprobe: ${e.message}; install ffmpeg or set FFPROBE_PATH`)));
-    child.on('close', (code) => {
-      const [w, h] = out.trim().split(',').map(Number);
-      if (code !== 0 || !w || !h) reject(new Error(`cannot read image ${path}: ${err.trim() || 'no picture found'}; check the path and that it is an image`));
-      else resolve([w, h]);
-    });
-  });
+/** Width and height of an image file (ffprobe). @example const [w, h] = await probeImageSize('000001.jpg'); */
+export async function probeImageSize(path: string): Promise<[number, number]> {
+  let stream;
+  try {
+    stream = (await ffprobeVideo(path)).streams[0];
+  } catch (err) {
+    if (err instanceof FfprobeExit) throw new Error(`cannot read image ${path}: ${err.message}; check the path and that it is an image`);
+    throw err;
+  }
+  if (!stream?.width || !stream.height) throw new Error(`cannot read image ${path}: no picture found; check the path and that it is an image`);
+  return [stream.width, stream.height];
 }
 
 /**
@@ -37,7 +35,7 @@ function probeSize(path: string): Promise<[number, number]> {
  * @example const img = await decodeImageRgb('photo.jpg', { crop: [0, 0, 160, 160] });
  */
 export async function decodeImageRgb(path: string, options: ImageDecodeOptions = {}): Promise<RgbImage> {
-  let [width, height] = await probeSize(path);
+  let [width, height] = await probeImageSize(path);
   const filters: string[] = [];
   if (options.crop) {
     const [x, y, w, h] = options.crop;
@@ -56,7 +54,7 @@ export async function decodeImageRgb(path: string, options: ImageDecodeOptions =
     let err = '';
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run ffmpeg: ${e.message}; install ffmpeg or set FFMPEG_PATH`)));
+    child.on('error', (e) => reject(new Error(`cannot run ffmpeg: ${e.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`)));
     child.on('close', (code) => {
       const data = new Uint8Array(Buffer.concat(chunks));
       if (code !== 0 || data.length !== width * height * 3) reject(new Error(`ffmpeg could not decode ${path}: ${err.trim() || `got ${data.length} bytes, expected ${width * height * 3}`}`));

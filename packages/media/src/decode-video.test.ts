@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from './decode-image.ts';
 import { decodeVideoFrames, probeVideoStream, type DecodedFrame } from './decode-video.ts';
+import { ffmpegPath } from './index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-decode-'));
 const clip = join(dir, 'clip.mkv');
@@ -14,7 +15,7 @@ const H = 48;
 
 before(() => {
   // 10 distinct frames, lossless so every decode of a frame is bit-identical.
-  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=10`, '-frames:v', '10', '-c:v', 'ffv1', clip], { encoding: 'utf8' });
+  const made = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=10`, '-frames:v', '10', '-c:v', 'ffv1', clip], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +46,7 @@ test('every frame, in order, as tightly packed rgb24; --every keeps the source f
 
 test('a still image decodes to the same pixels as the first video frame', async () => {
   const png = join(dir, 'first.png');
-  assert.equal(spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-frames:v', '1', png]).status, 0);
+  assert.equal(spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-i', clip, '-frames:v', '1', png]).status, 0);
   const img = await decodeImageRgb(png);
   const [frame] = await all(clip, { maxFrames: 1 });
   assert.deepEqual(img.data, frame!.data);
@@ -71,4 +72,25 @@ test('aborting stops the decoder', async () => {
     controller.abort();
   }
   assert.equal(n, 1, `decoded ${n} frames after aborting at the first`);
+});
+
+test('a numbered image folder decodes as one stream, each frame equal to decoding its file alone', async () => {
+  const frames = join(dir, 'frames');
+  const { extractFrames } = await import('./extract-frames.ts');
+  await extractFrames({ input: clip, outDir: frames, step: 1, durationS: 1 });
+  const { decodeImageSequence } = await import('./decode-video.ts');
+  const { frameFileName } = await import('./extract-frames.ts');
+  const got: DecodedFrame[] = [];
+  // Files 000004.jpg .. 000007.jpg: frames 3..6 of the clip.
+  for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 4, count: 4 })) got.push(f);
+  assert.deepEqual(got.map((f) => f.index), [0, 1, 2, 3]);
+  for (let i = 0; i < got.length; i++) {
+    const alone = await decodeImageRgb(join(frames, frameFileName(3 + i)));
+    assert.equal(got[i]!.width, W);
+    assert.equal(got[i]!.height, H);
+    assert.ok(Buffer.from(got[i]!.data).equals(Buffer.from(alone.data)), `frame file ${frameFileName(3 + i)} differs`);
+  }
+  await assert.rejects(async () => {
+    for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 400, count: 2 })) void f;
+  }, /cannot read image .*000400\.jpg/);
 });

@@ -2,7 +2,10 @@
 // comes from ffprobe (probe.ts for files; a lighter query for live URLs, which have no
 // duration). One frame is one width*height*3 byte array, rows tightly packed.
 import { spawn } from 'node:child_process';
-import { ffmpegPath, ffprobePath, probeVideo } from './probe.ts';
+import { FfprobeExit, ffprobeVideo, known } from './ffprobe.ts';
+import { ffmpegPath, passthroughFrames } from './media-tools.ts';
+import { probeImageSize } from './decode-image.ts';
+import { probeVideo } from './probe.ts';
 
 /** What ffprobe reports about the first video stream. */
 export interface VideoStreamInfo {
@@ -46,21 +49,9 @@ function inputArgs(source: string): string[] {
   return source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp', '-i', source] : ['-i', source];
 }
 
-function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', (err) => reject(new Error(`cannot run ${bin}: ${err.message}; install ffmpeg (Debian: apt-get install ffmpeg) or set ${bin.includes('probe') ? 'FFPROBE_PATH' : 'FFMPEG_PATH'}`)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function ratio(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const [n, d] = value.split('/').map(Number);
+function ratio(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const [n, d] = String(value).split('/').map(Number);
   const r = d ? n! / d : n!;
   return Number.isFinite(r) && r > 0 ? r : undefined;
 }
@@ -78,17 +69,21 @@ export async function probeVideoStream(source: string): Promise<VideoStreamInfo>
       throw new Error(`cannot read video ${source}: ${(err as Error).message}. Check the path and that the file is a video.`);
     }
   }
-  const args = ['-v', 'error', ...(source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp'] : []), '-select_streams', 'v:0', '-show_entries', 'stream=width,height,codec_name,avg_frame_rate,nb_frames', '-of', 'json', source];
-  const { code, stdout, stderr } = await run(ffprobePath(), args);
-  if (code !== 0) throw new Error(`cannot read video ${source}: ${stderr.trim() || `ffprobe exited with ${code}`}. Check the URL and that the stream is up.`);
-  const stream = (JSON.parse(stdout) as { streams?: { width?: number; height?: number; codec_name?: string; avg_frame_rate?: string; nb_frames?: string }[] }).streams?.[0];
+  let probed;
+  try {
+    probed = await ffprobeVideo(source, source.startsWith('rtsp://') ? ['-rtsp_transport', 'tcp'] : []);
+  } catch (err) {
+    if (err instanceof FfprobeExit) throw new Error(`cannot read video ${source}: ${err.message}. Check the URL and that the stream is up.`);
+    throw err;
+  }
+  const stream = probed.streams[0];
   if (!stream?.width || !stream.height) throw new Error(`${source} has no video stream (ffprobe found none); pass a video file or stream URL`);
-  const fps = ratio(stream.avg_frame_rate);
-  const frameCount = Number(stream.nb_frames);
+  const fps = ratio(known(stream.avg_frame_rate));
+  const frameCount = Number(known(stream.nb_frames));
   return {
     width: stream.width,
     height: stream.height,
-    codec: stream.codec_name ?? 'unknown',
+    codec: String(known(stream.codec_name) ?? 'unknown'),
     ...(fps ? { fps } : {}),
     ...(Number.isInteger(frameCount) && frameCount > 0 ? { frameCount } : {}),
   };
@@ -103,15 +98,34 @@ export async function* decodeVideoFrames(source: string, options: DecodeOptions 
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a whole number >= 1, got ${every}`);
   const info = options.info ?? (await probeVideoStream(source));
+  yield* decodeRaw(inputArgs(source), [], source, info, every, options);
+}
+
+/**
+ * Decodes `count` numbered images (a frame folder such as Hawk's `%06d.jpg`, starting at file
+ * number `start`) with one ffmpeg process, as if they were a video: no process per image.
+ * `index` counts from 0 at `start`.
+ * @example for await (const f of decodeImageSequence('frames/%06d.jpg', { start: 1, count: 30 })) detect(f);
+ */
+export async function* decodeImageSequence(pattern: string, options: { start: number; count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<DecodedFrame> {
+  if (!Number.isInteger(options.start) || options.start < 0) throw new RangeError(`start must be a whole number >= 0, got ${options.start}`);
+  if (!Number.isInteger(options.count) || options.count < 1) throw new RangeError(`count must be a whole number >= 1, got ${options.count}`);
+  const first = pattern.replace(/%0?(\d*)d/, (_, width: string) => String(options.start).padStart(Number(width || 0), '0'));
+  const [width, height] = await probeImageSize(first);
+  const input = ['-f', 'image2', '-start_number', String(options.start), '-i', pattern];
+  yield* decodeRaw(input, ['-frames:v', String(options.count)], pattern, { width, height, codec: 'image2' }, 1, { ...options, maxFrames: options.count });
+}
+
+async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions): AsyncGenerator<DecodedFrame> {
   const { width, height } = info;
   const frameBytes = width * height * 3;
   const filters = every > 1 ? ['-vf', `select=not(mod(n\\,${every}))`] : [];
-  const args = ['-v', 'error', '-nostdin', ...inputArgs(source), '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const args = ['-v', 'error', '-nostdin', ...input, '-map', '0:v:0', '-an', '-sn', '-dn', ...passthroughFrames(), ...filters, ...output, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
   const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (err) => reject(new Error(`cannot run ffmpeg: ${err.message}; install ffmpeg or set FFMPEG_PATH`)));
+    child.on('error', (err) => reject(new Error(`cannot run ffmpeg: ${err.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`)));
     child.on('close', (code) => resolve(code));
   });
   const onAbort = (): void => void child.kill('SIGKILL');

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ffmpegPath } from './probe.ts';
+import ffmpeg from 'fluent-ffmpeg';
+import { ffmpegPath, passthroughFrames } from './media-tools.ts';
 
 export interface ExtractFramesOptions {
   readonly input: string;
@@ -23,34 +23,45 @@ export function frameFileName(index: number): string {
 
 /**
  * Decodes a video with ffmpeg and writes every `step`-th frame as `000001.jpg`, `000002.jpg`, ...
- * (file n holds source frame (n-1)*step). Reports progress from ffmpeg's `-progress` output and
- * resolves with the number of files written.
+ * (file n holds source frame (n-1)*step), through fluent-ffmpeg on the binary media-tools.ts
+ * resolves. Reports progress from ffmpeg's `-progress` output and resolves with the number of
+ * files written.
  * @example const n = await extractFrames({ input: 'a.mp4', outDir: 'frames', step: 5, durationS: 12 });
  */
 export async function extractFrames(options: ExtractFramesOptions): Promise<number> {
   mkdirSync(options.outDir, { recursive: true });
+  options.signal?.throwIfAborted();
+  const bin = ffmpegPath();
   const filter = options.step > 1 ? ['-vf', `select=not(mod(n\\,${options.step}))`] : [];
-  const args = [
-    '-hide_banner', '-nostdin', '-v', 'error', '-i', options.input, ...filter,
-    '-fps_mode', 'passthrough', '-q:v', String(options.jpegQuality ?? 3), '-progress', 'pipe:1', '-nostats',
-    join(options.outDir, '%06d.jpg'),
-  ];
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
     let stderr = '';
-    let pending = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      pending += d;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
+    // -progress writes key=value lines; on stderr they reach fluent-ffmpeg's per-line 'stderr'
+    // event beside ffmpeg's errors (its own 'progress' event would parse -stats lines and run an
+    // extra ffprobe for the duration the caller already knows).
+    const command = ffmpeg(options.input)
+      .setFfmpegPath(bin)
+      .inputOptions(['-hide_banner', '-nostdin', '-v', 'error'])
+      .outputOptions([...filter, ...passthroughFrames(bin), '-q:v', String(options.jpegQuality ?? 3), '-progress', 'pipe:2', '-nostats'])
+      .output(join(options.outDir, '%06d.jpg'))
+      .on('stderr', (line: string) => {
         const match = /^out_time_us=(\d+)/.exec(line);
-        if (match && options.durationS > 0) options.onProgress?.(Math.min(1, Number(match[1]) / 1e6 / options.durationS));
-      }
-    });
-    child.once('error', (e) => reject(new Error(`ffmpeg could not run (${e.message}); install ffmpeg or set FFMPEG_PATH`)));
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed to extract frames (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`))));
+        if (match) {
+          if (options.durationS > 0) options.onProgress?.(Math.min(1, Number(match[1]) / 1e6 / options.durationS));
+        } else if (!/^\w+=/.test(line)) stderr = `${stderr}\n${line}`.slice(-2000);
+      })
+      .on('end', () => {
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      })
+      .on('error', (err: Error & { code?: unknown }) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (options.signal?.aborted) reject(options.signal.reason);
+        else if (typeof err.code === 'string') reject(new Error(`ffmpeg could not run (${err.message}); run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`));
+        else reject(new Error(`ffmpeg failed to extract frames (exit ${/exited with code (\d+)/.exec(err.message)?.[1] ?? '?'}): ${stderr.trim().split('\n').pop() ?? ''}`));
+      });
+    const onAbort = (): void => void command.kill('SIGKILL');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    command.run();
   });
   return readdirSync(options.outDir).filter((f) => /^\d{6}\.jpg$/.test(f)).length;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { FfprobeExit, ffprobeVideo, known } from './ffprobe.ts';
 
 /** What ffprobe found in a file that holds a decodable video stream. */
 export interface VideoProbe {
@@ -17,13 +17,9 @@ export class ProbeError extends Error {
   override readonly name = 'ProbeError';
 }
 
-/** ffprobe/ffmpeg binaries: FFPROBE_PATH / FFMPEG_PATH or the ones on PATH. */
-export const ffprobePath = (): string => process.env.FFPROBE_PATH ?? 'ffprobe';
-export const ffmpegPath = (): string => process.env.FFMPEG_PATH ?? 'ffmpeg';
-
-function parseRate(rate: string | undefined): number {
-  if (!rate) return 0;
-  const [num, den] = rate.split('/').map(Number);
+function parseRate(rate: string | number | undefined): number {
+  if (rate === undefined) return 0;
+  const [num, den] = String(rate).split('/').map(Number);
   if (!num || !Number.isFinite(num)) return 0;
   return den ? num / den : num;
 }
@@ -34,32 +30,23 @@ function parseRate(rate: string | undefined): number {
  * @example const { width, height, fps } = await probeVideo('/tmp/clip.mp4');
  */
 export async function probeVideo(path: string): Promise<VideoProbe> {
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-select_streams', 'v:0', path];
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(ffprobePath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.once('error', (e) => reject(new Error(`ffprobe could not run (${e.message}); install ffmpeg or set FFPROBE_PATH`)));
-    child.once('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-  });
-  const firstLine = stderr.trim().split('\n').pop() ?? '';
-  if (code !== 0) throw new ProbeError(`not a readable video (ffprobe: ${firstLine.replace(path, '<file>') || `exit ${code}`})`);
-  const info = JSON.parse(stdout) as {
-    format?: { format_name?: string; duration?: string };
-    streams?: { codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; nb_frames?: string; duration?: string }[];
-  };
-  const stream = info.streams?.[0];
+  let info;
+  try {
+    info = await ffprobeVideo(path);
+  } catch (err) {
+    if (err instanceof FfprobeExit) throw new ProbeError(`not a readable video (ffprobe: ${err.lastLine.replace(path, '<file>') || `exit ${err.exitCode}`})`);
+    throw err;
+  }
+  const stream = info.streams[0];
   if (!stream || !stream.width || !stream.height) throw new ProbeError('the file holds no video stream');
   // Still images probe as one-frame "video" streams; they are not videos to annotate.
-  const formatName = info.format?.format_name ?? '';
+  const formatName = String(known(info.format.format_name) ?? '');
   if (/image2|_pipe$|png|jpeg|gif|webp/.test(formatName) && !/mov|mp4|matroska|webm|avi/.test(formatName)) {
     throw new ProbeError(`the file is an image (${formatName}), not a video`);
   }
-  const fps = parseRate(stream.avg_frame_rate) || parseRate(stream.r_frame_rate);
-  const durationS = Number(stream.duration ?? info.format?.duration ?? 0);
-  const frameCount = Number(stream.nb_frames) || Math.round(durationS * fps);
+  const fps = parseRate(known(stream.avg_frame_rate)) || parseRate(known(stream.r_frame_rate));
+  const durationS = Number(known(stream.duration) ?? known(info.format.duration) ?? 0);
+  const frameCount = Number(known(stream.nb_frames)) || Math.round(durationS * fps);
   if (!(fps > 0) || !(durationS > 0) || frameCount < 1) throw new ProbeError('the video stream has no frames or no frame rate (truncated or corrupt file?)');
-  return { formatName, codec: stream.codec_name ?? 'unknown', width: stream.width, height: stream.height, fps, durationS, frameCount };
+  return { formatName, codec: String(known(stream.codec_name) ?? 'unknown'), width: stream.width, height: stream.height, fps, durationS, frameCount };
 }

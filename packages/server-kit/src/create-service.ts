@@ -31,9 +31,10 @@ export interface ServiceOptions {
 
 const defaultSecurity = (): SecuritySettings => Value.Default(Type.Object(securityBasics()), {}) as SecuritySettings;
 
-export interface ServiceHandle<Events extends CommonServerEvents> {
+// Client events default to none; a service that listens to browsers names its map (Scouter's scouter:watch).
+export interface ServiceHandle<Events extends CommonServerEvents, ClientEvents extends object = Record<string, never>> {
   readonly app: ServiceApp;
-  readonly io: SocketServer<Record<string, never>, Events>;
+  readonly io: SocketServer<ClientEvents, Events>;
   readonly identity: IdentityService;
 }
 
@@ -44,7 +45,7 @@ export interface ServiceHandle<Events extends CommonServerEvents> {
  * closes with the app.
  * @example const { app, io } = createService<HawkServerEvents>({ service: 'hawk', version, pool, socketReaders: ANNOTATE });
  */
-export function createService<Events extends CommonServerEvents>(options: ServiceOptions): ServiceHandle<Events> {
+export function createService<Events extends CommonServerEvents, ClientEvents extends object = Record<string, never>>(options: ServiceOptions): ServiceHandle<Events, ClientEvents> {
   const security = options.security ?? defaultSecurity();
   const origins = webOriginList(security);
   const app = Fastify({
@@ -70,7 +71,7 @@ export function createService<Events extends CommonServerEvents>(options: Servic
   installIdentity(app, { identity, service: options.service, settings: security });
   registerHealthRoutes(app, options);
 
-  const io = new SocketServer<Record<string, never>, Events>(app.server, { cors: { origin: origins, credentials: true }, serveClient: false });
+  const io = new SocketServer<ClientEvents, Events>(app.server, { cors: { origin: origins, credentials: true }, serveClient: false });
   secureSockets(io as unknown as SocketServer, { identity, service: options.service, readers: options.socketReaders, origins });
   io.on('connection', (socket) => {
     void isDatabaseReachable(options.pool).then((database) => {

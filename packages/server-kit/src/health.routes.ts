@@ -1,6 +1,7 @@
 import { HealthResponse, ReadyResponse } from '@sightline/contracts';
 import { isDatabaseReachable } from '@sightline/db';
 import type { ServiceApp, ServiceOptions } from './create-service.ts';
+import { DATABASE_RETRY_AFTER_S } from './error-handler.ts';
 
 /** `/healthz` answers while the process runs; `/readyz` only while the database answers too. */
 export function registerHealthRoutes(app: ServiceApp, options: ServiceOptions): void {
@@ -13,6 +14,7 @@ export function registerHealthRoutes(app: ServiceApp, options: ServiceOptions): 
   }));
   app.get('/readyz', { config: { access: 'public' }, schema: { response: { 200: ReadyResponse, 503: ReadyResponse } } }, async (_request, reply) => {
     const database = await isDatabaseReachable(options.pool);
+    if (!database) reply.header('Retry-After', String(DATABASE_RETRY_AFTER_S));
     return reply.status(database ? 200 : 503).send({
       status: database ? 'ready' : 'not_ready',
       service: options.service,

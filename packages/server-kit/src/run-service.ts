@@ -1,6 +1,5 @@
 import type { ServiceName } from '@sightline/contracts';
 import { randomUUID } from 'node:crypto';
-import { handleShutdownSignalsYourself } from '@sightline/db';
 import type pg from 'pg';
 import type { ServiceApp } from './create-service.ts';
 import { ServiceInstanceRepository } from './repositories/service-instance.repository.ts';
@@ -46,7 +45,6 @@ export async function runService(options: {
     process.exit(0);
   };
   // Handlers go in before listening: a signal that lands while the port opens must still stop cleanly.
-  handleShutdownSignalsYourself();
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   if (options.signalDuringBoot) return stop(options.signalDuringBoot);

@@ -3,12 +3,14 @@ export { parseMot, readMotFile, formatMot, groupMotByFrame, motRowsToDetections,
 export * from './floor/index.ts';
 export { toCoco, fromCoco, CocoFormatError, type CocoDataset, type CocoImage, type CocoCategory, type CocoAnnotation } from './formats/coco.ts';
 export { toYoloLabels, fromYoloLabels, YoloFormatError } from './formats/yolo.ts';
-export { iouMatrix } from './tracking/box-iou.ts';
+export { boxIou, boxIouAt, iouMatrix } from './tracking/box-iou.ts';
 export { solveDense, assignBelowLimit, assignMaxCardinality } from './tracking/linear-assignment.ts';
 export { BoxKalman, xyahModel, xysrModel, type BoxMotionModel } from './tracking/kalman-filter.ts';
 export type { Tracker, TrackBoxes } from './tracking/tracker.ts';
-export { ByteTracker, type ByteTrackOptions } from './tracking/byte-tracker.ts';
+export { ByteTracker, type ByteTrackOptions, type EarlierBox } from './tracking/byte-tracker.ts';
 export { SortTracker, type SortOptions } from './tracking/sort-tracker.ts';
+export { TrackExtrapolator } from './tracking/track-extrapolator.ts';
+export { trackedRows } from './tracking/tracked-rows.ts';
 export { prepareSequence, hasClassColumn, type MotBenchmark, type EvalSequence, type EvalFrame } from './metrics/mot-sequence.ts';
 export { evaluateSequence, combineCounts, motMetrics, type MotCounts, type MotMetrics } from './metrics/mot-evaluation.ts';
 export { hotaAlphas } from './metrics/hota.ts';

@@ -31,6 +31,7 @@ try {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const users = await Promise.all(Array.from({ length: 50 }, (_, i) => hawk.user(`a${i}`, 'annotator')));
+  await hawk.addMembers(video.projectId, users.map((u) => u.id));
   const assignment = (await app.inject({ method: 'POST', url: `/videos/${video.id}/assignments`, headers: bearer(hawk.adminToken), payload: { frameFrom: 0, frameTo: 99, annotatorIds: users.map((u) => u.id) } })).json();
   const saves: number[] = [];
   t = performance.now();

@@ -13,11 +13,15 @@ import { PrelabelRepository } from './repositories/prelabel.repository.ts';
 import { ProjectRepository } from './repositories/project.repository.ts';
 import { VideoRepository } from './repositories/video.repository.ts';
 import { annotationRoutes } from './routes/annotations/index.ts';
+import { myWorkRoutes } from './routes/me/index.ts';
 import { consensusRoutes } from './routes/consensus/index.ts';
 import { prelabelRoutes } from './routes/prelabel/index.ts';
 import { projectRoutes } from './routes/projects/index.ts';
 import { transferRoutes } from './routes/transfer/index.ts';
 import { videoRoutes } from './routes/videos/index.ts';
+import { AccessService } from './services/access.service.ts';
+import { TeamService } from './services/team.service.ts';
+import { MemberRepository } from './repositories/member.repository.ts';
 import { AnnotationService } from './services/annotation.service.ts';
 import { ConsensusService } from './services/consensus.service.ts';
 import { ContextService } from './services/context.ts';
@@ -47,10 +51,13 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
   const users = identity.users;
   const annotationRepo = new AnnotationRepository(pool);
   const assignmentRepo = new AssignmentRepository(pool);
+  const memberRepo = new MemberRepository(pool);
+  const access = new AccessService(memberRepo);
   const projects = new ProjectService(new ProjectRepository(pool));
   const videos = new VideoService(new VideoRepository(pool), {
     mediaDir: config.mediaDir ? resolve(config.mediaDir) : join(dataDir(), 'hawk'),
     maxUploadBytes: config.maxUploadBytes,
+    staleUploadSeconds: config.staleUploadHours * 3600,
     emit: (event) => io.emit('hawk:extraction', event),
     log: app.log,
   });
@@ -61,14 +68,18 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     projects,
     videos,
     annotations,
-    consensus: new ConsensusService(assignmentRepo, annotationRepo, users),
+    consensus: new ConsensusService(assignmentRepo, annotationRepo, memberRepo),
     reviews: new ReviewService(assignmentRepo),
     exporter: new ExportService(annotationRepo),
     importer: new ImportService(annotations),
-    context: new ContextService(projects, videos, annotations),
+    context: new ContextService(projects, videos, annotations, access),
+    access,
+    team: new TeamService(memberRepo, users),
     prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 
+  let sweeper: NodeJS.Timeout | undefined;
+  myWorkRoutes(app, services);
   projectRoutes(app, services);
   videoRoutes(app, services);
   annotationRoutes(app, services);
@@ -80,8 +91,21 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     // Reachability is checked by /readyz; a database that is down at boot must not stop the app.
     await prepareFirstRun(identity, config.adminPassword || config.hawkAdminPassword, app.log);
     await services.prelabel.start();
+    // Checked several times per expiry period (at most every 10 minutes), so an upload goes at most
+    // a quarter period late; the first sweep also clears what a previous run left behind.
+    const sweep = () =>
+      void videos.sweepStaleUploads().then(
+        (ids) => ids.length > 0 && app.log.info(`removed ${ids.length} stale upload(s): videos ${ids.join(', ')}`),
+        (err: Error) => app.log.warn(`stale upload sweep failed: ${err.message}`),
+      );
+    sweeper = setInterval(sweep, Math.min(config.staleUploadHours * 3600_000 / 4, 600_000));
+    sweeper.unref();
+    sweep();
   });
-  app.addHook('preClose', () => services.prelabel.stop());
+  app.addHook('preClose', async () => {
+    clearInterval(sweeper);
+    await services.prelabel.stop();
+  });
   app.addHook('onClose', () => videos.drain());
   return app;
 }

@@ -24,8 +24,8 @@ before(async () => {
   const video = await hawk.upload(projectId, makeTestVideo(join(hawk.mediaDir, 'clip.mp4'), { seconds: 1, fps: 10 }));
   videoId = video.id;
   frameCount = video.frameCount;
-  alice = await hawk.user('alice', 'annotator');
-  bob = await hawk.user('bob', 'annotator');
+  alice = await hawk.user('alice', 'annotator', [projectId]);
+  bob = await hawk.user('bob', 'annotator', [projectId]);
   rita = await hawk.user('rita', 'reviewer');
 });
 after(() => hawk.close());
@@ -163,8 +163,10 @@ test('two annotators, consensus merge, review, exports that re-import to the sam
   const hawkDoc = (await inject('GET', `/videos/${videoId}/export?format=hawk`, rita.headers)).json();
   assert.equal(hawkDoc.frames.length, 6);
 
-  for (const [format, body, type] of [['coco', coco.body, 'application/json'], ['mot', mot.body, 'text/plain']] as const) {
-    const target = await inject('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 0, annotatorIds: [rita.id] });
+  // Each re-import goes to a fresh, empty set: a replica of the approved frames 1-6 (indices 0-5).
+  await hawk.addMembers(projectId, [rita.id]);
+  for (const [format, body, type] of [['coco', coco.body, 'application/json'], ['mot', mot.body, 'text/plain'], ['hawk', JSON.stringify(hawkDoc), 'application/json']] as const) {
+    const target = await inject('POST', `/videos/${videoId}/assignments`, rita.headers, { frameFrom: 0, frameTo: 5, annotatorIds: [rita.id] });
     const setId = target.json().replicas[0].id;
     const imported = await hawk.app.inject({ method: 'POST', url: `/videos/${videoId}/import?format=${format}&setId=${setId}`, headers: { ...rita.headers, 'content-type': type }, payload: body });
     assert.equal(imported.statusCode, 201, imported.body);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { io as connect } from 'socket.io-client';
 import { bearer, makeTestVideo, startHawk, testSchema, type HawkFixture } from './testing/hawk-fixture.ts';
+import { ffmpegPath } from '@sightline/media';
 
 let hawk: HawkFixture;
 let projectId: number;
@@ -108,7 +109,7 @@ describe('videos', () => {
       assert.deepEqual(part.rawPayload, frame.rawPayload.subarray(0, 100));
       const past = await app.inject({ method: 'GET', url: `/videos/${video.id}/frames/10`, headers: bearer(hawk.adminToken) });
       assert.equal(past.statusCode, 404);
-      assert.match(past.json().message, /frames 0\.\.9/);
+      assert.match(past.json().message, /frames 1\.\.10 \(indices 0\.\.9\)/);
     } finally {
       socket.close();
     }
@@ -162,6 +163,6 @@ describe('videos', () => {
 
 function execPng(): Buffer {
   const path = join(hawk.mediaDir, 'still.png');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48', '-frames:v', '1', path]);
+  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48', '-frames:v', '1', path]);
   return readFileSync(path);
 }

@@ -1,4 +1,6 @@
 import type { IdentityService } from '@sightline/auth';
+import type { AccessService } from './services/access.service.ts';
+import type { TeamService } from './services/team.service.ts';
 import type { AnnotationService } from './services/annotation.service.ts';
 import type { ConsensusService } from './services/consensus.service.ts';
 import type { ContextService } from './services/context.ts';
@@ -21,4 +23,6 @@ export interface HawkServices {
   readonly importer: ImportService;
   readonly context: ContextService;
   readonly prelabel: PrelabelService;
+  readonly access: AccessService;
+  readonly team: TeamService;
 }

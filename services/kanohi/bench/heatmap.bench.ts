@@ -39,6 +39,9 @@ try {
   await pool.query('INSERT INTO camera_placements (camera_id, floor_id) VALUES ($1, $2)', [cameraId, floor!.id]);
   const day = Date.parse('2025-03-01T00:00:00Z');
 
+  // The day's partition first, so the rows land in it (not the default partition, which the
+  // service's partition maintenance would then move while the fan-out part runs).
+  await pool.query("SELECT sightline_partition_day('floor_points', '2025-03-01')");
   // Tracks of 300 samples (30 s at 10 fps) walking straight lines from hashed start points.
   let t = performance.now();
   const CHUNK = 1_000_000;
@@ -134,7 +137,7 @@ try {
   }
 
   // Fan-out: N clients, each batch of 20 people -> one markers event; latency to the last client.
-  const app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool });
+  const app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', retentionDays: 0 }), pool });
   const { token } = await signIn(pool, 'viewer');
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.kanohi.busReady;

@@ -1,6 +1,6 @@
 import { DASHBOARD } from '@sightline/auth';
 import { BusChannel, type KanohiServerEvents } from '@sightline/contracts';
-import { listenToChannel } from '@sightline/db';
+import { listenToChannel, startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { KanohiConfig } from './config.ts';
@@ -8,6 +8,8 @@ import { BackfillRepository } from './repositories/backfill.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { FloorPointRepository } from './repositories/floor-point.repository.ts';
 import { FloorRepository } from './repositories/floor.repository.ts';
+import { PeopleRepository } from './repositories/people.repository.ts';
+import { StationaryRepository } from './repositories/stationary.repository.ts';
 import { StatsRepository } from './repositories/stats.repository.ts';
 import { ZoneRepository } from './repositories/zone.repository.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
@@ -19,6 +21,8 @@ import { FloorService } from './services/floor.service.ts';
 import { FloorIdentityService } from './services/floor-identity.service.ts';
 import { IngestService } from './services/ingest.service.ts';
 import { LiveMapService } from './services/live-map.service.ts';
+import { PeopleService } from './services/people.service.ts';
+import { StationaryDetector } from './services/stationary-detector.ts';
 import { StatsService } from './services/stats.service.ts';
 import { version } from './version.ts';
 
@@ -50,27 +54,37 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const cameras = new CameraRepository(pool);
   const zones = new ZoneRepository(pool);
   const points = new FloorPointRepository(pool);
-  const floors = new FloorService(floorsRepo, cameras, zones);
-  const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones);
+  const floors = new FloorService(floorsRepo, cameras, zones, config.maxImagePixels);
+  const stationarySpans = new StationaryRepository(pool);
+  const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones, stationarySpans);
   const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
-  const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints });
+  const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints, graceMs: config.markerGraceMs, linkDistanceM: config.linkDistanceM, linkSpeedMps: config.linkSpeedMps });
   const ingest = new IngestService(points, identity, liveMap, (event) => io.emit('kanohi:markers', event), {
     warn: (m) => app.log.warn(m),
     error: (m) => app.log.error(m),
-  });
+  }, { detector: new StationaryDetector({ radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }), spans: stationarySpans });
 
-  const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) });
-  const calibration = new CalibrationService(cameras, floorsRepo, (saved) => backfill.start(saved));
+  const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) }, { options: { radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }, spans: stationarySpans });
+  const calibration = new CalibrationService(cameras, floorsRepo, backfill);
 
   registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });
   registerCameraRoutes(app, { cameras, calibration, floors, backfill, maxImageBytes: config.maxImageBytes });
-  registerStatsRoutes(app, stats);
+  const people = new PeopleService(floorsRepo, new PeopleRepository(pool), zones, { maxGapMs: config.linkGapMs, maxDistanceM: config.linkDistanceM, maxSpeedMps: config.linkSpeedMps, minDwellMs: config.minDwellMs });
+  registerStatsRoutes(app, stats, people);
 
   const bus = listenToChannel({ pool, channel: BusChannel.observationsInserted, onNotice: (payload) => ingest.handleNotice(payload), log: { warn: (m) => app.log.warn(m) } });
   // Unfinished backfills resume once the database answers (the LISTEN connection is up), so a
   // database that is down at boot delays them instead of failing the start.
   void bus.ready.then(() => backfill.resume()).catch((err: Error) => app.log.error(`could not resume calibration backfills: ${err.message}`));
+  // Daily floor-point partitions ahead, and retention, once the database answers.
+  let maintenance: PartitionMaintenance | undefined;
+  let closing = false;
+  void bus.ready.then(() => {
+    if (!closing) maintenance = startPartitionMaintenance(pool, { owner: 'kanohi', retentionDays: config.retentionDays }, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+  });
   app.addHook('onClose', async () => {
+    closing = true;
+    await maintenance?.stop();
     await backfill.stop();
     await bus.close();
     await ingest.idle();

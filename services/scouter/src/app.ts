@@ -1,31 +1,48 @@
 import { DASHBOARD } from '@sightline/auth';
-import type { ScouterServerEvents } from '@sightline/contracts';
-import { createService, type ServiceApp } from '@sightline/server-kit';
-import { dataDir } from '@sightline/db';
+import type { ScouterClientEvents, ScouterServerEvents } from '@sightline/contracts';
+import { dataDir, listenToChannel, startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
+import { CenterNetDetector } from '@sightline/models';
 import { join, resolve } from 'node:path';
+import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
-import { createRealStages } from './pipeline/real-stages.ts';
+import { InferenceThread } from './pipeline/inference-thread.ts';
+import { createRealStages, type RealStagesExtras } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
-import { registerPrelabelWorker } from './prelabel-worker.ts';
+import { TrainingRepository } from './training/training.repository.ts';
+import { TrainingService } from './training/training.service.ts';
+import { TrainingWorker } from './training/training-worker.ts';
+import { HawkLabelsRepository } from './training/hawk-labels.repository.ts';
+import { registerTrainingRoutes } from './routes/training/index.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
 import { PreviewRepository } from './repositories/preview.repository.ts';
 import { FlowRepository } from './repositories/flow.repository.ts';
+import { registerCameraFrameRoute } from './routes/cameras/frame.ts';
 import { registerCameraRoutes } from './routes/cameras/index.ts';
 import { registerFlowRoutes } from './routes/flows/index.ts';
+import { registerEventRoutes } from './routes/events/index.ts';
 import { registerMetricsRoutes } from './routes/metrics/index.ts';
+import { registerSettingsRoutes } from './routes/settings/index.ts';
+import { EventRepository } from './repositories/event.repository.ts';
+import { WebhookRepository } from './repositories/webhook.repository.ts';
 import { CameraService } from './services/camera.service.ts';
 import { CameraSourcePolicy } from './services/camera-source-policy.ts';
+import { EventService } from './services/event.service.ts';
+import { REMOTE_FOCUS_TTL_MS, WatchRegistry } from './services/watch-registry.ts';
+import { WebhookService } from './services/webhook.service.ts';
 import { FlowService } from './services/flow.service.ts';
 import { LiveRelay } from './services/live-relay.service.ts';
+import { ScouterMetrics } from './services/metrics.service.ts';
+import { PrelabelWorker } from './services/prelabel.service.ts';
 import { PreviewRelay } from './services/preview-relay.service.ts';
 import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
 
 export { runVideo, FlowRejectedError, type RunVideoOptions, type RunVideoSummary } from './run-video.ts';
+export { TrainingService, TrainingRepository, HawkLabelsRepository, parseTrainConfig, expandGrid, TrainConfigError, TrainingInputError, type JobProgress } from './training/index.ts';
 
 export interface BuildScouterOptions {
   readonly config: ScouterConfig;
@@ -42,7 +59,7 @@ export interface ScouterApp {
 
 /** Builds Scouter and its camera worker without listening; the worker starts when the app is ready and stops when it closes. */
 export async function buildScouter({ config, pool, stages }: BuildScouterOptions): Promise<ScouterApp> {
-  const { app, io } = createService<ScouterServerEvents>({
+  const { app, io } = createService<ScouterServerEvents, ScouterClientEvents>({
     service: 'scouter',
     version,
     pool,
@@ -51,8 +68,9 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     socketReaders: DASHBOARD,
   });
   const cameras = new CameraRepository(pool);
+  const training = new TrainingRepository(pool);
   const sources = new CameraSourcePolicy({ mediaRoots: mediaRootsOf(config), allowNetworks: listSetting(config.allowNetworks) });
-  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), sources);
+  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), sources, (names) => training.deployedNames(names));
   const log = { warn: (m: string) => app.log.warn(m) };
   // Events of cameras other Scouter processes run reach this process's clients too.
   const relay = new LiveRelay(
@@ -60,23 +78,84 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     (relayed) => {
       if (relayed.kind === 'tracks') io.emit('scouter:tracks', relayed.event);
       else if (relayed.kind === 'camera-state') io.emit('scouter:camera-state', relayed.event);
+      else if (relayed.kind === 'event') io.emit('scouter:event', relayed.event);
+      else if (relayed.kind === 'focus') watching.setRemote(relayed.event.origin, relayed.event.cameraIds);
       else previews.receive(relayed.event);
     },
     log,
   );
+  const previewRepo = new PreviewRepository(pool);
   const previews = new PreviewRelay(
-    new PreviewRepository(pool),
+    previewRepo,
     { publish: (event) => relay.publish({ kind: 'frame-ref', event }), emit: (event) => io.emit('scouter:frame', event), hasClients: () => io.sockets.sockets.size > 0 },
     log,
   );
+  const watching = new WatchRegistry();
+  // Workers elsewhere learn which cameras pages here show large: on every change, and repeated
+  // while any is shown (a process that stops repeating is forgotten after REMOTE_FOCUS_TTL_MS).
+  let sharedFocus = '[]';
+  const shareFocus = (force: boolean) => {
+    const cameraIds = watching.localFocus();
+    const key = JSON.stringify(cameraIds);
+    if (!force && key === sharedFocus) return;
+    sharedFocus = key;
+    if (force && cameraIds.length === 0) return;
+    relay.publish({ kind: 'focus', event: { origin: relay.origin, cameraIds } });
+  };
+  const focusTimer = setInterval(() => shareFocus(true), REMOTE_FOCUS_TTL_MS / 3);
+  focusTimer.unref();
+  io.on('connection', (socket) => {
+    socket.on('scouter:watch', (event) => {
+      watching.set(socket.id, event);
+      shareFocus(false);
+    });
+    socket.on('disconnect', () => {
+      watching.drop(socket.id);
+      shareFocus(false);
+    });
+  });
+  const webhooks = new WebhookService(new WebhookRepository(pool), config.webhookTimeoutMs, log);
+  const events = new EventService(
+    new EventRepository(pool),
+    webhooks,
+    (event) => {
+      io.emit('scouter:event', event);
+      relay.publish({ kind: 'event', event });
+    },
+    config,
+    log,
+  );
   app.addHook('onReady', async () => relay.start());
+  // Daily observation partitions ahead of the writers, and retention (every Scouter process runs
+  // it; an advisory lock lets one at a time work on a table).
+  let maintenance: PartitionMaintenance | undefined;
+  app.addHook('onReady', async () => {
+    maintenance = startPartitionMaintenance(pool, { owner: 'scouter', retentionDays: config.retentionDays }, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+  });
+  app.addHook('onReady', async () => events.startPruning());
   app.addHook('onClose', async () => {
+    await maintenance?.stop();
+    clearInterval(focusTimer);
+    events.stop();
     previews.stop();
     await relay.stop();
   });
   let worker: CameraWorker | undefined;
+  let realStages: (PipelineStages & RealStagesExtras) | undefined;
+  const metrics = new ScouterMetrics(() => worker, () => realStages?.models() ?? []);
   if (config.worker) {
-    const realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads });
+    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training });
+    // A deploy or rollback reaches running pipelines through NOTIFY scouter_heads: no restart.
+    if (realStages?.trainedHeads) {
+      const trained = realStages.trainedHeads;
+      const heads = listenToChannel({
+        pool,
+        channel: 'scouter_heads',
+        onNotice: () => void trained.refresh().catch((err: Error) => app.log.warn(`could not load a newly deployed attribute head: ${err.message}`)),
+        log: { warn: (m) => app.log.warn(m) },
+      });
+      app.addHook('onClose', async () => heads.close());
+    }
     worker = new CameraWorker(
       { cameras, leases: new LeaseRepository(pool), status: new CameraStatusRepository(pool), observations: new ObservationRepository(pool) },
       stages ?? realStages!,
@@ -93,14 +172,29 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
           io.emit('scouter:camera-state', event);
           relay.publish({ kind: 'camera-state', event });
         },
+        inFocus: (cameraId) => watching.inFocus(cameraId),
+        event: (event) => void events.record(event),
+        processed: (camera, event) => metrics.observeFrame(camera, event.latencyMs),
       },
       config,
       { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) },
     );
     app.addHook('onReady', async () => worker!.start());
+    // Hawk's pre-labeling jobs run on the same inference thread as the cameras (a thread of its
+    // own only when the camera stages are stand-ins, as in some tests).
+    let ownThread: InferenceThread | undefined;
+    const prelabel = new PrelabelWorker({
+      pool,
+      inference: () => realStages?.inference() ?? (ownThread ??= new InferenceThread()),
+      inferenceThreads: config.inferenceThreads,
+      log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+    });
+    app.addHook('onReady', async () => prelabel.start());
     app.addHook('preClose', async () => {
+      await prelabel.stop();
       await worker!.stop();
       await realStages?.release();
+      await ownThread?.close();
     });
   }
   // server-kit's CORS allows GET/HEAD/POST only; the web page also PATCHes and DELETEs cameras.
@@ -108,9 +202,28 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PATCH,PUT,DELETE');
   });
   registerCameraRoutes(app, cameraService);
-  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources));
-  registerMetricsRoutes(app, worker);
-  registerPrelabelWorker(app, pool, config);
+  registerCameraFrameRoute(app, cameraService, previewRepo);
+  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources, () => training.deployedNames()));
+  registerMetricsRoutes(app, metrics, () => realStages?.models() ?? []);
+  registerEventRoutes(app, events, webhooks);
+  registerSettingsRoutes(app, config);
+  let detector: Promise<CenterNetDetector> | undefined;
+  const trainingService = new TrainingService({
+    repo: training,
+    labels: new HawkLabelsRepository(pool),
+    hawkMediaDir: config.hawkMediaDir ? resolve(config.hawkMediaDir) : join(dataDir(), 'hawk'),
+    cacheDir: join(dataDir(), 'training', 'features'),
+    detector: () => (detector ??= CenterNetDetector.create({ model: 'centernet-multitask', threads: config.inferenceThreads })),
+  });
+  registerTrainingRoutes(app, trainingService);
+  if (config.worker && config.trainingWorker) {
+    const trainer = new TrainingWorker(pool, trainingService, (event) => io.emit('scouter:training', event), { warn: (m) => app.log.warn(m) });
+    app.addHook('onReady', async () => trainer.start());
+    app.addHook('preClose', async () => {
+      await trainer.stop();
+      await (await detector?.catch(() => undefined))?.release();
+    });
+  }
   return { app, worker };
 }
 

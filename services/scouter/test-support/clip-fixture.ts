@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ffmpegPath } from '@sightline/media';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -14,7 +15,7 @@ export const petsVideo = join(evalDataDir, 'video', 'pets09-s2l1.avi');
 export const samplesJpg = join(repoRoot, 'node_modules', '@vladmandic', 'human', 'assets', 'samples.jpg');
 
 function ffmpeg(args: string[]): void {
-  const run = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
+  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`ffmpeg could not make the test clip: ${run.stderr || run.error?.message}`);
 }
 

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { packageDir } from '@sightline/models';
 import { parseMot } from '@sightline/vision';
+import { ffmpegPath } from '@sightline/media';
 
 const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-detect-'));
@@ -17,7 +18,7 @@ const HEIGHT = 170;
 before(() => {
   // Six frames panning across the real person thumbnails at the top of samples.jpg.
   const samples = join(packageDir('@vladmandic/human'), 'assets', 'samples.jpg');
-  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', samples, '-vf', `crop=${WIDTH}:${HEIGHT}:n*30:0`, '-frames:v', '6', '-r', '10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
+  const made = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-loop', '1', '-i', samples, '-vf', `crop=${WIDTH}:${HEIGHT}:n*30:0`, '-frames:v', '6', '-r', '10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,9 +2,11 @@ import type { CliCommand } from '../command.ts';
 import { dbCommand } from './db.ts';
 import { runCommand } from './run.ts';
 import { detectCommand } from './detect.ts';
+import { doctorCommand } from './doctor.ts';
 import { evalCommand } from './eval.ts';
 import { flowCommand } from './flow.ts';
 import { trackCommand } from './track.ts';
+import { trainCommand } from './train.ts';
 
 /** Every subcommand, in the order `sightline --help` lists them. Add new commands here. */
 export const commands: readonly CliCommand[] = [
@@ -14,4 +16,6 @@ export const commands: readonly CliCommand[] = [
   trackCommand,
   evalCommand,
   flowCommand,
+  doctorCommand,
+  trainCommand,
 ];

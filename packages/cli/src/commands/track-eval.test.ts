@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -82,4 +82,61 @@ test('a malformed row names the file and line; a missing file says so; bad flags
   const r4 = sightline('eval', '--gt', gt);
   assert.equal(r4.status, 2);
   assert.match(r4.stderr, /--res <res\.txt> is required/);
+});
+
+test('eval over a folder of sequences: a table per sequence and combined, JSON equal to the single-file scores, --compare differences', () => {
+  // Two sequences: the one above and the same people shifted in time (frames 5..44).
+  const shifted = (lines: string[]): string => lines.map((l) => l.replace(/^(\d+),/, (_, f: string) => `${Number(f) + 4},`)).join('\n') + '\n';
+  const root = join(dir, 'folders');
+  const seqs: Record<string, [string, string]> = { 'SEQ-A': [gtLines.join('\n') + '\n', detLines.join('\n') + '\n'], 'SEQ-B': [shifted(gtLines), shifted(detLines)] };
+  for (const tracker of ['bytetrack', 'sort']) mkdirSync(join(root, tracker), { recursive: true });
+  for (const [seq, [g, d]] of Object.entries(seqs)) {
+    mkdirSync(join(root, 'gt', seq, 'gt'), { recursive: true });
+    writeFileSync(join(root, 'gt', seq, 'gt', 'gt.txt'), g);
+    writeFileSync(join(root, `${seq}-det.txt`), d);
+    for (const tracker of ['bytetrack', 'sort']) {
+      const run = sightline('track', '--det', join(root, `${seq}-det.txt`), '--out', join(root, tracker, `${seq}.txt`), '--tracker', tracker, '--fps', '25');
+      assert.equal(run.status, 0, run.stderr);
+    }
+  }
+  const json = JSON.parse(sightline('eval', '--gt', join(root, 'gt'), '--res', join(root, 'bytetrack'), '--json').stdout) as { sequences: Record<string, Record<string, number>>; combined: Record<string, number> };
+  assert.deepEqual(Object.keys(json.sequences), ['SEQ-A', 'SEQ-B']);
+  for (const seq of Object.keys(seqs)) {
+    const single = JSON.parse(sightline('eval', '--gt', join(root, 'gt', seq, 'gt', 'gt.txt'), '--res', join(root, 'bytetrack', `${seq}.txt`), '--json').stdout) as Record<string, number>;
+    assert.deepEqual(json.sequences[seq], single, seq);
+  }
+  // Combined counts are the sums of the sequences' counts.
+  for (const key of ['FP', 'FN', 'IDSW', 'MT', 'ML']) assert.equal(json.combined[key], json.sequences['SEQ-A']![key]! + json.sequences['SEQ-B']![key]!, key);
+
+  const table = sightline('eval', '--gt', join(root, 'gt'), '--res', join(root, 'sort'), '--compare', join(root, 'bytetrack'));
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /Sequence\s+MOTA\s+IDF1\s+HOTA[\s\S]*SEQ-A[\s\S]*SEQ-B[\s\S]*COMBINED/);
+  assert.match(table.stdout, /minus[\s\S]*Sequence\s+MOTA\s+IDF1\s+HOTA\s+FP\s+FN\s+IDSW/);
+  const both = JSON.parse(sightline('eval', '--gt', join(root, 'gt'), '--res', join(root, 'sort'), '--compare', join(root, 'bytetrack'), '--json').stdout) as { res: { combined: Record<string, number> }; compare: { combined: Record<string, number> } };
+  assert.deepEqual(both.compare.combined, json.combined);
+  const deltaRow = table.stdout.split('\n').filter((l) => l.startsWith('COMBINED')).at(-1)!.trim().split(/\s+/);
+  assert.equal(Number(deltaRow[1]), Number(((both.compare.combined.MOTA! - both.res.combined.MOTA!) * 100).toFixed(1)));
+
+  rmSync(join(root, 'sort', 'SEQ-B.txt'));
+  const missing = sightline('eval', '--gt', join(root, 'gt'), '--res', join(root, 'sort'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /SEQ-B\.txt: no results for sequence SEQ-B/);
+  const mixed = sightline('eval', '--gt', join(root, 'gt'), '--res', join(root, 'bytetrack', 'SEQ-A.txt'));
+  assert.equal(mixed.status, 2);
+  assert.match(mixed.stderr, /--res must be a folder when --gt is a folder/);
+});
+
+test('track --model uses the detector card\'s score calibration: CenterNet-range scores start tracks only with it', () => {
+  // The same three people, every score scaled into CenterNet's range (0.56..0.7).
+  const low = file('det-low.txt', detLines.map((l) => l.replace(/,([\d.]+),-1,-1,-1$/, (_, s: string) => `,${(Number(s) * 0.7).toFixed(3)},-1,-1,-1`)).join('\n') + '\n');
+  const plain = sightline('track', '--det', low, '--out', join(dir, 'res-low.txt'), '--fps', '25');
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /-> 0 tracks/);
+  const calibrated = sightline('track', '--det', low, '--out', join(dir, 'res-low-centernet.txt'), '--fps', '25', '--model', 'centernet');
+  assert.equal(calibrated.status, 0, calibrated.stderr);
+  const m = JSON.parse(sightline('eval', '--gt', gt, '--res', join(dir, 'res-low-centernet.txt'), '--json').stdout) as Record<string, number>;
+  assert.ok(m.MOTA! > 0.8, `MOTA ${m.MOTA}`);
+  const bad = sightline('track', '--det', low, '--out', join(dir, 'x.txt'), '--model', 'faceres');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--model must be one of centernet/);
 });

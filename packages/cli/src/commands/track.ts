@@ -1,15 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ByteTracker, SortTracker, detectionsToMotRows, formatMot, groupMotByFrame, motRowsToDetections, readMotFile, type MotRow, type Tracker } from '@sightline/vision';
+import { MODEL_CARDS } from '@sightline/models';
+import { ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
-const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N]
+const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
+
+const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID]
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
-  --tracker  bytetrack (default; SORT's box filter, a track is written from its 3rd consecutive
-             match) or sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
+  --tracker  bytetrack (default; ByteTrack with SORT's box filter and OC-SORT's re-update; a
+             track is confirmed at its 6th consecutive match and then written from its first) or
+             sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
   --fps      video frame rate (default 30); ByteTrack keeps lost tracks 30 frames at 30 fps, scaled
+  --model    the detector that wrote --det (${calibrated.join(', ')}): ByteTrack uses its score
+             calibration (the score that starts a track, the score that continues one). Without
+             it the thresholds suit Faster R-CNN-like scores (0.8 to start and continue)
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
@@ -24,7 +31,7 @@ export const trackCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' } },
+      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.det) throw new UsageError('--det <det.txt> is required');
@@ -34,10 +41,12 @@ export const trackCommand: CliCommand = {
     const fps = Number(values.fps);
     if (!Number.isFinite(fps) || fps <= 0) throw new UsageError(`--fps must be a positive number, got "${values.fps}"`);
 
+    const card = values.model === undefined ? undefined : MODEL_CARDS.find((c) => c.id === values.model);
+    if (values.model !== undefined && !card?.trackerScores) throw new UsageError(`--model must be one of ${calibrated.join(', ')}, got "${values.model}"`);
     const rows = await readMotFile(values.det);
     const maxScore = rows.reduce((m, r) => Math.max(m, r.conf), 0);
     if (kind === 'bytetrack' && maxScore > 1) {
-      console.error(`sightline track: note: ${values.det} has scores up to ${maxScore}; ByteTrack's thresholds (0.5 high, 0.1 low) expect scores in 0..1.`);
+      console.error(`sightline track: note: ${values.det} has scores up to ${maxScore}; ByteTrack's thresholds (0.8 high, 0.1 low by default) expect scores in 0..1.`);
     }
     const byFrame = groupMotByFrame(rows);
     const lastFrame = Math.max(0, ...byFrame.keys());
@@ -45,17 +54,15 @@ export const trackCommand: CliCommand = {
     // empty frames (feeding them as empty would end every track); track the stride instead.
     const { first, step } = frameStride([...byFrame.keys()]);
     if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames at ${fps / step} fps.`);
-    const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps / step });
-    const out: MotRow[] = [];
-    const ids = new Set<number>();
+    const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps / step, ...card?.trackerScores });
     const started = performance.now();
-    for (let frame = step > 1 ? first : 1; frame <= lastFrame; frame += step) {
-      const tracked = tracker.update(motRowsToDetections(byFrame.get(frame) ?? []));
-      for (const row of detectionsToMotRows(frame, tracked)) {
-        out.push(row);
-        ids.add(row.id);
-      }
-    }
+    const start = step > 1 ? first : 1;
+    const count = Math.floor((lastFrame - start) / step) + 1;
+    const frames = (function* () {
+      for (let k = 0; k < count; k++) yield motRowsToDetections(byFrame.get(start + k * step) ?? []);
+    })();
+    const out = trackedRows(tracker, frames, (k) => start + k * step);
+    const ids = new Set(out.map((r) => r.id));
     const ms = performance.now() - started;
     await writeFile(values.out, formatMot(out));
     const tracked = step > 1 ? Math.floor((lastFrame - first) / step) + 1 : lastFrame;
@@ -76,3 +83,4 @@ export function frameStride(frames: readonly number[]): { first: number; step: n
   const step = frames.reduce((g, f) => gcd(g, f - first), 0);
   return { first, step: Math.max(step, 1) };
 }
+

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { getEngine, type FeatureMap, type NativeEngine } from '@sightline/native';
 import type { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
-import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
+import { createModelSession } from '../backend/select-backend.ts';
 import type { InputMapping } from '../detect/centernet.detector.ts';
 
 export interface AttributeHeadSpec {
@@ -52,6 +52,30 @@ function readSpec(path: string): AttributeHeadSpec {
   return spec as unknown as AttributeHeadSpec;
 }
 
+/**
+ * ROI-aligned features ([k, S, S, C], NHWC) of frame-pixel boxes on the detector's shared map: the
+ * one pooling path of live inference and of training (the feature cache), so a head sees the same
+ * numbers in both.
+ * @example const pooled = poolBoxFeatures(getEngine(), features, detections.xyxy, mapping, { name: 'x', outputSize: 4, channels: 128, featureStride: 4 });
+ */
+export function poolBoxFeatures(
+  engine: NativeEngine,
+  features: FeatureMap,
+  boxesXyxy: Float32Array,
+  mapping: InputMapping,
+  spec: Pick<AttributeHeadSpec, 'name' | 'outputSize' | 'channels' | 'featureStride' | 'samplingRatio'>,
+): Float32Array {
+  const { outputSize, channels, featureStride, samplingRatio } = spec;
+  if (features.layout !== 'nhwc' || features.shape[3] !== channels) throw new Error(`attribute head ${spec.name} expects an NHWC map with ${channels} channels, got ${features.layout} ${features.shape.join('x')}`);
+  const k = boxesXyxy.length / 4;
+  const boxes = new Float32Array(k * 4);
+  for (let i = 0; i < k; i++) {
+    const [x1, y1, x2, y2] = boxesXyxy.subarray(i * 4, i * 4 + 4) as unknown as [number, number, number, number];
+    boxes.set([x1 * mapping.scaleX + mapping.offsetX, y1 * mapping.scaleY + mapping.offsetY, x2 * mapping.scaleX + mapping.offsetX, y2 * mapping.scaleY + mapping.offsetY], i * 4);
+  }
+  return engine.roiAlignSync(features, boxes, { outputSize, spatialScale: 1 / featureStride, samplingRatio: samplingRatio ?? -1 }).data;
+}
+
 export class AttributeHead {
   private constructor(
     readonly spec: AttributeHeadSpec,
@@ -67,7 +91,7 @@ export class AttributeHead {
     const spec = readSpec(specPath);
     const modelPath = resolve(dirname(specPath), spec.model);
     if (!existsSync(modelPath)) throw new Error(`attribute head ${specPath}: model file ${modelPath} does not exist`);
-    const session = await (options.backend ?? onnxRuntimeCpu).createSession(modelPath, options.threads ? { threads: options.threads } : {});
+    const { session } = await createModelSession(`head:${spec.name}`, modelPath, { ...(options.threads ? { threads: options.threads } : {}), ...(options.backend ? { backend: options.backend } : {}) });
     if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
       await session.release();
       throw new Error(`attribute head ${specPath}: the ONNX model must have one input (pooled features) and one output (probabilities), it has ${session.inputNames.length} and ${session.outputNames.length}`);
@@ -75,16 +99,22 @@ export class AttributeHead {
     return new AttributeHead(spec, session, options.engine ?? getEngine());
   }
 
+  /**
+   * A head from its card and ONNX bytes (e.g. a trained version stored in PostgreSQL).
+   * @example const head = await AttributeHead.fromModel(spec, onnxBytes);
+   */
+  static async fromModel(spec: AttributeHeadSpec, onnx: Uint8Array, options: { backend?: Backend; engine?: NativeEngine; threads?: number } = {}): Promise<AttributeHead> {
+    const { session } = await createModelSession(`head:${spec.name}`, onnx, { ...(options.threads ? { threads: options.threads } : {}), ...(options.backend ? { backend: options.backend } : {}) });
+    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
+      await session.release();
+      throw new Error(`attribute head ${spec.name}: the ONNX model must have one input and one output`);
+    }
+    return new AttributeHead(spec, session, options.engine ?? getEngine());
+  }
+
   /** ROI-aligned features of the boxes ([k, S, S, C], NHWC) from frame-pixel boxes. */
   pool(features: FeatureMap, detections: Detections, mapping: InputMapping): Float32Array {
-    const { outputSize, channels, featureStride, samplingRatio } = this.spec;
-    if (features.layout !== 'nhwc' || features.shape[3] !== channels) throw new Error(`attribute head ${this.spec.name} expects an NHWC map with ${channels} channels, got ${features.layout} ${features.shape.join('x')}`);
-    const boxes = new Float32Array(detections.length * 4);
-    for (let i = 0; i < detections.length; i++) {
-      const [x1, y1, x2, y2] = detections.box(i);
-      boxes.set([x1 * mapping.scaleX + mapping.offsetX, y1 * mapping.scaleY + mapping.offsetY, x2 * mapping.scaleX + mapping.offsetX, y2 * mapping.scaleY + mapping.offsetY], i * 4);
-    }
-    return this.engine.roiAlignSync(features, boxes, { outputSize, spatialScale: 1 / featureStride, samplingRatio: samplingRatio ?? -1 }).data;
+    return poolBoxFeatures(this.engine, features, detections.xyxy, mapping, this.spec);
   }
 
   /**

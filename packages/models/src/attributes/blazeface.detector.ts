@@ -2,7 +2,7 @@
 // (6 per cell) grids; each predicts a centre offset, a size and a score logit.
 import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
 import type { InferenceSession } from '../backend/backend.ts';
-import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
+import { createModelSession } from '../backend/select-backend.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
 
 export interface FaceBox {
@@ -24,7 +24,7 @@ export class BlazeFaceDetector {
 
   /** @example const faces = await (await BlazeFaceDetector.create()).detect(headCrop, 0.6); */
   static async create(options: { threads?: number; engine?: NativeEngine } = {}): Promise<BlazeFaceDetector> {
-    const session = await onnxRuntimeCpu.createSession(await ensureOnnxModel('blazeface'), options.threads ? { threads: options.threads } : {});
+    const { session } = await createModelSession('blazeface', await ensureOnnxModel('blazeface'), options.threads ? { threads: options.threads } : {});
     return new BlazeFaceDetector(session, options.engine ?? getEngine());
   }
 

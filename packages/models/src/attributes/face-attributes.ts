@@ -3,7 +3,7 @@
 import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
 import type { Detections } from '@sightline/vision';
 import type { InferenceSession } from '../backend/backend.ts';
-import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
+import { createModelSession } from '../backend/select-backend.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { BlazeFaceDetector } from './blazeface.detector.ts';
 import { clipRect, cropFrame } from './frame-crop.ts';
@@ -52,7 +52,7 @@ export class FaceAttributeEstimator {
     const threads = options.threads ? { threads: options.threads } : {};
     const faces = await BlazeFaceDetector.create({ ...threads, engine });
     const model = options.model ?? 'age-gender';
-    const network = await onnxRuntimeCpu.createSession(await ensureOnnxModel(model), threads);
+    const { session: network } = await createModelSession(model, await ensureOnnxModel(model), threads);
     return new FaceAttributeEstimator(faces, model, network, engine, options.minFaceScore ?? 0.6, options.headShare ?? 0.5);
   }
 

@@ -13,12 +13,13 @@ import { packageDir } from '../registry/model-cache.ts';
 import type { TrackAttributes } from './attribute-smoother.ts';
 import { FaceAttributeEstimator } from './face-attributes.ts';
 import { TrackFaceAttributes } from './track-attributes.ts';
+import { ffmpegPath } from '@sightline/media';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-track-attr-'));
 const clip = join(dir, 'man.mkv');
 before(() => {
   const samples = join(packageDir('@vladmandic/human'), 'assets', 'samples.jpg');
-  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', samples, '-vf', 'crop=240:160:310+n*2:0', '-frames:v', '8', '-c:v', 'ffv1', clip], { encoding: 'utf8' });
+  const made = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-loop', '1', '-i', samples, '-vf', 'crop=240:160:310+n*2:0', '-frames:v', '8', '-c:v', 'ffv1', clip], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -20,7 +20,7 @@ export class ConvertContext {
 
   /** The ONNX value name of a TF input reference ("x", "x:1", "^ctrl" is never passed here). */
   value(tfInput: string): string {
-    const [node, port] = tfInput.split(':');
+    const [node, port] = present(tfInput).split(':');
     const tf = this.byName.get(node!);
     if (tf?.op === 'Const') return this.constInitializer(node!);
     return port && port !== '0' ? `${node}:${port}` : node!;
@@ -28,7 +28,7 @@ export class ConvertContext {
 
   /** The constant behind a TF input, or undefined when it is computed at run time. */
   constant(tfInput: string): TfWeight | undefined {
-    let name = tfInput.split(':')[0]!;
+    let name = present(tfInput).split(':')[0]!;
     // Identity of a constant is still a constant.
     for (let node = this.byName.get(name); node?.op === 'Identity' && node.input?.[0]; node = this.byName.get(name)) name = node.input[0].split(':')[0]!;
     const node = this.byName.get(name);
@@ -131,4 +131,10 @@ export function tfTypeToOnnx(tfType: string | undefined): OnnxDataType {
     case 'DT_INT8': return 'int8';
     default: throw new Error(`unsupported TF data type ${tfType ?? '(missing)'}`);
   }
+}
+
+/** An input a converter reads must exist: a node of model.json may list fewer inputs than its op takes. */
+function present(tfInput: string | undefined): string {
+  if (typeof tfInput !== 'string') throw new Error('the node has fewer inputs than its op takes');
+  return tfInput;
 }

@@ -67,10 +67,23 @@ function halfToFloat(h: number): number {
 
 let halfTable: Float32Array | undefined;
 
+/** Bytes one stored element takes: the quantised type's when quantised, else the dtype's. */
+function storedBytes(w: ManifestWeight, dtype: TfDtype): number {
+  const q = w.quantization?.dtype;
+  if (q === 'float16' || q === 'uint16') return 2;
+  if (q === 'uint8') return 1;
+  if (q !== undefined) throw new Error(`weight ${w.name}: unsupported quantisation ${q}`);
+  return dtype === 'bool' ? 1 : 4;
+}
+
 function decodeWeight(w: ManifestWeight, bytes: Uint8Array, offset: number): { weight: TfWeight; size: number } {
+  if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`weight ${String(w.name)}: shape ${JSON.stringify(w.shape)} is not a list of sizes`);
   const count = w.shape.reduce((a, b) => a * b, 1);
   const dtype = (w.quantization?.original_dtype ?? w.dtype) as TfDtype;
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') throw new Error(`weight ${w.name}: unsupported dtype ${dtype}`);
+  // Sized against the shards before anything is allocated: a manifest may claim any shape.
+  const need = count * storedBytes(w, dtype);
+  if (offset + need > bytes.length) throw new Error(`weights end at byte ${bytes.length}, but ${w.name} needs bytes up to ${offset + need}: the shards are truncated or do not match the manifest`);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset);
   const q = w.quantization;
   let data: Float32Array | Int32Array | Uint8Array;
@@ -111,13 +124,23 @@ function decodeWeight(w: ManifestWeight, bytes: Uint8Array, offset: number): { w
  * Reads the weights a TFJS manifest describes, shards concatenated in order per group.
  * @example const weights = readWeights(manifest, dirname(modelJsonPath));
  */
-export function readWeights(manifest: readonly WeightsManifestGroup[], folder: string): Map<string, TfWeight> {
+export function readWeights(manifest: readonly WeightsManifestGroup[], folder: string | ((shard: string) => Uint8Array)): Map<string, TfWeight> {
+  const readShard = typeof folder === 'string' ? (p: string) => readFileSync(join(folder, p)) : folder;
   const weights = new Map<string, TfWeight>();
+  if (!Array.isArray(manifest)) throw new Error('weightsManifest is not a list of weight groups');
   for (const group of manifest) {
-    const shards = group.paths.map((p) => readFileSync(join(folder, p)));
+    if (!Array.isArray(group?.paths) || !group.paths.every((p: unknown) => typeof p === 'string') || !Array.isArray(group.weights)) {
+      throw new Error('a weightsManifest group needs "paths" (shard file names) and "weights" (a list)');
+    }
+    const shards = group.paths.map((p: string) => {
+      // Shards sit beside model.json: a name reaching elsewhere is not a shard of this model.
+      if (p === '' || p.includes('..') || p.startsWith('/') || p.includes('\\') || p.includes('\0')) throw new Error(`weight shard "${p}" is not a file name beside model.json`);
+      return readShard(p);
+    });
     const bytes = new Uint8Array(Buffer.concat(shards));
     let offset = 0;
     for (const w of group.weights) {
+      if (typeof w !== 'object' || w === null || typeof w.name !== 'string') throw new Error('a weightsManifest weight needs a "name", "shape" and "dtype"');
       const { weight, size } = decodeWeight(w, bytes, offset);
       if (offset + size > bytes.length) throw new Error(`weights of ${group.paths.join('+')} end at byte ${bytes.length}, but ${w.name} needs bytes up to ${offset + size}: the shards are truncated or do not match the manifest`);
       weights.set(w.name, weight);
@@ -132,16 +155,55 @@ export function readWeights(manifest: readonly WeightsManifestGroup[], folder: s
  * @example const model = readTfjsGraphModel('node_modules/@vladmandic/human/models/centernet.json');
  */
 export function readTfjsGraphModel(modelJsonPath: string): TfjsGraphModel {
-  let json: { format?: string; modelTopology?: { node?: TfNode[]; library?: { function?: unknown[] } }; weightsManifest?: WeightsManifestGroup[]; signature?: { inputs?: Record<string, { name: string }>; outputs?: Record<string, { name: string }> }; generatedBy?: string; convertedBy?: string };
+  let json: unknown;
   try {
     json = JSON.parse(readFileSync(modelJsonPath, 'utf8'));
   } catch (err) {
     throw new Error(`cannot read TFJS model ${modelJsonPath}: ${(err as Error).message}`);
   }
+  const folder = dirname(modelJsonPath);
+  return parseTfjsGraphModel(json, modelJsonPath, (shard) => readFileSync(join(folder, shard)));
+}
+
+type ModelJson = { format?: string; modelTopology?: { node?: TfNode[]; library?: { function?: unknown[] } }; weightsManifest?: WeightsManifestGroup[]; signature?: { inputs?: Record<string, { name: string }>; outputs?: Record<string, { name: string }> }; generatedBy?: string; convertedBy?: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The shape checks model.json needs before its fields are trusted; a message naming the field, or undefined. */
+function modelJsonProblem(json: unknown): string | undefined {
+  if (!isRecord(json)) return 'model.json is not a JSON object';
+  const topology = json.modelTopology;
+  if (topology !== undefined && !isRecord(topology)) return '"modelTopology" is not an object';
+  const nodes = isRecord(topology) ? topology.node : undefined;
+  if (nodes !== undefined) {
+    if (!Array.isArray(nodes)) return '"modelTopology.node" is not a list';
+    for (const n of nodes) {
+      if (!isRecord(n) || typeof n.name !== 'string' || typeof n.op !== 'string') return 'a node of "modelTopology.node" lacks a string "name" or "op"';
+      if (n.input !== undefined && (!Array.isArray(n.input) || !n.input.every((i) => typeof i === 'string'))) return `node ${n.name}: "input" is not a list of names`;
+      if (n.attr !== undefined && (!isRecord(n.attr) || !Object.values(n.attr).every(isRecord))) return `node ${n.name}: "attr" is not an object of attribute values`;
+    }
+  }
+  for (const key of ['inputs', 'outputs'] as const) {
+    const sig = isRecord(json.signature) ? json.signature[key] : undefined;
+    if (sig !== undefined && (!isRecord(sig) || !Object.values(sig).every((s) => isRecord(s) && typeof s.name === 'string'))) return `"signature.${key}" entries need a string "name"`;
+  }
+  if (json.signature !== undefined && !isRecord(json.signature)) return '"signature" is not an object';
+  return undefined;
+}
+
+/**
+ * Reads a TFJS graph model from model.json's parsed content; `readShard` returns a weight shard's bytes
+ * by its file name. Anything malformed is an Error naming the field.
+ * @example parseTfjsGraphModel(JSON.parse(text), 'model.json', (shard) => readFileSync(shard))
+ */
+export function parseTfjsGraphModel(raw: unknown, modelJsonPath: string, readShard: (shard: string) => Uint8Array): TfjsGraphModel {
+  const problem = modelJsonProblem(raw);
+  if (problem) throw new Error(`${modelJsonPath}: ${problem}`);
+  const json = raw as ModelJson;
   const nodes = json.modelTopology?.node;
   if (json.format !== 'graph-model' || !nodes) throw new Error(`${modelJsonPath} is not a TFJS graph model (format "${json.format ?? 'missing'}"); only graph models (tensorflowjs_converter --output_format tfjs_graph_model) can be converted`);
   if ((json.modelTopology?.library?.function?.length ?? 0) > 0) throw new Error(`${modelJsonPath} uses TF control-flow functions, which the converter does not support`);
-  const weights = readWeights(json.weightsManifest ?? [], dirname(modelJsonPath));
+  const weights = readWeights(json.weightsManifest ?? [], readShard);
   const sigInputs = Object.values(json.signature?.inputs ?? {}).map((s) => s.name.replace(/:0$/, ''));
   const sigOutputs = Object.values(json.signature?.outputs ?? {}).map((s) => s.name.replace(/:0$/, ''));
   const inputs = sigInputs.length > 0 ? sigInputs : nodes.filter((n) => n.op === 'Placeholder').map((n) => n.name);
@@ -153,7 +215,7 @@ export function readTfjsGraphModel(modelJsonPath: string): TfjsGraphModel {
     weights,
     inputs,
     outputs,
-    ...(json.generatedBy ? { generatedBy: json.generatedBy } : {}),
-    ...(json.convertedBy ? { convertedBy: json.convertedBy } : {}),
+    ...(typeof json.generatedBy === 'string' ? { generatedBy: json.generatedBy } : {}),
+    ...(typeof json.convertedBy === 'string' ? { convertedBy: json.convertedBy } : {}),
   };
 }

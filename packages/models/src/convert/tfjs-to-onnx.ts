@@ -77,7 +77,8 @@ export function convertTfjsToOnnx(model: TfjsGraphModel, options: ConvertOptions
     try {
       converters[node.op]!(ctx, node, dataInputs(node));
     } catch (err) {
-      throw new Error(`${model.path}: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      throw new Error(`${model.path}: ${message.startsWith(node.op) ? message : `${node.op} ${node.name}: ${message}`}`);
     }
   }
 

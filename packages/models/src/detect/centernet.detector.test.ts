@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb, type RgbImage } from '@sightline/media';
-import type { Detections } from '@sightline/vision';
+import { boxIou, type Detections } from '@sightline/vision';
 import { packageDir } from '../registry/model-cache.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
 
@@ -14,12 +14,7 @@ before(async () => {
 });
 after(async () => detector.release());
 
-function iou(a: readonly number[], b: readonly number[]): number {
-  const w = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!));
-  const h = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
-  const inter = w * h;
-  return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter);
-}
+const iou = (a: readonly number[], b: readonly number[]): number => boxIou(a, 0, b, 0);
 
 /** `img` placed at (x, y) on a black canvas. */
 function onCanvas(img: RgbImage, width: number, height: number, x: number, y: number): RgbImage {

@@ -4,7 +4,7 @@
 import { getEngine, type FeatureMap, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
-import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
+import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { modelCard } from '../registry/model-cards.ts';
 
@@ -19,7 +19,9 @@ export interface CenterNetOptions {
   padValue?: number;
   /** 'centernet-multitask' also returns the shared feature map (see detectWithFeatures). */
   model?: 'centernet' | 'centernet-multitask';
+  /** A backend to use as is; else SIGHTLINE_BACKEND / SIGHTLINE_BACKEND_CENTERNET or `backendChoice` decide. */
   backend?: Backend;
+  backendChoice?: BackendChoice;
   threads?: number;
   engine?: NativeEngine;
 }
@@ -45,6 +47,8 @@ export class CenterNetDetector {
 
   private constructor(
     private readonly session: InferenceSession,
+    /** The engine that runs the network, and why it was picked. */
+    readonly backend: ModelBackend,
     private readonly engine: NativeEngine,
     private readonly options: Required<Pick<CenterNetOptions, 'scoreThreshold' | 'iouThreshold' | 'padValue'>> & { classIds?: Set<number> },
   ) {
@@ -61,13 +65,33 @@ export class CenterNetDetector {
     const iouThreshold = options.iouThreshold ?? 0.5;
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
     if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within (0, 1], got ${iouThreshold}`);
-    const path = await ensureOnnxModel(options.model ?? 'centernet');
-    const session = await (options.backend ?? onnxRuntimeCpu).createSession(path, options.threads ? { threads: options.threads } : {});
-    return new CenterNetDetector(session, options.engine ?? getEngine(), {
+    const model = options.model ?? 'centernet';
+    const { session, backend } = await createModelSession(model, await ensureOnnxModel(model), {
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.backendChoice ? { choice: options.backendChoice } : {}),
+    });
+    return new CenterNetDetector(session, backend, options.engine ?? getEngine(), {
       scoreThreshold,
       iouThreshold,
       padValue: options.padValue ?? 0,
       ...(options.classIds ? { classIds: new Set(options.classIds) } : {}),
+    });
+  }
+
+  /**
+   * The same network (one session, no second copy in memory) with other filters: the score
+   * threshold and classes kept. Cameras and pre-labeling jobs with different filters share one model.
+   * @example const people = detector.withFilters({ classIds: [0], scoreThreshold: 0.4 });
+   */
+  withFilters(filters: Pick<CenterNetOptions, 'scoreThreshold' | 'classIds'>): CenterNetDetector {
+    const scoreThreshold = filters.scoreThreshold ?? this.options.scoreThreshold;
+    if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
+    return new CenterNetDetector(this.session, this.backend, this.engine, {
+      scoreThreshold,
+      iouThreshold: this.options.iouThreshold,
+      padValue: this.options.padValue,
+      ...(filters.classIds ? { classIds: new Set(filters.classIds) } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 // Detector quality against ground truth: greedy matching at an IoU threshold (best score first),
 // ignore regions that neither count as misses nor as false positives, precision, recall and
 // all-point interpolated average precision (the PASCAL VOC 2010+ definition).
+import { boxIou } from '@sightline/vision';
 
 export interface GtBox {
   xyxy: readonly [number, number, number, number];
@@ -30,13 +31,8 @@ export interface DetectionScores {
   averagePrecision: number;
 }
 
-function iou(a: readonly number[], b: readonly number[]): number {
-  const w = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
-  const h = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter);
-}
+// IoU is vision's, the one definition every TypeScript caller shares.
+const iou = (a: readonly number[], b: readonly number[]): number => boxIou(a, 0, b, 0);
 
 /**
  * Precision/recall at a score threshold and AP over all scores, matching per frame at `iouThreshold`.

@@ -1,10 +1,9 @@
-// ONNX graph values and their encoding as a ModelProto (onnx.proto3 field numbers).
-import { ProtoWriter } from './protobuf-writer.ts';
+// ONNX graph values and their encoding as a ModelProto (onnx.proto3 field numbers), written with
+// the project's one ONNX protobuf codec, which lives in @sightline/native beside the decoder
+// that reads these files back for the graph planner.
+import { ONNX_TYPE_CODE, ProtoWriter, type OnnxDataType } from '@sightline/native';
 
-export type OnnxDataType = 'float32' | 'uint8' | 'int8' | 'int32' | 'int64' | 'bool';
-
-/** TensorProto.DataType codes. */
-export const ONNX_TYPE_CODE: Readonly<Record<OnnxDataType, number>> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 };
+export { ONNX_TYPE_CODE, type OnnxDataType };
 
 export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
 

@@ -37,14 +37,24 @@ export function iouMatrix(a: ArrayLike<number>, b: ArrayLike<number>): Float64Ar
  * @example boxIou(Float64Array.of(0, 0, 2, 2), 0, Float64Array.of(1, 0, 3, 2), 0) // 1/3
  */
 export function boxIou(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): number {
-  const ax1 = a[i * 4]!;
-  const ay1 = a[i * 4 + 1]!;
-  const ax2 = a[i * 4 + 2]!;
-  const ay2 = a[i * 4 + 3]!;
-  const bx1 = b[j * 4]!;
-  const by1 = b[j * 4 + 1]!;
-  const bx2 = b[j * 4 + 2]!;
-  const by2 = b[j * 4 + 3]!;
+  return boxIouAt(a, i * 4, b, j * 4);
+}
+
+/**
+ * IoU of the xyxy box starting at offset `offsetA` of `a` with the one at `offsetB` of `b`, for
+ * rows wider than four values (e.g. detections laid out x1, y1, x2, y2, score, class). The same
+ * arithmetic as `iouMatrix` and `boxIou`; boxes with no positive overlap give 0.
+ * @example boxIouAt(Float32Array.of(0, 0, 2, 2, 0.9, 0), 0, Float32Array.of(1, 0, 3, 2, 0.8, 0), 0) // 1/3
+ */
+export function boxIouAt(a: ArrayLike<number>, offsetA: number, b: ArrayLike<number>, offsetB: number): number {
+  const ax1 = a[offsetA]!;
+  const ay1 = a[offsetA + 1]!;
+  const ax2 = a[offsetA + 2]!;
+  const ay2 = a[offsetA + 3]!;
+  const bx1 = b[offsetB]!;
+  const by1 = b[offsetB + 1]!;
+  const bx2 = b[offsetB + 2]!;
+  const by2 = b[offsetB + 3]!;
   const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
   if (iw <= 0) return 0;
   const ih = Math.min(ay2, by2) - Math.max(ay1, by1);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Detections } from '../detections.ts';
 import { ByteTracker } from './byte-tracker.ts';
 import { SortTracker } from './sort-tracker.ts';
+import { trackedRows } from './tracked-rows.ts';
 import type { Tracker } from './tracker.ts';
 
 type Box = { x: number; y: number; score?: number; emb?: number[] };
@@ -161,6 +162,7 @@ const gatedPairs: Array<[string, (gating: boolean) => Tracker]> = [
   ['bytetrack', (gating) => new ByteTracker({ gating })],
   ['bytetrack xyah, minHits 1', (gating) => new ByteTracker({ gating, motion: 'xyah', minHits: 1 })],
   ['bytetrack, appearance', (gating) => new ByteTracker({ gating, appearance: { key: 'embedding' } })],
+  ['bytetrack, OC-SORT momentum and recovery', (gating) => new ByteTracker({ gating, directionWeight: 0.2, recoveryIou: 0.3, trackBuffer: 30 })],
   ['sort', (gating) => new SortTracker({ gating })],
 ];
 
@@ -180,3 +182,54 @@ for (const [name, make] of gatedPairs) {
     }
   });
 }
+
+test('bytetrack lostMinIou: a lost track comes back only on a detection overlapping its prediction enough', () => {
+  // A person standing at x=100 (30 px wide) is missed 3 frames; a box then appears shifted by dx.
+  // IoU of 30-wide boxes shifted by dx: (30 - dx) / (30 + dx).
+  const cases: Array<[dx: number, lostMinIou: number, sameId: boolean]> = [
+    [4, 0.3, true], // IoU 0.76
+    [15, 0.3, true], // IoU 0.33
+    [17, 0.3, false], // IoU 0.28
+    [17, 0, true], // the first association alone takes IoU x score >= 0.2
+    [21, 0, false], // IoU 0.18
+  ];
+  for (const [dx, lostMinIou, sameId] of cases) {
+    const tracker = new ByteTracker({ lostMinIou });
+    let first = -1;
+    for (let t = 0; t < 6; t++) first = tracker.update(frame([{ x: 100, y: 40 }])).trackerId[0] ?? first;
+    for (let t = 0; t < 3; t++) tracker.update(frame([]));
+    let after = -1;
+    for (let t = 0; t < 4; t++) after = tracker.update(frame([{ x: 100 + dx, y: 40 }])).trackerId[0] ?? after;
+    assert.equal(after === first, sameId, `dx ${dx} lostMinIou ${lostMinIou}: ids ${first} -> ${after}`);
+  }
+});
+
+test('bytetrack confirmedEarlier: a confirmed track hands back its withheld first matches; a short-lived box never appears', () => {
+  for (const minHits of [2, 3, 6]) {
+    const tracker = new ByteTracker({ minHits, boxes: 'detection' });
+    const reported: Array<[number, number, number]> = [];
+    for (let f = 1; f <= 20; f++) {
+      const boxes: Box[] = [{ x: 10, y: 10 }];
+      if (f >= 8) boxes.push({ x: 200 + f, y: 40 }); // a person from frame 8
+      if (f >= 12 && f < 12 + minHits - 1) boxes.push({ x: 500, y: 300 }); // a false box, one frame short of confirmation
+      const out = tracker.update(frame(boxes));
+      for (let i = 0; i < out.length; i++) reported.push([f, out.trackerId[i]!, out.xyxy[i * 4]!]);
+      for (const e of tracker.confirmedEarlier()) reported.push([e.frame, e.trackerId, e.xyxy[0]!]);
+    }
+    const person = reported.filter(([, , x]) => x >= 200 && x < 500);
+    assert.deepEqual(person.map(([f]) => f).sort((a, b) => a - b), Array.from({ length: 13 }, (_, k) => 8 + k), `minHits ${minHits}: every frame of the person, from the first`);
+    assert.ok(person.every(([f, , x]) => x === 200 + f), `minHits ${minHits}: handed-back boxes are the detections`);
+    assert.equal(new Set(person.map(([, id]) => id)).size, 1);
+    assert.ok(!reported.some(([, , x]) => x === 500), `minHits ${minHits}: the false box is never written`);
+  }
+});
+
+test('trackedRows writes what the tracker reports, with handed-back frames, sorted', () => {
+  const frames = Array.from({ length: 12 }, (_, f) => frame(f >= 3 ? [{ x: 10 + f, y: 10 }] : []));
+  const rows = trackedRows(new ByteTracker({ boxes: 'detection' }), frames, (k) => 100 + 2 * k);
+  assert.deepEqual(rows.map((r) => r.frame), Array.from({ length: 9 }, (_, k) => 106 + 2 * k));
+  assert.ok(rows.every((r) => r.x === 10 + (r.frame - 100) / 2 + 1), 'MOT x is 1-based');
+  const sort = trackedRows(new SortTracker(), frames);
+  const direct = new SortTracker();
+  assert.deepEqual(sort.map((r) => r.frame), frames.flatMap((d, k) => (direct.update(d).length > 0 ? [k + 1] : [])));
+});

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { crc32, zipStore } from './zip-writer.ts';
+import { crc32, zipStore, zipStream } from './zip-writer.ts';
 import { readZip } from '../testing/zip-reader.ts';
 
 test('crc32 matches the standard check values', () => {
@@ -52,4 +52,19 @@ test('the system unzip accepts the archive and extracts the same bytes', (t) => 
 test('bad names are refused', () => {
   for (const name of ['', '/etc/passwd', 'a/../../b']) assert.throws(() => zipStore([{ name, data: 'x' }]), /bad ZIP entry name/);
   assert.throws(() => zipStore([{ name: 'a', data: '1' }, { name: 'a', data: '2' }]), /appears twice/);
+});
+
+test('zipStream writes the same bytes as zipStore, entry by entry', async () => {
+  const when = new Date(2024, 4, 6, 12, 30, 10);
+  const entries = [
+    { name: 'annotations.json', data: '{"images":[]}' },
+    { name: 'images/000001.jpg', data: new Uint8Array([0xff, 0xd8, 1, 2, 3, 0xff, 0xd9]) },
+  ];
+  async function* slowly() {
+    for (const e of entries) yield e;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of zipStream(slowly(), when)) chunks.push(chunk);
+  assert.equal(chunks.length, entries.length + 1, 'one chunk per entry, then the directory');
+  assert.deepEqual(Buffer.concat(chunks), zipStore(entries, when));
 });

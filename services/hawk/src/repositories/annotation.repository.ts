@@ -2,8 +2,9 @@ import type { HawkAnnotationSetInfo, HawkBox, HawkHistoryEntry, HawkSetKind, Haw
 import type pg from 'pg';
 
 const SET_SELECT = `SELECT s.id, s.video_id AS "videoId", s.kind, s.assignment_id AS "assignmentId", s.annotator_id AS "annotatorId",
-  u.username AS annotator, s.version, to_json(s.updated_at)#>>'{}' AS "updatedAt"
-  FROM hawk_annotation_sets s LEFT JOIN auth_users u ON u.id = s.annotator_id`;
+  u.username AS annotator, s.version, to_json(s.updated_at)#>>'{}' AS "updatedAt",
+  a.frame_from AS "frameFrom", a.frame_to AS "frameTo"
+  FROM hawk_annotation_sets s LEFT JOIN auth_users u ON u.id = s.annotator_id LEFT JOIN hawk_assignments a ON a.id = s.assignment_id`;
 
 export interface SetPatch {
   frames: Record<string, HawkBox[]>;
@@ -47,6 +48,15 @@ export class AnnotationRepository {
       [setId, from, to],
     );
     return Object.fromEntries(rows.filter((r) => r.boxes.length > 0).map((r) => [String(r.frame_index), r.boxes]));
+  }
+
+  /** How many boxes the frames of [from, to] hold (counted in the database, without fetching them). */
+  async countBoxes(setId: number, from: number, to: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      'SELECT coalesce(sum(jsonb_array_length(boxes)), 0)::int AS n FROM hawk_frame_boxes WHERE set_id = $1 AND frame_index BETWEEN $2 AND $3',
+      [setId, from, to],
+    );
+    return rows[0]!.n;
   }
 
   /** Tracks whose keyframes span any frame of [from, to] (a track stays alive until an outside keyframe). */

@@ -46,6 +46,22 @@ export class VideoRepository {
     );
   }
 
+  /** Videos still `uploading` announced more than `ageSeconds` ago, with the bytes received so far. */
+  async oldUploads(ageSeconds: number): Promise<{ id: number; receivedBytes: number }[]> {
+    const { rows } = await this.pool.query<{ id: number; receivedBytes: number }>(
+      `SELECT id, received_bytes AS "receivedBytes" FROM hawk_videos
+       WHERE status = 'uploading' AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 1000`,
+      [ageSeconds],
+    );
+    return rows;
+  }
+
+  /** Deletes the row only while it is still uploading with these bytes (no chunk arrived since it was read). */
+  async deleteUpload(id: number, receivedBytes: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`DELETE FROM hawk_videos WHERE id = $1 AND status = 'uploading' AND received_bytes = $2`, [id, receivedBytes]);
+    return (rowCount ?? 0) > 0;
+  }
+
   async delete(id: number): Promise<void> {
     await this.pool.query('DELETE FROM hawk_videos WHERE id = $1', [id]);
   }

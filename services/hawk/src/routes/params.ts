@@ -1,4 +1,4 @@
 import { Type } from '@sinclair/typebox';
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export { IdParams } from '@sightline/contracts';
 export const OkResponse = Type.Object({ ok: Type.Literal(true) });

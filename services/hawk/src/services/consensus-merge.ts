@@ -30,6 +30,30 @@ export interface ReplicaScore {
   kept: number;
 }
 
+/** The parts of one replica's agreement: boxes that joined kept objects, their classes and attribute values that won. */
+export interface ReplicaParts {
+  inKept: number;
+  classWon: number;
+  attributeValues: number;
+  attributesWon: number;
+}
+
+/** One object (cluster of boxes of different replicas) of a frame, kept or dropped, for the merge report. */
+export interface ClusterDetail {
+  readonly members: readonly { readonly replica: number; readonly box: FrameBox }[];
+  readonly kept: boolean;
+  readonly needed: number;
+  readonly label: string;
+  readonly xyxy: HawkXyxy;
+  readonly attributes: HawkAttributeValues;
+}
+
+/** What the merge report collects while merging (both filled in place). */
+export interface MergeDetail {
+  readonly parts: ReplicaParts[];
+  readonly clusters: ClusterDetail[];
+}
+
 function majority<T>(values: readonly T[]): T {
   const counts = new Map<T, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -45,7 +69,7 @@ function majority<T>(values: readonly T[]): T {
  * drawn by at least `quorum` x replicas survive; the label and each attribute are majority votes;
  * the box is the mean of the members carrying the winning label. `scores[r]` is updated in place.
  */
-export function mergeFrame(replicas: readonly (readonly FrameBox[])[], minIou: number, quorum: number, scores: ReplicaScore[]): MergedBox[] {
+export function mergeFrame(replicas: readonly (readonly FrameBox[])[], minIou: number, quorum: number, scores: ReplicaScore[], detail?: MergeDetail): MergedBox[] {
   type Member = { replica: number; box: FrameBox };
   const clusters: Member[][] = [];
   replicas.forEach((boxes, r) => {
@@ -74,7 +98,10 @@ export function mergeFrame(replicas: readonly (readonly FrameBox[])[], minIou: n
   replicas.forEach((boxes, r) => (scores[r]!.drawn += boxes.length));
   const merged: MergedBox[] = [];
   for (const cluster of clusters) {
-    if (cluster.length < needed) continue;
+    if (cluster.length < needed) {
+      detail?.clusters.push({ members: cluster, kept: false, needed, label: cluster[0]!.box.label, xyxy: cluster[0]!.box.xyxy, attributes: cluster[0]!.box.attributes });
+      continue;
+    }
     const label = majority(cluster.map((m) => m.box.label));
     const voters = cluster.filter((m) => m.box.label === label);
     const xyxy = [0, 1, 2, 3].map((k) => voters.reduce((s, m) => s + m.box.xyxy[k]!, 0) / voters.length) as unknown as HawkXyxy;
@@ -88,6 +115,19 @@ export function mergeFrame(replicas: readonly (readonly FrameBox[])[], minIou: n
     merged.push({ label, xyxy, attributes, trackKey: tracked ? `${tracked.replica}:${tracked.box.trackId}` : null, votes: cluster.length });
     for (const m of voters) scores[m.replica]!.matched += 1;
     scores.forEach((s) => (s.kept += 1));
+    if (detail) {
+      detail.clusters.push({ members: cluster, kept: true, needed, label, xyxy, attributes });
+      for (const m of cluster) {
+        const part = detail.parts[m.replica]!;
+        part.inKept += 1;
+        if (m.box.label !== label) continue;
+        part.classWon += 1;
+        for (const [key, value] of Object.entries(m.box.attributes)) {
+          part.attributeValues += 1;
+          if (attributes[key] === value) part.attributesWon += 1;
+        }
+      }
+    }
   }
   return merged;
 }

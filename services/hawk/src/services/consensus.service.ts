@@ -1,9 +1,10 @@
-import type { HawkAgreement, HawkAssignment, HawkAssignmentBody, HawkBox, HawkMergeBody, HawkMergeResult, HawkTrack, HawkUser } from '@sightline/contracts';
+import type { HawkAgreement, HawkAssignment, HawkAssignmentBody, HawkBox, HawkMergeBody, HawkMergeResult, HawkProject, HawkTrack, HawkUser } from '@sightline/contracts';
 import { badRequest, conflict, notFound } from '../lib/http-error.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { AssignmentRepository } from '../repositories/assignment.repository.ts';
-import type { UserRepository } from '@sightline/auth';
-import { agreementScore, mergeFrame, type MergedBox, type ReplicaScore } from './consensus-merge.ts';
+import type { MemberRepository } from '../repositories/member.repository.ts';
+import { agreementScore, mergeFrame, type ClusterDetail, type MergeDetail, type MergedBox, type ReplicaScore } from './consensus-merge.ts';
+import { agreementParts, mergeReport } from './consensus-report.ts';
 import { expandFrames } from './track-interpolation.ts';
 import { trackFromSightings } from './track-building.ts';
 
@@ -12,15 +13,18 @@ export class ConsensusService {
   constructor(
     private readonly assignments: AssignmentRepository,
     private readonly annotations: AnnotationRepository,
-    private readonly users: UserRepository,
+    private readonly members: MemberRepository,
   ) {}
 
-  async create(videoId: number, frameCount: number, body: HawkAssignmentBody, creator: HawkUser): Promise<HawkAssignment> {
-    if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} is before frameFrom ${body.frameFrom}.`);
-    if (body.frameTo >= frameCount) throw badRequest(`frameTo ${body.frameTo} is past the video's last frame ${frameCount - 1}.`);
-    const known = new Set((await this.users.list()).map((u) => u.id));
-    const unknown = body.annotatorIds.filter((id) => !known.has(id));
-    if (unknown.length) throw badRequest(`No user with id ${unknown.join(', ')}; list users with GET /users.`);
+  async create(videoId: number, project: HawkProject, frameCount: number, body: HawkAssignmentBody, creator: HawkUser): Promise<HawkAssignment> {
+    if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is before frameFrom ${body.frameFrom} (frame ${body.frameFrom + 1}).`);
+    if (body.frameTo >= frameCount) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is past the video's last frame ${frameCount} (index ${frameCount - 1}).`);
+    const outsiders = await this.members.cannotWork(project.id, body.annotatorIds);
+    if (outsiders.length) {
+      throw badRequest(
+        `User${outsiders.length > 1 ? 's' : ''} ${outsiders.join(', ')} cannot take this assignment: annotators must be members of project "${project.name}" (an admin adds them on the project's page, PUT /projects/${project.id}/members); unknown and disabled users cannot work.`,
+      );
+    }
     const id = await this.annotations.transaction(async (client) => {
       const assignmentId = await this.assignments.create(client, videoId, body.frameFrom, body.frameTo, creator.id);
       for (const annotatorId of body.annotatorIds) await this.annotations.createSet(client, videoId, 'replica', assignmentId, annotatorId);
@@ -57,10 +61,14 @@ export class ConsensusService {
     const trackFrames = new Map<string, { label: string; attributes: HawkBox['attributes']; at: Map<number, MergedBox> }>();
     let kept = 0;
     let drawnTotal = 0;
+    const detail: MergeDetail = { parts: assignment.replicas.map(() => ({ inKept: 0, classWon: 0, attributeValues: 0, attributesWon: 0 })), clusters: [] };
+    const reportFrames: { frame: number; clusters: ClusterDetail[] }[] = [];
     for (let f = from; f <= to; f++) {
       const perReplica = expanded.map((m) => m.get(f) ?? []);
       drawnTotal += perReplica.reduce((s, b) => s + b.length, 0);
-      const merged = mergeFrame(perReplica, params.minIou, params.quorum, scores);
+      detail.clusters.length = 0;
+      const merged = mergeFrame(perReplica, params.minIou, params.quorum, scores, detail);
+      if (detail.clusters.length) reportFrames.push({ frame: f, clusters: [...detail.clusters] });
       kept += merged.length;
       const plain: HawkBox[] = [];
       merged.forEach((m, i) => {
@@ -83,7 +91,10 @@ export class ConsensusService {
       score: Math.round(agreementScore(scores[i]!) * 1000) / 1000,
       matched: scores[i]!.matched,
       total: scores[i]!.drawn,
+      ...agreementParts(detail.parts[i]!, scores[i]!.drawn),
     }));
+    const names = assignment.replicas.map((r) => ({ id: r.annotatorId!, username: r.annotator ?? '' }));
+    const report = mergeReport(reportFrames, names, assignment.replicas.length, params.minIou);
     const { runId, resultSetId } = await this.annotations.transaction(async (client) => {
       const resultSetId = await this.annotations.createSet(client, assignment.videoId, 'merged', assignmentId, null);
       await this.annotations.applyPatch(resultSetId, 0, { frames, tracks, deletedTrackIds: [] }, user.id, client);
@@ -92,6 +103,6 @@ export class ConsensusService {
     });
     // Objects across replicas that did not reach the quorum: drawn boxes not explained by a kept object.
     const dropped = Math.max(0, drawnTotal - scores.reduce((s, x) => s + x.matched, 0));
-    return { runId, resultSetId, kept, dropped, agreement };
+    return { runId, resultSetId, kept, dropped, agreement, objects: report.objects, unanimous: report.unanimous };
   }
 }

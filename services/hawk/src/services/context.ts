@@ -1,26 +1,40 @@
-import type { HawkAnnotationSetInfo, HawkProject } from '@sightline/contracts';
+import type { HawkAnnotationSetInfo, HawkProject, HawkUser } from '@sightline/contracts';
 import type { VideoRow } from '../repositories/video.repository.ts';
 import type { ProjectService } from './project.service.ts';
 import type { VideoService } from './video.service.ts';
 import type { AnnotationService } from './annotation.service.ts';
+import type { AccessService } from './access.service.ts';
 import { conflict } from '../lib/http-error.ts';
 
-/** Looks up the video and project around a set or video, for checks that need the label schema. */
+/**
+ * Looks up the video and project around a set or video, for checks that need the label schema, and
+ * checks that `viewer` may see them (project membership, blind replicas).
+ */
 export class ContextService {
   constructor(
     private readonly projects: ProjectService,
     private readonly videos: VideoService,
     private readonly annotations: AnnotationService,
+    private readonly access: AccessService,
   ) {}
 
-  async ofVideo(videoId: number, needReady = true): Promise<{ video: VideoRow; project: HawkProject }> {
-    const video = await this.videos.get(videoId);
-    if (needReady && video.status !== 'ready') throw conflict(`Video ${videoId} is not ready for labels (status ${video.status}).`);
-    return { video, project: await this.projects.get(video.projectId) };
+  async ofProject(projectId: number, viewer: HawkUser): Promise<HawkProject> {
+    const project = await this.projects.get(projectId);
+    await this.access.checkProject(viewer, project);
+    return project;
   }
 
-  async ofSet(setId: number): Promise<{ set: HawkAnnotationSetInfo; video: VideoRow; project: HawkProject }> {
+  async ofVideo(videoId: number, viewer: HawkUser, needReady = true): Promise<{ video: VideoRow; project: HawkProject }> {
+    const video = await this.videos.get(videoId);
+    const project = await this.ofProject(video.projectId, viewer);
+    if (needReady && video.status !== 'ready') throw conflict(`Video ${videoId} is not ready for labels (status ${video.status}).`);
+    return { video, project };
+  }
+
+  async ofSet(setId: number, viewer: HawkUser): Promise<{ set: HawkAnnotationSetInfo; video: VideoRow; project: HawkProject }> {
     const set = await this.annotations.set(setId);
-    return { set, ...(await this.ofVideo(set.videoId)) };
+    const around = await this.ofVideo(set.videoId, viewer);
+    await this.access.checkSet(viewer, set);
+    return { set, ...around };
   }
 }

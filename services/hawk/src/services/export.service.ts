@@ -1,6 +1,8 @@
 import type { HawkExportDocument, HawkLabelSchema, HawkReview } from '@sightline/contracts';
 import { frameFileName } from '@sightline/media';
 import { Detections, detectionsToMotRows, formatMot, toCoco, toYoloLabels, type CocoDataset, type MotRow } from '@sightline/vision';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { conflict } from '../lib/http-error.ts';
 import type { ZipEntry } from '../lib/zip-writer.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
@@ -99,7 +101,7 @@ export class ExportService {
   /**
    * YOLO (Ultralytics layout): `labels/000001.txt` per approved frame (`class cx cy w h`, normalised),
    * `classes.txt`, and `data.yaml` naming the classes; frame images are `images/000001.jpg`, served
-   * by GET /videos/:id/frames/:index (frame index = file number - 1).
+   * by GET /videos/:id/frames/:index (frame index = file number - 1), or in the ZIP with `images=true`.
    */
   yolo(video: VideoRow, schema: HawkLabelSchema, data: ApprovedFrames): ZipEntry[] {
     const names = schema.classes.map((c) => c.name);
@@ -111,5 +113,13 @@ export class ExportService {
       entries.push({ name: `labels/${frameFileName(frame).replace('.jpg', '.txt')}`, data: toYoloLabels(detections, [video.width ?? 1, video.height ?? 1]) });
     }
     return entries;
+  }
+
+  /**
+   * `images/000001.jpg`... of the approved frames, read from the extracted frames one at a time
+   * (for a streamed ZIP: a long video never sits in memory).
+   */
+  async *images(framesDir: string, data: ApprovedFrames): AsyncGenerator<ZipEntry> {
+    for (const { frame } of data.frames) yield { name: `images/${frameFileName(frame)}`, data: await readFile(join(framesDir, frameFileName(frame))) };
   }
 }

@@ -1,4 +1,5 @@
-import type { HawkBox, HawkImportResult, HawkLabelSchema, HawkTrack, HawkUser, HawkXyxy } from '@sightline/contracts';
+import { HawkImportDocument, type HawkBox, type HawkImportResult, type HawkLabelSchema, type HawkTrack, type HawkUser, type HawkXyxy } from '@sightline/contracts';
+import { Value } from '@sinclair/typebox/value';
 import { CocoFormatError, fromCoco, MotFormatError, parseMot } from '@sightline/vision';
 import { badRequest } from '../lib/http-error.ts';
 import type { AnnotationService } from './annotation.service.ts';
@@ -12,7 +13,7 @@ interface Sighting {
   trackKey: string | null;
 }
 
-/** Reads MOTChallenge and COCO files into an annotation set (one versioned save). */
+/** Reads MOTChallenge, COCO and Hawk JSON files into an annotation set (one versioned save). */
 export class ImportService {
   constructor(private readonly annotations: AnnotationService) {}
 
@@ -62,6 +63,18 @@ export class ImportService {
       }
     }
     return out;
+  }
+
+  /**
+   * Hawk JSON (as `GET /videos/:id/export?format=hawk` writes it): frames as numbered there, boxes
+   * with a `trackId` become tracks again. Checked against its schema first; the first problems are named.
+   */
+  fromHawk(doc: unknown): Sighting[] {
+    if (!Value.Check(HawkImportDocument, doc)) {
+      const problems = [...Value.Errors(HawkImportDocument, doc)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+      throw badRequest(`Not a Hawk JSON file (format "hawk-annotations", version 1): ${problems.join('; ')}.`);
+    }
+    return doc.frames.flatMap((f) => f.boxes.map((b) => ({ frame: f.frame, label: b.label, xyxy: b.xyxy, attributes: b.attributes, trackKey: b.trackId === null ? null : `hawk-${b.trackId}` })));
   }
 
   /** Writes sightings to a set in one save (boxes of the touched frames are replaced). */

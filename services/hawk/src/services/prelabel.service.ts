@@ -1,4 +1,4 @@
-import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
+import { BusChannel, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import type pg from 'pg';
 import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
@@ -54,8 +54,8 @@ export class PrelabelService {
   ) {}
 
   async request(video: VideoRow, project: HawkProject, framesDir: string, body: HawkPrelabelBody, user: HawkUser): Promise<HawkPrelabelJob> {
-    if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} is before frameFrom ${body.frameFrom}.`);
-    if (body.frameTo >= video.frameCount) throw badRequest(`frameTo ${body.frameTo} is past the video's last frame ${video.frameCount - 1}.`);
+    if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is before frameFrom ${body.frameFrom} (frame ${body.frameFrom + 1}); frame fields are 0-based indices.`);
+    if (body.frameTo >= video.frameCount) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is past the video's last frame ${video.frameCount} (index ${video.frameCount - 1}).`);
     if (body.frameTo - body.frameFrom + 1 > MAX_PRELABEL_FRAMES) throw badRequest(`At most ${MAX_PRELABEL_FRAMES} frames per job; split the range.`);
     const set = body.setId ? (await this.annotations.getSet(body.setId)) : await this.annotations.mainSet(video.id);
     if (!set) throw notFound(`Annotation set ${body.setId} does not exist.`);
@@ -70,7 +70,7 @@ export class PrelabelService {
     const unknown = classes.filter((c) => !names.includes(c.label));
     if (unknown.length) throw badRequest(`Label ${unknown.map((c) => `"${c.label}"`).join(', ')} is not in the project's classes (${names.join(', ')}).`);
     const busy = (await this.jobs.listByVideo(video.id)).find((j) => j.setId === set.id && (j.status === 'queued' || j.status === 'running') && j.frameFrom <= body.frameTo && j.frameTo >= body.frameFrom);
-    if (busy) throw conflict(`Job ${busy.id} is already pre-labeling frames ${busy.frameFrom}..${busy.frameTo} of set ${set.id}; wait for it.`);
+    if (busy) throw conflict(`Job ${busy.id} is already pre-labeling frames ${busy.frameFrom + 1}..${busy.frameTo + 1} of set ${set.id}; wait for it.`);
     return this.jobs.create({
       videoId: video.id,
       setId: set.id,
@@ -141,7 +141,7 @@ export class PrelabelService {
     this.closed = false;
     this.listener ??= listenToChannel({
       pool: this.options.pool,
-      channel: HAWK_PRELABEL_CHANNEL,
+      channel: BusChannel.hawkPrelabel,
       onNotice: (payload) => {
         if (!payload) return;
         const notice = JSON.parse(payload) as HawkPrelabelNotice;

@@ -1,31 +1,6 @@
-import type { HawkAttributeValues, HawkLabelSchema, HawkProject, HawkProjectBody, HawkSchemaUpdateBody } from '@sightline/contracts';
+import { labelSchemaProblems, type HawkAttributeValues, type HawkLabelSchema, type HawkProject, type HawkProjectBody, type HawkSchemaUpdateBody } from '@sightline/contracts';
 import { badRequest, conflict, notFound } from '../lib/http-error.ts';
 import type { ProjectRepository } from '../repositories/project.repository.ts';
-
-/** Problems in a label schema that TypeBox cannot see: repeated names and hotkeys, bad defaults. */
-export function schemaProblems(schema: HawkLabelSchema): string[] {
-  const problems: string[] = [];
-  const names = new Set<string>();
-  const hotkeys = new Set<string>();
-  for (const c of schema.classes) {
-    if (names.has(c.name)) problems.push(`class "${c.name}" appears twice`);
-    names.add(c.name);
-    if (c.hotkey) {
-      if (hotkeys.has(c.hotkey)) problems.push(`hotkey "${c.hotkey}" is used by two classes`);
-      hotkeys.add(c.hotkey);
-    }
-    const attrs = new Set<string>();
-    for (const a of c.attributes) {
-      if (attrs.has(a.name)) problems.push(`class "${c.name}": attribute "${a.name}" appears twice`);
-      attrs.add(a.name);
-      if (a.type === 'select' && !a.options.includes(a.default)) problems.push(`class "${c.name}": default "${a.default}" of "${a.name}" is not one of its options`);
-      if (a.type === 'number' && ((a.min !== undefined && a.default < a.min) || (a.max !== undefined && a.default > a.max))) {
-        problems.push(`class "${c.name}": default of "${a.name}" is outside [${a.min ?? '-inf'}, ${a.max ?? 'inf'}]`);
-      }
-    }
-  }
-  return problems;
-}
 
 /** Checks one box's label and attribute values against the schema; returns what is wrong or null. */
 export function labelProblem(schema: HawkLabelSchema, label: string, attributes: HawkAttributeValues): string | null {
@@ -49,7 +24,7 @@ export class ProjectService {
   constructor(private readonly projects: ProjectRepository) {}
 
   async create(body: HawkProjectBody, userId: number): Promise<HawkProject> {
-    const problems = schemaProblems(body.labelSchema);
+    const problems = labelSchemaProblems(body.labelSchema);
     if (problems.length) throw badRequest(`Invalid label schema: ${problems.join('; ')}`);
     const id = await this.projects.create(body.name, body.labelSchema, userId);
     if (id === null) throw conflict(`A project named "${body.name}" exists already; choose another name.`);
@@ -72,7 +47,7 @@ export class ProjectService {
    */
   async updateSchema(id: number, body: HawkSchemaUpdateBody): Promise<HawkProject> {
     const project = await this.get(id);
-    const problems = schemaProblems(body.labelSchema);
+    const problems = labelSchemaProblems(body.labelSchema);
     const renames = body.renames ?? {};
     const newNames = new Set(body.labelSchema.classes.map((c) => c.name));
     for (const [from, to] of Object.entries(renames)) {

@@ -8,8 +8,8 @@ export class ReviewService {
   constructor(private readonly assignments: AssignmentRepository) {}
 
   async review(setId: number, frameCount: number, body: HawkReviewBody, reviewer: HawkUser): Promise<HawkReview> {
-    if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} is before frameFrom ${body.frameFrom}.`);
-    if (body.frameTo >= frameCount) throw badRequest(`frameTo ${body.frameTo} is past the last frame ${frameCount - 1}.`);
+    if (body.frameTo < body.frameFrom) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is before frameFrom ${body.frameFrom} (frame ${body.frameFrom + 1}); frame fields are 0-based indices.`);
+    if (body.frameTo >= frameCount) throw badRequest(`frameTo ${body.frameTo} (frame ${body.frameTo + 1}) is past the last frame ${frameCount} (index ${frameCount - 1}).`);
     if (body.decision === 'rejected' && body.comment.trim() === '') throw badRequest('Say why in "comment" when rejecting, so the annotator knows what to fix.');
     const id = await this.assignments.addReview(setId, body.frameFrom, body.frameTo, body.decision, body.comment, reviewer.id);
     const reviews = await this.assignments.reviewsOfVideo((await this.videoOfReview(id))!);

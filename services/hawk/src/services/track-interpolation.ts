@@ -50,7 +50,7 @@ export function expandFrames(frames: Record<string, HawkBox[]>, tracks: readonly
 export function keyframeProblem(track: HawkTrack): string | null {
   const frames = track.keyframes.map((k) => k.frame);
   for (let i = 1; i < frames.length; i++) {
-    if (frames[i]! <= frames[i - 1]!) return `track ${track.id}: keyframes must be sorted by frame without repeats (frame ${frames[i]} after ${frames[i - 1]})`;
+    if (frames[i]! <= frames[i - 1]!) return `track ${track.id}: keyframes must be sorted by frame without repeats (frame ${frames[i]! + 1} after ${frames[i - 1]! + 1})`;
   }
   return null;
 }

@@ -10,6 +10,8 @@ import type { VideoRepository, VideoRow } from '../repositories/video.repository
 export interface VideoServiceOptions {
   readonly mediaDir: string;
   readonly maxUploadBytes: number;
+  /** Uploads with no chunk for this long are removed by {@link VideoService.sweepStaleUploads}. */
+  readonly staleUploadSeconds: number;
   readonly emit: (event: HawkExtractionEvent) => void;
   readonly log: { warn(msg: string): void; error(msg: string): void };
 }
@@ -17,6 +19,8 @@ export interface VideoServiceOptions {
 /** Uploads (chunked, restartable), ffprobe validation, frame extraction and frame files. */
 export class VideoService {
   private readonly extractions = new Map<number, Promise<void>>();
+  /** Videos with a chunk streaming in now: the sweep never removes them mid-write. */
+  private readonly receiving = new Set<number>();
 
   constructor(
     private readonly videos: VideoRepository,
@@ -68,6 +72,7 @@ export class VideoService {
     let received = onDisk;
     const limit = video.sizeBytes;
     let tooLarge = false;
+    this.receiving.add(id);
     try {
       await pipeline(
         body,
@@ -89,6 +94,8 @@ export class VideoService {
         await this.videos.setReceived(id, existsSync(path) ? statSync(path).size : 0);
         throw err;
       }
+    } finally {
+      this.receiving.delete(id);
     }
     if (tooLarge) {
       await this.discard(id);
@@ -161,6 +168,27 @@ export class VideoService {
     await Promise.allSettled([...this.extractions.values()]);
   }
 
+  /**
+   * Removes uploads that stopped: videos still `uploading` with no chunk for `staleUploadSeconds`,
+   * their rows and their files. Returns the ids removed. Run periodically by the app.
+   */
+  async sweepStaleUploads(): Promise<number[]> {
+    const age = this.options.staleUploadSeconds;
+    const removed: number[] = [];
+    for (const { id, receivedBytes } of await this.videos.oldUploads(age)) {
+      if (this.receiving.has(id)) continue;
+      // The last chunk's time is the source file's modification time (no file: nothing ever came).
+      const path = this.sourcePath(id);
+      const lastChunkMs = existsSync(path) ? statSync(path).mtimeMs : 0;
+      if (Date.now() - lastChunkMs < age * 1000) continue;
+      // The row goes first and only if no chunk landed meanwhile, then the files.
+      if (!(await this.videos.deleteUpload(id, receivedBytes))) continue;
+      rmSync(this.dir(id), { recursive: true, force: true });
+      removed.push(id);
+    }
+    return removed;
+  }
+
   async discard(id: number): Promise<void> {
     rmSync(this.dir(id), { recursive: true, force: true });
     await this.videos.delete(id);
@@ -176,7 +204,7 @@ export class VideoService {
   async framePath(id: number, index: number): Promise<string> {
     const video = await this.get(id);
     if (video.status !== 'ready') throw conflict(`Video ${id} has no frames yet (status ${video.status}).`);
-    if (!Number.isInteger(index) || index < 0 || index >= video.frameCount) throw notFound(`Frame ${index} does not exist; video ${id} has frames 0..${video.frameCount - 1}.`);
+    if (!Number.isInteger(index) || index < 0 || index >= video.frameCount) throw notFound(`Frame index ${index} does not exist; video ${id} has frames 1..${video.frameCount} (indices 0..${video.frameCount - 1}).`);
     return join(this.dir(id), 'frames', frameFileName(index));
   }
 

@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../app.ts';
 import { loadHawkConfig } from '../config.ts';
+import { ffmpegPath } from '@sightline/media';
 
 /** Writes an H.264 MP4 of ffmpeg's moving test pattern. */
 export function makeTestVideo(path: string, options: { seconds: number; width?: number; height?: number; fps?: number }): string {
   const { seconds, width = 320, height = 240, fps = 10 } = options;
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}`, '-t', String(seconds), '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', path]);
+  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${width}x${height}:rate=${fps}`, '-t', String(seconds), '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', path]);
   return path;
 }
 
@@ -29,8 +30,10 @@ export interface HawkFixture {
   readonly db: TestDatabase;
   readonly mediaDir: string;
   readonly adminToken: string;
-  /** Creates a user with that role and returns its bearer header. */
-  user(username: string, role: HawkRole): Promise<{ id: number; headers: Record<string, string> }>;
+  /** Creates a user with that role, makes it a member of `projects`, and returns its bearer header. */
+  user(username: string, role: HawkRole, projects?: readonly number[]): Promise<{ id: number; headers: Record<string, string> }>;
+  /** Adds users to a project's members (admin). */
+  addMembers(projectId: number, userIds: readonly number[]): Promise<void>;
   /** Announces, uploads in chunks and waits for extraction. */
   upload(projectId: number, file: string, options?: { frameStep?: number; chunkBytes?: number }): Promise<HawkVideo>;
   close(): Promise<void>;
@@ -52,14 +55,23 @@ export async function startHawk(options: { maxUploadBytes?: number; webOrigins?:
     return res.json().token as string;
   };
   const adminToken = await login('admin', 'admin-password');
+  const addMembers = async (projectId: number, userIds: readonly number[]) => {
+    const now = await app.inject({ method: 'GET', url: `/projects/${projectId}/members`, headers: bearer(adminToken) });
+    if (now.statusCode !== 200) throw new Error(`members of ${projectId}: ${now.body}`);
+    const ids = [...new Set([...now.json().map((u: { id: number }) => u.id), ...userIds])];
+    const res = await app.inject({ method: 'PUT', url: `/projects/${projectId}/members`, headers: bearer(adminToken), payload: { userIds: ids } });
+    if (res.statusCode !== 200) throw new Error(`set members of ${projectId}: ${res.body}`);
+  };
   return {
     app,
     db,
     mediaDir,
     adminToken,
-    async user(username, role) {
+    addMembers,
+    async user(username, role, projects = []) {
       const res = await app.inject({ method: 'POST', url: '/users', headers: bearer(adminToken), payload: { username, password: `${username}-secret`, role } });
       if (res.statusCode !== 201) throw new Error(`create user ${username}: ${res.body}`);
+      for (const projectId of projects) await addMembers(projectId, [res.json().id]);
       return { id: res.json().id, headers: bearer(await login(username, `${username}-secret`)) };
     },
     async upload(projectId, file, opts = {}) {

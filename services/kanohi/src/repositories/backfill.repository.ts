@@ -34,9 +34,9 @@ export class BackfillRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   /** Queues a job for a calibration over the camera's observations before `until`; older unfinished jobs of the camera are superseded. */
-  async create(cameraId: number, calibrationId: number, until: Date): Promise<JobRow> {
-    await this.pool.query(`UPDATE kanohi_backfill_jobs SET status = 'superseded', finished_at = now() WHERE camera_id = $1 AND status IN ('queued', 'running')`, [cameraId]);
-    const { rows } = await this.pool.query<JobRow>(
+  async create(cameraId: number, calibrationId: number, until: Date, client: pg.ClientBase | pg.Pool = this.pool): Promise<JobRow> {
+    await client.query(`UPDATE kanohi_backfill_jobs SET status = 'superseded', finished_at = now() WHERE camera_id = $1 AND status IN ('queued', 'running')`, [cameraId]);
+    const { rows } = await client.query<JobRow>(
       `INSERT INTO kanohi_backfill_jobs (camera_id, calibration_id, from_time, to_time, total)
        SELECT $1, $2, COALESCE(min(observed_at), $3), $3, count(*) FROM observations WHERE camera_id = $1 AND observed_at < $3
        RETURNING *`,

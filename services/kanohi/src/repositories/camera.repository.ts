@@ -99,8 +99,14 @@ export class CameraRepository {
     return rows[0] && { bytes: rows[0].image, type: rows[0].image_type };
   }
 
-  /** Saves the next version and places the camera on the calibration's floor, in one transaction. */
-  async saveCalibration(input: { cameraId: number; floorId: number; frameWidth: number | null; frameHeight: number | null; points: readonly CalibrationPointPair[]; solution: CalibrationSolution }): Promise<Calibration> {
+  /**
+   * Saves the next version and places the camera on the calibration's floor, in one transaction;
+   * `alsoInTransaction` adds writes that must commit with it (the backfill job) or not at all.
+   */
+  async saveCalibration(
+    input: { cameraId: number; floorId: number; frameWidth: number | null; frameHeight: number | null; points: readonly CalibrationPointPair[]; solution: CalibrationSolution },
+    alsoInTransaction: (client: pg.ClientBase, saved: Calibration) => Promise<void> = async () => undefined,
+  ): Promise<Calibration> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -116,8 +122,10 @@ export class CameraRepository {
         `INSERT INTO camera_placements (camera_id, floor_id) VALUES ($1, $2) ON CONFLICT (camera_id) DO UPDATE SET floor_id = EXCLUDED.floor_id, placed_at = now()`,
         [input.cameraId, input.floorId],
       );
+      const saved = toCalibration(rows[0]!);
+      await alsoInTransaction(client, saved);
       await client.query('COMMIT');
-      return toCalibration(rows[0]!);
+      return saved;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

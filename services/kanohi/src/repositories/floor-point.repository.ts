@@ -18,6 +18,8 @@ export interface FloorPointRow {
 export interface ProjectedPoint extends Omit<FloorPointRow, 'counted'> {
   observed_key: string;
   calibration_id: number;
+  /** Scouter's tracker id of the track (the #n of its live view), -1 when unknown. */
+  tracker_id: number;
   seconds: number;
   gender: string;
   age_band: string;
@@ -61,7 +63,7 @@ WITH cal AS (
   JOIN camera_placements p ON p.camera_id = k.camera_id AND p.floor_id = k.floor_id
   WHERE k.camera_id = $1 AND ($4::integer IS NULL OR k.id = $4) ORDER BY k.version DESC LIMIT 1
 ), src AS (
-  SELECT o.observed_at, o.track_id, o.class_name, o.attributes || COALESCE(t.attributes, '{}'::jsonb) AS attrs,
+  SELECT o.observed_at, o.track_id, COALESCE(t.tracker_id, -1) AS tracker_id, o.class_name, o.attributes || COALESCE(t.attributes, '{}'::jsonb) AS attrs,
          ((o.x1 + o.x2) / 2)::float8 AS u, o.y2::float8 AS v, cal.id AS calibration_id, cal.floor_id, cal.h, cal.fps
   FROM observations o CROSS JOIN cal LEFT JOIN tracks t ON t.id = o.track_id
   WHERE o.camera_id = $1 AND o.observed_at >= $2 AND o.observed_at < $3
@@ -69,7 +71,7 @@ WITH cal AS (
 ), proj AS (
   SELECT *, h[7] * u + h[8] * v + h[9] AS w FROM src
 )
-SELECT floor_id, observed_at, observed_at::text AS observed_key, $1::integer AS camera_id, track_id::float8 AS track_id, calibration_id, class_name,
+SELECT floor_id, observed_at, observed_at::text AS observed_key, $1::integer AS camera_id, track_id::float8 AS track_id, tracker_id, calibration_id, class_name,
        ((h[1] * u + h[2] * v + h[3]) / w)::real::float8 AS x_m, ((h[4] * u + h[5] * v + h[6]) / w)::real::float8 AS y_m, (1.0 / fps)::float8 AS seconds,
        lower(COALESCE(${ATTRIBUTE_VALUE('gender')}, '')) AS gender, ${AGE_BAND} AS age_band, attrs AS attributes
 FROM proj WHERE w > 1e-12 ORDER BY observed_at, track_id`;

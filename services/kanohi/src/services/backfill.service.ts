@@ -1,7 +1,9 @@
 import type { BackfillJob, Calibration } from '@sightline/contracts';
 import { toBackfillJob, type BackfillJobRow, type BackfillRepository } from '../repositories/backfill.repository.ts';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
+import type { StationaryRepository } from '../repositories/stationary.repository.ts';
 import { FloorIdentityService } from './floor-identity.service.ts';
+import { StationaryDetector } from './stationary-detector.ts';
 
 /**
  * Projects observations that arrived before a camera was calibrated, or under an older calibration
@@ -19,13 +21,16 @@ export class BackfillService {
     private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>,
     private readonly options: { batch: number; mergeDistanceM: number; mergeGapMs: number; handoverMs: number },
     private readonly log: { error(message: string): void },
+    private readonly stationary?: { options: { radiusM: number; minMs: number }; spans: StationaryRepository },
   ) {}
 
-  /** Queues and starts the job for a just-saved calibration. */
-  async start(calibration: Calibration): Promise<BackfillJob> {
-    const job = await this.jobs.create(calibration.cameraId, calibration.id, new Date(calibration.createdAt));
-    this.launch(job);
-    return toBackfillJob(job);
+  /**
+   * Queues the job inside the calibration's own transaction (so a calibration never exists without
+   * its backfill); returns the function that starts it once that transaction has committed.
+   */
+  async queueWith(calibration: Calibration, transaction: Parameters<BackfillRepository['create']>[3]): Promise<() => void> {
+    const job = await this.jobs.create(calibration.cameraId, calibration.id, new Date(calibration.createdAt), transaction);
+    return () => this.launch(job);
   }
 
   /** Picks up jobs a previous process left unfinished. */
@@ -66,6 +71,8 @@ export class BackfillService {
   private async run(start: BackfillJobRow): Promise<void> {
     // Its own identity state: old samples must not disturb the live map's merger.
     const identity = new FloorIdentityService({ ...this.options, forgetAfterMs: 60_000 });
+    // ...and its own stationary detector: a still false positive recorded before the calibration is flagged too.
+    const detector = this.stationary && new StationaryDetector(this.stationary.options);
     let cursor = start.cursor_time ?? start.from_time;
     await this.jobs.progress(start.id, { status: 'running' });
     while (!this.stopped) {
@@ -79,7 +86,11 @@ export class BackfillService {
         if (projected.length === 0) return;
         const floorId = projected[0]!.floor_id;
         const context = await this.points.neighbours(floorId, job.camera_id, new Date(cursor.getTime() - this.options.mergeGapMs), window.end);
-        await this.points.store(projected, identity.assign(projected, context));
+        const stored = await this.points.store(projected, identity.assign(projected, context));
+        if (detector) {
+          const counted = stored.filter((r) => r.counted).map((r) => ({ floorId: r.floor_id, cameraId: r.camera_id, trackId: r.track_id, timeMs: r.observed_at.getTime(), xyM: [r.x_m, r.y_m] as const }));
+          await this.stationary!.spans.upsert(detector.add(counted));
+        }
       });
       cursor = window.end;
       await this.jobs.progress(job.id, { cursor, doneAdd: window.count });

@@ -9,7 +9,8 @@ export class CalibrationService {
   constructor(
     private readonly cameras: CameraRepository,
     private readonly floors: FloorRepository,
-    private readonly onSaved: (calibration: Calibration) => Promise<unknown> = async () => undefined,
+    /** Writes that commit with the calibration (its backfill job); the returned function runs after the commit. */
+    private readonly backfill?: { queueWith(calibration: Calibration, transaction: Parameters<Parameters<CameraRepository['saveCalibration']>[1] & object>[0]): Promise<() => void> },
   ) {}
 
   /** Solves without saving; bad layouts are a 422 that says what to change. */
@@ -30,9 +31,13 @@ export class CalibrationService {
     const frameWidth = input.frameWidth ?? camera.frameWidth;
     const frameHeight = input.frameHeight ?? camera.frameHeight;
     const solution = this.solve(input.points, frameWidth && frameHeight ? [frameWidth, frameHeight] : undefined);
-    const saved = await this.cameras.saveCalibration({ cameraId, floorId: input.floorId, frameWidth: frameWidth ?? null, frameHeight: frameHeight ?? null, points: input.points, solution });
-    // Observations stored before this version are projected by a backfill job.
-    await this.onSaved(saved);
+    // Observations stored before this version are projected by a backfill job, queued in the same
+    // transaction: a failure (or a crash) leaves neither the calibration nor a job, never one alone.
+    let startBackfill = () => undefined as void;
+    const saved = await this.cameras.saveCalibration({ cameraId, floorId: input.floorId, frameWidth: frameWidth ?? null, frameHeight: frameHeight ?? null, points: input.points, solution }, async (transaction, calibration) => {
+      if (this.backfill) startBackfill = await this.backfill.queueWith(calibration, transaction);
+    });
+    startBackfill();
     return saved;
   }
 

@@ -1,4 +1,5 @@
-import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateFloorBody, Zone } from '@sightline/contracts';
+import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone } from '@sightline/contracts';
+import { checkImageDecodes, ImageDecodeError } from '@sightline/media';
 import { PolygonZone } from '@sightline/vision';
 import { HttpError, notFound } from '../lib/http-error.ts';
 import { imageSize } from '../lib/image-size.ts';
@@ -6,10 +7,26 @@ import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
 
-/** Validates a PNG/JPEG/WebP upload and reads its size; anything else is a 415 naming the accepted types. */
-export function readImage(bytes: Buffer): { bytes: Buffer; type: string; widthPx: number; heightPx: number } {
+/** Largest floor side accepted (the bound of CreateFloorBody's widthM and heightM). */
+const MAX_FLOOR_SIDE_M = 10_000;
+
+/**
+ * Validates a PNG/JPEG/WebP upload: its header names the type and size (anything else is a 415), the
+ * size must be within `maxPixels` (413), and the picture must really decode (422), so a header
+ * alone claiming any size never reaches the database.
+ */
+export async function readImage(bytes: Buffer, maxPixels: number): Promise<{ bytes: Buffer; type: string; widthPx: number; heightPx: number }> {
   const size = imageSize(bytes);
   if (!size || size.widthPx < 1 || size.heightPx < 1) throw new HttpError(415, 'The upload is not a PNG, JPEG or WebP image: send the image file itself as the request body');
+  if (size.widthPx * size.heightPx > maxPixels) {
+    throw new HttpError(413, `The image is ${size.widthPx} x ${size.heightPx} pixels, more than the limit of ${maxPixels} pixels (KANOHI_MAX_IMAGE_PIXELS); nothing was stored`);
+  }
+  try {
+    await checkImageDecodes(bytes);
+  } catch (err) {
+    if (err instanceof ImageDecodeError) throw new HttpError(422, `The ${size.type} image does not decode (${err.message}); nothing was stored: send the complete image file`);
+    throw err;
+  }
   return { bytes, ...size };
 }
 
@@ -19,6 +36,7 @@ export class FloorService {
     private readonly floors: FloorRepository,
     private readonly cameras: CameraRepository,
     private readonly zones: ZoneRepository,
+    private readonly maxImagePixels: number,
   ) {}
 
   list(): Promise<Floor[]> {
@@ -64,8 +82,11 @@ export class FloorService {
   /** Stores the plan image; without a scale yet, it keeps the floor's width and derives one. */
   async setImage(floorId: number, bytes: Buffer): Promise<Floor> {
     const floor = await this.get(floorId);
-    const image = readImage(bytes);
+    const image = await readImage(bytes, this.maxImagePixels);
     const metersPerPixel = floor.metersPerPixel ?? floor.widthM / image.widthPx;
+    if (image.widthPx * metersPerPixel > MAX_FLOOR_SIDE_M || image.heightPx * metersPerPixel > MAX_FLOOR_SIDE_M) {
+      throw new HttpError(400, `At ${metersPerPixel} m per pixel this ${image.widthPx} x ${image.heightPx} px plan would be larger than ${MAX_FLOOR_SIDE_M} m a side; set a smaller scale first (PATCH metersPerPixel)`);
+    }
     return (await this.floors.setImage(floorId, image, { widthM: image.widthPx * metersPerPixel, heightM: image.heightPx * metersPerPixel, metersPerPixel }))!;
   }
 
@@ -87,7 +108,7 @@ export class FloorService {
 
   async setSnapshot(cameraId: number, bytes: Buffer): Promise<void> {
     if (!(await this.cameras.exists(cameraId))) throw notFound(`Camera ${cameraId}`);
-    await this.cameras.setSnapshot(cameraId, readImage(bytes));
+    await this.cameras.setSnapshot(cameraId, await readImage(bytes, this.maxImagePixels));
   }
 
   async snapshot(cameraId: number): Promise<{ bytes: Buffer; type: string }> {
@@ -103,15 +124,19 @@ export class FloorService {
 
   async createZone(floorId: number, body: CreateZoneBody): Promise<Zone> {
     await this.get(floorId);
-    let area: number;
-    try {
-      area = new PolygonZone(body.polygonXy).areaSquareMeters();
-    } catch (err) {
-      throw new HttpError(400, `Invalid zone: ${(err as Error).message}`);
-    }
-    if (area < 1e-6) throw new HttpError(400, 'The zone has no area (its corners are on one line): draw at least 3 corners around a region');
-    const zone = await this.zones.createZone(floorId, body.name, body.polygonXy);
+    checkPolygon(body.polygonXy);
+    const zone = await this.zones.createZone(floorId, body.name, body.polygonXy, body.kind);
     if (!zone) throw new HttpError(409, `Floor ${floorId} has a zone named "${body.name}" already: choose another name`);
+    return zone;
+  }
+
+  /** Renames, redraws or turns a zone into a mask (statistics are computed from the points, so history follows the new shape). */
+  async updateZone(floorId: number, zoneId: number, body: UpdateZoneBody): Promise<Zone> {
+    await this.get(floorId);
+    if (body.polygonXy) checkPolygon(body.polygonXy);
+    const zone = await this.zones.updateZone(floorId, zoneId, body);
+    if (zone === 'missing') throw notFound(`Zone ${zoneId} of floor ${floorId}`);
+    if (zone === 'taken') throw new HttpError(409, `Floor ${floorId} has a zone named "${body.name}" already: choose another name`);
     return zone;
   }
 
@@ -132,7 +157,30 @@ export class FloorService {
     return line;
   }
 
+  async updateLine(floorId: number, lineId: number, body: UpdateCountLineBody): Promise<CountLine> {
+    await this.get(floorId);
+    const current = (await this.zones.lines(floorId)).find((l) => l.id === lineId);
+    if (!current) throw notFound(`Line ${lineId} of floor ${floorId}`);
+    const [start, end] = [body.startXy ?? current.startXy, body.endXy ?? current.endXy];
+    if (start[0] === end[0] && start[1] === end[1]) throw new HttpError(400, 'The line would start and end at the same point: move one end elsewhere');
+    const line = await this.zones.updateLine(floorId, lineId, body);
+    if (line === 'missing') throw notFound(`Line ${lineId} of floor ${floorId}`);
+    if (line === 'taken') throw new HttpError(409, `Floor ${floorId} has a line named "${body.name}" already: choose another name`);
+    return line;
+  }
+
   async removeLine(floorId: number, lineId: number): Promise<void> {
     if (!(await this.zones.removeLine(floorId, lineId))) throw notFound(`Line ${lineId} of floor ${floorId}`);
   }
+}
+
+/** A zone needs an area: 3 or more corners not on one line. */
+function checkPolygon(polygonXy: CreateZoneBody['polygonXy']): void {
+  let area: number;
+  try {
+    area = new PolygonZone(polygonXy).areaSquareMeters();
+  } catch (err) {
+    throw new HttpError(400, `Invalid zone: ${(err as Error).message}`);
+  }
+  if (area < 1e-6) throw new HttpError(400, 'The zone has no area (its corners are on one line): draw at least 3 corners around a region');
 }

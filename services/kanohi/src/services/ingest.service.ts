@@ -2,8 +2,10 @@ import { ObservationsInsertedNotice, type MarkersEvent } from '@sightline/contra
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
+import type { StationaryRepository } from '../repositories/stationary.repository.ts';
 import type { FloorIdentityService } from './floor-identity.service.ts';
 import type { LiveMapService } from './live-map.service.ts';
+import type { StationaryDetector } from './stationary-detector.ts';
 
 // TypeBox's Value checker knows no formats by itself; the notice's times are ISO 8601 date-times.
 if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(v) && !Number.isNaN(Date.parse(v)));
@@ -22,6 +24,7 @@ export class IngestService {
     private readonly liveMap: LiveMapService,
     private readonly emit: (event: MarkersEvent) => void,
     private readonly log: { warn(message: string): void; error(message: string): void },
+    private readonly stationary?: { detector: StationaryDetector; spans: StationaryRepository },
   ) {}
 
   /** Queues one raw NOTIFY payload; a malformed one is logged and dropped (it names what was wrong). */
@@ -56,7 +59,13 @@ export class IngestService {
     const projected = await this.points.project(notice.cameraId, new Date(notice.fromTime), new Date(Date.parse(notice.toTime) + 1));
     if (projected.length === 0) return 0;
     const rows = await this.points.store(projected, this.identity.assign(projected));
-    if (rows.length > 0) for (const event of this.liveMap.update(rows)) this.emit(event);
+    if (this.stationary) {
+      const counted = rows.filter((r) => r.counted).map((r) => ({ floorId: r.floor_id, cameraId: r.camera_id, trackId: r.track_id, timeMs: r.observed_at.getTime(), xyM: [r.x_m, r.y_m] as const }));
+      await this.stationary.spans.upsert(this.stationary.detector.add(counted));
+    }
+    // Scouter's tracker ids travel with the markers, so the page can name people as Scouter does.
+    const trackerIds = new Map(projected.map((p) => [p.track_id, p.tracker_id]));
+    if (rows.length > 0) for (const event of this.liveMap.update(rows, trackerIds)) this.emit(event);
     return rows.length;
   }
 

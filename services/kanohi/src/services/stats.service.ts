@@ -1,8 +1,10 @@
 import { HEAT_BASE_CELL_M, type CountsResponse, type Floor, type HeatmapQuery, type HeatmapResponse, type LineStatsResponse, type StatsQuery, type ZoneStatsResponse } from '@sightline/contracts';
+import { PolygonZone } from '@sightline/vision';
 import { toCsv } from '../lib/csv.ts';
 import { HttpError, notFound } from '../lib/http-error.ts';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
+import type { StationaryRepository } from '../repositories/stationary.repository.ts';
 import type { StatsRepository } from '../repositories/stats.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
 
@@ -16,6 +18,18 @@ function range(query: { from: string; to: string }): { from: Date; to: Date } {
   return { from, to };
 }
 
+/** Time buckets one statistics answer may span: past it, the client asks for wider buckets. */
+const MAX_BUCKETS = 100_000;
+
+/** The range and bucket width of a statistics query, refused when it would answer more than MAX_BUCKETS buckets. */
+function bucketed(query: StatsQuery): { from: Date; to: Date; bucketSeconds: number } {
+  const r = range(query);
+  const bucketSeconds = query.bucketSeconds ?? 60;
+  const buckets = Math.ceil((r.to.getTime() - r.from.getTime()) / 1000 / bucketSeconds);
+  if (buckets > MAX_BUCKETS) throw new HttpError(400, `${buckets} buckets of ${bucketSeconds} s is more than one answer holds (${MAX_BUCKETS}): ask for wider buckets (bucketSeconds) or a shorter range`);
+  return { ...r, bucketSeconds };
+}
+
 const iso = (d: Date) => d.toISOString();
 
 /** Heatmaps and statistics of one floor; every aggregate runs in SQL. */
@@ -25,6 +39,7 @@ export class StatsService {
     private readonly points: FloorPointRepository,
     private readonly stats: StatsRepository,
     private readonly zones: ZoneRepository,
+    private readonly stationary: StationaryRepository,
   ) {}
 
   private async floor(floorId: number): Promise<Floor> {
@@ -42,7 +57,34 @@ export class StatsService {
     const columns = Math.ceil(floor.widthM / cellM - 1e-9);
     const rows = Math.ceil(floor.heightM / cellM - 1e-9);
     const metric = query.metric ?? 'occupancy';
-    const cells = await this.points.heatmap(floorId, { from, to }, { factor, columns, rows }, metric, query);
+    const [rolled, spans, zones] = await Promise.all([
+      this.points.heatmap(floorId, { from, to }, { factor, columns, rows }, metric, query),
+      this.stationary.spans(floorId, from, to),
+      this.zones.zones(floorId),
+    ]);
+    // Stationary detections (a false positive that sat on the grass for minutes) would set the
+    // scale: their samples in the window are taken out unless asked for.
+    const stationaryExcluded = (query.stationary ?? 'exclude') === 'exclude';
+    const values = new Map(rolled.map(([c, r, v]) => [`${c},${r}`, v]));
+    if (stationaryExcluded && spans.length > 0) {
+      const minuteFrom = new Date(Math.floor(from.getTime() / 60_000) * 60_000);
+      for (const [c, r, v] of await this.stationary.heatShare(floorId, spans, { minuteFrom, to }, { factor, baseCellM: HEAT_BASE_CELL_M }, metric, query)) {
+        const key = `${c},${r}`;
+        if (values.has(key)) values.set(key, values.get(key)! - v);
+      }
+    }
+    // Exclusion masks: a cell whose centre lies in a mask is left out.
+    const masks = zones.filter((z) => z.kind === 'mask').map((z) => new PolygonZone(z.polygonXy));
+    let maskedCells = 0;
+    const cells: [number, number, number][] = [];
+    for (const [key, v] of values) {
+      const [c, r] = key.split(',').map(Number) as [number, number];
+      if (masks.some((m) => m.contains([(c + 0.5) * cellM, (r + 0.5) * cellM]))) {
+        maskedCells++;
+        continue;
+      }
+      if (v > 1e-9) cells.push([c, r, v]);
+    }
     return {
       floorId,
       from: iso(from),
@@ -54,21 +96,25 @@ export class StatsService {
       cells,
       max: cells.reduce((m, c) => Math.max(m, c[2]), 0),
       total: cells.reduce((s, c) => s + c[2], 0),
+      unit: metric === 'dwell' ? 'person-seconds per cell' : 'person samples per cell (one per person per frame)',
+      stationaryExcluded,
+      stationary: spans.map((sp) => ({ cameraId: sp.camera_id, trackId: sp.track_id, xyM: [sp.x_m, sp.y_m] as [number, number], from: iso(sp.started_at), to: iso(sp.ended_at) })),
+      maskedCells,
     };
   }
 
   async counts(floorId: number, query: StatsQuery): Promise<CountsResponse> {
     await this.floor(floorId);
-    const bucketSeconds = query.bucketSeconds ?? 60;
+    const { bucketSeconds, ...r } = bucketed(query);
     const groupBy = query.groupBy ?? 'none';
-    const rows = await this.stats.counts(floorId, { ...range(query), bucketSeconds }, groupBy, query);
+    const rows = await this.stats.counts(floorId, { ...r, bucketSeconds }, groupBy, query);
     return { floorId, bucketSeconds, groupBy, buckets: rows.map((r) => ({ start: iso(r.start), group: r.group, tracks: r.tracks })) };
   }
 
   async zoneStats(floorId: number, query: StatsQuery): Promise<ZoneStatsResponse> {
     await this.floor(floorId);
-    const r = { ...range(query), bucketSeconds: query.bucketSeconds ?? 60 };
-    const [zones, buckets, dwell] = await Promise.all([this.zones.zones(floorId), this.stats.zoneBuckets(floorId, r, query), this.stats.zoneDwell(floorId, r, query)]);
+    const r = bucketed(query);
+    const [zones, buckets, dwell] = await Promise.all([this.zones.zones(floorId).then((all) => all.filter((z) => z.kind === 'zone')), this.stats.zoneBuckets(floorId, r, query), this.stats.zoneDwell(floorId, r, query)]);
     return {
       zones: zones.map((z) => {
         const d = dwell.find((x) => x.zone_id === z.id);
@@ -86,7 +132,7 @@ export class StatsService {
 
   async lineStats(floorId: number, query: StatsQuery): Promise<LineStatsResponse> {
     await this.floor(floorId);
-    const r = { ...range(query), bucketSeconds: query.bucketSeconds ?? 60 };
+    const r = bucketed(query);
     const [lines, buckets] = await Promise.all([this.zones.lines(floorId), this.stats.lineBuckets(floorId, r, query)]);
     return {
       lines: lines.map((l) => {
@@ -102,15 +148,16 @@ export class StatsService {
     };
   }
 
-  countsCsv(r: CountsResponse): string {
-    return toCsv(['bucket_start', 'group', 'tracks'], r.buckets.map((b) => [b.start, b.group, b.tracks]));
+  // Every CSV row names its window (UTC), so a file read on its own says what it covers.
+  countsCsv(r: CountsResponse, w: { from: string; to: string }): string {
+    return toCsv(['window_from', 'window_to', 'bucket_start', 'group', 'tracks'], r.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), b.start, b.group, b.tracks]));
   }
 
-  zonesCsv(r: ZoneStatsResponse): string {
-    return toCsv(['zone_id', 'zone', 'bucket_start', 'tracks'], r.zones.flatMap((z) => z.buckets.map((b) => [z.zoneId, z.name, b.start, b.tracks])));
+  zonesCsv(r: ZoneStatsResponse, w: { from: string; to: string }): string {
+    return toCsv(['window_from', 'window_to', 'zone_id', 'zone', 'bucket_start', 'tracks'], r.zones.flatMap((z) => z.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), z.zoneId, z.name, b.start, b.tracks])));
   }
 
-  linesCsv(r: LineStatsResponse): string {
-    return toCsv(['line_id', 'line', 'bucket_start', 'in', 'out'], r.lines.flatMap((l) => l.buckets.map((b) => [l.lineId, l.name, b.start, b.in, b.out])));
+  linesCsv(r: LineStatsResponse, w: { from: string; to: string }): string {
+    return toCsv(['window_from', 'window_to', 'line_id', 'line', 'bucket_start', 'in', 'out'], r.lines.flatMap((l) => l.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), l.lineId, l.name, b.start, b.in, b.out])));
   }
 }

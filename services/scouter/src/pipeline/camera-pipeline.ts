@@ -1,7 +1,9 @@
-import type { AttributeValue, CameraState, CameraStats, TrackedBox, TracksEvent } from '@sightline/contracts';
+import type { AttributeValue, CameraState, CameraStats, ImagePolygon, TrackedBox, TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
+import { PolygonZone, TrackExtrapolator, type Detections } from '@sightline/vision';
 import type { ObservationRow } from '../repositories/observation.repository.ts';
 import { backoffMs, sleep } from './backoff.ts';
+import { insideFrame } from './frame-point.ts';
 import { LatestFrameSlot } from './latest-frame-slot.ts';
 import { RateMeter, RollingWindow } from './stage-timings.ts';
 import type { AttributeEstimator, Detector, PipelineStages, RgbFrame, Tracker } from './stages.ts';
@@ -9,7 +11,8 @@ import type { AttributeEstimator, Detector, PipelineStages, RgbFrame, Tracker } 
 /** Where a pipeline's results and state changes go (socket.io, the observation batcher, the status table). */
 export interface PipelineSinks {
   onTracks(event: TracksEvent, observations: readonly ObservationRow[]): void;
-  onPreview?(frame: RgbFrame, event: TracksEvent): void;
+  /** Every processed frame with its boxes (previews, event snapshots). */
+  onFrame?(frame: RgbFrame, event: TracksEvent): void;
   onState(state: CameraState, message: string | null): void;
   onFrameSize?(width: number, height: number): void;
 }
@@ -48,12 +51,17 @@ export class CameraPipeline {
   private readonly rate = new RateMeter();
   private readonly slot = new LatestFrameSlot<TimedFrame>();
   private readonly abort = new AbortController();
+  /** With detect(..., every=N): the tracks' boxes on the frames the detector skips. */
+  private readonly between = new TrackExtrapolator();
   private framesDecoded = 0;
   private framesProcessed = 0;
   private reconnects = 0;
   private state: CameraState = 'idle';
   private message: string | null = null;
   private running: Promise<void> | undefined;
+  private masks: PolygonZone[] = [];
+  /** Detections dropped because their bottom-centre fell in a mask. */
+  maskedDetections = 0;
 
   constructor(
     readonly cameraId: number,
@@ -62,6 +70,11 @@ export class CameraPipeline {
     private readonly sinks: PipelineSinks,
     private readonly options: PipelineOptions,
   ) {}
+
+  /** Areas the detector ignores from the next frame on: a detection whose box bottom-centre falls in one is dropped before tracking. */
+  setMasks(masks: readonly ImagePolygon[]): void {
+    this.masks = masks.map((m) => new PolygonZone(m));
+  }
 
   get currentState(): CameraState {
     return this.state;
@@ -209,18 +222,38 @@ export class CameraPipeline {
     }
   }
 
+  private dropMasked(detections: Detections, width: number, height: number): Detections {
+    const feet = detections.bottomCenters();
+    const masks = this.masks;
+    const kept = detections.filter((i) => !masks.some((m) => m.contains(insideFrame(feet[i * 2]!, feet[i * 2 + 1]!, width, height))));
+    this.maskedDetections += detections.length - kept.length;
+    return kept;
+  }
+
   private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
     const t0 = performance.now();
-    // Stages may move the pixels to the inference thread and back: keep the frame they return.
-    let { detections, frame } = await detector.detect(item.frame);
-    const t1 = performance.now();
-    if (tracker) detections = tracker.update(detections);
-    const t2 = performance.now();
-    if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
-    const t3 = performance.now();
-    this.stageMs.detect.add(t1 - t0);
-    this.stageMs.track.add(t2 - t1);
-    if (attributes) this.stageMs.attributes.add(t3 - t2);
+    const every = this.spec.detect.every ?? 1;
+    let detections: Detections;
+    let frame: RgbFrame;
+    if (tracker && every > 1 && this.framesProcessed % every !== 0) {
+      // A frame the detector skips: each track moves on at its last velocity.
+      frame = item.frame;
+      detections = this.between.predict(frame.index);
+      this.stageMs.track.add(performance.now() - t0);
+    } else {
+      // Stages may move the pixels to the inference thread and back: keep the frame they return.
+      ({ detections, frame } = await detector.detect(item.frame));
+      if (this.masks.length > 0) detections = this.dropMasked(detections, frame.width, frame.height);
+      const t1 = performance.now();
+      if (tracker) detections = tracker.update(detections);
+      if (tracker && every > 1) this.between.observe(frame.index, detections);
+      const t2 = performance.now();
+      if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
+      const t3 = performance.now();
+      this.stageMs.detect.add(t1 - t0);
+      this.stageMs.track.add(t2 - t1);
+      if (attributes) this.stageMs.attributes.add(t3 - t2);
+    }
 
     const heads = this.spec.attributes?.heads ?? [];
     const boxes: TrackedBox[] = [];
@@ -255,7 +288,7 @@ export class CameraPipeline {
       .filter((b) => b.trackerId >= 0)
       .map((b) => ({ observedAt, trackerId: b.trackerId, className: b.className, score: b.score, xyxy: b.xyxy, attributes: b.attributes }));
     this.sinks.onTracks(event, observations);
-    this.sinks.onPreview?.(frame, event);
+    this.sinks.onFrame?.(frame, event);
   }
 }
 

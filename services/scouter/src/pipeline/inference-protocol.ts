@@ -1,3 +1,4 @@
+import type { ModelBackend } from '@sightline/models';
 // Messages between the main thread and the inference thread (inference.worker.ts). Frame bytes
 // travel as transferred buffers both ways; `id` pairs an answer with its request.
 
@@ -19,6 +20,11 @@ export type InferenceRequest =
       trackerId: Int32Array;
     }
   | { type: 'end-session'; id: number; session: string }
+  | { type: 'backends'; id: number }
+  /** A trained head version (replaces the loaded version of that name: hot swap). */
+  | { type: 'load-head'; id: number; name: string; version: number; spec: TrainedHeadSpec; onnx: Uint8Array; threads: number }
+  /** Trained heads on tracked boxes: shared features of the frame (CenterNet-multitask) ROI-aligned per box. */
+  | { type: 'head-attributes'; id: number; names: string[]; threads: number; rgb: Uint8Array; width: number; height: number; xyxy: Float32Array }
   | { type: 'release'; id: number };
 
 export interface DetectAnswer {
@@ -45,4 +51,32 @@ export interface AttributeAnswer {
   faces: (FaceSummary | null)[];
 }
 
-export type WorkerReply = DetectAnswer | AttributeAnswer | { id: number; ok: true } | { id: number; ok: false; error: string };
+/** Which engine runs each network loaded in the thread (see select-backend.ts in packages/models). */
+export interface BackendsAnswer {
+  id: number;
+  ok: true;
+  backends: ModelBackend[];
+}
+
+
+/** The card of a trained head (AttributeHeadSpec of packages/models). */
+export interface TrainedHeadSpec {
+  name: string;
+  labels: string[];
+  model: string;
+  outputSize: number;
+  channels: number;
+  featureStride: number;
+  samplingRatio?: number;
+}
+
+/** Per head: the version that ran and [boxes, labels] probabilities; absent when not loaded. */
+export interface HeadAttributeAnswer {
+  id: number;
+  ok: true;
+  rgb: Uint8Array;
+  heads: Record<string, { version: number; labels: string[]; probabilities: Float32Array }>;
+}
+
+
+export type WorkerReply = DetectAnswer | AttributeAnswer | BackendsAnswer | HeadAttributeAnswer | { id: number; ok: true } | { id: number; ok: false; error: string };

@@ -1,6 +1,7 @@
 import { Detections } from '@sightline/vision';
 import { Worker } from 'node:worker_threads';
-import type { AttributeAnswer, DetectAnswer, FaceSummary, InferenceRequest, WorkerReply } from './inference-protocol.ts';
+import type { ModelBackend } from '@sightline/models';
+import type { AttributeAnswer, BackendsAnswer, DetectAnswer, FaceSummary, HeadAttributeAnswer, InferenceRequest, TrainedHeadSpec, WorkerReply } from './inference-protocol.ts';
 import type { RgbFrame } from './stages.ts';
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
@@ -77,6 +78,23 @@ export class InferenceThread {
       [rgb.buffer as ArrayBuffer],
     );
     return { faces: answer.faces, frame: { ...frame, rgb: answer.rgb } };
+  }
+
+  /** The engine of every network loaded in the thread so far. */
+  async backends(): Promise<ModelBackend[]> {
+    return (await this.call<BackendsAnswer>({ type: 'backends' })).backends;
+  }
+
+  /** Loads a trained head version in the thread; a newer version of the same name replaces the loaded one. */
+  async loadHead(name: string, version: number, spec: TrainedHeadSpec, onnx: Uint8Array, threads: number): Promise<void> {
+    await this.call({ type: 'load-head', name, version, spec, onnx, threads });
+  }
+
+  /** Probabilities of the loaded trained heads `names` for each box of `tracked`. */
+  async headAttributes(names: string[], threads: number, frame: RgbFrame, tracked: Detections): Promise<{ heads: HeadAttributeAnswer['heads']; frame: RgbFrame }> {
+    const rgb = ownBuffer(frame.rgb);
+    const answer = await this.call<HeadAttributeAnswer>({ type: 'head-attributes', names, threads, rgb, width: frame.width, height: frame.height, xyxy: tracked.xyxy.slice() }, [rgb.buffer as ArrayBuffer]);
+    return { heads: answer.heads, frame: { ...frame, rgb: answer.rgb } };
   }
 
   endSession(session: string): void {

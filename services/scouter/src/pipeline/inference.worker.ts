@@ -3,10 +3,10 @@
 // reads ffmpeg pipes, writes PostgreSQL and serves socket.io. Frames arrive as transferred buffers
 // and go back with the answer (zero copies). Detection requests of one detector setting feed
 // CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
-import { CenterNetDetector, FaceAttributeEstimator, TrackFaceAttributes } from '@sightline/models';
+import { AttributeHead, CenterNetDetector, FaceAttributeEstimator, loadedModelBackends, TrackFaceAttributes } from '@sightline/models';
 import { Detections } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
-import type { AttributeAnswer, DetectAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
+import type { AttributeAnswer, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker.ts runs inside a worker thread (see inference-thread.ts)');
@@ -60,6 +60,37 @@ const sessions = new Map<string, TrackFaceAttributes>();
 // Attribute work is serialised: one face network pass at a time, in arrival order.
 let attributeTail: Promise<void> = Promise.resolve();
 
+// Trained heads by name (the deployed version; a new version replaces the old one between frames),
+// and the shared-feature detector they pool from.
+const trainedHeads = new Map<string, { version: number; head: AttributeHead }>();
+let multitask: Promise<CenterNetDetector> | undefined;
+
+async function loadHead(request: Extract<InferenceRequest, { type: 'load-head' }>): Promise<void> {
+  const current = trainedHeads.get(request.name);
+  if (current?.version === request.version) return;
+  const head = await AttributeHead.fromModel(request.spec, request.onnx, { threads: 1 });
+  trainedHeads.set(request.name, { version: request.version, head });
+  // Attribute work is serialised on attributeTail, so no pass is using the old head now.
+  await current?.head.release();
+}
+
+async function headAttributes(request: Extract<InferenceRequest, { type: 'head-attributes' }>): Promise<void> {
+  const answer: HeadAttributeAnswer = { id: request.id, ok: true, rgb: request.rgb, heads: {} };
+  const wanted = request.names.map((n) => [n, trainedHeads.get(n)] as const).filter((e): e is readonly [string, { version: number; head: AttributeHead }] => e[1] !== undefined);
+  if (wanted.length > 0 && request.xyxy.length > 0) {
+    multitask ??= CenterNetDetector.create({ model: 'centernet-multitask', threads: request.threads });
+    multitask.catch(() => (multitask = undefined));
+    const { features, mapping } = await (await multitask).detectWithFeatures({ data: request.rgb, width: request.width, height: request.height, format: 'rgb24' });
+    const boxes = new Detections({ xyxy: request.xyxy, confidence: new Float32Array(request.xyxy.length / 4).fill(1), classId: new Int32Array(request.xyxy.length / 4) });
+    for (const [name, { version, head }] of wanted) {
+      const out = await head.apply(features, boxes, mapping);
+      const values = out.data[`attr:${name}`] as { probabilities: number[] }[];
+      answer.heads[name] = { version, labels: head.spec.labels, probabilities: Float32Array.from(values.flatMap((v) => v.probabilities)) };
+    }
+  }
+  reply(answer, [request.rgb.buffer as ArrayBuffer]);
+}
+
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
@@ -68,9 +99,25 @@ function fail(id: number, err: unknown): void {
   reply({ id, ok: false, error: (err as Error).message ?? String(err) });
 }
 
+// One network per model for the whole process; each filter setting (classes, score) is a view on
+// it with its own stream, so a pre-labeling job beside the cameras loads no second copy.
+const networks = new Map<string, Promise<CenterNetDetector>>();
+
+function network(model: 'centernet', threads: number): Promise<CenterNetDetector> {
+  let loading = networks.get(model);
+  if (!loading) {
+    loading = CenterNetDetector.create({ model, threads, scoreThreshold: 0 });
+    loading.catch(() => networks.delete(model));
+    networks.set(model, loading);
+  }
+  return loading;
+}
+
 async function loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
   if (detectors.has(key)) return;
-  const detector = await CenterNetDetector.create({ scoreThreshold: options.scoreThreshold, threads: options.threads, ...(options.classIds ? { classIds: options.classIds } : {}) });
+  const base = await network('centernet', options.threads);
+  if (detectors.has(key)) return;
+  const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
   const queue = new FrameQueue();
   const pending = new Set<number>();
   const running = (async () => {
@@ -136,17 +183,27 @@ port.on('message', (request: InferenceRequest) => {
     case 'attributes':
       attributeTail = attributeTail.then(() => attributes(request)).catch((err) => fail(request.id, err));
       return;
+    case 'load-head':
+      attributeTail = attributeTail.then(() => loadHead(request)).then(() => reply({ id: request.id, ok: true }), (err) => fail(request.id, err));
+      return;
+    case 'head-attributes':
+      attributeTail = attributeTail.then(() => headAttributes(request)).catch((err) => fail(request.id, err));
+      return;
     case 'end-session':
       sessions.delete(request.session);
       return;
+    case 'backends':
+      reply({ id: request.id, ok: true, backends: loadedModelBackends() });
+      return;
     case 'release':
       void (async () => {
-        for (const { detector, queue, running } of detectors.values()) {
+        for (const { queue, running } of detectors.values()) {
           queue.close();
           await running;
-          await detector.release();
         }
         detectors.clear();
+        for (const loading of networks.values()) await (await loading.catch(() => undefined))?.release();
+        networks.clear();
         await (await faces?.catch(() => undefined))?.release();
         faces = undefined;
         reply({ id: request.id, ok: true });

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ffmpegPath } from '@sightline/media';
 import type { JpegEncoder, RgbFrame } from './stages.ts';
-
-const ffmpegBin = (): string => process.env.FFMPEG_PATH ?? 'ffmpeg';
 
 /**
  * JPEG previews from one long-lived ffmpeg (raw RGB in, MJPEG out), so a preview costs an encode,
- * not a process start. Restarted when the frame size changes. One encode at a time: callers skip
- * a preview rather than queue one.
+ * not a process start. Restarted when the frame size or the output width changes. One encode at a
+ * time: callers skip a preview rather than queue one.
  */
 export class FfmpegJpegEncoder implements JpegEncoder {
   private child: ChildProcessWithoutNullStreams | undefined;
@@ -16,22 +15,25 @@ export class FfmpegJpegEncoder implements JpegEncoder {
 
   constructor(private readonly quality = 7) {}
 
-  encode(frame: RgbFrame): Promise<Buffer> {
+  encode(frame: RgbFrame, maxWidth?: number): Promise<Buffer> {
     if (this.waiting) return Promise.reject(new Error('an encode is already in progress'));
-    const size = `${frame.width}x${frame.height}`;
-    if (!this.child || size !== this.size) this.restart(size);
+    // Downscaling in the same ffmpeg: fewer pixels to encode and to send.
+    const width = maxWidth && maxWidth < frame.width ? maxWidth : undefined;
+    const size = `${frame.width}x${frame.height}${width ? `>${width}` : ''}`;
+    if (!this.child || size !== this.size) this.restart(size, `${frame.width}x${frame.height}`, width);
     return new Promise<Buffer>((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.child!.stdin.write(frame.rgb);
     });
   }
 
-  private restart(size: string): void {
+  private restart(key: string, size: string, width: number | undefined): void {
     this.close();
-    this.size = size;
+    this.size = key;
     this.buffer = Buffer.alloc(0);
-    const args = ['-v', 'error', '-probesize', '32', '-analyzeduration', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', size, '-i', 'pipe:0', '-f', 'image2pipe', '-c:v', 'mjpeg', '-threads', '1', '-q:v', String(this.quality), '-flush_packets', '1', 'pipe:1'];
-    const child = spawn(ffmpegBin(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const scale = width ? ['-vf', `scale=${width}:-2`] : [];
+    const args = ['-v', 'error', '-probesize', '32', '-analyzeduration', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', size, '-i', 'pipe:0', ...scale, '-f', 'image2pipe', '-c:v', 'mjpeg', '-threads', '1', '-q:v', String(this.quality), '-flush_packets', '1', 'pipe:1'];
+    const child = spawn(ffmpegPath(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-2000)));
@@ -43,7 +45,7 @@ export class FfmpegJpegEncoder implements JpegEncoder {
       this.waiting = undefined;
       waiting?.reject(new Error(`JPEG encoder stopped: ${why}`));
     };
-    child.on('error', (err) => fail(`${err.message}; install ffmpeg or set FFMPEG_PATH`));
+    child.on('error', (err) => fail(`${err.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`));
     child.on('close', (code) => fail(stderr.trim() || `exit code ${code}`));
   }
 

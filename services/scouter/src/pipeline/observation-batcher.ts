@@ -3,10 +3,17 @@ import type { ObservationRow } from '../repositories/observation.repository.ts';
 /** Writes one camera's observations; the repository's insertBatch in production. */
 export type WriteBatch = (rows: readonly ObservationRow[]) => Promise<void>;
 
+/** PostgreSQL's foreign_key_violation: the camera the rows belong to was removed. */
+export function isCameraGone(err: unknown): boolean {
+  return (err as { code?: string }).code === '23503';
+}
+
 /**
  * Collects a camera's observations and writes them in one transaction every `intervalMs`, one
  * write at a time. While the database is unreachable rows wait (up to `maxPending`, beyond which
- * the oldest are discarded and counted) and the next flush retries them.
+ * the oldest are discarded and counted) and the next flush retries them. A write refused because
+ * the camera no longer exists (`isGone`) is never retried: the pending rows are discarded and
+ * counted, later rows are ignored, and `onGone` is told once.
  */
 export class ObservationBatcher {
   private pending: ObservationRow[] = [];
@@ -14,6 +21,8 @@ export class ObservationBatcher {
   private flushing: Promise<void> | undefined;
   written = 0;
   discarded = 0;
+  /** The camera was removed: nothing more is written. */
+  gone = false;
   lastError: string | undefined;
 
   constructor(
@@ -21,10 +30,22 @@ export class ObservationBatcher {
     private readonly intervalMs: number,
     private readonly maxPending = 50_000,
     private readonly onError: (err: Error) => void = () => undefined,
+    private readonly isGone: (err: Error) => boolean = isCameraGone,
+    private readonly onGone: (discarded: number) => void = () => undefined,
   ) {}
+
+  /** Rows not yet committed: queued, and in the write under way. */
+  get pendingRows(): number {
+    return this.pending.length + this.inFlight;
+  }
+  private inFlight = 0;
 
   add(rows: readonly ObservationRow[]): void {
     if (rows.length === 0) return;
+    if (this.gone) {
+      this.discarded += rows.length;
+      return;
+    }
     this.pending.push(...rows);
     if (this.pending.length > this.maxPending) {
       const excess = this.pending.length - this.maxPending;
@@ -43,6 +64,7 @@ export class ObservationBatcher {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
+    this.inFlight = rows.length;
     this.flushing = this.write(rows)
       .then(() => {
         this.written += rows.length;
@@ -50,6 +72,14 @@ export class ObservationBatcher {
       })
       .catch((err: Error) => {
         this.lastError = err.message;
+        if (this.isGone(err)) {
+          const dropped = rows.length + this.pending.length;
+          this.gone = true;
+          this.discarded += dropped;
+          this.pending = [];
+          this.onGone(dropped);
+          return;
+        }
         this.pending = rows.concat(this.pending);
         this.onError(err);
         this.timer ??= setTimeout(() => {
@@ -58,6 +88,7 @@ export class ObservationBatcher {
         }, Math.max(this.intervalMs, 1000));
       })
       .finally(() => {
+        this.inFlight = 0;
         this.flushing = undefined;
       });
     await this.flushing;

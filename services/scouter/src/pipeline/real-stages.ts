@@ -1,13 +1,14 @@
 import type { AttributeValue } from '@sightline/contracts';
 import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { COCO_LABELS, modelCard } from '@sightline/models';
+import { COCO_LABELS, modelCard, type ModelBackend } from '@sightline/models';
 import { ByteTracker, SortTracker } from '@sightline/vision';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { InferenceThread } from './inference-thread.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
 import type { AttributeEstimator, Detector, PipelineStages, RgbFrame } from './stages.ts';
+import { TrainedHeads, type DeployedHeadSource } from './trained-heads.ts';
 
 /** ffmpeg input for a camera URI: a plain path for files (percent-escapes decoded), the URL otherwise. */
 export function ffmpegInput(uri: string): string {
@@ -50,37 +51,83 @@ export const ATTRIBUTE_HEADS = ['age', 'gender'] as const;
 /** Detector models this Scouter can run. */
 export const DETECTOR_MODELS = ['centernet'] as const;
 
+/** What the production stages offer beyond PipelineStages: the shared inference thread and its report. */
+export interface RealStagesExtras {
+  /** The process's one inference thread (started on first use); pre-labeling shares it with the cameras. */
+  inference(): InferenceThread;
+  /** Which engine runs each network loaded so far. */
+  models(): ModelBackend[];
+  /** Trained attribute heads (when deployed heads are known to this Scouter), refreshed on deploy. */
+  trainedHeads?: TrainedHeads;
+  release(): Promise<void>;
+}
+
 /**
  * The production stages: ffmpeg decode (packages/media); CenterNet and the face attribute networks
  * (packages/models) on one inference thread of this process, shared by every camera; ByteTrack or
  * SORT (packages/vision) on the main thread; JPEG previews through a persistent ffmpeg encoder.
  */
-export function createRealStages(options: { inferenceThreads: number }): PipelineStages & { release(): Promise<void> } {
+export function createRealStages(options: { inferenceThreads: number; log?: (message: string) => void; deployedHeads?: DeployedHeadSource }): PipelineStages & RealStagesExtras {
   let thread: InferenceThread | undefined;
   const inference = () => (thread ??= new InferenceThread());
+  // Any other head name is a trained head, loaded from its deployed version.
+  const trained = options.deployedHeads ? new TrainedHeads(options.deployedHeads, inference, options.inferenceThreads) : undefined;
+  let models: ModelBackend[] = [];
+  // After each load: which engine runs each network, told once per model.
+  const noteModels = async () => {
+    const now = await inference().backends();
+    for (const m of now) {
+      if (!models.some((old) => old.model === m.model && old.backend === m.backend)) options.log?.(`model ${m.model} runs on ${m.backend} (SIGHTLINE_BACKEND ${m.choice}: ${m.reason})`);
+    }
+    models = now;
+  };
   return {
+    inference,
+    models: () => models,
     openSource: openCameraSource,
     async loadDetector(spec: DetectSpec): Promise<Detector> {
       if (!(DETECTOR_MODELS as readonly string[]).includes(spec.model)) throw new Error(`unknown detector model "${spec.model}"; this Scouter has: ${DETECTOR_MODELS.join(', ')}`);
       const classIds = classIdsOf(spec);
       const key = JSON.stringify([spec.model, classIds ?? null, spec.scoreThreshold]);
       await inference().loadDetector(key, { scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
+      await noteModels();
       return {
         className: (classId) => COCO_LABELS[classId] ?? `class-${classId}`,
         detect: (frame) => inference().detect(key, frame),
       };
     },
     createTracker(spec: TrackSpec, fps: number, detectorModel: string) {
-      // ByteTrack's score thresholds follow the detector's calibration (see the model card).
-      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, ...modelCard(detectorModel).trackerScores });
+      // ByteTrack's score thresholds follow the detector's calibration (see the model card). Live
+      // output cannot be written late, so a track is reported from its 3rd match (not 6 + hand-back).
+      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, minHits: 3, ...modelCard(detectorModel).trackerScores });
     },
     async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
-      const unknown = spec.heads.filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));
-      if (unknown.length > 0) throw new Error(`attribute head${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not available; this Scouter has: ${ATTRIBUTE_HEADS.join(', ')}`);
-      await inference().loadAttributes(options.inferenceThreads);
-      return faceAttributeEstimator(inference(), options.inferenceThreads, spec.heads);
+      const faceHeads = spec.heads.filter((h) => (ATTRIBUTE_HEADS as readonly string[]).includes(h));
+      const trainedNames = spec.heads.filter((h) => !faceHeads.includes(h));
+      if (trainedNames.length > 0 && !trained) throw new Error(`attribute head${trainedNames.length > 1 ? 's' : ''} ${trainedNames.join(', ')} not available; this Scouter has: ${ATTRIBUTE_HEADS.join(', ')}`);
+      if (trainedNames.length > 0) {
+        await trained!.ensure(trainedNames);
+        await noteModels();
+      }
+      const estimators: AttributeEstimator[] = [];
+      if (faceHeads.length > 0) {
+        await inference().loadAttributes(options.inferenceThreads);
+        await noteModels();
+        estimators.push(faceAttributeEstimator(inference(), options.inferenceThreads, faceHeads));
+      }
+      if (trainedNames.length > 0) estimators.push(trained!.estimator(trainedNames));
+      if (estimators.length === 1) return estimators[0]!;
+      return {
+        async estimate(frame, detections) {
+          let result = { detections, frame };
+          for (const e of estimators) result = await e.estimate(result.frame, result.detections);
+          return result;
+        },
+        release: () => estimators.forEach((e) => e.release?.()),
+      };
     },
     createJpegEncoder: () => new FfmpegJpegEncoder(),
+    ...(trained ? { trainedHeads: trained } : {}),
     async release() {
       const t = thread;
       thread = undefined;

@@ -41,9 +41,9 @@ export interface AttributeEstimator {
   release?(): void;
 }
 
-/** Encodes a frame to JPEG for the live preview. */
+/** Encodes a frame to JPEG for the live preview (scaled down to `maxWidth` when given and smaller). */
 export interface JpegEncoder {
-  encode(frame: RgbFrame): Promise<Buffer>;
+  encode(frame: RgbFrame, maxWidth?: number): Promise<Buffer>;
   close(): void;
 }
 

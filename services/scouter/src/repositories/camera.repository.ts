@@ -1,4 +1,4 @@
-import type { Camera, CameraState } from '@sightline/contracts';
+import type { Camera, CameraRegions, CameraState } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
 import type pg from 'pg';
 
@@ -8,6 +8,7 @@ export interface NewCamera {
   readonly fps: number;
   readonly loop: boolean;
   readonly enabled: boolean;
+  readonly regions?: CameraRegions;
 }
 
 /** What a worker needs to run a camera: its settings and pipeline spec. */
@@ -18,10 +19,12 @@ export interface CameraRun {
   readonly fps: number;
   readonly loop: boolean;
   readonly spec: PipelineSpec | null;
+  /** Masks, zones and lines; changed on a running camera without restarting it. */
+  readonly regions: CameraRegions;
 }
 
 const SELECT_CAMERA = `
-  SELECT c.id, c.name, c.uri, c.fps, c.loop_video, c.enabled, c.frame_width, c.frame_height, c.created_at, c.updated_at,
+  SELECT c.id, c.name, c.uri, c.fps, c.loop_video, c.enabled, c.frame_width, c.frame_height, c.regions, c.created_at, c.updated_at,
          s.state, s.message, s.frames_decoded, s.frames_processed, s.frames_dropped, s.reconnects, s.fps AS actual_fps,
          s.latency_ms_p50, s.latency_ms_p95, l.worker_id, p.flow_id,
          COALESCE(p.spec->'attributes'->'heads', '[]'::jsonb) AS heads
@@ -39,6 +42,7 @@ interface CameraRow {
   enabled: boolean;
   frame_width: number | null;
   frame_height: number | null;
+  regions: CameraRegions;
   created_at: Date;
   updated_at: Date;
   state: CameraState | null;
@@ -71,6 +75,7 @@ function toCamera(row: CameraRow): Camera {
     workerId: row.worker_id,
     flowId: row.flow_id,
     attributes: row.heads,
+    regions: row.regions,
     stats: {
       framesDecoded: row.frames_decoded ?? 0,
       framesProcessed: row.frames_processed ?? 0,
@@ -107,9 +112,9 @@ export class CameraRepository {
   /** Inserts the camera and its pipeline spec together; a taken name raises pg error 23505. */
   async create(camera: NewCamera, spec: PipelineSpec, flowId: number | null = null, client: pg.ClientBase | pg.Pool = this.pool): Promise<number> {
     const { rows } = await client.query<{ id: number }>(
-      `WITH c AS (INSERT INTO cameras (name, uri, fps, loop_video, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+      `WITH c AS (INSERT INTO cameras (name, uri, fps, loop_video, enabled, regions) VALUES ($1, $2, $3, $4, $5, COALESCE($8::jsonb, '{"masks": [], "zones": [], "lines": []}'::jsonb)) RETURNING id)
        INSERT INTO camera_pipelines (camera_id, flow_id, spec) SELECT id, $6, $7 FROM c RETURNING camera_id AS id`,
-      [camera.name, camera.uri, camera.fps, camera.loop, camera.enabled, flowId, JSON.stringify(spec)],
+      [camera.name, camera.uri, camera.fps, camera.loop, camera.enabled, flowId, JSON.stringify(spec), camera.regions ? JSON.stringify(camera.regions) : null],
     );
     return rows[0]!.id;
   }
@@ -125,13 +130,16 @@ export class CameraRepository {
     );
   }
 
-  /** Changes settings (and spec); a played-out file camera becomes claimable again, so it plays anew. */
-  async update(id: number, patch: { uri?: string; fps?: number; loop?: boolean; enabled?: boolean }, spec?: PipelineSpec): Promise<boolean> {
+  /**
+   * Changes settings (and spec); a played-out file camera becomes claimable again, so it plays anew.
+   * A taken name raises pg error 23505.
+   */
+  async update(id: number, patch: { name?: string; uri?: string; fps?: number; loop?: boolean; enabled?: boolean; regions?: CameraRegions }, spec?: PipelineSpec): Promise<boolean> {
     await this.pool.query("DELETE FROM camera_status WHERE camera_id = $1 AND state = 'ended'", [id]);
     const { rowCount } = await this.pool.query(
       `UPDATE cameras SET uri = COALESCE($2, uri), fps = COALESCE($3, fps), loop_video = COALESCE($4, loop_video),
-         enabled = COALESCE($5, enabled), updated_at = now() WHERE id = $1`,
-      [id, patch.uri ?? null, patch.fps ?? null, patch.loop ?? null, patch.enabled ?? null],
+         enabled = COALESCE($5, enabled), name = COALESCE($6, name), regions = COALESCE($7::jsonb, regions), updated_at = now() WHERE id = $1`,
+      [id, patch.uri ?? null, patch.fps ?? null, patch.loop ?? null, patch.enabled ?? null, patch.name ?? null, patch.regions ? JSON.stringify(patch.regions) : null],
     );
     if (spec) await this.pool.query('UPDATE camera_pipelines SET spec = $2 WHERE camera_id = $1', [id, JSON.stringify(spec)]);
     return (rowCount ?? 0) > 0;
@@ -151,12 +159,12 @@ export class CameraRepository {
   /** The cameras a worker holds, with their specs; disabled or deleted ones are left out. */
   async runsFor(ids: readonly number[]): Promise<CameraRun[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.pool.query<{ id: number; name: string; uri: string; fps: number; loop_video: boolean; spec: PipelineSpec | null }>(
-      `SELECT c.id, c.name, c.uri, c.fps, c.loop_video, p.spec FROM cameras c LEFT JOIN camera_pipelines p ON p.camera_id = c.id
+    const { rows } = await this.pool.query<{ id: number; name: string; uri: string; fps: number; loop_video: boolean; spec: PipelineSpec | null; regions: CameraRegions }>(
+      `SELECT c.id, c.name, c.uri, c.fps, c.loop_video, c.regions, p.spec FROM cameras c LEFT JOIN camera_pipelines p ON p.camera_id = c.id
        WHERE c.id = ANY($1) AND c.enabled ORDER BY c.id`,
       [ids],
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, uri: r.uri, fps: r.fps, loop: r.loop_video, spec: r.spec }));
+    return rows.map((r) => ({ id: r.id, name: r.name, uri: r.uri, fps: r.fps, loop: r.loop_video, spec: r.spec, regions: r.regions }));
   }
 
   async setFrameSize(id: number, width: number, height: number): Promise<void> {

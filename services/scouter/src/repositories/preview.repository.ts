@@ -36,4 +36,14 @@ export class PreviewRepository {
     const row = rows[0];
     return row && { cameraId, seq: Number(row.seq), frameIndex: Number(row.frame_index), width: row.width, height: row.height, jpeg: row.jpeg };
   }
+
+  /** The camera's latest preview with when it was captured, or undefined when none is stored. */
+  async latest(cameraId: number): Promise<(StoredPreview & { capturedAt: Date }) | undefined> {
+    const { rows } = await this.pool.query<{ seq: string; frame_index: string; width: number; height: number; jpeg: Buffer; captured_at: Date }>(
+      'SELECT seq, frame_index, width, height, jpeg, captured_at FROM scouter_previews WHERE camera_id = $1',
+      [cameraId],
+    );
+    const row = rows[0];
+    return row && { cameraId, seq: Number(row.seq), frameIndex: Number(row.frame_index), width: row.width, height: row.height, jpeg: row.jpeg, capturedAt: row.captured_at };
+  }
 }

@@ -1,5 +1,5 @@
 import type { PipelineSpec } from '@sightline/flow';
-import type { Camera, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
+import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '../lib/http-error.ts';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
@@ -15,13 +15,35 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
 }
 
+/** Zone and line names identify events, so each is unique within its camera; a line needs two different ends. */
+function checkRegions(regions: CameraRegions | undefined): void {
+  if (!regions) return;
+  for (const [kind, names] of [['zone', regions.zones.map((z) => z.name)], ['line', regions.lines.map((l) => l.name)]] as const) {
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new HttpError(400, `two ${kind}s are named "${dup}"; give each ${kind} of a camera its own name`);
+  }
+  const flat = regions.lines.find((l) => l.from[0] === l.to[0] && l.from[1] === l.to[1]);
+  if (flat) throw new HttpError(400, `line "${flat.name}" starts and ends at the same point; give it two different end points`);
+}
+
 /** Cameras over HTTP: checks input, stores camera + default pipeline spec, announces changes. */
 export class CameraService {
   constructor(
     private readonly cameras: CameraRepository,
     private readonly announce: (event: CamerasChangedEvent) => void,
     private readonly sources: CameraSourcePolicy,
+    /** Names of the deployed trained heads among `names` (none: only age and gender exist). */
+    private readonly deployedHeads: (names: readonly string[]) => Promise<string[]> = async () => [],
   ) {}
+
+  /** Heads other than age and gender must be deployed trained heads: a 400 names the others. */
+  private async checkHeads(heads: readonly string[] | undefined): Promise<void> {
+    const trained = (heads ?? []).filter((h) => h !== 'age' && h !== 'gender');
+    if (trained.length === 0) return;
+    const deployed = await this.deployedHeads(trained);
+    const missing = trained.filter((h) => !deployed.includes(h));
+    if (missing.length) throw new HttpError(400, `attribute head${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} neither age, gender nor a deployed trained head (GET /heads lists them)`);
+  }
 
   list(): Promise<Camera[]> {
     return this.cameras.list();
@@ -37,7 +59,9 @@ export class CameraService {
     const uri = await this.sources.check(body.uri);
     const loop = body.loop ?? false;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; leave it out for rtsp:// and http(s):// streams');
-    const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true };
+    await this.checkHeads(body.attributes);
+    checkRegions(body.regions);
+    const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true, ...(body.regions ? { regions: body.regions } : {}) };
     let id: number;
     try {
       id = await this.cameras.create(camera, defaultSpec(camera, body.attributes ?? []));
@@ -54,9 +78,18 @@ export class CameraService {
     const uri = body.uri !== undefined ? await this.sources.check(body.uri) : current.uri;
     const loop = body.loop ?? current.loop;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
-    const next = { name: current.name, uri, fps: body.fps ?? current.fps, loop };
+    await this.checkHeads(body.attributes);
+    checkRegions(body.regions);
+    const name = body.name?.trim() ?? current.name;
+    const next = { name, uri, fps: body.fps ?? current.fps, loop };
     const spec = body.attributes !== undefined ? withHeads((await this.cameras.spec(id)) ?? defaultSpec(next), body.attributes) : undefined;
-    await this.cameras.update(id, { uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) }, spec);
+    const patch = { name, uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}), ...(body.regions ? { regions: body.regions } : {}) };
+    try {
+      await this.cameras.update(id, patch, spec);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new HttpError(409, `A camera named "${name}" already exists; choose another name`);
+      throw err;
+    }
     this.announce({ cameraId: id, change: 'updated' });
     return this.get(id);
   }

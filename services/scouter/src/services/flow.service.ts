@@ -1,5 +1,5 @@
-import type { CamerasChangedEvent, Flow, FlowProblem } from '@sightline/contracts';
-import { compileFlow, FLOW_FUNCTIONS, formatFlowError, type FlowRegistry, type PipelineSpec } from '@sightline/flow';
+import type { CamerasChangedEvent, Flow, FlowCheckResult, FlowProblem } from '@sightline/contracts';
+import { compileFlow, describePipeline, FLOW_FUNCTIONS, formatFlowError, type FlowError, type FlowRegistry, type PipelineSpec } from '@sightline/flow';
 import { HttpError } from '../lib/http-error.ts';
 import { ATTRIBUTE_HEADS, DETECTOR_MODELS } from '../pipeline/real-stages.ts';
 import { sourceTypeOf } from '../pipeline/default-spec.ts';
@@ -36,6 +36,8 @@ export class FlowService {
     private readonly cameras: CameraRepository,
     private readonly announce: (event: CamerasChangedEvent) => void,
     private readonly sources: CameraSourcePolicy,
+    /** Names of the deployed trained heads: flows may name them in attributes(s, heads=[...]). */
+    private readonly deployedHeads: () => Promise<string[]> = async () => [],
   ) {}
 
   async list(): Promise<Flow[]> {
@@ -46,11 +48,22 @@ export class FlowService {
     return this.describe(await this.find(name));
   }
 
+  /** Compiles a flow with the same compiler as `save` (and `sightline flow check`) and stores nothing: errors at line:column, warnings, the plan. */
+  check(source: string): FlowCheckResult {
+    const result = compileFlow(source, scouterFlowRegistry);
+    if (!result.ok) return { ok: false, errors: result.errors.map(toProblem), warnings: [], pipelines: [] };
+    const warnings = result.warnings.map((w) => `${w.span.start.line}:${w.span.start.column}: ${w.message}`);
+    if (result.pipelines.length === 0) return { ok: false, errors: [{ code: 'no-pipeline', message: 'the flow defines no pipeline (no INSERT INTO reaching a source)', line: 1, column: 1, endLine: 1, endColumn: 1 }], warnings, pipelines: [] };
+    return { ok: true, errors: [], warnings, pipelines: result.pipelines.map(describePipeline) };
+  }
+
   /** Compiles and stores a flow; a running flow's cameras take the new plan at once. */
   async save(name: string, source: string): Promise<{ flow: Flow; created: boolean }> {
-    const result = compileFlow(source, scouterFlowRegistry);
+    const trained = await this.deployedHeads();
+    const registry = trained.length ? { ...scouterFlowRegistry, heads: [...scouterFlowRegistry.heads, ...trained.filter((h) => !scouterFlowRegistry.heads.includes(h))] } : scouterFlowRegistry;
+    const result = compileFlow(source, registry);
     if (!result.ok) {
-      const errors = result.errors.map((e) => ({ code: e.code, message: e.message, line: e.span.start.line, column: e.span.start.column, endLine: e.span.end.line, endColumn: e.span.end.column }));
+      const errors = result.errors.map(toProblem);
       throw new FlowCompileError(result.errors.map((e) => formatFlowError(e, source, name).split('\n')[0]).join('\n'), errors);
     }
     if (result.pipelines.length === 0) throw new FlowCompileError(`${name}: the flow defines no pipeline (no INSERT INTO reaching a source)`, []);
@@ -146,4 +159,8 @@ async function checkUri(sources: CameraSourcePolicy, spec: PipelineSpec): Promis
 
 function withUri(spec: PipelineSpec, uri: string): PipelineSpec {
   return { ...spec, source: { ...spec.source, uri, type: sourceTypeOf(uri) } };
+}
+
+function toProblem(e: FlowError): FlowProblem {
+  return { code: e.code, message: e.message, line: e.span.start.line, column: e.span.start.column, endLine: e.span.end.line, endColumn: e.span.end.column };
 }

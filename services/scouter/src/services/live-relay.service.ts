@@ -1,12 +1,15 @@
-import type { CameraStateEvent, TracksEvent } from '@sightline/contracts';
+import { BusChannel, type CameraStateEvent, type ScouterEvent, type TracksEvent } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
-/** The NOTIFY channel Scouter processes relay live events on. */
-export const LIVE_CHANNEL = 'scouter_live';
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7900;
+// NOTIFYs waiting for or holding a pool connection at once; beyond it an event is dropped (live view
+// is best effort). Unbounded, a loaded worker queued hundreds of NOTIFYs a second in the pool in
+// front of its lease heartbeat: heartbeats stalled for tens of seconds, leases expired and cameras
+// thrashed between workers (services/scouter/bench/workers.bench.ts, 50 cameras x 10 fps, 5 workers).
+const MAX_IN_FLIGHT = 4;
 
 /** Points at a camera's preview stored in scouter_previews (the JPEG itself never fits a NOTIFY). */
 export interface FrameRef {
@@ -14,10 +17,18 @@ export interface FrameRef {
   readonly seq: number;
 }
 
+/** The cameras in the large view of the pages connected to one process (`origin`). */
+export interface FocusList {
+  readonly origin: string;
+  readonly cameraIds: readonly number[];
+}
+
 export type RelayedEvent =
   | { kind: 'tracks'; event: TracksEvent }
   | { kind: 'camera-state'; event: CameraStateEvent }
-  | { kind: 'frame-ref'; event: FrameRef };
+  | { kind: 'frame-ref'; event: FrameRef }
+  | { kind: 'event'; event: ScouterEvent }
+  | { kind: 'focus'; event: FocusList };
 
 /**
  * Live events across Scouter processes: each worker NOTIFYs the tracks and states of the cameras it
@@ -32,6 +43,9 @@ export class LiveRelay {
   private stopped = false;
   relayed = 0;
   received = 0;
+  /** Events not relayed because MAX_IN_FLIGHT NOTIFYs were already pending. */
+  dropped = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -44,7 +58,7 @@ export class LiveRelay {
     if (this.stopped) return;
     this.listener ??= listenToChannel({
       pool: this.pool,
-      channel: LIVE_CHANNEL,
+      channel: BusChannel.scouterLive,
       onNotice: (payload) => this.onNotification(payload),
       log: { warn: (m) => this.log.warn(`scouter live relay: ${m}`) },
       retryMs: 1000,
@@ -68,10 +82,20 @@ export class LiveRelay {
   /** Sends one of this process's events to the other processes (best effort: a failed NOTIFY is dropped). */
   publish(relayed: RelayedEvent): void {
     if (this.stopped) return;
+    if (this.inFlight >= MAX_IN_FLIGHT) {
+      this.dropped++;
+      return;
+    }
     const payload = fit(this.origin, relayed);
     if (!payload) return;
     this.relayed++;
-    this.pool.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, payload]).catch(() => undefined);
+    this.inFlight++;
+    this.pool
+      .query('SELECT pg_notify($1, $2)', [BusChannel.scouterLive, payload])
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight--;
+      });
   }
 
   async stop(): Promise<void> {

@@ -1,46 +1,146 @@
+// Scouter's Prometheus metrics on prom-client, one registry per app (tests build several apps in
+// one process, and two apps must never share counters). Most families mirror counts the camera
+// worker already keeps, read at scrape time by each metric's `collect`; the frame latency
+// histogram is fed per processed frame; the rolling p50/p95 summaries keep their names and
+// labels (dashboards and tests read them) through a small collector over the pipelines' windows.
+import type { ModelBackend } from '@sightline/models';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { STAGES } from '../pipeline/camera-pipeline.ts';
-import type { CameraWorker } from '../worker/camera-worker.ts';
+import type { CameraWorker, RunningCamera } from '../worker/camera-worker.ts';
 
-type Sample = [labels: Record<string, string | number>, value: number | null];
+type CameraLabel = 'camera_id' | 'camera';
+type Labels = Record<string, string | number>;
 
-function escape(value: string | number): string {
-  return String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const CAMERA_LABELS: CameraLabel[] = ['camera_id', 'camera'];
+const QUANTILES = [0.5, 0.95] as const;
+/** Frame latency buckets (ms): a 512x512 CenterNet pass is 30-300 ms on CPU, a few ms on a GPU. */
+const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+function cameraLabels(c: RunningCamera): Record<CameraLabel, string | number> {
+  return { camera_id: c.run.id, camera: c.run.name };
 }
 
-function family(out: string[], name: string, type: 'gauge' | 'counter' | 'summary', help: string, samples: Sample[]): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  for (const [labels, value] of samples) {
-    if (value === null || !Number.isFinite(value)) continue;
-    const text = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',');
-    out.push(`${name}${text ? `{${text}}` : ''} ${value}`);
+/** A summary family whose quantiles come from a rolling window (no _sum/_count: the window has none). */
+function windowSummary(registry: Registry, name: string, help: string, samples: () => { labels: Labels; value: number | null }[]): void {
+  registry.registerMetric({
+    name,
+    get: async () => ({
+      name,
+      help,
+      type: 'summary',
+      aggregator: 'omit',
+      values: samples().filter((s): s is { labels: Labels; value: number } => s.value !== null && Number.isFinite(s.value)),
+    }),
+  } as unknown as Gauge);
+}
+
+/**
+ * The metrics of one Scouter app: pipeline counters and gauges, frame latency histogram, model
+ * engines and the process's default metrics (CPU, memory, event loop, GC).
+ * @example const metrics = new ScouterMetrics(() => worker, () => models); reply.send(await metrics.text());
+ */
+export class ScouterMetrics {
+  readonly registry = new Registry();
+  private readonly latency: Histogram<CameraLabel>;
+  /** The label values of each camera with latency samples, to drop them once it stops. */
+  private readonly observed = new Map<number, Record<CameraLabel, string | number>>();
+
+  constructor(worker: () => CameraWorker | undefined, models: () => readonly ModelBackend[] = () => []) {
+    const registry = this.registry;
+    const cams = (): RunningCamera[] => {
+      const w = worker();
+      return w ? [...w.running.values()] : [];
+    };
+    // Each family reads its value from the worker when scraped; a camera that stopped disappears.
+    const perCamera = (kind: 'gauge' | 'counter', name: string, help: string, value: (c: RunningCamera) => number | null): void => {
+      const Metric = kind === 'gauge' ? Gauge : Counter;
+      new Metric<CameraLabel>({
+        name,
+        help,
+        labelNames: CAMERA_LABELS,
+        registers: [registry],
+        collect(this: Gauge<CameraLabel> | Counter<CameraLabel>) {
+          this.reset();
+          for (const c of cams()) {
+            const v = value(c);
+            if (v === null || !Number.isFinite(v)) continue;
+            if (this instanceof Gauge) this.set(cameraLabels(c), v);
+            else this.inc(cameraLabels(c), v);
+          }
+        },
+      });
+    };
+
+    new Gauge({
+      name: 'scouter_cameras_running',
+      help: 'Cameras this worker runs',
+      registers: [registry],
+      collect(this: Gauge) {
+        this.set(cams().length);
+      },
+    });
+    perCamera('gauge', 'scouter_camera_fps', 'Processed frames per second over the last 5 s', (c) => c.pipeline.stats().fps);
+    perCamera('counter', 'scouter_frames_decoded_total', 'Frames decoded', (c) => c.pipeline.stats().framesDecoded);
+    perCamera('counter', 'scouter_frames_processed_total', 'Frames through detect, track and publish', (c) => c.pipeline.stats().framesProcessed);
+    perCamera('counter', 'scouter_frames_dropped_total', 'Frames replaced before inference took them (inference slower than the camera)', (c) => c.pipeline.stats().framesDropped);
+    perCamera('counter', 'scouter_reconnects_total', 'Stream reconnect attempts', (c) => c.pipeline.stats().reconnects);
+    perCamera('counter', 'scouter_observations_written_total', 'Observation rows committed to PostgreSQL', (c) => c.batcher.written);
+    perCamera('gauge', 'scouter_observations_pending', 'Observation rows waiting to be written (they pile up while PostgreSQL is unreachable)', (c) => c.batcher.pendingRows);
+    perCamera('counter', 'scouter_observations_dropped_total', 'Observation rows dropped because the database stayed away past the buffer (SCOUTER_BUFFER_ROWS)', (c) => c.batcher.discarded);
+    windowSummary(registry, 'scouter_latency_ms', 'Frame decoded to results published, ms (last 200 frames)', () =>
+      cams().flatMap((c) => QUANTILES.map((q) => ({ labels: { ...cameraLabels(c), quantile: q }, value: c.pipeline.latency.quantile(q) }))),
+    );
+    windowSummary(registry, 'scouter_stage_ms', 'Time per pipeline stage, ms (last 200 frames)', () =>
+      cams().flatMap((c) => STAGES.flatMap((stage) => QUANTILES.map((q) => ({ labels: { ...cameraLabels(c), stage, quantile: q }, value: c.pipeline.stageMs[stage].quantile(q) })))),
+    );
+    const observed = this.observed;
+    this.latency = new Histogram({
+      name: 'scouter_frame_latency_ms',
+      help: 'Frame decoded to results published, ms (every processed frame of each running camera)',
+      labelNames: CAMERA_LABELS,
+      buckets: LATENCY_BUCKETS_MS,
+      registers: [registry],
+      collect(this: Histogram<CameraLabel>) {
+        // A camera this worker no longer runs leaves /metrics, as in the other per-camera families.
+        const w = worker();
+        if (!w) return;
+        for (const [id, labels] of observed) {
+          if (w.running.has(id)) continue;
+          this.remove(labels);
+          observed.delete(id);
+        }
+      },
+    });
+    new Gauge({
+      name: 'scouter_model_backend',
+      help: 'The engine that runs each loaded network (1 per model; see SIGHTLINE_BACKEND)',
+      labelNames: ['model', 'backend', 'choice'],
+      registers: [registry],
+      collect(this: Gauge<'model' | 'backend' | 'choice'>) {
+        this.reset();
+        for (const m of models()) this.set({ model: m.model, backend: m.backend, choice: m.choice }, 1);
+      },
+    });
+    collectDefaultMetrics({ register: registry });
   }
-}
 
-/** The worker's pipelines as Prometheus text: fps, latency, frames decoded/processed/dropped, per-stage ms. */
-export function renderMetrics(worker: CameraWorker | undefined): string {
-  const cams = worker ? [...worker.running.values()] : [];
-  const out: string[] = [];
-  const base = (c: (typeof cams)[number]) => ({ camera_id: c.run.id, camera: c.run.name });
-  family(out, 'scouter_cameras_running', 'gauge', 'Cameras this worker runs', [[{}, cams.length]]);
-  family(out, 'scouter_camera_fps', 'gauge', 'Processed frames per second over the last 5 s', cams.map((c) => [base(c), c.pipeline.stats().fps]));
-  family(out, 'scouter_frames_decoded_total', 'counter', 'Frames decoded', cams.map((c) => [base(c), c.pipeline.stats().framesDecoded]));
-  family(out, 'scouter_frames_processed_total', 'counter', 'Frames through detect, track and publish', cams.map((c) => [base(c), c.pipeline.stats().framesProcessed]));
-  family(out, 'scouter_frames_dropped_total', 'counter', 'Frames replaced before inference took them (inference slower than the camera)', cams.map((c) => [base(c), c.pipeline.stats().framesDropped]));
-  family(out, 'scouter_reconnects_total', 'counter', 'Stream reconnect attempts', cams.map((c) => [base(c), c.pipeline.stats().reconnects]));
-  family(out, 'scouter_observations_written_total', 'counter', 'Observation rows committed to PostgreSQL', cams.map((c) => [base(c), c.batcher.written]));
-  family(
-    out,
-    'scouter_latency_ms',
-    'summary',
-    'Frame decoded to results published, ms (last 200 frames)',
-    cams.flatMap((c) => [0.5, 0.95].map((q): Sample => [{ ...base(c), quantile: q }, c.pipeline.latency.quantile(q)])),
-  );
-  family(
-    out,
-    'scouter_stage_ms',
-    'summary',
-    'Time per pipeline stage, ms (last 200 frames)',
-    cams.flatMap((c) => STAGES.flatMap((stage) => [0.5, 0.95].map((q): Sample => [{ ...base(c), stage, quantile: q }, c.pipeline.stageMs[stage].quantile(q)]))),
-  );
-  return `${out.join('\n')}\n`;
+  /** Records one processed frame's latency (decoded to published). */
+  observeFrame(camera: { id: number; name: string }, latencyMs: number): void {
+    const labels = { camera_id: camera.id, camera: camera.name };
+    const known = this.observed.get(camera.id);
+    // A renamed camera restarts under its new name: its old series goes.
+    if (known && known.camera !== camera.name) this.latency.remove(known);
+    this.observed.set(camera.id, labels);
+    this.latency.observe(labels, latencyMs);
+  }
+
+  /** The Content-Type of `text()`. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Every metric in Prometheus text exposition format. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
 }

@@ -8,7 +8,10 @@ import type { ObservationRepository } from '../repositories/observation.reposito
 import { CameraPipeline } from '../pipeline/camera-pipeline.ts';
 import { specForCamera } from '../pipeline/default-spec.ts';
 import { ObservationBatcher } from '../pipeline/observation-batcher.ts';
-import type { JpegEncoder, PipelineStages } from '../pipeline/stages.ts';
+import { withBox } from '../pipeline/snapshot.ts';
+import type { JpegEncoder, PipelineStages, RgbFrame } from '../pipeline/stages.ts';
+import { TrackEventDetector, type TrackEvent } from '../pipeline/track-events.ts';
+import type { NewEvent } from '../repositories/event.repository.ts';
 
 /** Where live events go (socket.io in the service). */
 export interface LiveOutput {
@@ -16,6 +19,12 @@ export interface LiveOutput {
   /** A preview; `jpeg` is the bytes behind `event.jpegBase64`, for sharing without decoding it again. */
   frame(event: FrameEvent, jpeg: Buffer): void;
   cameraState(event: CameraStateEvent): void;
+  /** Whether some page shows this camera in its large view (previews at the focus rate and full size). */
+  inFocus(cameraId: number): boolean;
+  /** An event of a tracked object, with its snapshot; stored and announced by the event service. */
+  event(event: NewEvent): void;
+  /** Every processed frame of every camera, whatever its sinks (the frame latency histogram). */
+  processed?(camera: { id: number; name: string }, event: TracksEvent): void;
 }
 
 export interface WorkerOptions {
@@ -25,8 +34,16 @@ export interface WorkerOptions {
   readonly stallMs: number;
   readonly reconnectMaxMs: number;
   readonly previewFps: number;
+  readonly previewFocusFps: number;
+  readonly previewGridWidth: number;
   readonly batchMs: number;
+  /** Rows per camera held while the database is away (see ObservationBatcher). */
+  readonly bufferRows: number;
+  readonly eventTrackMinFrames: number;
 }
+
+/** Most frames with events waiting for the snapshot encoder per camera; events beyond it are stored without a snapshot. */
+const MAX_PENDING_SNAPSHOT_FRAMES = 8;
 
 export interface WorkerRepositories {
   readonly cameras: CameraRepository;
@@ -43,7 +60,10 @@ export interface RunningCamera {
   readonly pipeline: CameraPipeline;
   readonly batcher: ObservationBatcher;
   readonly encoder: JpegEncoder | undefined;
+  readonly events: TrackEventDetector;
   lastPreviewMs: number;
+  regionsKey: string;
+  snapshots: { encoder: JpegEncoder | undefined; chain: Promise<void>; pending: number };
 }
 
 /**
@@ -69,7 +89,6 @@ export class CameraWorker {
 
   start(): void {
     if (this.timer) return;
-    void this.repos.observations.ensurePartitions().catch(() => undefined);
     this.tick();
     this.timer = setInterval(() => this.tick(), this.options.heartbeatMs);
     this.timer.unref();
@@ -108,6 +127,7 @@ export class CameraWorker {
     for (const [id, cam] of this.running) {
       const run = wanted.get(id);
       if (!run || keyOf(run) !== cam.key) await this.stopCamera(id);
+      else this.applyRegions(cam, run);
     }
     for (const run of runs) {
       const ended = this.playedOut.get(run.id);
@@ -124,33 +144,48 @@ export class CameraWorker {
   private startCamera(run: CameraRun): void {
     const spec = specForCamera(run, run.spec);
     const runId = randomUUID();
-    const batcher = new ObservationBatcher((rows) => this.repos.observations.insertBatch(run.id, runId, rows), this.options.batchMs, 50_000, (err) =>
-      this.log.warn(`camera ${run.id}: observations not written yet (${err.message}); retrying`),
+    const batcher = new ObservationBatcher(
+      (rows) => this.repos.observations.insertBatch(run.id, runId, rows),
+      this.options.batchMs,
+      this.options.bufferRows,
+      (err) => this.log.warn(`camera ${run.id}: observations not written yet (${err.message}); retrying`),
+      undefined,
+      (dropped) => this.log.info(`camera ${run.id} was removed: its ${dropped} unwritten observations are discarded`),
     );
     const encoder = this.options.previewFps > 0 && spec.sinks.includes('live') ? this.stages.createJpegEncoder?.() : undefined;
     const toLive = spec.sinks.includes('live');
     const toDb = spec.sinks.includes('postgres');
+    // A track unseen for two seconds of frames has ended (ByteTrack keeps lost tracks about as long).
+    const events = new TrackEventDetector({ minFrames: this.options.eventTrackMinFrames, endAfterFrames: Math.max(5, Math.round(run.fps * 2)) });
     const cam: RunningCamera = {
       run,
       key: keyOf(run),
       runId,
       batcher,
       encoder,
+      events,
       lastPreviewMs: 0,
+      regionsKey: '',
+      snapshots: { encoder: undefined, chain: Promise.resolve(), pending: 0 },
       pipeline: new CameraPipeline(
         run.id,
         spec,
         this.stages,
         {
           onTracks: (event, observations) => {
+            this.live.processed?.(run, event);
             if (toLive) this.live.tracks(event);
             if (toDb) batcher.add(observations);
           },
-          onPreview: (frame, event) => {
-            if (!encoder || Date.now() - cam.lastPreviewMs < 1000 / this.options.previewFps) return;
+          onFrame: (frame, event) => {
+            this.raise(cam, events.update(event.boxes, [event.width, event.height]), frame, event.decodedAtMs);
+            // The camera in some page's large view gets more and larger previews; the grid fewer, smaller ones.
+            const focus = this.live.inFocus(run.id) && this.options.previewFocusFps > 0;
+            const fps = focus ? this.options.previewFocusFps : this.options.previewFps;
+            if (!encoder || Date.now() - cam.lastPreviewMs < 1000 / fps) return;
             cam.lastPreviewMs = Date.now();
             encoder
-              .encode(frame)
+              .encode(frame, focus ? undefined : this.options.previewGridWidth)
               .then((jpeg) => this.live.frame({ cameraId: run.id, frameIndex: event.frameIndex, width: frame.width, height: frame.height, jpegBase64: jpeg.toString('base64') }, jpeg))
               .catch(() => undefined);
           },
@@ -163,6 +198,7 @@ export class CameraWorker {
         { stallMs: this.options.stallMs, reconnectMaxMs: this.options.reconnectMaxMs },
       ),
     };
+    this.applyRegions(cam, run);
     this.running.set(run.id, cam);
     cam.pipeline.start();
     void cam.pipeline.done.then(() => this.onPipelineDone(cam));
@@ -200,12 +236,51 @@ export class CameraWorker {
     await (mustSave ? saving : saving.catch(() => undefined));
   }
 
+  /** Masks, zones and lines changed on a running camera take effect from its next frame, without a restart. */
+  private applyRegions(cam: RunningCamera, run: CameraRun): void {
+    const key = JSON.stringify(run.regions);
+    if (key === cam.regionsKey) return;
+    cam.regionsKey = key;
+    cam.pipeline.setMasks(run.regions.masks);
+    cam.events.setRegions(run.regions);
+  }
+
+  /**
+   * Records one frame's events, each with a snapshot (the frame with that object's box drawn). The
+   * frame is copied once and the snapshots encoded one at a time per camera; when too many frames
+   * wait, their events are stored without one rather than queued without bound.
+   */
+  private raise(cam: RunningCamera, found: readonly TrackEvent[], frame: RgbFrame | undefined, atMs: number): void {
+    if (found.length === 0) return;
+    const occurredAt = new Date(atMs);
+    const base = (e: TrackEvent) => ({ occurredAt, cameraId: cam.run.id, runId: cam.runId, kind: e.kind, trackerId: e.box.trackerId, className: e.box.className, region: e.region, direction: e.direction, score: e.box.score, xyxy: e.box.xyxy, attributes: e.box.attributes });
+    const snaps = cam.snapshots;
+    if (!frame || !this.stages.createJpegEncoder || snaps.pending >= MAX_PENDING_SNAPSHOT_FRAMES) {
+      for (const e of found) this.live.event({ ...base(e), snapshot: undefined });
+      return;
+    }
+    const still: RgbFrame = { ...frame, rgb: new Uint8Array(frame.rgb) };
+    snaps.pending++;
+    snaps.chain = snaps.chain.then(async () => {
+      snaps.encoder ??= this.stages.createJpegEncoder!();
+      for (const e of found) {
+        const jpeg = await snaps.encoder.encode(withBox(still, e.box.xyxy, [255, 200, 0])).catch(() => undefined);
+        this.live.event({ ...base(e), snapshot: jpeg });
+      }
+      snaps.pending--;
+    });
+  }
+
   private async stopCamera(id: number): Promise<void> {
     const cam = this.running.get(id);
     if (!cam) return;
     this.running.delete(id);
     await cam.pipeline.stop();
     cam.encoder?.close();
+    // Tracks still in view end with the pipeline (events of a removed camera are dropped when stored).
+    this.raise(cam, cam.events.finish(), undefined, Date.now());
+    await cam.snapshots.chain;
+    cam.snapshots.encoder?.close();
     await cam.batcher.close();
   }
 

@@ -1,9 +1,13 @@
-import type { HawkAnnotations, HawkAttributeValues, HawkBox, HawkPrelabelJob, HawkProject, HawkTrack, HawkVideo, HawkXyxy } from '@sightline/contracts';
+import type { HawkAnnotations, HawkAttributeValues, HawkBox, HawkPrelabelJob, HawkProject, HawkTrack, HawkUser, HawkVideo, HawkXyxy } from '@sightline/contracts';
+import { navigate } from '../../lib/router.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from './api.ts';
 import { AttributePanel } from './AttributePanel.tsx';
 import { clampBox, handleAt, insideBox, paint, resizeBox, toImage, type View } from './canvas-draw.ts';
-import { Editor, fromServer, shownBoxes, withKeyframe } from './editor-state.ts';
+import { Editor, fromServer, shownBoxes, trackBoxAt, withKeyframe } from './editor-state.ts';
+import { ObjectList } from './ObjectList.tsx';
+import { ReviewPanel } from './ReviewPanel.tsx';
+import { TimelineBar } from './TimelineBar.tsx';
 import { FrameCache } from './frame-cache.ts';
 import { PrelabelPanel } from './PrelabelPanel.tsx';
 import { describeRebase, rebaseEdits } from './rebase-edits.ts';
@@ -14,11 +18,15 @@ type SaveState = 'saved' | 'dirty' | 'saving' | 'conflict' | 'error';
 let nextId = Date.now() % 1e9;
 const newId = (prefix: string) => `${prefix}${(nextId++).toString(36)}`;
 
-/** The labeling canvas of one annotation set. */
-export function LabelView({ setId }: { setId: number }) {
-  const [meta, setMeta] = useState<{ video: HawkVideo; project: HawkProject; kind: string; annotator: string | null } | null>(null);
+/**
+ * The labeling canvas of one annotation set. A replica opens at the first frame of its assignment
+ * and cannot leave its range (the server refuses saves outside it too). Frame numbers shown count from 1.
+ */
+export function LabelView({ setId, user }: { setId: number; user: HawkUser }) {
+  const [meta, setMeta] = useState<{ video: HawkVideo; project: HawkProject; kind: string; annotator: string | null; lo: number; hi: number; rangeFrom: number; rangeTo: number } | null>(null);
   const [editor, setEditor] = useState<Editor | null>(null);
-  const [frame, setFrame] = useState(0);
+  // `?frame=N` (from 1) opens at that frame, e.g. from the merge report.
+  const [frame, setFrame] = useState(() => Math.max(0, (Number(new URLSearchParams(window.location.search).get('frame')) || 1) - 1));
   const [selected, setSelected] = useState<string | null>(null);
   const [currentClass, setCurrentClass] = useState('');
   const [trackMode, setTrackMode] = useState(false);
@@ -28,6 +36,11 @@ export function LabelView({ setId }: { setId: number }) {
   const [zoom, setZoom] = useState<View | null>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
   const [image, setImage] = useState<{ frame: number; bitmap: ImageBitmap } | null>(null);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [locked, setLocked] = useState<ReadonlySet<string>>(new Set());
+  // The box just drawn is selected, but a class hotkey right after drawing picks the class for the
+  // next box; it relabels only a box the user selected on purpose (click, Tab, object list).
+  const justDrawn = useRef<string | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const editorRef = useRef<Editor | null>(null);
   const saving = useRef(false);
@@ -37,7 +50,10 @@ export function LabelView({ setId }: { setId: number }) {
     const a = await api<HawkAnnotations>('GET', `/sets/${setId}/annotations`);
     const video = await api<HawkVideo>('GET', `/videos/${a.set.videoId}`);
     const project = await api<HawkProject>('GET', `/projects/${video.projectId}`);
-    setMeta({ video, project, kind: a.set.kind, annotator: a.set.annotator });
+    const lo = a.set.kind === 'replica' ? (a.set.frameFrom ?? 0) : 0;
+    const hi = a.set.kind === 'replica' ? (a.set.frameTo ?? video.frameCount - 1) : video.frameCount - 1;
+    setMeta({ video, project, kind: a.set.kind, annotator: a.set.annotator, lo, hi, rangeFrom: a.set.frameFrom ?? lo, rangeTo: a.set.frameTo ?? hi });
+    setFrame((f) => Math.max(lo, Math.min(hi, f)));
     setEditor(new Editor(fromServer(a), a.set.version));
     setCurrentClass((c) => c || project.labelSchema.classes[0]!.name);
     setSaveState('saved');
@@ -80,7 +96,12 @@ export function LabelView({ setId }: { setId: number }) {
     };
   }, [cache, frame]);
 
-  const boxes = useMemo(() => (editor ? shownBoxes(editor.doc, frame) : []), [editor, frame]);
+  const boxes = useMemo(() => (editor ? shownBoxes(editor.doc, frame).filter((b) => !hidden.has(b.key)) : []), [editor, frame, hidden]);
+  // Short track numbers (#1, #2, ...) in order of first appearance, stable while the set is open.
+  const trackNumbers = useMemo(() => {
+    const tracks = Object.values(editor?.doc.tracks ?? {}).sort((a, b) => a.keyframes[0]!.frame - b.keyframes[0]!.frame || (a.id < b.id ? -1 : 1));
+    return new Map(tracks.map((t, i) => [t.id, i + 1]));
+  }, [editor?.doc.tracks]);
   const schema = meta?.project.labelSchema;
 
   useEffect(() => {
@@ -89,12 +110,12 @@ export function LabelView({ setId }: { setId: number }) {
     const ctx = canvas.getContext('2d')!;
     const shown = drag && (drag.kind === 'move' || drag.kind === 'resize') ? boxes.map((b) => (b.key === drag.key ? { ...b, xyxy: drag.now } : b)) : boxes;
     const preview = drag?.kind === 'draw' ? ([Math.min(drag.from[0], drag.to[0]), Math.min(drag.from[1], drag.to[1]), Math.max(drag.from[0], drag.to[0]), Math.max(drag.from[1], drag.to[1])] as HawkXyxy) : null;
-    paint(ctx, view, image?.frame === frame ? image.bitmap : null, shown, selected, schema, preview);
+    paint(ctx, view, image?.frame === frame ? image.bitmap : null, shown, selected, schema, preview, trackNumbers);
     if (image?.frame === frame) {
       canvas.dataset.frameShown = String(frame);
       (window as unknown as { __hawkFrameShown?: { frame: number; at: number } }).__hawkFrameShown = { frame, at: performance.now() };
     }
-  }, [boxes, drag, frame, image, schema, selected, view]);
+  }, [boxes, drag, frame, image, schema, selected, view, trackNumbers]);
 
   const save = useCallback(async () => {
     const ed = editorRef.current;
@@ -128,7 +149,13 @@ export function LabelView({ setId }: { setId: number }) {
     if (editorRef.current?.dirty) {
       setSaveState('conflict');
       setMessage(`Pre-labels were written as version ${job.appliedVersion} while you had unsaved edits: reload to see them with your edits on top.`);
-    } else void load().catch((err: Error) => setMessage(err.message));
+    } else {
+      // Taken in as one undo step, so Undo removes the pre-labels like any other edit.
+      void api<HawkAnnotations>('GET', `/sets/${setId}/annotations`).then(
+        (a) => setEditor((ed) => (ed && !ed.dirty ? ed.absorbed(fromServer(a), a.set.version) : ed)),
+        (err: Error) => setMessage(err.message),
+      );
+    }
   };
 
   const edit = (fn: (ed: Editor) => Editor) => setEditor((ed) => (ed ? fn(ed) : ed));
@@ -150,7 +177,7 @@ export function LabelView({ setId }: { setId: number }) {
     });
 
   const removeSelected = () => {
-    if (!selected) return;
+    if (!selected || locked.has(selected)) return;
     if (selected.startsWith('t:')) edit((ed) => ed.deleteTrack(selected.slice(2)));
     else edit((ed) => ed.setFrameBoxes(frame, (ed.doc.frames[String(frame)] ?? []).filter((b) => b.id !== selected.slice(2))));
     setSelected(null);
@@ -158,19 +185,22 @@ export function LabelView({ setId }: { setId: number }) {
 
   const toggleOutside = () => {
     if (!selected?.startsWith('t:')) return;
-    const box = boxes.find((b) => b.key === selected);
+    // Visible here: it leaves (outside from this frame). Not visible (outside, or before its first
+    // keyframe): it comes back here at its last known box.
     edit((ed) => {
       const track = ed.doc.tracks[selected.slice(2)]!;
-      const kf = track.keyframes.find((k) => k.frame === frame);
-      return ed.putTrack(withKeyframe(track, frame, box?.xyxy ?? kf?.xyxy ?? track.keyframes[0]!.xyxy, !kf?.outside));
+      const shown = trackBoxAt(track.keyframes, frame);
+      const before = [...track.keyframes].reverse().find((k) => k.frame <= frame) ?? track.keyframes[0]!;
+      return ed.putTrack(withKeyframe(track, frame, shown ?? before.xyxy, shown !== null));
     });
   };
 
-  const go = (f: number) => meta && setFrame(Math.max(0, Math.min(meta.video.frameCount - 1, f)));
+  const go = (f: number) => meta && setFrame(Math.max(meta.lo, Math.min(meta.hi, f)));
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!schema || (e.target as HTMLElement).closest('input, select, textarea')) return;
+      // The frame slider does not keep the keys: A/D step frames after using it.
+      if (!schema || (e.target as HTMLElement).closest('input:not([type=range]), select, textarea')) return;
       const k = e.key;
       if ((e.ctrlKey || e.metaKey) && k.toLowerCase() === 'z') edit((ed) => (e.shiftKey ? ed.redo() : ed.undo()));
       else if ((e.ctrlKey || e.metaKey) && k.toLowerCase() === 'y') edit((ed) => ed.redo());
@@ -179,6 +209,7 @@ export function LabelView({ setId }: { setId: number }) {
       else if (k === 'ArrowLeft' || k === 'a') go(frame - 1);
       else if (k === 'Tab') {
         const i = boxes.findIndex((b) => b.key === selected);
+        justDrawn.current = null;
         setSelected(boxes.length ? boxes[(i + (e.shiftKey ? boxes.length - 1 : 1)) % boxes.length]!.key : null);
       } else if (k === 'Delete' || k === 'Backspace') removeSelected();
       else if (k === 't') setTrackMode((m) => !m);
@@ -189,7 +220,7 @@ export function LabelView({ setId }: { setId: number }) {
         const cls = schema.classes.find((c, i) => (c.hotkey ?? String(i + 1)) === k);
         if (!cls) return;
         setCurrentClass(cls.name);
-        if (selected) updateBox(selected, { label: cls.name });
+        if (selected && selected !== justDrawn.current && !locked.has(selected)) updateBox(selected, { label: cls.name });
       }
       e.preventDefault();
     };
@@ -207,11 +238,13 @@ export function LabelView({ setId }: { setId: number }) {
     const p = point(e);
     if (e.shiftKey || e.button === 1) return setDrag({ kind: 'pan', from: [e.clientX, e.clientY], view });
     const sel = boxes.find((b) => b.key === selected);
-    const corner = sel ? handleAt(view, sel.xyxy, p[0], p[1]) : -1;
+    const corner = sel && !locked.has(sel.key) ? handleAt(view, sel.xyxy, p[0], p[1]) : -1;
     if (sel && corner >= 0) return setDrag({ kind: 'resize', key: sel.key, corner, start: sel.xyxy, now: sel.xyxy });
     const hit = [...boxes].reverse().find((b) => insideBox(b.xyxy, p[0], p[1]));
     if (hit) {
+      justDrawn.current = null;
       setSelected(hit.key);
+      if (locked.has(hit.key)) return;
       return setDrag({ kind: 'move', key: hit.key, from: p, start: hit.xyxy, now: hit.xyxy });
     }
     setSelected(null);
@@ -239,10 +272,12 @@ export function LabelView({ setId }: { setId: number }) {
         const id = newId('t');
         edit((ed) => ed.putTrack({ id, label: currentClass, attributes: defaults(currentClass), keyframes: [{ frame, xyxy, outside: false }] }));
         setSelected(`t:${id}`);
+        justDrawn.current = `t:${id}`;
       } else {
         const id = newId('b');
         edit((ed) => ed.setFrameBoxes(frame, [...(ed.doc.frames[String(frame)] ?? []), { id, label: currentClass, xyxy, attributes: defaults(currentClass) }]));
         setSelected(`b:${id}`);
+        justDrawn.current = `b:${id}`;
       }
       return;
     }
@@ -263,7 +298,9 @@ export function LabelView({ setId }: { setId: number }) {
     <div className="hawk-label">
       <div className="hawk-stage">
         <div className="hawk-toolbar">
-          <strong>{meta.video.fileName}</strong>
+          <a href={`/hawk/videos/${meta.video.id}`} onClick={(e) => (e.preventDefault(), navigate(`/hawk/videos/${meta.video.id}`))} data-testid="hawk-back-to-video">
+            <strong>{meta.video.fileName}</strong>
+          </a>
           <span className="muted">
             set {setId} ({meta.kind}
             {meta.annotator ? `, ${meta.annotator}` : ''})
@@ -276,6 +313,9 @@ export function LabelView({ setId }: { setId: number }) {
           <button onClick={() => void save()} data-testid="hawk-save">Save</button>
           <span data-testid="hawk-save-state" data-state={saveState} data-version={editor.version} className={`save-${saveState}`}>
             {saveState === 'saved' ? `saved (v${editor.version})` : saveState}
+          </span>
+          <span className="muted" data-testid="hawk-zoom" data-zoom={Math.round(view.scale * 100)} title="screen pixels per video pixel; 0 resets">
+            zoom {Math.round(view.scale * 100)}%
           </span>
           {saveState === 'conflict' && <button onClick={() => void reload().catch((err: Error) => setMessage(err.message))} data-testid="hawk-reload">Reload</button>}
         </div>
@@ -292,15 +332,8 @@ export function LabelView({ setId }: { setId: number }) {
           onMouseLeave={() => drag && onUp()}
           onWheel={onWheel}
         />
-        <div className="hawk-scrubber">
-          <button onClick={() => go(frame - 1)} data-testid="hawk-prev">◀</button>
-          <input type="range" min={0} max={meta.video.frameCount - 1} value={frame} onChange={(e) => go(Number(e.target.value))} data-testid="hawk-scrubber" />
-          <button onClick={() => go(frame + 1)} data-testid="hawk-next">▶</button>
-          <span data-testid="hawk-frame" data-frame={frame}>
-            frame {frame + 1} / {meta.video.frameCount}
-          </span>
-          <span data-testid="hawk-box-count" data-count={boxes.length}>{boxes.length} boxes</span>
-        </div>
+        <TimelineBar lo={meta.lo} hi={meta.hi} frame={frame} frameCount={meta.video.frameCount} fps={(meta.video.fps ?? 10) / meta.video.frameStep} keyframes={selected?.startsWith('t:') ? (editor.doc.tracks[selected.slice(2)]?.keyframes.map((k) => k.frame) ?? []) : []} onGo={go} />
+        <span data-testid="hawk-box-count" data-count={boxes.length} className="muted small">{boxes.length} boxes on this frame</span>
         {message && <p className="hawk-error" data-testid="hawk-message">{message}</p>}
         {rebaseReport && (
           <p className={rebaseReport.dropped ? 'hawk-warning' : 'muted'} data-testid="hawk-rebase-report" data-kept={rebaseReport.kept} data-dropped={rebaseReport.dropped}>
@@ -309,7 +342,22 @@ export function LabelView({ setId }: { setId: number }) {
         )}
         <PrelabelPanel setId={setId} video={meta.video} schema={schema} frame={frame} beforeRun={save} onApplied={onPrelabeled} />
       </div>
-      <AttributePanel schema={schema} currentClass={currentClass} onClass={(c) => (setCurrentClass(c), sel && updateBox(sel.key, { label: c }))} selected={sel} onAttributes={(a) => sel && updateBox(sel.key, { attributes: a })} />
+      <div className="hawk-side">
+        <AttributePanel schema={schema} currentClass={currentClass} onClass={(c) => (setCurrentClass(c), sel && !locked.has(sel.key) && updateBox(sel.key, { label: c }))} selected={sel} onAttributes={(a) => sel && !locked.has(sel.key) && updateBox(sel.key, { attributes: a })} />
+        <ObjectList
+          doc={editor.doc}
+          frame={frame}
+          schema={schema}
+          selected={selected}
+          hidden={hidden}
+          locked={locked}
+          trackNumbers={trackNumbers}
+          onSelect={(key) => ((justDrawn.current = null), setSelected(key))}
+          onToggle={(kind, key) => (kind === 'hidden' ? setHidden : setLocked)((s) => (s.has(key) ? new Set([...s].filter((k) => k !== key)) : new Set([...s, key])))}
+          onGo={go}
+        />
+        <ReviewPanel setId={setId} videoId={meta.video.id} lo={meta.rangeFrom} hi={meta.rangeTo} frame={frame} canReview={user.role !== 'annotator'} />
+      </div>
     </div>
   );
 }

@@ -4,6 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 import { navigate } from '../../lib/router.ts';
 import { api, hawkUrl, uploadVideo } from './api.ts';
 import { socketAuth } from '../../lib/session.ts';
+import { MembersPanel } from './MembersPanel.tsx';
+import { SchemaEditor } from './SchemaEditor.tsx';
 
 function Link({ to, children, testId }: { to: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -71,6 +73,7 @@ export function ProjectView({ projectId, user }: { projectId: number; user: Hawk
   const [progress, setProgress] = useState<Record<number, HawkExtractionEvent>>({});
   const [upload, setUpload] = useState<{ name: string; share: number } | null>(null);
   const [step, setStep] = useState(1);
+  const [editSchema, setEditSchema] = useState(false);
   const [error, setError] = useState('');
   const refresh = useCallback(async () => {
     setProject(await api<HawkProject>('GET', `/projects/${projectId}`));
@@ -105,6 +108,11 @@ export function ProjectView({ projectId, user }: { projectId: number; user: Hawk
   return (
     <div>
       <h1>{project?.name ?? 'Project'}</h1>
+      {project && (
+        <p className="muted" data-testid="hawk-project-classes">
+          classes: {project.labelSchema.classes.map((c) => `${c.name}${c.attributes.length ? ` (${c.attributes.map((a) => a.name).join(', ')})` : ''}`).join(', ')} · schema v{project.schemaVersion}
+        </p>
+      )}
       <table className="hawk-table" data-testid="hawk-videos">
         <thead>
           <tr><th>Video</th><th>Status</th><th>Frames</th><th>Size</th><th>Approved</th></tr>
@@ -138,6 +146,25 @@ export function ProjectView({ projectId, user }: { projectId: number; user: Hawk
         </div>
       )}
       {error && <p className="hawk-error" data-testid="hawk-upload-error">{error}</p>}
+      {user.role === 'admin' && <MembersPanel projectId={projectId} />}
+      {user.role === 'admin' && project && (
+        <div>
+          <button onClick={() => setEditSchema((x) => !x)} data-testid="hawk-edit-schema">
+            {editSchema ? 'Close the label schema' : 'Edit classes and attributes'}
+          </button>
+          {editSchema && (
+            <SchemaEditor
+              key={project.schemaVersion}
+              initial={project.labelSchema}
+              submitLabel="Save schema"
+              onSubmit={async (labelSchema, renames) => {
+                setProject(await api<HawkProject>('PUT', `/projects/${projectId}/schema`, { labelSchema, schemaVersion: project.schemaVersion, renames }));
+                setEditSchema(false);
+              }}
+            />
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -2,10 +2,14 @@ import type { HawkAnnotationSetInfo, HawkAssignment, HawkImportResult, HawkMerge
 import { useCallback, useEffect, useState } from 'react';
 import { navigate } from '../../lib/router.ts';
 import { api, download } from './api.ts';
+import { MergeReport } from './MergeReport.tsx';
 
 const canReview = (u: HawkUser) => u.role !== 'annotator';
 
-/** One video: its annotation sets, assignments with consensus merge, review, export and import. */
+/**
+ * One video: its annotation sets, assignments with consensus merge, review, export and import.
+ * Frame numbers on the page count from 1 (as the editor and MOT files); the API takes 0-based indices.
+ */
 export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }) {
   const [video, setVideo] = useState<HawkVideo | null>(null);
   const [sets, setSets] = useState<HawkAnnotationSetInfo[]>([]);
@@ -25,11 +29,10 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
     setSets(await api<HawkAnnotationSetInfo[]>('GET', `/videos/${videoId}/sets`));
     setAssignments(await api<HawkAssignment[]>('GET', `/videos/${videoId}/assignments`));
     setReviews(await api<HawkReview[]>('GET', `/videos/${videoId}/reviews`));
-    // Only reviewers and admins assign work, so only they list the users.
-    if (user.role === 'admin' || user.role === 'reviewer') setUsers(await api<HawkUser[]>('GET', '/users'));
-    setForm((f) => (f.to === 0 ? { ...f, to: v.frameCount - 1 } : f));
-    setReview((r) => (r.to === 0 ? { ...r, to: v.frameCount - 1 } : r));
-  }, [videoId, user.role]);
+    if (canReview(user)) setUsers(await api<HawkUser[]>('GET', `/projects/${v.projectId}/members`));
+    setForm((f) => (f.to === 0 ? { ...f, from: 1, to: v.frameCount } : f));
+    setReview((r) => (r.to === 0 ? { ...r, from: 1, to: v.frameCount } : r));
+  }, [videoId, user]);
   useEffect(() => void refresh().catch((e: Error) => setError(e.message)), [refresh]);
 
   const run = async (work: () => Promise<unknown>) => {
@@ -43,14 +46,14 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
   };
   if (!video) return <p>{error || 'Loading…'}</p>;
 
-  const assign = () => run(() => api('POST', `/videos/${videoId}/assignments`, { frameFrom: form.from, frameTo: form.to, annotatorIds: form.annotators }));
+  const assign = () => run(() => api('POST', `/videos/${videoId}/assignments`, { frameFrom: form.from - 1, frameTo: form.to - 1, annotatorIds: form.annotators }));
   const merge = (id: number) =>
     run(async () => {
       const result = await api<HawkMergeResult>('POST', `/assignments/${id}/merge`, { minIou: form.minIou, quorum: form.quorum });
       setMerges((m) => ({ ...m, [id]: result }));
       setReview((r) => ({ ...r, setId: result.resultSetId }));
     });
-  const decide = (decision: 'approved' | 'rejected') => run(() => api('POST', `/sets/${review.setId}/reviews`, { frameFrom: review.from, frameTo: review.to, decision, comment: review.comment }));
+  const decide = (decision: 'approved' | 'rejected') => run(() => api('POST', `/sets/${review.setId}/reviews`, { frameFrom: review.from - 1, frameTo: review.to - 1, decision, comment: review.comment }));
   const importFile = (file: File) =>
     run(async () => {
       const text = await file.text();
@@ -58,7 +61,7 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
       const res = await api<HawkImportResult>('POST', `/videos/${videoId}/import?${q}`, undefined, { raw: text, headers: { 'content-type': importTarget.format === 'coco' ? 'application/json' : 'text/plain' } });
       setNote(`Imported ${res.boxes} boxes on ${res.frames} frames into set ${res.setId} (version ${res.version}).`);
     });
-  const setName = (s: HawkAnnotationSetInfo) => `${s.kind}${s.annotator ? ` · ${s.annotator}` : ''}${s.assignmentId ? ` · assignment ${s.assignmentId}` : ''} · #${s.id}`;
+  const setName = (s: HawkAnnotationSetInfo) => `${s.kind}${s.annotator ? ` · ${s.annotator}` : ''}${s.assignmentId ? ` · assignment ${s.assignmentId}` : ''}${s.frameFrom !== null ? ` · frames ${s.frameFrom + 1}–${(s.frameTo ?? 0) + 1}` : ''} · #${s.id}`;
 
   return (
     <div className="hawk-video">
@@ -82,28 +85,19 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
       <h2>Assignments and consensus</h2>
       {assignments.map((a) => (
         <div key={a.id} className="hawk-card" data-testid={`hawk-assignment-${a.id}`}>
-          frames {a.frameFrom}–{a.frameTo} · replicas: {a.replicas.map((r) => `${r.annotator} (v${r.version})`).join(', ')}{' '}
+          frames {a.frameFrom + 1}–{a.frameTo + 1} · replicas: {a.replicas.map((r) => `${r.annotator} (v${r.version})`).join(', ')}{' '}
           {canReview(user) && (
             <button onClick={() => void merge(a.id)} data-testid={`hawk-merge-${a.id}`}>
               Merge
             </button>
           )}
-          {merges[a.id] && (
-            <table className="hawk-table" data-testid="hawk-agreement">
-              <tbody>
-                <tr><td colSpan={3}>kept {merges[a.id]!.kept} objects, {merges[a.id]!.dropped} boxes without quorum → set #{merges[a.id]!.resultSetId}</td></tr>
-                {merges[a.id]!.agreement.map((g) => (
-                  <tr key={g.annotatorId}><td>{g.username}</td><td>agreement {g.score.toFixed(3)}</td><td>{g.matched}/{g.total} boxes matched</td></tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {merges[a.id] && <MergeReport result={merges[a.id]!} />}
         </div>
       ))}
       {canReview(user) && (
         <div className="hawk-form">
-          <label>frames <input type="number" value={form.from} min={0} onChange={(e) => setForm({ ...form, from: Number(e.target.value) })} style={{ width: '5em' }} /></label>
-          <label>to <input type="number" value={form.to} min={0} onChange={(e) => setForm({ ...form, to: Number(e.target.value) })} style={{ width: '5em' }} /></label>
+          <label>frames <input type="number" value={form.from} min={1} max={video.frameCount} data-testid="hawk-assign-from" onChange={(e) => setForm({ ...form, from: Number(e.target.value) })} style={{ width: '5em' }} /></label>
+          <label>to <input type="number" value={form.to} min={1} max={video.frameCount} data-testid="hawk-assign-to" onChange={(e) => setForm({ ...form, to: Number(e.target.value) })} style={{ width: '5em' }} /></label>
           {users.map((u) => (
             <label key={u.id}>
               <input type="checkbox" data-testid={`hawk-assign-${u.username}`} checked={form.annotators.includes(u.id)} onChange={(e) => setForm({ ...form, annotators: e.target.checked ? [...form.annotators, u.id] : form.annotators.filter((x) => x !== u.id) })} />
@@ -120,7 +114,7 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
       <ul className="hawk-list" data-testid="hawk-reviews">
         {reviews.map((r) => (
           <li key={r.id}>
-            set #{r.setId} frames {r.frameFrom}–{r.frameTo}: <strong>{r.decision}</strong> by {r.reviewer} {r.comment && `— ${r.comment}`}
+            set #{r.setId} frames {r.frameFrom + 1}–{r.frameTo + 1}: <strong>{r.decision}</strong> by {r.reviewer} {r.comment && `— ${r.comment}`}
           </li>
         ))}
       </ul>
@@ -130,8 +124,8 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
             <option value={0}>choose a set</option>
             {sets.map((s) => <option key={s.id} value={s.id}>{setName(s)}</option>)}
           </select>
-          <label>frames <input type="number" value={review.from} min={0} onChange={(e) => setReview({ ...review, from: Number(e.target.value) })} style={{ width: '5em' }} /></label>
-          <label>to <input type="number" value={review.to} min={0} onChange={(e) => setReview({ ...review, to: Number(e.target.value) })} style={{ width: '5em' }} /></label>
+          <label>frames <input type="number" value={review.from} min={1} data-testid="hawk-review-from" onChange={(e) => setReview({ ...review, from: Number(e.target.value) })} style={{ width: '5em' }} /></label>
+          <label>to <input type="number" value={review.to} min={1} data-testid="hawk-review-to" onChange={(e) => setReview({ ...review, to: Number(e.target.value) })} style={{ width: '5em' }} /></label>
           <input placeholder="comment" value={review.comment} onChange={(e) => setReview({ ...review, comment: e.target.value })} data-testid="hawk-review-comment" />
           <button onClick={() => void decide('approved')} disabled={!review.setId} data-testid="hawk-approve">Approve</button>
           <button onClick={() => void decide('rejected')} disabled={!review.setId} data-testid="hawk-reject">Reject</button>
@@ -143,6 +137,11 @@ export function VideoView({ videoId, user }: { videoId: number; user: HawkUser }
         {(['hawk', 'coco', 'mot', 'yolo'] as const).map((f) => (
           <button key={f} data-testid={`hawk-export-${f}`} onClick={() => void run(() => download(`/videos/${videoId}/export?format=${f}`, `video-${videoId}.${f === 'mot' ? 'gt.txt' : f === 'yolo' ? 'yolo.zip' : `${f}.json`}`))}>
             {f.toUpperCase()}
+          </button>
+        ))}
+        {(['coco', 'yolo'] as const).map((f) => (
+          <button key={`${f}-images`} data-testid={`hawk-export-${f}-images`} onClick={() => void run(() => download(`/videos/${videoId}/export?format=${f}&images=true`, `video-${videoId}.${f}.zip`))}>
+            {f.toUpperCase()} + images (ZIP)
           </button>
         ))}
       </div>

@@ -44,8 +44,20 @@ export function clampBox(xyxy: HawkXyxy, width: number, height: number): HawkXyx
   return [r(Math.max(0, Math.min(width, xyxy[0]))), r(Math.max(0, Math.min(height, xyxy[1]))), r(Math.max(0, Math.min(width, xyxy[2]))), r(Math.max(0, Math.min(height, xyxy[3])))];
 }
 
-/** Paints the frame and its boxes; interpolated track boxes are dashed, the selected one has handles. */
-export function paint(ctx: CanvasRenderingContext2D, view: View, image: ImageBitmap | null, boxes: readonly ShownBox[], selected: string | null, schema: HawkLabelSchema, preview: HawkXyxy | null): void {
+/** Black or white, whichever reads better on `hex` (WCAG relative luminance). */
+function textOn(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4 ? '#000' : '#fff';
+}
+
+/**
+ * Paints the frame and its boxes; interpolated track boxes are dashed, the selected one has handles.
+ * Labels sit on a tag in the class colour with contrasting text; tracks show their short number.
+ */
+export function paint(ctx: CanvasRenderingContext2D, view: View, image: ImageBitmap | null, boxes: readonly ShownBox[], selected: string | null, schema: HawkLabelSchema, preview: HawkXyxy | null, trackNumbers: ReadonlyMap<string, number> = new Map()): void {
   const { canvas } = ctx;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.fillStyle = '#1a202c';
@@ -54,14 +66,22 @@ export function paint(ctx: CanvasRenderingContext2D, view: View, image: ImageBit
   ctx.setTransform(dpr * view.scale, 0, 0, dpr * view.scale, dpr * view.panX, dpr * view.panY);
   if (image) ctx.drawImage(image, 0, 0);
   ctx.lineWidth = 2 / view.scale;
-  ctx.font = `${12 / view.scale}px system-ui`;
+  ctx.font = `600 ${13 / view.scale}px system-ui`;
   for (const b of boxes) {
     const color = classColor(schema, b.label);
     ctx.strokeStyle = color;
     ctx.setLineDash(b.trackId && !b.keyframe ? [6 / view.scale, 4 / view.scale] : []);
     ctx.strokeRect(b.xyxy[0], b.xyxy[1], b.xyxy[2] - b.xyxy[0], b.xyxy[3] - b.xyxy[1]);
+    const text = `${b.trackId ? `#${trackNumbers.get(b.trackId) ?? '?'} ` : ''}${b.label}`;
+    const pad = 3 / view.scale;
+    const h = 17 / view.scale;
+    const w = ctx.measureText(text).width + 2 * pad;
+    const top = b.xyxy[1] - h >= 0 ? b.xyxy[1] - h : b.xyxy[1];
+    ctx.setLineDash([]);
     ctx.fillStyle = color;
-    ctx.fillText(`${b.label}${b.trackId ? ` #${b.trackId}` : ''}`, b.xyxy[0] + 2 / view.scale, b.xyxy[1] - 3 / view.scale);
+    ctx.fillRect(b.xyxy[0], top, w, h);
+    ctx.fillStyle = textOn(color.length === 7 ? color : '#000000');
+    ctx.fillText(text, b.xyxy[0] + pad, top + h - 5 / view.scale);
     if (b.key === selected) {
       ctx.setLineDash([]);
       ctx.fillStyle = 'rgba(255,255,255,0.15)';

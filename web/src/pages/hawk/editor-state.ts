@@ -133,6 +133,15 @@ export class Editor {
   }
 
   /**
+   * A newer server document (e.g. pre-labels written by the model) taken in while nothing is unsaved,
+   * as one more undo step: undo goes back to the document before it, and that undo saves as the
+   * difference (removing what was written), so pre-labeling can be undone like any edit.
+   */
+  absorbed(latest: Doc, version: number): Editor {
+    return new Editor(latest, version, [...this.undoStack.slice(-199), this.doc], [], new Set(), new Set(), latest);
+  }
+
+  /**
    * The edits replayed onto a newer server document `latest` (see rebase-edits.ts). Undo history
    * is dropped: stepping back to a document of the old version would overwrite the other side's work.
    */

@@ -1,6 +1,6 @@
 import type { BackfillJob, CalibrationSolution, Floor, KanohiCamera } from '@sightline/contracts';
 import { useEffect, useRef, useState } from 'react';
-import { kanohi, kanohiUrl } from './api.ts';
+import { kanohi, kanohiUrl, scouterFrame } from './api.ts';
 import type { FloorXy } from './floor-map.ts';
 
 export interface PointPairDraft {
@@ -9,8 +9,8 @@ export interface PointPairDraft {
 }
 
 /**
- * Calibration of one camera: a still of its view (a URL the user gives, or an uploaded image) to
- * click image points on, floor points clicked on the map, the solved per-point errors, and saving.
+ * Calibration of one camera: a still of its view (the camera's current frame from Scouter, a URL the
+ * user gives, or an uploaded image; kept as the camera's snapshot) to click image points on, floor points clicked on the map, the solved per-point errors, and saving.
  */
 export function CalibrationPanel(props: {
   floor: Floor;
@@ -77,6 +77,19 @@ export function CalibrationPanel(props: {
     }
   };
 
+  // The camera's latest frame from Scouter becomes its snapshot, so the still matches what it sees now.
+  const useCurrentFrame = async () => {
+    if (cameraId === undefined) return;
+    try {
+      const frame = await scouterFrame(cameraId);
+      const updated = await kanohi.uploadSnapshot(cameraId, frame.jpeg);
+      setImageSrc(`${await kanohiUrl()}${updated.snapshot!.url}?frame=${frame.frameIndex}`);
+      setMessage(`Frame ${frame.frameIndex} of ${frame.capturedAt ? new Date(frame.capturedAt).toLocaleString() : 'now'}`);
+    } catch (err) {
+      setMessage((err as Error).message);
+    }
+  };
+
   const save = async () => {
     if (cameraId === undefined) return;
     try {
@@ -110,7 +123,10 @@ export function CalibrationPanel(props: {
         </select>
       </label>
       <div className="kanohi-row">
-        <input data-testid="snapshot-url" placeholder="Frame image URL (e.g. Scouter's preview)" value={snapshotUrl} onChange={(e) => setSnapshotUrl(e.target.value)} />
+        <button type="button" data-testid="use-current-frame" onClick={() => void useCurrentFrame()} disabled={cameraId === undefined}>
+          Use the camera's current frame
+        </button>
+        <input data-testid="snapshot-url" placeholder="or a frame image URL" value={snapshotUrl} onChange={(e) => setSnapshotUrl(e.target.value)} />
         <button type="button" onClick={() => setImageSrc(snapshotUrl)} disabled={!snapshotUrl}>
           Load
         </button>

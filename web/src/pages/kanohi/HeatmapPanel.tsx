@@ -1,8 +1,9 @@
-import type { Floor, HeatmapResponse } from '@sightline/contracts';
-import { useEffect, useState } from 'react';
-import { kanohi, type RangeFilters } from './api.ts';
+import type { CountLine, Floor, HeatmapResponse, Zone } from '@sightline/contracts';
+import { useEffect, useMemo, useState } from 'react';
+import { kanohi, kanohiUrl, type RangeFilters } from './api.ts';
 import type { FloorMap } from './floor-map.ts';
-import { legendGradient, renderHeatmap } from './heatmap-render.ts';
+import { exportHeatmapPng } from './heatmap-export.ts';
+import { legendGradient, legendTicks, renderHeatmap, scaleFor } from './heatmap-render.ts';
 
 export interface Filters {
   className: string;
@@ -10,18 +11,25 @@ export interface Filters {
   ageBand: string;
 }
 
-/** Heatmap of the chosen time range drawn over the floor, with its legend and a PNG export. */
-export function HeatmapPanel(props: { floor: Floor; map: FloorMap | undefined; range: { from: string; to: string }; filters: Filters; refreshKey: number }) {
+/**
+ * Heatmap of the chosen window drawn over the floor: a robust scale (top at a percentile of the
+ * cells, linear or log), stationary detections left out unless included, a legend with units, and a
+ * PNG export with the plan, zones, lines, legend and window.
+ */
+export function HeatmapPanel(props: { floor: Floor; map: FloorMap | undefined; range: { from: string; to: string }; filters: Filters; refreshKey: number; zones: Zone[]; lines: CountLine[] }) {
   const { floor, map, range, filters } = props;
   const [cellM, setCellM] = useState(0.5);
   const [metric, setMetric] = useState<'occupancy' | 'dwell'>('occupancy');
   const [visible, setVisible] = useState(true);
+  const [percentile, setPercentile] = useState(99);
+  const [log, setLog] = useState(false);
+  const [includeStationary, setIncludeStationary] = useState(false);
   const [heat, setHeat] = useState<HeatmapResponse>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {
     let stale = false;
-    const query: RangeFilters & { cellM: number; metric: 'occupancy' | 'dwell' } = { ...range, ...filters, cellM, metric };
+    const query: RangeFilters & { cellM: number; metric: 'occupancy' | 'dwell'; stationary: 'exclude' | 'include' } = { ...range, ...filters, cellM, metric, stationary: includeStationary ? 'include' : 'exclude' };
     kanohi
       .heatmap(floor.id, query)
       .then((h) => !stale && (setHeat(h), setError(undefined)))
@@ -29,35 +37,30 @@ export function HeatmapPanel(props: { floor: Floor; map: FloorMap | undefined; r
     return () => {
       stale = true;
     };
-  }, [floor.id, range.from, range.to, cellM, metric, filters.className, filters.gender, filters.ageBand, props.refreshKey]);
+  }, [floor.id, range.from, range.to, cellM, metric, includeStationary, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => `${z.id}:${z.kind}`).join()]);
 
+  const scale = useMemo(() => (heat ? scaleFor(heat, percentile, log) : undefined), [heat, percentile, log]);
   useEffect(() => {
     if (!map) return;
-    map.showHeatmap(visible && heat && heat.max > 0 ? renderHeatmap(heat).toDataURL('image/png') : undefined, floor, heat?.cellM ?? cellM, heat?.columns ?? 0, heat?.rows ?? 0);
-  }, [map, heat, visible]);
+    map.showHeatmap(visible && heat && scale && heat.max > 0 ? renderHeatmap(heat, scale).toDataURL('image/png') : undefined, floor, heat?.cellM ?? cellM, heat?.columns ?? 0, heat?.rows ?? 0);
+  }, [map, heat, scale, visible]);
 
-  const exportPng = () => {
-    if (!heat) return;
-    // Upscaled cells plus a caption: a picture that stands on its own in a report.
-    const scale = Math.max(4, Math.floor(1200 / Math.max(heat.columns, 1)));
-    const cells = renderHeatmap(heat);
-    const out = document.createElement('canvas');
-    out.width = heat.columns * scale;
-    out.height = heat.rows * scale + 28;
-    const ctx = out.getContext('2d')!;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, 0, 0, out.width, heat.rows * scale);
-    ctx.fillStyle = '#1a202c';
-    ctx.font = '14px sans-serif';
-    ctx.fillText(`${floor.name} · ${metric} · ${heat.from} – ${heat.to} · ${heat.cellM} m cells · max ${heat.max.toFixed(1)}`, 6, out.height - 9);
-    const a = document.createElement('a');
-    a.href = out.toDataURL('image/png');
-    a.download = `heatmap-${floor.name.replace(/\W+/g, '-')}-${heat.from.slice(0, 16)}.png`;
-    a.click();
+  const exportPng = async () => {
+    if (!heat || !scale) return;
+    try {
+      const planUrl = floor.image ? (await kanohiUrl()) + floor.image.url : undefined;
+      const { dataUrl, fileName } = await exportHeatmapPng({ floor, planUrl, heat, scale, zones: props.zones, lines: props.lines });
+      const a = document.createElement('a');
+      a.href = dataUrl;
+      a.download = fileName;
+      a.click();
+    } catch (err) {
+      setError((err as Error).message);
+    }
   };
 
+  const unit = metric === 'dwell' ? 's' : 'samples';
+  const ticks = scale ? legendTicks(scale) : [0, 0, 0];
   return (
     <div className="kanohi-heatmap-panel">
       <div className="kanohi-row">
@@ -75,17 +78,39 @@ export function HeatmapPanel(props: { floor: Floor; map: FloorMap | undefined; r
             </option>
           ))}
         </select>
-        <button type="button" data-testid="export-heatmap" onClick={exportPng} disabled={!heat}>
+        <select value={percentile} onChange={(e) => setPercentile(Number(e.target.value))} data-testid="heatmap-clip" title="The scale's top: cells above it get the top colour">
+          {[90, 95, 99, 100].map((p) => (
+            <option key={p} value={p}>
+              {p === 100 ? 'top at max' : `top at p${p}`}
+            </option>
+          ))}
+        </select>
+        <label>
+          <input type="checkbox" data-testid="heatmap-log" checked={log} onChange={(e) => setLog(e.target.checked)} /> log
+        </label>
+        <label title="Detections that stayed within half a metre for minutes (a poster, a false positive) are left out unless included">
+          <input type="checkbox" data-testid="heatmap-stationary" checked={includeStationary} onChange={(e) => setIncludeStationary(e.target.checked)} /> include stationary
+        </label>
+        <button type="button" data-testid="export-heatmap" onClick={() => void exportPng()} disabled={!heat}>
           Export PNG
         </button>
       </div>
-      <div className="kanohi-legend" data-testid="heatmap-legend" data-max={heat?.max ?? 0} data-total={heat?.total ?? 0}>
-        <span>0</span>
+      <div className="kanohi-legend" data-testid="heatmap-legend" data-max={heat?.max ?? 0} data-total={heat?.total ?? 0} data-top={scale?.top ?? 0} data-stationary={heat?.stationary.length ?? 0}>
+        <span>{ticks[0]!.toFixed(0)}</span>
         <span className="kanohi-legend-bar" style={{ background: legendGradient() }} />
         <span>
-          {heat ? heat.max.toFixed(metric === 'dwell' ? 1 : 0) : '–'} {metric === 'dwell' ? 's' : 'samples'} per cell
+          {scale ? `${ticks[2]!.toFixed(metric === 'dwell' ? 1 : 0)}${percentile < 100 && heat && heat.max > scale.top ? '+' : ''}` : '–'} {unit} per cell
+        </span>
+        <span className="muted">
+          ({log ? 'log' : 'linear'}; max {heat ? heat.max.toFixed(metric === 'dwell' ? 1 : 0) : '–'})
         </span>
       </div>
+      {heat && heat.stationary.length > 0 && (
+        <p className="muted" data-testid="stationary-note">
+          {heat.stationary.length} stationary detection{heat.stationary.length > 1 ? 's' : ''} {heat.stationaryExcluded ? 'left out' : 'included'}:{' '}
+          {heat.stationary.map((s) => `camera ${s.cameraId} track ${s.trackId} at ${s.xyM.map((v) => v.toFixed(1)).join(', ')} m`).join('; ')}
+        </p>
+      )}
       {error && <p className="kanohi-warning">{error}</p>}
     </div>
   );

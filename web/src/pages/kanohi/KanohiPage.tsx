@@ -4,13 +4,22 @@ import { kanohi, kanohiUrl } from './api.ts';
 import { CalibrationPanel, type PointPairDraft } from './CalibrationPanel.tsx';
 import { FloorMap, type FloorXy } from './floor-map.ts';
 import { HeatmapPanel, type Filters } from './HeatmapPanel.tsx';
-import { StatsPanel } from './StatsPanel.tsx';
+import { PeoplePanel } from './PeoplePanel.tsx';
+import { Rename } from './Rename.tsx';
+import { bucketFor, StatsPanel } from './StatsPanel.tsx';
 import { useLiveMarkers } from './use-live-markers.ts';
 import './kanohi.css';
 
 type Tool = 'none' | 'calibrate' | 'scale' | 'line' | 'zone';
 const WINDOWS = [5, 15, 60, 240, 1440];
-const DAY_MINUTES = 1440;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Live: the window ends now and moves with it, markers show who is on the floor. History: the window
+ * ends at a chosen past moment, markers are hidden, and play-back steps through the hours that have
+ * data only. "Now" goes back to live.
+ */
+type TimeMode = { kind: 'live' } | { kind: 'history'; endMs: number };
 
 /** Kanohi: the floor map with calibration, live people, heatmaps, zones, lines and statistics. */
 export function KanohiPage() {
@@ -30,8 +39,10 @@ export function KanohiPage() {
   const [newFloor, setNewFloor] = useState('');
   const [message, setMessage] = useState<string>();
   const [windowMinutes, setWindowMinutes] = useState(15);
-  const [minutesBack, setMinutesBack] = useState(0);
+  const [mode, setMode] = useState<TimeMode>({ kind: 'live' });
+  const [hours, setHours] = useState<number[]>([]);
   const [playing, setPlaying] = useState(false);
+  const [zoneKind, setZoneKind] = useState<Zone['kind']>('zone');
   const [now, setNow] = useState(() => Date.now());
   const [filters, setFilters] = useState<Filters>({ className: '', gender: '', ageBand: '' });
   const [refreshKey, setRefreshKey] = useState(0);
@@ -66,15 +77,18 @@ export function KanohiPage() {
   // Live markers; statistics and the heatmap follow them, refreshed at most twice a second and
   // always after the last event of a burst.
   const pendingRefresh = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const markers = useLiveMarkers(floorId, () => {
-    if (pendingRefresh.current) return;
+  const live = useLiveMarkers(floorId, () => {
+    if (pendingRefresh.current || modeRef.current.kind !== 'live') return;
     pendingRefresh.current = setTimeout(() => {
       pendingRefresh.current = undefined;
       setNow(Date.now());
       setRefreshKey((k) => k + 1);
     }, 500);
   });
-  useEffect(() => map?.showLive(markers), [map, markers]);
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
+  // In history the markers of now would contradict the past window: none are drawn.
+  useEffect(() => map?.showLive(mode.kind === 'live' ? live.markers : [], floor), [map, live.markers, mode.kind, floor]);
 
   // Clicks on the map feed the active tool.
   clickRef.current = (xy) => {
@@ -98,16 +112,36 @@ export function KanohiPage() {
     setMessage(undefined);
   };
 
-  // Play back: the window slides forward a step every half second.
+  // The hours of the last week with data: history's slider and play-back move over these only.
   useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(() => setMinutesBack((m) => (m <= 0 ? (setPlaying(false), 0) : Math.max(0, m - Math.max(1, windowMinutes / 5)))), 500);
-    return () => clearInterval(timer);
-  }, [playing, windowMinutes]);
+    if (floorId === undefined) return;
+    kanohi.hours(floorId, { from: new Date(Date.now() - 7 * 24 * HOUR_MS).toISOString(), to: new Date(Date.now() + HOUR_MS).toISOString() }).then((h) => setHours(h.hours.map((x) => Date.parse(x.start))), fail);
+  }, [floorId, mode.kind]);
+  // Play back: the window's end steps forward every half second, a fifth of the window at a time,
+  // jumping over hours without data; it stops at the last hour with data.
+  useEffect(() => {
+    if (!playing || mode.kind !== 'history') return;
+    const step = Math.max(60_000, (windowMinutes * 60_000) / 5);
+    const timer = setTimeout(() => {
+      const next = mode.endMs + step;
+      const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+      const target = hours.includes(hourOf(next - 1)) ? next : hours.find((h) => h > hourOf(next - 1));
+      if (target === undefined) setPlaying(false);
+      else setMode({ kind: 'history', endMs: target === next ? next : target + step });
+    }, 500);
+    return () => clearTimeout(timer);
+  }, [playing, mode, windowMinutes, hours]);
   const range = useMemo(() => {
-    const to = now - minutesBack * 60_000;
-    return { from: new Date(to - windowMinutes * 60_000).toISOString(), to: new Date(to + 1000).toISOString() };
-  }, [now, minutesBack, windowMinutes]);
+    const to = mode.kind === 'live' ? now + 1000 : mode.endMs;
+    return { from: new Date(to - windowMinutes * 60_000).toISOString(), to: new Date(to).toISOString() };
+  }, [now, mode, windowMinutes]);
+  const goLive = () => (setPlaying(false), setNow(Date.now()), setMode({ kind: 'live' }));
+  const playHistory = () => {
+    if (playing) return setPlaying(false);
+    if (hours.length === 0) return setMessage('Nothing recorded in the last week to play back.');
+    if (mode.kind === 'live') setMode({ kind: 'history', endMs: hours[0]! + (windowMinutes * 60_000) / 5 });
+    setPlaying(true);
+  };
 
   const createFloor = async () => {
     try {
@@ -131,7 +165,7 @@ export function KanohiPage() {
     if (!floor) return;
     try {
       if (tool === 'line' && draft.length === 2) setLines([...lines, await kanohi.createLine(floor.id, shapeName || `line ${lines.length + 1}`, draft[0]!, draft[1]!)]);
-      if (tool === 'zone' && draft.length >= 3) setZones([...zones, await kanohi.createZone(floor.id, shapeName || `zone ${zones.length + 1}`, draft)]);
+      if (tool === 'zone' && draft.length >= 3) setZones([...zones, await kanohi.createZone(floor.id, shapeName || `${zoneKind} ${zones.length + 1}`, draft, zoneKind)]);
       setDraft([]);
       setShapeName('');
     } catch (err) {
@@ -140,6 +174,13 @@ export function KanohiPage() {
   };
 
   const deleteZone = (id: number) => floor && kanohi.deleteZone(floor.id, id).then(() => setZones((zs) => zs.filter((z) => z.id !== id)), fail);
+  const renameZone = (id: number, name: string) => kanohi.updateZone(floor!.id, id, { name }).then((z) => setZones((zs) => zs.map((x) => (x.id === id ? z : x))), fail);
+  const renameLine = (id: number, name: string) => kanohi.updateLine(floor!.id, id, { name }).then((l) => setLines((ls) => ls.map((x) => (x.id === id ? l : x))), fail);
+  const renameFloor = (name: string) => kanohi.renameFloor(floor!.id, name).then(() => reloadFloors(), fail);
+  const deleteFloor = async () => {
+    if (!floor || !window.confirm(`Delete floor "${floor.name}" with its zones, lines, calibrations and history? This cannot be undone.`)) return;
+    await kanohi.deleteFloor(floor.id).then(() => (setFloorId(undefined), reloadFloors()), fail);
+  };
   const deleteLine = (id: number) => floor && kanohi.deleteLine(floor.id, id).then(() => setLines((ls) => ls.filter((l) => l.id !== id)), fail);
 
   return (
@@ -158,13 +199,19 @@ export function KanohiPage() {
         <button type="button" data-testid="create-floor" disabled={!newFloor.trim()} onClick={() => void createFloor()}>
           Add floor
         </button>
+        {floor && <Rename testId="rename-floor" name={floor.name} onRename={renameFloor} />}
+        {floor && (
+          <button type="button" data-testid="delete-floor" onClick={() => void deleteFloor()}>
+            Delete floor
+          </button>
+        )}
         {floor && (
           <label className="kanohi-file">
             plan image <input data-testid="floor-image-file" type="file" accept="image/png,image/jpeg,image/webp" onChange={(e) => void uploadPlan(e.target.files?.[0])} />
           </label>
         )}
-        <span className="kanohi-live-count" data-testid="live-count" data-count={markers.length}>
-          {markers.length} live
+        <span className="kanohi-live-count" data-testid="live-count" data-count={mode.kind === 'live' ? live.liveCount : 0} data-markers={mode.kind === 'live' ? live.markers.length : 0} data-at={live.at ?? ''} title="People tracked on this floor now (markers fade out for a moment after someone is no longer seen)">
+          {mode.kind === 'live' ? `${live.liveCount} people tracked now` : 'history: live markers hidden'}
         </span>
       </div>
       {floor && (
@@ -186,6 +233,12 @@ export function KanohiPage() {
           {(tool === 'line' || tool === 'zone') && (
             <>
               <span>{tool === 'line' ? `click start then end (${draft.length}/2); "in" is right → left` : `click the corners (${draft.length})`}</span>
+              {tool === 'zone' && (
+                <select data-testid="zone-kind" value={zoneKind} onChange={(e) => setZoneKind(e.target.value as Zone['kind'])} title="A mask is left out of heatmaps">
+                  <option value="zone">counting zone</option>
+                  <option value="mask">exclusion mask</option>
+                </select>
+              )}
               <input data-testid="shape-name" placeholder="name" value={shapeName} onChange={(e) => setShapeName(e.target.value)} size={10} />
               <button type="button" data-testid="save-shape" disabled={tool === 'line' ? draft.length !== 2 : draft.length < 3} onClick={() => void saveShape()}>
                 Save {tool}
@@ -210,24 +263,30 @@ export function KanohiPage() {
                   ))}
                 </select>
               </label>
+              <button type="button" data-testid="mode-live" className={mode.kind === 'live' ? 'active' : ''} onClick={goLive}>
+                Now (live)
+              </button>
               <input
                 type="range"
                 data-testid="time-slider"
                 min={0}
-                max={DAY_MINUTES}
+                max={Math.max(0, hours.length - 1)}
                 step={1}
-                value={DAY_MINUTES - minutesBack}
-                onChange={(e) => (setMinutesBack(DAY_MINUTES - Number(e.target.value)), setNow(Date.now()))}
+                disabled={hours.length === 0}
+                value={mode.kind === 'history' ? Math.max(0, hours.findIndex((h) => h >= Math.floor((mode.endMs - 1) / HOUR_MS) * HOUR_MS)) : Math.max(0, hours.length - 1)}
+                title="Hours with data"
+                onChange={(e) => (setPlaying(false), setMode({ kind: 'history', endMs: hours[Number(e.target.value)]! + HOUR_MS }))}
               />
-              <button type="button" data-testid="play-day" onClick={() => (minutesBack === 0 && setMinutesBack(DAY_MINUTES - windowMinutes), setPlaying(!playing))}>
-                {playing ? 'Pause' : 'Play day'}
+              <button type="button" data-testid="play-history" onClick={playHistory} disabled={hours.length === 0}>
+                {playing ? 'Pause' : 'Play hours with data'}
               </button>
-              <span data-testid="time-range" data-from={range.from} data-to={range.to}>
-                {new Date(range.from).toLocaleTimeString()} – {minutesBack === 0 ? 'now' : new Date(range.to).toLocaleTimeString()}
+              <span data-testid="time-range" data-mode={mode.kind} data-from={range.from} data-to={range.to}>
+                {mode.kind === 'live' ? 'live: ' : 'history: '}
+                {new Date(range.from).toLocaleString()} – {mode.kind === 'live' ? 'now' : new Date(range.to).toLocaleString()}
               </span>
             </div>
           )}
-          {floor && <HeatmapPanel floor={floor} map={map} range={range} filters={filters} refreshKey={refreshKey} />}
+          {floor && <HeatmapPanel floor={floor} map={map} range={range} filters={filters} refreshKey={refreshKey} zones={zones} lines={lines} />}
         </div>
         {floor && (
           <aside className="kanohi-side">
@@ -237,7 +296,11 @@ export function KanohiPage() {
                 <input key={k} placeholder={{ className: 'class', gender: 'gender', ageBand: 'age band' }[k]} value={filters[k]} size={8} onChange={(e) => setFilters({ ...filters, [k]: e.target.value })} />
               ))}
             </div>
-            <StatsPanel floor={floor} range={range} filters={filters} zones={zones} lines={lines} refreshKey={refreshKey} onDeleteZone={(id) => void deleteZone(id)} onDeleteLine={(id) => void deleteLine(id)} />
+            <PeoplePanel floor={floor} range={range} bucketSeconds={bucketFor(range)} refreshKey={refreshKey} zonesKey={zones.map((z) => `${z.id}:${z.kind}:${z.name}`).join()} />
+            <StatsPanel
+              floor={floor} range={range} filters={filters} zones={zones} lines={lines} refreshKey={refreshKey}
+              onDeleteZone={(id) => void deleteZone(id)} onDeleteLine={(id) => void deleteLine(id)} onRenameZone={renameZone} onRenameLine={renameLine}
+            />
           </aside>
         )}
       </div>

@@ -1,37 +1,17 @@
 import type { CountLine, CountsResponse, Floor, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
 import { useEffect, useState } from 'react';
+import { Rename } from './Rename.tsx';
+import { TimeChart } from './TimeChart.tsx';
 import { kanohi } from './api.ts';
 import type { Filters } from './HeatmapPanel.tsx';
 
-/** Bars of values over time, in plain SVG (one chart type is all the page needs). */
-function BarChart(props: { bars: { label: string; value: number }[]; testId: string }) {
-  const max = Math.max(1, ...props.bars.map((b) => b.value));
-  const w = 360;
-  const h = 90;
-  const bw = props.bars.length ? w / props.bars.length : w;
-  return (
-    <svg width={w} height={h + 14} data-testid={props.testId} className="kanohi-chart">
-      {props.bars.map((b, i) => (
-        <g key={i}>
-          <rect x={i * bw + 1} y={h - (b.value / max) * h} width={Math.max(1, bw - 2)} height={(b.value / max) * h} fill="#3182ce">
-            <title>{`${b.label}: ${b.value}`}</title>
-          </rect>
-        </g>
-      ))}
-      <text x={0} y={h + 12} fontSize={10}>
-        {props.bars[0]?.label ?? 'no data'}
-      </text>
-      <text x={w} y={h + 12} fontSize={10} textAnchor="end">
-        max {max}
-      </text>
-    </svg>
-  );
-}
+export const bucketFor = (range: { from: string; to: string }) => Math.max(10, Math.round((Date.parse(range.to) - Date.parse(range.from)) / 1000 / 30));
 
-const bucketFor = (range: { from: string; to: string }) => Math.max(10, Math.round((Date.parse(range.to) - Date.parse(range.from)) / 1000 / 30));
-
-/** Counts over time (by group), zone occupancy and dwell, line in/out counts, with CSV downloads. */
-export function StatsPanel(props: { floor: Floor; range: { from: string; to: string }; filters: Filters; zones: Zone[]; lines: CountLine[]; refreshKey: number; onDeleteZone: (id: number) => void; onDeleteLine: (id: number) => void }) {
+/** Tracked identities over time (by group), zone dwell, line in/out counts, with CSV downloads; zones and lines renamed or deleted here. */
+export function StatsPanel(props: {
+  floor: Floor; range: { from: string; to: string }; filters: Filters; zones: Zone[]; lines: CountLine[]; refreshKey: number;
+  onDeleteZone: (id: number) => void; onDeleteLine: (id: number) => void; onRenameZone: (id: number, name: string) => Promise<void>; onRenameLine: (id: number, name: string) => Promise<void>;
+}) {
   const { floor, range, filters } = props;
   const [groupBy, setGroupBy] = useState('none');
   const [counts, setCounts] = useState<CountsResponse>();
@@ -53,13 +33,13 @@ export function StatsPanel(props: { floor: Floor; range: { from: string; to: str
     return () => {
       stale = true;
     };
-  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => z.id).join(), props.lines.map((l) => l.id).join()]);
+  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => `${z.id}:${z.name}:${z.kind}`).join(), props.lines.map((l) => `${l.id}:${l.name}`).join()]);
 
   const groups = [...new Set(counts?.buckets.map((b) => b.group) ?? [])];
   return (
     <div className="kanohi-stats">
       <h3>
-        People over time{' '}
+        Identities seen per bucket{' '}
         <select value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
           <option value="none">all</option>
           <option value="className">by class</option>
@@ -70,11 +50,12 @@ export function StatsPanel(props: { floor: Floor; range: { from: string; to: str
           CSV
         </a>
       </h3>
+      <p className="muted">Distinct cross-camera identities with a sample in each bucket (a tracker break counts twice here; see people present above).</p>
       {groups.length === 0 && <p className="muted">No one seen in this range.</p>}
       {groups.map((g) => (
         <div key={g}>
           {groupBy !== 'none' && <strong>{g || 'unknown'}</strong>}
-          <BarChart testId="counts-chart" bars={(counts?.buckets ?? []).filter((b) => b.group === g).map((b) => ({ label: b.start.slice(11, 19), value: b.tracks }))} />
+          <TimeChart testId="counts-chart" bars={(counts?.buckets ?? []).filter((b) => b.group === g).map((b) => ({ start: b.start, value: b.tracks }))} bucketSeconds={bucketSeconds} unit="identities seen" />
         </div>
       ))}
       <h3>
@@ -91,6 +72,7 @@ export function StatsPanel(props: { floor: Floor; range: { from: string; to: str
               <td>in {l.inCount}</td>
               <td>out {l.outCount}</td>
               <td>
+                <Rename testId={`rename-line-${l.name}`} name={l.name} onRename={(name) => props.onRenameLine(l.lineId, name)} />
                 <button type="button" data-testid={`delete-line-${l.name}`} title={`Delete line ${l.name}`} onClick={() => props.onDeleteLine(l.lineId)}>
                   Delete
                 </button>
@@ -110,12 +92,10 @@ export function StatsPanel(props: { floor: Floor; range: { from: string; to: str
           {(zoneStats?.zones ?? []).map((z) => (
             <tr key={z.zoneId} data-testid={`zone-stats-${z.name}`} data-people={z.tracks} data-dwell={z.totalDwellSeconds.toFixed(1)}>
               <td>{z.name}</td>
-              <td>{z.tracks} people</td>
+              <td>{z.tracks} identities</td>
               <td>mean dwell {z.meanDwellSeconds.toFixed(1)} s</td>
               <td>
-                <BarChart testId="zone-chart" bars={z.buckets.map((b) => ({ label: b.start.slice(11, 19), value: b.tracks }))} />
-              </td>
-              <td>
+                <Rename testId={`rename-zone-${z.name}`} name={z.name} onRename={(name) => props.onRenameZone(z.zoneId, name)} />
                 <button type="button" data-testid={`delete-zone-${z.name}`} title={`Delete zone ${z.name}`} onClick={() => props.onDeleteZone(z.zoneId)}>
                   Delete
                 </button>

@@ -66,20 +66,32 @@ export class FloorMap {
 
   showShapes(zones: readonly Zone[], lines: readonly CountLine[]): void {
     this.shapes.clearLayers();
-    for (const z of zones) L.polygon(z.polygonXy.map(toLatLng), { color: '#805ad5', weight: 2, fillOpacity: 0.1, className: 'kanohi-zone', interactive: false }).bindTooltip(z.name, { permanent: true, direction: 'center' }).addTo(this.shapes);
+    for (const z of zones) {
+      const mask = z.kind === 'mask';
+      L.polygon(z.polygonXy.map(toLatLng), { color: mask ? '#718096' : '#805ad5', weight: 2, dashArray: mask ? '6 4' : undefined, fillOpacity: mask ? 0.35 : 0.1, className: mask ? 'kanohi-mask' : 'kanohi-zone', interactive: false })
+        .bindTooltip(mask ? `${z.name} (mask: left out of heatmaps)` : z.name, { permanent: true, direction: 'center' })
+        .addTo(this.shapes);
+    }
     for (const l of lines) {
       L.polyline([toLatLng(l.startXy), toLatLng(l.endXy)], { color: '#dd6b20', weight: 4, className: 'kanohi-line', interactive: false }).bindTooltip(`${l.name} (in: right → left)`, { permanent: true }).addTo(this.shapes);
       L.circleMarker(toLatLng(l.startXy), { radius: 4, color: '#dd6b20', interactive: false }).addTo(this.shapes);
     }
   }
 
-  /** Live people: a dot per person, its trail, and a tooltip with its attributes. */
-  showLive(markers: readonly LiveMarker[]): void {
+  /**
+   * Live people: a dot per person (fading once unseen), its trail, and a tooltip naming them as
+   * Kanohi and Scouter do. Only people on the floor are drawn: a projection outside it is not a place.
+   */
+  showLive(markers: readonly (LiveMarker & { opacity?: number })[], floor: Floor | undefined): void {
     this.live.clearLayers();
+    const inside = ([x, y]: readonly [number, number]) => !floor || (x >= 0 && y >= 0 && x <= floor.widthM && y <= floor.heightM);
     for (const m of markers) {
-      if (m.trail.length > 1) L.polyline(m.trail.map(toLatLng), { color: '#3182ce', weight: 2, opacity: 0.6, className: 'kanohi-trail', interactive: false }).addTo(this.live);
+      if (!inside(m.xyM)) continue;
+      const opacity = m.opacity ?? 1;
+      const trail = m.trail.filter(inside);
+      if (trail.length > 1) L.polyline(trail.map(toLatLng), { color: '#3182ce', weight: 2, opacity: 0.6 * opacity, className: 'kanohi-trail', interactive: false }).addTo(this.live);
       const merged = m.cameraIds.length > 1;
-      L.circleMarker(toLatLng(m.xyM), { radius: 7, color: merged ? '#2f855a' : '#2b6cb0', fillOpacity: 0.9, className: 'kanohi-marker' })
+      L.circleMarker(toLatLng(m.xyM), { radius: 7, color: merged ? '#2f855a' : '#2b6cb0', opacity, fillOpacity: 0.9 * opacity, className: 'kanohi-marker' })
         .bindTooltip(describe(m))
         .addTo(this.live);
     }
@@ -106,5 +118,7 @@ function describe(m: LiveMarker): string {
   const attrs = Object.entries(m.attributes)
     .map(([k, v]) => `${k}: ${typeof v === 'object' && v && 'value' in v ? String((v as { value: unknown }).value) : String(v)}`)
     .join(', ');
-  return `${m.className} #${m.personId} · cameras ${m.cameraIds.join('+')} ${attrs ? `· ${attrs}` : ''}`;
+  // Scouter's names first (camera and tracker id, as its live view shows them), then Kanohi's.
+  const scouter = (m.trackers ?? []).map((t) => `camera ${t.cameraId} #${t.trackerId}`).join(', ');
+  return `${m.className} · Scouter ${scouter || `cameras ${m.cameraIds.join('+')}`} · floor person ${m.floorPersonId ?? m.personId} ${attrs ? `· ${attrs}` : ''}`;
 }

@@ -1,20 +1,36 @@
-import type { Camera, CameraStateEvent, FrameEvent, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import type { Camera, CameraStateEvent, ScouterClientEvents, ScouterEvent, ScouterServerEvents, ScouterSettings } from '@sightline/contracts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { loadWebConfig } from '../../lib/config.ts';
-import { LiveView } from './LiveView.tsx';
-import { addCamera, listCameras, removeCamera } from './scouter-api.ts';
+import { navigate, usePath } from '../../lib/router.ts';
+import { AddCameraForm } from './AddCameraForm.tsx';
+import { CameraFocus } from './CameraFocus.tsx';
+import { CameraGrid } from './CameraGrid.tsx';
+import { EventTimeline } from './EventTimeline.tsx';
+import { FlowEditor } from './FlowEditor.tsx';
+import { LiveStore } from './live-store.ts';
+import { getSettings, listCameras } from './scouter-api.ts';
 import { socketAuth } from '../../lib/session.ts';
 
-/** /scouter: cameras with their pipeline state, add/remove, and a live view of the selected camera. */
+const DEFAULT_SETTINGS: ScouterSettings = { attributeMinConfidence: 0.6, eventRetentionHours: 168, eventMaxPerCamera: 10_000, previewFps: 2, previewFocusFps: 8 };
+
+const TABS = [
+  { path: '/scouter', label: 'Cameras' },
+  { path: '/scouter/events', label: 'Events' },
+  { path: '/scouter/flows', label: 'Flows' },
+] as const;
+
+/** /scouter: every camera live in a grid (click for a large view), events, and the flow editor. */
 export function ScouterPage() {
+  const path = usePath();
   const [base, setBase] = useState<string>();
   const [cameras, setCameras] = useState<Camera[]>([]);
-  const [selected, setSelected] = useState<number>();
-  const [tracks, setTracks] = useState<TracksEvent>();
-  const [frame, setFrame] = useState<FrameEvent>();
+  const [settings, setSettings] = useState<ScouterSettings>(DEFAULT_SETTINGS);
+  const [focus, setFocus] = useState<number>();
   const [error, setError] = useState<string>();
-  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true, faces: false });
+  const [lastEvent, setLastEvent] = useState<ScouterEvent>();
+  const store = useMemo(() => new LiveStore(), []);
+  const socketRef = useRef<Socket<ScouterServerEvents, ScouterClientEvents> | undefined>(undefined);
 
   const refresh = useCallback(async () => {
     if (!base) return;
@@ -29,106 +45,77 @@ export function ScouterPage() {
     void loadWebConfig().then((c) => setBase(c.services.scouter)).catch((err: Error) => setError(err.message));
   }, []);
   useEffect(() => void refresh(), [refresh]);
+  useEffect(() => {
+    if (base) void getSettings(base).then(setSettings).catch(() => undefined);
+  }, [base]);
 
   useEffect(() => {
     if (!base) return;
-    const socket: Socket<ScouterServerEvents> = io(base, { transports: ['websocket'], auth: socketAuth() });
+    const socket: Socket<ScouterServerEvents, ScouterClientEvents> = io(base, { transports: ['websocket'], auth: socketAuth() });
+    socketRef.current = socket;
     socket.on('scouter:cameras-changed', () => void refresh());
     socket.on('scouter:camera-state', (e: CameraStateEvent) =>
       setCameras((list) => list.map((c) => (c.id === e.cameraId ? { ...c, state: e.state, stateMessage: e.message, workerId: e.workerId, stats: e.stats } : c))),
     );
-    socket.on('scouter:tracks', (e) => setTracks((prev) => (e.cameraId === selectedRef.current ? e : prev)));
-    socket.on('scouter:frame', (e) => setFrame((prev) => (e.cameraId === selectedRef.current ? e : prev)));
-    return () => void socket.close();
-  }, [base, refresh]);
+    socket.on('scouter:tracks', (e) => store.tracks(e));
+    socket.on('scouter:frame', (e) => store.frame(e));
+    socket.on('scouter:event', (e) => setLastEvent(e));
+    return () => {
+      socketRef.current = undefined;
+      void socket.close();
+    };
+  }, [base, refresh, store]);
 
+  // Tell Scouter what this page shows, so the large view gets more and larger previews than the grid.
+  const onCameras = path === '/scouter' || path === '/scouter/';
+  const watched = onCameras ? cameras.map((c) => c.id).join(',') : '';
   useEffect(() => {
-    selectedRef.current = selected;
-    setTracks(undefined);
-    setFrame(undefined);
-  }, [selected]);
+    const socket = socketRef.current;
+    if (!socket) return;
+    const send = () => socket.emit('scouter:watch', { grid: watched ? watched.split(',').map(Number) : [], focus: onCameras ? (focus ?? null) : null });
+    send();
+    socket.on('connect', send);
+    return () => void socket.off('connect', send);
+  }, [watched, focus, onCameras, base]);
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    if (!base) return;
-    setError(undefined);
-    try {
-      const isFile = !/^(rtsps?|https?):\/\//i.test(form.uri.trim());
-      const camera = await addCamera(base, {
-        name: form.name.trim(),
-        uri: form.uri.trim(),
-        fps: Number(form.fps),
-        ...(isFile ? { loop: form.loop } : {}),
-        ...(form.faces ? { attributes: ['age', 'gender'] } : {}),
-      });
-      setForm({ ...form, name: '', uri: '' });
-      setSelected(camera.id);
-      await refresh();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  }
-
-  const current = cameras.find((c) => c.id === selected);
+  const current = cameras.find((c) => c.id === focus);
   return (
     <section className="scouter">
       <h1>Scouter — live inference</h1>
-      <form onSubmit={submit} data-testid="add-camera">
-        <input aria-label="Camera name" placeholder="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required />
-        <input aria-label="Video file or stream URL" placeholder="../shared/data/video/clip.avi or rtsp://…" size={48} value={form.uri} onChange={(e) => setForm({ ...form, uri: e.target.value })} required />
-        <input aria-label="Frames per second" type="number" min="1" max="120" value={form.fps} onChange={(e) => setForm({ ...form, fps: e.target.value })} />
-        <label>
-          <input type="checkbox" checked={form.loop} onChange={(e) => setForm({ ...form, loop: e.target.checked })} /> loop files
-        </label>
-        <label>
-          <input type="checkbox" checked={form.faces} onChange={(e) => setForm({ ...form, faces: e.target.checked })} /> age &amp; gender
-        </label>
-        <button type="submit">Add camera</button>
-      </form>
+      <nav className="scouter-tabs">
+        {TABS.map((t) => (
+          <button key={t.path} type="button" className={path === t.path ? 'active' : ''} onClick={() => navigate(t.path)}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
-      <table data-testid="camera-list">
-        <thead>
-          <tr>
-            <th>Camera</th>
-            <th>State</th>
-            <th>fps</th>
-            <th>latency p50/p95</th>
-            <th>dropped</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {cameras.map((c) => (
-            <tr key={c.id} data-camera={c.name} data-state={c.state} className={c.id === selected ? 'selected' : ''} onClick={() => setSelected(c.id)}>
-              <td title={c.uri}>
-                {c.name}
-                {c.attributes.length > 0 ? ` (${c.attributes.join(', ')})` : ''}
-              </td>
-              <td title={c.stateMessage ?? ''}>{c.state}{c.stateMessage ? ` — ${c.stateMessage}` : ''}</td>
-              <td>{c.stats.fps.toFixed(1)}</td>
-              <td>{c.stats.latencyMsP50 === null ? '–' : `${c.stats.latencyMsP50.toFixed(0)} / ${(c.stats.latencyMsP95 ?? 0).toFixed(0)} ms`}</td>
-              <td>{c.stats.framesDropped} / {c.stats.framesDecoded}</td>
-              <td>
-                <button type="button" onClick={(e) => { e.stopPropagation(); void removeCamera(base!, c.id).then(refresh).catch((err: Error) => setError(err.message)); if (c.id === selected) setSelected(undefined); }}>
-                  Remove
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {current && (
-        <div data-testid="live-view">
-          <h2>{current.name}</h2>
-          <LiveView tracks={tracks} frame={frame} />
-        </div>
+      {base && onCameras && (
+        <>
+          <AddCameraForm base={base} onAdded={() => void refresh()} onError={setError} />
+          {current ? (
+            <CameraFocus
+              base={base}
+              camera={current}
+              store={store}
+              settings={settings}
+              onClose={() => setFocus(undefined)}
+              onChanged={() => void refresh()}
+              onRemoved={() => {
+                setFocus(undefined);
+                void refresh();
+              }}
+            />
+          ) : null}
+          <CameraGrid cameras={cameras} store={store} settings={settings} focus={focus} onOpen={setFocus} />
+        </>
       )}
+      {base && path.startsWith('/scouter/events') && <EventTimeline base={base} cameras={cameras} settings={settings} lastEvent={lastEvent} />}
+      {base && path.startsWith('/scouter/flows') && <FlowEditor base={base} cameras={cameras} onChanged={() => void refresh()} />}
     </section>
   );
 }
-
-const selectedRef: { current: number | undefined } = { current: undefined };

@@ -1,4 +1,4 @@
-import { HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkSaveBody, HawkSaveResponse } from '@sightline/contracts';
+import { FrameIndex, HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkSaveBody, HawkSaveResponse, INT4_MAX } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
@@ -9,9 +9,10 @@ import { IdParams } from '../params.ts';
 /** Annotation sets of a video, reading a frame range, incremental versioned saves, history. */
 export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
   app.get('/videos/:id/sets', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: Type.Array(HawkAnnotationSetInfo) } } }, async (request) => {
-    await s.context.ofVideo(request.params.id, false);
+    const user = userWith(request);
+    await s.context.ofVideo(request.params.id, user, false);
     await s.annotations.mainSet(request.params.id);
-    return s.annotations.listSets(request.params.id);
+    return s.access.visibleSets(user, await s.annotations.listSets(request.params.id));
   });
 
   app.get(
@@ -20,13 +21,16 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
       config: { access: ANNOTATE },
       schema: {
         params: IdParams,
-        querystring: Type.Object({ from: Type.Integer({ minimum: 0, default: 0 }), to: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        querystring: Type.Object({ from: Type.Integer({ minimum: 0, maximum: INT4_MAX, default: 0 }), to: Type.Optional(FrameIndex) }),
         response: { 200: HawkAnnotations },
       },
     },
     async (request) => {
-      const { video } = await s.context.ofSet(request.params.id);
-      return s.annotations.read(request.params.id, request.query.from, request.query.to ?? video.frameCount - 1);
+      // A replica or merged set is read inside its assignment's range unless asked otherwise.
+      const { set, video } = await s.context.ofSet(request.params.id, userWith(request));
+      const from = request.query.from ?? set.frameFrom ?? 0;
+      const to = request.query.to ?? set.frameTo ?? video.frameCount - 1;
+      return s.annotations.read(request.params.id, from, to);
     },
   );
 
@@ -35,7 +39,7 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
     { config: { access: ANNOTATE }, bodyLimit: 16 * 1024 * 1024, schema: { params: IdParams, body: HawkSaveBody, response: { 200: HawkSaveResponse } } },
     async (request) => {
       const user = userWith(request);
-      const { video, project } = await s.context.ofSet(request.params.id);
+      const { video, project } = await s.context.ofSet(request.params.id, user);
       const version = await s.annotations.save(request.params.id, request.body, user, { schema: project.labelSchema, frameCount: video.frameCount });
       return { version };
     },
@@ -45,7 +49,7 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
     '/sets/:id/history',
     { config: { access: ANNOTATE }, schema: { params: IdParams, querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }), response: { 200: Type.Array(HawkHistoryEntry) } } },
     async (request) => {
-      await s.annotations.set(request.params.id);
+      await s.context.ofSet(request.params.id, userWith(request));
       return s.annotations.history(request.params.id, request.query.limit);
     },
   );

@@ -9,14 +9,15 @@ import { IdParams } from '../params.ts';
 /** Assignments with replicas, consensus merges and reviews. */
 export function consensusRoutes(app: ServiceApp, s: HawkServices): void {
   app.get('/videos/:id/assignments', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: Type.Array(HawkAssignment) } } }, async (request) => {
-    await s.context.ofVideo(request.params.id, false);
-    return s.consensus.list(request.params.id);
+    const user = userWith(request);
+    await s.context.ofVideo(request.params.id, user, false);
+    return s.access.visibleAssignments(user, await s.consensus.list(request.params.id));
   });
 
   app.post('/videos/:id/assignments', { config: { access: REVIEW }, schema: { params: IdParams, body: HawkAssignmentBody, response: { 201: HawkAssignment } } }, async (request, reply) => {
     const user = userWith(request, 'reviewer');
-    const { video } = await s.context.ofVideo(request.params.id);
-    return reply.status(201).send(await s.consensus.create(video.id, video.frameCount, request.body, user));
+    const { video, project } = await s.context.ofVideo(request.params.id, user);
+    return reply.status(201).send(await s.consensus.create(video.id, project, video.frameCount, request.body, user));
   });
 
   app.post('/assignments/:id/merge', { config: { access: REVIEW }, schema: { params: IdParams, body: HawkMergeBody, response: { 201: HawkMergeResult } } }, async (request, reply) => {
@@ -26,12 +27,13 @@ export function consensusRoutes(app: ServiceApp, s: HawkServices): void {
 
   app.post('/sets/:id/reviews', { config: { access: REVIEW }, schema: { params: IdParams, body: HawkReviewBody, response: { 201: HawkReview } } }, async (request, reply) => {
     const user = userWith(request, 'reviewer');
-    const { video } = await s.context.ofSet(request.params.id);
+    const { video } = await s.context.ofSet(request.params.id, user);
     return reply.status(201).send(await s.reviews.review(request.params.id, video.frameCount, request.body, user));
   });
 
   app.get('/videos/:id/reviews', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: Type.Array(HawkReview) } } }, async (request) => {
-    await s.context.ofVideo(request.params.id, false);
-    return s.reviews.list(request.params.id);
+    const user = userWith(request);
+    await s.context.ofVideo(request.params.id, user, false);
+    return s.access.visibleReviews(user, await s.reviews.list(request.params.id), await s.annotations.listSets(request.params.id));
   });
 }

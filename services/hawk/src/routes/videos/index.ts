@@ -1,4 +1,4 @@
-import { HawkCreateVideoBody, HawkVideo } from '@sightline/contracts';
+import { FrameIndex, HawkCreateVideoBody, HawkVideo, Id } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import { readFile } from 'node:fs/promises';
@@ -20,7 +20,7 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
   const withShare = async (v: VideoRow) => VideoService.toApi(v, await s.reviews.approvedShare(v.id, v.frameCount));
 
   app.get('/projects/:id/videos', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: Type.Array(HawkVideo) } } }, async (request) => {
-    await s.projects.get(request.params.id);
+    await s.context.ofProject(request.params.id, userWith(request));
     const videos = await s.videos.listByProject(request.params.id);
     return Promise.all(videos.map(withShare));
   });
@@ -31,11 +31,11 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     return reply.status(201).send(await withShare(await s.videos.create(request.params.id, request.body, user.id)));
   });
 
-  app.get('/videos/:id', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: HawkVideo } } }, async (request) => withShare(await s.videos.get(request.params.id)));
+  app.get('/videos/:id', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: HawkVideo } } }, async (request) => withShare((await s.context.ofVideo(request.params.id, userWith(request), false)).video));
 
   app.patch(
     '/videos/:id/content',
-    { config: { access: ADMIN }, schema: { params: IdParams, headers: Type.Object({ 'upload-offset': Type.Integer({ minimum: 0 }) }), response: { 200: HawkVideo } } },
+    { config: { access: ADMIN }, schema: { params: IdParams, headers: Type.Object({ 'upload-offset': Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }), response: { 200: HawkVideo } } },
     async (request) => {
       userWith(request, 'admin');
       if (request.headers['content-type'] !== 'application/octet-stream') {
@@ -56,8 +56,9 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
   // X-Frame-Lengths (the client slices the body). Same caching as single frames: frames never change.
   app.get(
     '/videos/:id/frames',
-    { config: { access: ANNOTATE }, schema: { params: IdParams, querystring: Type.Object({ from: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
+    { config: { access: ANNOTATE }, schema: { params: IdParams, querystring: Type.Object({ from: FrameIndex, count: Type.Integer({ minimum: 1, maximum: 64, default: 16 }) }) } },
     async (request, reply) => {
+      await s.context.ofVideo(request.params.id, userWith(request), false);
       const frames = await s.videos.framePaths(request.params.id, request.query.from, request.query.count);
       const bodies = await Promise.all(frames.map((f) => readFile(f.path)));
       return reply
@@ -70,7 +71,8 @@ export function videoRoutes(app: ServiceApp, s: HawkServices): void {
     },
   );
 
-  app.get('/videos/:id/frames/:index', { config: { access: ANNOTATE }, schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0 }) }) } }, async (request, reply) => {
+  app.get('/videos/:id/frames/:index', { config: { access: ANNOTATE }, schema: { params: Type.Object({ id: Id, index: FrameIndex }) } }, async (request, reply) => {
+    await s.context.ofVideo(request.params.id, userWith(request), false);
     const path = await s.videos.framePath(request.params.id, request.params.index);
     return sendFrame(request, reply, path, `v${request.params.id}f${request.params.index}`);
   });

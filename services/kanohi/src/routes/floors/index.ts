@@ -1,5 +1,5 @@
 import { DASHBOARD, OPERATE } from '@sightline/auth';
-import { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, KanohiFloorIdParams, LineIdParams, UpdateFloorBody, Zone, ZoneIdParams } from '@sightline/contracts';
+import { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, KanohiFloorIdParams, LineIdParams, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone, ZoneIdParams } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { FloorService } from '../../services/floor.service.ts';
@@ -26,6 +26,9 @@ export function registerFloorRoutes(app: ServiceApp, floors: FloorService, optio
   app.post('/floors/:floorId/zones', { config: { access: OPERATE }, schema: { params: KanohiFloorIdParams, body: CreateZoneBody, response: { 201: Zone } } }, async (request, reply) =>
     reply.status(201).send(await floors.createZone(request.params.floorId, request.body)),
   );
+  app.patch('/floors/:floorId/zones/:zoneId', { config: { access: OPERATE }, schema: { params: ZoneIdParams, body: UpdateZoneBody, response: { 200: Zone } } }, (request) =>
+    floors.updateZone(request.params.floorId, request.params.zoneId, request.body),
+  );
   app.delete('/floors/:floorId/zones/:zoneId', { config: { access: OPERATE }, schema: { params: ZoneIdParams } }, async (request, reply) => {
     await floors.removeZone(request.params.floorId, request.params.zoneId);
     return reply.status(204).send();
@@ -33,6 +36,9 @@ export function registerFloorRoutes(app: ServiceApp, floors: FloorService, optio
   app.get('/floors/:floorId/lines', { config: { access: DASHBOARD }, schema: { params: KanohiFloorIdParams, response: { 200: Type.Array(CountLine) } } }, (request) => floors.listLines(request.params.floorId));
   app.post('/floors/:floorId/lines', { config: { access: OPERATE }, schema: { params: KanohiFloorIdParams, body: CreateCountLineBody, response: { 201: CountLine } } }, async (request, reply) =>
     reply.status(201).send(await floors.createLine(request.params.floorId, request.body)),
+  );
+  app.patch('/floors/:floorId/lines/:lineId', { config: { access: OPERATE }, schema: { params: LineIdParams, body: UpdateCountLineBody, response: { 200: CountLine } } }, (request) =>
+    floors.updateLine(request.params.floorId, request.params.lineId, request.body),
   );
   app.delete('/floors/:floorId/lines/:lineId', { config: { access: OPERATE }, schema: { params: LineIdParams } }, async (request, reply) => {
     await floors.removeLine(request.params.floorId, request.params.lineId);

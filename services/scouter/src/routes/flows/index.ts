@@ -1,12 +1,14 @@
 import { DASHBOARD, OPERATE } from '@sightline/auth';
-import { Flow, FlowBody, FlowList, FlowNameParams, FlowRejected } from '@sightline/contracts';
+import { Flow, FlowBody, FlowCheckBody, FlowCheckResult, FlowList, FlowNameParams, FlowRejected } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import { FlowCompileError, type FlowService } from '../../services/flow.service.ts';
 
-/** `/flows`: store (compiled against this Scouter's models), list, read, start, stop and delete flows. */
+/** `/flows`: check without storing, store (compiled against this Scouter's models), list, read, start, stop and delete flows. */
 export function registerFlowRoutes(app: ServiceApp, flows: FlowService): void {
   app.get('/flows', { config: { access: DASHBOARD }, schema: { response: { 200: FlowList } } }, async () => ({ flows: await flows.list() }));
+  // Checking is not an error: a flow with errors is a 200 whose `ok` is false (the editor checks as one types).
+  app.post('/flows/check', { config: { access: OPERATE }, schema: { body: FlowCheckBody, response: { 200: FlowCheckResult } } }, async (request) => flows.check(request.body.source));
   app.put('/flows/:name', { config: { access: OPERATE }, schema: { params: FlowNameParams, body: FlowBody, response: { 200: Flow, 201: Flow, 400: FlowRejected } } }, async (request, reply) => {
     try {
       const { flow, created } = await flows.save(request.params.name, request.body.source);

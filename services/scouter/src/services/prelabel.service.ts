@@ -1,21 +1,30 @@
 // Pre-labeling for Hawk: claims jobs from hawk_prelabel_jobs (woken by NOTIFY hawk_prelabel, with a
-// slow poll as a safety net), runs CenterNet on each of Hawk's extracted JPEG frames of the range,
-// links the boxes with ByteTrack, and stores them in the job row for Hawk to write as a new version.
-import { HAWK_PRELABEL_CHANNEL, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
+// slow poll as a safety net), runs CenterNet on Hawk's extracted JPEG frames of the range, links the
+// boxes with ByteTrack, and stores them in the job row for Hawk to write as a new version. The
+// frames are decoded by one ffmpeg process for the whole range and detected on the process's one
+// inference thread, the same network and detectStream the cameras use.
+import { BusChannel, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
-import { decodeImageRgb, frameFileName, type RgbImage } from '@sightline/media';
-import { CenterNetDetector, COCO_LABELS, modelCard } from '@sightline/models';
-import { ByteTracker, Detections } from '@sightline/vision';
+import { decodeImageSequence, frameFileName } from '@sightline/media';
+import { COCO_LABELS, modelCard } from '@sightline/models';
+import { boxIou, ByteTracker, type Detections } from '@sightline/vision';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
-import type { ScouterConfig } from './config.ts';
-import { PrelabelJobRepository, type PrelabelJobRow } from './prelabel-job.repository.ts';
+import type { RgbFrame } from '../pipeline/stages.ts';
+import { PrelabelJobRepository, type PrelabelJobRow } from '../repositories/prelabel-job.repository.ts';
+
+/** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
+export interface PrelabelInference {
+  loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void>;
+  detect(key: string, frame: RgbFrame): Promise<{ detections: Detections; frame: RgbFrame }>;
+}
 
 export interface PrelabelWorkerOptions {
   readonly pool: pg.Pool;
+  /** The inference thread, asked for when the first job runs. */
+  readonly inference: () => PrelabelInference;
   readonly inferenceThreads: number;
   readonly log: { info(message: string): void; warn(message: string): void };
   /** Look for jobs this often even without a notice (default 5 s). */
@@ -39,20 +48,12 @@ export function attachTrackStarts(frames: { frame: number; boxes: ResultBox[] }[
       let bestIou = 0.5;
       for (const prev of frames[i - 1]!.boxes) {
         if (prev.trackId !== null || prev.label !== box.label) continue;
-        const o = iou(prev.xyxy, box.xyxy);
+        const o = boxIou(prev.xyxy, 0, box.xyxy, 0);
         if (o >= bestIou) [best, bestIou] = [prev, o];
       }
       if (best && !frames[i - 1]!.boxes.some((b) => b.trackId === box.trackId)) best.trackId = box.trackId;
     }
   }
-}
-
-function iou(a: HawkXyxy, b: HawkXyxy): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 }
 
 /** Runs Hawk's pre-labeling jobs in this Scouter process; `start()` when the app is ready, `stop()` on close. */
@@ -63,7 +64,6 @@ export class PrelabelWorker {
   private loop: Promise<void> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
-  private detector: { key: string; detector: Promise<CenterNetDetector> } | undefined;
 
   constructor(private readonly options: PrelabelWorkerOptions) {
     this.jobs = new PrelabelJobRepository(options.pool);
@@ -74,7 +74,7 @@ export class PrelabelWorker {
     // Queued jobs wake the loop at once; without the connection it polls every pollMs.
     this.listener ??= listenToChannel({
       pool: this.options.pool,
-      channel: HAWK_PRELABEL_CHANNEL,
+      channel: BusChannel.hawkPrelabel,
       onNotice: (payload) => {
         if (payload?.includes('"queued"')) this.wake?.();
       },
@@ -92,9 +92,6 @@ export class PrelabelWorker {
     const listener = this.listener;
     this.listener = undefined;
     await listener?.close();
-    const d = this.detector;
-    this.detector = undefined;
-    if (d) await (await d.detector.catch(() => undefined))?.release();
   }
 
   private async run(): Promise<void> {
@@ -120,19 +117,6 @@ export class PrelabelWorker {
     }
   }
 
-  private loadDetector(scoreThreshold: number, classIds: number[]): Promise<CenterNetDetector> {
-    const key = JSON.stringify([scoreThreshold, classIds]);
-    if (this.detector?.key !== key) {
-      const old = this.detector;
-      // One session at a time: pre-labeling shares the machine with the camera pipelines.
-      void old?.detector.then((d) => d.release()).catch(() => undefined);
-      const detector = CenterNetDetector.create({ scoreThreshold, classIds, threads: this.options.inferenceThreads });
-      this.detector = { key, detector };
-      detector.catch(() => (this.detector = undefined));
-    }
-    return this.detector!.detector;
-  }
-
   private async runJob(job: PrelabelJobRow): Promise<void> {
     const started = performance.now();
     let done = 0;
@@ -148,25 +132,26 @@ export class PrelabelWorker {
       if (!existsSync(path(job.frameFrom))) {
         throw new Error(`frame file ${path(job.frameFrom)} is not readable from this Scouter; Hawk's media folder must be mounted at the same path here`);
       }
-      const detector = await this.loadDetector(job.scoreThreshold, [...labelOf.keys()]);
-      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', ...modelCard(job.model).trackerScores }) : undefined;
+      const classIds = [...labelOf.keys()];
+      const key = JSON.stringify([job.model, classIds, job.scoreThreshold]);
+      const inference = this.options.inference();
+      await inference.loadDetector(key, { scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
+      // Rows are written as frames come, so a track must not wait for late confirmation (minHits 3).
+      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', minHits: 3, ...modelCard(job.model).trackerScores }) : undefined;
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
-      // Decoding the next JPEG (an ffmpeg process) overlaps the network pass on this one.
-      let next: Promise<RgbImage> | undefined = decodeImageRgb(path(job.frameFrom));
-      for (let f = job.frameFrom; f <= job.frameTo; f++) {
-        if (this.stopped) throw new Error('Scouter stopped during the job');
-        const image = await next!;
-        next = f < job.frameTo ? decodeImageRgb(path(f + 1)) : undefined;
-        next?.catch(() => undefined);
-        const found = await detector.detect(image);
+      const count = job.frameTo - job.frameFrom + 1;
+      const pattern = join(job.framesDir, '%06d.jpg');
+      for await (const result of detectImageRange(inference, key, pattern, job.frameFrom + 1, count, () => this.stopped)) {
+        const f = job.frameFrom + result.frame.index;
+        const found = result.detections;
         const trackIds = new Int32Array(found.length).fill(-1);
         if (tracker) {
           const tracked = tracker.update(found.withData('source', Array.from({ length: found.length }, (_, i) => i)));
           const source = tracked.data.source as number[];
           source.forEach((s, i) => (trackIds[s] = tracked.trackerId[i]!));
         }
-        frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, image) });
+        frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, result.frame) });
         done++;
         if (performance.now() - lastBeat > 1000) {
           lastBeat = performance.now();
@@ -176,6 +161,7 @@ export class PrelabelWorker {
           }
         }
       }
+      if (done < count) throw new Error(`only ${done} of the ${count} frames of the range could be read`);
       if (tracker) attachTrackStarts(frames);
       const result: HawkPrelabelResult = { frames };
       await this.jobs.finish(job.id, this.name, result, done);
@@ -194,7 +180,37 @@ export class PrelabelWorker {
   }
 }
 
-function boxesOf(found: Detections, trackIds: Int32Array, labelOf: Map<number, string>, image: RgbImage): ResultBox[] {
+/**
+ * Detections of `count` numbered images from file number `start` on: one ffmpeg decode for the
+ * range, two frames in flight on the inference thread (it letterboxes the next while the network
+ * runs this one, as for a camera). `frame.index` counts from 0. Stops early when `stop()` says so.
+ * @example for await (const { frame, detections } of detectImageRange(thread, key, 'f/%06d.jpg', 1, 30, () => false)) use(detections);
+ */
+export async function* detectImageRange(inference: PrelabelInference, key: string, pattern: string, start: number, count: number, stop: () => boolean): AsyncGenerator<{ detections: Detections; frame: RgbFrame }> {
+  const abort = new AbortController();
+  const decoded = decodeImageSequence(pattern, { start, count, signal: abort.signal })[Symbol.asyncIterator]();
+  const detectNext = async (): Promise<{ detections: Detections; frame: RgbFrame } | undefined> => {
+    const next = await decoded.next();
+    if (next.done) return undefined;
+    return inference.detect(key, { rgb: next.value.data, width: next.value.width, height: next.value.height, index: next.value.index });
+  };
+  try {
+    let inFlight = detectNext();
+    for (let i = 0; i < count; i++) {
+      if (stop()) throw new Error('Scouter stopped during the job');
+      const result = await inFlight;
+      if (!result) return;
+      inFlight = i + 1 < count ? detectNext() : Promise.resolve(undefined);
+      inFlight.catch(() => undefined);
+      yield result;
+    }
+  } finally {
+    abort.abort();
+    await decoded.return?.(undefined);
+  }
+}
+
+function boxesOf(found: Detections, trackIds: Int32Array, labelOf: Map<number, string>, image: { width: number; height: number }): ResultBox[] {
   const boxes: ResultBox[] = [];
   for (let i = 0; i < found.length; i++) {
     const [x1, y1, x2, y2] = found.box(i);
@@ -207,11 +223,3 @@ function boxesOf(found: Detections, trackIds: Int32Array, labelOf: Map<number, s
   return boxes;
 }
 
-/** Runs pre-labeling jobs in this process while the app is up (only where camera workers run: SCOUTER_WORKER). */
-export function registerPrelabelWorker(app: ServiceApp, pool: pg.Pool, config: ScouterConfig): PrelabelWorker | undefined {
-  if (!config.worker) return undefined;
-  const worker = new PrelabelWorker({ pool, inferenceThreads: config.inferenceThreads, log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
-  app.addHook('onReady', async () => worker.start());
-  app.addHook('preClose', async () => worker.stop());
-  return worker;
-}

@@ -1,0 +1,102 @@
+// Whole-pipeline benchmark on real video, through the project's own CLI: `sightline detect` (the
+// default detector) -> `sightline track` (SORT mode, and the default tracker with the detector's
+// score calibration) -> `sightline eval`, on the PETS09-S2L1 dev stretch (frames 1-400 of the
+// 480x360 video, ground truth scaled by 0.625 from the original 768x576). Also prints the detector
+// alone at several scores, so the recall lost between detector and tracker output is visible.
+// Needs the evaluation data (SIGHTLINE_EVAL_DATA, default <repo>/../shared/data); skips without it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ffmpegPath } from '@sightline/media';
+import { evaluateSequence, groupMotByFrame, motMetrics, parseMot, projectPoint, solveHomography, type MotRow, type Xy } from '@sightline/vision';
+
+const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
+const video = join(dataRoot, 'video', 'pets09-s2l1.avi');
+const gtFile = join(dataRoot, 'pets09-dev', 'gt-frames-1-400.txt');
+if (!existsSync(video) || !existsSync(gtFile)) {
+  console.log(`Evaluation data not found at ${dataRoot} (set SIGHTLINE_EVAL_DATA): PETS09 pipeline benchmark skipped.`);
+  process.exit(0);
+}
+
+const bin = fileURLToPath(new URL('../bin/sightline.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'sightline-pipeline-'));
+const sightline = (...args: string[]): string => {
+  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`sightline ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
+  return run.stdout.trim();
+};
+
+try {
+  // The first 400 source frames, losslessly, so that frame k of the clip is frame k of the gt.
+  const clip = join(dir, 'pets09-1-400.mkv');
+  const cut = spawnSync(ffmpegPath(), ['-v', 'error', '-nostdin', '-i', video, '-map', '0:v:0', '-an', '-fps_mode', 'passthrough', '-frames:v', '400', '-c:v', 'ffv1', clip]);
+  if (cut.status !== 0) throw new Error(`ffmpeg could not cut the clip: ${cut.stderr}`);
+  const seq = 'PETS09-S2L1-1-400';
+  mkdirSync(join(dir, 'gt', seq, 'gt'), { recursive: true });
+  const gtText = readFileSync(gtFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(',').map((v, c) => (c >= 2 && c <= 5 ? String(Number(v) * 0.625) : v)).join(','))
+    .join('\n');
+  writeFileSync(join(dir, 'gt', seq, 'gt', 'gt.txt'), gtText + '\n');
+
+  const det = join(dir, 'det.txt');
+  console.log(sightline('detect', '--video', clip, '--out', det, '--score', '0.3'));
+
+  // Detector alone: every box its own track, so only recall and precision mean anything.
+  const gt = parseMot(gtText);
+  const detRows = parseMot(readFileSync(det, 'utf8'));
+  console.log('\nDetector alone (each box scored on its own, IoU 0.5):');
+  for (const s of [0.3, 0.4, 0.5]) {
+    const m = motMetrics(evaluateSequence(gt, detRows.filter((r) => r.conf >= s).map((r, k) => ({ ...r, id: k + 1 })), 'mot15'));
+    console.log(`  score >= ${s}: recall ${m.Recall.toFixed(3)}, precision ${m.Precision.toFixed(3)}`);
+  }
+
+  for (const name of ['sort', 'default']) mkdirSync(join(dir, name));
+  // The container says 10 fps: that is what a camera feed of this file would report.
+  sightline('track', '--det', det, '--out', join(dir, 'sort', `${seq}.txt`), '--tracker', 'sort', '--fps', '10');
+  sightline('track', '--det', det, '--out', join(dir, 'default', `${seq}.txt`), '--fps', '10', '--model', 'centernet');
+  console.log('\nWhole pipeline, PETS09-S2L1 frames 1-400 (480x360): SORT mode, then the default tracker with CenterNet\'s score calibration');
+  console.log(sightline('eval', '--gt', join(dir, 'gt'), '--res', join(dir, 'sort'), '--compare', join(dir, 'default')));
+  const json = JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', join(dir, 'default'), '--json')) as { combined: Record<string, number> };
+  const people = new Set(gt.filter((r) => r.conf !== 0).map((r) => r.id)).size;
+  const c = json.combined;
+  const floor = floorErrors(gt, parseMot(readFileSync(join(dir, 'default', `${seq}.txt`), 'utf8')));
+  console.log(`\nFloor positions of the tracked boxes' feet (homography from 4 clicked ground-truth feet near the corners of the walked area; ${floor.length} tracked boxes matched to gt at IoU >= 0.5): median error ${median(floor).toFixed(3)} m, 90th percentile ${[...floor].sort((a, b) => a - b)[Math.floor(floor.length * 0.9)]!.toFixed(3)} m (goal: median <= 0.25 m)`);
+  console.log(`\nDefault pipeline against the goals: MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
+}
+
+/**
+ * Floor error of tracked boxes: a homography from the 4 ground-truth feet nearest the corners of
+ * the walked area (what a user clicks), then each result box matched to a gt box (best IoU >= 0.5)
+ * has its bottom centre projected and compared with that person's ground-plane metres.
+ */
+function floorErrors(gt: readonly MotRow[], res: readonly MotRow[]): number[] {
+  const feet = (r: MotRow): Xy => [r.x + r.w / 2, r.y + r.h];
+  const known = gt.filter((r) => r.conf !== 0);
+  const corners: Xy[] = [[0, 0], [480, 0], [480, 360], [0, 360]];
+  const clicked = corners.map((c) => known.reduce((best, r) => (Math.hypot(feet(r)[0] - c[0], feet(r)[1] - c[1]) < Math.hypot(feet(best)[0] - c[0], feet(best)[1] - c[1]) ? r : best)));
+  const { matrix } = solveHomography(clicked.map((r) => ({ imageXy: feet(r), floorXy: [r.xOrClass, r.yOrVisibility] as Xy })), { frameWh: [480, 360] });
+  const gtBy = groupMotByFrame(known);
+  const iou = (a: MotRow, b: MotRow): number => {
+    const iw = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+    const ih = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+    return iw > 0 && ih > 0 ? (iw * ih) / (a.w * a.h + b.w * b.h - iw * ih) : 0;
+  };
+  const errors: number[] = [];
+  for (const r of res) {
+    const candidates = gtBy.get(r.frame) ?? [];
+    const best = candidates.reduce<MotRow | undefined>((b, g) => (iou(r, g) >= 0.5 && (!b || iou(r, g) > iou(r, b)) ? g : b), undefined);
+    const p = best && projectPoint(matrix, feet(r));
+    if (best && p) errors.push(Math.hypot(p[0] - best.xOrClass, p[1] - best.yOrVisibility));
+  }
+  return errors;
+}

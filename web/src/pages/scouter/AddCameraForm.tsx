@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import { addCamera } from './scouter-api.ts';
+
+/** Adds a camera: name, file or stream, frames per second, looping, attribute heads. */
+export function AddCameraForm({ base, onAdded, onError }: { base: string; onAdded: (id: number) => void; onError: (message: string | undefined) => void }) {
+  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true, faces: false });
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    onError(undefined);
+    try {
+      const isFile = !/^(rtsps?|https?):\/\//i.test(form.uri.trim());
+      const camera = await addCamera(base, {
+        name: form.name.trim(),
+        uri: form.uri.trim(),
+        fps: Number(form.fps),
+        ...(isFile ? { loop: form.loop } : {}),
+        ...(form.faces ? { attributes: ['age', 'gender'] } : {}),
+      });
+      setForm({ ...form, name: '', uri: '' });
+      onAdded(camera.id);
+    } catch (err) {
+      onError((err as Error).message);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} data-testid="add-camera" className="scouter-form">
+      <label>
+        Name <input aria-label="Camera name" placeholder="entrance" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required />
+      </label>
+      <label>
+        Source{' '}
+        <input aria-label="Video file or stream URL" placeholder="../shared/data/video/clip.avi or rtsp://…" size={40} value={form.uri} onChange={(e) => setForm({ ...form, uri: e.target.value })} required />
+      </label>
+      <label title="Frames per second to decode and analyse">
+        Frames per second <input aria-label="Frames per second" type="number" min="1" max="120" style={{ width: '4rem' }} value={form.fps} onChange={(e) => setForm({ ...form, fps: e.target.value })} />
+      </label>
+      <label>
+        <input type="checkbox" checked={form.loop} onChange={(e) => setForm({ ...form, loop: e.target.checked })} /> loop files
+      </label>
+      <label>
+        <input type="checkbox" checked={form.faces} onChange={(e) => setForm({ ...form, faces: e.target.checked })} /> age &amp; gender
+      </label>
+      <button type="submit">Add camera</button>
+    </form>
+  );
+}

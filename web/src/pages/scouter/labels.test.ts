@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { attributeLabel, droppedLabel } from './labels.ts';
+
+const cases = [
+  { head: 'gender', v: { value: 'female', confidence: 0.82 }, min: 0.6, want: 'female, 82%' },
+  { head: 'gender', v: { value: 'female', confidence: 0.02 }, min: 0.6, want: 'unknown' },
+  { head: 'age', v: { value: 31.4, confidence: 0.7 }, min: 0.6, want: '31 years, 70%' },
+  { head: 'age', v: { value: 31.4, confidence: 0.59 }, min: 0.6, want: 'unknown' },
+  { head: 'gender', v: { value: 'male', confidence: 0.6 }, min: 0.6, want: 'male, 60%' },
+];
+for (const c of cases) {
+  test(`${c.head} ${c.v.value} at ${c.v.confidence} with the setting ${c.min} reads "${c.want}"`, () => {
+    assert.equal(attributeLabel(c.head, c.v, c.min), c.want);
+  });
+}
+
+test('dropped frames read as a share of the frames decoded', () => {
+  const stats = { framesDecoded: 3900, framesProcessed: 3750, framesDropped: 150, reconnects: 0, fps: 10, latencyMsP50: 40, latencyMsP95: 80 };
+  assert.equal(droppedLabel(stats), '150 of 3900 dropped (3.8%)');
+  assert.equal(droppedLabel({ ...stats, framesDecoded: 0, framesDropped: 0 }), '0 of 0 dropped');
+});
