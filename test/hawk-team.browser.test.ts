@@ -15,6 +15,7 @@ import { makeTestVideo, startHawk, type HawkFixture } from '../services/hawk/src
 import { readZip } from '../services/hawk/src/testing/zip-reader.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
 
 let hawk: HawkFixture;
 let hawkUrl: string;
@@ -22,10 +23,11 @@ let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
 
 before(async () => {
-  hawk = await startHawk();
+  const webOrigin = await reserveWebOrigin();
+  hawk = await startHawk({ webOrigins: webOrigin.origin });
   await hawk.app.listen({ host: '127.0.0.1', port: 0 });
   hawkUrl = `http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`;
-  web = await startWebServer({ hawkUrl, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' });
+  web = await startWebServer({ hawkUrl, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
@@ -37,10 +39,7 @@ after(async () => {
 
 async function login(username: string, password: string): Promise<Page> {
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('hawk-username').fill(username);
-  await page.getByTestId('hawk-password').fill(password);
-  await page.getByTestId('hawk-login').click();
+  await logIn(page, `${web.url}/hawk`, { username, password });
   await page.getByTestId('hawk-user').waitFor();
   return page;
 }
@@ -59,7 +58,7 @@ async function drawBox(page: Page, xyxy: readonly number[], imageWidth: number):
 
 const waitSaved = (page: Page, version: number) => page.locator(`[data-testid="hawk-save-state"][data-state="saved"][data-version="${version}"]`).waitFor({ timeout: 15_000 });
 const atFrame = (page: Page, index: number) => page.locator(`[data-testid="hawk-canvas"][data-frame-shown="${index}"]`).waitFor();
-const tokenOf = (page: Page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('hawk.session')!).token as string);
+const tokenOf = (page: Page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('sightline.session')!).token as string);
 
 async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${hawkUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });

@@ -1,6 +1,7 @@
 // Heatmaps that show where people went: a false detection that sits still (flagged stationary
 // after KANOHI_STATIONARY_MS, shortened here to 3 s) does not set the scale unless included; an
 // exclusion mask leaves its cells out; zones and lines can be renamed, redrawn and re-kinded.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CountLine, HeatmapResponse, Zone } from '@sightline/contracts';
@@ -17,6 +18,7 @@ let app: KanohiApp;
 before(async () => {
   db = await createTestDatabase();
   app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', stationaryMs: 3000 }), pool: db.pool });
+  injectAs(app, await signIn(db.pool, 'operator'));
   await app.kanohi.busReady;
 });
 after(async () => {

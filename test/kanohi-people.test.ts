@@ -3,6 +3,7 @@
 // endpoint must count two people, the walker's zone entry once, people present per second as the
 // truth has it; the identities endpoint maps each floor person to Scouter's camera and tracker ids;
 // the CSV names its window; bad windows are 4xx.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { IdentitiesResponse, PeopleResponse } from '@sightline/contracts';
@@ -19,6 +20,7 @@ let app: KanohiApp;
 before(async () => {
   db = await createTestDatabase();
   app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+  injectAs(app, await signIn(db.pool, 'operator'));
   await app.kanohi.busReady;
 });
 after(async () => {

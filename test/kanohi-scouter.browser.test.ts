@@ -26,7 +26,7 @@ import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { tmpdir } from 'node:os';
 import { startWebServer } from './support/web-server.ts';
 import { logIn, reserveWebOrigin } from './support/web-login.ts';
-import { signIn, type SignedIn } from '@sightline/auth/testing';
+import { injectAs, signIn, type SignedIn } from '@sightline/auth/testing';
 import { ffmpegPath } from '@sightline/media';
 
 type Xy = [number, number];
@@ -50,6 +50,7 @@ before(async () => {
   scouterUrl = `http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`;
   // A detection still for 4 s is stationary here (minutes by default), so the test's ghost is flagged quickly.
   kanohi = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', webOrigins: webOrigin.origin, stationaryMs: 4000 }), pool: db.pool });
+  injectAs(kanohi, operator);
   await kanohi.listen({ host: '127.0.0.1', port: 0 });
   await kanohi.kanohi.busReady;
   const kanohiUrl = `http://127.0.0.1:${(kanohi.server.address() as AddressInfo).port}`;
@@ -248,8 +249,10 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
   const csvHref = (await page.locator('[data-testid="people-csv"]').getAttribute('href'))!;
   const csvWindow = new URL(csvHref).searchParams;
   const stamp = (iso: string) => new Date(iso).toISOString().replace(/\.\d+Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
-  const csvRes = await fetch(csvHref);
-  assert.equal(csvRes.headers.get('content-disposition'), `attachment; filename="floor-${(await kanohi.inject({ method: 'GET', url: '/floors' })).json()[0].id}-people_${stamp(csvWindow.get('from')!)}_${stamp(csvWindow.get('to')!)}.csv"`);
+  // Fetched in the page's browser context, so with what the logged-in page has (its session cookie), as the link would be.
+  const csvRes = await page.request.get(csvHref);
+  assert.equal(csvRes.status(), 200, await csvRes.text());
+  assert.equal(csvRes.headers()['content-disposition'], `attachment; filename="floor-${(await kanohi.inject({ method: 'GET', url: '/floors' })).json()[0].id}-people_${stamp(csvWindow.get('from')!)}_${stamp(csvWindow.get('to')!)}.csv"`);
   const csvRows = (await csvRes.text()).trim().split('\r\n');
   assert.ok(csvRows.length > 1 && csvRows.slice(1).every((r) => r.startsWith(`${new Date(csvWindow.get('from')!).toISOString()},${new Date(csvWindow.get('to')!).toISOString()},`)), 'every CSV row states the window');
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-heatmap"]').click()]);

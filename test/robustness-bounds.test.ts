@@ -1,6 +1,7 @@
 // Hostile numbers and images against all three services on a real PostgreSQL: ids past the int4
 // range, infinite coordinates, a camera at 1e-300 fps, image headers claiming huge sizes. Each gets
 // a 4xx naming the problem (never a 500) and leaves nothing behind.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
@@ -82,6 +83,7 @@ describe('kanohi', () => {
   before(async () => {
     db = await createTestDatabase();
     app = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent', maxImagePixels: 10_000_000 }), pool: db.pool });
+    injectAs(app, await signIn(db.pool, 'operator'));
     floorId = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Ground' } })).json().id;
   });
   after(async () => {
@@ -157,7 +159,9 @@ describe('scouter', () => {
   let app: ServiceApp;
   before(async () => {
     db = await createTestDatabase();
-    app = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false }), pool: db.pool });
+    // cam.local is allowed so that only the fps can be what a camera below is refused for.
+    app = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, allowNetworks: 'cam.local' }), pool: db.pool });
+    injectAs(app, await signIn(db.pool, 'operator'));
   });
   after(async () => {
     await app?.close();
@@ -192,6 +196,7 @@ describe('kanohi statistics', () => {
   before(async () => {
     db = await createTestDatabase();
     app = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+    injectAs(app, await signIn(db.pool, 'operator'));
   });
   after(async () => {
     await app?.close();

@@ -2,6 +2,7 @@
 // + backfill job, Scouter flow start and camera add) fails at its last step, injected with a
 // trigger on a real PostgreSQL, and must leave no trace of its earlier steps. The import is also cut
 // by killing the process that runs it while its transaction is open.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -119,6 +120,7 @@ describe('kanohi', () => {
   before(async () => {
     db = await createTestDatabase();
     app = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
+    injectAs(app, await signIn(db.pool, 'operator'));
   });
   after(async () => {
     await app?.close();
@@ -152,7 +154,9 @@ describe('scouter', () => {
   writeFileSync(video, 'not decoded by this test');
   before(async () => {
     db = await createTestDatabase();
-    app = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false }), pool: db.pool });
+    // The camera's address is on a private network and the flow's video is in `dir`: both allowed here.
+    app = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, mediaRoots: dir, allowNetworks: 'cam.local' }), pool: db.pool });
+    injectAs(app, await signIn(db.pool, 'operator'));
   });
   after(async () => {
     await app?.close();

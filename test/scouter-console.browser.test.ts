@@ -4,9 +4,11 @@
 // "person entered zone" event with its snapshot in the timeline, which a webhook receiver on
 // loopback also gets; a mask drawn over the picture makes its detections disappear; a flow with an
 // error is marked at its line, then fixed, planned and started.
+import { signIn, type SignedIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ScouterEvent, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
@@ -16,6 +18,7 @@ import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { until } from './support/until.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
 import { startWebServer } from './support/web-server.ts';
 
 let db: TestDatabase;
@@ -26,6 +29,7 @@ let chromium: HeadlessBrowser;
 let receiver: Server;
 let receiverUrl: string;
 let socket: Socket<ScouterServerEvents>;
+let operator: SignedIn;
 const received: { type: string; event: ScouterEvent }[] = [];
 const tracks: TracksEvent[] = [];
 
@@ -41,13 +45,16 @@ before(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 300, eventTrackMinFrames: 2, inferenceThreads: 1 }), pool: db.pool });
+  const webOrigin = await reserveWebOrigin();
+  operator = await signIn(db.pool, 'operator');
+  // The clip is made in the temp folder.
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 300, eventTrackMinFrames: 2, inferenceThreads: 1, webOrigins: webOrigin.origin, mediaRoots: tmpdir() }), pool: db.pool });
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
   scouterUrl = `http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`;
   // The ground truth of what the pipeline publishes, next to what the page shows.
-  socket = connect(scouterUrl, { transports: ['websocket'] });
+  socket = connect(scouterUrl, { auth: { token: (await signIn(db.pool, 'viewer')).token }, transports: ['websocket'] });
   socket.on('scouter:tracks', (e) => tracks.push(e));
-  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl: 'http://127.0.0.1:9' });
+  web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
@@ -64,7 +71,7 @@ test('two cameras live in the grid, fullscreen, a zone event with snapshot and w
   const clip = makePeopleClip(6, 5);
   t.diagnostic(`clip from ${clip.source}`);
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/scouter`);
+  await logIn(page, `${web.url}/scouter`, operator);
   for (const name of ['north', 'south']) {
     await page.getByLabel('Camera name').fill(name);
     await page.getByLabel('Video file or stream URL').fill(clip.path);
@@ -139,7 +146,7 @@ test('two cameras live in the grid, fullscreen, a zone event with snapshot and w
   for (const position of corners(2)) await canvas.click({ position });
   await focus.getByRole('button', { name: 'Finish' }).click();
   await focus.locator('[data-testid="region-list"]', { hasText: 'mask 1' }).waitFor();
-  const northId = (await (await fetch(`${scouterUrl}/cameras`)).json()).cameras.find((c: { name: string }) => c.name === 'north').id as number;
+  const northId = (await (await fetch(`${scouterUrl}/cameras`, { headers: operator.headers })).json()).cameras.find((c: { name: string }) => c.name === 'north').id as number;
   const from = tracks.length;
   await until('8 frames of north with no detection after the mask', () => {
     let run = 0;

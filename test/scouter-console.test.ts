@@ -3,11 +3,13 @@
 // "entered" events with a snapshot that a webhook receiver on loopback gets, the flow check answers
 // with line:column, and a removed camera's unwritten rows are refused as a foreign key violation
 // (which the batcher discards instead of retrying).
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Camera, FlowCheckResult, FrameEvent, ScouterClientEvents, ScouterEvent, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
@@ -41,10 +43,11 @@ before(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const config = loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 2, previewFocusFps: 8, previewGridWidth: 160, eventTrackMinFrames: 2 });
+  const config = loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 2, previewFocusFps: 8, previewGridWidth: 160, eventTrackMinFrames: 2 });
   scouter = await buildScouter({ config, pool: db.pool });
+  injectAs(scouter.app, await signIn(db.pool, 'operator'));
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'viewer')).token }, transports: ['websocket'] });
   socket.on('scouter:tracks', (e) => tracks.push(e));
   socket.on('scouter:frame', (e) => frames.push(e));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));

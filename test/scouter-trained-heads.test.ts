@@ -2,7 +2,9 @@
 // (ROI-aligned on CenterNet-multitask's shared features in the inference thread); deploying
 // another version and rolling back reach the running camera through NOTIFY scouter_heads without
 // a restart. The two versions have different label sets, so each box says which one labelled it.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -37,9 +39,10 @@ before(async () => {
   db = await createTestDatabase();
   await storeHead(1, ['dark', 'light'], 1);
   await storeHead(2, ['red', 'green', 'blue'], 2);
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
+  injectAs(scouter.app, await signIn(db.pool, 'operator'));
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { transports: ['websocket'] });
+  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'viewer')).token }, transports: ['websocket'] });
   socket.on('scouter:tracks', (e) => events.push(e));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 });

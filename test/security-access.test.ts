@@ -38,6 +38,7 @@ const common: Record<string, Access> = {
   'GET /users': REVIEW,
   'HEAD /users': REVIEW,
   'POST /users': ADMIN,
+  'PATCH /users/:id': ADMIN,
 };
 
 /** GET routes answer HEAD too (fastify adds it), with the same access. */
@@ -75,6 +76,9 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
     'GET /prelabel/:id': ANNOTATE,
     'GET /videos/:id/export': ANNOTATE,
     'POST /videos/:id/import': ANNOTATE,
+    'GET /projects/:id/members': REVIEW,
+    'PUT /projects/:id/members': ADMIN,
+    'GET /me/assignments': SIGNED_IN,
   }),
   scouter: withHead({
     ...common,
@@ -90,6 +94,25 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
     'POST /flows/:name/stop': OPERATE,
     'DELETE /flows/:name': OPERATE,
     'GET /metrics': OPERATE,
+    'GET /inference': DASHBOARD,
+    'POST /flows/check': OPERATE,
+    'GET /cameras/:id/frame': DASHBOARD,
+    'GET /events': DASHBOARD,
+    'GET /events/:id/snapshot.jpg': DASHBOARD,
+    'GET /webhooks': OPERATE,
+    'POST /webhooks': OPERATE,
+    'DELETE /webhooks/:id': OPERATE,
+    'POST /webhooks/:id/test': OPERATE,
+    'GET /settings': DASHBOARD,
+    'GET /training/jobs': DASHBOARD,
+    'POST /training/jobs': OPERATE,
+    'GET /training/jobs/:id': DASHBOARD,
+    'POST /training/jobs/:id/cancel': OPERATE,
+    'GET /heads': DASHBOARD,
+    'POST /heads/:name/deploy': OPERATE,
+    'POST /heads/:name/rollback': OPERATE,
+    'GET /heads/:name/:version/model.onnx': DASHBOARD,
+    'GET /heads/:name/:version/card': DASHBOARD,
   }),
   kanohi: withHead({
     ...common,
@@ -119,6 +142,11 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
     'GET /floors/:floorId/stats/counts': DASHBOARD,
     'GET /floors/:floorId/stats/zones': DASHBOARD,
     'GET /floors/:floorId/stats/lines': DASHBOARD,
+    'PATCH /floors/:floorId/zones/:zoneId': OPERATE,
+    'PATCH /floors/:floorId/lines/:lineId': OPERATE,
+    'GET /floors/:floorId/people': DASHBOARD,
+    'GET /floors/:floorId/hours': DASHBOARD,
+    'GET /floors/:floorId/identities': DASHBOARD,
   }),
 };
 

@@ -37,6 +37,9 @@ test('a killed PostgreSQL heals under npm start with no observation lost, and Ct
     WEB_PORT: String(web),
     SCOUTER_PREVIEW_FPS: '0',
     SCOUTER_INFERENCE_THREADS: '1',
+    // The clip is made under the temp folder; the admin is created at first start, so the test can log in.
+    SCOUTER_MEDIA_ROOTS: tmpdir(),
+    SIGHTLINE_ADMIN_PASSWORD: 'supervised-admin-pw',
   };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,8 +56,11 @@ test('a killed PostgreSQL heals under npm start with no observation lost, and Ct
   let stopAt = 0;
   try {
     await until('npm start to be ready', () => output.includes('Sightline is ready') || (child.exitCode !== null && Promise.reject(new Error(output))), 120_000);
+    const login = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'supervised-admin-pw' }) });
+    assert.equal(login.status, 200, await login.clone().text());
+    const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
     const clip = makePeopleClip(4);
-    const added = await fetch(`${api}/cameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'door', uri: clip.path, fps: 10, loop: true }) });
+    const added = await fetch(`${api}/cameras`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'door', uri: clip.path, fps: 10, loop: true }) });
     assert.equal(added.status, 201, await added.clone().text());
     const camera = (await added.json()) as { id: number };
 
@@ -76,7 +82,7 @@ test('a killed PostgreSQL heals under npm start with no observation lost, and Ct
     process.kill(pid, 'SIGKILL');
 
     // While it is away: 503 with Retry-After from a route that needs the database, never a 500.
-    const during = await fetch(`${api}/cameras`);
+    const during = await fetch(`${api}/cameras`, { headers: auth });
     assert.ok(during.status === 200 || during.status === 503, `GET /cameras during the outage answered ${during.status}`);
     if (during.status === 503) assert.ok(during.headers.get('retry-after'));
 
@@ -84,7 +90,7 @@ test('a killed PostgreSQL heals under npm start with no observation lost, and Ct
     const restartedAt = new Date();
     // Scouter's held rows reach the database, and nothing was dropped.
     const metrics = await until('the held observations to be written', async () => {
-      const text = await fetch(`${api}/metrics`).then((r) => r.text(), () => '');
+      const text = await fetch(`${api}/metrics`, { headers: auth }).then((r) => r.text(), () => '');
       return metric(text, 'scouter_observations_pending', camera.id) === 0 && (await count()) > 0 ? text : undefined;
     }, 60_000);
     assert.equal(metric(metrics, 'scouter_observations_dropped_total', camera.id), 0, 'nothing dropped within the buffer bound');

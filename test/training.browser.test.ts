@@ -2,6 +2,7 @@
 // queues a job on an approved Hawk project (three frames cut from samples.jpg by ffmpeg, boxes
 // labelled in the database), the loss curve grows epoch by epoch over socket.io while the
 // service's training worker runs it, the confusion matrix appears, and Deploy deploys the head.
+import { signIn, type SignedIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,12 +17,14 @@ import type { ServiceApp } from '@sightline/server-kit';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { samplesJpg } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
 import { startWebServer } from './support/web-server.ts';
 
 let db: TestDatabase;
 let scouter: ServiceApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
+let operator: SignedIn;
 const dir = mkdtempSync(join(tmpdir(), 'sightline-training-page-'));
 
 before(async () => {
@@ -44,10 +47,12 @@ before(async () => {
     await q('INSERT INTO hawk_frame_boxes (set_id, frame_index, boxes) VALUES ($1, $2, $3) RETURNING set_id AS id', [set.id, f, JSON.stringify(boxes)]);
   }
   await q(`INSERT INTO hawk_reviews (set_id, frame_from, frame_to, decision, reviewer_id) VALUES ($1, 0, 2, 'approved', $2) RETURNING id`, [set.id, user.id]);
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', hawkMediaDir: join(dir, 'hawk') }), pool: db.pool });
+  const webOrigin = await reserveWebOrigin();
+  operator = await signIn(db.pool, 'operator');
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', hawkMediaDir: join(dir, 'hawk'), webOrigins: webOrigin.origin }), pool: db.pool });
   await scouter.listen({ host: '127.0.0.1', port: 0 });
   const scouterUrl = `http://127.0.0.1:${(scouter.server.address() as AddressInfo).port}`;
-  web = await startWebServer({ hawkUrl: scouterUrl, scouterUrl, kanohiUrl: scouterUrl });
+  web = await startWebServer({ hawkUrl: scouterUrl, scouterUrl, kanohiUrl: scouterUrl }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
@@ -61,7 +66,7 @@ after(async () => {
 
 test('a job started from the training page shows live curves and its head deploys from the page', async () => {
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/training`);
+  await logIn(page, `${web.url}/training`, operator);
   const config = { project: 'desk', attributes: ['upper_colour'], head: 'mlp', hidden: 8, epochs: 60, batchSize: 2, lr: 0.001, validation: { by: 'track', fraction: 0.3 } };
   // A bad value is refused, and the page shows the key.
   await page.locator('textarea[name="config"]').fill(JSON.stringify({ ...config, epochs: 0 }));

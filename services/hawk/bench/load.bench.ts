@@ -18,7 +18,7 @@ try {
   await hawk.app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`;
   const users = [];
-  for (let i = 0; i < 200; i++) users.push(await hawk.user(`annotator${i}`, 'annotator'));
+  for (let i = 0; i < 200; i++) users.push(await hawk.user(`annotator${i}`, 'annotator', [project.id]));
   // Assignments take at most 50 annotators: four of them give every annotator a replica.
   const replicas: { set: number; headers: Record<string, string>; version: number }[] = [];
   for (let a = 0; a < 4; a++) {
@@ -41,7 +41,7 @@ try {
   // Fan-out: 500 socket.io clients; one annotator saves 200 times; each save's event must reach all.
   const clients: Socket[] = await Promise.all(
     Array.from({ length: 500 }, () => new Promise<Socket>((resolve, reject) => {
-      const s = connect(base, { transports: ['websocket'], reconnection: false });
+      const s = connect(base, { transports: ['websocket'], reconnection: false, auth: { token: hawk.adminToken } });
       s.once('connect', () => resolve(s));
       s.once('connect_error', reject);
     })),

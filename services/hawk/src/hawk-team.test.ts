@@ -33,7 +33,7 @@ before(async () => {
 });
 after(() => hawk.close());
 
-test('annotators see only the projects they are members of; reviewers see all; GET /users is for admins', async () => {
+test('annotators see only the projects they are members of; reviewers see all; GET /users is for reviewers and admins', async () => {
   const names = async (h: Record<string, string>) => (await call('GET', '/projects', h)).json().map((p: { name: string }) => p.name);
   assert.deepEqual(await names(alice.headers), ['team']);
   assert.deepEqual(await names(rita.headers), ['team', 'secret']);
@@ -41,7 +41,10 @@ test('annotators see only the projects they are members of; reviewers see all; G
   assert.equal(denied.statusCode, 403);
   assert.match(denied.json().message, /not a member of project "secret"/);
   assert.equal((await call('GET', `/projects/${otherProjectId}/videos`, alice.headers)).statusCode, 403);
-  assert.equal((await call('GET', '/users', rita.headers)).statusCode, 403);
+  const accounts = await call('GET', '/users', rita.headers);
+  assert.equal(accounts.statusCode, 200, 'reviewers list the accounts they assign work to');
+  assert.ok(['alice', 'bob', 'rita'].every((name) => accounts.json().some((u: { username: string }) => u.username === name)), accounts.body);
+  assert.equal((await call('GET', '/users', alice.headers)).statusCode, 403, 'annotators do not list users');
   const members = (await call('GET', `/projects/${projectId}/members`, rita.headers)).json();
   assert.deepEqual(members.map((u: { username: string }) => u.username), ['alice', 'bob']);
 });

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { injectAs, signIn } from '@sightline/auth/testing';
 import { createTestDatabase } from '@sightline/db';
 import type { PeopleResponse } from '@sightline/contracts';
 import { PolygonZone, type Xy } from '@sightline/vision';
@@ -102,6 +103,8 @@ const db = await createTestDatabase();
 // A detection still for 20 s is stationary here (2 minutes by default): the clip lasts 40 s.
 const STATIONARY_MS = 20_000;
 const app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', stationaryMs: STATIONARY_MS }), pool: db.pool });
+// An operator, as the floors, zones and calibrations below are writes.
+injectAs(app, await signIn(db.pool, 'operator'));
 try {
   await app.kanohi.busReady;
   const floor = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'PETS09 S2.L1', widthM: PETS09_FLOOR.widthM, heightM: PETS09_FLOOR.heightM } })).json<{ id: number }>();

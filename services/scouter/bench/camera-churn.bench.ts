@@ -2,6 +2,7 @@
 // again, in a closed loop for LOAD_SECONDS (default 15), while 50 socket.io clients receive the
 // `scouter:cameras-changed` events. Printed: held throughput, p50/p95/p99, error rate, events seen.
 import type { AddressInfo } from 'node:net';
+import { signIn } from '@sightline/auth/testing';
 import { createTestDatabase } from '@sightline/db';
 import { buildApp } from '@sightline/scouter';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -10,13 +11,16 @@ import { loadScouterConfig } from '../src/config.ts';
 
 const seconds = Number(process.env.LOAD_SECONDS ?? 15);
 const db = await createTestDatabase();
-const app = await buildApp({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false }), pool: db.pool });
+// The operators' made-up camera hosts are allowed explicitly, as a site lists its camera network.
+const app = await buildApp({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, allowNetworks: '*' }), pool: db.pool });
+const operator = await signIn(db.pool, 'operator');
+const viewer = await signIn(db.pool, 'viewer');
 try {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const clients: Socket[] = await Promise.all(
     Array.from({ length: 50 }, () => new Promise<Socket>((resolve, reject) => {
-      const s = connect(base, { transports: ['websocket'], reconnection: false });
+      const s = connect(base, { transports: ['websocket'], reconnection: false, auth: { token: viewer.token } });
       s.once('connect', () => resolve(s));
       s.once('connect_error', reject);
     })),
@@ -26,10 +30,10 @@ try {
   let serial = 0;
   const churn = async (): Promise<boolean | string> => {
     const name = `churn ${serial++}`;
-    const added = await fetch(`${base}/cameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, uri: `rtsp://cam-${serial}.local/stream`, fps: 5 }) });
+    const added = await fetch(`${base}/cameras`, { method: 'POST', headers: { ...operator.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name, uri: `rtsp://cam-${serial}.local/stream`, fps: 5 }) });
     const body = await added.text();
     if (added.status !== 201) return `add ${added.status} ${body.slice(0, 120)}`;
-    const removed = await fetch(`${base}/cameras/${JSON.parse(body).id}`, { method: 'DELETE' });
+    const removed = await fetch(`${base}/cameras/${JSON.parse(body).id}`, { method: 'DELETE', headers: operator.headers });
     await removed.arrayBuffer();
     return removed.status === 204 ? true : `remove ${removed.status}`;
   };

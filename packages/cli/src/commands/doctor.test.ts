@@ -38,7 +38,8 @@ test('on a machine with nothing but Node.js on the PATH, doctor finds the bundle
   }
   assert.equal(byName.get('database')?.status, 'ok');
   assert.match(byName.get('database')!.detail, /port \d+ free/);
-  for (const name of ['node', 'browser', 'native addon', 'cuda', 'data folder', 'model cache']) assert.ok(byName.has(name), `checks ${name}`);
+  assert.match(byName.get('inference')!.detail, /^SIGHTLINE_BACKEND=auto: the networks run on /);
+  for (const name of ['node', 'browser', 'native addon', 'cuda', 'inference', 'data folder', 'model cache']) assert.ok(byName.has(name), `checks ${name}`);
 });
 
 test('an unreachable DATABASE_URL is a blocker with its fix, and the exit code says so', async () => {

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { createPool, dataDir, DEFAULT_EMBEDDED_PORT, isDatabaseReachable } from '@sightline/db';
 import { describeMediaTool } from '@sightline/media';
-import { modelCacheDir } from '@sightline/models';
-import { getBackends } from '@sightline/native';
+import { backendChoice, modelCacheDir } from '@sightline/models';
+import { cudaGraphAvailable, getBackends } from '@sightline/native';
 import { UsageError, type CliCommand } from '../command.ts';
 import { embeddedDatabaseCheck, writableCheck, type Check } from './doctor-checks.ts';
 
@@ -62,6 +62,19 @@ function nativeChecks(): Check[] {
   ];
 }
 
+/** What SIGHTLINE_BACKEND will pick for the networks (the choice itself; a model that fails to plan still falls back when loaded). */
+function inferenceCheck(): Check {
+  let choice: string;
+  try {
+    choice = backendChoice('centernet');
+  } catch (err) {
+    return { name: 'inference', status: 'blocker', detail: (err as Error).message, fix: 'Set SIGHTLINE_BACKEND to auto, onnxruntime, native or cuda.' };
+  }
+  const gpu = cudaGraphAvailable();
+  const engine = choice === 'onnxruntime' || (choice === 'auto' && !gpu.ok) ? 'onnxruntime on the CPU' : choice === 'cuda' && !gpu.ok ? 'onnxruntime (cuda asked for, no device)' : gpu.ok ? 'the native CUDA engine' : "the native engine's CPU emulation (slow)";
+  return { name: 'inference', status: 'ok', detail: `SIGHTLINE_BACKEND=${choice}: the networks run on ${engine}${gpu.ok ? '' : ` (${gpu.reason})`}; SIGHTLINE_BACKEND_<MODEL> overrides one model` };
+}
+
 async function databaseCheck(): Promise<Check> {
   if (process.env.DATABASE_URL) {
     const pool = createPool(process.env.DATABASE_URL, { log: () => undefined, max: 1 });
@@ -95,6 +108,7 @@ export async function runChecks(): Promise<Check[]> {
     mediaCheck('ffprobe'),
     browserCheck(),
     ...nativeChecks(),
+    inferenceCheck(),
     await databaseCheck(),
     writableCheck('data folder', dataDir(), 'Set SIGHTLINE_DATA_DIR to a folder this user can write.'),
     modelCacheCheck(),
@@ -106,7 +120,7 @@ const MARK: Record<Check['status'], string> = { ok: 'ok     ', info: 'info   ', 
 /** `sightline doctor`: what this machine gives the project, with a fix for each problem. */
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'Check this machine: ffmpeg, browser, native engine, CUDA, database, model cache',
+  summary: 'Check this machine: ffmpeg, browser, native engine, CUDA, inference engine, database, model cache',
   usage,
   async run(args) {
     const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });

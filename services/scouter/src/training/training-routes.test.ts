@@ -1,6 +1,7 @@
 // /training/jobs and /heads over HTTP against the real database: configs refused naming the key,
 // a queued grid run by the service's training worker, a job without labels failing with the
 // reason and storing no head, deploy/rollback of unknown versions answered 404/409.
+import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TrainJob } from '@sightline/contracts';
@@ -19,6 +20,7 @@ before(async () => {
   const { rows: [project] } = await db.pool.query<{ id: number }>('INSERT INTO hawk_projects (name, label_schema, created_by) VALUES ($1, $2, $3) RETURNING id', ['empty', JSON.stringify(schema), user!.id]);
   await db.pool.query(`INSERT INTO hawk_videos (project_id, file_name, status, size_bytes, frame_count, created_by) VALUES ($1, 'v.mp4', 'ready', 1, 3, $2)`, [project!.id, user!.id]);
   scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300 }), pool: db.pool });
+  injectAs(scouter.app, await signIn(db.pool, 'operator'));
   await scouter.app.ready();
 });
 

@@ -1,9 +1,9 @@
-import type { HawkRole, HawkUserAccount } from '@sightline/contracts';
+import { ROLES, type HawkRole, type HawkUserAccount } from '@sightline/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.ts';
 
-const ROLES: HawkRole[] = ['annotator', 'reviewer', 'admin'];
-
+// Accounts are shared by Hawk, Scouter and Kanohi (GET /users lists operators and viewers too), so
+// every role is offered: a select limited to Hawk's roles would show an operator as "annotator".
 /** Admins: people and their roles; create (with a first password to hand over), reset a password, disable. */
 export function PeopleView() {
   const [users, setUsers] = useState<HawkUserAccount[]>([]);
