@@ -106,7 +106,8 @@ test('two cameras live in the grid, fullscreen, a zone event with snapshot and w
   await page.getByRole('button', { name: 'Add webhook' }).click();
   await page.locator(`[data-webhook="${receiverUrl}"]`).getByRole('button', { name: 'Test' }).click();
   await page.locator('[data-testid="webhook-test-result"][data-ok="true"]').waitFor({ timeout: 15_000 });
-  assert.equal(received[0]?.type, 'scouter.test');
+  // Real events of the running cameras may reach the new webhook first: the test event is among them.
+  assert.ok(received.some((r) => r.type === 'scouter.test'), `the receiver got the test event (got ${received.map((r) => r.type).join(', ')})`);
 
   // A zone over the whole picture of "north", drawn by clicking its corners.
   await page.getByRole('button', { name: 'Cameras' }).click();

@@ -78,7 +78,7 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
     'POST /videos/:id/import': ANNOTATE,
     'GET /projects/:id/members': REVIEW,
     'PUT /projects/:id/members': ADMIN,
-    'GET /me/assignments': SIGNED_IN,
+    'GET /me/assignments': ANNOTATE,
   }),
   scouter: withHead({
     ...common,
