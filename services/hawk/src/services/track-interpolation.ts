@@ -1,21 +1,7 @@
-import type { HawkBox, HawkKeyframe, HawkTrack, HawkXyxy } from '@sightline/contracts';
+import { trackBoxAt, type HawkBox, type HawkTrack } from '@sightline/contracts';
 
-/**
- * The box of a track at `frame`: a keyframe's box, a linear blend between the keyframes around it,
- * the last keyframe's box held after it, or null before the first keyframe and while "outside".
- * Keyframes must be sorted by frame.
- */
-export function trackBoxAt(keyframes: readonly HawkKeyframe[], frame: number): HawkXyxy | null {
-  let lo = -1;
-  for (let i = 0; i < keyframes.length && keyframes[i]!.frame <= frame; i++) lo = i;
-  if (lo < 0) return null;
-  const a = keyframes[lo]!;
-  if (a.outside) return null;
-  const b = keyframes[lo + 1];
-  if (a.frame === frame || !b || b.outside) return [...a.xyxy];
-  const t = (frame - a.frame) / (b.frame - a.frame);
-  return a.xyxy.map((v, k) => v + (b.xyxy[k]! - v) * t) as unknown as HawkXyxy;
-}
+/** The shared rule (packages/contracts), re-exported for Hawk's services and tests. */
+export { trackBoxAt };
 
 /** Boxes of one frame plus every track's box there, the track's id in `trackId`. */
 export interface FrameBox extends HawkBox {

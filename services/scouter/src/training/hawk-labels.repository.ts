@@ -3,7 +3,7 @@
 // set's labels, rejected -> none), and tracks count on every frame between their keyframes with
 // the box interpolated linearly (services/hawk export.service.ts approvedSources and
 // track-interpolation.ts; keep the two in step).
-import type { HawkAttributeSpec, HawkBox, HawkKeyframe, HawkLabelSchema } from '@sightline/contracts';
+import { trackBoxAt, type HawkAttributeSpec, type HawkBox, type HawkKeyframe, type HawkLabelSchema } from '@sightline/contracts';
 import type pg from 'pg';
 
 export interface HawkProjectRef {
@@ -29,18 +29,6 @@ interface ReviewRow {
   frame_from: number;
   frame_to: number;
   decision: 'approved' | 'rejected';
-}
-
-function boxAt(keyframes: readonly HawkKeyframe[], frame: number): [number, number, number, number] | null {
-  let lo = -1;
-  for (let i = 0; i < keyframes.length && keyframes[i]!.frame <= frame; i++) lo = i;
-  if (lo < 0) return null;
-  const a = keyframes[lo]!;
-  if (a.outside) return null;
-  const b = keyframes[lo + 1];
-  if (a.frame === frame || !b || b.outside) return [...a.xyxy];
-  const t = (frame - a.frame) / (b.frame - a.frame);
-  return a.xyxy.map((v, k) => v + (b.xyxy[k]! - v) * t) as [number, number, number, number];
 }
 
 export class HawkLabelsRepository {
@@ -91,7 +79,7 @@ export class HawkLabelsRepository {
       const kfs = [...t.keyframes].sort((a, b) => a.frame - b.frame);
       for (let f = kfs[0]!.frame; f < frameCount; f++) {
         if (source[f] !== t.set_id) continue;
-        const xyxy = boxAt(kfs, f);
+        const xyxy = trackBoxAt(kfs, f);
         if (xyxy) out.push({ boxId: `${videoId}:${f}:${t.id}@${f}`, videoId, frame: f, label: t.label, xyxy, attributes: t.attributes, trackId: `${videoId}:${t.id}` });
       }
     }

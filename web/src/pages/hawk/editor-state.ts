@@ -1,4 +1,4 @@
-import type { HawkAnnotations, HawkBox, HawkKeyframe, HawkSaveBody, HawkTrack, HawkXyxy } from '@sightline/contracts';
+import { trackBoxAt, type HawkAnnotations, type HawkBox, type HawkKeyframe, type HawkSaveBody, type HawkTrack, type HawkXyxy } from '@sightline/contracts';
 
 /** One drawable box on the current frame: a plain box, or a track's (interpolated) box. */
 export interface ShownBox {
@@ -15,18 +15,8 @@ export interface Doc {
   readonly tracks: Readonly<Record<string, HawkTrack>>;
 }
 
-/** Box of a track at a frame (same rule as the server: linear between keyframes, hidden while outside). */
-export function trackBoxAt(keyframes: readonly HawkKeyframe[], frame: number): HawkXyxy | null {
-  let lo = -1;
-  for (let i = 0; i < keyframes.length && keyframes[i]!.frame <= frame; i++) lo = i;
-  if (lo < 0) return null;
-  const a = keyframes[lo]!;
-  if (a.outside) return null;
-  const b = keyframes[lo + 1];
-  if (a.frame === frame || !b || b.outside) return [...a.xyxy] as HawkXyxy;
-  const t = (frame - a.frame) / (b.frame - a.frame);
-  return a.xyxy.map((v, k) => v + (b.xyxy[k]! - v) * t) as unknown as HawkXyxy;
-}
+/** The server's rule (packages/contracts), shared by the page. */
+export { trackBoxAt };
 
 export function shownBoxes(doc: Doc, frame: number): ShownBox[] {
   const plain = (doc.frames[String(frame)] ?? []).map((b) => ({ key: `b:${b.id}`, label: b.label, xyxy: b.xyxy, attributes: b.attributes, trackId: null, keyframe: false }));
