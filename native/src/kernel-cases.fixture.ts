@@ -2,16 +2,10 @@
 // seeded PRNG so they are reproducible without fixture files.
 import type { FeatureMap, Frame, FrameToTensorOptions, NmsOptions, RoiAlignOptions, TensorLayout } from './engine.ts';
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './training/seeded-random.ts';
+
+/** The same mulberry32 generator the trainer uses. */
+export const prng = seededRandom;
 
 export function randomFrame(width: number, height: number, format: Frame['format'] = 'rgb24', seed = 1): Frame {
   const rand = prng(seed);
