@@ -21,6 +21,7 @@ import { EventRepository } from '../services/scouter/src/repositories/event.repo
 import { ObservationRepository } from '../services/scouter/src/repositories/observation.repository.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { until } from './support/until.ts';
+import { ffmpegPath } from '@sightline/media';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
@@ -76,7 +77,7 @@ function jpegSize(jpeg: Buffer): { width: number; height: number } {
 /** The RGB pixel at (x, y) of a JPEG, decoded by ffmpeg. */
 function pixelAt(jpeg: Buffer, x: number, y: number): [number, number, number] {
   const { width } = jpegSize(jpeg);
-  const run = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-f', 'mjpeg', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { input: jpeg, maxBuffer: 64 << 20 });
+  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-f', 'mjpeg', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { input: jpeg, maxBuffer: 64 << 20 });
   const o = (Math.round(y) * width + Math.round(x)) * 3;
   return [run.stdout[o]!, run.stdout[o + 1]!, run.stdout[o + 2]!];
 }

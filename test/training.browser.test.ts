@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import { frameFileName } from '@sightline/media';
+import { ffmpegPath, frameFileName } from '@sightline/media';
 import { buildApp as buildScouter } from '@sightline/scouter';
 import type { ServiceApp } from '@sightline/server-kit';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
@@ -38,7 +38,7 @@ before(async () => {
   mkdirSync(frames, { recursive: true });
   for (let f = 0; f < 3; f++) {
     // The row of person thumbnails at the top of samples.jpg, shifted a little per frame.
-    const cut = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', samplesJpg, '-vf', `crop=640:300:${f * 20}:0`, join(frames, frameFileName(f))], { encoding: 'utf8' });
+    const cut = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-i', samplesJpg, '-vf', `crop=640:300:${f * 20}:0`, join(frames, frameFileName(f))], { encoding: 'utf8' });
     assert.equal(cut.status, 0, cut.stderr);
   }
   const set = await q(`INSERT INTO hawk_annotation_sets (video_id, kind) VALUES ($1, 'main') RETURNING id`, [video.id]);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffmpegPath } from '@sightline/media';
+import { ffmpegPath, passthroughFrames } from '@sightline/media';
 import { evaluateSequence, groupMotByFrame, motMetrics, parseMot, projectPoint, solveHomography, type MotRow, type Xy } from '@sightline/vision';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
@@ -31,7 +31,7 @@ const sightline = (...args: string[]): string => {
 try {
   // The first 400 source frames, losslessly, so that frame k of the clip is frame k of the gt.
   const clip = join(dir, 'pets09-1-400.mkv');
-  const cut = spawnSync(ffmpegPath(), ['-v', 'error', '-nostdin', '-i', video, '-map', '0:v:0', '-an', '-fps_mode', 'passthrough', '-frames:v', '400', '-c:v', 'ffv1', clip]);
+  const cut = spawnSync(ffmpegPath(), ['-v', 'error', '-nostdin', '-i', video, '-map', '0:v:0', '-an', ...passthroughFrames(), '-frames:v', '400', '-c:v', 'ffv1', clip]);
   if (cut.status !== 0) throw new Error(`ffmpeg could not cut the clip: ${cut.stderr}`);
   const seq = 'PETS09-S2L1-1-400';
   mkdirSync(join(dir, 'gt', seq, 'gt'), { recursive: true });

@@ -27,6 +27,7 @@ import { insertBatch, insertCamera, insertTrack, type ObservationInput } from '.
 import { runVideo } from '../../scouter/src/run-video.ts';
 import { petsVideo } from '../../scouter/test-support/clip-fixture.ts';
 import { PETS09_FLOOR, pets09CalibrationPairs, pets09GtPath, readPets09Truth, type Pets09Box } from '../../../test/support/pets09-dev.ts';
+import { ffmpegPath, passthroughFrames } from '@sightline/media';
 
 const truth = readPets09Truth();
 if (!truth) {
@@ -152,7 +153,7 @@ try {
   if (!existsSync(petsVideo)) console.log(`\ndetector-derived tracks: skipped, ${petsVideo} not found`);
   else {
     const cut = join(mkdtempSync(join(tmpdir(), 'kanohi-bench-')), 'pets09-400.mp4');
-    const ff = spawnSync(process.env.FFMPEG_PATH ?? 'ffmpeg', ['-v', 'error', '-y', '-i', petsVideo, '-an', '-fps_mode', 'passthrough', '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-pix_fmt', 'yuv420p', cut], { encoding: 'utf8' });
+    const ff = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-i', petsVideo, '-an', ...passthroughFrames(), '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-pix_fmt', 'yuv420p', cut], { encoding: 'utf8' });
     if (ff.status !== 0) throw new Error(`ffmpeg: ${ff.stderr}`);
     const run = await runVideo({ pool: db.pool, video: cut, inferenceThreads: 2 });
     console.log(`\n## detector-derived: Scouter's pipeline on frames 1-${frames}: ${run.frames} frames at ${run.fps.toFixed(1)} fps, ${run.tracks} tracks, ${run.observations} observations`);
