@@ -145,9 +145,21 @@ export class CameraRepository {
     return (rowCount ?? 0) > 0;
   }
 
+  /**
+   * Deletes a camera and, by cascade, its tracks, observations and state. A pipeline still writing a
+   * batch locks the same rows in the other order, so PostgreSQL may pick this delete as a deadlock
+   * victim (40P01): it is tried again once the batch has gone through (or failed for good).
+   */
   async remove(id: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query('DELETE FROM cameras WHERE id = $1', [id]);
-    return (rowCount ?? 0) > 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rowCount } = await this.pool.query('DELETE FROM cameras WHERE id = $1', [id]);
+        return (rowCount ?? 0) > 0;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   }
 
   /** The stored pipeline spec of a camera (null for a camera stored without one). */
