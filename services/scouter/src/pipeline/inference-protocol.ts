@@ -1,4 +1,4 @@
-import type { ModelBackend } from '@sightline/models';
+import type { AttributeHeadSpec, ModelBackend } from '@sightline/models';
 // Messages between the main thread and the inference thread (inference.worker.ts). Frame bytes
 // travel as transferred buffers both ways; `id` pairs an answer with its request.
 
@@ -59,16 +59,8 @@ export interface BackendsAnswer {
 }
 
 
-/** The card of a trained head (AttributeHeadSpec of packages/models). */
-export interface TrainedHeadSpec {
-  name: string;
-  labels: string[];
-  model: string;
-  outputSize: number;
-  channels: number;
-  featureStride: number;
-  samplingRatio?: number;
-}
+/** The card of a trained head. */
+export type TrainedHeadSpec = AttributeHeadSpec;
 
 /** Per head: the version that ran and [boxes, labels] probabilities; absent when not loaded. */
 export interface HeadAttributeAnswer {
