@@ -1,4 +1,5 @@
 import type { ApiToken, TokenService, User } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 const API_TOKEN_COLUMNS = `t.id, t.name, t.user_id AS "userId", u.username, t.services, t.read_only AS "readOnly",
@@ -67,18 +68,10 @@ export class TokenRepository {
 
   /** Replaces any setup token by this one. */
   async replaceSetupToken(tokenHash: string, expiresAt: Date): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM auth_setup_tokens');
       await client.query('INSERT INTO auth_setup_tokens (token_hash, expires_at) VALUES ($1, $2)', [tokenHash, expiresAt]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async hasLiveSetupToken(): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Role, User, UserAccount } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 /** auth_users: people and system users (who write but never log in). */
@@ -63,20 +64,12 @@ export class UserRepository {
 
   /** Applies the changes in one transaction; a new password or disabling also ends every session and API token use of the user. */
   async update(id: number, change: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       if (change.role) await client.query('UPDATE auth_users SET role = $2 WHERE id = $1', [id, change.role]);
       if (change.disabled !== undefined) await client.query('UPDATE auth_users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1', [id, change.disabled]);
       if (change.passwordHash) await client.query('UPDATE auth_users SET password_hash = $2 WHERE id = $1', [id, change.passwordHash]);
       if (change.passwordHash || change.disabled) await client.query('DELETE FROM auth_sessions WHERE user_id = $1', [id]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async activeAdmins(): Promise<number> {

@@ -5,6 +5,7 @@ export { freePort } from './free-port.ts';
 export { loadMigrations, migrateUp, migrationStatus, migrationsDir, MigrationError, type Migration, type MigrationStatus } from './migrate.ts';
 export { createPool, isDatabaseReachable } from './pool.ts';
 export { isDatabaseUnavailable } from './unavailable.ts';
+export { withTransaction } from './transaction.ts';
 export { listenToChannel, type ChannelListener } from './listen.ts';
 export { dataDir, repoRoot } from './paths.ts';
 export { createTestDatabase, startTestPostgres, type TestDatabase } from './test-database.ts';

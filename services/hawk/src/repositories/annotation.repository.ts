@@ -1,4 +1,5 @@
 import type { HawkAnnotationSetInfo, HawkBox, HawkHistoryEntry, HawkSetKind, HawkTrack } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 const SET_SELECT = `SELECT s.id, s.video_id AS "videoId", s.kind, s.assignment_id AS "assignmentId", s.annotator_id AS "annotatorId",
@@ -130,17 +131,6 @@ export class AnnotationRepository {
   }
 
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+    return withTransaction(this.pool, work);
   }
 }

@@ -1,4 +1,5 @@
 import type { HawkMyAssignment, HawkUser } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 /** hawk_project_members, and the questions blind consensus asks (whose replica, merged yet). */
@@ -16,21 +17,13 @@ export class MemberRepository {
 
   /** Replaces the member list of a project in one transaction. */
   async setMembers(projectId: number, userIds: readonly number[], addedBy: number): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM hawk_project_members WHERE project_id = $1 AND NOT (user_id = ANY($2::int[]))', [projectId, userIds]);
       await client.query(
         `INSERT INTO hawk_project_members (project_id, user_id, added_by) SELECT $1, unnest($2::int[]), $3 ON CONFLICT DO NOTHING`,
         [projectId, userIds, addedBy],
       );
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async projectsOf(userId: number): Promise<Set<number>> {

@@ -1,4 +1,5 @@
 import type { HawkLabelSchema, HawkProject } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 const SELECT = `SELECT p.id, p.name, p.label_schema AS "labelSchema", p.schema_version AS "schemaVersion",
@@ -47,16 +48,13 @@ export class ProjectRepository {
    * the project in the same transaction. False when the version was stale.
    */
   async updateSchema(projectId: number, labelSchema: HawkLabelSchema, expectedVersion: number, renames: Record<string, string>): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query(
         `UPDATE hawk_projects SET label_schema = $2, schema_version = schema_version + 1, updated_at = now()
          WHERE id = $1 AND schema_version = $3`,
         [projectId, JSON.stringify(labelSchema), expectedVersion],
       );
       if (rowCount !== 1) {
-        await client.query('ROLLBACK');
         return false;
       }
       for (const [from, to] of Object.entries(renames)) {
@@ -74,13 +72,7 @@ export class ProjectRepository {
           [projectId, from, to],
         );
       }
-      await client.query('COMMIT');
       return true;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { Calibration, CalibrationPointPair, CalibrationSolution, KanohiCamera } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 interface CalibrationRow {
@@ -107,9 +108,7 @@ export class CameraRepository {
     input: { cameraId: number; floorId: number; frameWidth: number | null; frameHeight: number | null; points: readonly CalibrationPointPair[]; solution: CalibrationSolution },
     alsoInTransaction: (client: pg.ClientBase, saved: Calibration) => Promise<void> = async () => undefined,
   ): Promise<Calibration> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       // Serialises concurrent saves for one camera so versions never collide.
       await client.query('SELECT pg_advisory_xact_lock(7215004, $1)', [input.cameraId]);
       const { rows } = await client.query<CalibrationRow>(
@@ -124,14 +123,8 @@ export class CameraRepository {
       );
       const saved = toCalibration(rows[0]!);
       await alsoInTransaction(client, saved);
-      await client.query('COMMIT');
       return saved;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async calibrations(cameraId: number): Promise<Calibration[]> {

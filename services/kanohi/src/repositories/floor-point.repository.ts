@@ -1,4 +1,5 @@
 import { HEAT_BASE_CELL_M } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 /** One observation projected onto its floor, as the ingest wrote it. */
@@ -138,9 +139,7 @@ export class FloorPointRepository {
    * Returns the points actually stored (a concurrent or repeated ingest may have stored some).
    */
   async store(points: readonly ProjectedPoint[], decision: IdentityDecision): Promise<FloorPointRow[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const col = <K extends keyof ProjectedPoint>(k: K) => points.map((p) => p[k]);
       const { rows } = await client.query<FloorPointRow>(STORE_SQL, [
         col('floor_id'), col('observed_key'), col('camera_id'), col('track_id'), col('calibration_id'), col('class_name'), col('x_m'), col('y_m'),
@@ -158,14 +157,8 @@ export class FloorPointRepository {
           [decision.identities.map((i) => i.trackId), decision.identities.map((i) => i.floorId), decision.identities.map((i) => i.cameraId), decision.identities.map((i) => i.personId)],
         );
       }
-      await client.query('COMMIT');
       return rows;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Takes a camera's points in [from, to) stored under another calibration out of the floor and the roll-ups. */

@@ -1,4 +1,5 @@
 import type { PipelineSpec } from '@sightline/flow';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 /** A stored flow: its text and the pipelines planned from it. */
@@ -90,17 +91,9 @@ export class FlowRepository {
 
   /** Runs `work` in one transaction. */
   async transaction<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const result = await work(client);
-      await client.query('COMMIT');
       return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { BusChannel, type AttributeValue, type ObservationsInsertedNotice } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 /** One tracked box of one processed frame, ready to store. */
@@ -108,18 +109,10 @@ export class ObservationRepository {
     if (rows.length === 0) return;
     const { tracks, notice } = summarizeBatch(cameraId, rows);
     if (this.shape === 'statement') return oneStatement(this.pool, cameraId, runId, tracks, rows, JSON.stringify(notice));
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       await insertInTransaction(client, cameraId, runId, tracks, rows);
       await client.query('SELECT pg_notify($1, $2)', [BusChannel.observationsInserted, JSON.stringify(notice)]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Daily observation partitions for today and the next days (see migration 0005). */

@@ -1,5 +1,6 @@
 // scouter_training_jobs and scouter_attribute_heads (migration 0011): the only SQL of training.
 import type { AttributeHeadVersion, TrainEpoch, TrainJob, TrainJobConfig, TrainMetrics } from '@sightline/contracts';
+import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 const JOB_COLUMNS = `id, grid_id AS "gridId", name, status, config, progress, epochs, metrics, dataset, error,
@@ -76,9 +77,7 @@ export class TrainingRepository {
 
   /** Stores the head as the next version of its name and marks the job done, in one transaction. */
   async finish(id: number, worker: string, epochs: readonly TrainEpoch[], h: NewHead): Promise<AttributeHeadVersion> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       // Serialise version numbers per name across workers.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`scouter_attribute_heads:${h.name}`]);
       const { rows } = await client.query<HeadRow>(
@@ -94,14 +93,8 @@ export class TrainingRepository {
         [id, worker, JSON.stringify(epochs), JSON.stringify(h.metrics), stored.id],
       );
       if (done.rowCount !== 1) throw new Error(`training job ${id} is no longer this worker's; its head was not stored`);
-      await client.query('COMMIT');
       return head(stored);
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async end(id: number, worker: string, status: 'failed' | 'cancelled', error: string | null, epochs?: readonly TrainEpoch[]): Promise<void> {
@@ -152,24 +145,13 @@ export class TrainingRepository {
 
   /** Makes `version` the deployed one of `name` (undeploying the other); false when it does not exist. */
   async deploy(name: string, version: number): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const exists = await client.query('SELECT 1 FROM scouter_attribute_heads WHERE name = $1 AND version = $2 FOR UPDATE', [name, version]);
-      if (exists.rowCount !== 1) {
-        await client.query('ROLLBACK');
-        return false;
-      }
+      if (exists.rowCount !== 1) return false;
       await client.query('UPDATE scouter_attribute_heads SET deployed = false, deployed_at = NULL WHERE name = $1 AND deployed AND version <> $2', [name, version]);
       await client.query('UPDATE scouter_attribute_heads SET deployed = true, deployed_at = now() WHERE name = $1 AND version = $2 AND NOT deployed', [name, version]);
-      await client.query('COMMIT');
       return true;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The version deployed before the current one (by deployment order of versions: the highest lower version). */
