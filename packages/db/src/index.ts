@@ -1,6 +1,6 @@
 export { openDatabase, DEFAULT_EMBEDDED_PORT, type DatabaseHandle } from './database.ts';
 export { startEmbeddedPostgres, liveServer, EmbeddedPostgresError, type EmbeddedServer, type EmbeddedServerOptions } from './embedded-postgres.ts';
-export { canEnter, isRoot, platformPackageDir, SHARED_STATE_DIR } from './postgres-runtime.ts';
+export { canEnter, idsOf, isRoot, platformPackageDir, SHARED_STATE_DIR } from './postgres-runtime.ts';
 export { freePort } from './free-port.ts';
 export { loadMigrations, migrateUp, migrationStatus, migrationsDir, MigrationError, type Migration, type MigrationStatus } from './migrate.ts';
 export { createPool, isDatabaseReachable } from './pool.ts';

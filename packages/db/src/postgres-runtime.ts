@@ -37,7 +37,8 @@ export function isRoot(): boolean {
   return userInfo().uid === 0;
 }
 
-function idsOf(user: string): RunAs | undefined {
+/** The uid and gid of a system user, or undefined when there is no such user. */
+export function idsOf(user: string): RunAs | undefined {
   try {
     const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());

@@ -1,8 +1,7 @@
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { canEnter, isRoot, liveServer, platformPackageDir, SHARED_STATE_DIR } from '@sightline/db';
+import { canEnter, idsOf, isRoot, liveServer, platformPackageDir, SHARED_STATE_DIR } from '@sightline/db';
 
 /** One line of `sightline doctor`: a blocker stops `npm start`; a warning costs speed or a feature. */
 export interface Check {
@@ -32,15 +31,6 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-function postgresUserExists(): boolean {
-  try {
-    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The embedded server: binaries installed, reachable by the user that runs it, port and cluster state. */
 export async function embeddedDatabaseCheck(dataDir: string, port: number): Promise<Check> {
   let packageDir: string;
@@ -68,9 +58,9 @@ export async function embeddedDatabaseCheck(dataDir: string, port: number): Prom
   const notes: string[] = [`embedded PostgreSQL from ${packageDir}, port ${port} free, data in ${where}${existsSync(join(where, 'PG_VERSION')) ? '' : ' (created on first start)'}`];
   if (isRoot()) {
     // As root the server runs as `postgres`; these only say what the first start will do.
-    notes.push(postgresUserExists() ? 'runs as the postgres user' : 'runs as a postgres user created on first start');
-    if (postgresUserExists()) {
-      const ids = { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) };
+    const ids = idsOf('postgres');
+    notes.push(ids ? 'runs as the postgres user' : 'runs as a postgres user created on first start');
+    if (ids) {
       if (!canEnter(join(packageDir, 'native', 'bin'), ids)) notes.push(`its binaries are copied to ${SHARED_STATE_DIR} (the checkout is in a private folder)`);
       let nearest = dataDir;
       while (!existsSync(nearest) && dirname(nearest) !== nearest) nearest = dirname(nearest);
