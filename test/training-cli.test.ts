@@ -132,7 +132,7 @@ test('sightline train learns upper-body dark vs light from approved Hawk boxes, 
   writeFileSync(join(headDir, 'upper_colour.onnx'), heads[0]!.onnx);
   writeFileSync(join(headDir, 'upper_colour.head.json'), JSON.stringify(heads[0]!.spec));
   const head = await AttributeHead.load(join(headDir, 'upper_colour.head.json'), { threads: 1 });
-  const detector = await CenterNetDetector.create({ model: 'centernet-multitask', classIds: [0], threads: 2 });
+  const detector = await CenterNetDetector.create({ classIds: [0], threads: 2 });
   const frame = await decodeImageRgb(join(sequences[1]!, 'img1', frameFileName(0)));
   const { features, mapping } = await detector.detectWithFeatures(frame);
   const boxes = Detections.fromRows([{ xyxy: [1000, 400, 1100, 650], confidence: 1, classId: 0 }, { xyxy: [100, 500, 180, 700], confidence: 1, classId: 0 }]);

@@ -46,7 +46,7 @@ for (const seq of seqs) {
 }
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'sightline-train-bench-'));
-const detector = await CenterNetDetector.create({ model: 'centernet-multitask', threads: 2 });
+const detector = await CenterNetDetector.create({ threads: 2 });
 const roiSize = 4;
 let started = performance.now();
 const cache = await buildFeatureCache(detector, frames, { roiSize, cacheDir, loadFrame: (p) => decodeImageRgb(p) });

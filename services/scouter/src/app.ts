@@ -213,7 +213,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     labels: new HawkLabelsRepository(pool),
     hawkMediaDir: config.hawkMediaDir ? resolve(config.hawkMediaDir) : join(dataDir(), 'hawk'),
     cacheDir: join(dataDir(), 'training', 'features'),
-    detector: () => (detector ??= CenterNetDetector.create({ model: 'centernet-multitask', threads: config.inferenceThreads })),
+    detector: () => (detector ??= CenterNetDetector.create({ threads: config.inferenceThreads })),
   });
   registerTrainingRoutes(app, trainingService);
   if (config.worker && config.trainingWorker) {

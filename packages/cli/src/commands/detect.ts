@@ -7,8 +7,8 @@ import { CenterNetDetector, COCO_LABELS, detectTiled, MODEL_CARDS } from '@sight
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
-// Detectors that write boxes only (centernet-multitask adds a feature map that detect does not use).
-const detectors = MODEL_CARDS.filter((c) => c.task === 'object-detection' && c.outputs.length === 1).map((c) => c.id);
+// The object detectors (detect fetches their boxes only, never the feature map heads use).
+const detectors = MODEL_CARDS.filter((c) => c.task === 'object-detection').map((c) => c.id);
 
 const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet] [--every N]
                         [--score S] [--classes person,car,...|all] [--tiles]

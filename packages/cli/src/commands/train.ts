@@ -77,7 +77,7 @@ export const trainCommand: CliCommand = {
         labels: new HawkLabelsRepository(pool),
         hawkMediaDir: process.env.HAWK_MEDIA_DIR || join(dataDir(), 'hawk'),
         cacheDir: join(dataDir(), 'training', 'features'),
-        detector: async () => (detector ??= await CenterNetDetector.create({ model: 'centernet-multitask', threads })),
+        detector: async () => (detector ??= await CenterNetDetector.create({ threads })),
       });
       if (values.list) {
         for (const job of await service.list()) console.log(`${describe(job)}  ${job.status}${job.status === 'running' ? ` ${pct(job.progress)}` : ''}${job.metrics ? `  val ${pct(job.metrics.valAccuracy)}` : ''}${job.error ? `  ${job.error}` : ''}`);

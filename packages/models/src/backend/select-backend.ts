@@ -37,10 +37,33 @@ export function backendChoice(model: string, env: NodeJS.ProcessEnv = process.en
 }
 
 const chosen = new Map<string, ModelBackend>();
+const runs = new Map<string, number>();
 
 /** Every model loaded in this process with the engine that runs it (for logs, /metrics, doctor). */
 export function loadedModelBackends(): ModelBackend[] {
   return [...chosen.values()];
+}
+
+/** Network passes per model in this process so far (what a pipeline really costs: e.g. one detector pass per frame). */
+export function modelRuns(): Record<string, number> {
+  return Object.fromEntries(runs);
+}
+
+/** The session, its passes counted under the model's name. */
+function counted(modelName: string, session: InferenceSession): InferenceSession {
+  return {
+    get inputNames() {
+      return session.inputNames;
+    },
+    get outputNames() {
+      return session.outputNames;
+    },
+    run(feeds, outputs) {
+      runs.set(modelName, (runs.get(modelName) ?? 0) + 1);
+      return session.run(feeds, outputs);
+    },
+    release: () => session.release(),
+  };
 }
 
 /** Why the native engine cannot take this model (undefined: it plans). */
@@ -84,7 +107,7 @@ export async function createModelSession(modelName: string, model: string | Uint
   if (options.backend) {
     const record = { model: modelName, backend: options.backend.name, choice, reason: 'given by the caller' };
     chosen.set(modelName, record);
-    return { session: await options.backend.createSession(model, sessionOptions), backend: record };
+    return { session: counted(modelName, await options.backend.createSession(model, sessionOptions)), backend: record };
   }
   let { backend, reason } = decide(modelName, model, choice, choice === 'onnxruntime' ? { ok: false, reason: '' } : cudaGraphAvailable());
   let session: InferenceSession;
@@ -99,5 +122,5 @@ export async function createModelSession(modelName: string, model: string | Uint
   const record: ModelBackend = { model: modelName, backend: backend.name, choice, reason };
   if (/fell back/.test(reason)) (options.log ?? console.warn)(`${modelName}: ${reason}`);
   chosen.set(modelName, record);
-  return { session, backend: record };
+  return { session: counted(modelName, session), backend: record };
 }

@@ -17,7 +17,10 @@ export interface CenterNetOptions {
   classIds?: readonly number[];
   /** Raw 0..255 value of the letterbox padding (default 0). */
   padValue?: number;
-  /** 'centernet-multitask' also returns the shared feature map (see detectWithFeatures). */
+  /**
+   * The network: 'centernet', whose one graph also outputs the shared feature map (see
+   * detectWithFeatures). 'centernet-multitask' is the former name of that graph and loads the same.
+   */
   model?: 'centernet' | 'centernet-multitask';
   /** A backend to use as is; else SIGHTLINE_BACKEND / SIGHTLINE_BACKEND_CENTERNET or `backendChoice` decide. */
   backend?: Backend;
@@ -39,6 +42,12 @@ export interface InputMapping {
   scaleY: number;
   offsetX: number;
   offsetY: number;
+}
+
+/** The shared feature map of one network pass and the letterbox that placed the frame on it. */
+export interface FrameFeatures {
+  features: FeatureMap;
+  mapping: InputMapping;
 }
 
 export class CenterNetDetector {
@@ -65,7 +74,8 @@ export class CenterNetDetector {
     const iouThreshold = options.iouThreshold ?? 0.5;
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
     if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within (0, 1], got ${iouThreshold}`);
-    const model = options.model ?? 'centernet';
+    // One graph serves detection and attribute heads (its feature map is an extra output).
+    const model = 'centernet';
     const { session, backend } = await createModelSession(model, await ensureOnnxModel(model), {
       ...(options.threads ? { threads: options.threads } : {}),
       ...(options.backend ? { backend: options.backend } : {}),
@@ -111,10 +121,15 @@ export class CenterNetDetector {
 
   /**
    * Detections for a stream of frames, in order. The next frame is letterboxed while the network
-   * runs on the current one (two input buffers), so pre-processing hides behind inference.
+   * runs on the current one (two input buffers), so pre-processing hides behind inference. A frame
+   * for which `withFeatures(frame)` is true also brings the shared feature map of the same pass
+   * (for attribute heads), so heads never cost a second pass.
    * @example for await (const { frame, detections } of detector.detectStream(decodeVideoFrames(path))) write(frame, detections);
    */
-  async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections }> {
+  async *detectStream<F extends Frame>(
+    frames: AsyncIterable<F>,
+    options: { withFeatures?: (frame: F) => boolean } = {},
+  ): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures }> {
     const buffers = [this.input, new Float32Array(this.input.length)] as const;
     const iterator = frames[Symbol.asyncIterator]();
     const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping } | undefined> => {
@@ -128,8 +143,13 @@ export class CenterNetDetector {
         const following = next(slot === 0 ? 1 : 0);
         // Keep a failed read from becoming an unhandled rejection while the network runs.
         following.catch(() => undefined);
-        const raw = await this.runNetwork(buffers[slot]);
-        yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping) };
+        if (options.withFeatures?.(current.frame)) {
+          const { raw, features } = await this.runNetworkWithFeatures(buffers[slot]);
+          yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping), features: { features, mapping: current.mapping } };
+        } else {
+          const raw = await this.runNetwork(buffers[slot]);
+          yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping) };
+        }
         current = await following;
         slot = slot === 0 ? 1 : 0;
       }
@@ -138,26 +158,31 @@ export class CenterNetDetector {
     }
   }
 
-  /** The network alone on the prepared input. */
+  /** The network alone on the prepared input (the feature map is computed on the way but not fetched). */
   async runNetwork(input: Float32Array = this.input): Promise<RawDetections> {
     const [h, w] = this.inputSize;
     const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } }, [DETECTIONS]);
     return out[DETECTIONS]!.data as Float32Array;
   }
 
+  /** The same pass fetching the shared NHWC feature map (stride 4) too; each call gets a map of its own. */
+  async runNetworkWithFeatures(input: Float32Array = this.input): Promise<{ raw: RawDetections; features: FeatureMap }> {
+    if (!this.session.outputNames.includes(FEATURES)) throw new Error(`this CenterNet graph has no ${FEATURES} output (outputs: ${this.session.outputNames.join(', ')})`);
+    const [h, w] = this.inputSize;
+    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } }, [DETECTIONS, FEATURES]);
+    const f = out[FEATURES]!;
+    return { raw: out[DETECTIONS]!.data as Float32Array, features: { data: f.data as Float32Array, shape: f.dims as [number, number, number, number], layout: 'nhwc' } };
+  }
+
   /**
    * One network pass giving the detections and the shared NHWC feature map (stride 4) that
-   * attribute heads pool from. Needs `model: 'centernet-multitask'`.
+   * attribute heads pool from.
    * @example const { detections, features, mapping } = await detector.detectWithFeatures(frame);
    */
   async detectWithFeatures(frame: Frame): Promise<{ detections: Detections; features: FeatureMap; mapping: InputMapping }> {
-    if (!this.session.outputNames.includes(FEATURES)) throw new Error('detectWithFeatures needs the detector created with model: "centernet-multitask"');
     const mapping = this.prepare(frame);
-    const [h, w] = this.inputSize;
-    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: this.input } }, [DETECTIONS, FEATURES]);
-    const f = out[FEATURES]!;
-    const features: FeatureMap = { data: f.data as Float32Array, shape: f.dims as [number, number, number, number], layout: 'nhwc' };
-    return { detections: this.decode(out[DETECTIONS]!.data as Float32Array, frame, mapping), features, mapping };
+    const { raw, features } = await this.runNetworkWithFeatures(this.input);
+    return { detections: this.decode(raw, frame, mapping), features, mapping };
   }
 
   /** Raw rows -> filtered, NMS-ed detections in frame pixels. */

@@ -1,5 +1,5 @@
 // Pooled ROI features of labelled boxes, one detector pass per frame: the frame goes through
-// CenterNet-multitask (detectWithFeatures, as live inference) and every box is ROI-aligned on
+// CenterNet with its feature-map output (detectWithFeatures, the same pass as live inference) and every box is ROI-aligned on
 // the shared feature map with poolBoxFeatures (as AttributeHead does). Each frame's pooled
 // features are written to a cache file keyed by the image, the boxes and the pooling, so later
 // jobs and epochs never rerun the backbone.
@@ -10,7 +10,10 @@ import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
 import { poolBoxFeatures } from '../attributes/attribute-head.ts';
 import type { CenterNetDetector } from '../detect/centernet.detector.ts';
 
-/** CenterNet-multitask's shared map: 128 channels at stride 4 of the 512x512 input. */
+/**
+ * CenterNet's shared map: 128 channels at stride 4 of the 512x512 input. `model` keys the cache
+ * files; it keeps the name of the graph the first caches were built with (the same weights and map).
+ */
 export const SHARED_FEATURES = { channels: 128, featureStride: 4, model: 'centernet-multitask' } as const;
 
 export interface FrameBoxes {

@@ -120,7 +120,7 @@ export class CameraPipeline {
     let tracker: Tracker | undefined;
     let attributes: AttributeEstimator | undefined;
     try {
-      detector = await this.stages.loadDetector(this.spec.detect);
+      detector = await this.stages.loadDetector(this.spec.detect, this.spec.attributes);
       if (this.spec.track) tracker = this.stages.createTracker(this.spec.track, this.spec.source.fps, this.spec.detect.model);
       if (this.spec.attributes && this.spec.attributes.heads.length > 0) {
         if (!this.stages.loadAttributes) throw new Error(`attribute heads ${this.spec.attributes.heads.join(', ')} were asked for, but this Scouter has no attribute models loaded`);

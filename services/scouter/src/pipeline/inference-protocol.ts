@@ -4,7 +4,8 @@ import type { AttributeHeadSpec, ModelBackend } from '@sightline/models';
 
 export type InferenceRequest =
   | { type: 'load-detector'; id: number; key: string; options: { scoreThreshold: number; threads: number; classIds?: number[] } }
-  | { type: 'detect'; id: number; key: string; rgb: Uint8Array; width: number; height: number }
+  /** `features`: keep this pass's feature map in the thread for the frame's trained heads (see `featureId`). */
+  | { type: 'detect'; id: number; key: string; rgb: Uint8Array; width: number; height: number; features?: boolean }
   | { type: 'load-attributes'; id: number; threads: number }
   | {
       type: 'attributes';
@@ -23,8 +24,8 @@ export type InferenceRequest =
   | { type: 'backends'; id: number }
   /** A trained head version (replaces the loaded version of that name: hot swap). */
   | { type: 'load-head'; id: number; name: string; version: number; spec: TrainedHeadSpec; onnx: Uint8Array; threads: number }
-  /** Trained heads on tracked boxes: shared features of the frame (CenterNet-multitask) ROI-aligned per box. */
-  | { type: 'head-attributes'; id: number; names: string[]; threads: number; rgb: Uint8Array; width: number; height: number; xyxy: Float32Array }
+  /** Trained heads on tracked boxes, ROI-aligned on the feature map kept by the frame's detect pass (`featureId`); frees that map. */
+  | { type: 'head-attributes'; id: number; names: string[]; featureId: number; xyxy: Float32Array }
   | { type: 'release'; id: number };
 
 export interface DetectAnswer {
@@ -34,6 +35,8 @@ export interface DetectAnswer {
   xyxy: Float32Array;
   confidence: Float32Array;
   classId: Int32Array;
+  /** Present when the pass's feature map was kept: pass it to 'head-attributes'. */
+  featureId?: number;
 }
 
 /** One box's smoothed face attributes, or null while its track has no face observation. */
@@ -56,17 +59,18 @@ export interface BackendsAnswer {
   id: number;
   ok: true;
   backends: ModelBackend[];
+  /** Network passes per model since the thread started. */
+  runs: Record<string, number>;
 }
 
 
 /** The card of a trained head. */
 export type TrainedHeadSpec = AttributeHeadSpec;
 
-/** Per head: the version that ran and [boxes, labels] probabilities; absent when not loaded. */
+/** Per head: the version that ran and [boxes, labels] probabilities; absent when not loaded or the frame's feature map was not kept. */
 export interface HeadAttributeAnswer {
   id: number;
   ok: true;
-  rgb: Uint8Array;
   heads: Record<string, { version: number; labels: string[]; probabilities: Float32Array }>;
 }
 

@@ -59,11 +59,16 @@ export class InferenceThread {
     await this.call({ type: 'load-detector', key, options });
   }
 
-  /** Detections of one frame; resolves with the frame's pixels handed back (`frame.rgb` is detached meanwhile). */
-  async detect(key: string, frame: RgbFrame): Promise<{ detections: Detections; frame: RgbFrame }> {
+  /**
+   * Detections of one frame; resolves with the frame's pixels handed back (`frame.rgb` is detached
+   * meanwhile). With `features`, the pass's feature map stays in the thread for the frame's trained
+   * heads: `featureId` names it for headAttributes.
+   */
+  async detect(key: string, frame: RgbFrame, features = false): Promise<{ detections: Detections; frame: RgbFrame; featureId?: number }> {
     const rgb = ownBuffer(frame.rgb);
-    const answer = await this.call<DetectAnswer>({ type: 'detect', key, rgb, width: frame.width, height: frame.height }, [rgb.buffer as ArrayBuffer]);
-    return { detections: new Detections({ xyxy: answer.xyxy, confidence: answer.confidence, classId: answer.classId }), frame: { ...frame, rgb: answer.rgb } };
+    const answer = await this.call<DetectAnswer>({ type: 'detect', key, rgb, width: frame.width, height: frame.height, ...(features ? { features } : {}) }, [rgb.buffer as ArrayBuffer]);
+    const detections = new Detections({ xyxy: answer.xyxy, confidence: answer.confidence, classId: answer.classId });
+    return { detections, frame: { ...frame, rgb: answer.rgb }, ...(answer.featureId !== undefined ? { featureId: answer.featureId } : {}) };
   }
 
   async loadAttributes(threads: number): Promise<void> {
@@ -85,16 +90,23 @@ export class InferenceThread {
     return (await this.call<BackendsAnswer>({ type: 'backends' })).backends;
   }
 
+  /** Network passes per model run in the thread so far. */
+  async runs(): Promise<Record<string, number>> {
+    return (await this.call<BackendsAnswer>({ type: 'backends' })).runs;
+  }
+
   /** Loads a trained head version in the thread; a newer version of the same name replaces the loaded one. */
   async loadHead(name: string, version: number, spec: TrainedHeadSpec, onnx: Uint8Array, threads: number): Promise<void> {
     await this.call({ type: 'load-head', name, version, spec, onnx, threads });
   }
 
-  /** Probabilities of the loaded trained heads `names` for each box of `tracked`. */
-  async headAttributes(names: string[], threads: number, frame: RgbFrame, tracked: Detections): Promise<{ heads: HeadAttributeAnswer['heads']; frame: RgbFrame }> {
-    const rgb = ownBuffer(frame.rgb);
-    const answer = await this.call<HeadAttributeAnswer>({ type: 'head-attributes', names, threads, rgb, width: frame.width, height: frame.height, xyxy: tracked.xyxy.slice() }, [rgb.buffer as ArrayBuffer]);
-    return { heads: answer.heads, frame: { ...frame, rgb: answer.rgb } };
+  /**
+   * Probabilities of the loaded trained heads `names` for each box of `tracked`, pooled from the
+   * feature map the frame's detect pass kept (`featureId`; used once, then freed). No frame
+   * travels and no second network pass runs.
+   */
+  async headAttributes(names: string[], featureId: number, tracked: Detections): Promise<HeadAttributeAnswer['heads']> {
+    return (await this.call<HeadAttributeAnswer>({ type: 'head-attributes', names, featureId, xyxy: tracked.xyxy.slice() })).heads;
   }
 
   endSession(session: string): void {

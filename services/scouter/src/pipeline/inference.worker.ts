@@ -3,7 +3,9 @@
 // reads ffmpeg pipes, writes PostgreSQL and serves socket.io. Frames arrive as transferred buffers
 // and go back with the answer (zero copies). Detection requests of one detector setting feed
 // CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
-import { AttributeHead, CenterNetDetector, FaceAttributeEstimator, loadedModelBackends, TrackFaceAttributes } from '@sightline/models';
+// Trained heads run on the feature map of that same detector pass (kept here until the frame's
+// tracked boxes come back), so a frame costs one network pass with or without heads.
+import { AttributeHead, CenterNetDetector, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures } from '@sightline/models';
 import { Detections } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
 import type { AttributeAnswer, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
@@ -17,6 +19,8 @@ interface QueuedFrame {
   readonly width: number;
   readonly height: number;
   readonly format: 'rgb24';
+  /** Keep this pass's feature map for the frame's trained heads. */
+  readonly features: boolean;
 }
 
 /** An async iterable fed by requests: the frames one detector's detectStream consumes. */
@@ -60,10 +64,21 @@ const sessions = new Map<string, TrackFaceAttributes>();
 // Attribute work is serialised: one face network pass at a time, in arrival order.
 let attributeTail: Promise<void> = Promise.resolve();
 
-// Trained heads by name (the deployed version; a new version replaces the old one between frames),
-// and the shared-feature detector they pool from.
+// Trained heads by name (the deployed version; a new version replaces the old one between frames).
 const trainedHeads = new Map<string, { version: number; head: AttributeHead }>();
-let multitask: Promise<CenterNetDetector> | undefined;
+// Feature maps of detector passes whose frames' heads have not run yet, by detect request id. A
+// pipeline asks for its frame's heads right after tracking, so one map per camera waits at most;
+// the oldest beyond the bound (about 8 MiB each) is dropped and its frame gets no new head values.
+const keptFeatures = new Map<number, FrameFeatures>();
+const KEPT_FEATURES = 8;
+
+function keepFeatures(id: number, features: FrameFeatures): void {
+  keptFeatures.set(id, features);
+  for (const old of keptFeatures.keys()) {
+    if (keptFeatures.size <= KEPT_FEATURES) break;
+    keptFeatures.delete(old);
+  }
+}
 
 async function loadHead(request: Extract<InferenceRequest, { type: 'load-head' }>): Promise<void> {
   const current = trainedHeads.get(request.name);
@@ -75,12 +90,12 @@ async function loadHead(request: Extract<InferenceRequest, { type: 'load-head' }
 }
 
 async function headAttributes(request: Extract<InferenceRequest, { type: 'head-attributes' }>): Promise<void> {
-  const answer: HeadAttributeAnswer = { id: request.id, ok: true, rgb: request.rgb, heads: {} };
+  const answer: HeadAttributeAnswer = { id: request.id, ok: true, heads: {} };
+  const kept = keptFeatures.get(request.featureId);
+  keptFeatures.delete(request.featureId);
   const wanted = request.names.map((n) => [n, trainedHeads.get(n)] as const).filter((e): e is readonly [string, { version: number; head: AttributeHead }] => e[1] !== undefined);
-  if (wanted.length > 0 && request.xyxy.length > 0) {
-    multitask ??= CenterNetDetector.create({ model: 'centernet-multitask', threads: request.threads });
-    multitask.catch(() => (multitask = undefined));
-    const { features, mapping } = await (await multitask).detectWithFeatures({ data: request.rgb, width: request.width, height: request.height, format: 'rgb24' });
+  if (kept && wanted.length > 0 && request.xyxy.length > 0) {
+    const { features, mapping } = kept;
     const boxes = new Detections({ xyxy: request.xyxy, confidence: new Float32Array(request.xyxy.length / 4).fill(1), classId: new Int32Array(request.xyxy.length / 4) });
     for (const [name, { version, head }] of wanted) {
       const out = await head.apply(features, boxes, mapping);
@@ -88,7 +103,7 @@ async function headAttributes(request: Extract<InferenceRequest, { type: 'head-a
       answer.heads[name] = { version, labels: head.spec.labels, probabilities: Float32Array.from(values.flatMap((v) => v.probabilities)) };
     }
   }
-  reply(answer, [request.rgb.buffer as ArrayBuffer]);
+  reply(answer);
 }
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -122,9 +137,10 @@ async function loadDetector(key: string, options: { scoreThreshold: number; thre
   const pending = new Set<number>();
   const running = (async () => {
     try {
-      for await (const { frame, detections } of detector.detectStream(queue)) {
+      for await (const { frame, detections, features } of detector.detectStream(queue, { withFeatures: (f) => f.features })) {
         pending.delete(frame.id);
-        const answer: DetectAnswer = { id: frame.id, ok: true, rgb: frame.data, xyxy: detections.xyxy, confidence: detections.confidence, classId: detections.classId };
+        if (features) keepFeatures(frame.id, features);
+        const answer: DetectAnswer = { id: frame.id, ok: true, rgb: frame.data, xyxy: detections.xyxy, confidence: detections.confidence, classId: detections.classId, ...(features ? { featureId: frame.id } : {}) };
         reply(answer, [frame.data.buffer as ArrayBuffer]);
       }
     } catch (err) {
@@ -174,7 +190,7 @@ port.on('message', (request: InferenceRequest) => {
       const entry = detectors.get(request.key);
       if (!entry) return fail(request.id, new Error(`detector ${request.key} is not loaded`));
       entry.pending.add(request.id);
-      entry.queue.push({ id: request.id, data: request.rgb, width: request.width, height: request.height, format: 'rgb24' });
+      entry.queue.push({ id: request.id, data: request.rgb, width: request.width, height: request.height, format: 'rgb24', features: request.features === true });
       return;
     }
     case 'load-attributes':
@@ -193,7 +209,7 @@ port.on('message', (request: InferenceRequest) => {
       sessions.delete(request.session);
       return;
     case 'backends':
-      reply({ id: request.id, ok: true, backends: loadedModelBackends() });
+      reply({ id: request.id, ok: true, backends: loadedModelBackends(), runs: modelRuns() });
       return;
     case 'release':
       void (async () => {
@@ -202,6 +218,7 @@ port.on('message', (request: InferenceRequest) => {
           await running;
         }
         detectors.clear();
+        keptFeatures.clear();
         for (const loading of networks.values()) await (await loading.catch(() => undefined))?.release();
         networks.clear();
         await (await faces?.catch(() => undefined))?.release();

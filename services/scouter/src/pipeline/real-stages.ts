@@ -48,6 +48,11 @@ function classIdsOf(spec: DetectSpec): number[] | undefined {
 /** Attribute heads this Scouter can run: face age and gender (BlazeFace + AgeGenderNet, smoothed per track). */
 export const ATTRIBUTE_HEADS = ['age', 'gender'] as const;
 
+/** The heads of a spec that are trained heads (every name that is not a face head). */
+function trainedHeadNames(spec: AttributesSpec | undefined): string[] {
+  return (spec?.heads ?? []).filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));
+}
+
 /** Detector models this Scouter can run. */
 export const DETECTOR_MODELS = ['centernet'] as const;
 
@@ -72,6 +77,9 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
   const inference = () => (thread ??= new InferenceThread());
   // Any other head name is a trained head, loaded from its deployed version.
   const trained = options.deployedHeads ? new TrainedHeads(options.deployedHeads, inference, options.inferenceThreads) : undefined;
+  // A frame whose detector pass kept its feature map in the thread -> that map's id, read by the
+  // trained heads' estimator of the same pipeline (the detector hands the frame straight to it).
+  const featureIds = new WeakMap<RgbFrame, number>();
   let models: ModelBackend[] = [];
   // After each load: which engine runs each network, told once per model.
   const noteModels = async () => {
@@ -85,15 +93,21 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
     inference,
     models: () => models,
     openSource: openCameraSource,
-    async loadDetector(spec: DetectSpec): Promise<Detector> {
+    async loadDetector(spec: DetectSpec, attributes?: AttributesSpec): Promise<Detector> {
       if (!(DETECTOR_MODELS as readonly string[]).includes(spec.model)) throw new Error(`unknown detector model "${spec.model}"; this Scouter has: ${DETECTOR_MODELS.join(', ')}`);
       const classIds = classIdsOf(spec);
       const key = JSON.stringify([spec.model, classIds ?? null, spec.scoreThreshold]);
       await inference().loadDetector(key, { scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
       await noteModels();
+      // With trained heads, each pass also keeps its feature map for them: one pass per frame.
+      const withFeatures = trained !== undefined && trainedHeadNames(attributes).length > 0;
       return {
         className: (classId) => COCO_LABELS[classId] ?? `class-${classId}`,
-        detect: (frame) => inference().detect(key, frame),
+        async detect(frame) {
+          const { detections, frame: back, featureId } = await inference().detect(key, frame, withFeatures);
+          if (featureId !== undefined) featureIds.set(back, featureId);
+          return { detections, frame: back };
+        },
       };
     },
     createTracker(spec: TrackSpec, fps: number, detectorModel: string) {
@@ -103,19 +117,20 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
     },
     async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
       const faceHeads = spec.heads.filter((h) => (ATTRIBUTE_HEADS as readonly string[]).includes(h));
-      const trainedNames = spec.heads.filter((h) => !faceHeads.includes(h));
+      const trainedNames = trainedHeadNames(spec);
       if (trainedNames.length > 0 && !trained) throw new Error(`attribute head${trainedNames.length > 1 ? 's' : ''} ${trainedNames.join(', ')} not available; this Scouter has: ${ATTRIBUTE_HEADS.join(', ')}`);
       if (trainedNames.length > 0) {
         await trained!.ensure(trainedNames);
         await noteModels();
       }
+      // Trained heads first: they read the feature map kept for the very frame the detector returned.
       const estimators: AttributeEstimator[] = [];
+      if (trainedNames.length > 0) estimators.push(trained!.estimator(trainedNames, (frame) => featureIds.get(frame)));
       if (faceHeads.length > 0) {
         await inference().loadAttributes(options.inferenceThreads);
         await noteModels();
         estimators.push(faceAttributeEstimator(inference(), options.inferenceThreads, faceHeads));
       }
-      if (trainedNames.length > 0) estimators.push(trained!.estimator(trainedNames));
       if (estimators.length === 1) return estimators[0]!;
       return {
         async estimate(frame, detections) {

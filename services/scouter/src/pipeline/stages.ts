@@ -50,7 +50,8 @@ export interface JpegEncoder {
 /** The stage implementations a pipeline runs; the worker passes the real ones, benchmarks may swap one. */
 export interface PipelineStages {
   readonly openSource: OpenSource;
-  readonly loadDetector: (spec: DetectSpec) => Promise<Detector>;
+  /** `attributes`: the heads the same pipeline will run (a detector may prepare for them, e.g. keep its feature map). */
+  readonly loadDetector: (spec: DetectSpec, attributes?: AttributesSpec) => Promise<Detector>;
   readonly createTracker: (spec: TrackSpec, fps: number, detectorModel: string) => Tracker;
   readonly loadAttributes?: (spec: AttributesSpec) => Promise<AttributeEstimator>;
   readonly createJpegEncoder?: () => JpegEncoder;

@@ -1,11 +1,14 @@
 // Trained attribute heads in live pipelines: the deployed version of each head a pipeline asks
 // for is loaded into the inference thread, and when a deployment changes (NOTIFY scouter_heads:
 // deploy or rollback) the new version replaces the old one in running pipelines without a restart.
-// Per track, a head's value is the running mean of its probabilities (reset when the version changes).
+// Heads pool from the feature map of the frame's own detector pass (kept in the inference thread),
+// so they add no network pass. Per track, a head's value is the running mean of its probabilities
+// (reset when the version changes); a frame without a kept map (a frame the detector skipped with
+// detect(..., every=N)) leaves the means as they are.
 import type { AttributeValue } from '@sightline/contracts';
 import type { InferenceThread } from './inference-thread.ts';
 import type { TrainedHeadSpec } from './inference-protocol.ts';
-import type { AttributeEstimator } from './stages.ts';
+import type { AttributeEstimator, RgbFrame } from './stages.ts';
 
 /** Where deployed versions come from (TrainingRepository.deployed). */
 export interface DeployedHeadSource {
@@ -42,40 +45,54 @@ export class TrainedHeads {
     this.loaded.set(r.name, r.version);
   }
 
-  /** An estimator adding one column per head: `{ value: label, confidence: mean probability }` per tracked box. */
-  estimator(names: readonly string[]): AttributeEstimator {
-    const tracks = new Map<string, { version: number; sum: Float64Array; n: number }>();
+  /**
+   * An estimator adding one column per head: `{ value: label, confidence: mean probability }` per
+   * tracked box. `featureIdOf(frame)` names the feature map the frame's detector pass kept.
+   */
+  estimator(names: readonly string[], featureIdOf: (frame: RgbFrame) => number | undefined): AttributeEstimator {
+    const tracks = new Map<string, { version: number; labels: string[]; sum: Float64Array; n: number }>();
     return {
       estimate: async (frame, detections) => {
-        const { heads, frame: back } = await this.thread().headAttributes([...names], this.threads, frame, detections);
+        const featureId = featureIdOf(frame);
+        const heads = featureId === undefined ? {} : await this.thread().headAttributes([...names], featureId, detections);
         let out = detections;
         for (const name of names) {
           const h = heads[name];
           const values: (AttributeValue | undefined)[] = [];
           for (let i = 0; i < detections.length; i++) {
-            if (!h) {
-              values.push(undefined);
-              continue;
-            }
-            const k = h.labels.length;
-            const p = h.probabilities.subarray(i * k, (i + 1) * k);
             const trackId = detections.trackerId[i] ?? -1;
-            let mean: ArrayLike<number> = p;
-            if (trackId >= 0) {
-              const key = `${name}:${trackId}`;
-              let s = tracks.get(key);
-              if (!s || s.version !== h.version || s.sum.length !== k) tracks.set(key, (s = { version: h.version, sum: new Float64Array(k), n: 0 }));
-              for (let j = 0; j < k; j++) s.sum[j]! += p[j]!;
-              s.n++;
-              mean = Array.from(s.sum, (v) => v / s!.n);
+            const key = `${name}:${trackId}`;
+            let labels: string[];
+            let mean: ArrayLike<number>;
+            if (h) {
+              labels = h.labels;
+              const k = labels.length;
+              const p = h.probabilities.subarray(i * k, (i + 1) * k);
+              mean = p;
+              if (trackId >= 0) {
+                let s = tracks.get(key);
+                if (!s || s.version !== h.version || s.sum.length !== k) tracks.set(key, (s = { version: h.version, labels, sum: new Float64Array(k), n: 0 }));
+                for (let j = 0; j < k; j++) s.sum[j]! += p[j]!;
+                s.n++;
+                mean = Array.from(s.sum, (v) => v / s!.n);
+              }
+            } else {
+              // No values this frame: the track's mean so far, if any.
+              const s = trackId >= 0 ? tracks.get(key) : undefined;
+              if (!s) {
+                values.push(undefined);
+                continue;
+              }
+              labels = s.labels;
+              mean = Array.from(s.sum, (v) => v / s.n);
             }
             let best = 0;
-            for (let j = 1; j < k; j++) if (mean[j]! > mean[best]!) best = j;
-            values.push({ value: h.labels[best]!, confidence: Math.round(mean[best]! * 1000) / 1000 });
+            for (let j = 1; j < labels.length; j++) if (mean[j]! > mean[best]!) best = j;
+            values.push({ value: labels[best]!, confidence: Math.round(mean[best]! * 1000) / 1000 });
           }
           out = out.withData(name, values);
         }
-        return { detections: out, frame: back };
+        return { detections: out, frame };
       },
       release: () => tracks.clear(),
     };
