@@ -1,5 +1,5 @@
 // Trained heads in live pipelines: a camera asking for `upper_colour` runs the deployed version
-// (ROI-aligned on CenterNet-multitask's shared features in the inference thread); deploying
+// (ROI-aligned on the feature map of the detector's own pass in the inference thread); deploying
 // another version and rolling back reach the running camera through NOTIFY scouter_heads without
 // a restart. The two versions have different label sets, so each box says which one labelled it.
 import { injectAs, signIn } from '@sightline/auth/testing';

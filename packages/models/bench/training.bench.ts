@@ -1,5 +1,5 @@
 // Attribute-head training on mot17-mini (real MOT17 frames, ground-truth pedestrians): (1) the
-// feature cache: CenterNet-multitask + ROI-align per frame, computed then read back from the cache;
+// feature cache: CenterNet (with its feature map) + ROI-align per frame, computed then read back from the cache;
 // (2) training throughput (boxes/s) and time to the validation plateau for a linear and an MLP head,
 // on the C++ kernels beside the TypeScript reference in one run. The attribute is the one of the
 // "done when" test: each track's upper body dark or light, measured on the pixels (40th/60th

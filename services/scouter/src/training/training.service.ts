@@ -19,7 +19,7 @@ export interface TrainingServiceOptions {
   hawkMediaDir: string;
   /** Folder of per-frame feature files. */
   cacheDir: string;
-  /** The shared-feature detector (CenterNet-multitask), created on first use. */
+  /** The shared-feature detector (CenterNet fetching its feature map), created on first use. */
   detector: () => Promise<CenterNetDetector>;
   ops?: TrainOps;
   /** A running job whose worker has not beaten for this long is failed (default 10 min). */
