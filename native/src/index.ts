@@ -100,5 +100,5 @@ export type { ExecutionPlan, Precision, PlanStats } from './graph/plan-types.ts'
 export { loadTrainOps, createReferenceTrainOps, HeadNetwork, createOptimizer, seededRandom, shuffleInPlace } from './training/index.ts';
 export type { TrainOps, HeadArchitecture, HeadInput, Optimizer, OptimizerSettings, Layer, Param } from './training/index.ts';
 export { decodeOnnx } from './graph/onnx-decode.ts';
-export { ProtoReader, ProtoWriter, ONNX_TYPE_CODE, onnxDataType, type OnnxDataType } from './graph/onnx-protobuf.ts';
+export { addGraphOutput, ProtoReader, ProtoWriter, ONNX_TYPE_CODE, onnxDataType, type OnnxDataType } from './graph/onnx-protobuf.ts';
 export type { ModelGraph, GraphNode, GraphTensor, GraphValueInfo } from './graph/graph-types.ts';

@@ -64,3 +64,20 @@ test('ProtoReader refuses a truncated message', () => {
   r.tag();
   assert.throws(() => r.bytes(), /truncated/);
 });
+
+test('addGraphOutput makes an inner tensor a graph output and keeps the rest of the model', async () => {
+  const { graphCases } = await import('./graph-cases.fixture.ts');
+  const { decodeOnnx } = await import('./onnx-decode.ts');
+  const { addGraphOutput } = await import('./onnx-protobuf.ts');
+  const model = graphCases()[0]!.onnx;
+  const before = decodeOnnx(model);
+  const inner = before.nodes[0]!.outputs[0]!;
+  const after = decodeOnnx(addGraphOutput(model, { name: inner, type: 'float32', dims: [1, 8, 16, 16] }));
+  assert.deepEqual(after.outputs.map((o) => o.name), [...before.outputs.map((o) => o.name), inner]);
+  assert.deepEqual(after.outputs.at(-1)!.shape, [1, 8, 16, 16]);
+  assert.equal(after.outputs.at(-1)!.dtype, 'float32');
+  assert.equal(after.nodes.length, before.nodes.length);
+  assert.deepEqual(after.initializers.map((i) => i.name), before.initializers.map((i) => i.name));
+  assert.equal(after.opset, before.opset);
+  assert.throws(() => addGraphOutput(addGraphOutput(model, { name: inner, type: 'float32', dims: [1] }), { name: inner, type: 'float32', dims: [1] }), /already outputs/);
+});

@@ -229,3 +229,47 @@ export class ProtoReader {
     } else into.push(this.fixed32());
   }
 }
+
+/**
+ * The same ONNX model with one more graph output: a tensor the graph already computes (e.g. a
+ * detector's feature map) becomes fetchable from the same pass. Only the graph's output list
+ * changes; every other byte is kept. Throws when the output is already listed.
+ * @example const withMap = addGraphOutput(bytes, { name: 'tower_0/CenternetHead/mul', type: 'float32', dims: [1, 128, 128, 128] });
+ */
+export function addGraphOutput(model: Uint8Array, output: { name: string; type: OnnxDataType; dims: readonly number[] }): Uint8Array {
+  const r = new ProtoReader(model);
+  for (let start = r.pos, t = r.tag(); t; start = r.pos, t = r.tag()) {
+    // ModelProto.graph (7) holds GraphProto; its outputs are field 12 (ValueInfoProto).
+    if (t[0] !== 7 || t[1] !== WIRE_LEN) {
+      r.skip(t[1]);
+      continue;
+    }
+    const graph = r.bytes();
+    const end = r.pos;
+    const g = new ProtoReader(graph);
+    for (let u = g.tag(); u; u = g.tag()) {
+      if (u[0] === 12 && u[1] === WIRE_LEN) {
+        const info = g.sub();
+        for (let v = info.tag(); v; v = info.tag()) {
+          if (v[0] === 1 && info.string() === output.name) throw new Error(`ONNX: the graph already outputs ${output.name}`);
+          else if (v[0] !== 1) info.skip(v[1]);
+        }
+      } else g.skip(u[1]);
+    }
+    // ValueInfoProto { name = 1; type = 2 { tensor_type = 1 { elem_type = 1; shape = 2 { dim = 1 { dim_value = 1 } } } } }
+    const shape = new ProtoWriter();
+    for (const d of output.dims) shape.message(1, new ProtoWriter().int(1, d));
+    const info = new ProtoWriter().string(1, output.name).message(2, new ProtoWriter().message(1, new ProtoWriter().int(1, ONNX_TYPE_CODE[output.type]).message(2, shape)));
+    const extra = new ProtoWriter().message(12, info).finish();
+    const newGraph = new Uint8Array(graph.length + extra.length);
+    newGraph.set(graph);
+    newGraph.set(extra, graph.length);
+    const field = new ProtoWriter().bytes(7, newGraph).finish();
+    const out = new Uint8Array(start + field.length + (model.length - end));
+    out.set(model.subarray(0, start));
+    out.set(field, start);
+    out.set(model.subarray(end), start + field.length);
+    return out;
+  }
+  throw new Error('ONNX: the file has no graph (is it an ONNX model?)');
+}

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
+import { embeddedUrl, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
 import { dataDir } from './paths.ts';
+import { createPool, isDatabaseReachable } from './pool.ts';
 
 /** Default port of the embedded server: uncommon, so it rarely meets a system PostgreSQL. */
 export const DEFAULT_EMBEDDED_PORT = 54329;
@@ -23,4 +24,22 @@ export async function openDatabase(env: NodeJS.ProcessEnv = process.env, notice?
   }
   const embedded = await startEmbeddedPostgres({ dataDir: join(dataDir(env), 'postgres'), port, notice: notice ?? ((message) => console.error(`database: ${message}`)) });
   return { url: embedded.url, embedded };
+}
+
+/**
+ * A database that already answers, without starting one: DATABASE_URL when set, else the embedded
+ * server when it runs (e.g. under `npm start`); undefined when neither answers within `timeoutMs`.
+ * For commands that only read when they can, such as `sightline flow check`.
+ * @example const url = await reachableDatabase(); if (url) { const pool = createPool(url); ... }
+ */
+export async function reachableDatabase(env: NodeJS.ProcessEnv = process.env, timeoutMs = 1500): Promise<string | undefined> {
+  const port = env.SIGHTLINE_DB_PORT ? Number(env.SIGHTLINE_DB_PORT) : DEFAULT_EMBEDDED_PORT;
+  const url = env.DATABASE_URL ?? (Number.isInteger(port) && port >= 1 && port <= 65535 ? embeddedUrl(port, 'sightline') : undefined);
+  if (!url) return undefined;
+  const pool = createPool(url, { log: () => undefined, max: 1 });
+  try {
+    return (await isDatabaseReachable(pool, timeoutMs)) ? url : undefined;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
 }

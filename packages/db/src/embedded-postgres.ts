@@ -189,6 +189,11 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
   };
 }
 
+/** The URL of the embedded server's `database` on `port` (whether or not it runs). */
+export function embeddedUrl(port: number, database: string): string {
+  return urlFor(port, database);
+}
+
 function urlFor(port: number, database: string): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }

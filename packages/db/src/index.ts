@@ -1,4 +1,4 @@
-export { openDatabase, DEFAULT_EMBEDDED_PORT, type DatabaseHandle } from './database.ts';
+export { openDatabase, reachableDatabase, DEFAULT_EMBEDDED_PORT, type DatabaseHandle } from './database.ts';
 export { startEmbeddedPostgres, liveServer, EmbeddedPostgresError, type EmbeddedServer, type EmbeddedServerOptions } from './embedded-postgres.ts';
 export { canEnter, idsOf, isRoot, platformPackageDir, SHARED_STATE_DIR } from './postgres-runtime.ts';
 export { freePort } from './free-port.ts';

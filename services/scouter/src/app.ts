@@ -42,6 +42,7 @@ import { version } from './version.ts';
 import { CameraWorker } from './worker/camera-worker.ts';
 
 export { runVideo, FlowRejectedError, type RunVideoOptions, type RunVideoSummary } from './run-video.ts';
+export { withTrainedHeads } from './services/flow.service.ts';
 export { TrainingService, TrainingRepository, HawkLabelsRepository, parseTrainConfig, expandGrid, TrainConfigError, TrainingInputError, type JobProgress } from './training/index.ts';
 
 export interface BuildScouterOptions {

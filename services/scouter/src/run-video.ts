@@ -8,13 +8,14 @@ import { createRealStages } from './pipeline/real-stages.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
 import { normaliseCameraUri } from './services/camera-uri.ts';
-import { scouterFlowRegistry } from './services/flow.service.ts';
+import { scouterFlowRegistry, withTrainedHeads } from './services/flow.service.ts';
+import { TrainingRepository } from './training/training.repository.ts';
 
 export interface RunVideoOptions {
   readonly pool: pg.Pool;
   /** Path or file:// URL of the video. */
   readonly video: string;
-  /** Flow text; its first pipeline runs on the video (its own source URI is replaced). */
+  /** Flow text; its first pipeline runs on the video (its own source URI is replaced). It may name deployed trained heads. */
   readonly flow?: { readonly text: string; readonly fileName: string };
   readonly inferenceThreads?: number;
   readonly onProgress?: (framesProcessed: number) => void;
@@ -45,8 +46,9 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   const uri = normaliseCameraUri(options.video);
   const name = `run ${basename(options.video)} ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`.slice(0, 100);
   let spec: PipelineSpec = defaultSpec({ name, uri, fps: 10, loop: false });
+  const trained = new TrainingRepository(options.pool);
   if (options.flow) {
-    const result = compileFlow(options.flow.text, scouterFlowRegistry);
+    const result = compileFlow(options.flow.text, withTrainedHeads(scouterFlowRegistry, await trained.deployedNames()));
     if (!result.ok) throw new FlowRejectedError(result.errors.map((e) => formatFlowError(e, options.flow!.text, options.flow!.fileName)).join('\n'));
     const first = result.pipelines[0];
     if (!first) throw new FlowRejectedError(`${options.flow.fileName} defines no pipeline (no INSERT INTO or stream reading a source)`);
@@ -58,7 +60,7 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   await observations.ensurePartitions();
   const runId = crypto.randomUUID();
   const batcher = new ObservationBatcher((rows) => observations.insertBatch(cameraId, runId, rows), 500);
-  const stages = createRealStages({ inferenceThreads: options.inferenceThreads ?? 2 });
+  const stages = createRealStages({ inferenceThreads: options.inferenceThreads ?? 2, deployedHeads: trained });
   let failure: string | null = null;
   const pipeline = new CameraPipeline(
     cameraId,

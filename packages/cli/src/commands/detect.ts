@@ -7,7 +7,7 @@ import { CenterNetDetector, COCO_LABELS, detectTiled, MODEL_CARDS } from '@sight
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
-// The object detectors (detect fetches their boxes only, never the feature map heads use).
+// The object detectors (detect fetches their boxes only).
 const detectors = MODEL_CARDS.filter((c) => c.task === 'object-detection').map((c) => c.id);
 
 const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet] [--every N]

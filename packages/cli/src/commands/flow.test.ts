@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import { headToOnnx, SHARED_FEATURES } from '@sightline/models';
+import { HeadNetwork, loadTrainOps } from '@sightline/native';
+import { TrainingRepository } from '@sightline/scouter';
 
 const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-flow-'));
@@ -18,6 +22,10 @@ function flowFile(name: string, text: string): string {
 
 function sightline(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+}
+
+function sightlineWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 const good = `-- the example of issue 5
@@ -87,3 +95,43 @@ for (const c of usageCases) {
     assert.match(result.stderr, c.message);
   });
 }
+
+const withHeads = (heads: string) => good.replace("heads=['age','gender']", `heads=[${heads}]`);
+
+test('flow check resolves deployed trained heads by name when a database answers, and names the unknown ones', async () => {
+  let db: TestDatabase | undefined;
+  try {
+    db = await createTestDatabase();
+    // A trained head as a finished training job stores it, then deployed.
+    const net = new HeadNetwork(loadTrainOps(), { side: 4, channels: SHARED_FEATURES.channels }, 2, { kind: 'linear' }, 1);
+    const spec = { name: 'upper_colour', labels: ['dark', 'light'], model: 'upper_colour.onnx', outputSize: 4, channels: SHARED_FEATURES.channels, featureStride: SHARED_FEATURES.featureStride };
+    await db.pool.query(
+      `INSERT INTO scouter_attribute_heads (name, version, labels, spec, onnx, config, metrics, box_ids) VALUES ('upper_colour', 1, $1, $2, $3, '{}', '{}', '{"train": [], "validation": []}')`,
+      [JSON.stringify(spec.labels), JSON.stringify(spec), Buffer.from(headToOnnx(net, 'upper_colour'))],
+    );
+    const env = { DATABASE_URL: db.url };
+    const notYet = sightlineWith(env, 'flow', 'check', flowFile('not-deployed.flow', withHeads("'upper_colour'")));
+    assert.equal(notYet.status, 1, 'a head that is stored but not deployed is unknown');
+    assert.match(notYet.stderr, /unknown head 'upper_colour': heads are 'age', 'gender' and 'emotion'/);
+
+    assert.equal(await new TrainingRepository(db.pool).deploy('upper_colour', 1), true);
+    const file = flowFile('trained.flow', withHeads("'upper_colour', 'age'"));
+    const ok = sightlineWith(env, 'flow', 'check', file);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /-> attributes upper_colour,age -> postgres/);
+
+    const unknown = sightlineWith(env, 'flow', 'check', flowFile('hat.flow', withHeads("'upper_colour', 'hat'")));
+    assert.equal(unknown.status, 1, unknown.stdout);
+    assert.match(unknown.stderr, /error: unknown head 'hat': heads are 'age', 'gender', 'emotion' and 'upper_colour'/);
+    assert.doesNotMatch(unknown.stderr, /unknown head 'upper_colour'/);
+  } finally {
+    await db?.drop();
+  }
+});
+
+test('flow check without a database says why a trained head is unknown', () => {
+  const result = sightlineWith({ DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none' }, 'flow', 'check', flowFile('offline.flow', withHeads("'upper_colour'")));
+  assert.equal(result.status, 1, result.stdout);
+  assert.match(result.stderr, /unknown head 'upper_colour'/);
+  assert.match(result.stderr, /note: no database answers \(set DATABASE_URL, or start Sightline\), so deployed trained heads are unknown here\.\n.*1 error; nothing planned\.\n$/);
+});

@@ -16,7 +16,14 @@ export interface NativeBackendOptions {
 }
 
 class NativeSession implements InferenceSession {
-  constructor(private readonly graph: GraphSession) {}
+  /** Plans for a run that fetches fewer outputs (e.g. a detector's boxes without its feature map), by output list. */
+  private readonly subsets = new Map<string, GraphSession>();
+
+  constructor(
+    private readonly graph: GraphSession,
+    /** Plans the same model for only `outputs`: a run pays for what it fetches, not for every graph output. */
+    private readonly planFor: (outputs: readonly string[]) => GraphSession,
+  ) {}
 
   get inputNames(): readonly string[] {
     return this.graph.plan.inputs.map((i) => i.name);
@@ -34,9 +41,16 @@ class NativeSession implements InferenceSession {
       if (t.data.length !== want) throw new Error(`native backend: input ${i.name} has ${t.data.length} values, the plan expects [${i.dims.join(', ')}]`);
       return t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>, Number);
     });
-    const values = await this.graph.run(inputs);
+    const all = this.graph.plan.outputs.map((o) => o.name);
+    const wanted = outputs ? all.filter((n) => outputs.includes(n)) : all;
+    let graph = this.graph;
+    if (wanted.length < all.length && wanted.length > 0) {
+      const key = wanted.join('\n');
+      graph = this.subsets.get(key) ?? this.subsets.set(key, this.planFor(wanted)).get(key)!;
+    }
+    const values = await graph.run(inputs);
     const result: Record<string, ModelTensor> = {};
-    this.graph.plan.outputs.forEach((o, j) => {
+    graph.plan.outputs.forEach((o, j) => {
       if (outputs && !outputs.includes(o.name)) return;
       const data = values[j]!;
       result[o.name] = { type: data instanceof Float32Array ? 'float32' : 'int32', dims: o.dims, data };
@@ -60,9 +74,11 @@ export function nativeCuda(options: NativeBackendOptions = {}): Backend {
     name: device === 'cuda' ? 'native-cuda' : 'native-cuda-emulated',
     async createSession(model: string | Uint8Array, _options?: SessionOptions): Promise<InferenceSession> {
       const bytes = typeof model === 'string' ? readFileSync(model) : model;
-      const plan = planGraph(bytes, { precision: options.precision ?? 'fp32', ...(options.batch ? { batch: options.batch } : {}) });
-      const graph = device === 'cuda' ? loadTuned(plan, device, join(modelCacheDir(), 'native-autotune.json')).session : loadGraph(plan, device);
-      return new NativeSession(graph);
+      const load = (outputs?: readonly string[]): GraphSession => {
+        const plan = planGraph(bytes, { precision: options.precision ?? 'fp32', ...(options.batch ? { batch: options.batch } : {}), ...(outputs ? { outputs: [...outputs] } : {}) });
+        return device === 'cuda' ? loadTuned(plan, device, join(modelCacheDir(), 'native-autotune.json')).session : loadGraph(plan, device);
+      };
+      return new NativeSession(load(), load);
     },
   };
 }

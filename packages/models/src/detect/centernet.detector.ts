@@ -1,7 +1,8 @@
 // CenterNet (COCO) person/vehicle detector: letterboxed frame -> network -> boxes in frame
 // pixels -> score and class filter -> class-aware NMS. Pre-processing and NMS run on the native
 // kernels (C++/CUDA when built, else their TypeScript reference).
-import { getEngine, type FeatureMap, type Frame, type NativeEngine } from '@sightline/native';
+import { readFile } from 'node:fs/promises';
+import { addGraphOutput, getEngine, type FeatureMap, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
@@ -18,8 +19,8 @@ export interface CenterNetOptions {
   /** Raw 0..255 value of the letterbox padding (default 0). */
   padValue?: number;
   /**
-   * The network: 'centernet', whose one graph also outputs the shared feature map (see
-   * detectWithFeatures). 'centernet-multitask' is the former name of that graph and loads the same.
+   * The network: 'centernet', loaded with its shared feature map as an extra output of the same
+   * graph (see detectWithFeatures). 'centernet-multitask', the former name of that graph, loads the same.
    */
   model?: 'centernet' | 'centernet-multitask';
   /** A backend to use as is; else SIGHTLINE_BACKEND / SIGHTLINE_BACKEND_CENTERNET or `backendChoice` decide. */
@@ -34,7 +35,9 @@ export type RawDetections = Float32Array;
 
 const ROW = 6;
 const DETECTIONS = 'tower_0/detections';
+// The shared feature map: the input of CenterNet's detection heads, NHWC at stride 4.
 const FEATURES = 'tower_0/CenternetHead/mul';
+const FEATURE_DIMS = [1, 128, 128, 128] as const;
 
 /** Letterbox mapping: networkX = imageX * scaleX + offsetX. */
 export interface InputMapping {
@@ -74,9 +77,12 @@ export class CenterNetDetector {
     const iouThreshold = options.iouThreshold ?? 0.5;
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
     if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within (0, 1], got ${iouThreshold}`);
-    // One graph serves detection and attribute heads (its feature map is an extra output).
+    // One graph serves detection and attribute heads: the converted detector with its feature map
+    // added as a graph output. A pass that does not fetch it costs what the detector alone costs
+    // (measured in bench/heads.bench.ts).
     const model = 'centernet';
-    const { session, backend } = await createModelSession(model, await ensureOnnxModel(model), {
+    const graph = addGraphOutput(await readFile(await ensureOnnxModel(model)), { name: FEATURES, type: 'float32', dims: FEATURE_DIMS });
+    const { session, backend } = await createModelSession(model, graph, {
       ...(options.threads ? { threads: options.threads } : {}),
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.backendChoice ? { choice: options.backendChoice } : {}),

@@ -46,14 +46,13 @@ export const MODEL_CARDS: readonly ModelCard[] = [
     id: 'centernet',
     task: 'object-detection',
     description:
-      'MobileNetV3 CenterNet trained on COCO (80 classes); the default person/vehicle detector. Peaks and box sizes are decoded inside the graph (3x3 max-pool peaks, top 100). Its shared feature map (the input of its detection heads) is a second output of the same graph: attribute heads ROI-align on it, so detection and attributes take one network pass.',
+      'MobileNetV3 CenterNet trained on COCO (80 classes); the default person/vehicle detector. Peaks and box sizes are decoded inside the graph (3x3 max-pool peaks, top 100). CenterNetDetector adds its shared feature map (tower_0/CenternetHead/mul, NHWC [1, 128, 128, 128], the input of its detection heads) as a second output of the same graph at load, for attribute heads: one pass for detection and attributes.',
     source: { package: '@vladmandic/human', modelJson: 'models/centernet.json', upstream: 'https://github.com/610265158/mobilenetv3_centernet' },
     licence: CENTERNET_LICENCE,
     input: { name: 'tower_0/images', size: [512, 512], channels: 3, range: '0..255' },
     classes: COCO_LABELS,
     outputs: [
       { name: 'tower_0/detections', shape: [1, 100, 6], description: 'x1, y1, x2, y2 (input pixels), score, class index; best score first' },
-      { name: 'tower_0/CenternetHead/mul', shape: [1, 128, 128, 128], description: 'NHWC feature map at stride 4 (128 channels) shared by the attribute heads; fetched only when heads run' },
     ],
     trackerScores: CENTERNET_TRACKER_SCORES,
   },

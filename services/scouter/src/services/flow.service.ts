@@ -15,6 +15,15 @@ export const scouterFlowRegistry: FlowRegistry = Object.freeze({
   trackers: ['bytetrack', 'sort'] as const,
 });
 
+/**
+ * `registry` with the deployed trained heads added: flows name them like the stock heads, in
+ * `attributes(people, heads=['upper_colour'])`.
+ */
+export function withTrainedHeads(registry: FlowRegistry, trained: readonly string[]): FlowRegistry {
+  const extra = trained.filter((h) => !registry.heads.includes(h));
+  return extra.length ? { ...registry, heads: [...registry.heads, ...extra] } : registry;
+}
+
 /** A flow that does not compile: every error with its position, for a 400 answer. */
 export class FlowCompileError extends HttpError {
   constructor(
@@ -48,9 +57,9 @@ export class FlowService {
     return this.describe(await this.find(name));
   }
 
-  /** Compiles a flow with the same compiler as `save` (and `sightline flow check`) and stores nothing: errors at line:column, warnings, the plan. */
-  check(source: string): FlowCheckResult {
-    const result = compileFlow(source, scouterFlowRegistry);
+  /** Compiles a flow with the same compiler and heads as `save` (and `sightline flow check`) and stores nothing: errors at line:column, warnings, the plan. */
+  async check(source: string): Promise<FlowCheckResult> {
+    const result = compileFlow(source, withTrainedHeads(scouterFlowRegistry, await this.deployedHeads()));
     if (!result.ok) return { ok: false, errors: result.errors.map(toProblem), warnings: [], pipelines: [] };
     const warnings = result.warnings.map((w) => `${w.span.start.line}:${w.span.start.column}: ${w.message}`);
     if (result.pipelines.length === 0) return { ok: false, errors: [{ code: 'no-pipeline', message: 'the flow defines no pipeline (no INSERT INTO reaching a source)', line: 1, column: 1, endLine: 1, endColumn: 1 }], warnings, pipelines: [] };
@@ -59,9 +68,7 @@ export class FlowService {
 
   /** Compiles and stores a flow; a running flow's cameras take the new plan at once. */
   async save(name: string, source: string): Promise<{ flow: Flow; created: boolean }> {
-    const trained = await this.deployedHeads();
-    const registry = trained.length ? { ...scouterFlowRegistry, heads: [...scouterFlowRegistry.heads, ...trained.filter((h) => !scouterFlowRegistry.heads.includes(h))] } : scouterFlowRegistry;
-    const result = compileFlow(source, registry);
+    const result = compileFlow(source, withTrainedHeads(scouterFlowRegistry, await this.deployedHeads()));
     if (!result.ok) {
       const errors = result.errors.map(toProblem);
       throw new FlowCompileError(result.errors.map((e) => formatFlowError(e, source, name).split('\n')[0]).join('\n'), errors);
