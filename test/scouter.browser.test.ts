@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
+import type { InferenceStatus } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { probeVideoStream } from '@sightline/media';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
@@ -58,6 +59,16 @@ test('adding a camera on /scouter shows live boxes of tracked people, and rows l
   const text = await stats.innerText();
   assert.match(text, /^\d+ people · [\d.]+ fps · latency \d+ ms/);
   assert.ok(Number(await stats.getAttribute('data-boxes')) >= 1);
+
+  // The page says which engine runs which network, as GET /inference does (rows in load order).
+  const inference = (await scouter.app.inject({ method: 'GET', url: '/inference', headers: operator.headers })).json<InferenceStatus>();
+  const centernet = inference.models.find((m) => m.model === 'centernet');
+  assert.ok(centernet, `GET /inference lists centernet: ${JSON.stringify(inference)}`);
+  const row = page.locator('.inference-engines tr[data-model="centernet"]');
+  await row.waitFor({ timeout: 30_000 });
+  assert.equal(await row.getAttribute('data-backend'), centernet.backend);
+  assert.deepEqual(await row.locator('td').allInnerTexts(), ['centernet', centernet.backend, `SIGHTLINE_BACKEND ${centernet.choice}`, centernet.reason]);
+  if (process.env.SIGHTLINE_SCREENSHOTS) await page.screenshot({ path: join(process.env.SIGHTLINE_SCREENSHOTS, 'scouter-inference-engines.png'), fullPage: true });
 
   // Boxes were drawn: the canvas has the frame's size and coloured (non-grey) pixels.
   const drawn = await page.locator('[data-camera="entrance"] [data-testid="live-canvas"]').evaluate((c: HTMLCanvasElement) => {

@@ -8,6 +8,7 @@ import { CameraFocus } from './CameraFocus.tsx';
 import { CameraGrid } from './CameraGrid.tsx';
 import { EventTimeline } from './EventTimeline.tsx';
 import { FlowEditor } from './FlowEditor.tsx';
+import { InferenceEngines } from './InferenceEngines.tsx';
 import { LiveStore } from './live-store.ts';
 import { getSettings, listCameras } from './scouter-api.ts';
 import { socketAuth } from '../../lib/session.ts';
@@ -112,6 +113,7 @@ export function ScouterPage() {
             />
           ) : null}
           <CameraGrid cameras={cameras} store={store} settings={settings} focus={focus} onOpen={setFocus} />
+          <InferenceEngines base={base} refreshKey={cameras.map((c) => `${c.id}:${c.state}`).join(',')} />
         </>
       )}
       {base && path.startsWith('/scouter/events') && <EventTimeline base={base} cameras={cameras} settings={settings} lastEvent={lastEvent} />}

@@ -7,6 +7,7 @@ import type {
   Flow,
   FlowCheckResult,
   FlowList,
+  InferenceStatus,
   ScouterSettings,
   UpdateCameraBody,
   Webhook,
@@ -31,6 +32,7 @@ export const addCamera = (base: string, body: CreateCameraBody) => call<Camera>(
 export const updateCamera = (base: string, id: number, body: UpdateCameraBody) => call<Camera>(base, `/cameras/${id}`, send('PATCH', body));
 export const removeCamera = (base: string, id: number) => call<void>(base, `/cameras/${id}`, { method: 'DELETE' });
 export const getSettings = (base: string) => call<ScouterSettings>(base, '/settings');
+export const getInference = (base: string) => call<InferenceStatus>(base, '/inference');
 
 export function listEvents(base: string, query: EventQuery): Promise<EventList['events']> {
   const params = new URLSearchParams();
