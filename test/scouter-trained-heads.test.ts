@@ -13,7 +13,7 @@ import type { Camera, ScouterServerEvents, TracksEvent } from '@sightline/contra
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { headToOnnx, SHARED_FEATURES } from '@sightline/models';
 import { HeadNetwork, loadTrainOps } from '@sightline/native';
-import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
+import { buildScouter, FlowRejectedError, runVideo, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { TrainingRepository } from '../services/scouter/src/training/training.repository.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
@@ -90,6 +90,13 @@ test('a running camera follows deploy and rollback of a trained head without a r
   const unknown = await scouter.app.inject({ method: 'PUT', url: '/flows/hats', payload: { source: flow("'hat'") } });
   assert.equal(unknown.statusCode, 400);
   assert.match(unknown.body, /unknown head 'hat'.*upper_colour/);
+
+  // `sightline run --flow` (runVideo) resolves and runs the deployed head too; an unknown head is named.
+  const run = await runVideo({ pool: db.pool, video: clip, flow: { text: flow("'upper_colour'"), fileName: 'dressed.flow' }, inferenceThreads: 1 });
+  const { rows } = await db.pool.query<{ value: string }>(`SELECT DISTINCT attributes->'upper_colour'->>'value' AS value FROM observations WHERE camera_id = $1 AND attributes ? 'upper_colour'`, [run.cameraId]);
+  assert.ok(rows.length > 0, 'the run stored observations with the trained head');
+  assert.ok(rows.every((r) => r.value === 'dark' || r.value === 'light'), `the deployed version 1 labelled them: ${rows.map((r) => r.value)}`);
+  await assert.rejects(runVideo({ pool: db.pool, video: clip, flow: { text: flow("'hat'"), fileName: 'hats.flow' } }), (err: Error) => err instanceof FlowRejectedError && /hats\.flow:\d+:\d+: error: unknown head 'hat'.*'upper_colour'/.test(err.message));
 
   const state = (await scouter.app.inject({ method: 'GET', url: `/cameras/${camera.id}` })).json<Camera>();
   assert.equal(state.state, 'running', 'the camera ran on through both swaps');
