@@ -160,3 +160,21 @@ test('a head version deployed while the camera runs labels its live tracks, stil
     await pipeline.stop();
   }
 });
+
+test('with detect(..., every=2) the heads run only on the frames the detector sees: no pass between', async () => {
+  deployed = v1;
+  await real.trainedHeads!.refresh();
+  const events: TracksEvent[] = [];
+  const every2 = { ...spec(false), detect: { ...spec(false).detect, every: 2 } };
+  const before = await real.inference().runs();
+  const pipeline = new CameraPipeline(3, every2, real, { onTracks: (e) => events.push(e), onState: () => undefined }, { stallMs: 60_000, reconnectMaxMs: 1000, realtime: false });
+  pipeline.start();
+  await pipeline.done;
+  const runs = await real.inference().runs();
+  const passes = (model: string) => (runs[model] ?? 0) - (before[model] ?? 0);
+  const processed = pipeline.stats().framesProcessed;
+  const detected = events.filter((_, i) => i % 2 === 0);
+  assert.equal(passes('centernet'), Math.ceil(processed / 2), 'one CenterNet pass per detected frame, none between');
+  assert.equal(passes('head:upper_colour'), detected.filter((e) => e.boxes.length > 0).length, 'the head ran once per detected frame with boxes');
+  assert.ok(detected.some((e) => e.boxes.some((b) => b.attributes['upper_colour'] !== undefined)), 'detected frames carry the head values');
+});

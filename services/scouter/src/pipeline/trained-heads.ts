@@ -3,8 +3,8 @@
 // deploy or rollback) the new version replaces the old one in running pipelines without a restart.
 // Heads pool from the feature map of the frame's own detector pass (kept in the inference thread),
 // so they add no network pass. Per track, a head's value is the running mean of its probabilities
-// (reset when the version changes); a frame without a kept map (a frame the detector skipped with
-// detect(..., every=N)) leaves the means as they are.
+// (reset when the version changes); a frame whose map was not kept (dropped from the thread's
+// bound) shows each track's mean so far.
 import type { AttributeValue } from '@sightline/contracts';
 import type { InferenceThread } from './inference-thread.ts';
 import type { TrainedHeadSpec } from './inference-protocol.ts';
