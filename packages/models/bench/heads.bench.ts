@@ -1,7 +1,7 @@
 // One pass for detection and attributes: what attribute heads cost beside CenterNet's pass, and
 // what the feature-map output costs the pass, measured side by side in one run on a real frame
 // (PETS09-S2L1 frame 100 from the evaluation data when present, else the crowd photo of
-// @vladmandic/human's samples.jpg). Modes, interleaved round by round (median ms):
+// @vladmandic/human's samples.jpg). Modes, each round in a fresh order (ratios: median of per-round ratios):
 //   plain      the converted CenterNet file as it is (detections its only output)
 //   detect     the graph CenterNetDetector loads (the same with the feature map added as an output),
 //              detections fetched: what `sightline detect` and cameras without heads run
@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImageRgb, decodeVideoFrames } from '@sightline/media';
-import { getEngine, HeadNetwork, loadTrainOps, type Frame } from '@sightline/native';
+import { getEngine, HeadNetwork, loadTrainOps, seededRandom, shuffleInPlace, type Frame } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import { AttributeHead, CenterNetDetector, createModelSession, ensureOnnxModel, headToOnnx, packageDir, SHARED_FEATURES } from '../src/index.ts';
 
@@ -92,13 +92,12 @@ const runs: Record<string, () => Promise<unknown>> = {
   '+features': () => detector.runNetworkWithFeatures(input),
   ...Object.fromEntries(heads.map(([kind, head]) => [`heads ${kind}`, () => head.apply(features, boxes, mapping)])),
 };
-// Each round starts at another mode, so no mode always follows the same one (load from other
-// processes and cache effects then spread over all modes alike).
+// Each round runs the modes in a fresh seeded order, so no mode always follows the same one: a
+// pass right after another pass runs slower on a CPU-quota'd, shared machine than one after a
+// short head run, and a fixed order would bill that to one mode.
+const random = seededRandom(7);
 for (let r = 0; r < ROUNDS; r++) {
-  for (let k = 0; k < modes.length; k++) {
-    const mode = modes[(r + k) % modes.length]!;
-    await timed(mode, runs[mode]!);
-  }
+  for (const mode of shuffleInPlace([...modes], random)) await timed(mode, runs[mode]!);
 }
 
 const median = (mode: string) => {
@@ -109,15 +108,22 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const best = (mode: string) => Math.min(...times.get(mode)!);
 console.log('\nmode                          median ms   best ms');
 for (const m of modes) console.log(`${m.padEnd(30)}${median(m).toFixed(1).padStart(9)}${best(m).toFixed(1).padStart(10)}`);
-const pass = median('+features');
-console.log('\nratios of medians (same run, same frame)');
-// Other processes' load moves the medians; the best of each mode is the least disturbed figure.
-console.log(`with the added output, detections only / file as is:      ${(median('detect') / median('plain')).toFixed(3)}x (best: ${(best('detect') / best('plain')).toFixed(3)}x)`);
-console.log(`pass fetching the feature map / detections only:         ${(pass / median('detect')).toFixed(3)}x (best: ${(best('+features') / best('detect')).toFixed(3)}x)`);
+// Ratios are paired: each round's two figures were measured moments apart, so load from other
+// processes (which moves whole stretches of rounds) mostly cancels; the median of those ratios is printed.
+const paired = (a: string, b: string) => {
+  const r = times.get(a)!.map((x, i) => x / times.get(b)![i]!).sort((x, y) => x - y);
+  return r[Math.floor(r.length / 2)]!;
+};
+const twoPass = (kind: string) => {
+  const r = times.get('+features')!.map((pass, i) => (pass + times.get(`heads ${kind}`)![i]!) / (times.get('plain')![i]! + pass + times.get(`heads ${kind}`)![i]!)).sort((x, y) => x - y);
+  return r[Math.floor(r.length / 2)]!;
+};
+console.log('\nratios (median of per-round ratios, same frame)');
+console.log(`with the added output, detections only / file as is:      ${paired('detect', 'plain').toFixed(3)}x`);
+console.log(`pass fetching the feature map / detections only:         ${paired('+features', 'detect').toFixed(3)}x`);
 for (const [kind] of heads) {
-  const cost = median(`heads ${kind}`);
-  console.log(`${kind} head on ${BOXES} boxes / detector pass:`.padEnd(58) + `${pct(cost / pass)} (best: ${pct(best(`heads ${kind}`) / best('+features'))})   (goal < 10%)`);
-  console.log(`  frame with ${kind} head, one pass / former two passes:`.padEnd(58) + `${((pass + cost) / (median('plain') + pass + cost)).toFixed(3)}x`);
+  console.log(`${kind} head on ${BOXES} boxes / detector pass:`.padEnd(58) + `${pct(paired(`heads ${kind}`, '+features'))}   (goal < 10%)`);
+  console.log(`  frame with ${kind} head, one pass / former two passes:`.padEnd(58) + `${twoPass(kind).toFixed(3)}x`);
 }
 
 for (const [, head] of heads) await head.release();
