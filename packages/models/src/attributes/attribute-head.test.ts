@@ -10,7 +10,8 @@ import { decodeImageRgb } from '@sightline/media';
 import { loadEngine } from '@sightline/native';
 import { CenterNetDetector } from '../detect/centernet.detector.ts';
 import { attr, encodeModel } from '../onnx/onnx-model.ts';
-import { packageDir } from '../registry/model-cache.ts';
+import { ensureOnnxModel, packageDir } from '../registry/model-cache.ts';
+import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
 import { AttributeHead } from './attribute-head.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-head-'));
@@ -61,6 +62,16 @@ test('one network pass gives detections and per-box attributes from the shared f
   assert.ok(detections.length >= 2, `expected people in the thumbnails, got ${detections.length}`);
   const plain = await detector.detect(img);
   assert.deepEqual(Array.from(plain.xyxy), Array.from(detections.xyxy), 'fetching the feature map changes the boxes of the same pass');
+  // The feature map is an output added to the converted file: the file alone gives the same raw rows.
+  const [h, w] = detector.inputSize;
+  const input = new Float32Array(h * w * 3);
+  loadEngine().frameToTensorSync(img, { width: w, height: h, letterbox: true, padValue: 0, scale: 1, layout: 'nhwc', out: input });
+  const file = await onnxRuntimeCpu.createSession(await ensureOnnxModel('centernet'), { threads: 2 });
+  const fileRows = (await file.run({ 'tower_0/images': { type: 'float32', dims: [1, h, w, 3], data: input } }))['tower_0/detections']!.data as Float32Array;
+  await file.release();
+  const rows = await detector.runNetwork(input);
+  assert.equal(rows.length, fileRows.length);
+  for (let i = 0; i < rows.length; i++) assert.ok(Math.abs(rows[i]! - fileRows[i]!) < 1e-3, `row value ${i}: ${rows[i]} vs ${fileRows[i]} from the file alone`);
 
   const head = await AttributeHead.load(writeHead('tone', {}), { threads: 1 });
   const result = await head.apply(features, detections, mapping);
