@@ -45,7 +45,7 @@ describe('linkFragments', () => {
     assert.deepEqual(people.ignored, [2, 4]);
     assert.equal(people.personOf.get(3), 1);
     assert.equal(people.personOf.has(2), false);
-    assert.equal(DEFAULT_LINK_OPTIONS.minDwellMs, 1000);
+    assert.equal(DEFAULT_LINK_OPTIONS.minDwellMs, 700);
   });
 });
 

@@ -29,7 +29,7 @@ export interface LinkOptions {
   readonly minDwellMs: number;
 }
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { maxGapMs: 3000, maxDistanceM: 1, maxSpeedMps: 1.5, minDwellMs: 1000 };
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { maxGapMs: 3000, maxDistanceM: 1, maxSpeedMps: 1.5, minDwellMs: 700 };
 
 export interface FloorPeople {
   /** Per kept fragment id: its floor person (the id of the first fragment of its chain). */
