@@ -9,7 +9,7 @@
 // sampled instants, a heatmap whose scale a stationary false detection does not set, exports that
 // name their window, and a layout that holds at 1280 and 1920 px. With PETS09, Kanohi's people
 // present per second and zone entries are checked against the dev ground truth: the goals on the
-// clip as Scouter's pipeline runs it frame by frame (`runVideo`, as `sightline run` does, its
+// dev stretch as Scouter's pipeline runs it frame by frame (`runVideo`, as `sightline run` does, its
 // observations on the video's time base, its camera calibrated from the 40 ground-truth pairs on a
 // floor of its own, the entries read on the page), and over one whole loop of the live camera as
 // measured (asserted to the goals only when Scouter processed nearly every frame of that loop: on a
@@ -41,7 +41,7 @@ import { tmpdir } from 'node:os';
 import { startWebServer } from './support/web-server.ts';
 import { logIn, reserveWebOrigin } from './support/web-login.ts';
 import { injectAs, signIn, type SignedIn } from '@sightline/auth/testing';
-import { ffmpegPath, ffprobePath } from '@sightline/media';
+import { ffmpegPath, ffprobePath, passthroughFrames } from '@sightline/media';
 
 type Xy = [number, number];
 const FLOOR_WH: Xy = [40, 25];
@@ -107,6 +107,14 @@ async function clickFloor(page: Page, [x, y]: Xy): Promise<void> {
   }
 }
 
+/** PETS09 frames 1-400 (the dev stretch) near-lossless, as bench/people.bench.ts cuts them. */
+function cutDevStretch(dir: string): string {
+  const out = join(dir, 'pets09-dev-stretch.mp4');
+  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-i', petsVideo, '-an', ...passthroughFrames(), '-frames:v', '400', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-pix_fmt', 'yuv420p', out], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`ffmpeg could not cut the dev stretch: ${run.stderr}`);
+  return out;
+}
+
 /** How many frames one pass of the clip has (ffprobe counts them). */
 function framesOf(clipPath: string): number {
   const run = spawnSync(ffprobePath(), ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', clipPath], { encoding: 'utf8' });
@@ -148,8 +156,6 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
   const clip = makePeopleClip(existsSync(petsVideo) && readPets09Truth() ? 40 : 8);
   const { frameWh } = firstFrame(clip.path);
   const truth = clip.source === 'pets09' ? readPets09Truth() : undefined;
-  // Scouter's pipeline on the same clip frame by frame, meanwhile (its own camera, not run by the worker).
-  const recording = truth ? runVideo({ pool: db.pool, video: clip.path, inferenceThreads: 1 }) : undefined;
   t.diagnostic(`clip from ${clip.source}, ${frameWh[0]}x${frameWh[1]}, calibration from ${truth ? 'the PETS09 dev ground truth (ground-plane metres)' : 'frame fractions'}`);
 
   // Scouter's live events say which frame of the clip was decoded when (the frame index runs on across loops).
@@ -208,6 +214,11 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
   const calibration = (await db.pool.query<{ rms_error_m: number; max_error_m: number }>('SELECT rms_error_m, max_error_m FROM calibrations WHERE camera_id = $1', [cameraId])).rows[0]!;
   t.diagnostic(`calibration clicked on the page: RMS ${calibration.rms_error_m.toFixed(3)} m, worst ${calibration.max_error_m.toFixed(3)} m`);
   if (truth) assert.ok(calibration.rms_error_m < 0.5, `ground-truth pairs clicked on the page fit within half a metre (RMS ${calibration.rms_error_m} m)`);
+  // Scouter's pipeline on the same clip frame by frame, meanwhile (a camera of its own that the worker
+  // does not run; started once the live camera is calibrated, so the page's camera list began with that one).
+  // Cut as the people benchmark cuts it: frames 1-400 near-lossless (-qp 10), so the detector sees the
+  // source's pixels (the live clip's default-quality re-encode loses some: entries -13% measured on it).
+  const recording = truth ? runVideo({ pool: db.pool, video: cutDevStretch(dirname(clip.path)), inferenceThreads: 1 }) : undefined;
 
   // A counting line across the middle of where people walk.
   await page.locator('[data-testid="tool-calibrate"]').click();
