@@ -28,10 +28,9 @@ import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { insertBatch, insertTrack } from './support/kanohi-fixtures.ts';
-import { firstPerSecond, PETS09_FLOOR, pets09CalibrationPairs, pets09Quadrants, readPets09Truth, type Pets09Box } from './support/pets09-dev.ts';
-import { countEntries, peoplePresentPerSecond, type PersonSample } from '../services/kanohi/src/services/floor-people.ts';
-import type { PeopleResponse, TracksEvent } from '@sightline/contracts';
-import { PolygonZone, type Xy as FloorXy } from '@sightline/vision';
+import { PETS09_FLOOR, pets09CalibrationPairs, pets09Quadrants, readPets09Truth } from './support/pets09-dev.ts';
+import { cutDevStretch, framesOf, peopleAgainstTruth } from './support/pets09-people.ts';
+import type { TracksEvent } from '@sightline/contracts';
 import { io as connect, type Socket } from 'socket.io-client';
 import { petsVideo } from '../services/scouter/test-support/clip-fixture.ts';
 import { existsSync } from 'node:fs';
@@ -41,7 +40,7 @@ import { tmpdir } from 'node:os';
 import { startWebServer } from './support/web-server.ts';
 import { logIn, reserveWebOrigin } from './support/web-login.ts';
 import { injectAs, signIn, type SignedIn } from '@sightline/auth/testing';
-import { ffmpegPath, ffprobePath, passthroughFrames } from '@sightline/media';
+import { ffmpegPath } from '@sightline/media';
 
 type Xy = [number, number];
 const FLOOR_WH: Xy = [40, 25];
@@ -105,46 +104,6 @@ async function clickFloor(page: Page, [x, y]: Xy): Promise<void> {
     }
     await page.waitForTimeout(100);
   }
-}
-
-/** PETS09 frames 1-400 (the dev stretch) near-lossless, as bench/people.bench.ts cuts them. */
-function cutDevStretch(dir: string): string {
-  const out = join(dir, 'pets09-dev-stretch.mp4');
-  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-i', petsVideo, '-an', ...passthroughFrames(), '-frames:v', '400', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-pix_fmt', 'yuv420p', out], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`ffmpeg could not cut the dev stretch: ${run.stderr}`);
-  return out;
-}
-
-/** How many frames one pass of the clip has (ffprobe counts them). */
-function framesOf(clipPath: string): number {
-  const run = spawnSync(ffprobePath(), ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', clipPath], { encoding: 'utf8' });
-  const n = Number(run.stdout.trim());
-  if (run.status !== 0 || !(n > 0)) throw new Error(`ffprobe could not count the clip's frames: ${run.stderr}`);
-  return n;
-}
-
-/**
- * Kanohi's people counts over one whole loop of the PETS09 clip against the dev ground truth of the
- * frames Scouter processed in it (frame index mod the clip's length + 1, decoded at `atMs`): people
- * present per whole second (mean absolute error) and entries into the four quadrant zones.
- */
-async function peopleAgainstTruth(floorId: number, truth: readonly Pets09Box[], loop: readonly { frameIndex: number; atMs: number }[], framesPerLoop: number, quadrants: FloorXy[][], wholeClip = false) {
-  // Whole seconds inside the loop (a live loop's neighbours share its first and last second), or the whole clip.
-  const from = (wholeClip ? Math.floor : Math.ceil)(loop[0]!.atMs / 1000) * 1000;
-  const to = (wholeClip ? Math.ceil : Math.floor)((loop.at(-1)!.atMs + 1) / 1000) * 1000;
-  const byFrame = new Map<number, Pets09Box[]>();
-  for (const b of truth) byFrame.set(b.frame, [...(byFrame.get(b.frame) ?? []), b]);
-  const trueSamples: PersonSample[] = loop
-    .filter((e) => e.atMs >= from && e.atMs < to)
-    .flatMap((e) => (byFrame.get((e.frameIndex % framesPerLoop) + 1) ?? []).map((b) => ({ person: b.id, timeMs: e.atMs, xy: b.floorXy })));
-  const people = (await kanohi.inject({ method: 'GET', url: `/floors/${floorId}/people?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&bucketSeconds=1` })).json<PeopleResponse>();
-  const measured = new Map(people.buckets.map((b) => [Date.parse(b.start), b.meanPresent]));
-  const truePresent = peoplePresentPerSecond(trueSamples, from, to);
-  const kanohiPresent = truePresent.map((_, i) => measured.get(from + i * 1000) ?? 0);
-  const mae = truePresent.reduce((sum, n, i) => sum + Math.abs(n - kanohiPresent[i]!), 0) / truePresent.length;
-  const trueEntries = quadrants.reduce((sum, q) => sum + countEntries(firstPerSecond(trueSamples), (xy) => new PolygonZone(q).contains(xy as FloorXy)).entries, 0);
-  const entries = people.zones.reduce((sum, z) => sum + z.entries, 0);
-  return { from, to, seconds: truePresent.length, frames: loop.length, mae, trueEntries, entries, truePresent, kanohiPresent, uniqueVisitors: people.uniqueVisitors, trueUnique: new Set(trueSamples.map((s) => s.person)).size };
 }
 
 const markerCentres = (page: Page) =>
@@ -314,7 +273,7 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
     await new Promise((r) => setTimeout(r, 1500));
     await kanohi.kanohi.ingest.idle();
     await kanohi.kanohi.backfill.idle();
-    const result = await peopleAgainstTruth(floorId, truth, loop, framesPerLoop, quadrants);
+    const result = await peopleAgainstTruth(kanohi, floorId, truth, loop, framesPerLoop, quadrants);
     t.diagnostic(
       `people over loop ${lastLoop} (${result.frames} of ${framesPerLoop} frames processed, ${result.seconds} whole seconds): people present MAE ${result.mae.toFixed(3)} (truth ${result.truePresent.join('')}, Kanohi ${result.kanohiPresent.join('')}); ` +
         `entries ${result.entries} vs ${result.trueEntries} true (${(((result.entries - result.trueEntries) / result.trueEntries) * 100).toFixed(1)}%); unique visitors ${result.uniqueVisitors} vs ${result.trueUnique}`,
@@ -343,7 +302,7 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
     const saved = await kanohi.inject({ method: 'POST', url: `/cameras/${run.cameraId}/calibrations`, payload: { floorId: recorded.id, points: pets09CalibrationPairs(truth), frameWidth: frameWh[0], frameHeight: frameWh[1] } });
     assert.equal(saved.statusCode, 201, saved.body);
     await kanohi.kanohi.backfill.idle();
-    const frameByFrame = await peopleAgainstTruth(recorded.id, truth, Array.from({ length: run.frames }, (_, k) => ({ frameIndex: k, atMs: T + k * 100 })), run.frames, quadrants, true);
+    const frameByFrame = await peopleAgainstTruth(kanohi, recorded.id, truth, Array.from({ length: run.frames }, (_, k) => ({ frameIndex: k, atMs: T + k * 100 })), run.frames, quadrants, true);
     t.diagnostic(
       `Scouter frame by frame (${run.frames} frames at ${run.fps.toFixed(1)} fps, ${run.tracks} tracks): people present MAE ${frameByFrame.mae.toFixed(3)} (truth ${frameByFrame.truePresent.join('')}, Kanohi ${frameByFrame.kanohiPresent.join('')}); ` +
         `entries ${frameByFrame.entries} vs ${frameByFrame.trueEntries} true (${(((frameByFrame.entries - frameByFrame.trueEntries) / frameByFrame.trueEntries) * 100).toFixed(1)}%); unique visitors ${frameByFrame.uniqueVisitors} vs ${frameByFrame.trueUnique}`,
