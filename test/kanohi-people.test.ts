@@ -72,7 +72,7 @@ test('a walker broken into three tracks is one person; a flicker is no one; iden
   const people = (await app.inject({ method: 'GET', url: `/floors/${floor.id}/people?from=${from}&to=${to}&bucketSeconds=1` })).json<PeopleResponse>();
   assert.equal(people.uniqueVisitors, 2, 'two people, not five tracks');
   assert.match(people.definitions.uniqueVisitors, /estimated/);
-  assert.deepEqual(people.fragments, { total: 5, ignored: 1, links: 2, minDwellSeconds: 1 });
+  assert.deepEqual(people.fragments, { total: 5, ignored: 1, links: 2, minDwellSeconds: 0.7 });
   // The truth per second: walker A all 20 s (lost for under a second twice), B from 5 s to 15 s.
   const truth = Array.from({ length: 20 }, (_, s) => 1 + (s >= 5 && s < 15 ? 1 : 0));
   const present = truth.map((_, s) => people.buckets.find((b) => Date.parse(b.start) === T0 + s * 1000)?.maxPresent ?? 0);

@@ -49,3 +49,26 @@ export function pets09CalibrationPairs(truth: readonly Pets09Box[], count = 40):
     floorXy: [b.floorXy[0], b.floorXy[1]],
   }));
 }
+
+/** Four zones for counting entries: the quadrants around the median of where people walked (floor metres). */
+export function pets09Quadrants(truth: readonly Pets09Box[]): [number, number][][] {
+  const xs = truth.map((b) => b.floorXy[0]).sort((a, b) => a - b);
+  const ys = truth.map((b) => b.floorXy[1]).sort((a, b) => a - b);
+  const [x0, xm, x1] = [xs[0]! - 0.5, xs[xs.length >> 1]!, xs.at(-1)! + 0.5];
+  const [y0, ym, y1] = [ys[0]! - 0.5, ys[ys.length >> 1]!, ys.at(-1)! + 0.5];
+  return [
+    [[x0, y0], [xm, y0], [xm, ym], [x0, ym]],
+    [[xm, y0], [x1, y0], [x1, ym], [xm, ym]],
+    [[x0, ym], [xm, ym], [xm, y1], [x0, y1]],
+    [[xm, ym], [x1, ym], [x1, y1], [xm, y1]],
+  ];
+}
+
+/** The first sample of each person in each whole second, as Kanohi's people counts read samples. */
+export function firstPerSecond<T extends { readonly person: number; readonly timeMs: number }>(samples: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return [...samples].sort((a, b) => a.timeMs - b.timeMs).filter((s) => {
+    const key = `${s.person}:${Math.floor(s.timeMs / 1000)}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}

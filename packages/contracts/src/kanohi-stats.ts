@@ -168,8 +168,8 @@ export type PeopleQuery = Static<typeof PeopleQuery>;
 export const PEOPLE_DEFINITIONS = {
   peoplePresent: 'people present: distinct floor people seen in each second, averaged (mean) and at most (max) over the bucket',
   entries: 'entries: steps of a floor person from outside a zone to inside it, or appearing inside it',
-  uniqueVisitors: 'unique visitors (estimated): floor people seen in the window; a tracker break re-joined on the floor by place and time counts once, fragments seen under the minimum dwell not at all',
-  stationary: 'detections that stayed within half a metre for minutes (a sign, a mannequin, a false positive) are left out of every count unless included',
+  uniqueVisitors: 'unique visitors (estimated): floor people seen in the window; a tracker break re-joined on the floor by place, time and known appearance (class, gender, age band) counts once, fragments seen under the minimum dwell not at all',
+  stationary: 'detections that stayed within half a metre for minutes, or never moved from where they appeared over a whole track (20 s by default; a sign, a mannequin, a false positive), are left out of every count unless included',
 } as const;
 
 /** People on a floor over a window: floor people are tracker fragments re-joined on the floor. */

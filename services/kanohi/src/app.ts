@@ -56,15 +56,16 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const points = new FloorPointRepository(pool);
   const floors = new FloorService(floorsRepo, cameras, zones, config.maxImagePixels);
   const stationarySpans = new StationaryRepository(pool);
+  const stationaryOptions = { radiusM: config.stationaryRadiusM, minMs: config.stationaryMs, lifeMs: config.stationaryLifeMs, lifeRadiusM: config.stationaryLifeRadiusM };
   const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones, stationarySpans);
   const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
   const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints, graceMs: config.markerGraceMs, linkDistanceM: config.linkDistanceM, linkSpeedMps: config.linkSpeedMps });
   const ingest = new IngestService(points, identity, liveMap, (event) => io.emit('kanohi:markers', event), {
     warn: (m) => app.log.warn(m),
     error: (m) => app.log.error(m),
-  }, { detector: new StationaryDetector({ radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }), spans: stationarySpans });
+  }, { detector: new StationaryDetector(stationaryOptions), spans: stationarySpans });
 
-  const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) }, { options: { radiusM: config.stationaryRadiusM, minMs: config.stationaryMs }, spans: stationarySpans });
+  const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) }, { options: stationaryOptions, spans: stationarySpans });
   const calibration = new CalibrationService(cameras, floorsRepo, backfill);
 
   registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });

@@ -15,6 +15,10 @@ export interface FragmentRow {
   start_y: number;
   end_x: number;
   end_y: number;
+  /** The most frequent class, gender and age band of the fragment's samples ('' when none was estimated). */
+  class_name: string;
+  gender: string;
+  age_band: string;
 }
 
 export interface SecondSampleRow {
@@ -46,7 +50,10 @@ export class PeopleRepository {
       `SELECT ${PERSON}::float8 AS id,
               (extract(epoch FROM min(fp.observed_at)) * 1000)::float8 AS start_ms, (extract(epoch FROM max(fp.observed_at)) * 1000)::float8 AS end_ms,
               (array_agg(fp.x_m ORDER BY fp.observed_at))[1]::float8 AS start_x, (array_agg(fp.y_m ORDER BY fp.observed_at))[1]::float8 AS start_y,
-              (array_agg(fp.x_m ORDER BY fp.observed_at DESC))[1]::float8 AS end_x, (array_agg(fp.y_m ORDER BY fp.observed_at DESC))[1]::float8 AS end_y
+              (array_agg(fp.x_m ORDER BY fp.observed_at DESC))[1]::float8 AS end_x, (array_agg(fp.y_m ORDER BY fp.observed_at DESC))[1]::float8 AS end_y,
+              COALESCE(mode() WITHIN GROUP (ORDER BY fp.class_name), '') AS class_name,
+              COALESCE(mode() WITHIN GROUP (ORDER BY fp.gender) FILTER (WHERE fp.gender <> ''), '') AS gender,
+              COALESCE(mode() WITHIN GROUP (ORDER BY fp.age_band) FILTER (WHERE fp.age_band <> ''), '') AS age_band
        FROM ${WITH_PERSON} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${NOT_STATIONARY}
        GROUP BY 1`,
       [floorId, from, to, excludeStationary],

@@ -3,7 +3,7 @@ import { toBackfillJob, type BackfillJobRow, type BackfillRepository } from '../
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
 import type { StationaryRepository } from '../repositories/stationary.repository.ts';
 import { FloorIdentityService } from './floor-identity.service.ts';
-import { StationaryDetector } from './stationary-detector.ts';
+import { StationaryDetector, type StationaryOptions } from './stationary-detector.ts';
 
 /**
  * Projects observations that arrived before a camera was calibrated, or under an older calibration
@@ -21,7 +21,7 @@ export class BackfillService {
     private readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>,
     private readonly options: { batch: number; mergeDistanceM: number; mergeGapMs: number; handoverMs: number },
     private readonly log: { error(message: string): void },
-    private readonly stationary?: { options: { radiusM: number; minMs: number }; spans: StationaryRepository },
+    private readonly stationary?: { options: StationaryOptions; spans: StationaryRepository },
   ) {}
 
   /**

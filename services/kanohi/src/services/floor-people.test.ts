@@ -35,6 +35,20 @@ describe('linkFragments', () => {
     assert.equal(people.personOf.get(2), 2, 'the other one is someone else');
   });
 
+  test('appearance: a continuation whose known gender (or class) differs is someone else; unknown values do not block', () => {
+    const a = { ...fragment(1, 0, 4000, [0, 0], [4, 0]), appearance: { className: 'person', gender: 'female', ageBand: '' } };
+    const closer = { ...fragment(2, 4200, 8000, [4.1, 0], [8, 0]), appearance: { className: 'person', gender: 'male', ageBand: '' } };
+    const farther = { ...fragment(3, 4300, 8000, [4.6, 0], [2, 0]), appearance: { className: 'person', gender: 'female', ageBand: '25-34' } };
+    const people = linkFragments([a, closer, farther]);
+    assert.equal(people.personOf.get(3), 1, 'the same gender continues her, though 0.5 m farther');
+    assert.equal(people.personOf.get(2), 2, 'the closer piece is a man: someone else');
+    const unknown = linkFragments([a, { ...closer, appearance: { className: 'person', gender: '', ageBand: '' } }]);
+    assert.equal(unknown.personOf.get(2), 1, 'no gender estimated: place and time decide');
+    const bicycle = linkFragments([fragment(1, 0, 4000, [0, 0], [4, 0]), { ...fragment(2, 4200, 8000, [4.1, 0], [8, 0]), appearance: { className: 'bicycle' } }]);
+    assert.equal(bicycle.personOf.get(2), 1, 'appearance known on one side only does not block');
+    assert.equal(linkFragments([{ ...a, appearance: { className: 'person' } }, { ...closer, appearance: { className: 'bicycle' } }]).personOf.get(2), 2, 'a person does not become a bicycle');
+  });
+
   test('fragments shorter than the minimum dwell are ignored, and linking reaches over them', () => {
     const people = linkFragments([
       fragment(1, 0, 3000, [0, 0], [3, 0]),
@@ -45,7 +59,7 @@ describe('linkFragments', () => {
     assert.deepEqual(people.ignored, [2, 4]);
     assert.equal(people.personOf.get(3), 1);
     assert.equal(people.personOf.has(2), false);
-    assert.equal(DEFAULT_LINK_OPTIONS.minDwellMs, 1000);
+    assert.equal(DEFAULT_LINK_OPTIONS.minDwellMs, 700);
   });
 });
 

@@ -5,9 +5,11 @@
  * starts a new track id, and counting track ids counts one walker many times. Here the pieces
  * (fragments: one person id of the cross-camera merge each, its first and last floor position and
  * time) are linked again on the floor: a fragment that starts shortly after another one ended, close
- * to where that one was last seen (a walking pace away at most), continues it. Fragments shorter
- * than a minimum dwell are noise (a flicker, a false detection) and count for nothing. Pure
- * functions: the stats service feeds them from SQL, the benchmark from ground truth.
+ * to where that one was last seen (a walking pace away at most), continues it, unless what is known
+ * of their appearance (class, and Scouter's gender and age band when its attribute heads run)
+ * differs. Fragments shorter than a minimum dwell are noise (a flicker, a false detection) and
+ * count for nothing. Pure functions: the stats service feeds them from SQL, the benchmark from
+ * ground truth.
  */
 
 export interface Fragment {
@@ -17,6 +19,22 @@ export interface Fragment {
   readonly endMs: number;
   readonly startXy: readonly [number, number];
   readonly endXy: readonly [number, number];
+  /**
+   * What the detector and Scouter's attribute heads said the fragment is (class, gender, age band:
+   * the most frequent value of its samples; '' or absent when not estimated). Two fragments whose
+   * known values differ are never the same person, however well place and time fit.
+   */
+  readonly appearance?: Readonly<Record<string, string>>;
+}
+
+/** True when both fragments know a value of the same appearance key and the values differ. */
+export function appearanceConflicts(a: Fragment, b: Fragment): boolean {
+  if (!a.appearance || !b.appearance) return false;
+  for (const [key, value] of Object.entries(a.appearance)) {
+    const other = b.appearance[key];
+    if (value && other && value !== other) return true;
+  }
+  return false;
 }
 
 export interface LinkOptions {
@@ -29,7 +47,7 @@ export interface LinkOptions {
   readonly minDwellMs: number;
 }
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { maxGapMs: 3000, maxDistanceM: 1, maxSpeedMps: 1.5, minDwellMs: 1000 };
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { maxGapMs: 3000, maxDistanceM: 1, maxSpeedMps: 1.5, minDwellMs: 700 };
 
 export interface FloorPeople {
   /** Per kept fragment id: its floor person (the id of the first fragment of its chain). */
@@ -56,7 +74,7 @@ export function linkFragments(fragments: readonly Fragment[], options: LinkOptio
   const candidates: { from: Fragment; to: Fragment; cost: number }[] = [];
   for (const to of sorted) {
     for (const from of sorted) {
-      if (from === to || from.endMs >= to.startMs) continue;
+      if (from === to || from.endMs >= to.startMs || appearanceConflicts(from, to)) continue;
       const gapMs = to.startMs - from.endMs;
       if (gapMs > options.maxGapMs) continue;
       const distance = Math.hypot(to.startXy[0] - from.endXy[0], to.startXy[1] - from.endXy[1]);

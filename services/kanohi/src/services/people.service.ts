@@ -40,7 +40,7 @@ export class PeopleService {
 
   /** Floor people of a window: which fragment belongs to whom, and the samples per second of each. */
   private async floorPeople(floorId: number, from: Date, to: Date, excludeStationary: boolean) {
-    const fragments = (await this.people.fragments(floorId, from, to, excludeStationary)).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, startXy: [r.start_x, r.start_y] as const, endXy: [r.end_x, r.end_y] as const }));
+    const fragments = (await this.people.fragments(floorId, from, to, excludeStationary)).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, startXy: [r.start_x, r.start_y] as const, endXy: [r.end_x, r.end_y] as const, appearance: { className: r.class_name, gender: r.gender, ageBand: r.age_band } }));
     const linked = linkFragments(fragments, this.link);
     return { fragments, linked };
   }

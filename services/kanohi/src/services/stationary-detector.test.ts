@@ -27,3 +27,17 @@ test('walking, or pacing wider than the radius, is never stationary; moving away
   assert.equal(still.length, 1);
   assert.deepEqual(detector.add(samples(3, 150_000, 200_000, (t) => [9.6 + (t - 150_000) / 1000, 9])), [], 'walked off: the span does not grow');
 });
+
+test('a track still for its whole life is confirmed after the life threshold, from its first sample; one that walked in is not', () => {
+  const detector = new StationaryDetector({ radiusM: 0.5, minMs: 120_000, lifeMs: 20_000, lifeRadiusM: 0.3 });
+  // A false box on the grass: +-0.1 m of jitter from its first sample on.
+  const ghost = (t: number): [number, number] => [3 + 0.1 * Math.sin(t / 700), 4];
+  assert.deepEqual(detector.add(samples(5, 0, 20_000, ghost)), [], 'not yet: 19 s');
+  const [span] = detector.add(samples(5, 20_000, 25_000, ghost));
+  assert.deepEqual([span!.startedAt.getTime(), span!.endedAt.getTime(), span!.trackId], [0, 24_000, 5], 'flagged from its first sample');
+  // Someone who walked 3 m into view and then stood there for 60 s: the general (2 minute) rule applies, not this one.
+  const walkThenStand = (t: number): [number, number] => [Math.min(8, 5 + t / 1000), 6];
+  assert.deepEqual(detector.add(samples(6, 0, 63_000, walkThenStand)), []);
+  // Pacing 0.4 m from where it appeared (beyond the 0.3 m life radius): not confirmed early either.
+  assert.deepEqual(detector.add(samples(8, 0, 60_000, (t) => [1 + 0.4 * Math.abs(Math.sin(t / 4000)), 1])), []);
+});
