@@ -17,6 +17,21 @@ export interface DrawnTrack {
 
 type Rgb = [number, number, number];
 
+/** Mean luma of a box's upper body (middle half of the width, 20-50% of the height), from decoded pixels. */
+export function upperLuma(img: { data: Uint8Array; width: number; height: number }, [x1, y1, x2, y2]: readonly number[]): number {
+  const w = x2! - x1!, h = y2! - y1!;
+  let sum = 0, n = 0;
+  for (let y = Math.round(y1! + 0.2 * h); y < Math.round(y1! + 0.5 * h); y++) {
+    for (let x = Math.round(x1! + 0.25 * w); x < Math.round(x1! + 0.75 * w); x++) {
+      if (x < 0 || y < 0 || x >= img.width || y >= img.height) continue;
+      const o = (y * img.width + x) * 3;
+      sum += 0.299 * img.data[o]! + 0.587 * img.data[o + 1]! + 0.114 * img.data[o + 2]!;
+      n++;
+    }
+  }
+  return n ? sum / n : NaN;
+}
+
 /** A colour of random hue whose luma (BT.601) is close to `luma`. */
 function colourOfLuma(rand: () => number, luma: number): Rgb {
   const base: Rgb = [rand(), rand(), rand()];
