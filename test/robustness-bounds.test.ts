@@ -105,6 +105,7 @@ describe('kanohi', () => {
         { method: 'DELETE', url: `/floors/${floorId}/lines/${id}` },
         { method: 'GET', url: `/floors/${id}/heatmap?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z` },
         { method: 'GET', url: `/floors/${id}/stats/counts?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z` },
+        { method: 'GET', url: `/floors/${id}/attributes?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z` },
         { method: 'GET', url: `/cameras/${id}` },
         { method: 'PUT', url: `/cameras/${id}/placement`, payload: { floorId } },
         { method: 'PUT', url: '/cameras/1/placement', payload: { floorId: Number(id) } },
@@ -174,6 +175,8 @@ describe('scouter', () => {
         { method: 'GET', url: `/cameras/${id}` },
         { method: 'PATCH', url: `/cameras/${id}`, payload: { fps: 5 } },
         { method: 'DELETE', url: `/cameras/${id}` },
+        { method: 'GET', url: `/training/jobs/${id}/wrong/0/crop.jpg` },
+        { method: 'GET', url: `/training/jobs/1/wrong/${id}/crop.jpg` },
       ] satisfies Probe[]) {
         await expect4xx(app, probe);
       }

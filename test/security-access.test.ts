@@ -107,6 +107,7 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
     'GET /training/jobs': DASHBOARD,
     'POST /training/jobs': OPERATE,
     'GET /training/jobs/:id': DASHBOARD,
+    'GET /training/jobs/:id/wrong/:index/crop.jpg': DASHBOARD,
     'POST /training/jobs/:id/cancel': OPERATE,
     'GET /heads': DASHBOARD,
     'POST /heads/:name/deploy': OPERATE,
@@ -146,6 +147,7 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
     'PATCH /floors/:floorId/lines/:lineId': OPERATE,
     'GET /floors/:floorId/people': DASHBOARD,
     'GET /floors/:floorId/hours': DASHBOARD,
+    'GET /floors/:floorId/attributes': DASHBOARD,
     'GET /floors/:floorId/identities': DASHBOARD,
   }),
 };

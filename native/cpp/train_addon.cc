@@ -50,6 +50,22 @@ float* f32(const Napi::Object& o, const char* key, int64_t need, bool optional =
   return arr<float>(o, key, napi_float32_array, "Float32Array", need, optional);
 }
 
+// Which kernels run a call: `device` absent or "cpp" (the threaded CPU kernels), "cuda" (the GPU)
+// or "cuda-emulated" (the CUDA bodies looped on the CPU: the test hook for machines without a GPU).
+enum class Device { Cpu, Emulated, Cuda };
+Device deviceOf(const Napi::Object& o) {
+  Napi::Value v = o.Get("device");
+  if (v.IsUndefined()) return Device::Cpu;
+  const std::string name = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (name == "cpp") return Device::Cpu;
+  if (name == "cuda") return Device::Cuda;
+  if (name == "cuda-emulated") return Device::Emulated;
+  throw invalid_argument("device must be \"cpp\", \"cuda\" or \"cuda-emulated\"");
+}
+#define SL_TRAIN_CALL(dev, fn, ...)                                                         \
+  ((dev) == Device::Emulated ? train::emulated::fn(__VA_ARGS__)                             \
+                             : (dev) == Device::Cuda ? train::cuda::fn(__VA_ARGS__) : train::fn(__VA_ARGS__))
+
 Napi::Object params(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsObject()) throw invalid_argument("expected one parameter object");
   return info[0].As<Napi::Object>();
@@ -66,16 +82,18 @@ Napi::Value guarded(const Napi::CallbackInfo& info, Fn&& fn) {
 
 Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t n = dim(o, "n"), in = dim(o, "in"), out = dim(o, "out");
-    train::denseForward(f32(o, "x", n * in), f32(o, "w", out * in), f32(o, "b", out), f32(o, "y", n * out), n, in, out);
+    SL_TRAIN_CALL(dev, denseForward, f32(o, "x", n * in), f32(o, "w", out * in), f32(o, "b", out), f32(o, "y", n * out), n, in, out);
     return info.Env().Undefined();
   });
 }
 
 Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t n = dim(o, "n"), in = dim(o, "in"), out = dim(o, "out");
-    train::denseBackward(f32(o, "x", n * in), f32(o, "w", out * in), f32(o, "dy", n * out), f32(o, "dx", n * in, true),
+    SL_TRAIN_CALL(dev, denseBackward, f32(o, "x", n * in), f32(o, "w", out * in), f32(o, "dy", n * out), f32(o, "dx", n * in, true),
                          f32(o, "dw", out * in), f32(o, "db", out), n, in, out);
     return info.Env().Undefined();
   });
@@ -92,8 +110,9 @@ train::ConvShape convShape(const Napi::Object& o) {
 
 Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const train::ConvShape s = convShape(o);
-    train::convForward(f32(o, "x", s.n * s.c * s.h * s.w), f32(o, "weight", s.o * s.c * s.k * s.k), f32(o, "b", s.o),
+    SL_TRAIN_CALL(dev, convForward, f32(o, "x", s.n * s.c * s.h * s.w), f32(o, "weight", s.o * s.c * s.k * s.k), f32(o, "b", s.o),
                        f32(o, "y", s.n * s.o * s.oh * s.ow), s);
     return info.Env().Undefined();
   });
@@ -101,9 +120,10 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
 
 Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const train::ConvShape s = convShape(o);
     const int64_t xLen = s.n * s.c * s.h * s.w, wLen = s.o * s.c * s.k * s.k;
-    train::convBackward(f32(o, "x", xLen), f32(o, "weight", wLen), f32(o, "dy", s.n * s.o * s.oh * s.ow),
+    SL_TRAIN_CALL(dev, convBackward, f32(o, "x", xLen), f32(o, "weight", wLen), f32(o, "dy", s.n * s.o * s.oh * s.ow),
                         f32(o, "dx", xLen, true), f32(o, "dw", wLen), f32(o, "db", s.o), s);
     return info.Env().Undefined();
   });
@@ -111,10 +131,11 @@ Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
 
 Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t nc = dim(o, "nc"), h = dim(o, "h"), w = dim(o, "w"), k = dim(o, "k");
     if (k < 1 || k > h || k > w) throw invalid_argument("k must be from 1 to the input size");
     const int64_t outs = nc * (h / k) * (w / k);
-    train::maxPoolForward(f32(o, "x", nc * h * w), f32(o, "y", outs),
+    SL_TRAIN_CALL(dev, maxPoolForward, f32(o, "x", nc * h * w), f32(o, "y", outs),
                           arr<int32_t>(o, "argmax", napi_int32_array, "Int32Array", outs), nc, h, w, k);
     return info.Env().Undefined();
   });
@@ -122,30 +143,33 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
 
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t nc = dim(o, "nc"), h = dim(o, "h"), w = dim(o, "w"), k = dim(o, "k");
     if (k < 1 || k > h || k > w) throw invalid_argument("k must be from 1 to the input size");
     const int64_t outs = nc * (h / k) * (w / k);
     const int32_t* argmax = arr<int32_t>(o, "argmax", napi_int32_array, "Int32Array", outs);
     for (int64_t i = 0; i < outs; ++i)
       if (argmax[i] < 0 || argmax[i] >= nc * h * w) throw invalid_argument("argmax index out of range");
-    train::maxPoolBackward(f32(o, "dy", outs), argmax, f32(o, "dx", nc * h * w), nc, h, w, k);
+    SL_TRAIN_CALL(dev, maxPoolBackward, f32(o, "dy", outs), argmax, f32(o, "dx", nc * h * w), nc, h, w, k);
     return info.Env().Undefined();
   });
 }
 
 Napi::Value Relu(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t len = dim(o, "len");
-    if (o.Get("dy").IsUndefined()) train::reluForward(f32(o, "x", len), f32(o, "y", len), len);
-    else train::reluBackward(f32(o, "x", len), f32(o, "dy", len), f32(o, "dx", len), len);
+    if (o.Get("dy").IsUndefined()) SL_TRAIN_CALL(dev, reluForward, f32(o, "x", len), f32(o, "y", len), len);
+    else SL_TRAIN_CALL(dev, reluBackward, f32(o, "x", len), f32(o, "dy", len), f32(o, "dx", len), len);
     return info.Env().Undefined();
   });
 }
 
 Napi::Value Dropout(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t len = dim(o, "len");
-    train::dropout(f32(o, "x", len), arr<uint8_t>(o, "mask", napi_uint8_array, "Uint8Array", len), num(o, "scale"),
+    SL_TRAIN_CALL(dev, dropout, f32(o, "x", len), arr<uint8_t>(o, "mask", napi_uint8_array, "Uint8Array", len), num(o, "scale"),
                    f32(o, "y", len), len);
     return info.Env().Undefined();
   });
@@ -153,12 +177,13 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
 
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t n = dim(o, "n"), k = dim(o, "k");
     if (k < 1) throw invalid_argument("k must be at least 1");
     const int32_t* labels = arr<int32_t>(o, "labels", napi_int32_array, "Int32Array", n);
     for (int64_t i = 0; i < n; ++i)
       if (labels[i] < 0 || labels[i] >= k) throw invalid_argument("labels must be class indices from 0 to k-1");
-    const double loss = train::softmaxCrossEntropy(f32(o, "logits", n * k), labels, f32(o, "classWeights", k, true),
+    const double loss = SL_TRAIN_CALL(dev, softmaxCrossEntropy, f32(o, "logits", n * k), labels, f32(o, "classWeights", k, true),
                                                    f32(o, "probs", n * k), f32(o, "dlogits", n * k), n, k);
     return Napi::Number::New(info.Env(), loss);
   });
@@ -166,12 +191,13 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
 
 Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
   return guarded(info, [&](const Napi::Object& o) {
+    const Device dev = deviceOf(o);
     const int64_t len = dim(o, "len");
     if (!o.Get("m").IsUndefined()) {
-      train::adamStep(f32(o, "param", len), f32(o, "grad", len), f32(o, "m", len), f32(o, "v", len), len, num(o, "lr"),
+      SL_TRAIN_CALL(dev, adamStep, f32(o, "param", len), f32(o, "grad", len), f32(o, "m", len), f32(o, "v", len), len, num(o, "lr"),
                       num(o, "beta1"), num(o, "beta2"), num(o, "eps"), num(o, "weightDecay"), num(o, "bc1"), num(o, "bc2"));
     } else {
-      train::sgdStep(f32(o, "param", len), f32(o, "grad", len), f32(o, "v", len), len, num(o, "lr"), num(o, "momentum"),
+      SL_TRAIN_CALL(dev, sgdStep, f32(o, "param", len), f32(o, "grad", len), f32(o, "v", len), len, num(o, "lr"), num(o, "momentum"),
                      num(o, "weightDecay"));
     }
     return info.Env().Undefined();

@@ -44,5 +44,33 @@ void sgdStep(float* p, const float* g, float* v, int64_t len, double lr, double 
 void adamStep(float* p, const float* g, float* m, float* v, int64_t len, double lr, double beta1, double beta2,
               double eps, double weightDecay, double bc1, double bc2);
 
+// The same kernels written as the CUDA per-element bodies (../cuda/train_bodies.h). `emulated`
+// loops the bodies on the CPU, single-threaded (cpp/train_emulation.cc): a test hook that checks
+// the CUDA indexing against the kernels above on machines without a GPU. `cuda` runs them on the
+// device (cuda/train_kernels.cu; cpp/train_cuda_stub.cc throws when built without nvcc), copying
+// each call's arrays there and back. Same signatures as above.
+#define SL_TRAIN_OPS(NS)                                                                                                 \
+  namespace NS {                                                                                                       \
+  void denseForward(const float* x, const float* w, const float* b, float* y, int64_t n, int64_t in, int64_t out);     \
+  void denseBackward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db, int64_t n,      \
+                     int64_t in, int64_t out);                                                                         \
+  void convForward(const float* x, const float* w, const float* b, float* y, const ConvShape& s);                      \
+  void convBackward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,                  \
+                    const ConvShape& s);                                                                               \
+  void maxPoolForward(const float* x, float* y, int32_t* argmax, int64_t nc, int64_t h, int64_t w, int64_t k);         \
+  void maxPoolBackward(const float* dy, const int32_t* argmax, float* dx, int64_t nc, int64_t h, int64_t w, int64_t k); \
+  void reluForward(const float* x, float* y, int64_t len);                                                             \
+  void reluBackward(const float* x, const float* dy, float* dx, int64_t len);                                          \
+  void dropout(const float* x, const uint8_t* mask, double scale, float* y, int64_t len);                              \
+  double softmaxCrossEntropy(const float* logits, const int32_t* labels, const float* classWeights, float* probs,      \
+                             float* dlogits, int64_t n, int64_t k);                                                    \
+  void sgdStep(float* p, const float* g, float* v, int64_t len, double lr, double momentum, double weightDecay);       \
+  void adamStep(float* p, const float* g, float* m, float* v, int64_t len, double lr, double beta1, double beta2,      \
+                double eps, double weightDecay, double bc1, double bc2);                                               \
+  }
+SL_TRAIN_OPS(emulated)
+SL_TRAIN_OPS(cuda)
+#undef SL_TRAIN_OPS
+
 }  // namespace train
 }  // namespace sightline

@@ -147,6 +147,7 @@ const cudaUnits = [
   { src: 'kernels.cu', obj: 'kernels_cuda.o', stub: 'cuda_stub.cc' },
   { src: 'graph_kernels.cu', obj: 'graph_kernels_cuda.o', stub: 'graph_cuda_stub.cc' },
   { src: 'graph_conv_tiled.cu', obj: 'graph_conv_tiled_cuda.o', stub: 'graph_conv_tiled_stub.cc' },
+  { src: 'train_kernels.cu', obj: 'train_kernels_cuda.o', stub: 'train_cuda_stub.cc' },
 ];
 const nvccFlags = [
   '-std=c++17', '-O3', '-fmad=false', '--threads', '0', `-ccbin=${compiler.cxx}`,

@@ -30,20 +30,26 @@ export function trainBinding(addon: AddonBinding): TrainBinding | { missing: str
   return missing.length ? { missing } : (addon as unknown as TrainBinding);
 }
 
-export function createNativeTrainOps(b: TrainBinding): TrainOps {
+/**
+ * TrainOps over the addon: the threaded C++ kernels ('cpp'), the CUDA kernels ('cuda', which
+ * throw without a device or a CUDA build), or the CUDA kernels' bodies looped on the CPU
+ * ('cuda-emulated', how the CUDA indexing is checked on machines without a GPU).
+ */
+export function createNativeTrainOps(b: TrainBinding, device: 'cpp' | 'cuda' | 'cuda-emulated' = 'cpp'): TrainOps {
+  const on = <T extends object>(a: T): T => (device === 'cpp' ? a : { ...a, device });
   return {
-    backendName: 'cpp',
-    denseForward: (a) => void b.trainDenseForward(a),
-    denseBackward: (a) => void b.trainDenseBackward(a),
-    convForward: (a) => void b.trainConvForward(a),
-    convBackward: (a) => void b.trainConvBackward(a),
-    maxPoolForward: (a) => void b.trainMaxPoolForward(a),
-    maxPoolBackward: (a) => void b.trainMaxPoolBackward(a),
-    reluForward: (a) => void b.trainRelu(a),
-    reluBackward: (a) => void b.trainRelu(a),
-    dropout: (a) => void b.trainDropout(a),
-    softmaxCrossEntropy: (a) => b.trainSoftmaxCrossEntropy(a),
-    sgdStep: (a) => void b.trainOptimizerStep(a),
-    adamStep: (a) => void b.trainOptimizerStep(a),
+    backendName: device,
+    denseForward: (a) => void b.trainDenseForward(on(a)),
+    denseBackward: (a) => void b.trainDenseBackward(on(a)),
+    convForward: (a) => void b.trainConvForward(on(a)),
+    convBackward: (a) => void b.trainConvBackward(on(a)),
+    maxPoolForward: (a) => void b.trainMaxPoolForward(on(a)),
+    maxPoolBackward: (a) => void b.trainMaxPoolBackward(on(a)),
+    reluForward: (a) => void b.trainRelu(on(a)),
+    reluBackward: (a) => void b.trainRelu(on(a)),
+    dropout: (a) => void b.trainDropout(on(a)),
+    softmaxCrossEntropy: (a) => b.trainSoftmaxCrossEntropy(on(a)),
+    sgdStep: (a) => void b.trainOptimizerStep(on(a)),
+    adamStep: (a) => void b.trainOptimizerStep(on(a)),
   };
 }

@@ -63,7 +63,8 @@ export interface AdamArgs {
 }
 
 export interface TrainOps {
-  readonly backendName: 'cpp' | 'ts';
+  /** 'cuda-emulated': the CUDA kernels' bodies looped on the CPU (a test hook, slow); 'cuda': on the GPU. */
+  readonly backendName: 'cpp' | 'ts' | 'cuda' | 'cuda-emulated';
   denseForward(a: DenseArgs & { y: Float32Array }): void;
   /** dx is optional (the first layer needs no input gradient). Gradients are written, not added. */
   denseBackward(a: DenseArgs & { dy: Float32Array; dx?: Float32Array; dw: Float32Array; db: Float32Array }): void;

@@ -13,7 +13,20 @@ const Filters = {
   className: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'e.g. person' })),
   gender: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'e.g. female' })),
   ageBand: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'one of 0-17, 18-29, 30-44, 45-64, 65+' })),
+  attribute: Type.Optional(
+    Type.String({
+      pattern: '^[a-z][a-z0-9_]{0,63}=[^=]{1,60}$',
+      description: "name=value, e.g. upper_colour=light: tracks whose smoothed value of that attribute (any head, trained ones included) is value; a track's value is the one most of its samples carry (numbers: their mean, rounded)",
+    }),
+  ),
 };
+
+/** A break-down: fixed dimensions, or `attr:<name>` for the smoothed per-track value of any attribute. */
+const groupByChoices = () => [
+  Type.Literal('none'), Type.Literal('className'), Type.Literal('gender'), Type.Literal('ageBand'),
+  Type.String({ pattern: '^attr:[a-z][a-z0-9_]{0,63}$', description: 'e.g. attr:upper_colour' }),
+];
+export const StatsGroupBy = Type.Union(groupByChoices());
 
 /** `GET /floors/:floorId/heatmap`: occupancy (samples) or dwell (seconds) per cell; time rounded to minutes. */
 export const HeatmapQuery = Type.Object(
@@ -79,7 +92,7 @@ export const StatsQuery = Type.Object(
     from: Time,
     to: Time,
     bucketSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, default: 60 })),
-    groupBy: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('className'), Type.Literal('gender'), Type.Literal('ageBand')], { default: 'none' })),
+    groupBy: Type.Optional(Type.Union(groupByChoices(), { default: 'none' })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
     ...Filters,
   },
@@ -207,6 +220,20 @@ export const IdentitiesResponse = Type.Object({
   ignored: Type.Array(IdentityTrack),
 });
 export type IdentitiesResponse = Static<typeof IdentitiesResponse>;
+
+/** `GET /floors/:floorId/attributes`: the attributes a floor's tracks carried in [from, to) (at most a year), for filters and break-downs. */
+export const FloorAttributesQuery = Type.Object({ from: Time, to: Time }, { additionalProperties: false });
+export type FloorAttributesQuery = Static<typeof FloorAttributesQuery>;
+export const FloorAttributesResponse = Type.Object({
+  attributes: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      /** Smoothed per-track values, the most tracks first (at most 50). */
+      values: Type.Array(Type.Object({ value: Type.String(), tracks: Type.Integer({ description: 'tracks of the window whose smoothed value this is' }) })),
+    }),
+  ),
+});
+export type FloorAttributesResponse = Static<typeof FloorAttributesResponse>;
 
 /** `GET /floors/:floorId/hours`: the UTC hours of [from, to) (at most a year) with counted samples, for history play-back. */
 export const HoursQuery = Type.Object({ from: Time, to: Time }, { additionalProperties: false });

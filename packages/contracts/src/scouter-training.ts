@@ -88,7 +88,16 @@ export const TrainMetrics = Type.Object({
   majorityAccuracy: Type.Number({ description: 'accuracy of always answering the most common training label, on the validation boxes' }),
   confusion: Type.Array(Type.Array(Type.Integer())),
   perClass: Type.Array(Type.Object({ label: Type.String(), precision: Type.Number(), recall: Type.Number(), support: Type.Integer() })),
-  wrong: Type.Array(Type.Object({ boxId: Type.String(), truth: Type.String(), predicted: Type.String(), score: Type.Number() }), { description: 'validation boxes the head gets wrong (most confident first, at most 24)' }),
+  wrong: Type.Array(
+    Type.Object({
+      boxId: Type.String(),
+      truth: Type.String(),
+      predicted: Type.String(),
+      score: Type.Number(),
+      xyxy: Type.Optional(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'the box in its frame, pixels; GET /training/jobs/:id/wrong/:index/crop.jpg cuts it out' })),
+    }),
+    { description: 'validation boxes the head gets wrong (most confident first, at most 24)' },
+  ),
   boxesPerSecond: Type.Number({ description: 'training boxes processed per second (forward + backward + step)' }),
 });
 export type TrainMetrics = Static<typeof TrainMetrics>;
@@ -139,6 +148,8 @@ export type TrainingProgressEvent = Static<typeof TrainingProgressEvent>;
 export const TrainJobList = Type.Object({ jobs: Type.Array(TrainJob) });
 export const AttributeHeadList = Type.Object({ heads: Type.Array(AttributeHeadVersion) });
 export const TrainJobParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** `GET /training/jobs/:id/wrong/:index/crop.jpg`: the index-th box of the job's `metrics.wrong`. */
+export const WrongCropParams = Type.Object({ id: Type.Integer({ minimum: 1 }), index: Type.Integer({ minimum: 0, maximum: 23 }) });
 export const HeadNameParams = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }) });
 export const HeadVersionParams = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), version: Type.Integer({ minimum: 1 }) });
 export const TrainConfigRejected = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String(), problems: Type.Array(Type.String()) });

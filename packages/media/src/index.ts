@@ -4,3 +4,4 @@ export { extractFrames, frameFileName, type ExtractFramesOptions } from './extra
 export { decodeVideoFrames, decodeImageSequence, probeVideoStream, type DecodedFrame, type DecodeOptions, type VideoStreamInfo } from './decode-video.ts';
 export { decodeImageRgb, probeImageSize, type ImageDecodeOptions, type RgbImage } from './decode-image.ts';
 export { checkImageDecodes, ImageDecodeError } from './check-image.ts';
+export { cropImageJpeg } from './crop-image.ts';

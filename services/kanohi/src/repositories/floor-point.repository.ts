@@ -1,6 +1,7 @@
 import { HEAT_BASE_CELL_M } from '@sightline/contracts';
 import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
+import { parseAttributeFilter, smoothedCte, smoothedMatch } from './track-attributes.ts';
 
 /** One observation projected onto its floor, as the ingest wrote it. */
 export interface FloorPointRow {
@@ -40,6 +41,8 @@ export interface HeatFilters {
   className?: string | undefined;
   gender?: string | undefined;
   ageBand?: string | undefined;
+  /** `name=value`: tracks whose smoothed value of that attribute (any head, trained ones included) is value. */
+  attribute?: string | undefined;
 }
 
 // Attribute values as Scouter writes them ({"gender": {"value": "female", ...}}) or bare values.
@@ -54,7 +57,9 @@ const AGE_BAND = `CASE WHEN ${ATTRIBUTE_VALUE('age')} ~ '^[0-9]+(\\.[0-9]+)?$' T
  * Projects a camera's observations in [$2, $3) through a calibration ($4, or the camera's current
  * one when null) onto its floor: box bottom centre, w > 0 only. Observations that already have a
  * floor point are skipped, so a repeated notice changes nothing. Nothing is written here: the
- * caller decides each sample's identity first, then stores.
+ * caller decides each sample's identity first, then stores. A sample keeps its own observation's
+ * attribute values (what the head said on that frame, which per-track smoothing votes on); the
+ * track's values fill in only the attributes the observation lacks.
  */
 const PROJECT_SQL = `
 WITH cal AS (
@@ -64,7 +69,7 @@ WITH cal AS (
   JOIN camera_placements p ON p.camera_id = k.camera_id AND p.floor_id = k.floor_id
   WHERE k.camera_id = $1 AND ($4::integer IS NULL OR k.id = $4) ORDER BY k.version DESC LIMIT 1
 ), src AS (
-  SELECT o.observed_at, o.track_id, COALESCE(t.tracker_id, -1) AS tracker_id, o.class_name, o.attributes || COALESCE(t.attributes, '{}'::jsonb) AS attrs,
+  SELECT o.observed_at, o.track_id, COALESCE(t.tracker_id, -1) AS tracker_id, o.class_name, COALESCE(t.attributes, '{}'::jsonb) || o.attributes AS attrs,
          ((o.x1 + o.x2) / 2)::float8 AS u, o.y2::float8 AS v, cal.id AS calibration_id, cal.floor_id, cal.h, cal.fps
   FROM observations o CROSS JOIN cal LEFT JOIN tracks t ON t.id = o.track_id
   WHERE o.camera_id = $1 AND o.observed_at >= $2 AND o.observed_at < $3
@@ -191,6 +196,7 @@ export class FloorPointRepository {
     floorId: number, range: { from: Date; to: Date }, grid: { factor: number; columns: number; rows: number }, metric: 'occupancy' | 'dwell', filters: HeatFilters,
     levels: readonly HeatLevel[] = LEVEL_NAMES,
   ): Promise<[number, number, number][]> {
+    if (filters.attribute) return this.heatmapOfPoints(floorId, range, grid, metric, filters);
     const value = metric === 'dwell' ? 'seconds' : 'samples';
     const where = `floor_id = $1 AND cell_x >= 0 AND cell_y >= 0 AND cell_x < $3 * $2 AND cell_y < $4 * $2
          AND ($5::text IS NULL OR class_name = $5) AND ($6::text IS NULL OR gender = $6) AND ($7::text IS NULL OR age_band = $7)`;
@@ -203,6 +209,55 @@ export class FloorPointRepository {
     });
     const { rows } = await this.pool.query<{ c: number; r: number; v: number }>(`SELECT c, r, sum(v)::float8 AS v FROM (\n${parts.join('\n UNION ALL\n')}\n) u GROUP BY 1, 2`, params);
     return rows.map((r) => [r.c, r.r, r.v]);
+  }
+
+  /**
+   * The heatmap of an attribute filter: the roll-up has no column for every attribute (a head
+   * trained tomorrow included), so the counted floor points of the same minute buckets are summed
+   * directly, keeping the tracks whose smoothed value matches (track-attributes.ts).
+   */
+  private async heatmapOfPoints(
+    floorId: number, range: { from: Date; to: Date }, grid: { factor: number; columns: number; rows: number }, metric: 'occupancy' | 'dwell', filters: HeatFilters,
+  ): Promise<[number, number, number][]> {
+    const filter = parseAttributeFilter(filters.attribute)!;
+    const minuteFrom = new Date(Math.floor(range.from.getTime() / 60_000) * 60_000);
+    const { rows } = await this.pool.query<{ c: number; r: number; v: number }>(
+      `WITH ${smoothedCte('attr_filter', { floor: '$1', from: '$2', to: '$3', key: '$9' })}
+       SELECT floor(fp.x_m / ${HEAT_BASE_CELL_M})::integer / $4 AS c, floor(fp.y_m / ${HEAT_BASE_CELL_M})::integer / $4 AS r, ${metric === 'dwell' ? 'sum(fp.seconds)' : 'count(*)'}::float8 AS v
+       FROM floor_points fp
+       WHERE fp.floor_id = $1 AND fp.counted AND date_trunc('minute', fp.observed_at, 'UTC') >= $2 AND date_trunc('minute', fp.observed_at, 'UTC') < $3
+         AND fp.x_m >= 0 AND fp.y_m >= 0 AND floor(fp.x_m / ${HEAT_BASE_CELL_M})::integer < $5 * $4 AND floor(fp.y_m / ${HEAT_BASE_CELL_M})::integer < $6 * $4
+         AND ($7::text IS NULL OR fp.class_name = $7) AND ($8::text IS NULL OR fp.gender = $8) AND ($11::text IS NULL OR fp.age_band = $11)
+         AND ${smoothedMatch('attr_filter', 'fp.track_id', '$10')}
+       GROUP BY 1, 2`,
+      [floorId, minuteFrom, range.to, grid.factor, grid.columns, grid.rows, filters.className ?? null, filters.gender?.toLowerCase() ?? null, filter.name, filter.value, filters.ageBand ?? null],
+    );
+    return rows.map((r) => [r.c, r.r, r.v]);
+  }
+
+  /**
+   * The attributes carried by a floor's samples in [from, to), each with its values (smoothed per
+   * track, most tracks first, at most 50), and how many tracks carry it: what the page offers as
+   * filters and break-downs.
+   */
+  async attributes(floorId: number, from: Date, to: Date): Promise<{ name: string; values: { value: string; tracks: number }[] }[]> {
+    const { rows: names } = await this.pool.query<{ name: string }>(
+      `SELECT DISTINCT k AS name FROM floor_points fp CROSS JOIN LATERAL jsonb_object_keys(fp.attributes) k
+       WHERE fp.floor_id = $1 AND fp.observed_at >= $2 AND fp.observed_at < $3 AND k ~ '^[a-z][a-z0-9_]{0,63}$' ORDER BY 1 LIMIT 64`,
+      [floorId, from, to],
+    );
+    const out: { name: string; values: { value: string; tracks: number }[] }[] = [];
+    for (const { name } of names) {
+      const { rows } = await this.pool.query<{ value: string; tracks: number }>(
+        `WITH ${smoothedCte('attr', { floor: '$1', from: '$2', to: '$3', key: '$4' })}
+         SELECT value, count(*)::integer AS tracks FROM attr
+         WHERE track_id IN (SELECT track_id FROM floor_points WHERE floor_id = $1 AND observed_at >= $2 AND observed_at < $3)
+         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`,
+        [floorId, from, to, name],
+      );
+      if (rows.length > 0) out.push({ name, values: rows });
+    }
+    return out;
   }
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { HeatFilters } from './floor-point.repository.ts';
 import type { StationarySpan } from '../services/stationary-detector.ts';
+import { parseAttributeFilter, smoothedCte, smoothedMatch } from './track-attributes.ts';
 
 export interface StationarySpanRow {
   camera_id: number;
@@ -44,17 +45,21 @@ export class StationaryRepository {
     floorId: number, spans: readonly StationarySpanRow[], range: { minuteFrom: Date; to: Date }, grid: { factor: number; baseCellM: number }, metric: 'occupancy' | 'dwell', filters: HeatFilters,
   ): Promise<[number, number, number][]> {
     if (spans.length === 0) return [];
+    const filter = parseAttributeFilter(filters.attribute);
     const { rows } = await this.pool.query<{ c: number; r: number; v: number }>(
-      `SELECT floor(fp.x_m / $4)::integer / $5 AS c, floor(fp.y_m / $4)::integer / $5 AS r, ${metric === 'dwell' ? 'sum(fp.seconds)' : 'count(*)'}::float8 AS v
+      `${filter ? `WITH ${smoothedCte('attr_filter', { floor: '$1', from: '$2', to: '$3', key: '$13' })}` : ''}
+       SELECT floor(fp.x_m / $4)::integer / $5 AS c, floor(fp.y_m / $4)::integer / $5 AS r, ${metric === 'dwell' ? 'sum(fp.seconds)' : 'count(*)'}::float8 AS v
        FROM unnest($6::integer[], $7::bigint[], $8::timestamptz[], $9::timestamptz[]) AS s(camera_id, track_id, started_at, ended_at)
        JOIN floor_points fp ON fp.camera_id = s.camera_id AND fp.track_id = s.track_id AND fp.observed_at >= s.started_at AND fp.observed_at <= s.ended_at
        WHERE fp.floor_id = $1 AND fp.counted AND date_trunc('minute', fp.observed_at, 'UTC') >= $2 AND date_trunc('minute', fp.observed_at, 'UTC') < $3
          AND ($10::text IS NULL OR fp.class_name = $10) AND ($11::text IS NULL OR fp.gender = $11) AND ($12::text IS NULL OR fp.age_band = $12)
+         ${filter ? `AND ${smoothedMatch('attr_filter', 'fp.track_id', '$14')}` : ''}
        GROUP BY 1, 2`,
       [
         floorId, range.minuteFrom, range.to, grid.baseCellM, grid.factor,
         spans.map((s) => s.camera_id), spans.map((s) => s.track_id), spans.map((s) => s.started_at), spans.map((s) => s.ended_at),
         filters.className ?? null, filters.gender?.toLowerCase() ?? null, filters.ageBand ?? null,
+        ...(filter ? [filter.name, filter.value] : []),
       ],
     );
     return rows.map((r) => [r.c, r.r, r.v]);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { HeatFilters } from './floor-point.repository.ts';
+import { attributeGroup, parseAttributeFilter, smoothedCte, smoothedMatch } from './track-attributes.ts';
 
 export interface StatsRange {
   from: Date;
@@ -8,13 +9,39 @@ export interface StatsRange {
 }
 
 const GROUP_COLUMNS = { none: "''", className: 'class_name', gender: 'gender', ageBand: 'age_band' } as const;
-export type GroupBy = keyof typeof GROUP_COLUMNS;
+/** A fixed break-down, or `attr:<name>`: by the smoothed per-track value of any attribute. */
+export type GroupBy = keyof typeof GROUP_COLUMNS | `attr:${string}`;
 
 const BUCKET = (column: string) => `to_timestamp(floor(extract(epoch FROM ${column}) / $4) * $4)`;
-const FILTERS = `($5::text IS NULL OR class_name = $5) AND ($6::text IS NULL OR gender = $6) AND ($7::text IS NULL OR age_band = $7)`;
+const FP_FILTERS = `($5::text IS NULL OR fp.class_name = $5) AND ($6::text IS NULL OR fp.gender = $6) AND ($7::text IS NULL OR fp.age_band = $7)`;
 
 function params(floorId: number, range: StatsRange, filters: HeatFilters): unknown[] {
   return [floorId, range.from, range.to, range.bucketSeconds, filters.className ?? null, filters.gender?.toLowerCase() ?? null, filters.ageBand ?? null];
+}
+
+/**
+ * A statistics query with its attribute filter and break-down (smoothed per track, see
+ * track-attributes.ts): the CTEs go in front of `sql`, `{ATTR}` becomes the filter condition (or
+ * TRUE), `{GROUP}` the group column and `{JOIN}` the join that brings it.
+ */
+function withAttributes(sql: string, floorId: number, range: StatsRange, filters: HeatFilters, groupBy: GroupBy = 'none'): { text: string; values: unknown[] } {
+  const values = params(floorId, range, filters);
+  const ctes: string[] = [];
+  let condition = 'TRUE';
+  const filter = parseAttributeFilter(filters.attribute);
+  if (filter) {
+    const key = `$${values.push(filter.name)}`;
+    ctes.push(smoothedCte('attr_filter', { floor: '$1', from: '$2', to: '$3', key }));
+    condition = smoothedMatch('attr_filter', 'fp.track_id', `$${values.push(filter.value)}`);
+  }
+  const groupName = attributeGroup(groupBy);
+  let group: string = groupName ? "COALESCE(attr_group.value, '')" : GROUP_COLUMNS[groupBy as keyof typeof GROUP_COLUMNS];
+  if (groupName) ctes.push(smoothedCte('attr_group', { floor: '$1', from: '$2', to: '$3', key: `$${values.push(groupName)}` }));
+  const join = groupName ? 'LEFT JOIN attr_group ON attr_group.track_id = fp.track_id' : '';
+  if (!groupName && groupBy !== 'none') group = `fp.${group}`;
+  let text = sql.replaceAll('{ATTR}', condition).replaceAll('{GROUP}', group).replaceAll('{JOIN}', join);
+  if (ctes.length > 0) text = text.startsWith('WITH ') ? `WITH ${ctes.join(', ')}, ${text.slice('WITH '.length)}` : `WITH ${ctes.join(', ')} ${text}`;
+  return { text, values };
 }
 
 // A sample's person: its track's cross-camera identity (floor_identities), else the track itself.
@@ -30,37 +57,40 @@ export class StatsRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async counts(floorId: number, range: StatsRange, groupBy: GroupBy, filters: HeatFilters): Promise<{ start: Date; group: string; tracks: number }[]> {
-    const { rows } = await this.pool.query<{ start: Date; group: string; tracks: number }>(
-      `SELECT ${BUCKET('fp.observed_at')} AS start, ${GROUP_COLUMNS[groupBy]} AS "group", count(DISTINCT ${PERSON})::integer AS tracks
-       FROM ${WITH_PERSON} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${FILTERS}
+    const { text, values } = withAttributes(
+      `SELECT ${BUCKET('fp.observed_at')} AS start, {GROUP} AS "group", count(DISTINCT ${PERSON})::integer AS tracks
+       FROM ${WITH_PERSON} {JOIN} WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${FP_FILTERS} AND {ATTR}
        GROUP BY 1, 2 ORDER BY 1, 2`,
-      params(floorId, range, filters),
+      floorId, range, filters, groupBy,
     );
+    const { rows } = await this.pool.query<{ start: Date; group: string; tracks: number }>(text, values);
     return rows;
   }
 
   async zoneBuckets(floorId: number, range: StatsRange, filters: HeatFilters): Promise<{ zone_id: number; start: Date; tracks: number }[]> {
-    const { rows } = await this.pool.query<{ zone_id: number; start: Date; tracks: number }>(
+    const { text, values } = withAttributes(
       `SELECT z.id AS zone_id, ${BUCKET('fp.observed_at')} AS start, count(DISTINCT ${PERSON})::integer AS tracks
        FROM zones z JOIN ${WITH_PERSON} ON fp.floor_id = z.floor_id AND z.area @> point(fp.x_m, fp.y_m)
-       WHERE z.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${FILTERS.replaceAll('class_name', 'fp.class_name')}
+       WHERE z.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND ${FP_FILTERS} AND {ATTR}
        GROUP BY 1, 2 ORDER BY 1, 2`,
-      params(floorId, range, filters),
+      floorId, range, filters,
     );
+    const { rows } = await this.pool.query<{ zone_id: number; start: Date; tracks: number }>(text, values);
     return rows;
   }
 
   /** Per zone: tracks that entered it, and their time inside (sum of sample durations). */
   async zoneDwell(floorId: number, range: StatsRange, filters: HeatFilters): Promise<{ zone_id: number; tracks: number; mean_s: number; total_s: number }[]> {
-    const { rows } = await this.pool.query<{ zone_id: number; tracks: number; mean_s: number; total_s: number }>(
+    const { text, values } = withAttributes(
       `SELECT zone_id, count(*)::integer AS tracks, avg(dwell)::float8 AS mean_s, sum(dwell)::float8 AS total_s FROM (
          SELECT z.id AS zone_id, ${PERSON} AS person_id, sum(fp.seconds) AS dwell
          FROM zones z JOIN ${WITH_PERSON} ON fp.floor_id = z.floor_id AND z.area @> point(fp.x_m, fp.y_m)
-         WHERE z.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND $4::integer > 0 AND ${FILTERS.replaceAll('class_name', 'fp.class_name')}
+         WHERE z.floor_id = $1 AND fp.counted AND fp.observed_at >= $2 AND fp.observed_at < $3 AND $4::integer > 0 AND ${FP_FILTERS} AND {ATTR}
          GROUP BY 1, 2) d
        GROUP BY zone_id`,
-      params(floorId, range, filters),
+      floorId, range, filters,
     );
+    const { rows } = await this.pool.query<{ zone_id: number; tracks: number; mean_s: number; total_s: number }>(text, values);
     return rows;
   }
 
@@ -70,12 +100,12 @@ export class StatsRepository {
    * position exactly on the line does not count, as in the vision package's segmentCrossing.
    */
   async lineBuckets(floorId: number, range: StatsRange, filters: HeatFilters): Promise<{ line_id: number; start: Date; in: number; out: number }[]> {
-    const { rows } = await this.pool.query<{ line_id: number; start: Date; in: number; out: number }>(
+    const { text, values } = withAttributes(
       `WITH moves AS (
          SELECT fp.observed_at, fp.x_m AS cx, fp.y_m AS cy,
                 lag(fp.x_m) OVER w AS px, lag(fp.y_m) OVER w AS py
          FROM ${WITH_PERSON}
-         WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2::timestamptz - interval '1 minute' AND fp.observed_at < $3 AND ${FILTERS}
+         WHERE fp.floor_id = $1 AND fp.counted AND fp.observed_at >= $2::timestamptz - interval '1 minute' AND fp.observed_at < $3 AND ${FP_FILTERS} AND {ATTR}
          WINDOW w AS (PARTITION BY ${PERSON} ORDER BY fp.observed_at)
        ), sides AS (
          SELECT l.id AS line_id, m.observed_at,
@@ -91,8 +121,9 @@ export class StatsRepository {
        FROM sides
        WHERE sign(s0) * sign(s1) < 0 AND (sign(ms) <> sign(me) OR ms = 0)
        GROUP BY 1, 2 ORDER BY 1, 2`,
-      params(floorId, range, filters),
+      floorId, range, filters,
     );
+    const { rows } = await this.pool.query<{ line_id: number; start: Date; in: number; out: number }>(text, values);
     return rows;
   }
 }

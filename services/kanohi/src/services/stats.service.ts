@@ -1,11 +1,11 @@
-import { HEAT_BASE_CELL_M, type CountsResponse, type Floor, type HeatmapQuery, type HeatmapResponse, type LineStatsResponse, type StatsQuery, type ZoneStatsResponse } from '@sightline/contracts';
+import { HEAT_BASE_CELL_M, type CountsResponse, type FloorAttributesQuery, type FloorAttributesResponse, type Floor, type HeatmapQuery, type HeatmapResponse, type LineStatsResponse, type StatsQuery, type ZoneStatsResponse } from '@sightline/contracts';
 import { PolygonZone } from '@sightline/vision';
 import { toCsv } from '../lib/csv.ts';
 import { HttpError, notFound } from '../lib/http-error.ts';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { StationaryRepository } from '../repositories/stationary.repository.ts';
-import type { StatsRepository } from '../repositories/stats.repository.ts';
+import type { GroupBy, StatsRepository } from '../repositories/stats.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
 
 const MAX_RANGE_MS = 366 * 24 * 3600 * 1000;
@@ -103,10 +103,17 @@ export class StatsService {
     };
   }
 
+  /** The attributes the floor's tracks carried in the window, with their smoothed values. */
+  async attributes(floorId: number, query: FloorAttributesQuery): Promise<FloorAttributesResponse> {
+    await this.floor(floorId);
+    const { from, to } = range(query);
+    return { attributes: await this.points.attributes(floorId, from, to) };
+  }
+
   async counts(floorId: number, query: StatsQuery): Promise<CountsResponse> {
     await this.floor(floorId);
     const { bucketSeconds, ...r } = bucketed(query);
-    const groupBy = query.groupBy ?? 'none';
+    const groupBy = (query.groupBy ?? 'none') as GroupBy;
     const rows = await this.stats.counts(floorId, { ...r, bucketSeconds }, groupBy, query);
     return { floorId, bucketSeconds, groupBy, buckets: rows.map((r) => ({ start: iso(r.start), group: r.group, tracks: r.tracks })) };
   }

@@ -91,4 +91,8 @@ test('deploying or rolling back what does not exist is a 4xx', async () => {
   assert.equal((await post('/heads/hat/deploy', { version: 'one' })).statusCode, 400);
   assert.equal((await post('/heads/hat/rollback', {})).statusCode, 409);
   assert.equal((await scouter.app.inject({ method: 'GET', url: '/heads/hat/1/model.onnx' })).statusCode, 404);
+  // Crops of wrong boxes: a job without metrics, a missing job and a bad index.
+  assert.equal((await scouter.app.inject({ method: 'GET', url: '/training/jobs/1/wrong/0/crop.jpg' })).statusCode, 404);
+  assert.equal((await scouter.app.inject({ method: 'GET', url: '/training/jobs/9999/wrong/0/crop.jpg' })).statusCode, 404);
+  assert.equal((await scouter.app.inject({ method: 'GET', url: '/training/jobs/1/wrong/99/crop.jpg' })).statusCode, 400);
 });

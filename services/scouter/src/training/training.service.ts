@@ -3,8 +3,10 @@
 // epoch, honours cancellation between epochs, and stores the head as a new version only when the
 // job succeeds. Deploy and rollback switch the version Scouter's pipelines load.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AttributeHeadVersion, TrainConfig, TrainEpoch, TrainJob, TrainJobConfig } from '@sightline/contracts';
-import { decodeImageRgb } from '@sightline/media';
+import { cropImageJpeg, decodeImageRgb, frameFileName } from '@sightline/media';
 import { buildFeatureCache, headToOnnx, SHARED_FEATURES, trainHead, type AttributeHeadSpec, type CenterNetDetector, type FeatureCacheResult } from '@sightline/models';
 import { loadTrainOps, type HeadArchitecture, type TrainOps } from '@sightline/native';
 import { attributeLabels, type HawkLabelsRepository } from './hawk-labels.repository.ts';
@@ -102,6 +104,7 @@ export class TrainingService {
       });
       if (signal?.aborted) throw new Error('the worker stopped (shutdown) before the job finished; no head was stored');
       if (cancelled) return await this.stop(job, worker, epochs);
+      const boxById = new Map(data.boxes.map((b) => [b.boxId, [...b.xyxy]]));
       const spec: AttributeHeadSpec = { name: job.name, labels: split.labels, model: `${job.name}.onnx`, outputSize: cache.side, channels: cache.channels, featureStride: SHARED_FEATURES.featureStride };
       await this.o.repo.finish(job.id, worker, epochs, {
         name: job.name,
@@ -109,7 +112,8 @@ export class TrainingService {
         spec,
         onnx: headToOnnx(result.network, job.name),
         config: c,
-        metrics: result.metrics,
+        // Each wrong box keeps where it was, so the page can show the crop the head got wrong.
+        metrics: { ...result.metrics, wrong: result.metrics.wrong.map((w) => ({ ...w, ...(boxById.get(w.boxId) ? { xyxy: boxById.get(w.boxId)! } : {}) })) },
         boxIds: { train: split.train.boxIds, validation: split.validation.boxIds },
       });
     } catch (err) {
@@ -141,6 +145,21 @@ export class TrainingService {
     this.features.clear();
     this.features.set(key, entry);
     return entry;
+  }
+
+  /**
+   * The index-th box a finished job's head got wrong, cut from its Hawk frame as a JPEG; undefined
+   * when the job or the box does not exist (or the job predates stored boxes).
+   */
+  async wrongCrop(jobId: number, index: number): Promise<Buffer | undefined> {
+    const job = await this.o.repo.get(jobId);
+    const wrong = job?.metrics?.wrong[index];
+    if (!wrong?.xyxy) return undefined;
+    const [videoId, frame] = wrong.boxId.split(':').map(Number);
+    if (!Number.isInteger(videoId) || !Number.isInteger(frame)) return undefined;
+    const path = join(this.o.hawkMediaDir, 'videos', String(videoId), 'frames', frameFileName(frame!));
+    if (!existsSync(path)) return undefined; // the video was deleted from Hawk since
+    return cropImageJpeg(path, wrong.xyxy, { height: 128 });
   }
 
   list(): Promise<TrainJob[]> {

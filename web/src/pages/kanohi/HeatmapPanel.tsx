@@ -9,6 +9,8 @@ export interface Filters {
   className: string;
   gender: string;
   ageBand: string;
+  /** `name=value` of any attribute (smoothed per track), or '' for none. */
+  attribute: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export function HeatmapPanel(props: { floor: Floor; map: FloorMap | undefined; r
     return () => {
       stale = true;
     };
-  }, [floor.id, range.from, range.to, cellM, metric, includeStationary, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => `${z.id}:${z.kind}`).join()]);
+  }, [floor.id, range.from, range.to, cellM, metric, includeStationary, filters.className, filters.gender, filters.ageBand, filters.attribute, props.refreshKey, props.zones.map((z) => `${z.id}:${z.kind}`).join()]);
 
   const scale = useMemo(() => (heat ? scaleFor(heat, percentile, log) : undefined), [heat, percentile, log]);
   useEffect(() => {

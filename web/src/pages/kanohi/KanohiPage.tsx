@@ -1,6 +1,7 @@
-import type { CountLine, Floor, KanohiCamera, Zone } from '@sightline/contracts';
+import type { CountLine, Floor, FloorAttributesResponse, KanohiCamera, Zone } from '@sightline/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { kanohi, kanohiUrl } from './api.ts';
+import { AttributeFilter } from './AttributeFilter.tsx';
 import { CalibrationPanel, type PointPairDraft } from './CalibrationPanel.tsx';
 import { FloorMap, type FloorXy } from './floor-map.ts';
 import { HeatmapPanel, type Filters } from './HeatmapPanel.tsx';
@@ -44,7 +45,8 @@ export function KanohiPage() {
   const [playing, setPlaying] = useState(false);
   const [zoneKind, setZoneKind] = useState<Zone['kind']>('zone');
   const [now, setNow] = useState(() => Date.now());
-  const [filters, setFilters] = useState<Filters>({ className: '', gender: '', ageBand: '' });
+  const [filters, setFilters] = useState<Filters>({ className: '', gender: '', ageBand: '', attribute: '' });
+  const [attributes, setAttributes] = useState<FloorAttributesResponse['attributes']>([]);
   const [refreshKey, setRefreshKey] = useState(0);
   const floor = floors.find((f) => f.id === floorId);
 
@@ -135,6 +137,17 @@ export function KanohiPage() {
     const to = mode.kind === 'live' ? now + 1000 : mode.endMs;
     return { from: new Date(to - windowMinutes * 60_000).toISOString(), to: new Date(to).toISOString() };
   }, [now, mode, windowMinutes]);
+  // The attributes the window's tracks carried (trained heads appear once a deployed head labels
+  // someone): offered as filters and break-downs; in live mode refreshed at most every 5 s.
+  const attributesKey = Math.floor(now / 5000);
+  useEffect(() => {
+    if (floorId === undefined) return;
+    let stale = false;
+    kanohi.attributes(floorId, range).then((a) => !stale && setAttributes(a.attributes), fail);
+    return () => {
+      stale = true;
+    };
+  }, [floorId, mode, windowMinutes, attributesKey]);
   const goLive = () => (setPlaying(false), setNow(Date.now()), setMode({ kind: 'live' }));
   const playHistory = () => {
     if (playing) return setPlaying(false);
@@ -295,10 +308,11 @@ export function KanohiPage() {
               {(['className', 'gender', 'ageBand'] as const).map((k) => (
                 <input key={k} placeholder={{ className: 'class', gender: 'gender', ageBand: 'age band' }[k]} value={filters[k]} size={8} onChange={(e) => setFilters({ ...filters, [k]: e.target.value })} />
               ))}
+              <AttributeFilter attributes={attributes} value={filters.attribute} onChange={(attribute) => setFilters({ ...filters, attribute })} />
             </div>
             <PeoplePanel floor={floor} range={range} bucketSeconds={bucketFor(range)} refreshKey={refreshKey} zonesKey={zones.map((z) => `${z.id}:${z.kind}:${z.name}`).join()} />
             <StatsPanel
-              floor={floor} range={range} filters={filters} zones={zones} lines={lines} refreshKey={refreshKey}
+              floor={floor} range={range} filters={filters} attributes={attributes} zones={zones} lines={lines} refreshKey={refreshKey}
               onDeleteZone={(id) => void deleteZone(id)} onDeleteLine={(id) => void deleteLine(id)} onRenameZone={renameZone} onRenameLine={renameLine}
             />
           </aside>

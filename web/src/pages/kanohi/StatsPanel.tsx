@@ -1,4 +1,4 @@
-import type { CountLine, CountsResponse, Floor, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
+import type { CountLine, CountsResponse, Floor, FloorAttributesResponse, LineStatsResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
 import { useEffect, useState } from 'react';
 import { Rename } from './Rename.tsx';
 import { TimeChart } from './TimeChart.tsx';
@@ -9,7 +9,7 @@ export const bucketFor = (range: { from: string; to: string }) => Math.max(10, M
 
 /** Tracked identities over time (by group), zone dwell, line in/out counts, with CSV downloads; zones and lines renamed or deleted here. */
 export function StatsPanel(props: {
-  floor: Floor; range: { from: string; to: string }; filters: Filters; zones: Zone[]; lines: CountLine[]; refreshKey: number;
+  floor: Floor; range: { from: string; to: string }; filters: Filters; attributes: FloorAttributesResponse['attributes']; zones: Zone[]; lines: CountLine[]; refreshKey: number;
   onDeleteZone: (id: number) => void; onDeleteLine: (id: number) => void; onRenameZone: (id: number, name: string) => Promise<void>; onRenameLine: (id: number, name: string) => Promise<void>;
 }) {
   const { floor, range, filters } = props;
@@ -33,18 +33,23 @@ export function StatsPanel(props: {
     return () => {
       stale = true;
     };
-  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, props.refreshKey, props.zones.map((z) => `${z.id}:${z.name}:${z.kind}`).join(), props.lines.map((l) => `${l.id}:${l.name}`).join()]);
+  }, [floor.id, range.from, range.to, groupBy, filters.className, filters.gender, filters.ageBand, filters.attribute, props.refreshKey, props.zones.map((z) => `${z.id}:${z.name}:${z.kind}`).join(), props.lines.map((l) => `${l.id}:${l.name}`).join()]);
 
   const groups = [...new Set(counts?.buckets.map((b) => b.group) ?? [])];
   return (
     <div className="kanohi-stats">
       <h3>
         Identities seen per bucket{' '}
-        <select value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
+        <select aria-label="Break down" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
           <option value="none">all</option>
           <option value="className">by class</option>
           <option value="gender">by gender</option>
           <option value="ageBand">by age band</option>
+          {props.attributes.map((a) => (
+            <option key={a.name} value={`attr:${a.name}`}>
+              by {a.name}
+            </option>
+          ))}
         </select>{' '}
         <a href={csv.counts} download>
           CSV

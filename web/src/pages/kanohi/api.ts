@@ -1,4 +1,4 @@
-import type { BackfillJob, Calibration, CalibrationPointPair, CalibrationSolution, CountLine, CountsResponse, Floor, HeatmapResponse, IdentitiesResponse, KanohiCamera, LineStatsResponse, PeopleResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
+import type { BackfillJob, Calibration, CalibrationPointPair, CalibrationSolution, CountLine, CountsResponse, Floor, FloorAttributesResponse, HeatmapResponse, IdentitiesResponse, KanohiCamera, LineStatsResponse, PeopleResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
 import { loadWebConfig } from '../../lib/config.ts';
 import { authHeaders, sessionEnded } from '../../lib/session.ts';
 
@@ -68,6 +68,8 @@ export interface RangeFilters {
   className?: string;
   gender?: string;
   ageBand?: string;
+  /** `name=value`: tracks whose smoothed value of any attribute is value. */
+  attribute?: string;
 }
 
 /** Typed calls of every Kanohi endpoint the page uses (types from packages/contracts). */
@@ -91,6 +93,7 @@ export const kanohi = {
   deleteFloor: (id: number) => call<void>('DELETE', `/floors/${id}`),
   people: (floorId: number, f: { from: string; to: string; bucketSeconds: number }) => call<PeopleResponse>('GET', `/floors/${floorId}/people?${q({ ...f })}`),
   identities: (floorId: number, f: { from: string; to: string }) => call<IdentitiesResponse>('GET', `/floors/${floorId}/identities?${q({ ...f })}`),
+  attributes: (floorId: number, f: { from: string; to: string }) => call<FloorAttributesResponse>('GET', `/floors/${floorId}/attributes?${q({ ...f })}`),
   hours: (floorId: number, f: { from: string; to: string }) => call<{ hours: { start: string; samples: number }[] }>('GET', `/floors/${floorId}/hours?${q({ ...f })}`),
   deleteZone: (floorId: number, zoneId: number) => call<void>('DELETE', `/floors/${floorId}/zones/${zoneId}`),
   deleteLine: (floorId: number, lineId: number) => call<void>('DELETE', `/floors/${floorId}/lines/${lineId}`),

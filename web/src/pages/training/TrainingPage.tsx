@@ -122,7 +122,16 @@ export function TrainingPage() {
                 </tbody>
               </table>
               <h3>Validation boxes it gets wrong</h3>
-              <ul className="wrong">{m.wrong.map((w) => <li key={w.boxId}>box {w.boxId}: {w.truth} labelled {w.predicted} ({pct(w.score)})</li>)}</ul>
+              {m.wrong.length === 0 && <p className="muted">None: every validation box is labelled right.</p>}
+              <ul className="wrong">
+                {m.wrong.map((w, i) => (
+                  <li key={w.boxId} data-box={w.boxId}>
+                    {w.xyxy && <img src={`${base}/training/jobs/${job.id}/wrong/${i}/crop.jpg`} alt={`${w.truth} labelled ${w.predicted}`} height={128} loading="lazy" />}
+                    <span>{w.truth} labelled <strong>{w.predicted}</strong> ({pct(w.score)})</span>
+                    <small>box {w.boxId}</small>
+                  </li>
+                ))}
+              </ul>
             </>
           )}
         </div>

@@ -1,5 +1,5 @@
 import { DASHBOARD } from '@sightline/auth';
-import { CountsResponse, HeatmapQuery, HoursQuery, HoursResponse, IdentitiesResponse, PeopleQuery, PeopleResponse, HeatmapResponse, KanohiFloorIdParams, LineStatsResponse, StatsQuery, ZoneStatsResponse } from '@sightline/contracts';
+import { CountsResponse, FloorAttributesQuery, FloorAttributesResponse, HeatmapQuery, HoursQuery, HoursResponse, IdentitiesResponse, PeopleQuery, PeopleResponse, HeatmapResponse, KanohiFloorIdParams, LineStatsResponse, StatsQuery, ZoneStatsResponse } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import type { FastifyReply } from 'fastify';
 import type { PeopleService } from '../../services/people.service.ts';
@@ -21,6 +21,9 @@ export function registerStatsRoutes(app: ServiceApp, stats: StatsService, people
     const result = await people.counts(request.params.floorId, request.query);
     return request.query.format === 'csv' ? csv('people', request.params.floorId, people.countsCsv(result), result)(reply) : result;
   });
+  app.get('/floors/:floorId/attributes', { config: { access: DASHBOARD }, schema: { params: KanohiFloorIdParams, querystring: FloorAttributesQuery, response: { 200: FloorAttributesResponse } } }, (request) =>
+    stats.attributes(request.params.floorId, request.query),
+  );
   app.get('/floors/:floorId/hours', { config: { access: DASHBOARD }, schema: { params: KanohiFloorIdParams, querystring: HoursQuery, response: { 200: HoursResponse } } }, (request) =>
     people.hours(request.params.floorId, request.query),
   );

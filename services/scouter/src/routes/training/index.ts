@@ -1,5 +1,5 @@
 import { DASHBOARD, OPERATE } from '@sightline/auth';
-import { AttributeHeadList, DeployHeadBody, HeadNameParams, HeadVersionParams, TrainConfigRejected, TrainJob, TrainJobList, TrainJobParams, AttributeHeadVersion } from '@sightline/contracts';
+import { AttributeHeadList, DeployHeadBody, HeadNameParams, HeadVersionParams, TrainConfigRejected, TrainJob, TrainJobList, TrainJobParams, AttributeHeadVersion, WrongCropParams } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import { HttpError } from '../../lib/http-error.ts';
@@ -26,6 +26,11 @@ export function registerTrainingRoutes(app: ServiceApp, training: TrainingServic
     const job = (await training.list()).find((j) => j.id === request.params.id);
     if (!job) throw new HttpError(404, `No training job ${request.params.id}; GET /training/jobs lists them`);
     return job;
+  });
+  app.get('/training/jobs/:id/wrong/:index/crop.jpg', { config: { access: DASHBOARD }, schema: { params: WrongCropParams } }, async (request, reply) => {
+    const jpeg = await training.wrongCrop(request.params.id, request.params.index);
+    if (!jpeg) throw new HttpError(404, `Training job ${request.params.id} has no wrong box ${request.params.index} with a stored place; GET /training/jobs/${request.params.id} lists metrics.wrong`);
+    return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(jpeg);
   });
   app.post('/training/jobs/:id/cancel', { config: { access: OPERATE }, schema: { params: TrainJobParams, response: { 200: TrainJob } } }, async (request) => {
     const job = await training.cancel(request.params.id);
