@@ -1,4 +1,4 @@
-import { parse } from '@fastify/cookie';
+import fastifyCookie from '@fastify/cookie';
 
 /** The session cookie every service reads; cookies are per host, not per port, so one login serves all three. */
 export const SESSION_COOKIE = 'sightline_session';
@@ -11,6 +11,6 @@ export function tokenFrom(headers: { authorization?: string | undefined; cookie?
     return token ? { token, via: 'bearer' } : undefined;
   }
   // @fastify/cookie's parser (the one the services' requests use); sockets pass their handshake's header.
-  const token = headers.cookie ? parse(headers.cookie)[SESSION_COOKIE] : undefined;
+  const token = headers.cookie ? fastifyCookie.parse(headers.cookie)[SESSION_COOKIE] : undefined;
   return token ? { token, via: 'cookie' } : undefined;
 }

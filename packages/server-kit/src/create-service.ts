@@ -73,7 +73,8 @@ export function createService<Events extends CommonServerEvents, ClientEvents ex
   void app.register(cors, { origin: origins, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
   const identity = new IdentityService(options.pool, { sessionHours: security.sessionHours });
   installIdentity(app, { identity, service: options.service, settings: security });
-  void app.register(healthRoutes, options);
+  // Only what the routes read: fastify takes register options such as logLevel for itself.
+  void app.register(healthRoutes, { service: options.service, version: options.version, pool: options.pool });
 
   const io = new SocketServer<ClientEvents, Events>(app.server, { cors: { origin: origins, credentials: true }, serveClient: false });
   secureSockets(io as unknown as SocketServer, { identity, service: options.service, readers: options.socketReaders, origins });

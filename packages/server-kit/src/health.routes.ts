@@ -5,7 +5,7 @@ import type { ServiceOptions } from './create-service.ts';
 import { DATABASE_RETRY_AFTER_S } from './error-handler.ts';
 
 /** `/healthz` answers while the process runs; `/readyz` only while the database answers too. */
-export const healthRoutes: FastifyPluginAsyncTypebox<ServiceOptions> = async (app, options) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<Pick<ServiceOptions, 'service' | 'version' | 'pool'>> = async (app, options) => {
   const startedAt = Date.now();
   app.get('/healthz', { config: { access: 'public' }, schema: { response: { 200: HealthResponse } } }, async () => ({
     status: 'ok' as const,

@@ -1,5 +1,5 @@
 import { HAWK_LIMITS, type HawkAnnotations, type HawkAnnotationSetInfo, type HawkHistoryEntry, type HawkLabelSchema, type HawkSaveBody, type HawkUser } from '@sightline/contracts';
-import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, forbidden, notFound } from '@sightline/server-kit';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import { labelProblem } from './project.service.ts';
 import { keyframeProblem } from './track-interpolation.ts';

@@ -4,7 +4,7 @@ import type { ProjectService } from './project.service.ts';
 import type { VideoService } from './video.service.ts';
 import type { AnnotationService } from './annotation.service.ts';
 import type { AccessService } from './access.service.ts';
-import { conflict } from '../lib/http-error.ts';
+import { conflict } from '@sightline/server-kit';
 
 /**
  * Looks up the video and project around a set or video, for checks that need the label schema, and

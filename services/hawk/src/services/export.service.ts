@@ -3,7 +3,7 @@ import { frameFileName } from '@sightline/media';
 import { Detections, detectionsToMotRows, formatMot, toCoco, toYoloLabels, type CocoDataset, type MotRow } from '@sightline/vision';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { conflict } from '../lib/http-error.ts';
+import { conflict } from '@sightline/server-kit';
 import type { ZipEntry } from '../lib/zip-writer.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { VideoRow } from '../repositories/video.repository.ts';

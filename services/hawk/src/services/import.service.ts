@@ -1,7 +1,7 @@
 import { HawkImportDocument, type HawkBox, type HawkImportResult, type HawkLabelSchema, type HawkTrack, type HawkUser, type HawkXyxy } from '@sightline/contracts';
 import { Value } from '@sinclair/typebox/value';
 import { CocoFormatError, fromCoco, MotFormatError, parseMot } from '@sightline/vision';
-import { badRequest } from '../lib/http-error.ts';
+import { badRequest } from '@sightline/server-kit';
 import type { AnnotationService } from './annotation.service.ts';
 import { trackFromSightings, type TrackSightings } from './track-building.ts';
 

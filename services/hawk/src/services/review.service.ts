@@ -1,5 +1,5 @@
 import type { HawkReview, HawkReviewBody, HawkUser } from '@sightline/contracts';
-import { badRequest } from '../lib/http-error.ts';
+import { badRequest } from '@sightline/server-kit';
 import type { AssignmentRepository } from '../repositories/assignment.repository.ts';
 import { approvedSources } from './export.service.ts';
 

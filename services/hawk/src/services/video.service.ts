@@ -4,7 +4,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { badRequest, conflict, HttpError, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, HttpError, notFound } from '@sightline/server-kit';
 import type { VideoRepository, VideoRow } from '../repositories/video.repository.ts';
 
 export interface VideoServiceOptions {

@@ -1,7 +1,8 @@
 import { PEOPLE_DEFINITIONS, type HoursQuery, type HoursResponse, type IdentitiesResponse, type PeopleQuery, type PeopleResponse } from '@sightline/contracts';
 import { PolygonZone } from '@sightline/vision';
 import { toCsv } from '../lib/csv.ts';
-import { HttpError, notFound } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
+import { missing } from '../lib/missing.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { PeopleRepository, TrackRow } from '../repositories/people.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
@@ -30,7 +31,7 @@ export class PeopleService {
   }
 
   private async window(floorId: number, query: { from: string; to: string }, maxMs = MAX_RANGE_MS): Promise<{ from: Date; to: Date }> {
-    if (!(await this.floors.get(floorId))) throw notFound(`Floor ${floorId}`);
+    if (!(await this.floors.get(floorId))) throw missing(`Floor ${floorId}`);
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (!(to > from)) throw new HttpError(400, `"to" (${query.to}) must be after "from" (${query.from})`);

@@ -1,7 +1,8 @@
 import { HEAT_BASE_CELL_M, type CountsResponse, type Floor, type HeatmapQuery, type HeatmapResponse, type LineStatsResponse, type StatsQuery, type ZoneStatsResponse } from '@sightline/contracts';
 import { PolygonZone } from '@sightline/vision';
 import { toCsv } from '../lib/csv.ts';
-import { HttpError, notFound } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
+import { missing } from '../lib/missing.ts';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { StationaryRepository } from '../repositories/stationary.repository.ts';
@@ -44,7 +45,7 @@ export class StatsService {
 
   private async floor(floorId: number): Promise<Floor> {
     const floor = await this.floors.get(floorId);
-    if (!floor) throw notFound(`Floor ${floorId}`);
+    if (!floor) throw missing(`Floor ${floorId}`);
     return floor;
   }
 

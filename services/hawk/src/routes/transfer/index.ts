@@ -2,7 +2,7 @@ import { HAWK_LIMITS, HawkExportFormat, HawkImportResult, Id } from '@sightline/
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
 import type { HawkServices } from '../../hawk-services.ts';
-import { badRequest } from '../../lib/http-error.ts';
+import { badRequest } from '@sightline/server-kit';
 import { zipStore, zipStream, type ZipEntry } from '../../lib/zip-writer.ts';
 import { Readable } from 'node:stream';
 import { ANNOTATE } from '@sightline/auth';

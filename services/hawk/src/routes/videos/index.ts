@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { HawkServices } from '../../hawk-services.ts';
-import { badRequest } from '../../lib/http-error.ts';
+import { badRequest } from '@sightline/server-kit';
 import { sendFrame } from '../../lib/send-frame.ts';
 import { ADMIN, ANNOTATE } from '@sightline/auth';
 import { userWith } from '../../plugins/auth.ts';

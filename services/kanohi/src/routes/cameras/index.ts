@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { CameraRepository } from '../../repositories/camera.repository.ts';
 import type { BackfillService } from '../../services/backfill.service.ts';
 import type { CalibrationService } from '../../services/calibration.service.ts';
-import { notFound } from '../../lib/http-error.ts';
+import { missing } from '../../lib/missing.ts';
 import type { FloorService } from '../../services/floor.service.ts';
 
 /** Scouter's cameras as placed and calibrated on floors; snapshots for clicking calibration points. */
@@ -31,7 +31,7 @@ export function registerCameraRoutes(app: ServiceApp, deps: { cameras: CameraRep
   );
   app.get('/cameras/:cameraId/backfill', { config: { access: DASHBOARD }, schema: { params: KanohiCameraIdParams, response: { 200: BackfillJob } } }, async (request) => {
     const job = await deps.backfill.latest(request.params.cameraId);
-    if (!job) throw notFound(`A backfill job of camera ${request.params.cameraId}`);
+    if (!job) throw missing(`A backfill job of camera ${request.params.cameraId}`);
     return job;
   });
   app.post('/calibrations/solve', { config: { access: OPERATE }, schema: { body: SolveCalibrationBody, response: { 200: CalibrationSolution } } }, (request) => {

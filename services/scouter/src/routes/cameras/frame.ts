@@ -1,7 +1,7 @@
 import { DASHBOARD } from '@sightline/auth';
 import { CameraIdParams } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
-import { HttpError } from '../../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import type { PreviewRepository } from '../../repositories/preview.repository.ts';
 import type { CameraService } from '../../services/camera.service.ts';
 

@@ -2,7 +2,7 @@ import { DASHBOARD, OPERATE } from '@sightline/auth';
 import { AttributeHeadList, DeployHeadBody, HeadNameParams, HeadVersionParams, TrainConfigRejected, TrainJob, TrainJobList, TrainJobParams, AttributeHeadVersion } from '@sightline/contracts';
 import type { ServiceApp } from '@sightline/server-kit';
 import { Type } from '@sinclair/typebox';
-import { HttpError } from '../../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import { TrainConfigError } from '../../training/train-config.ts';
 import type { TrainingService } from '../../training/training.service.ts';
 
