@@ -7,4 +7,4 @@ export { bootService } from './boot-service.ts';
 export { serviceBasics } from './service-config.ts';
 export { configEntries, type ConfigEntry } from './config-docs.ts';
 export { HttpError, badRequest, unauthorized, forbidden, notFound, conflict } from './http-error.ts';
-export { registerOpenApi } from './openapi.ts';
+export { binaryResponse, registerOpenApi } from './openapi.ts';

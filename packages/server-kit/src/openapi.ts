@@ -34,3 +34,12 @@ export function registerOpenApi(app: FastifyInstance, options: { service: string
   });
   app.get('/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () => app.swagger());
 }
+
+/**
+ * A response schema for bytes that are not JSON (images, ZIPs, ONNX files): documents the content
+ * type in the OpenAPI description; fastify sends Buffers and streams as they are.
+ * @example response: { 200: binaryResponse('image/jpeg', 'The latest preview frame') }
+ */
+export function binaryResponse(contentType: string, description: string) {
+  return { description, content: { [contentType]: { schema: { type: 'string', format: 'binary' } } } } as const;
+}
