@@ -47,6 +47,11 @@ export class CalibrationService {
     return this.cameras.calibrations(cameraId);
   }
 
+  /** Scouter's cameras with their floor, snapshot and calibration state. */
+  list(): Promise<KanohiCamera[]> {
+    return this.cameras.list();
+  }
+
   async camera(cameraId: number): Promise<KanohiCamera> {
     const [camera] = await this.cameras.list(cameraId);
     if (!camera) throw missing(`Camera ${cameraId}`);
