@@ -20,8 +20,8 @@ export function registerOpenApi(app: FastifyInstance, options: { service: string
     },
   });
   void app.register(async (docs) => {
-    // swagger-ui's routes take no options of their own: they get the access rule here, before
-    // packages/auth's check reads it per request (and its route table reads it lazily).
+    // swagger-ui's routes take no options of their own: they (and /openapi.json) get the access
+    // rule here, before packages/auth's check reads it per request (its route table reads it lazily).
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, access: 'signed-in' };
     });
@@ -31,8 +31,8 @@ export function registerOpenApi(app: FastifyInstance, options: { service: string
       staticCSP: true,
       transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
     });
+    docs.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
-  app.get('/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () => app.swagger());
 }
 
 /**
