@@ -39,6 +39,23 @@ const common: Record<string, Access> = {
   'HEAD /users': REVIEW,
   'POST /users': ADMIN,
   'PATCH /users/:id': ADMIN,
+  // The API description (server-kit's openapi.ts): any logged-in user; see docs/ARCHITECTURE.md.
+  'GET /openapi.json': SIGNED_IN,
+  'HEAD /openapi.json': SIGNED_IN,
+  'GET /docs': SIGNED_IN,
+  'HEAD /docs': SIGNED_IN,
+  // fastify adds the trailing-slash twin of the page's route; its onRoute reports only the HEAD.
+  'HEAD /docs/': SIGNED_IN,
+  'GET /docs/json': SIGNED_IN,
+  'HEAD /docs/json': SIGNED_IN,
+  'GET /docs/yaml': SIGNED_IN,
+  'HEAD /docs/yaml': SIGNED_IN,
+  'GET /docs/static/index.html': SIGNED_IN,
+  'HEAD /docs/static/index.html': SIGNED_IN,
+  'GET /docs/static/swagger-initializer.js': SIGNED_IN,
+  'HEAD /docs/static/swagger-initializer.js': SIGNED_IN,
+  'GET /docs/static/*': SIGNED_IN,
+  'HEAD /docs/static/*': SIGNED_IN,
 };
 
 /** GET routes answer HEAD too (fastify adds it), with the same access. */

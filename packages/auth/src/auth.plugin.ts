@@ -53,7 +53,9 @@ export function installIdentity(app: FastifyInstance, options: { identity: Ident
   app.addHook('onRoute', (route) => {
     // @fastify/cors answers preflights on its own OPTIONS * route; a preflight carries no credentials.
     if (route.method === 'OPTIONS' && route.url === '*') route.config = { ...route.config, access: 'public' };
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access });
+    // Read when asked, not now: a plugin whose routes take no options (swagger-ui) sets their access
+    // in its own onRoute hook, which runs after this one on the same route options.
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, get access() { return route.config?.access; } });
   });
   const origins = new Set(webOriginList(options.settings));
 

@@ -57,7 +57,7 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService, sett
     return reply.status(201).send(await identity.createApiToken(principal.user, request.body as CreateApiTokenBody));
   });
 
-  app.delete('/auth/tokens/:id', { config: { access: 'signed-in' }, schema: { params: TokenId } }, async (request, reply) => {
+  app.delete('/auth/tokens/:id', { config: { access: 'signed-in' }, schema: { params: TokenId, response: { 204: Type.Null({ description: 'Revoked' }) } } }, async (request, reply) => {
     await identity.revokeApiToken(principalOf(request).user, (request.params as { id: number }).id);
     return reply.status(204).send();
   });

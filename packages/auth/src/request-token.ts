@@ -1,3 +1,5 @@
+import fastifyCookie from '@fastify/cookie';
+
 /** The session cookie every service reads; cookies are per host, not per port, so one login serves all three. */
 export const SESSION_COOKIE = 'sightline_session';
 
@@ -8,16 +10,7 @@ export function tokenFrom(headers: { authorization?: string | undefined; cookie?
     const token = header.slice(7).trim();
     return token ? { token, via: 'bearer' } : undefined;
   }
-  const raw = headers.cookie
-    ?.split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!raw) return undefined;
-  let token: string;
-  try {
-    token = decodeURIComponent(raw.slice(SESSION_COOKIE.length + 1));
-  } catch {
-    return undefined;
-  }
+  // @fastify/cookie's parser (the one the services' requests use); sockets pass their handshake's header.
+  const token = headers.cookie ? fastifyCookie.parse(headers.cookie)[SESSION_COOKIE] : undefined;
   return token ? { token, via: 'cookie' } : undefined;
 }

@@ -222,6 +222,9 @@ export type HawkReview = Static<typeof HawkReview>;
 
 export const HawkExportFormat = Type.Union([Type.Literal('hawk'), Type.Literal('coco'), Type.Literal('mot'), Type.Literal('yolo')]);
 export type HawkExportFormat = Static<typeof HawkExportFormat>;
+/** Files POST /videos/:id/import reads: MOTChallenge text, COCO JSON, Hawk JSON. */
+export const HawkImportFormat = Type.Union([Type.Literal('mot'), Type.Literal('coco'), Type.Literal('hawk')]);
+export type HawkImportFormat = Static<typeof HawkImportFormat>;
 
 /**
  * Hawk JSON export (format "hawk-annotations", version 1): approved boxes only, tracks expanded to

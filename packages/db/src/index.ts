@@ -10,3 +10,4 @@ export { listenToChannel, type ChannelListener } from './listen.ts';
 export { dataDir, repoRoot } from './paths.ts';
 export { createTestDatabase, startTestPostgres, type TestDatabase } from './test-database.ts';
 export { maintainPartitions, startPartitionMaintenance, type PartitionMaintenance, type PartitionMaintenanceOptions, type PartitionPass } from './partition-maintenance.ts';
+export { camelRow, camelRows, type CamelName, type CamelRow } from './row-mapping.ts';

@@ -11,7 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { Server as SocketServer } from 'socket.io';
 import { installErrorHandler } from './error-handler.ts';
-import { registerHealthRoutes } from './health.routes.ts';
+import { healthRoutes } from './health.routes.ts';
+import { registerOpenApi } from './openapi.ts';
 
 export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -41,7 +42,8 @@ export interface ServiceHandle<Events extends CommonServerEvents, ClientEvents e
 /**
  * The common frame of a Sightline service: fastify with TypeBox, the system's identity (every route
  * declares its access, see packages/auth), security headers, CORS for the configured web origins,
- * the central error handler, `/healthz` + `/readyz`, and an authenticated socket.io server that
+ * the central error handler, `/healthz` + `/readyz`, the OpenAPI description (`/openapi.json`,
+ * `/docs`), and an authenticated socket.io server that
  * closes with the app.
  * @example const { app, io } = createService<HawkServerEvents>({ service: 'hawk', version, pool, socketReaders: ANNOTATE });
  */
@@ -60,6 +62,8 @@ export function createService<Events extends CommonServerEvents, ClientEvents ex
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  // First, so that its onRoute hook sees every route registered after it.
+  registerOpenApi(app, { service: options.service, version: options.version });
   // JSON APIs: no framing, no sniffing, no referrer. Resource policy cross-origin: the web app (another
   // port; Chromium blocks 'same-site' between ports of an IP address) shows images the services
   // serve; other sites gain nothing, as the SameSite=Lax cookie is not sent on their requests.
@@ -69,7 +73,8 @@ export function createService<Events extends CommonServerEvents, ClientEvents ex
   void app.register(cors, { origin: origins, credentials: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
   const identity = new IdentityService(options.pool, { sessionHours: security.sessionHours });
   installIdentity(app, { identity, service: options.service, settings: security });
-  registerHealthRoutes(app, options);
+  // Only what the routes read: fastify takes register options such as logLevel for itself.
+  void app.register(healthRoutes, { service: options.service, version: options.version, pool: options.pool });
 
   const io = new SocketServer<ClientEvents, Events>(app.server, { cors: { origin: origins, credentials: true }, serveClient: false });
   secureSockets(io as unknown as SocketServer, { identity, service: options.service, readers: options.socketReaders, origins });

@@ -1,10 +1,11 @@
 import { HealthResponse, ReadyResponse } from '@sightline/contracts';
 import { isDatabaseReachable } from '@sightline/db';
-import type { ServiceApp, ServiceOptions } from './create-service.ts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ServiceOptions } from './create-service.ts';
 import { DATABASE_RETRY_AFTER_S } from './error-handler.ts';
 
 /** `/healthz` answers while the process runs; `/readyz` only while the database answers too. */
-export function registerHealthRoutes(app: ServiceApp, options: ServiceOptions): void {
+export const healthRoutes: FastifyPluginAsyncTypebox<Pick<ServiceOptions, 'service' | 'version' | 'pool'>> = async (app, options) => {
   const startedAt = Date.now();
   app.get('/healthz', { config: { access: 'public' }, schema: { response: { 200: HealthResponse } } }, async () => ({
     status: 'ok' as const,
@@ -21,4 +22,4 @@ export function registerHealthRoutes(app: ServiceApp, options: ServiceOptions): 
       checks: { database },
     });
   });
-}
+};

@@ -6,3 +6,5 @@ export { runService } from './run-service.ts';
 export { bootService } from './boot-service.ts';
 export { serviceBasics } from './service-config.ts';
 export { configEntries, type ConfigEntry } from './config-docs.ts';
+export { HttpError, badRequest, unauthorized, forbidden, notFound, conflict } from './http-error.ts';
+export { binaryResponse, registerOpenApi } from './openapi.ts';

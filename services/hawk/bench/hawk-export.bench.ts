@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { frameFileName } from '@sightline/media';
-import { zipStore, type ZipEntry } from '../src/lib/zip-writer.ts';
+import { buffer } from 'node:stream/consumers';
+import { zipStream, type ZipEntry } from '../src/lib/zip-stream.ts';
 import { bearer, makeTestVideo, startHawk, testSchema } from '../src/testing/hawk-fixture.ts';
 
 const seconds = Number(process.env.HAWK_EXPORT_BENCH_SECONDS ?? 30);
@@ -75,7 +76,7 @@ try {
   const inMemory = await peakGrowth(async () => {
     const entries: ZipEntry[] = [{ name: 'annotations.json', data: '{}' }];
     for (let f = 0; f < video.frameCount; f++) entries.push({ name: `images/${frameFileName(f)}`, data: await readFile(join(dir, frameFileName(f))) });
-    builtBytes = zipStore(entries).length;
+    builtBytes = (await buffer(zipStream(entries))).length;
   });
   const inMemoryS = (performance.now() - t) / 1000;
   console.log(`COCO + images of ${video.frameCount} frames (1280x720): ZIP ${mb(zipBytes)} streamed (${streamedS.toFixed(1)} s), live memory grew ${mb(streamed)} (${((streamed / zipBytes) * 100).toFixed(0)}% of the ZIP)`);

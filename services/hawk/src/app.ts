@@ -63,33 +63,39 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
   });
   const onSaved = (event: { setId: number; videoId: number; version: number; userId: number }) => io.emit('hawk:saved', event);
   const annotations = new AnnotationService(annotationRepo, onSaved);
+  const reviews = new ReviewService(assignmentRepo);
+  const context = new ContextService(projects, videos, annotations, access);
+  const team = new TeamService(memberRepo, users);
   const services: HawkServices = {
     identity,
     projects,
     videos,
     annotations,
     consensus: new ConsensusService(assignmentRepo, annotationRepo, memberRepo),
-    reviews: new ReviewService(assignmentRepo),
-    exporter: new ExportService(annotationRepo),
+    reviews,
+    exporter: new ExportService(annotationRepo, reviews, videos),
     importer: new ImportService(annotations),
-    context: new ContextService(projects, videos, annotations, access),
+    context,
     access,
-    team: new TeamService(memberRepo, users),
+    team,
     prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 
+  // Each route module is a plugin given only the services it calls.
+  void app.register(myWorkRoutes, { team });
+  void app.register(projectRoutes, { context, projects, team, access });
+  void app.register(videoRoutes, { context, videos, projects, reviews });
+  void app.register(annotationRoutes, { context, annotations, access });
+  void app.register(consensusRoutes, { context, consensus: services.consensus, reviews, annotations, access });
+  void app.register(transferRoutes, { context, exporter: services.exporter, importer: services.importer });
+  void app.register(prelabelRoutes, { context, prelabel: services.prelabel, videos });
   let sweeper: NodeJS.Timeout | undefined;
-  myWorkRoutes(app, services);
-  projectRoutes(app, services);
-  videoRoutes(app, services);
-  annotationRoutes(app, services);
-  consensusRoutes(app, services);
-  transferRoutes(app, services);
-  prelabelRoutes(app, services);
   app.decorate('hawk', services);
   app.addHook('onReady', async () => {
     // Reachability is checked by /readyz; a database that is down at boot must not stop the app.
     await prepareFirstRun(identity, config.adminPassword || config.hawkAdminPassword, app.log);
+    // Videos announced before each got its main set with it (GET /videos/:id/sets only reads).
+    await annotations.ensureMainSets().catch((err: Error) => app.log.error(`could not add missing main sets: ${err.message}`));
     await services.prelabel.start();
     // Checked several times per expiry period (at most every 10 minutes), so an upload goes at most
     // a quarter period late; the first sweep also clears what a previous run left behind.

@@ -11,7 +11,7 @@ import type { ProjectService } from './services/project.service.ts';
 import type { ReviewService } from './services/review.service.ts';
 import type { VideoService } from './services/video.service.ts';
 
-/** The services routes call; built once in app.ts. */
+/** Hawk's services, built once in app.ts (each route plugin receives only those it calls; tools and tests reach all through `app.hawk`). */
 export interface HawkServices {
   readonly identity: IdentityService;
   readonly projects: ProjectService;

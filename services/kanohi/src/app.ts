@@ -12,9 +12,9 @@ import { PeopleRepository } from './repositories/people.repository.ts';
 import { StationaryRepository } from './repositories/stationary.repository.ts';
 import { StatsRepository } from './repositories/stats.repository.ts';
 import { ZoneRepository } from './repositories/zone.repository.ts';
-import { registerCameraRoutes } from './routes/cameras/index.ts';
-import { registerFloorRoutes } from './routes/floors/index.ts';
-import { registerStatsRoutes } from './routes/stats/index.ts';
+import { cameraRoutes } from './routes/cameras/index.ts';
+import { floorRoutes } from './routes/floors/index.ts';
+import { statsRoutes } from './routes/stats/index.ts';
 import { BackfillService } from './services/backfill.service.ts';
 import { CalibrationService } from './services/calibration.service.ts';
 import { FloorService } from './services/floor.service.ts';
@@ -68,10 +68,11 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) }, { options: stationaryOptions, spans: stationarySpans });
   const calibration = new CalibrationService(cameras, floorsRepo, backfill);
 
-  registerFloorRoutes(app, floors, { maxImageBytes: config.maxImageBytes });
-  registerCameraRoutes(app, { cameras, calibration, floors, backfill, maxImageBytes: config.maxImageBytes });
   const people = new PeopleService(floorsRepo, new PeopleRepository(pool), zones, { maxGapMs: config.linkGapMs, maxDistanceM: config.linkDistanceM, maxSpeedMps: config.linkSpeedMps, minDwellMs: config.minDwellMs });
-  registerStatsRoutes(app, stats, people);
+  // Each route module is a plugin given only the services it calls.
+  void app.register(floorRoutes, { floors, maxImageBytes: config.maxImageBytes });
+  void app.register(cameraRoutes, { calibration, floors, backfill, maxImageBytes: config.maxImageBytes });
+  void app.register(statsRoutes, { stats, people });
 
   const bus = listenToChannel({ pool, channel: BusChannel.observationsInserted, onNotice: (payload) => ingest.handleNotice(payload), log: { warn: (m) => app.log.warn(m) } });
   // Unfinished backfills resume once the database answers (the LISTEN connection is up), so a

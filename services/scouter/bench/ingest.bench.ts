@@ -24,7 +24,8 @@ import { FloorPointRepository } from '../../kanohi/src/repositories/floor-point.
 import { IngestService } from '../../kanohi/src/services/ingest.service.ts';
 import { LiveMapService } from '../../kanohi/src/services/live-map.service.ts';
 import { ObservationBatcher } from '../src/pipeline/observation-batcher.ts';
-import { ObservationRepository, summarizeBatch, UPSERT_TRACKS, type ObservationRow } from '../src/repositories/observation.repository.ts';
+import { ObservationRepository, summarizeBatch, UPSERT_TRACKS } from '../src/repositories/observation.repository.ts';
+import type { ObservationRow } from '../src/types/observation.ts';
 
 const SECONDS = Number(process.env.SCALE_BENCH_SECONDS ?? 6);
 const PEOPLE = 10;

@@ -13,19 +13,20 @@ import { TrainingRepository } from './training/training.repository.ts';
 import { TrainingService } from './training/training.service.ts';
 import { TrainingWorker } from './training/training-worker.ts';
 import { HawkLabelsRepository } from './training/hawk-labels.repository.ts';
-import { registerTrainingRoutes } from './routes/training/index.ts';
+import { trainingRoutes } from './routes/training/index.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { LeaseRepository } from './repositories/lease.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
 import { PreviewRepository } from './repositories/preview.repository.ts';
 import { FlowRepository } from './repositories/flow.repository.ts';
-import { registerCameraFrameRoute } from './routes/cameras/frame.ts';
-import { registerCameraRoutes } from './routes/cameras/index.ts';
-import { registerFlowRoutes } from './routes/flows/index.ts';
-import { registerEventRoutes } from './routes/events/index.ts';
-import { registerMetricsRoutes } from './routes/metrics/index.ts';
-import { registerSettingsRoutes } from './routes/settings/index.ts';
+import { LiveBusRepository } from './repositories/live-bus.repository.ts';
+import { cameraFrameRoutes } from './routes/cameras/frame.ts';
+import { cameraRoutes } from './routes/cameras/index.ts';
+import { flowRoutes } from './routes/flows/index.ts';
+import { eventRoutes } from './routes/events/index.ts';
+import { metricsRoutes } from './routes/metrics/index.ts';
+import { settingsRoutes } from './routes/settings/index.ts';
 import { EventRepository } from './repositories/event.repository.ts';
 import { WebhookRepository } from './repositories/webhook.repository.ts';
 import { CameraService } from './services/camera.service.ts';
@@ -75,7 +76,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   const log = { warn: (m: string) => app.log.warn(m) };
   // Events of cameras other Scouter processes run reach this process's clients too.
   const relay = new LiveRelay(
-    pool,
+    new LiveBusRepository(pool),
     (relayed) => {
       if (relayed.kind === 'tracks') io.emit('scouter:tracks', relayed.event);
       else if (relayed.kind === 'camera-state') io.emit('scouter:camera-state', relayed.event);
@@ -198,16 +199,13 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
       await ownThread?.close();
     });
   }
-  // server-kit's CORS allows GET/HEAD/POST only; the web page also PATCHes and DELETEs cameras.
-  app.addHook('onSend', async (request, reply) => {
-    if (request.method === 'OPTIONS' && reply.hasHeader('access-control-allow-methods')) reply.header('access-control-allow-methods', 'GET,HEAD,POST,PATCH,PUT,DELETE');
-  });
-  registerCameraRoutes(app, cameraService);
-  registerCameraFrameRoute(app, cameraService, previewRepo);
-  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources, () => training.deployedNames()));
-  registerMetricsRoutes(app, metrics, () => realStages?.models() ?? []);
-  registerEventRoutes(app, events, webhooks);
-  registerSettingsRoutes(app, config);
+  // Each route module is a plugin given only the services it calls.
+  void app.register(cameraRoutes, { cameras: cameraService });
+  void app.register(cameraFrameRoutes, { cameras: cameraService, previews });
+  void app.register(flowRoutes, { flows: new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources, () => training.deployedNames()) });
+  void app.register(metricsRoutes, { metrics, models: () => realStages?.models() ?? [] });
+  void app.register(eventRoutes, { events, webhooks });
+  void app.register(settingsRoutes, { config });
   let detector: Promise<CenterNetDetector> | undefined;
   const trainingService = new TrainingService({
     repo: training,
@@ -216,7 +214,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
     cacheDir: join(dataDir(), 'training', 'features'),
     detector: () => (detector ??= CenterNetDetector.create({ threads: config.inferenceThreads })),
   });
-  registerTrainingRoutes(app, trainingService);
+  void app.register(trainingRoutes, { training: trainingService });
   if (config.worker && config.trainingWorker) {
     const trainer = new TrainingWorker(pool, trainingService, (event) => io.emit('scouter:training', event), { warn: (m) => app.log.warn(m) });
     app.addHook('onReady', async () => trainer.start());

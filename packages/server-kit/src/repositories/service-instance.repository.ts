@@ -1,3 +1,4 @@
+import { camelRows } from '@sightline/db';
 import type pg from 'pg';
 import type { ServiceName } from '@sightline/contracts';
 
@@ -23,6 +24,6 @@ export class ServiceInstanceRepository {
        WHERE heartbeat_at > now() - make_interval(secs => $1) ORDER BY service, heartbeat_at DESC`,
       [maxAgeSeconds],
     );
-    return rows.map((r) => ({ service: r.service, baseUrl: r.base_url, heartbeatAt: r.heartbeat_at }));
+    return camelRows(rows);
   }
 }

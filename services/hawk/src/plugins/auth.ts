@@ -1,7 +1,7 @@
 import { principalOf } from '@sightline/auth';
 import type { HawkRole, HawkUser } from '@sightline/contracts';
 import type { FastifyRequest } from 'fastify';
-import { forbidden } from '../lib/http-error.ts';
+import { forbidden } from '@sightline/server-kit';
 
 const rank: Partial<Record<HawkRole, number>> = { annotator: 0, reviewer: 1, admin: 2 };
 

@@ -35,6 +35,17 @@ export class AnnotationRepository {
     return (await this.pool.query<HawkAnnotationSetInfo>(`${SET_SELECT} WHERE s.video_id = $1 AND s.kind = 'main'`, [videoId])).rows[0]!;
   }
 
+  /** Main sets for videos without one; returns how many were added. */
+  async ensureMainSets(): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO hawk_annotation_sets (video_id, kind)
+       SELECT v.id, 'main' FROM hawk_videos v
+       WHERE NOT EXISTS (SELECT 1 FROM hawk_annotation_sets s WHERE s.video_id = v.id AND s.kind = 'main')
+       ON CONFLICT (video_id) WHERE kind = 'main' DO NOTHING`,
+    );
+    return rowCount ?? 0;
+  }
+
   async createSet(client: pg.ClientBase, videoId: number, kind: HawkSetKind, assignmentId: number | null, annotatorId: number | null): Promise<number> {
     const { rows } = await client.query<{ id: number }>(
       'INSERT INTO hawk_annotation_sets (video_id, kind, assignment_id, annotator_id) VALUES ($1, $2, $3, $4) RETURNING id',

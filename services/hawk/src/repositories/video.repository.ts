@@ -12,9 +12,13 @@ export class VideoRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async create(projectId: number, fileName: string, sizeBytes: number, frameStep: number, userId: number): Promise<VideoRow> {
+    // The video's main set comes with it (one statement), so reading a video's sets never writes.
     const { rows } = await this.pool.query<{ id: number }>(
-      `INSERT INTO hawk_videos (project_id, file_name, status, size_bytes, frame_step, created_by)
-       VALUES ($1, $2, 'uploading', $3, $4, $5) RETURNING id`,
+      `WITH v AS (
+         INSERT INTO hawk_videos (project_id, file_name, status, size_bytes, frame_step, created_by)
+         VALUES ($1, $2, 'uploading', $3, $4, $5) RETURNING id
+       ), main AS (INSERT INTO hawk_annotation_sets (video_id, kind) SELECT id, 'main' FROM v)
+       SELECT id FROM v`,
       [projectId, fileName, sizeBytes, frameStep, userId],
     );
     return (await this.get(rows[0]!.id))!;

@@ -1,5 +1,5 @@
 import type { HawkAnnotationSetInfo, HawkAssignment, HawkProject, HawkReview, HawkUser } from '@sightline/contracts';
-import { badRequest, forbidden } from '../lib/http-error.ts';
+import { badRequest, forbidden } from '@sightline/server-kit';
 import type { MemberRepository } from '../repositories/member.repository.ts';
 
 /** 1-based frame number of a 0-based index, as the editor and MOT files count. */

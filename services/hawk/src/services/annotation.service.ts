@@ -1,5 +1,5 @@
 import { HAWK_LIMITS, type HawkAnnotations, type HawkAnnotationSetInfo, type HawkHistoryEntry, type HawkLabelSchema, type HawkSaveBody, type HawkUser } from '@sightline/contracts';
-import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, forbidden, notFound } from '@sightline/server-kit';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import { labelProblem } from './project.service.ts';
 import { keyframeProblem } from './track-interpolation.ts';
@@ -28,8 +28,14 @@ export class AnnotationService {
     return this.annotations.listSets(videoId);
   }
 
+  /** The video's shared set, created on first use (writes: import, pre-labeling). */
   mainSet(videoId: number): Promise<HawkAnnotationSetInfo> {
     return this.annotations.mainSet(videoId);
+  }
+
+  /** Gives every video its main set (a video gets it when announced; databases from before may lack some). */
+  ensureMainSets(): Promise<number> {
+    return this.annotations.ensureMainSets();
   }
 
   async read(setId: number, from: number, to: number): Promise<HawkAnnotations> {
@@ -51,8 +57,9 @@ export class AnnotationService {
     return true;
   }
 
-  async save(setId: number, body: HawkSaveBody, user: HawkUser, ctx: SaveContext): Promise<number> {
-    const set = await this.set(setId);
+  /** Saves `body` onto `set` (as the caller read it, once: the version check happens in the write). */
+  async save(set: HawkAnnotationSetInfo, body: HawkSaveBody, user: HawkUser, ctx: SaveContext): Promise<number> {
+    const setId = set.id;
     if (!AnnotationService.canWrite(set, user)) {
       throw forbidden(set.kind === 'replica' ? `Set ${setId} is ${set.annotator}'s replica; save to your own replica.` : `Only reviewers and admins edit merged set ${setId}.`);
     }

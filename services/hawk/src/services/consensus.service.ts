@@ -1,5 +1,5 @@
 import type { HawkAgreement, HawkAssignment, HawkAssignmentBody, HawkBox, HawkMergeBody, HawkMergeResult, HawkProject, HawkTrack, HawkUser } from '@sightline/contracts';
-import { badRequest, conflict, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, notFound } from '@sightline/server-kit';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { AssignmentRepository } from '../repositories/assignment.repository.ts';
 import type { MemberRepository } from '../repositories/member.repository.ts';

@@ -4,7 +4,8 @@ import type { ProjectService } from './project.service.ts';
 import type { VideoService } from './video.service.ts';
 import type { AnnotationService } from './annotation.service.ts';
 import type { AccessService } from './access.service.ts';
-import { conflict } from '../lib/http-error.ts';
+import { badRequest, conflict } from '@sightline/server-kit';
+import { AccessService as Access } from './access.service.ts';
 
 /**
  * Looks up the video and project around a set or video, for checks that need the label schema, and
@@ -36,5 +37,28 @@ export class ContextService {
     const around = await this.ofVideo(set.videoId, viewer);
     await this.access.checkSet(viewer, set);
     return { set, ...around };
+  }
+
+  /**
+   * The set a write of `viewer` goes to on this video: `setId`, or the video's main set. A set of
+   * another video is a 400; a replica the viewer may not see, a 403.
+   */
+  async writableSet(video: VideoRow, setId: number | undefined, viewer: HawkUser): Promise<HawkAnnotationSetInfo> {
+    const set = setId ? await this.annotations.set(setId) : await this.annotations.mainSet(video.id);
+    if (set.videoId !== video.id) throw badRequest(`Set ${set.id} belongs to video ${set.videoId}, not ${video.id}.`);
+    await this.access.checkSet(viewer, set);
+    return set;
+  }
+
+  /**
+   * A frame range `viewer` asks a job to write into set `setId` of this video: the set must be
+   * visible to them and the frames inside its assignment. Sets of other videos are left to the
+   * job's own checks (which name them).
+   */
+  async checkRangeOfSet(video: VideoRow, setId: number, viewer: HawkUser, frames: readonly number[]): Promise<void> {
+    const set = await this.annotations.set(setId);
+    if (set.videoId !== video.id) return;
+    await this.access.checkSet(viewer, set);
+    Access.checkRange(set, {}, frames);
   }
 }

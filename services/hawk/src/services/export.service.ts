@@ -1,12 +1,14 @@
-import type { HawkExportDocument, HawkLabelSchema, HawkReview } from '@sightline/contracts';
+import type { HawkExportDocument, HawkExportFormat, HawkLabelSchema, HawkProject, HawkReview } from '@sightline/contracts';
 import { frameFileName } from '@sightline/media';
 import { Detections, detectionsToMotRows, formatMot, toCoco, toYoloLabels, type CocoDataset, type MotRow } from '@sightline/vision';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { conflict } from '../lib/http-error.ts';
-import type { ZipEntry } from '../lib/zip-writer.ts';
+import type { Readable } from 'node:stream';
+import { conflict } from '@sightline/server-kit';
+import { zipStream, type ZipEntry } from '../lib/zip-stream.ts';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { VideoRow } from '../repositories/video.repository.ts';
+import type { ReviewService } from './review.service.ts';
+import type { VideoService } from './video.service.ts';
 import { expandFrames, type FrameBox } from './track-interpolation.ts';
 
 /**
@@ -25,9 +27,21 @@ export interface ApprovedFrames {
   readonly frames: { frame: number; boxes: FrameBox[] }[];
 }
 
+/** A download: the route sends `body` (JSON for an object) with these headers. */
+export interface ExportFile {
+  readonly fileName: string;
+  /** Left out for JSON documents (fastify's own application/json). */
+  readonly contentType?: string;
+  readonly body: Readable | string | object;
+}
+
 /** Only approved labels leave Hawk: Hawk JSON, COCO, MOTChallenge and YOLO. */
 export class ExportService {
-  constructor(private readonly annotations: AnnotationRepository) {}
+  constructor(
+    private readonly annotations: AnnotationRepository,
+    private readonly reviews: Pick<ReviewService, 'list'>,
+    private readonly frames: Pick<VideoService, 'framesDir'>,
+  ) {}
 
   /** Approved frames (in order) with their boxes, tracks expanded. */
   async approved(video: VideoRow, reviews: readonly HawkReview[]): Promise<ApprovedFrames> {
@@ -116,10 +130,33 @@ export class ExportService {
   }
 
   /**
-   * `images/000001.jpg`... of the approved frames, read from the extracted frames one at a time
-   * (for a streamed ZIP: a long video never sits in memory).
+   * `images/000001.jpg`... of the approved frames, as paths of the extracted frames: the ZIP reads
+   * each when its turn comes, so a long video never sits in memory.
    */
-  async *images(framesDir: string, data: ApprovedFrames): AsyncGenerator<ZipEntry> {
-    for (const { frame } of data.frames) yield { name: `images/${frameFileName(frame)}`, data: await readFile(join(framesDir, frameFileName(frame))) };
+  images(framesDir: string, data: ApprovedFrames): ZipEntry[] {
+    return data.frames.map(({ frame }) => ({ name: `images/${frameFileName(frame)}`, path: join(framesDir, frameFileName(frame)) }));
+  }
+
+  /**
+   * The download of `format` for a video's approved labels: its file name, content type and body
+   * (a JSON document, MOT text, or a streamed ZIP). `images` adds the frame images to COCO and
+   * YOLO, as a ZIP.
+   */
+  async file(video: VideoRow, project: HawkProject, format: HawkExportFormat, images: boolean): Promise<ExportFile> {
+    const data = await this.approved(video, await this.reviews.list(video.id));
+    const base = `video-${video.id}`;
+    const schema = project.labelSchema;
+    const frames = () => (images ? this.images(this.frames.framesDir(video.id), data) : []);
+    switch (format) {
+      case 'hawk':
+        return { fileName: `${base}.hawk.json`, body: this.hawk(video, schema, data) };
+      case 'coco':
+        if (!images) return { fileName: `${base}.coco.json`, body: this.coco(video, schema, data) };
+        return { fileName: `${base}.coco.zip`, contentType: 'application/zip', body: zipStream([{ name: 'annotations.json', data: JSON.stringify(this.coco(video, schema, data)) }, ...frames()]) };
+      case 'mot':
+        return { fileName: `${base}.gt.txt`, contentType: 'text/plain; charset=utf-8', body: this.mot(schema, data) };
+      case 'yolo':
+        return { fileName: `${base}.yolo.zip`, contentType: 'application/zip', body: zipStream([...this.yolo(video, schema, data), ...frames()]) };
+    }
   }
 }

@@ -1,7 +1,7 @@
-import { HawkImportDocument, type HawkBox, type HawkImportResult, type HawkLabelSchema, type HawkTrack, type HawkUser, type HawkXyxy } from '@sightline/contracts';
+import { HawkImportDocument, type HawkAnnotationSetInfo, type HawkBox, type HawkImportFormat, type HawkImportResult, type HawkLabelSchema, type HawkTrack, type HawkUser, type HawkXyxy } from '@sightline/contracts';
 import { Value } from '@sinclair/typebox/value';
 import { CocoFormatError, fromCoco, MotFormatError, parseMot } from '@sightline/vision';
-import { badRequest } from '../lib/http-error.ts';
+import { badRequest } from '@sightline/server-kit';
 import type { AnnotationService } from './annotation.service.ts';
 import { trackFromSightings, type TrackSightings } from './track-building.ts';
 
@@ -77,8 +77,21 @@ export class ImportService {
     return doc.frames.flatMap((f) => f.boxes.map((b) => ({ frame: f.frame, label: b.label, xyxy: b.xyxy, attributes: b.attributes, trackKey: b.trackId === null ? null : `hawk-${b.trackId}` })));
   }
 
+  /**
+   * Reads an uploaded file of `format` (MOT text, COCO or Hawk JSON, as the body parser left it)
+   * into sightings; a body of the wrong kind is a 400 saying which content type to send.
+   */
+  parse(format: HawkImportFormat, body: unknown, schema: HawkLabelSchema, defaultLabel: string | undefined): Sighting[] {
+    if (format === 'mot') {
+      if (typeof body !== 'string') throw badRequest('Send the MOTChallenge file as Content-Type: text/plain.');
+      return this.fromMot(body, schema, defaultLabel);
+    }
+    if (typeof body !== 'object' || body === null) throw badRequest(`Send the ${format === 'coco' ? 'COCO' : 'Hawk JSON'} file as Content-Type: application/json.`);
+    return format === 'coco' ? this.fromCoco(body, schema) : this.fromHawk(body);
+  }
+
   /** Writes sightings to a set in one save (boxes of the touched frames are replaced). */
-  async write(setId: number, sightings: Sighting[], user: HawkUser, ctx: { schema: HawkLabelSchema; frameCount: number }): Promise<HawkImportResult> {
+  async write(set: HawkAnnotationSetInfo, sightings: Sighting[], user: HawkUser, ctx: { schema: HawkLabelSchema; frameCount: number }): Promise<HawkImportResult> {
     const bad = sightings.find((s) => s.frame < 0 || s.frame >= ctx.frameCount);
     if (bad) throw badRequest(`The file has a box on frame ${bad.frame + 1}, but the video has ${ctx.frameCount} extracted frames; nothing was imported.`);
     const frames: Record<string, HawkBox[]> = {};
@@ -93,8 +106,7 @@ export class ImportService {
       tracks.set(s.trackKey, t);
     });
     const trackList: HawkTrack[] = [...tracks].map(([key, t]) => trackFromSightings(key, t, ctx.frameCount - 1));
-    const set = await this.annotations.set(setId);
-    const version = await this.annotations.save(setId, { baseVersion: set.version, frames, tracks: trackList }, user, ctx);
-    return { setId, version, boxes: sightings.length, frames: new Set(sightings.map((s) => s.frame)).size };
+    const version = await this.annotations.save(set, { baseVersion: set.version, frames, tracks: trackList }, user, ctx);
+    return { setId: set.id, version, boxes: sightings.length, frames: new Set(sightings.map((s) => s.frame)).size };
   }
 }

@@ -1,7 +1,7 @@
 import { BusChannel, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import type pg from 'pg';
-import { badRequest, conflict, forbidden, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, forbidden, notFound } from '@sightline/server-kit';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { PrelabelRepository } from '../repositories/prelabel.repository.ts';
 import type { UserRepository } from '@sightline/auth';

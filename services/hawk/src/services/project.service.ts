@@ -1,5 +1,5 @@
 import { labelSchemaProblems, type HawkAttributeValues, type HawkLabelSchema, type HawkProject, type HawkProjectBody, type HawkSchemaUpdateBody } from '@sightline/contracts';
-import { badRequest, conflict, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, notFound } from '@sightline/server-kit';
 import type { ProjectRepository } from '../repositories/project.repository.ts';
 
 /** Checks one box's label and attribute values against the schema; returns what is wrong or null. */

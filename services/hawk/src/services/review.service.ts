@@ -1,5 +1,6 @@
-import type { HawkReview, HawkReviewBody, HawkUser } from '@sightline/contracts';
-import { badRequest } from '../lib/http-error.ts';
+import type { HawkReview, HawkReviewBody, HawkUser, HawkVideo } from '@sightline/contracts';
+import type { VideoRow } from '../repositories/video.repository.ts';
+import { badRequest } from '@sightline/server-kit';
 import type { AssignmentRepository } from '../repositories/assignment.repository.ts';
 import { approvedSources } from './export.service.ts';
 
@@ -22,6 +23,11 @@ export class ReviewService {
 
   list(videoId: number): Promise<HawkReview[]> {
     return this.assignments.reviewsOfVideo(videoId);
+  }
+
+  /** The video as the API shows it, with the share of its frames approved. */
+  async withApprovedShare(video: VideoRow): Promise<HawkVideo> {
+    return { ...video, approvedShare: await this.approvedShare(video.id, video.frameCount) };
   }
 
   /** Share of the video's frames whose latest decision is an approval. */

@@ -1,5 +1,5 @@
 import type { HawkMyAssignment, HawkUser } from '@sightline/contracts';
-import { badRequest } from '../lib/http-error.ts';
+import { badRequest } from '@sightline/server-kit';
 import type { MemberRepository } from '../repositories/member.repository.ts';
 import type { UserRepository } from '@sightline/auth';
 

@@ -1,10 +1,11 @@
 import type { HawkCreateVideoBody, HawkExtractionEvent, HawkVideo } from '@sightline/contracts';
 import { extractFrames, frameFileName, probeVideo, ProbeError } from '@sightline/media';
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { badRequest, conflict, HttpError, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, HttpError, notFound } from '@sightline/server-kit';
 import type { VideoRepository, VideoRow } from '../repositories/video.repository.ts';
 
 export interface VideoServiceOptions {
@@ -221,13 +222,18 @@ export class VideoService {
     return Array.from({ length: n }, (_, i) => ({ index: from + i, path: i === 0 ? first : join(this.dir(id), 'frames', frameFileName(from + i)) }));
   }
 
+  /**
+   * Up to `count` consecutive frames from `from` as one body, the JPEGs back to back, with each
+   * one's byte length (the client slices the body).
+   */
+  async frameBundle(id: number, from: number, count: number): Promise<{ bytes: Buffer; lengths: number[] }> {
+    const bodies = await Promise.all((await this.framePaths(id, from, count)).map((f) => readFile(f.path)));
+    return { bytes: Buffer.concat(bodies), lengths: bodies.map((b) => b.length) };
+  }
+
   /** The stored original, for pre-labeling or re-extraction. */
   sourceFile(id: number): string {
     return this.sourcePath(id);
-  }
-
-  static toApi(video: VideoRow, approvedShare: number): HawkVideo {
-    return { ...video, approvedShare };
   }
 
   static checkStep(step: number): void {

@@ -1,7 +1,10 @@
 // Reads a ZIP back through its central directory (stored and deflated entries), checking each
 // entry's CRC-32: used by tests to look inside exports without trusting the writer's own view.
 import { inflateRawSync } from 'node:zlib';
-import { crc32 } from '../lib/zip-writer.ts';
+import { createRequire } from 'node:module';
+
+// buffer-crc32 (yazl's own checksum): its CommonJS entry, whose declaration types `export =`.
+const crc32 = createRequire(import.meta.url)('buffer-crc32') as typeof import('buffer-crc32');
 
 export function readZip(zip: Buffer): Map<string, Buffer> {
   const endAt = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
@@ -22,7 +25,7 @@ export function readZip(zip: Buffer): Map<string, Buffer> {
     const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     const raw = zip.subarray(start, start + size);
     const data = method === 0 ? Buffer.from(raw) : method === 8 ? inflateRawSync(raw) : (() => { throw new Error(`${name}: method ${method} unsupported`); })();
-    if (crc32(data) !== crc) throw new Error(`${name}: CRC-32 mismatch`);
+    if (crc32.unsigned(data) !== crc) throw new Error(`${name}: CRC-32 mismatch`);
     files.set(name, data);
     at += 46 + skip;
   }

@@ -4,28 +4,31 @@ import type pg from 'pg';
 import { parseAttributeFilter, smoothedCte, smoothedMatch } from './track-attributes.ts';
 
 /** One observation projected onto its floor, as the ingest wrote it. */
-export interface FloorPointRow {
-  floor_id: number;
-  observed_at: Date;
-  camera_id: number;
-  track_id: number;
-  class_name: string;
-  x_m: number;
-  y_m: number;
+export interface FloorPoint {
+  floorId: number;
+  observedAt: Date;
+  cameraId: number;
+  trackId: number;
+  className: string;
+  xM: number;
+  yM: number;
   attributes: Record<string, unknown>;
   counted: boolean;
 }
 
-/** A projected observation not stored yet; observed_key is the exact timestamp as PostgreSQL wrote it. */
-export interface ProjectedPoint extends Omit<FloorPointRow, 'counted'> {
-  observed_key: string;
-  calibration_id: number;
+/** A projected observation not stored yet; observedKey is the exact timestamp as PostgreSQL wrote it. */
+export interface ProjectedPoint extends Omit<FloorPoint, 'counted'> {
+  observedKey: string;
+  calibrationId: number;
   /** Scouter's tracker id of the track (the #n of its live view), -1 when unknown. */
-  tracker_id: number;
+  trackerId: number;
   seconds: number;
   gender: string;
-  age_band: string;
+  ageBand: string;
 }
+
+// Stored points as services read them (camelCase, named here once).
+const POINT_COLUMNS = `floor_id AS "floorId", observed_at AS "observedAt", camera_id AS "cameraId", track_id::float8 AS "trackId", class_name AS "className", x_m AS "xM", y_m AS "yM", attributes, counted`;
 
 /** What the identity step decided for a batch of projected points. */
 export interface IdentityDecision {
@@ -77,9 +80,10 @@ WITH cal AS (
 ), proj AS (
   SELECT *, h[7] * u + h[8] * v + h[9] AS w FROM src
 )
-SELECT floor_id, observed_at, observed_at::text AS observed_key, $1::integer AS camera_id, track_id::float8 AS track_id, tracker_id, calibration_id, class_name,
-       ((h[1] * u + h[2] * v + h[3]) / w)::real::float8 AS x_m, ((h[4] * u + h[5] * v + h[6]) / w)::real::float8 AS y_m, (1.0 / fps)::float8 AS seconds,
-       lower(COALESCE(${ATTRIBUTE_VALUE('gender')}, '')) AS gender, ${AGE_BAND} AS age_band, attrs AS attributes
+SELECT floor_id AS "floorId", observed_at AS "observedAt", observed_at::text AS "observedKey", $1::integer AS "cameraId", track_id::float8 AS "trackId",
+       tracker_id AS "trackerId", calibration_id AS "calibrationId", class_name AS "className",
+       ((h[1] * u + h[2] * v + h[3]) / w)::real::float8 AS "xM", ((h[4] * u + h[5] * v + h[6]) / w)::real::float8 AS "yM", (1.0 / fps)::float8 AS seconds,
+       lower(COALESCE(${ATTRIBUTE_VALUE('gender')}, '')) AS gender, ${AGE_BAND} AS "ageBand", attrs AS attributes
 FROM proj WHERE w > 1e-12 ORDER BY observed_at, track_id`;
 
 /** A heatmap roll-up level: the same rows summed per minute, UTC quarter hour or UTC hour. */
@@ -118,7 +122,7 @@ WITH ins AS (
   ON CONFLICT (camera_id, track_id, observed_at) DO NOTHING
   RETURNING floor_id, observed_at, camera_id, track_id, class_name, x_m, y_m, seconds, gender, age_band, attributes, counted
 ), ${rollUp('ins', 1)}
-SELECT floor_id, observed_at, camera_id, track_id::float8 AS track_id, class_name, x_m, y_m, attributes, counted FROM ins ORDER BY observed_at, track_id`;
+SELECT ${POINT_COLUMNS} FROM ins ORDER BY observed_at, track_id`;
 
 /** Removes a camera's points in [$2, $3) stored under another calibration than $4, and their roll-up share. */
 const UNPROJECT_SQL = `
@@ -143,12 +147,12 @@ export class FloorPointRepository {
    * roll-up level (counted points only), each track's person id and rewritten merged ids.
    * Returns the points actually stored (a concurrent or repeated ingest may have stored some).
    */
-  async store(points: readonly ProjectedPoint[], decision: IdentityDecision): Promise<FloorPointRow[]> {
+  async store(points: readonly ProjectedPoint[], decision: IdentityDecision): Promise<FloorPoint[]> {
     return withTransaction(this.pool, async (client) => {
       const col = <K extends keyof ProjectedPoint>(k: K) => points.map((p) => p[k]);
-      const { rows } = await client.query<FloorPointRow>(STORE_SQL, [
-        col('floor_id'), col('observed_key'), col('camera_id'), col('track_id'), col('calibration_id'), col('class_name'), col('x_m'), col('y_m'),
-        col('seconds'), col('gender'), col('age_band'), points.map((p) => JSON.stringify(p.attributes)), decision.counted,
+      const { rows } = await client.query<FloorPoint>(STORE_SQL, [
+        col('floorId'), col('observedKey'), col('cameraId'), col('trackId'), col('calibrationId'), col('className'), col('xM'), col('yM'),
+        col('seconds'), col('gender'), col('ageBand'), points.map((p) => JSON.stringify(p.attributes)), decision.counted,
       ]);
       for (const m of decision.merges) {
         await client.query('UPDATE floor_identities SET person_id = $3, updated_at = now() WHERE floor_id = $1 AND person_id = $2', [m.floorId, m.dropId, m.keepId]);
@@ -176,9 +180,9 @@ export class FloorPointRepository {
   }
 
   /** Stored points of a floor's other cameras in [from, to), oldest first: context for identities in a backfill. */
-  async neighbours(floorId: number, exceptCameraId: number, from: Date, to: Date): Promise<FloorPointRow[]> {
-    const { rows } = await this.pool.query<FloorPointRow>(
-      `SELECT floor_id, observed_at, camera_id, track_id::float8 AS track_id, class_name, x_m, y_m, attributes, counted FROM floor_points
+  async neighbours(floorId: number, exceptCameraId: number, from: Date, to: Date): Promise<FloorPoint[]> {
+    const { rows } = await this.pool.query<FloorPoint>(
+      `SELECT ${POINT_COLUMNS} FROM floor_points
        WHERE floor_id = $1 AND camera_id <> $2 AND observed_at >= $3 AND observed_at < $4 ORDER BY observed_at, track_id`,
       [floorId, exceptCameraId, from, to],
     );

@@ -1,3 +1,4 @@
+import { camelRows, type CamelRow } from '@sightline/db';
 import type pg from 'pg';
 
 // A sample's cross-camera person: its track's identity (floor_identities), else the track itself.
@@ -28,7 +29,7 @@ export interface SecondSampleRow {
   y: number;
 }
 
-export interface TrackRow {
+interface TrackColumns {
   person_id: number;
   camera_id: number;
   track_id: number;
@@ -36,6 +37,9 @@ export interface TrackRow {
   first_seen: Date;
   last_seen: Date;
 }
+
+/** A track on a floor with its person, as services read it. */
+export type TrackRow = CamelRow<TrackColumns>;
 
 /**
  * The raw material of floor people: per cross-camera person of the ingest (counted samples only, one
@@ -75,14 +79,14 @@ export class PeopleRepository {
 
   /** Every track on the floor in [from, to) with its person, Scouter's tracker id and when it was seen. */
   async tracks(floorId: number, from: Date, to: Date): Promise<TrackRow[]> {
-    const { rows } = await this.pool.query<TrackRow>(
+    const { rows } = await this.pool.query<TrackColumns>(
       `SELECT ${PERSON}::float8 AS person_id, fp.camera_id, fp.track_id::float8 AS track_id, t.tracker_id, min(fp.observed_at) AS first_seen, max(fp.observed_at) AS last_seen
        FROM ${WITH_PERSON} LEFT JOIN tracks t ON t.id = fp.track_id
        WHERE fp.floor_id = $1 AND fp.observed_at >= $2 AND fp.observed_at < $3
        GROUP BY 1, 2, 3, 4 ORDER BY 5, 3`,
       [floorId, from, to],
     );
-    return rows;
+    return camelRows(rows);
   }
 
   /** UTC hours of [from, to) with counted samples (the hourly roll-up), oldest first. */

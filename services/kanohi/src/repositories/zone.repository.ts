@@ -1,4 +1,5 @@
 import type { CountLine, FloorXy, Zone } from '@sightline/contracts';
+import { camelRows } from '@sightline/db';
 import type pg from 'pg';
 
 /** Zones (polygons) and counting lines drawn on a floor. */
@@ -10,7 +11,7 @@ export class ZoneRepository {
       'SELECT id, floor_id, name, kind, polygon_xy FROM zones WHERE floor_id = $1 ORDER BY id',
       [floorId],
     );
-    return rows.map((r) => ({ id: r.id, floorId: r.floor_id, name: r.name, kind: r.kind, polygonXy: r.polygon_xy }));
+    return camelRows(rows);
   }
 
   /** Undefined when the floor already has a zone of that name. */

@@ -4,6 +4,7 @@ import type { FloorPointRepository } from '../repositories/floor-point.repositor
 import type { StationaryRepository } from '../repositories/stationary.repository.ts';
 import { FloorIdentityService } from './floor-identity.service.ts';
 import { StationaryDetector, type StationaryOptions } from './stationary-detector.ts';
+import { missing } from '../lib/missing.ts';
 
 /**
  * Projects observations that arrived before a camera was calibrated, or under an older calibration
@@ -42,9 +43,11 @@ export class BackfillService {
     for (const job of jobs) this.launch(job);
   }
 
-  async latest(cameraId: number): Promise<BackfillJob | undefined> {
+  /** The camera's latest backfill job; a 404 when it never had one. */
+  async latest(cameraId: number): Promise<BackfillJob> {
     const job = await this.jobs.latest(cameraId);
-    return job && toBackfillJob(job);
+    if (!job) throw missing(`A backfill job of camera ${cameraId}`);
+    return toBackfillJob(job);
   }
 
   /** Stops after the current window; resolves when every job loop has returned. */
@@ -84,11 +87,11 @@ export class BackfillService {
         await this.points.unproject(job.camera_id, cursor, window.end, job.calibration_id);
         const projected = await this.points.project(job.camera_id, cursor, window.end, job.calibration_id);
         if (projected.length === 0) return;
-        const floorId = projected[0]!.floor_id;
+        const floorId = projected[0]!.floorId;
         const context = await this.points.neighbours(floorId, job.camera_id, new Date(cursor.getTime() - this.options.mergeGapMs), window.end);
         const stored = await this.points.store(projected, identity.assign(projected, context));
         if (detector) {
-          const counted = stored.filter((r) => r.counted).map((r) => ({ floorId: r.floor_id, cameraId: r.camera_id, trackId: r.track_id, timeMs: r.observed_at.getTime(), xyM: [r.x_m, r.y_m] as const }));
+          const counted = stored.filter((r) => r.counted).map((r) => ({ floorId: r.floorId, cameraId: r.cameraId, trackId: r.trackId, timeMs: r.observedAt.getTime(), xyM: [r.xM, r.yM] as const }));
           await this.stationary!.spans.upsert(detector.add(counted));
         }
       });

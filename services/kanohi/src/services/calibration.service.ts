@@ -1,6 +1,7 @@
 import type { Calibration, CalibrationPointPair, CalibrationSolution, KanohiCamera } from '@sightline/contracts';
 import { HomographyError, solveHomography } from '@sightline/vision';
-import { HttpError, notFound } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
+import { missing } from '../lib/missing.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 
@@ -26,8 +27,8 @@ export class CalibrationService {
 
   async save(cameraId: number, input: { floorId: number; points: readonly CalibrationPointPair[]; frameWidth?: number | undefined; frameHeight?: number | undefined }): Promise<Calibration> {
     const [camera] = await this.cameras.list(cameraId);
-    if (!camera) throw notFound(`Camera ${cameraId}`);
-    if (!(await this.floors.get(input.floorId))) throw notFound(`Floor ${input.floorId}`);
+    if (!camera) throw missing(`Camera ${cameraId}`);
+    if (!(await this.floors.get(input.floorId))) throw missing(`Floor ${input.floorId}`);
     const frameWidth = input.frameWidth ?? camera.frameWidth;
     const frameHeight = input.frameHeight ?? camera.frameHeight;
     const solution = this.solve(input.points, frameWidth && frameHeight ? [frameWidth, frameHeight] : undefined);
@@ -42,13 +43,18 @@ export class CalibrationService {
   }
 
   async history(cameraId: number): Promise<Calibration[]> {
-    if (!(await this.cameras.exists(cameraId))) throw notFound(`Camera ${cameraId}`);
+    if (!(await this.cameras.exists(cameraId))) throw missing(`Camera ${cameraId}`);
     return this.cameras.calibrations(cameraId);
+  }
+
+  /** Scouter's cameras with their floor, snapshot and calibration state. */
+  list(): Promise<KanohiCamera[]> {
+    return this.cameras.list();
   }
 
   async camera(cameraId: number): Promise<KanohiCamera> {
     const [camera] = await this.cameras.list(cameraId);
-    if (!camera) throw notFound(`Camera ${cameraId}`);
+    if (!camera) throw missing(`Camera ${cameraId}`);
     return camera;
   }
 }

@@ -1,5 +1,5 @@
 import { LeadCameraFilter, TrackMerger } from '@sightline/vision';
-import type { FloorPointRow, IdentityDecision, ProjectedPoint } from '../repositories/floor-point.repository.ts';
+import type { FloorPoint, IdentityDecision, ProjectedPoint } from '../repositories/floor-point.repository.ts';
 
 /** How a sample takes part: new (decided here), or stored before (counted or not) as context. */
 export type SampleRole = 'new' | 'counted' | 'uncounted';
@@ -27,29 +27,29 @@ export class FloorIdentityService {
    * Decides identities for `points` (in time order). `context` are stored samples of the same
    * floors and times, fed first in time order with them so new samples meet the people already counted.
    */
-  assign(points: readonly ProjectedPoint[], context: readonly FloorPointRow[] = []): IdentityDecision {
-    const all: { p: Pick<FloorPointRow, 'floor_id' | 'camera_id' | 'track_id' | 'observed_at' | 'x_m' | 'y_m'>; role: SampleRole; index: number }[] = [
+  assign(points: readonly ProjectedPoint[], context: readonly FloorPoint[] = []): IdentityDecision {
+    const all: { p: Pick<FloorPoint, 'floorId' | 'cameraId' | 'trackId' | 'observedAt' | 'xM' | 'yM'>; role: SampleRole; index: number }[] = [
       ...context.map((p) => ({ p, role: (p.counted ? 'counted' : 'uncounted') as SampleRole, index: -1 })),
       ...points.map((p, index) => ({ p, role: 'new' as SampleRole, index })),
     ];
-    all.sort((a, b) => a.p.observed_at.getTime() - b.p.observed_at.getTime());
+    all.sort((a, b) => a.p.observedAt.getTime() - b.p.observedAt.getTime());
     const counted = points.map(() => false);
     const merges: IdentityDecision['merges'] = [];
     for (const { p, role, index } of all) {
-      const floor = this.floor(p.floor_id);
-      const timeMs = p.observed_at.getTime();
-      floor.merger.add({ trackId: p.track_id, cameraId: p.camera_id, timeMs, xMeters: p.x_m, yMeters: p.y_m });
+      const floor = this.floor(p.floorId);
+      const timeMs = p.observedAt.getTime();
+      floor.merger.add({ trackId: p.trackId, cameraId: p.cameraId, timeMs, xMeters: p.xM, yMeters: p.yM });
       for (const [dropId, keepId] of floor.merger.takeMerges()) {
         floor.lead.merge(dropId, keepId);
-        merges.push({ floorId: p.floor_id, dropId, keepId });
+        merges.push({ floorId: p.floorId, dropId, keepId });
       }
       if (role === 'uncounted') continue;
-      const admitted = floor.lead.admit(floor.merger.personId(p.track_id), p.camera_id, timeMs, role === 'counted');
+      const admitted = floor.lead.admit(floor.merger.personId(p.trackId), p.cameraId, timeMs, role === 'counted');
       if (role === 'new') counted[index] = admitted;
       floor.latestMs = Math.max(floor.latestMs, timeMs);
     }
     const identities = new Map<number, IdentityDecision['identities'][number]>();
-    for (const p of points) identities.set(p.track_id, { trackId: p.track_id, floorId: p.floor_id, cameraId: p.camera_id, personId: this.personId(p.floor_id, p.track_id) });
+    for (const p of points) identities.set(p.trackId, { trackId: p.trackId, floorId: p.floorId, cameraId: p.cameraId, personId: this.personId(p.floorId, p.trackId) });
     for (const f of this.floors.values()) {
       const before = f.latestMs - (this.options.forgetAfterMs ?? 60_000);
       f.merger.forget(before);

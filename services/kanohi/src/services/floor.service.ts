@@ -1,7 +1,8 @@
 import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone } from '@sightline/contracts';
 import { checkImageDecodes, ImageDecodeError } from '@sightline/media';
 import { PolygonZone } from '@sightline/vision';
-import { HttpError, notFound } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
+import { missing } from '../lib/missing.ts';
 import { imageSize } from '../lib/image-size.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
@@ -45,7 +46,7 @@ export class FloorService {
 
   async get(floorId: number): Promise<Floor> {
     const floor = await this.floors.get(floorId);
-    if (!floor) throw notFound(`Floor ${floorId}`);
+    if (!floor) throw missing(`Floor ${floorId}`);
     return floor;
   }
 
@@ -97,17 +98,17 @@ export class FloorService {
   }
 
   async remove(floorId: number): Promise<void> {
-    if (!(await this.floors.remove(floorId))) throw notFound(`Floor ${floorId}`);
+    if (!(await this.floors.remove(floorId))) throw missing(`Floor ${floorId}`);
   }
 
   async placeCamera(cameraId: number, floorId: number): Promise<void> {
-    if (!(await this.cameras.exists(cameraId))) throw notFound(`Camera ${cameraId}`);
+    if (!(await this.cameras.exists(cameraId))) throw missing(`Camera ${cameraId}`);
     await this.get(floorId);
     await this.cameras.place(cameraId, floorId);
   }
 
   async setSnapshot(cameraId: number, bytes: Buffer): Promise<void> {
-    if (!(await this.cameras.exists(cameraId))) throw notFound(`Camera ${cameraId}`);
+    if (!(await this.cameras.exists(cameraId))) throw missing(`Camera ${cameraId}`);
     await this.cameras.setSnapshot(cameraId, await readImage(bytes, this.maxImagePixels));
   }
 
@@ -135,13 +136,13 @@ export class FloorService {
     await this.get(floorId);
     if (body.polygonXy) checkPolygon(body.polygonXy);
     const zone = await this.zones.updateZone(floorId, zoneId, body);
-    if (zone === 'missing') throw notFound(`Zone ${zoneId} of floor ${floorId}`);
+    if (zone === 'missing') throw missing(`Zone ${zoneId} of floor ${floorId}`);
     if (zone === 'taken') throw new HttpError(409, `Floor ${floorId} has a zone named "${body.name}" already: choose another name`);
     return zone;
   }
 
   async removeZone(floorId: number, zoneId: number): Promise<void> {
-    if (!(await this.zones.removeZone(floorId, zoneId))) throw notFound(`Zone ${zoneId} of floor ${floorId}`);
+    if (!(await this.zones.removeZone(floorId, zoneId))) throw missing(`Zone ${zoneId} of floor ${floorId}`);
   }
 
   async listLines(floorId: number): Promise<CountLine[]> {
@@ -160,17 +161,17 @@ export class FloorService {
   async updateLine(floorId: number, lineId: number, body: UpdateCountLineBody): Promise<CountLine> {
     await this.get(floorId);
     const current = (await this.zones.lines(floorId)).find((l) => l.id === lineId);
-    if (!current) throw notFound(`Line ${lineId} of floor ${floorId}`);
+    if (!current) throw missing(`Line ${lineId} of floor ${floorId}`);
     const [start, end] = [body.startXy ?? current.startXy, body.endXy ?? current.endXy];
     if (start[0] === end[0] && start[1] === end[1]) throw new HttpError(400, 'The line would start and end at the same point: move one end elsewhere');
     const line = await this.zones.updateLine(floorId, lineId, body);
-    if (line === 'missing') throw notFound(`Line ${lineId} of floor ${floorId}`);
+    if (line === 'missing') throw missing(`Line ${lineId} of floor ${floorId}`);
     if (line === 'taken') throw new HttpError(409, `Floor ${floorId} has a line named "${body.name}" already: choose another name`);
     return line;
   }
 
   async removeLine(floorId: number, lineId: number): Promise<void> {
-    if (!(await this.zones.removeLine(floorId, lineId))) throw notFound(`Line ${lineId} of floor ${floorId}`);
+    if (!(await this.zones.removeLine(floorId, lineId))) throw missing(`Line ${lineId} of floor ${floorId}`);
   }
 }
 

@@ -60,11 +60,11 @@ export class IngestService {
     if (projected.length === 0) return 0;
     const rows = await this.points.store(projected, this.identity.assign(projected));
     if (this.stationary) {
-      const counted = rows.filter((r) => r.counted).map((r) => ({ floorId: r.floor_id, cameraId: r.camera_id, trackId: r.track_id, timeMs: r.observed_at.getTime(), xyM: [r.x_m, r.y_m] as const }));
+      const counted = rows.filter((r) => r.counted).map((r) => ({ floorId: r.floorId, cameraId: r.cameraId, trackId: r.trackId, timeMs: r.observedAt.getTime(), xyM: [r.xM, r.yM] as const }));
       await this.stationary.spans.upsert(this.stationary.detector.add(counted));
     }
     // Scouter's tracker ids travel with the markers, so the page can name people as Scouter does.
-    const trackerIds = new Map(projected.map((p) => [p.track_id, p.tracker_id]));
+    const trackerIds = new Map(projected.map((p) => [p.trackId, p.trackerId]));
     if (rows.length > 0) for (const event of this.liveMap.update(rows, trackerIds)) this.emit(event);
     return rows.length;
   }

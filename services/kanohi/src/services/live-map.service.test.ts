@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FloorPointRow } from '../repositories/floor-point.repository.ts';
+import type { FloorPoint } from '../repositories/floor-point.repository.ts';
 import { FloorIdentityService } from './floor-identity.service.ts';
 import { LiveMapService } from './live-map.service.ts';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
-const point = (trackId: number, ms: number, x: number, y: number, cameraId = 1): FloorPointRow => ({
-  floor_id: 1, observed_at: new Date(T0 + ms), camera_id: cameraId, track_id: trackId, class_name: 'person', x_m: x, y_m: y, attributes: {}, counted: true,
+const point = (trackId: number, ms: number, x: number, y: number, cameraId = 1): FloorPoint => ({
+  floorId: 1, observedAt: new Date(T0 + ms), cameraId, trackId, className: 'person', xM: x, yM: y, attributes: {}, counted: true,
 });
 /** One Scouter batch: every track's samples at 10 fps over [fromMs, toMs), walking along x. */
 const batch = (fromMs: number, toMs: number, tracks: { id: number; x0: number; y: number; fromMs?: number; toMs?: number }[]) => {
-  const out: FloorPointRow[] = [];
+  const out: FloorPoint[] = [];
   for (let t = fromMs; t < toMs; t += 100) for (const k of tracks) if (t >= (k.fromMs ?? -Infinity) && t < (k.toMs ?? Infinity)) out.push(point(k.id, t, k.x0 + t / 1000, k.y));
-  return out.sort((a, b) => a.observed_at.getTime() - b.observed_at.getTime());
+  return out.sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime());
 };
 
 test('a marker lives while its person is seen plus the grace, and the live count is who is tracked now', () => {

@@ -1,5 +1,5 @@
 import type { FloorXy, LiveMarker, MarkersEvent } from '@sightline/contracts';
-import type { FloorPointRow } from '../repositories/floor-point.repository.ts';
+import type { FloorPoint } from '../repositories/floor-point.repository.ts';
 
 interface Person {
   personId: number;
@@ -46,20 +46,20 @@ export class LiveMapService {
     private readonly options: LiveMapOptions,
   ) {}
 
-  update(points: readonly FloorPointRow[], trackerIds: ReadonlyMap<number, number> = new Map()): MarkersEvent[] {
+  update(points: readonly FloorPoint[], trackerIds: ReadonlyMap<number, number> = new Map()): MarkersEvent[] {
     const touched = new Set<number>();
     const updated = new Set<Person>();
     const created: { floorId: number; person: Person; at: number; xy: FloorXy; cameraId: number }[] = [];
     for (const p of points) {
-      let floor = this.floors.get(p.floor_id);
+      let floor = this.floors.get(p.floorId);
       if (!floor) {
         floor = { people: new Map() };
-        this.floors.set(p.floor_id, floor);
+        this.floors.set(p.floorId, floor);
       }
-      const personId = this.identity.personId(p.floor_id, p.track_id);
+      const personId = this.identity.personId(p.floorId, p.trackId);
       // A merge folds the other group's person into this one, keeping the longer trail.
       for (const [id, other] of floor.people) {
-        if (id === personId || this.identity.personId(p.floor_id, id) !== personId) continue;
+        if (id === personId || this.identity.personId(p.floorId, id) !== personId) continue;
         floor.people.delete(id);
         const mine = floor.people.get(personId);
         const kept = !mine || other.trail.length > mine.trail.length ? { ...other, personId } : mine;
@@ -70,22 +70,22 @@ export class LiveMapService {
       }
       let person = floor.people.get(personId);
       if (!person) {
-        person = { personId, floorPersonId: personId, trackIds: new Set(), cameraIds: new Set(), trackers: new Map(), className: p.class_name, xyM: [p.x_m, p.y_m], seenAt: p.observed_at, attributes: {}, trail: [] };
+        person = { personId, floorPersonId: personId, trackIds: new Set(), cameraIds: new Set(), trackers: new Map(), className: p.className, xyM: [p.xM, p.yM], seenAt: p.observedAt, attributes: {}, trail: [] };
         floor.people.set(personId, person);
-        created.push({ floorId: p.floor_id, person, at: p.observed_at.getTime(), xy: [p.x_m, p.y_m], cameraId: p.camera_id });
+        created.push({ floorId: p.floorId, person, at: p.observedAt.getTime(), xy: [p.xM, p.yM], cameraId: p.cameraId });
       }
-      person.trackIds.add(p.track_id);
-      person.cameraIds.add(p.camera_id);
-      person.trackers.set(p.track_id, { cameraId: p.camera_id, trackId: p.track_id, trackerId: trackerIds.get(p.track_id) ?? -1 });
-      if (p.observed_at >= person.seenAt || person.trail.length === 0) {
+      person.trackIds.add(p.trackId);
+      person.cameraIds.add(p.cameraId);
+      person.trackers.set(p.trackId, { cameraId: p.cameraId, trackId: p.trackId, trackerId: trackerIds.get(p.trackId) ?? -1 });
+      if (p.observedAt >= person.seenAt || person.trail.length === 0) {
         // Two cameras report the same person: the position shown is their latest report.
-        person.xyM = [p.x_m, p.y_m];
-        person.seenAt = p.observed_at;
+        person.xyM = [p.xM, p.yM];
+        person.seenAt = p.observedAt;
         person.attributes = p.attributes;
-        person.trail.push([p.x_m, p.y_m]);
+        person.trail.push([p.xM, p.yM]);
         if (person.trail.length > this.options.trailPoints) person.trail.splice(0, person.trail.length - this.options.trailPoints);
       }
-      touched.add(p.floor_id);
+      touched.add(p.floorId);
       updated.add(person);
     }
     // A tracker break: a person of this camera not seen in this batch, last seen where a new track

@@ -1,7 +1,7 @@
 import { PEOPLE_DEFINITIONS, type HoursQuery, type HoursResponse, type IdentitiesResponse, type PeopleQuery, type PeopleResponse } from '@sightline/contracts';
 import { PolygonZone } from '@sightline/vision';
-import { toCsv } from '../lib/csv.ts';
-import { HttpError, notFound } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
+import { missing } from '../lib/missing.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { PeopleRepository, TrackRow } from '../repositories/people.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
@@ -30,7 +30,7 @@ export class PeopleService {
   }
 
   private async window(floorId: number, query: { from: string; to: string }, maxMs = MAX_RANGE_MS): Promise<{ from: Date; to: Date }> {
-    if (!(await this.floors.get(floorId))) throw notFound(`Floor ${floorId}`);
+    if (!(await this.floors.get(floorId))) throw missing(`Floor ${floorId}`);
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (!(to > from)) throw new HttpError(400, `"to" (${query.to}) must be after "from" (${query.from})`);
@@ -92,26 +92,18 @@ export class PeopleService {
     const [{ linked }, tracks] = await Promise.all([this.floorPeople(floorId, from, to, (query.stationary ?? 'exclude') === 'exclude'), this.people.tracks(floorId, from, to)]);
     const people = new Map<number, IdentitiesResponse['people'][number]>();
     const ignored: IdentitiesResponse['ignored'] = [];
-    const toTrack = (t: TrackRow, counted: boolean) => ({ cameraId: t.camera_id, trackId: t.track_id, trackerId: t.tracker_id ?? -1, personId: t.person_id, firstSeen: iso(t.first_seen), lastSeen: iso(t.last_seen), counted });
+    const toTrack = (t: TrackRow, counted: boolean) => ({ cameraId: t.cameraId, trackId: t.trackId, trackerId: t.trackerId ?? -1, personId: t.personId, firstSeen: iso(t.firstSeen), lastSeen: iso(t.lastSeen), counted });
     for (const t of tracks) {
-      const floorPersonId = linked.personOf.get(t.person_id);
+      const floorPersonId = linked.personOf.get(t.personId);
       if (floorPersonId === undefined) {
         ignored.push(toTrack(t, false));
         continue;
       }
-      const person = people.get(floorPersonId) ?? { floorPersonId, firstSeen: iso(t.first_seen), lastSeen: iso(t.last_seen), tracks: [] };
+      const person = people.get(floorPersonId) ?? { floorPersonId, firstSeen: iso(t.firstSeen), lastSeen: iso(t.lastSeen), tracks: [] };
       person.tracks.push(toTrack(t, true));
-      if (iso(t.last_seen) > person.lastSeen) person.lastSeen = iso(t.last_seen);
+      if (iso(t.lastSeen) > person.lastSeen) person.lastSeen = iso(t.lastSeen);
       people.set(floorPersonId, person);
     }
     return { floorId, from: iso(from), to: iso(to), people: [...people.values()], ignored };
-  }
-
-  /** The counts as CSV: every row names its window, so a file read on its own says what it covers. */
-  countsCsv(r: PeopleResponse): string {
-    return toCsv(
-      ['window_from', 'window_to', 'bucket_start', 'bucket_seconds', 'people_present_mean', 'people_present_max', 'zone_entries'],
-      r.buckets.map((b) => [r.from, r.to, b.start, r.bucketSeconds, b.meanPresent.toFixed(3), b.maxPresent, b.entries]),
-    );
   }
 }

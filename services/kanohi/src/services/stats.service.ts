@@ -1,7 +1,7 @@
 import { HEAT_BASE_CELL_M, type CountsResponse, type FloorAttributesQuery, type FloorAttributesResponse, type Floor, type HeatmapQuery, type HeatmapResponse, type LineStatsResponse, type StatsQuery, type ZoneStatsResponse } from '@sightline/contracts';
 import { PolygonZone } from '@sightline/vision';
-import { toCsv } from '../lib/csv.ts';
-import { HttpError, notFound } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
+import { missing } from '../lib/missing.ts';
 import type { FloorPointRepository } from '../repositories/floor-point.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { StationaryRepository } from '../repositories/stationary.repository.ts';
@@ -44,7 +44,7 @@ export class StatsService {
 
   private async floor(floorId: number): Promise<Floor> {
     const floor = await this.floors.get(floorId);
-    if (!floor) throw notFound(`Floor ${floorId}`);
+    if (!floor) throw missing(`Floor ${floorId}`);
     return floor;
   }
 
@@ -153,18 +153,5 @@ export class StatsService {
         };
       }),
     };
-  }
-
-  // Every CSV row names its window (UTC), so a file read on its own says what it covers.
-  countsCsv(r: CountsResponse, w: { from: string; to: string }): string {
-    return toCsv(['window_from', 'window_to', 'bucket_start', 'group', 'tracks'], r.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), b.start, b.group, b.tracks]));
-  }
-
-  zonesCsv(r: ZoneStatsResponse, w: { from: string; to: string }): string {
-    return toCsv(['window_from', 'window_to', 'zone_id', 'zone', 'bucket_start', 'tracks'], r.zones.flatMap((z) => z.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), z.zoneId, z.name, b.start, b.tracks])));
-  }
-
-  linesCsv(r: LineStatsResponse, w: { from: string; to: string }): string {
-    return toCsv(['window_from', 'window_to', 'line_id', 'line', 'bucket_start', 'in', 'out'], r.lines.flatMap((l) => l.buckets.map((b) => [iso(new Date(w.from)), iso(new Date(w.to)), l.lineId, l.name, b.start, b.in, b.out])));
   }
 }

@@ -1,7 +1,7 @@
 import type { AttributeValue, CameraState, CameraStats, ImagePolygon, TrackedBox, TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
 import { PolygonZone, TrackExtrapolator, type Detections } from '@sightline/vision';
-import type { ObservationRow } from '../repositories/observation.repository.ts';
+import type { ObservationRow } from '../types/observation.ts';
 import { backoffMs, sleep } from './backoff.ts';
 import { insideFrame } from './frame-point.ts';
 import { LatestFrameSlot } from './latest-frame-slot.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ObservationRow } from '../repositories/observation.repository.ts';
+import type { ObservationRow } from '../types/observation.ts';
 import { ObservationBatcher } from './observation-batcher.ts';
 
 const row = (trackerId: number): ObservationRow => ({ observedAt: new Date(), trackerId, className: 'person', score: 0.9, xyxy: [0, 0, 10, 10], attributes: {} });

@@ -1,4 +1,4 @@
-import type { ObservationRow } from '../repositories/observation.repository.ts';
+import type { ObservationRow } from '../types/observation.ts';
 
 /** Writes one camera's observations; the repository's insertBatch in production. */
 export type WriteBatch = (rows: readonly ObservationRow[]) => Promise<void>;

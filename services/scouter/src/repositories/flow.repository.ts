@@ -1,5 +1,5 @@
 import type { PipelineSpec } from '@sightline/flow';
-import { withTransaction } from '@sightline/db';
+import { camelRow, withTransaction } from '@sightline/db';
 import type pg from 'pg';
 
 /** A stored flow: its text and the pipelines planned from it. */
@@ -28,7 +28,7 @@ interface Row {
   updated_at: Date;
 }
 
-const toFlow = (r: Row): FlowRow => ({ id: r.id, name: r.name, source: r.source, plan: r.plan, createdAt: r.created_at, updatedAt: r.updated_at });
+const toFlow = (r: Row): FlowRow => camelRow(r);
 
 /** Stored flows and the cameras their pipelines run on. The only place flow SQL runs. */
 export class FlowRepository {

@@ -1,16 +1,7 @@
 import { BusChannel, type AttributeValue, type ObservationsInsertedNotice } from '@sightline/contracts';
 import { withTransaction } from '@sightline/db';
 import type pg from 'pg';
-
-/** One tracked box of one processed frame, ready to store. */
-export interface ObservationRow {
-  readonly observedAt: Date;
-  readonly trackerId: number;
-  readonly className: string;
-  readonly score: number;
-  readonly xyxy: readonly [number, number, number, number];
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
-}
+import type { ObservationRow } from '../types/observation.ts';
 
 /**
  * How a batch reaches PostgreSQL: 'statement' (one prepared statement, one round trip, its own

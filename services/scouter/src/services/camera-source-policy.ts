@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HttpError } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import { parseCameraUri } from './camera-uri.ts';
 
 // Where a camera must not point unless an operator allows it: this host, link-local (cloud

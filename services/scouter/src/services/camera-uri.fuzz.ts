@@ -3,7 +3,7 @@
 // networks a camera may read is a policy checked elsewhere.
 import fc from 'fast-check';
 import { expectClean, fuzzTarget, type FuzzTarget } from '../../../../test/support/fuzz.ts';
-import { HttpError } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import { normaliseCameraUri } from './camera-uri.ts';
 
 const scheme = fc.constantFrom('rtsp://', 'rtsps://', 'http://', 'https://', 'file://', 'file:///', 'file:', 'RTSP://', 'ftp://', 'javascript:', 'c:\\', 'C:/', '//', '', '/', './', '../', '~/');

@@ -1,6 +1,6 @@
 import type { PipelineSpec } from '@sightline/flow';
 import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
-import { HttpError } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { CameraSourcePolicy } from './camera-source-policy.ts';

@@ -1,5 +1,5 @@
 import type { EventQuery, ScouterEvent } from '@sightline/contracts';
-import { HttpError } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import type { EventRepository, NewEvent } from '../repositories/event.repository.ts';
 import type { WebhookService } from './webhook.service.ts';
 

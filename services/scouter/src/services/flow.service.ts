@@ -1,6 +1,6 @@
 import type { CamerasChangedEvent, Flow, FlowCheckResult, FlowProblem } from '@sightline/contracts';
 import { compileFlow, describePipeline, FLOW_FUNCTIONS, formatFlowError, type FlowError, type FlowRegistry, type PipelineSpec } from '@sightline/flow';
-import { HttpError } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import { ATTRIBUTE_HEADS, DETECTOR_MODELS } from '../pipeline/real-stages.ts';
 import { sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';

@@ -1,7 +1,7 @@
-import { BusChannel, type CameraStateEvent, type ScouterEvent, type TracksEvent } from '@sightline/contracts';
-import { listenToChannel, type ChannelListener } from '@sightline/db';
+import type { CameraStateEvent, ScouterEvent, TracksEvent } from '@sightline/contracts';
+import type { ChannelListener } from '@sightline/db';
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import type { LiveBusRepository } from '../repositories/live-bus.repository.ts';
 
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7900;
@@ -48,7 +48,7 @@ export class LiveRelay {
   private inFlight = 0;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly bus: LiveBusRepository,
     private readonly deliver: (relayed: RelayedEvent) => void,
     private readonly log: { warn(message: string): void } = console,
   ) {}
@@ -56,13 +56,7 @@ export class LiveRelay {
   /** Starts listening (reconnecting after a lost connection); resolves after the first attempt. */
   async start(): Promise<void> {
     if (this.stopped) return;
-    this.listener ??= listenToChannel({
-      pool: this.pool,
-      channel: BusChannel.scouterLive,
-      onNotice: (payload) => this.onNotification(payload),
-      log: { warn: (m) => this.log.warn(`scouter live relay: ${m}`) },
-      retryMs: 1000,
-    });
+    this.listener ??= this.bus.listen((payload) => this.onNotification(payload), { warn: (m) => this.log.warn(`scouter live relay: ${m}`) });
     await this.listener.firstAttempt;
   }
 
@@ -90,8 +84,8 @@ export class LiveRelay {
     if (!payload) return;
     this.relayed++;
     this.inFlight++;
-    this.pool
-      .query('SELECT pg_notify($1, $2)', [BusChannel.scouterLive, payload])
+    this.bus
+      .notify(payload)
       .catch(() => undefined)
       .finally(() => {
         this.inFlight--;

@@ -2,7 +2,7 @@
 // counts, and the text keeps the family names dashboards and tests read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ScouterMetrics } from './metrics.service.ts';
+import { ScouterMetrics, type CameraMetrics } from './metrics.service.ts';
 
 test('each ScouterMetrics has its own registry: a frame observed by one is not seen by the other', async () => {
   const a = new ScouterMetrics(() => undefined);
@@ -29,4 +29,37 @@ test('the text names every family, with the process metrics, and no camera witho
   assert.match(text, /^scouter_model_backend\{model="centernet",backend="onnxruntime",choice="auto"\} 1$/m);
   assert.doesNotMatch(text, /camera_id=/);
   assert.match(metrics.contentType, /^text\/plain/);
+});
+
+test('per-camera families read the worker through CameraMetricsSource, and a camera that stops leaves them', async () => {
+  let cameras: CameraMetrics[] = [
+    {
+      id: 3,
+      name: 'dock',
+      stats: { framesDecoded: 120, framesProcessed: 100, framesDropped: 20, reconnects: 1, fps: 9.5, latencyMsP50: 40, latencyMsP95: 90 },
+      observations: { written: 640, pending: 12, dropped: 0 },
+      latencyMs: (q) => (q === 0.5 ? 40 : 90),
+      stageMs: (stage, q) => (stage === 'detect' ? 30 * q : null),
+    },
+  ];
+  const metrics = new ScouterMetrics(() => ({ cameraMetrics: () => cameras }));
+  metrics.observeFrame({ id: 3, name: 'dock' }, 41);
+  const cases: [string, string][] = [
+    ['scouter_cameras_running', '1'],
+    ['scouter_camera_fps{camera_id="3",camera="dock"}', '9.5'],
+    ['scouter_frames_decoded_total{camera_id="3",camera="dock"}', '120'],
+    ['scouter_frames_dropped_total{camera_id="3",camera="dock"}', '20'],
+    ['scouter_observations_written_total{camera_id="3",camera="dock"}', '640'],
+    ['scouter_observations_pending{camera_id="3",camera="dock"}', '12'],
+    ['scouter_latency_ms{camera_id="3",camera="dock",quantile="0.95"}', '90'],
+    ['scouter_stage_ms{camera_id="3",camera="dock",stage="detect",quantile="0.5"}', '15'],
+    ['scouter_frame_latency_ms_count{camera_id="3",camera="dock"}', '1'],
+  ];
+  const text = await metrics.text();
+  for (const [series, value] of cases) assert.ok(text.split('\n').includes(`${series} ${value}`), `${series} ${value}`);
+  assert.doesNotMatch(text, /stage="track"/, 'an empty window reports nothing');
+  cameras = [];
+  const after = await metrics.text();
+  assert.match(after, /^scouter_cameras_running 0$/m);
+  assert.doesNotMatch(after, /camera_id="3"/);
 });

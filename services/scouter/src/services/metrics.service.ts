@@ -5,8 +5,26 @@
 // labels (dashboards and tests read them) through a small collector over the pipelines' windows.
 import type { ModelBackend } from '@sightline/models';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { STAGES } from '../pipeline/camera-pipeline.ts';
-import type { CameraWorker, RunningCamera } from '../worker/camera-worker.ts';
+import type { CameraStats } from '@sightline/contracts';
+import { STAGES, type StageName } from '../pipeline/camera-pipeline.ts';
+
+/** What /metrics reads of one running camera, at scrape time. */
+export interface CameraMetrics {
+  readonly id: number;
+  readonly name: string;
+  readonly stats: CameraStats;
+  /** Observation rows committed, waiting, and dropped past the buffer. */
+  readonly observations: { readonly written: number; readonly pending: number; readonly dropped: number };
+  /** The q-quantile of the rolling frame latency (ms), null when empty. */
+  latencyMs(q: number): number | null;
+  /** The q-quantile of a stage's rolling time (ms), null when empty. */
+  stageMs(stage: StageName, q: number): number | null;
+}
+
+/** The cameras a worker runs now, as metrics see them (CameraWorker implements it). */
+export interface CameraMetricsSource {
+  cameraMetrics(): readonly CameraMetrics[];
+}
 
 type CameraLabel = 'camera_id' | 'camera';
 type Labels = Record<string, string | number>;
@@ -16,8 +34,8 @@ const QUANTILES = [0.5, 0.95] as const;
 /** Frame latency buckets (ms): a 512x512 CenterNet pass is 30-300 ms on CPU, a few ms on a GPU. */
 const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
-function cameraLabels(c: RunningCamera): Record<CameraLabel, string | number> {
-  return { camera_id: c.run.id, camera: c.run.name };
+function cameraLabels(c: CameraMetrics): Record<CameraLabel, string | number> {
+  return { camera_id: c.id, camera: c.name };
 }
 
 /** A summary family whose quantiles come from a rolling window (no _sum/_count: the window has none). */
@@ -45,14 +63,11 @@ export class ScouterMetrics {
   /** The label values of each camera with latency samples, to drop them once it stops. */
   private readonly observed = new Map<number, Record<CameraLabel, string | number>>();
 
-  constructor(worker: () => CameraWorker | undefined, models: () => readonly ModelBackend[] = () => []) {
+  constructor(worker: () => CameraMetricsSource | undefined, models: () => readonly ModelBackend[] = () => []) {
     const registry = this.registry;
-    const cams = (): RunningCamera[] => {
-      const w = worker();
-      return w ? [...w.running.values()] : [];
-    };
+    const cams = (): readonly CameraMetrics[] => worker()?.cameraMetrics() ?? [];
     // Each family reads its value from the worker when scraped; a camera that stopped disappears.
-    const perCamera = (kind: 'gauge' | 'counter', name: string, help: string, value: (c: RunningCamera) => number | null): void => {
+    const perCamera = (kind: 'gauge' | 'counter', name: string, help: string, value: (c: CameraMetrics) => number | null): void => {
       const Metric = kind === 'gauge' ? Gauge : Counter;
       new Metric<CameraLabel>({
         name,
@@ -79,19 +94,19 @@ export class ScouterMetrics {
         this.set(cams().length);
       },
     });
-    perCamera('gauge', 'scouter_camera_fps', 'Processed frames per second over the last 5 s', (c) => c.pipeline.stats().fps);
-    perCamera('counter', 'scouter_frames_decoded_total', 'Frames decoded', (c) => c.pipeline.stats().framesDecoded);
-    perCamera('counter', 'scouter_frames_processed_total', 'Frames through detect, track and publish', (c) => c.pipeline.stats().framesProcessed);
-    perCamera('counter', 'scouter_frames_dropped_total', 'Frames replaced before inference took them (inference slower than the camera)', (c) => c.pipeline.stats().framesDropped);
-    perCamera('counter', 'scouter_reconnects_total', 'Stream reconnect attempts', (c) => c.pipeline.stats().reconnects);
-    perCamera('counter', 'scouter_observations_written_total', 'Observation rows committed to PostgreSQL', (c) => c.batcher.written);
-    perCamera('gauge', 'scouter_observations_pending', 'Observation rows waiting to be written (they pile up while PostgreSQL is unreachable)', (c) => c.batcher.pendingRows);
-    perCamera('counter', 'scouter_observations_dropped_total', 'Observation rows dropped because the database stayed away past the buffer (SCOUTER_BUFFER_ROWS)', (c) => c.batcher.discarded);
+    perCamera('gauge', 'scouter_camera_fps', 'Processed frames per second over the last 5 s', (c) => c.stats.fps);
+    perCamera('counter', 'scouter_frames_decoded_total', 'Frames decoded', (c) => c.stats.framesDecoded);
+    perCamera('counter', 'scouter_frames_processed_total', 'Frames through detect, track and publish', (c) => c.stats.framesProcessed);
+    perCamera('counter', 'scouter_frames_dropped_total', 'Frames replaced before inference took them (inference slower than the camera)', (c) => c.stats.framesDropped);
+    perCamera('counter', 'scouter_reconnects_total', 'Stream reconnect attempts', (c) => c.stats.reconnects);
+    perCamera('counter', 'scouter_observations_written_total', 'Observation rows committed to PostgreSQL', (c) => c.observations.written);
+    perCamera('gauge', 'scouter_observations_pending', 'Observation rows waiting to be written (they pile up while PostgreSQL is unreachable)', (c) => c.observations.pending);
+    perCamera('counter', 'scouter_observations_dropped_total', 'Observation rows dropped because the database stayed away past the buffer (SCOUTER_BUFFER_ROWS)', (c) => c.observations.dropped);
     windowSummary(registry, 'scouter_latency_ms', 'Frame decoded to results published, ms (last 200 frames)', () =>
-      cams().flatMap((c) => QUANTILES.map((q) => ({ labels: { ...cameraLabels(c), quantile: q }, value: c.pipeline.latency.quantile(q) }))),
+      cams().flatMap((c) => QUANTILES.map((q) => ({ labels: { ...cameraLabels(c), quantile: q }, value: c.latencyMs(q) }))),
     );
     windowSummary(registry, 'scouter_stage_ms', 'Time per pipeline stage, ms (last 200 frames)', () =>
-      cams().flatMap((c) => STAGES.flatMap((stage) => QUANTILES.map((q) => ({ labels: { ...cameraLabels(c), stage, quantile: q }, value: c.pipeline.stageMs[stage].quantile(q) })))),
+      cams().flatMap((c) => STAGES.flatMap((stage) => QUANTILES.map((q) => ({ labels: { ...cameraLabels(c), stage, quantile: q }, value: c.stageMs(stage, q) })))),
     );
     const observed = this.observed;
     this.latency = new Histogram({
@@ -104,8 +119,9 @@ export class ScouterMetrics {
         // A camera this worker no longer runs leaves /metrics, as in the other per-camera families.
         const w = worker();
         if (!w) return;
+        const running = new Set(w.cameraMetrics().map((c) => c.id));
         for (const [id, labels] of observed) {
-          if (w.running.has(id)) continue;
+          if (running.has(id)) continue;
           this.remove(labels);
           observed.delete(id);
         }

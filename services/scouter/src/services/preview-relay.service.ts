@@ -1,5 +1,6 @@
 import type { FrameEvent } from '@sightline/contracts';
-import type { PreviewRepository } from '../repositories/preview.repository.ts';
+import { notFound } from '@sightline/server-kit';
+import type { PreviewRepository, StoredPreview } from '../repositories/preview.repository.ts';
 import type { FrameRef } from './live-relay.service.ts';
 
 /** Where shared previews go: references to the other processes, events to this process's clients. */
@@ -34,6 +35,13 @@ export class PreviewRelay {
     private readonly out: PreviewRelayOutput,
     private readonly log: { warn(message: string): void } = console,
   ) {}
+
+  /** The camera's latest stored preview (from whichever process runs it); a 404 until one was shared. */
+  async latest(cameraId: number): Promise<StoredPreview & { capturedAt: Date }> {
+    const preview = await this.previews.latest(cameraId);
+    if (!preview) throw notFound(`camera ${cameraId} has no frame yet: it shows one once a Scouter worker runs it`);
+    return preview;
+  }
 
   /** Stores a preview this process emitted and tells the other processes; never waits, never throws. */
   share(event: FrameEvent, jpeg: Buffer): void {

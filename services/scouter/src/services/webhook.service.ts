@@ -1,5 +1,5 @@
 import type { EventKind, ScouterEvent, Webhook, WebhookBody, WebhookTestResult } from '@sightline/contracts';
-import { HttpError } from '../lib/http-error.ts';
+import { HttpError } from '@sightline/server-kit';
 import type { WebhookRepository } from '../repositories/webhook.repository.ts';
 
 /** The JSON a webhook receives: the event, and where its snapshot can be fetched. */

@@ -12,6 +12,7 @@ import { withBox } from '../pipeline/snapshot.ts';
 import type { JpegEncoder, PipelineStages, RgbFrame } from '../pipeline/stages.ts';
 import { TrackEventDetector, type TrackEvent } from '../pipeline/track-events.ts';
 import type { NewEvent } from '../repositories/event.repository.ts';
+import type { CameraMetrics, CameraMetricsSource } from '../services/metrics.service.ts';
 
 /** Where live events go (socket.io in the service). */
 export interface LiveOutput {
@@ -71,9 +72,21 @@ export interface RunningCamera {
  * cameras (enabled cameras / live workers, at most `maxCameras`), hands back any excess, and starts
  * or stops pipelines to match what it holds. A camera whose pipeline fails never affects another.
  */
-export class CameraWorker {
+export class CameraWorker implements CameraMetricsSource {
   readonly workerId = randomUUID();
   readonly running = new Map<number, RunningCamera>();
+
+  /** The running cameras' counts and latency windows, for /metrics (ScouterMetrics reads only this). */
+  cameraMetrics(): CameraMetrics[] {
+    return [...this.running.values()].map(({ run, pipeline, batcher }) => ({
+      id: run.id,
+      name: run.name,
+      stats: pipeline.stats(),
+      observations: { written: batcher.written, pending: batcher.pendingRows, dropped: batcher.discarded },
+      latencyMs: (q) => pipeline.latency.quantile(q),
+      stageMs: (stage, q) => pipeline.stageMs[stage].quantile(q),
+    }));
+  }
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;

@@ -1,18 +1,25 @@
-import { FrameIndex, HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkSaveBody, HawkSaveResponse, INT4_MAX } from '@sightline/contracts';
-import type { ServiceApp } from '@sightline/server-kit';
-import { Type } from '@sinclair/typebox';
-import type { HawkServices } from '../../hawk-services.ts';
 import { ANNOTATE } from '@sightline/auth';
+import { FrameIndex, HawkAnnotations, HawkAnnotationSetInfo, HawkHistoryEntry, HawkSaveBody, HawkSaveResponse, INT4_MAX } from '@sightline/contracts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { userWith } from '../../plugins/auth.ts';
+import type { AccessService } from '../../services/access.service.ts';
+import type { AnnotationService } from '../../services/annotation.service.ts';
+import type { ContextService } from '../../services/context.ts';
 import { IdParams } from '../params.ts';
 
+export interface AnnotationRouteServices {
+  readonly context: ContextService;
+  readonly annotations: AnnotationService;
+  readonly access: AccessService;
+}
+
 /** Annotation sets of a video, reading a frame range, incremental versioned saves, history. */
-export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
+export const annotationRoutes: FastifyPluginAsyncTypebox<AnnotationRouteServices> = async (app, { context, annotations, access }) => {
   app.get('/videos/:id/sets', { config: { access: ANNOTATE }, schema: { params: IdParams, response: { 200: Type.Array(HawkAnnotationSetInfo) } } }, async (request) => {
     const user = userWith(request);
-    await s.context.ofVideo(request.params.id, user, false);
-    await s.annotations.mainSet(request.params.id);
-    return s.access.visibleSets(user, await s.annotations.listSets(request.params.id));
+    await context.ofVideo(request.params.id, user, false);
+    return access.visibleSets(user, await annotations.listSets(request.params.id));
   });
 
   app.get(
@@ -27,10 +34,10 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
     },
     async (request) => {
       // A replica or merged set is read inside its assignment's range unless asked otherwise.
-      const { set, video } = await s.context.ofSet(request.params.id, userWith(request));
+      const { set, video } = await context.ofSet(request.params.id, userWith(request));
       const from = request.query.from ?? set.frameFrom ?? 0;
       const to = request.query.to ?? set.frameTo ?? video.frameCount - 1;
-      return s.annotations.read(request.params.id, from, to);
+      return annotations.read(request.params.id, from, to);
     },
   );
 
@@ -39,8 +46,8 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
     { config: { access: ANNOTATE }, bodyLimit: 16 * 1024 * 1024, schema: { params: IdParams, body: HawkSaveBody, response: { 200: HawkSaveResponse } } },
     async (request) => {
       const user = userWith(request);
-      const { video, project } = await s.context.ofSet(request.params.id, user);
-      const version = await s.annotations.save(request.params.id, request.body, user, { schema: project.labelSchema, frameCount: video.frameCount });
+      const { set, video, project } = await context.ofSet(request.params.id, user);
+      const version = await annotations.save(set, request.body, user, { schema: project.labelSchema, frameCount: video.frameCount });
       return { version };
     },
   );
@@ -49,8 +56,8 @@ export function annotationRoutes(app: ServiceApp, s: HawkServices): void {
     '/sets/:id/history',
     { config: { access: ANNOTATE }, schema: { params: IdParams, querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }), response: { 200: Type.Array(HawkHistoryEntry) } } },
     async (request) => {
-      await s.context.ofSet(request.params.id, userWith(request));
-      return s.annotations.history(request.params.id, request.query.limit);
+      await context.ofSet(request.params.id, userWith(request));
+      return annotations.history(request.params.id, request.query.limit);
     },
   );
-}
+};

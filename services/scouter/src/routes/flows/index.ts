@@ -1,11 +1,11 @@
 import { DASHBOARD, OPERATE } from '@sightline/auth';
 import { Flow, FlowBody, FlowCheckBody, FlowCheckResult, FlowList, FlowNameParams, FlowRejected } from '@sightline/contracts';
-import type { ServiceApp } from '@sightline/server-kit';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { FlowCompileError, type FlowService } from '../../services/flow.service.ts';
 
 /** `/flows`: check without storing, store (compiled against this Scouter's models), list, read, start, stop and delete flows. */
-export function registerFlowRoutes(app: ServiceApp, flows: FlowService): void {
+export const flowRoutes: FastifyPluginAsyncTypebox<{ readonly flows: FlowService }> = async (app, { flows }) => {
   app.get('/flows', { config: { access: DASHBOARD }, schema: { response: { 200: FlowList } } }, async () => ({ flows: await flows.list() }));
   // Checking is not an error: a flow with errors is a 200 whose `ok` is false (the editor checks as one types).
   app.post('/flows/check', { config: { access: OPERATE }, schema: { body: FlowCheckBody, response: { 200: FlowCheckResult } } }, async (request) => flows.check(request.body.source));
@@ -25,4 +25,4 @@ export function registerFlowRoutes(app: ServiceApp, flows: FlowService): void {
     await flows.remove(request.params.name);
     return reply.status(204).send(null);
   });
-}
+};

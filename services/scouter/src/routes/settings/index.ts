@@ -1,10 +1,10 @@
 import { DASHBOARD } from '@sightline/auth';
 import { ScouterSettings } from '@sightline/contracts';
-import type { ServiceApp } from '@sightline/server-kit';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ScouterConfig } from '../../config.ts';
 
 /** `GET /settings`: the settings the console applies (confidence for attribute labels, retention, preview rates). */
-export function registerSettingsRoutes(app: ServiceApp, config: ScouterConfig): void {
+export const settingsRoutes: FastifyPluginAsyncTypebox<{ readonly config: ScouterConfig }> = async (app, { config }) => {
   const settings: ScouterSettings = {
     attributeMinConfidence: config.attributeMinConfidence,
     eventRetentionHours: config.eventRetentionHours,
@@ -13,4 +13,4 @@ export function registerSettingsRoutes(app: ServiceApp, config: ScouterConfig): 
     previewFocusFps: config.previewFocusFps,
   };
   app.get('/settings', { config: { access: DASHBOARD }, schema: { response: { 200: ScouterSettings } } }, async () => settings);
-}
+};

@@ -1,8 +1,8 @@
 import { DASHBOARD, OPERATE } from '@sightline/auth';
 import { AttributeHeadList, DeployHeadBody, HeadNameParams, HeadVersionParams, TrainConfigRejected, TrainJob, TrainJobList, TrainJobParams, AttributeHeadVersion, WrongCropParams } from '@sightline/contracts';
-import type { ServiceApp } from '@sightline/server-kit';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { HttpError } from '../../lib/http-error.ts';
+import { binaryResponse, HttpError } from '@sightline/server-kit';
 import { TrainConfigError } from '../../training/train-config.ts';
 import type { TrainingService } from '../../training/training.service.ts';
 
@@ -11,7 +11,7 @@ import type { TrainingService } from '../../training/training.service.ts';
  * rollback, the ONNX model and its card). Roles once packages/auth lands: reads for viewers,
  * queueing, cancelling, deploying and rolling back for operators.
  */
-export function registerTrainingRoutes(app: ServiceApp, training: TrainingService): void {
+export const trainingRoutes: FastifyPluginAsyncTypebox<{ readonly training: TrainingService }> = async (app, { training }) => {
   app.get('/training/jobs', { config: { access: DASHBOARD }, schema: { response: { 200: TrainJobList } } }, async () => ({ jobs: await training.list() }));
   // The body is checked by parseTrainConfig, so that every problem is named by its key.
   app.post('/training/jobs', { config: { access: OPERATE }, schema: { body: Type.Unknown(), response: { 201: TrainJobList, 400: TrainConfigRejected } } }, async (request, reply) => {
@@ -27,7 +27,7 @@ export function registerTrainingRoutes(app: ServiceApp, training: TrainingServic
     if (!job) throw new HttpError(404, `No training job ${request.params.id}; GET /training/jobs lists them`);
     return job;
   });
-  app.get('/training/jobs/:id/wrong/:index/crop.jpg', { config: { access: DASHBOARD }, schema: { params: WrongCropParams } }, async (request, reply) => {
+  app.get('/training/jobs/:id/wrong/:index/crop.jpg', { config: { access: DASHBOARD }, schema: { params: WrongCropParams, response: { 200: binaryResponse('image/jpeg', 'The wrong box cut from its Hawk frame') } } }, async (request, reply) => {
     const jpeg = await training.wrongCrop(request.params.id, request.params.index);
     if (!jpeg) throw new HttpError(404, `Training job ${request.params.id} has no wrong box ${request.params.index} with a stored place; GET /training/jobs/${request.params.id} lists metrics.wrong`);
     return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(jpeg);
@@ -46,7 +46,7 @@ export function registerTrainingRoutes(app: ServiceApp, training: TrainingServic
     if ((await training.rollback(request.params.name)) === undefined) throw new HttpError(409, `Head ${request.params.name} has no deployed version with an earlier one to roll back to`);
     return { heads: await training.heads(request.params.name) };
   });
-  app.get('/heads/:name/:version/model.onnx', { config: { access: DASHBOARD }, schema: { params: HeadVersionParams } }, async (request, reply) => {
+  app.get('/heads/:name/:version/model.onnx', { config: { access: DASHBOARD }, schema: { params: HeadVersionParams, response: { 200: binaryResponse('application/octet-stream', 'The head as an ONNX model') } } }, async (request, reply) => {
     const m = await training.model(request.params.name, request.params.version);
     if (!m) throw new HttpError(404, `Head ${request.params.name} has no version ${request.params.version}`);
     return reply.type('application/octet-stream').header('content-disposition', `attachment; filename="${request.params.name}-v${request.params.version}.onnx"`).send(m.onnx);
@@ -57,4 +57,4 @@ export function registerTrainingRoutes(app: ServiceApp, training: TrainingServic
     if (!m || !head) throw new HttpError(404, `Head ${request.params.name} has no version ${request.params.version}`);
     return { head, spec: m.spec as Record<string, unknown>, config: m.config as unknown as Record<string, unknown>, boxIds: m.boxIds };
   });
-}
+};
