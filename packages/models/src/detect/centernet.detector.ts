@@ -6,7 +6,9 @@ import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
+import { COCO_LABELS } from '../registry/coco-labels.ts';
 import { modelCard } from '../registry/model-cards.ts';
+import { pipelined, type InputMapping, type ObjectDetector } from './object-detector.ts';
 
 export interface CenterNetOptions {
   /** Keep boxes scoring at least this (default 0.3). */
@@ -33,15 +35,12 @@ const ROW = 6;
 const DETECTIONS = 'tower_0/detections';
 const FEATURES = 'tower_0/CenternetHead/mul';
 
-/** Letterbox mapping: networkX = imageX * scaleX + offsetX. */
-export interface InputMapping {
-  scaleX: number;
-  scaleY: number;
-  offsetX: number;
-  offsetY: number;
-}
+export type { InputMapping };
 
-export class CenterNetDetector {
+export class CenterNetDetector implements ObjectDetector {
+  readonly name = 'centernet';
+  readonly classes = COCO_LABELS;
+  readonly trackerScores = modelCard('centernet').trackerScores;
   readonly inputSize: readonly [number, number];
   private readonly input: Float32Array;
 
@@ -115,27 +114,7 @@ export class CenterNetDetector {
    * @example for await (const { frame, detections } of detector.detectStream(decodeVideoFrames(path))) write(frame, detections);
    */
   async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections }> {
-    const buffers = [this.input, new Float32Array(this.input.length)] as const;
-    const iterator = frames[Symbol.asyncIterator]();
-    const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping } | undefined> => {
-      const r = await iterator.next();
-      return r.done ? undefined : { frame: r.value, mapping: await this.prepareInto(r.value, buffers[slot]) };
-    };
-    let slot: 0 | 1 = 0;
-    let current = await next(slot);
-    try {
-      while (current) {
-        const following = next(slot === 0 ? 1 : 0);
-        // Keep a failed read from becoming an unhandled rejection while the network runs.
-        following.catch(() => undefined);
-        const raw = await this.runNetwork(buffers[slot]);
-        yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping) };
-        current = await following;
-        slot = slot === 0 ? 1 : 0;
-      }
-    } finally {
-      await iterator.return?.();
-    }
+    yield* pipelined(frames, [this.input, new Float32Array(this.input.length)], (f, out) => this.prepareInto(f, out), (input) => this.runNetwork(input), (raw, f, m) => this.decode(raw, f, m));
   }
 
   /** The network alone on the prepared input. */
