@@ -47,9 +47,9 @@ const rgb255 = { layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255,
 // YOLOv8 head [1, 4 + C, N]: person at the centre, a near duplicate, a car whose score is the mean
 // of the red input channel, and a weak person below the threshold.
 const yolov8Card = { classes: ['person', 'car'], input: { size: [64, 64], ...rgb255, letterbox: true, pad: 114 }, decode: { format: 'yolov8' } };
-const yolov8Model = {
-  size: [64, 64] as [number, number],
-  layout: 'nchw' as const,
+const yolov8Model: { size: [number, number]; layout: 'nchw'; outputs: FixtureOutput[] } = {
+  size: [64, 64],
+  layout: 'nchw',
   outputs: [{
     name: 'output0',
     dims: [1, 6, 4],
