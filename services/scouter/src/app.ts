@@ -7,6 +7,7 @@ import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
 import { InferenceThread } from './pipeline/inference-thread.ts';
+import { detectorCatalogue } from './pipeline/detector-catalogue.ts';
 import { createRealStages, type RealStagesExtras } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
 import { TrainingRepository } from './training/training.repository.ts';
@@ -69,6 +70,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   const cameras = new CameraRepository(pool);
   const training = new TrainingRepository(pool);
+  // User detector cards are read at boot: a card that does not parse stops Scouter with its problems.
+  const detectors = detectorCatalogue(config.detectorCards);
   const sources = new CameraSourcePolicy({ mediaRoots: mediaRootsOf(config), allowNetworks: listSetting(config.allowNetworks) });
   const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), sources, (names) => training.deployedNames(names));
   const log = { warn: (m: string) => app.log.warn(m) };
@@ -144,7 +147,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   let realStages: (PipelineStages & RealStagesExtras) | undefined;
   const metrics = new ScouterMetrics(() => worker, () => realStages?.models() ?? []);
   if (config.worker) {
-    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training });
+    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training, detectors });
     // A deploy or rollback reaches running pipelines through NOTIFY scouter_heads: no restart.
     if (realStages?.trainedHeads) {
       const trained = realStages.trainedHeads;
@@ -203,7 +206,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   registerCameraRoutes(app, cameraService);
   registerCameraFrameRoute(app, cameraService, previewRepo);
-  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources, () => training.deployedNames()));
+  registerFlowRoutes(app, new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources, () => training.deployedNames(), detectors.models));
   registerMetricsRoutes(app, metrics, () => realStages?.models() ?? []);
   registerEventRoutes(app, events, webhooks);
   registerSettingsRoutes(app, config);

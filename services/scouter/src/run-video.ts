@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { CameraPipeline } from './pipeline/camera-pipeline.ts';
 import { defaultSpec, sourceTypeOf } from './pipeline/default-spec.ts';
 import { ObservationBatcher } from './pipeline/observation-batcher.ts';
+import { detectorCatalogue } from './pipeline/detector-catalogue.ts';
 import { createRealStages } from './pipeline/real-stages.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
@@ -17,6 +18,8 @@ export interface RunVideoOptions {
   /** Flow text; its first pipeline runs on the video (its own source URI is replaced). */
   readonly flow?: { readonly text: string; readonly fileName: string };
   readonly inferenceThreads?: number;
+  /** Detector cards (comma-separated paths, as SCOUTER_DETECTOR_CARDS) whose models the flow may name. */
+  readonly detectorCards?: string;
   readonly onProgress?: (framesProcessed: number) => void;
 }
 
@@ -45,8 +48,9 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   const uri = normaliseCameraUri(options.video);
   const name = `run ${basename(options.video)} ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`.slice(0, 100);
   let spec: PipelineSpec = defaultSpec({ name, uri, fps: 10, loop: false });
+  const detectors = detectorCatalogue(options.detectorCards ?? '');
   if (options.flow) {
-    const result = compileFlow(options.flow.text, scouterFlowRegistry);
+    const result = compileFlow(options.flow.text, { ...scouterFlowRegistry, models: detectors.models });
     if (!result.ok) throw new FlowRejectedError(result.errors.map((e) => formatFlowError(e, options.flow!.text, options.flow!.fileName)).join('\n'));
     const first = result.pipelines[0];
     if (!first) throw new FlowRejectedError(`${options.flow.fileName} defines no pipeline (no INSERT INTO or stream reading a source)`);
@@ -58,7 +62,7 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   await observations.ensurePartitions();
   const runId = crypto.randomUUID();
   const batcher = new ObservationBatcher((rows) => observations.insertBatch(cameraId, runId, rows), 500);
-  const stages = createRealStages({ inferenceThreads: options.inferenceThreads ?? 2 });
+  const stages = createRealStages({ inferenceThreads: options.inferenceThreads ?? 2, detectors });
   let failure: string | null = null;
   const pipeline = new CameraPipeline(
     cameraId,

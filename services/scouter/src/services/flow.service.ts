@@ -38,6 +38,8 @@ export class FlowService {
     private readonly sources: CameraSourcePolicy,
     /** Names of the deployed trained heads: flows may name them in attributes(s, heads=[...]). */
     private readonly deployedHeads: () => Promise<string[]> = async () => [],
+    /** Detector models flows may name (built-ins plus SCOUTER_DETECTOR_CARDS). */
+    private readonly detectorModels: readonly string[] = DETECTOR_MODELS,
   ) {}
 
   async list(): Promise<Flow[]> {
@@ -50,7 +52,7 @@ export class FlowService {
 
   /** Compiles a flow with the same compiler as `save` (and `sightline flow check`) and stores nothing: errors at line:column, warnings, the plan. */
   check(source: string): FlowCheckResult {
-    const result = compileFlow(source, scouterFlowRegistry);
+    const result = compileFlow(source, { ...scouterFlowRegistry, models: this.detectorModels });
     if (!result.ok) return { ok: false, errors: result.errors.map(toProblem), warnings: [], pipelines: [] };
     const warnings = result.warnings.map((w) => `${w.span.start.line}:${w.span.start.column}: ${w.message}`);
     if (result.pipelines.length === 0) return { ok: false, errors: [{ code: 'no-pipeline', message: 'the flow defines no pipeline (no INSERT INTO reaching a source)', line: 1, column: 1, endLine: 1, endColumn: 1 }], warnings, pipelines: [] };
@@ -60,7 +62,8 @@ export class FlowService {
   /** Compiles and stores a flow; a running flow's cameras take the new plan at once. */
   async save(name: string, source: string): Promise<{ flow: Flow; created: boolean }> {
     const trained = await this.deployedHeads();
-    const registry = trained.length ? { ...scouterFlowRegistry, heads: [...scouterFlowRegistry.heads, ...trained.filter((h) => !scouterFlowRegistry.heads.includes(h))] } : scouterFlowRegistry;
+    const base = { ...scouterFlowRegistry, models: this.detectorModels };
+    const registry = trained.length ? { ...base, heads: [...base.heads, ...trained.filter((h) => !base.heads.includes(h))] } : base;
     const result = compileFlow(source, registry);
     if (!result.ok) {
       const errors = result.errors.map(toProblem);
