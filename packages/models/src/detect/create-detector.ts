@@ -2,14 +2,15 @@
 // ('centernet') or the path of a detector card JSON (a user's ONNX model, see detector-card.ts).
 import type { Backend } from '../backend/backend.ts';
 import type { BackendChoice } from '../backend/select-backend.ts';
-import { readDetectorCard } from '../registry/detector-card.ts';
+import { readDetectorCard, type DetectorCard } from '../registry/detector-card.ts';
+import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { MODEL_CARDS } from '../registry/model-cards.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
 import type { DetectorFilters, ObjectDetector } from './object-detector.ts';
 import { OnnxDetector } from './onnx.detector.ts';
 
 /** Registry detectors that write boxes only (centernet-multitask adds a feature map). */
-export const REGISTERED_DETECTORS: readonly string[] = MODEL_CARDS.filter((c) => c.task === 'object-detection' && c.outputs.length === 1).map((c) => c.id);
+export const REGISTERED_DETECTORS: readonly string[] = MODEL_CARDS.filter((c) => c.task === 'object-detection' && (c.detector || c.outputs.length === 1)).map((c) => c.id);
 
 /** Whether a model name is a detector card path rather than a registry id. */
 export function isDetectorCardPath(model: string): boolean {
@@ -36,6 +37,20 @@ export async function createDetector(model: string, options: CreateDetectorOptio
   };
   if (isDetectorCardPath(model)) return OnnxDetector.create(model, common);
   if (model === 'centernet') return CenterNetDetector.create({ ...common, model: 'centernet' });
+  const registered = MODEL_CARDS.find((c) => c.id === model && c.detector);
+  if (registered?.detector) {
+    // A registry model decoded outside its graph: converted into the cache, then run as a card.
+    const onnx = await ensureOnnxModel(model);
+    const card: DetectorCard = {
+      name: registered.id,
+      model: onnx,
+      classes: registered.classes ?? [],
+      ...registered.detector,
+      decode: { ...registered.detector.decode, outputs: registered.outputs.map((o) => o.name) },
+      ...(registered.trackerScores ? { trackerScores: registered.trackerScores } : {}),
+    };
+    return OnnxDetector.create(card, common);
+  }
   throw new Error(`unknown detector "${model}": use one of ${REGISTERED_DETECTORS.join(', ')} or the path of a detector card (.json)`);
 }
 
