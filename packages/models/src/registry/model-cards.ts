@@ -111,8 +111,10 @@ export const MODEL_CARDS: readonly ModelCard[] = [
       { name: 'Identity_5', shape: [1, 169, 44], description: 'GFL box bins, stride 32' },
     ],
     detector: {
-      // NanoDet's own pre-processing: BGR, ImageNet mean and std in 0..255 units.
-      input: { size: [416, 416], layout: 'nchw', colour: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], letterbox: true, pad: 0 },
+      // NanoDet's own pre-processing: BGR, ImageNet mean and std in 0..255 units, the frame stretched to
+      // 416x416 (its training did not keep the aspect ratio: letterboxed, the tall "woman in a purple
+      // dress" thumbnail of samples.jpg came out as half a person at 0.39, stretched whole at 0.64).
+      input: { size: [416, 416], layout: 'nchw', colour: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], letterbox: false, pad: 0 },
       decode: { format: 'nanodet-gfl', strides: [8, 16, 32], regMax: 10 },
       scoreThreshold: 0.3,
       iouThreshold: 0.5,
