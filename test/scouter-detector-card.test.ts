@@ -74,6 +74,6 @@ test('cards that do not parse or clash stop the catalogue with the file named', 
   assert.throws(() => detectorCatalogue(bad), /detector card .*bad\.card\.json: .*input\.size must be/);
   assert.throws(() => detectorCatalogue(`${card},${card}`), /"forklift-yolo" .* is already taken/);
   const catalogue = detectorCatalogue(card);
-  assert.deepEqual(catalogue.models, ['centernet', 'forklift-yolo']);
+  assert.deepEqual(catalogue.models, ['centernet', 'nanodet', 'forklift-yolo']);
   assert.deepEqual(catalogue.trackerScores('forklift-yolo'), { trackThresh: 0.5, newTrackThresh: 0.6 });
 });

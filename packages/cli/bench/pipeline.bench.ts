@@ -48,15 +48,17 @@ try {
   const summary: string[] = [];
   // Each shipped detector through the same commands: CenterNet (npm install), NanoDet when its
   // weights were fetched (`sightline models fetch nanodet`).
-  for (const model of ['centernet', 'nanodet']) {
+  // NanoDet also with --tiles (the frame plus two 360x360 tiles: three network passes per frame).
+  for (const [model, tiles] of [['centernet', false], ['nanodet', false], ['nanodet', true]] as const) {
     const missing = weightsMissing(model);
     if (missing) {
       console.log(`\n${model}: skipped (${missing})`);
       continue;
     }
-    const det = join(dir, `det-${model}.txt`);
-    console.log(`\n== ${model} ==`);
-    console.log(sightline('detect', '--video', clip, '--out', det, '--model', model, '--score', '0.3'));
+    const name = tiles ? `${model}-tiles` : model;
+    const det = join(dir, `det-${name}.txt`);
+    console.log(`\n== ${name} ==`);
+    console.log(sightline('detect', '--video', clip, '--out', det, '--model', model, '--score', '0.3', ...(tiles ? ['--tiles'] : [])));
 
     // Detector alone: every box its own track, so only recall and precision mean anything.
     const detRows = parseMot(readFileSync(det, 'utf8'));
@@ -66,19 +68,19 @@ try {
       console.log(`  score >= ${s}: recall ${m.Recall.toFixed(3)}, precision ${m.Precision.toFixed(3)}`);
     }
 
-    const sortDir = join(dir, model, 'sort');
-    const defaultDir = join(dir, model, 'default');
+    const sortDir = join(dir, name, 'sort');
+    const defaultDir = join(dir, name, 'default');
     for (const d of [sortDir, defaultDir]) mkdirSync(d, { recursive: true });
     // The container says 10 fps: that is what a camera feed of this file would report.
     sightline('track', '--det', det, '--out', join(sortDir, `${seq}.txt`), '--tracker', 'sort', '--fps', '10');
     sightline('track', '--det', det, '--out', join(defaultDir, `${seq}.txt`), '--fps', '10', '--model', model);
-    console.log(`\nWhole pipeline with ${model}, PETS09-S2L1 frames 1-400 (480x360): SORT mode, then the default tracker with ${model}'s score calibration`);
+    console.log(`\nWhole pipeline with ${name}, PETS09-S2L1 frames 1-400 (480x360): SORT mode, then the default tracker with ${model}'s score calibration`);
     console.log(sightline('eval', '--gt', join(dir, 'gt'), '--res', sortDir, '--compare', defaultDir));
     const json = JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', defaultDir, '--json')) as { combined: Record<string, number> };
     const c = json.combined;
     const floor = floorErrors(gt, parseMot(readFileSync(join(defaultDir, `${seq}.txt`), 'utf8')));
     console.log(`\nFloor positions of the tracked boxes' feet (homography from 4 clicked ground-truth feet near the corners of the walked area; ${floor.length} tracked boxes matched to gt at IoU >= 0.5): median error ${median(floor).toFixed(3)} m, 90th percentile ${[...floor].sort((a, b) => a - b)[Math.floor(floor.length * 0.9)]!.toFixed(3)} m (goal: median <= 0.25 m)`);
-    summary.push(`  ${model.padEnd(10)} MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1)`);
+    summary.push(`  ${name.padEnd(14)} MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1)`);
   }
   console.log(`\nDefault pipeline against the goals, per detector:\n${summary.join('\n')}`);
 } finally {
