@@ -61,7 +61,7 @@ test('bad input is refused with the reason, and an existing output is kept', () 
     { args: ['--video', join(dir, 'missing.mp4'), '--out', out], status: 1, message: /cannot read video .*missing\.mp4/ },
     { args: ['--video', clip, '--out', out, '--classes', 'person,unicorn'], status: 2, message: /unknown class "unicorn" in --classes; centernet has person/ },
     { args: ['--video', clip, '--out', out, '--every', '1.5'], status: 2, message: /--every must be a whole number/ },
-    { args: ['--video', clip, '--out', out, '--model', 'yolo'], status: 2, message: /--model must be one of centernet or a detector card \(\.json\)/ },
+    { args: ['--video', clip, '--out', out, '--model', 'yolo'], status: 2, message: /--model must be one of centernet, nanodet or a detector card \(\.json\)/ },
     { args: ['--video', clip], status: 2, message: /--out <det.txt> is required/ },
   ];
   for (const c of cases) {

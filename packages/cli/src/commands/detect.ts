@@ -7,12 +7,13 @@ import { createDetector, detectTiled, isDetectorCardPath, REGISTERED_DETECTORS }
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
-const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet|card.json] [--every N]
+const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet|nanodet|card.json] [--every N]
                         [--score S] [--classes person,car,...|all] [--tiles]
 
   --video    video file or stream URL (anything ffmpeg reads)
   --out      MOTChallenge detections: frame,-1,x,y,w,h,score,-1,-1,-1 (1-based frame and pixels)
-  --model    detector: ${REGISTERED_DETECTORS.join(', ')} (default centernet), or the path of a
+  --model    detector: ${REGISTERED_DETECTORS.join(', ')} (default centernet; nanodet after
+             "sightline models fetch nanodet"), or the path of a
              detector card (.json) naming your ONNX model, its input and its output decode
              (packages/models/README.md: YOLOX, YOLOv5/v8, RT-DETR, NanoDet heads)
   --every    run on every N-th frame only (default 1); frame numbers stay those of the video
