@@ -1,5 +1,5 @@
 // Whole-pipeline benchmark on real video, through the project's own CLI: `sightline detect` (the
-// default detector) -> `sightline track` (SORT mode, and the default tracker with the detector's
+// default detector, then NanoDet when its weights were fetched) -> `sightline track` (SORT mode, and the default tracker with the detector's
 // score calibration) -> `sightline eval`, on the PETS09-S2L1 dev stretch (frames 1-400 of the
 // 480x360 video, ground truth scaled by 0.625 from the original 768x576). Also prints the detector
 // alone at several scores, so the recall lost between detector and tracker output is visible.
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffmpegPath, passthroughFrames } from '@sightline/media';
+import { MissingWeightsError, modelCard, sourceModelPath } from '@sightline/models';
 import { evaluateSequence, groupMotByFrame, motMetrics, parseMot, projectPoint, solveHomography, type MotRow, type Xy } from '@sightline/vision';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
@@ -42,32 +43,58 @@ try {
     .join('\n');
   writeFileSync(join(dir, 'gt', seq, 'gt', 'gt.txt'), gtText + '\n');
 
-  const det = join(dir, 'det.txt');
-  console.log(sightline('detect', '--video', clip, '--out', det, '--score', '0.3'));
-
-  // Detector alone: every box its own track, so only recall and precision mean anything.
   const gt = parseMot(gtText);
-  const detRows = parseMot(readFileSync(det, 'utf8'));
-  console.log('\nDetector alone (each box scored on its own, IoU 0.5):');
-  for (const s of [0.3, 0.4, 0.5]) {
-    const m = motMetrics(evaluateSequence(gt, detRows.filter((r) => r.conf >= s).map((r, k) => ({ ...r, id: k + 1 })), 'mot15'));
-    console.log(`  score >= ${s}: recall ${m.Recall.toFixed(3)}, precision ${m.Precision.toFixed(3)}`);
-  }
-
-  for (const name of ['sort', 'default']) mkdirSync(join(dir, name));
-  // The container says 10 fps: that is what a camera feed of this file would report.
-  sightline('track', '--det', det, '--out', join(dir, 'sort', `${seq}.txt`), '--tracker', 'sort', '--fps', '10');
-  sightline('track', '--det', det, '--out', join(dir, 'default', `${seq}.txt`), '--fps', '10', '--model', 'centernet');
-  console.log('\nWhole pipeline, PETS09-S2L1 frames 1-400 (480x360): SORT mode, then the default tracker with CenterNet\'s score calibration');
-  console.log(sightline('eval', '--gt', join(dir, 'gt'), '--res', join(dir, 'sort'), '--compare', join(dir, 'default')));
-  const json = JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', join(dir, 'default'), '--json')) as { combined: Record<string, number> };
   const people = new Set(gt.filter((r) => r.conf !== 0).map((r) => r.id)).size;
-  const c = json.combined;
-  const floor = floorErrors(gt, parseMot(readFileSync(join(dir, 'default', `${seq}.txt`), 'utf8')));
-  console.log(`\nFloor positions of the tracked boxes' feet (homography from 4 clicked ground-truth feet near the corners of the walked area; ${floor.length} tracked boxes matched to gt at IoU >= 0.5): median error ${median(floor).toFixed(3)} m, 90th percentile ${[...floor].sort((a, b) => a - b)[Math.floor(floor.length * 0.9)]!.toFixed(3)} m (goal: median <= 0.25 m)`);
-  console.log(`\nDefault pipeline against the goals: MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1)`);
+  const summary: string[] = [];
+  // Each shipped detector through the same commands: CenterNet (npm install), NanoDet when its
+  // weights were fetched (`sightline models fetch nanodet`).
+  // NanoDet also with --tiles (the frame plus two 360x360 tiles: three network passes per frame).
+  for (const [model, tiles] of [['centernet', false], ['nanodet', false], ['nanodet', true]] as const) {
+    const missing = weightsMissing(model);
+    if (missing) {
+      console.log(`\n${model}: skipped (${missing})`);
+      continue;
+    }
+    const name = tiles ? `${model}-tiles` : model;
+    const det = join(dir, `det-${name}.txt`);
+    console.log(`\n== ${name} ==`);
+    console.log(sightline('detect', '--video', clip, '--out', det, '--model', model, '--score', '0.3', ...(tiles ? ['--tiles'] : [])));
+
+    // Detector alone: every box its own track, so only recall and precision mean anything.
+    const detRows = parseMot(readFileSync(det, 'utf8'));
+    console.log('Detector alone (each box scored on its own, IoU 0.5):');
+    for (const s of [0.3, 0.4, 0.5]) {
+      const m = motMetrics(evaluateSequence(gt, detRows.filter((r) => r.conf >= s).map((r, k) => ({ ...r, id: k + 1 })), 'mot15'));
+      console.log(`  score >= ${s}: recall ${m.Recall.toFixed(3)}, precision ${m.Precision.toFixed(3)}`);
+    }
+
+    const sortDir = join(dir, name, 'sort');
+    const defaultDir = join(dir, name, 'default');
+    for (const d of [sortDir, defaultDir]) mkdirSync(d, { recursive: true });
+    // The container says 10 fps: that is what a camera feed of this file would report.
+    sightline('track', '--det', det, '--out', join(sortDir, `${seq}.txt`), '--tracker', 'sort', '--fps', '10');
+    sightline('track', '--det', det, '--out', join(defaultDir, `${seq}.txt`), '--fps', '10', '--model', model);
+    console.log(`\nWhole pipeline with ${name}, PETS09-S2L1 frames 1-400 (480x360): SORT mode, then the default tracker with ${model}'s score calibration`);
+    console.log(sightline('eval', '--gt', join(dir, 'gt'), '--res', sortDir, '--compare', defaultDir));
+    const json = JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', defaultDir, '--json')) as { combined: Record<string, number> };
+    const c = json.combined;
+    const floor = floorErrors(gt, parseMot(readFileSync(join(defaultDir, `${seq}.txt`), 'utf8')));
+    console.log(`\nFloor positions of the tracked boxes' feet (homography from 4 clicked ground-truth feet near the corners of the walked area; ${floor.length} tracked boxes matched to gt at IoU >= 0.5): median error ${median(floor).toFixed(3)} m, 90th percentile ${[...floor].sort((a, b) => a - b)[Math.floor(floor.length * 0.9)]!.toFixed(3)} m (goal: median <= 0.25 m)`);
+    summary.push(`  ${name.padEnd(14)} MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1)`);
+  }
+  console.log(`\nDefault pipeline against the goals, per detector:\n${summary.join('\n')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+function weightsMissing(model: string): string | undefined {
+  try {
+    sourceModelPath(modelCard(model));
+    return undefined;
+  } catch (err) {
+    if (err instanceof MissingWeightsError) return err.message;
+    throw err;
+  }
 }
 
 function median(values: readonly number[]): number {

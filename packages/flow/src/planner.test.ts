@@ -85,6 +85,9 @@ test('a registry passed in replaces the defaults (models, heads, functions, trac
   assert.ok(planned.ok);
   assert.equal(planned.pipelines[0]?.detect.model, 'nanodet', 'the first model is the default');
   assert.deepEqual(planned.pipelines[0]?.track, { tracker: 'sort' }, 'bytetrack is not offered, so the first tracker is the default');
+  const named = compileFlow(flow("track(detect(frame, model='centernet'))"), registry);
+  assert.ok(named.ok);
+  assert.equal(named.pipelines[0]?.detect.model, 'centernet', 'a model named in detect(...) is the one planned, not the default');
 
   const refused = compileFlow(flow("attributes(detect(frame, model='centernet'), heads=['clothing'])"), registry);
   assert.equal(refused.ok, false);

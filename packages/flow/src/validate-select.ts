@@ -142,6 +142,8 @@ function detect(call: Call, inner: FlowValue, modelArg: Argument | undefined, re
       const hint = closest(value.value, registry.models);
       errors.push({ code: 'unknown-model', message: `unknown model '${value.value}'${hint ? ` (did you mean '${hint}'?)` : ''}: models are ${registry.models.length > 0 ? quoteList(registry.models, 'and') : 'none (no model is registered)'}`, span: value.span });
       model = undefined;
+    } else {
+      model = value.value;
     }
   } else if (model === undefined) {
     errors.push({ code: 'unknown-model', message: 'no detector model is registered, so detect(...) cannot run: install a model', span: call.callee.span });

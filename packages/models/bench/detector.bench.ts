@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getEngine, type Frame } from '@sightline/native';
 import { decodeImageRgb, decodeVideoFrames, probeVideoStream, type DecodedFrame } from '@sightline/media';
-import { CenterNetDetector, detectTiled, scoreDetections, type EvalFrame, type GtBox } from '../src/index.ts';
+import { CenterNetDetector, createDetector, detectTiled, MissingWeightsError, scoreDetections, type EvalFrame, type GtBox, type ObjectDetector } from '../src/index.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', 'data');
@@ -103,13 +103,30 @@ async function quality(): Promise<void> {
     console.log(`quality: skipped, ${root} not found (set SIGHTLINE_EVAL_DATA)`);
     return;
   }
-  const detector = await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.01 });
-  const modes = [
-    { name: 'whole frame', run: (f: Frame) => detector.detect(f) },
-    { name: 'frame + square tiles', run: (f: Frame) => detectTiled(detector, f) },
-  ];
   console.log('\nperson detection on mot17-mini (IoU 0.5, visibility >= 0.25; P/R at score >= 0.3, AP over all scores)');
   console.log('  mode                  sequence         frames  gt boxes precision  recall  AP@0.5  ms/frame');
+  for (const model of ['centernet', 'nanodet']) {
+    let detector: ObjectDetector;
+    try {
+      detector = await createDetector(model, { classIds: [0], scoreThreshold: 0.01 });
+    } catch (err) {
+      if (err instanceof MissingWeightsError) {
+        console.log(`  ${model}: skipped (${err.message})`);
+        continue;
+      }
+      throw err;
+    }
+    await qualityOf(root, detector);
+    await detector.release();
+  }
+  console.log('  note: CenterNet keeps its top 100 peaks over all 80 classes per 512x512 input; tiles see 1080p people at 1.8x the scale (NanoDet: 416x416, 2.3x).');
+}
+
+async function qualityOf(root: string, detector: ObjectDetector): Promise<void> {
+  const modes = [
+    { name: `${detector.name} frame`, run: (f: Frame) => detector.detect(f) },
+    { name: `${detector.name} + tiles`, run: (f: Frame) => detectTiled(detector, f) },
+  ];
   for (const mode of modes) {
     const evalFrames: EvalFrame[] = [];
     let ms = 0;
@@ -140,8 +157,6 @@ async function quality(): Promise<void> {
     }
     console.log(line(mode.name, 'all', evalFrames, ms / evalFrames.length));
   }
-  await detector.release();
-  console.log('  note: CenterNet keeps its top 100 peaks over all 80 classes per 512x512 input; tiles see 1080p people at 1.8x the scale.');
 }
 
 function line(mode: string, seq: string, frames: EvalFrame[], ms: number): string {

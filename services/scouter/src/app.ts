@@ -7,6 +7,7 @@ import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { ScouterConfig } from './config.ts';
 import { InferenceThread } from './pipeline/inference-thread.ts';
+import { detectorCatalogue } from './pipeline/detector-catalogue.ts';
 import { createRealStages, type RealStagesExtras } from './pipeline/real-stages.ts';
 import type { PipelineStages } from './pipeline/stages.ts';
 import { TrainingRepository } from './training/training.repository.ts';
@@ -71,6 +72,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   const cameras = new CameraRepository(pool);
   const training = new TrainingRepository(pool);
+  // User detector cards are read at boot: a card that does not parse stops Scouter with its problems.
+  const detectors = detectorCatalogue(config.detectorCards);
   const sources = new CameraSourcePolicy({ mediaRoots: mediaRootsOf(config), allowNetworks: listSetting(config.allowNetworks) });
   const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), sources, (names) => training.deployedNames(names));
   const log = { warn: (m: string) => app.log.warn(m) };
@@ -146,7 +149,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   let realStages: (PipelineStages & RealStagesExtras) | undefined;
   const metrics = new ScouterMetrics(() => worker, () => realStages?.models() ?? []);
   if (config.worker) {
-    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training });
+    realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training, detectors });
     // A deploy or rollback reaches running pipelines through NOTIFY scouter_heads: no restart.
     if (realStages?.trainedHeads) {
       const trained = realStages.trainedHeads;
@@ -202,7 +205,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   // Each route module is a plugin given only the services it calls.
   void app.register(cameraRoutes, { cameras: cameraService });
   void app.register(cameraFrameRoutes, { cameras: cameraService, previews });
-  void app.register(flowRoutes, { flows: new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources, () => training.deployedNames()) });
+  void app.register(flowRoutes, { flows: new FlowService(new FlowRepository(pool), cameras, (event) => io.emit('scouter:cameras-changed', event), sources, () => training.deployedNames(), detectors.models) });
   void app.register(metricsRoutes, { metrics, models: () => realStages?.models() ?? [] });
   void app.register(eventRoutes, { events, webhooks });
   void app.register(settingsRoutes, { config });

@@ -28,6 +28,7 @@ export const ScouterConfig = Type.Object(
     trainingWorker: Type.Boolean({ env: 'SCOUTER_TRAINING_WORKER', default: true, description: 'Run queued attribute-head training jobs in this process, one at a time (needs SCOUTER_WORKER)' }),
     hawkMediaDir: Type.String({ env: 'SCOUTER_HAWK_MEDIA_DIR', default: '', description: "Hawk's media folder (its HAWK_MEDIA_DIR), where training reads the labelled frames; empty = <SIGHTLINE_DATA_DIR>/hawk" }),
     retentionDays: Type.Integer({ env: 'SCOUTER_RETENTION_DAYS', default: 0, minimum: 0, maximum: 36_500, description: 'Raw observations are kept this many whole UTC days before today, then their daily partitions are dropped; 0 (the default, so an upgrade never deletes history) keeps them forever; docs/SCALING.md sizes 30. Kanohi keeps its heatmap roll-ups either way' }),
+    detectorCards: Type.String({ env: 'SCOUTER_DETECTOR_CARDS', default: '', description: 'Comma-separated detector card JSON files (a user ONNX model each, see packages/models README); each card\'s name becomes a detector model flows and cameras may name beside centernet' }),
     inferenceThreads: Type.Integer({ env: 'SCOUTER_INFERENCE_THREADS', default: 2, minimum: 1, maximum: 64, description: 'onnxruntime intra-op threads of the detector' }),
   },
   { additionalProperties: false },

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { CameraPipeline } from './pipeline/camera-pipeline.ts';
 import { defaultSpec, sourceTypeOf } from './pipeline/default-spec.ts';
 import { ObservationBatcher } from './pipeline/observation-batcher.ts';
+import { detectorCatalogue } from './pipeline/detector-catalogue.ts';
 import { createRealStages } from './pipeline/real-stages.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
@@ -18,6 +19,8 @@ export interface RunVideoOptions {
   /** Flow text; its first pipeline runs on the video (its own source URI is replaced). It may name deployed trained heads. */
   readonly flow?: { readonly text: string; readonly fileName: string };
   readonly inferenceThreads?: number;
+  /** Detector cards (comma-separated paths, as SCOUTER_DETECTOR_CARDS) whose models the flow may name. */
+  readonly detectorCards?: string;
   readonly onProgress?: (framesProcessed: number) => void;
 }
 
@@ -47,8 +50,9 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   const name = `run ${basename(options.video)} ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`.slice(0, 100);
   let spec: PipelineSpec = defaultSpec({ name, uri, fps: 10, loop: false });
   const trained = new TrainingRepository(options.pool);
+  const detectors = detectorCatalogue(options.detectorCards ?? '');
   if (options.flow) {
-    const result = compileFlow(options.flow.text, withTrainedHeads(scouterFlowRegistry, await trained.deployedNames()));
+    const result = compileFlow(options.flow.text, withTrainedHeads({ ...scouterFlowRegistry, models: detectors.models }, await trained.deployedNames()));
     if (!result.ok) throw new FlowRejectedError(result.errors.map((e) => formatFlowError(e, options.flow!.text, options.flow!.fileName)).join('\n'));
     const first = result.pipelines[0];
     if (!first) throw new FlowRejectedError(`${options.flow.fileName} defines no pipeline (no INSERT INTO or stream reading a source)`);
@@ -60,7 +64,7 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   await observations.ensurePartitions();
   const runId = crypto.randomUUID();
   const batcher = new ObservationBatcher((rows) => observations.insertBatch(cameraId, runId, rows), 500);
-  const stages = createRealStages({ inferenceThreads: options.inferenceThreads ?? 2, deployedHeads: trained });
+  const stages = createRealStages({ inferenceThreads: options.inferenceThreads ?? 2, deployedHeads: trained, detectors });
   let failure: string | null = null;
   const pipeline = new CameraPipeline(
     cameraId,

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { packageDir } from '@sightline/models';
 import { parseMot } from '@sightline/vision';
 import { ffmpegPath } from '@sightline/media';
+// The generated test detectors of packages/models (a test fixture, not part of its public API).
+import { columnsTensor, fixtureDetector } from '../../../models/src/detect/detector-models.fixture.ts';
 
 const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-detect-'));
@@ -57,9 +59,9 @@ test('bad input is refused with the reason, and an existing output is kept', () 
   writeFileSync(out, 'previous results\n');
   const cases: { args: string[]; status: number; message: RegExp }[] = [
     { args: ['--video', join(dir, 'missing.mp4'), '--out', out], status: 1, message: /cannot read video .*missing\.mp4/ },
-    { args: ['--video', clip, '--out', out, '--classes', 'person,unicorn'], status: 2, message: /unknown class "unicorn"/ },
+    { args: ['--video', clip, '--out', out, '--classes', 'person,unicorn'], status: 2, message: /unknown class "unicorn" in --classes; centernet has person/ },
     { args: ['--video', clip, '--out', out, '--every', '1.5'], status: 2, message: /--every must be a whole number/ },
-    { args: ['--video', clip, '--out', out, '--model', 'yolo'], status: 2, message: /--model must be one of centernet/ },
+    { args: ['--video', clip, '--out', out, '--model', 'yolo'], status: 2, message: /--model must be one of centernet, nanodet or a detector card \(\.json\)/ },
     { args: ['--video', clip], status: 2, message: /--out <det.txt> is required/ },
   ];
   for (const c of cases) {
@@ -69,4 +71,42 @@ test('bad input is refused with the reason, and an existing output is kept', () 
   }
   assert.equal(readFileSync(out, 'utf8'), 'previous results\n');
   assert.ok(!existsSync(join(dir, 'missing.mp4')));
+});
+
+test('--model <card.json> runs a user ONNX detector described by its card', () => {
+  // A YOLOv8-layout model whose output is one person box at the centre of its 64x64 input.
+  const boxes = columnsTensor([[32, 32, 20, 20, 0.9, 0], [20, 32, 8, 8, 0, 0.8]], 2, 6);
+  writeFileSync(join(dir, 'tiny.onnx'), fixtureDetector({ size: [64, 64], layout: 'nchw', outputs: [{ name: 'output0', dims: [1, 6, 2], values: boxes }] }));
+  const card = join(dir, 'tiny.card.json');
+  writeFileSync(card, JSON.stringify({
+    name: 'tiny', model: 'tiny.onnx', classes: ['person', 'car'],
+    input: { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: true, pad: 114 },
+    decode: { format: 'yolov8' },
+  }));
+  const out = join(dir, 'card.txt');
+  const run = sightline('--video', clip, '--out', out, '--model', card, '--every', '3');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^tiny: 2 frames of 480x170/);
+  const rows = parseMot(readFileSync(out, 'utf8'), out);
+  // Only the person (default --classes person); the 64x64 input holds the 480-wide frame at 64/480.
+  assert.equal(rows.length, 2);
+  const s = 64 / WIDTH;
+  for (const r of rows) {
+    assert.ok(Math.abs(r.x - 1 - 22 / s) < 2 && Math.abs(r.w - 20 / s) < 2, `x ${r.x} w ${r.w}`);
+    // The image sits on whole input rows (23 rows at 20..42 for 170 * 64 / 480 = 22.7), so the
+    // vertical scale is 23 / 170 and the centre moves by up to half an input row (3.7 frame rows).
+    assert.ok(Math.abs(r.y - 1 + r.h / 2 - HEIGHT / 2) < 4 && Math.abs(r.h - (20 * HEIGHT) / 23) < 1, `y ${r.y} h ${r.h}`);
+    assert.ok(Math.abs(r.conf - 0.9) < 1e-6);
+  }
+  const cars = sightline('--video', clip, '--out', out, '--model', card, '--classes', 'car,person');
+  assert.equal(cars.status, 0, cars.stderr);
+  assert.equal(parseMot(readFileSync(out, 'utf8'), out).filter((r) => r.frame === 1).length, 2);
+  const bad = sightline('--video', clip, '--out', out, '--model', card, '--classes', 'bus');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown class "bus" in --classes; tiny has person, car/);
+  const broken = join(dir, 'broken.card.json');
+  writeFileSync(broken, JSON.stringify({ name: 'broken', model: 'tiny.onnx', classes: 'coco', input: { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: true }, decode: { format: 'yolov5' } }));
+  const mismatch = sightline('--video', clip, '--out', out, '--model', broken);
+  assert.equal(mismatch.status, 1);
+  assert.match(mismatch.stderr, /detector broken: decode yolov5 expects output0 of shape \[1, N, 85\]/);
 });

@@ -3,32 +3,33 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { CenterNetDetector, COCO_LABELS, detectTiled, MODEL_CARDS } from '@sightline/models';
+import { createDetector, detectTiled, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
-// The object detectors (detect fetches their boxes only).
-const detectors = MODEL_CARDS.filter((c) => c.task === 'object-detection').map((c) => c.id);
-
-const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet] [--every N]
+const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet|nanodet|card.json] [--every N]
                         [--score S] [--classes person,car,...|all] [--tiles]
 
   --video    video file or stream URL (anything ffmpeg reads)
   --out      MOTChallenge detections: frame,-1,x,y,w,h,score,-1,-1,-1 (1-based frame and pixels)
-  --model    detector: ${detectors.join(', ')} (default centernet)
+  --model    detector: ${REGISTERED_DETECTORS.join(', ')} (default centernet; nanodet after
+             "sightline models fetch nanodet"), or the path of a
+             detector card (.json) naming your ONNX model, its input and its output decode
+             (packages/models/README.md: YOLOX, YOLOv5/v8, RT-DETR, NanoDet heads)
   --every    run on every N-th frame only (default 1); frame numbers stay those of the video
-  --score    minimum score kept (default 0.3)
-  --classes  COCO class names to keep (default person), or all
+  --score    minimum score kept (default 0.3, or the card's scoreThreshold)
+  --classes  class names to keep (default person; COCO names for centernet, the card's classes
+             for a card), or all
   --tiles    also run on overlapping square tiles of wide frames and merge (finds smaller
              people; one more network pass per tile)
 
 The file is written when the whole video is done; a failed run leaves an existing --out untouched.`;
 
-function parseClasses(value: string): number[] | undefined {
+function parseClasses(value: string, labels: readonly string[], model: string): number[] | undefined {
   if (value === 'all') return undefined;
   return value.split(',').map((name) => {
-    const id = COCO_LABELS.indexOf(name.trim());
-    if (id < 0) throw new UsageError(`unknown class "${name.trim()}" in --classes; use COCO names such as person, car, bicycle, or all`);
+    const id = labels.indexOf(name.trim());
+    if (id < 0) throw new UsageError(`unknown class "${name.trim()}" in --classes; ${model} has ${labels.slice(0, 8).join(', ')}${labels.length > 8 ? ', ...' : ''} (or use all)`);
     return id;
   });
 }
@@ -47,7 +48,7 @@ export const detectCommand: CliCommand = {
         out: { type: 'string' },
         model: { type: 'string', default: 'centernet' },
         every: { type: 'string', default: '1' },
-        score: { type: 'string', default: '0.3' },
+        score: { type: 'string' },
         classes: { type: 'string', default: 'person' },
         tiles: { type: 'boolean', default: false },
       },
@@ -55,15 +56,22 @@ export const detectCommand: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.video) throw new UsageError('--video <file|url> is required');
     if (!values.out) throw new UsageError('--out <det.txt> is required');
-    if (!detectors.includes(values.model)) throw new UsageError(`--model must be one of ${detectors.join(', ')}, got "${values.model}"`);
+    if (!REGISTERED_DETECTORS.includes(values.model) && !isDetectorCardPath(values.model)) throw new UsageError(`--model must be one of ${REGISTERED_DETECTORS.join(', ')} or a detector card (.json), got "${values.model}"`);
     const every = Number(values.every);
     if (!Number.isInteger(every) || every < 1) throw new UsageError(`--every must be a whole number >= 1, got "${values.every}"`);
-    const score = Number(values.score);
-    if (!(score >= 0 && score <= 1)) throw new UsageError(`--score must be a number within 0..1, got "${values.score}"`);
-    const classIds = parseClasses(values.classes);
+    const score = values.score === undefined ? undefined : Number(values.score);
+    if (score !== undefined && !(score >= 0 && score <= 1)) throw new UsageError(`--score must be a number within 0..1, got "${values.score}"`);
 
     const info = await probeVideoStream(values.video);
-    const detector = await CenterNetDetector.create({ model: values.model as 'centernet', scoreThreshold: score, ...(classIds ? { classIds } : {}) });
+    const network = await createDetector(values.model, score === undefined ? {} : { scoreThreshold: score });
+    let classIds: number[] | undefined;
+    try {
+      classIds = parseClasses(values.classes, network.classes, network.name);
+    } catch (err) {
+      await network.release();
+      throw err;
+    }
+    const detector = classIds ? network.withFilters({ classIds }) : network;
     const tmp = `${values.out}.${process.pid}.partial`;
     const file = createWriteStream(tmp);
     let frames = 0;
@@ -95,7 +103,7 @@ export const detectCommand: CliCommand = {
     }
     const seconds = (performance.now() - started) / 1000;
     const rate = frames > 0 && seconds > 0 ? `, ${(frames / seconds).toFixed(1)} frames/s` : '';
-    console.log(`${values.model}: ${frames} frames of ${info.width}x${info.height}, ${boxes} detections written to ${values.out}${rate}`);
+    console.log(`${detector.name}: ${frames} frames of ${info.width}x${info.height}, ${boxes} detections written to ${values.out}${rate}`);
     return 0;
   },
 };

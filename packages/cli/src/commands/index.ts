@@ -5,6 +5,7 @@ import { detectCommand } from './detect.ts';
 import { doctorCommand } from './doctor.ts';
 import { evalCommand } from './eval.ts';
 import { flowCommand } from './flow.ts';
+import { modelsCommand } from './models.ts';
 import { trackCommand } from './track.ts';
 import { trainCommand } from './train.ts';
 
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   flowCommand,
   doctorCommand,
   trainCommand,
+  modelsCommand,
 ];

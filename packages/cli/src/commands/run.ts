@@ -8,7 +8,8 @@ const usage = `Usage: sightline run --video <file> [--flow <file>] [--threads <n
 
   --video <file>   the video to run (any format ffmpeg reads)
   --flow <file>    a flow (Scouter flow language) whose first pipeline runs on the video;
-                   default: detect people with centernet, track with bytetrack, store in Postgres
+                   default: detect people with centernet, track with bytetrack, store in Postgres;
+                   the flow may name the detectors of the cards in SCOUTER_DETECTOR_CARDS
   --threads <n>    inference threads (default 2)
 
 Runs the whole pipeline on every frame (decode, detect, track, store tracks and observations)
@@ -44,6 +45,7 @@ export const runCommand: CliCommand = {
         pool,
         video: values.video,
         inferenceThreads: threads,
+        ...(process.env.SCOUTER_DETECTOR_CARDS ? { detectorCards: process.env.SCOUTER_DETECTOR_CARDS } : {}),
         ...(flow ? { flow } : {}),
         onProgress: (frames) => {
           if (process.stderr.isTTY && frames - last >= 25) {

@@ -138,5 +138,15 @@ test('track --model uses the detector card\'s score calibration: CenterNet-range
   assert.ok(m.MOTA! > 0.8, `MOTA ${m.MOTA}`);
   const bad = sightline('track', '--det', low, '--out', join(dir, 'x.txt'), '--model', 'faceres');
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--model must be one of centernet/);
+  assert.match(bad.stderr, /--model must be one of centernet, nanodet or a detector card/);
+  // A user's detector card carries its own calibration; one without trackerScores is refused.
+  const input = { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: true };
+  const card = file('mine.card.json', JSON.stringify({ name: 'mine', model: 'mine.onnx', classes: 'coco', input, decode: { format: 'yolov8' }, trackerScores: { trackThresh: 0.35, newTrackThresh: 0.5 } }));
+  const withCard = sightline('track', '--det', low, '--out', join(dir, 'res-low-card.txt'), '--fps', '25', '--model', card);
+  assert.equal(withCard.status, 0, withCard.stderr);
+  assert.equal(readFileSync(join(dir, 'res-low-card.txt'), 'utf8'), readFileSync(join(dir, 'res-low-centernet.txt'), 'utf8'), 'the card\'s calibration (CenterNet\'s values) gives CenterNet\'s tracks');
+  const uncalibrated = file('plain.card.json', JSON.stringify({ name: 'plain', model: 'mine.onnx', classes: 'coco', input, decode: { format: 'yolov8' } }));
+  const refused = sightline('track', '--det', low, '--out', join(dir, 'x.txt'), '--model', uncalibrated);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /detector card .*plain\.card\.json has no trackerScores/);
 });

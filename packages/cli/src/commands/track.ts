@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MODEL_CARDS } from '@sightline/models';
+import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
 import { ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
 
-const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID]
+const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID|card.json]
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
@@ -14,8 +14,8 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
              track is confirmed at its 6th consecutive match and then written from its first) or
              sort (the SORT baseline: max_age 1, min_hits 3, IoU 0.3)
   --fps      video frame rate (default 30); ByteTrack keeps lost tracks 30 frames at 30 fps, scaled
-  --model    the detector that wrote --det (${calibrated.join(', ')}): ByteTrack uses its score
-             calibration (the score that starts a track, the score that continues one). Without
+  --model    the detector that wrote --det (${calibrated.join(', ')}, or a detector card .json
+             with trackerScores): ByteTrack uses its score calibration (the score that starts a track, the score that continues one). Without
              it the thresholds suit Faster R-CNN-like scores (0.8 to start and continue)
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
@@ -41,8 +41,10 @@ export const trackCommand: CliCommand = {
     const fps = Number(values.fps);
     if (!Number.isFinite(fps) || fps <= 0) throw new UsageError(`--fps must be a positive number, got "${values.fps}"`);
 
-    const card = values.model === undefined ? undefined : MODEL_CARDS.find((c) => c.id === values.model);
-    if (values.model !== undefined && !card?.trackerScores) throw new UsageError(`--model must be one of ${calibrated.join(', ')}, got "${values.model}"`);
+    const card = values.model === undefined ? undefined : { trackerScores: detectorTrackerScores(values.model) };
+    if (values.model !== undefined && !card?.trackerScores) {
+      throw new UsageError(isDetectorCardPath(values.model) ? `detector card ${values.model} has no trackerScores ({ "trackThresh": ..., "newTrackThresh": ... }); add them or leave out --model` : `--model must be one of ${calibrated.join(', ')} or a detector card (.json), got "${values.model}"`);
+    }
     const rows = await readMotFile(values.det);
     const maxScore = rows.reduce((m, r) => Math.max(m, r.conf), 0);
     if (kind === 'bytetrack' && maxScore > 1) {

@@ -38,7 +38,9 @@ export function activation(ctx: ConvertContext, node: TfNode, op: string, input:
     case 'Sigmoid': return ctx.emit('Sigmoid', [input], [out]);
     case 'Tanh': return ctx.emit('Tanh', [input], [out]);
     case 'Elu': return ctx.emit('Elu', [input], [out]);
-    case 'LeakyRelu': return ctx.emit('LeakyRelu', [input], [out], { alpha: attr.float(attrFloat(node, 'leakyrelu_alpha') ?? 0.2) });
+    // A fused convolution keeps its slope in `leakyrelu_alpha`, a plain LeakyRelu node in `alpha`
+    // (NanoDet's 0.1 would otherwise become TF's default 0.2).
+    case 'LeakyRelu': return ctx.emit('LeakyRelu', [input], [out], { alpha: attr.float(attrFloat(node, 'leakyrelu_alpha') ?? attrFloat(node, 'alpha') ?? 0.2) });
     case 'Prelu': {
       if (!alphaInput) throw new Error(`${node.op} ${node.name}: Prelu without alpha`);
       return ctx.emit('PRelu', [input, alphaInput], [out]);

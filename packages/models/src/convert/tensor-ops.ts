@@ -3,7 +3,7 @@ import { attr, ONNX_TYPE_CODE } from '../onnx/onnx-model.ts';
 import { attrBool, attrInt, attrInts, tfTypeToOnnx, type ConvertContext } from './convert-context.ts';
 import type { OpConverter } from './conv-ops.ts';
 import { activation } from './conv-ops.ts';
-import type { TfNode } from './tfjs-model.ts';
+import type { TfNode, TfWeight } from './tfjs-model.ts';
 
 const BIG = 2 ** 53 - 1;
 
@@ -125,6 +125,39 @@ const unpack: OpConverter = (ctx, node, inputs) => {
   parts.forEach((p, k) => ctx.emit('Squeeze', [p, axes], [k === 0 ? node.name : `${node.name}:${k}`]));
 };
 
+// SplitV: sizes and axis must be constants (one -1 size takes the rest when the input's extent is
+// known to ONNX at run time, so it is spelled out only when no -1 is present).
+const splitV: OpConverter = (ctx, node, inputs) => {
+  const sizes = ints(ctx, node, inputs[1]!, 'size_splits');
+  const [axis] = ints(ctx, node, inputs[2]!, 'split_dim');
+  if (sizes.some((s) => s < 0)) throw new Error(`SplitV ${node.name}: a -1 size is not supported; sizes ${sizes.join(', ')}`);
+  const outputs = sizes.map((_, k) => (k === 0 ? node.name : `${node.name}:${k}`));
+  ctx.emit('Split', [ctx.value(inputs[0]!), ctx.int64(`${node.name}/split`, sizes)], outputs, { axis: attr.int(axis!) });
+};
+
+// SparseToDense with constant indices, shape, values and default (as graphs exported through
+// onnx-tf carry for shape arithmetic) is folded into a constant here.
+const sparseToDense: OpConverter = (ctx, node, inputs) => {
+  const [indices, shape, values, fill] = ['sparse_indices', 'output_shape', 'sparse_values', 'default_value'].map((role, k) => ctx.requireConstant(inputs[k]!, node, role)) as [TfWeight, TfWeight, TfWeight, TfWeight];
+  const dims = Array.from(shape.data, Number);
+  const size = dims.reduce((a, b) => a * b, 1);
+  const dense = values.dtype === 'float32' ? new Float32Array(size) : new Int32Array(size);
+  dense.fill(Number(fill.data[0] ?? 0));
+  const rank = dims.length;
+  const count = indices.shape.length === 0 ? 1 : indices.shape[0]!;
+  for (let i = 0; i < count; i++) {
+    let flat = 0;
+    for (let d = 0; d < rank; d++) {
+      const index = Number(indices.shape.length === 2 ? indices.data[i * rank + d] : indices.data[i]);
+      if (!(index >= 0 && index < dims[d]!)) throw new Error(`SparseToDense ${node.name}: index ${index} outside dimension ${d} of [${dims.join(', ')}]`);
+      flat = flat * dims[d]! + index;
+    }
+    dense[flat] = Number(values.data.length === 1 ? values.data[0] : values.data[i]);
+  }
+  const constant = ctx.tensor(`${node.name}__dense`, values.dtype === 'float32' ? 'float32' : 'int32', dims, dense);
+  ctx.emit('Identity', [constant], [node.name]);
+};
+
 const cast: OpConverter = (ctx, node, inputs) => {
   const to = tfTypeToOnnx(node.attr?.DstT?.type);
   ctx.emit('Cast', [ctx.value(inputs[0]!)], [node.name], { to: attr.int(ONNX_TYPE_CODE[to]) }, to);
@@ -206,6 +239,8 @@ export const tensorOps: Readonly<Record<string, OpConverter>> = {
     ctx.emit('Gather', [ctx.value(inputs[0]!), ctx.value(inputs[1]!)], [node.name], { axis: attr.int(axis!) });
   },
   StridedSlice: stridedSlice,
+  SplitV: splitV,
+  SparseToDense: sparseToDense,
   TopKV2: topK,
   Pad: pad,
   PadV2: pad,

@@ -7,7 +7,7 @@ import { tensorOps } from './tensor-ops.ts';
 import type { TfjsGraphModel, TfNode } from './tfjs-model.ts';
 
 const OPSET = 13;
-export const CONVERTER_VERSION = '1';
+export const CONVERTER_VERSION = '2';
 
 const converters: Readonly<Record<string, OpConverter>> = { ...convOps, ...tensorOps };
 

@@ -7,7 +7,9 @@ import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
+import { COCO_LABELS } from '../registry/coco-labels.ts';
 import { modelCard } from '../registry/model-cards.ts';
+import { pipelined, type DetectStreamOptions, type FrameFeatures, type InputMapping, type ObjectDetector } from './object-detector.ts';
 
 export interface CenterNetOptions {
   /** Keep boxes scoring at least this (default 0.3). */
@@ -39,21 +41,13 @@ const DETECTIONS = 'tower_0/detections';
 const FEATURES = 'tower_0/CenternetHead/mul';
 const FEATURE_DIMS = [1, 128, 128, 128] as const;
 
-/** Letterbox mapping: networkX = imageX * scaleX + offsetX. */
-export interface InputMapping {
-  scaleX: number;
-  scaleY: number;
-  offsetX: number;
-  offsetY: number;
-}
+export type { FrameFeatures, InputMapping };
 
-/** The shared feature map of one network pass and the letterbox that placed the frame on it. */
-export interface FrameFeatures {
-  features: FeatureMap;
-  mapping: InputMapping;
-}
-
-export class CenterNetDetector {
+export class CenterNetDetector implements ObjectDetector {
+  readonly name = 'centernet';
+  readonly classes = COCO_LABELS;
+  readonly trackerScores = modelCard('centernet').trackerScores;
+  readonly hasFeatures = true;
   readonly inputSize: readonly [number, number];
   private readonly input: Float32Array;
 
@@ -134,34 +128,15 @@ export class CenterNetDetector {
    */
   async *detectStream<F extends Frame>(
     frames: AsyncIterable<F>,
-    options: { withFeatures?: (frame: F) => boolean } = {},
+    options: DetectStreamOptions<F> = {},
   ): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures }> {
-    const buffers = [this.input, new Float32Array(this.input.length)] as const;
-    const iterator = frames[Symbol.asyncIterator]();
-    const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping } | undefined> => {
-      const r = await iterator.next();
-      return r.done ? undefined : { frame: r.value, mapping: await this.prepareInto(r.value, buffers[slot]) };
-    };
-    let slot: 0 | 1 = 0;
-    let current = await next(slot);
-    try {
-      while (current) {
-        const following = next(slot === 0 ? 1 : 0);
-        // Keep a failed read from becoming an unhandled rejection while the network runs.
-        following.catch(() => undefined);
-        if (options.withFeatures?.(current.frame)) {
-          const { raw, features } = await this.runNetworkWithFeatures(buffers[slot]);
-          yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping), features: { features, mapping: current.mapping } };
-        } else {
-          const raw = await this.runNetwork(buffers[slot]);
-          yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping) };
-        }
-        current = await following;
-        slot = slot === 0 ? 1 : 0;
-      }
-    } finally {
-      await iterator.return?.();
-    }
+    yield* pipelined(
+      frames,
+      [this.input, new Float32Array(this.input.length)],
+      (f, out) => this.prepareInto(f, out),
+      async (input, f): Promise<{ raw: RawDetections; features?: FeatureMap }> => (options.withFeatures?.(f) ? this.runNetworkWithFeatures(input) : { raw: await this.runNetwork(input) }),
+      ({ raw, features }, f, mapping) => ({ detections: this.decode(raw, f, mapping), ...(features ? { features: { features, mapping } } : {}) }),
+    );
   }
 
   /** The network alone on the prepared input (the feature map is computed on the way but not fetched). */

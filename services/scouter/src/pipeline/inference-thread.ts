@@ -54,8 +54,8 @@ export class InferenceThread {
     });
   }
 
-  /** Loads (once per key) a CenterNet detector in the thread. */
-  async loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
+  /** Loads (once per key) a detector in the thread: `model` is a registry id or a detector card's path. */
+  async loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
     await this.call({ type: 'load-detector', key, options });
   }
 

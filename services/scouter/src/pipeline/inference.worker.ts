@@ -5,7 +5,7 @@
 // CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
 // Trained heads run on the feature map of that same detector pass (kept here until the frame's
 // tracked boxes come back), so a frame costs one network pass with or without heads.
-import { AttributeHead, CenterNetDetector, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures } from '@sightline/models';
+import { AttributeHead, createDetector, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
 import { Detections } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
 import type { AttributeAnswer, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
@@ -58,7 +58,7 @@ class FrameQueue implements AsyncIterable<QueuedFrame> {
   }
 }
 
-const detectors = new Map<string, { detector: CenterNetDetector; queue: FrameQueue; running: Promise<void>; pending: Set<number> }>();
+const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: Set<number> }>();
 let faces: Promise<FaceAttributeEstimator> | undefined;
 const sessions = new Map<string, TrackFaceAttributes>();
 // Attribute work is serialised: one face network pass at a time, in arrival order.
@@ -116,21 +116,21 @@ function fail(id: number, err: unknown): void {
 
 // One network per model for the whole process; each filter setting (classes, score) is a view on
 // it with its own stream, so a pre-labeling job beside the cameras loads no second copy.
-const networks = new Map<string, Promise<CenterNetDetector>>();
+const networks = new Map<string, Promise<ObjectDetector>>();
 
-function network(model: 'centernet', threads: number): Promise<CenterNetDetector> {
+function network(model: string, threads: number): Promise<ObjectDetector> {
   let loading = networks.get(model);
   if (!loading) {
-    loading = CenterNetDetector.create({ model, threads, scoreThreshold: 0 });
+    loading = createDetector(model, { threads, scoreThreshold: 0 });
     loading.catch(() => networks.delete(model));
     networks.set(model, loading);
   }
   return loading;
 }
 
-async function loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
+async function loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
   if (detectors.has(key)) return;
-  const base = await network('centernet', options.threads);
+  const base = await network(options.model, options.threads);
   if (detectors.has(key)) return;
   const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
   const queue = new FrameQueue();

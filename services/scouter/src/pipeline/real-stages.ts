@@ -1,10 +1,11 @@
 import type { AttributeValue } from '@sightline/contracts';
 import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { COCO_LABELS, modelCard, type ModelBackend } from '@sightline/models';
+import type { ModelBackend } from '@sightline/models';
 import { ByteTracker, SortTracker } from '@sightline/vision';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { builtInDetectors, REGISTRY_DETECTORS, type DetectorCatalogue } from './detector-catalogue.ts';
 import { InferenceThread } from './inference-thread.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
 import type { AttributeEstimator, Detector, PipelineStages, RgbFrame } from './stages.ts';
@@ -36,11 +37,11 @@ export async function* openCameraSource(source: SourceSpec, signal: AbortSignal)
   }
 }
 
-function classIdsOf(spec: DetectSpec): number[] | undefined {
+function classIdsOf(spec: DetectSpec, labels: readonly string[]): number[] | undefined {
   if (spec.classes.length === 0) return undefined;
   return spec.classes.map((name) => {
-    const id = COCO_LABELS.indexOf(name);
-    if (id < 0) throw new Error(`class "${name}" is not one of centernet's COCO classes (e.g. person, car, bicycle)`);
+    const id = labels.indexOf(name);
+    if (id < 0) throw new Error(`class "${name}" is not one of ${spec.model}'s classes (${labels.slice(0, 6).join(', ')}${labels.length > 6 ? ', ...' : ''})`);
     return id;
   });
 }
@@ -53,8 +54,8 @@ function trainedHeadNames(spec: AttributesSpec | undefined): string[] {
   return (spec?.heads ?? []).filter((h) => !(ATTRIBUTE_HEADS as readonly string[]).includes(h));
 }
 
-/** Detector models this Scouter can run. */
-export const DETECTOR_MODELS = ['centernet'] as const;
+/** Detector models every Scouter can run (SCOUTER_DETECTOR_CARDS adds the cards' models). */
+export const DETECTOR_MODELS = REGISTRY_DETECTORS;
 
 /** What the production stages offer beyond PipelineStages: the shared inference thread and its report. */
 export interface RealStagesExtras {
@@ -72,7 +73,8 @@ export interface RealStagesExtras {
  * (packages/models) on one inference thread of this process, shared by every camera; ByteTrack or
  * SORT (packages/vision) on the main thread; JPEG previews through a persistent ffmpeg encoder.
  */
-export function createRealStages(options: { inferenceThreads: number; log?: (message: string) => void; deployedHeads?: DeployedHeadSource }): PipelineStages & RealStagesExtras {
+export function createRealStages(options: { inferenceThreads: number; log?: (message: string) => void; deployedHeads?: DeployedHeadSource; detectors?: DetectorCatalogue }): PipelineStages & RealStagesExtras {
+  const catalogue = options.detectors ?? builtInDetectors;
   let thread: InferenceThread | undefined;
   const inference = () => (thread ??= new InferenceThread());
   // Any other head name is a trained head, loaded from its deployed version.
@@ -94,15 +96,18 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
     models: () => models,
     openSource: openCameraSource,
     async loadDetector(spec: DetectSpec, attributes?: AttributesSpec): Promise<Detector> {
-      if (!(DETECTOR_MODELS as readonly string[]).includes(spec.model)) throw new Error(`unknown detector model "${spec.model}"; this Scouter has: ${DETECTOR_MODELS.join(', ')}`);
-      const classIds = classIdsOf(spec);
+      const model = catalogue.source(spec.model);
+      if (!model) throw new Error(`unknown detector model "${spec.model}"; this Scouter has: ${catalogue.models.join(', ')}`);
+      const labels = catalogue.classes(spec.model);
+      const classIds = classIdsOf(spec, labels);
       const key = JSON.stringify([spec.model, classIds ?? null, spec.scoreThreshold]);
-      await inference().loadDetector(key, { scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
+      await inference().loadDetector(key, { model, scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
       await noteModels();
       // With trained heads, each pass also keeps its feature map for them: one pass per frame.
       const withFeatures = trained !== undefined && trainedHeadNames(attributes).length > 0;
+      if (withFeatures && model !== 'centernet') throw new Error(`trained attribute heads (${trainedHeadNames(attributes).join(', ')}) pool CenterNet's shared feature map; detector "${spec.model}" has none: detect with model='centernet' in this flow`);
       return {
-        className: (classId) => COCO_LABELS[classId] ?? `class-${classId}`,
+        className: (classId) => labels[classId] ?? `class-${classId}`,
         async detect(frame) {
           const { detections, frame: back, featureId } = await inference().detect(key, frame, withFeatures);
           if (featureId !== undefined) featureIds.set(back, featureId);
@@ -113,7 +118,7 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
     createTracker(spec: TrackSpec, fps: number, detectorModel: string) {
       // ByteTrack's score thresholds follow the detector's calibration (see the model card). Live
       // output cannot be written late, so a track is reported from its 3rd match (not 6 + hand-back).
-      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, minHits: 3, ...modelCard(detectorModel).trackerScores });
+      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, minHits: 3, ...catalogue.trackerScores(detectorModel) });
     },
     async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
       const faceHeads = spec.heads.filter((h) => (ATTRIBUTE_HEADS as readonly string[]).includes(h));

@@ -47,6 +47,8 @@ export class FlowService {
     private readonly sources: CameraSourcePolicy,
     /** Names of the deployed trained heads: flows may name them in attributes(s, heads=[...]). */
     private readonly deployedHeads: () => Promise<string[]> = async () => [],
+    /** Detector models flows may name (built-ins plus SCOUTER_DETECTOR_CARDS). */
+    private readonly detectorModels: readonly string[] = DETECTOR_MODELS,
   ) {}
 
   async list(): Promise<Flow[]> {
@@ -59,7 +61,7 @@ export class FlowService {
 
   /** Compiles a flow with the same compiler and heads as `save` (and `sightline flow check`) and stores nothing: errors at line:column, warnings, the plan. */
   async check(source: string): Promise<FlowCheckResult> {
-    const result = compileFlow(source, withTrainedHeads(scouterFlowRegistry, await this.deployedHeads()));
+    const result = compileFlow(source, withTrainedHeads({ ...scouterFlowRegistry, models: this.detectorModels }, await this.deployedHeads()));
     if (!result.ok) return { ok: false, errors: result.errors.map(toProblem), warnings: [], pipelines: [] };
     const warnings = result.warnings.map((w) => `${w.span.start.line}:${w.span.start.column}: ${w.message}`);
     if (result.pipelines.length === 0) return { ok: false, errors: [{ code: 'no-pipeline', message: 'the flow defines no pipeline (no INSERT INTO reaching a source)', line: 1, column: 1, endLine: 1, endColumn: 1 }], warnings, pipelines: [] };
@@ -68,7 +70,7 @@ export class FlowService {
 
   /** Compiles and stores a flow; a running flow's cameras take the new plan at once. */
   async save(name: string, source: string): Promise<{ flow: Flow; created: boolean }> {
-    const result = compileFlow(source, withTrainedHeads(scouterFlowRegistry, await this.deployedHeads()));
+    const result = compileFlow(source, withTrainedHeads({ ...scouterFlowRegistry, models: this.detectorModels }, await this.deployedHeads()));
     if (!result.ok) {
       const errors = result.errors.map(toProblem);
       throw new FlowCompileError(result.errors.map((e) => formatFlowError(e, source, name).split('\n')[0]).join('\n'), errors);

@@ -17,7 +17,7 @@ import { PrelabelJobRepository, type PrelabelJobRow } from '../repositories/prel
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
-  loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void>;
+  loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void>;
   detect(key: string, frame: RgbFrame): Promise<{ detections: Detections; frame: RgbFrame }>;
 }
 
@@ -135,7 +135,7 @@ export class PrelabelWorker {
       const classIds = [...labelOf.keys()];
       const key = JSON.stringify([job.model, classIds, job.scoreThreshold]);
       const inference = this.options.inference();
-      await inference.loadDetector(key, { scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
+      await inference.loadDetector(key, { model: 'centernet', scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
       // Rows are written as frames come, so a track must not wait for late confirmation (minHits 3).
       const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', minHits: 3, ...modelCard(job.model).trackerScores }) : undefined;
       const frames: { frame: number; boxes: ResultBox[] }[] = [];

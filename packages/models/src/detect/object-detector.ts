@@ -1,0 +1,85 @@
+// What every object detector offers (CenterNet and the card-described ONNX detectors), so the CLI,
+// tiling and Scouter take any of them; and the one pipelined stream loop they share.
+import type { FeatureMap, Frame } from '@sightline/native';
+import type { Detections } from '@sightline/vision';
+import type { ModelBackend } from '../backend/select-backend.ts';
+
+/** Letterbox mapping: networkX = imageX * scaleX + offsetX. */
+export interface InputMapping {
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/** The shared feature map of one network pass and the letterbox that placed the frame on it. */
+export interface FrameFeatures {
+  features: FeatureMap;
+  mapping: InputMapping;
+}
+
+export interface DetectStreamOptions<F> {
+  /** Frames for which the pass also fetches the shared feature map (detectors with `hasFeatures`). */
+  withFeatures?: (frame: F) => boolean;
+}
+
+export interface DetectorFilters {
+  /** Keep boxes scoring at least this. */
+  scoreThreshold?: number;
+  /** Class indices to keep (in the detector's `classes`); default all. */
+  classIds?: readonly number[];
+}
+
+export interface ObjectDetector {
+  /** Model name (registry id or the card's name). */
+  readonly name: string;
+  /** Class names by class index. */
+  readonly classes: readonly string[];
+  /** The engine that runs the network, and why it was picked. */
+  readonly backend: ModelBackend;
+  /** Score calibration for the tracker, when the model's card gives one. */
+  readonly trackerScores?: { readonly trackThresh: number; readonly newTrackThresh: number } | undefined;
+  /** Whether a pass can also give the shared feature map attribute heads pool from (CenterNet). */
+  readonly hasFeatures: boolean;
+  detect(frame: Frame): Promise<Detections>;
+  detectStream<F extends Frame>(frames: AsyncIterable<F>, options?: DetectStreamOptions<F>): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures }>;
+  /** The same network (one session) with other filters. */
+  withFilters(filters: DetectorFilters): ObjectDetector;
+  release(): Promise<void>;
+}
+
+/**
+ * Runs `infer` on each frame in order while the next frame is prepared into the other of two input
+ * buffers, so pre-processing hides behind inference. `infer` sees the frame, so a detector can fetch
+ * more of the same pass for some frames (CenterNet's feature map for attribute heads); `decode` turns
+ * the pass into what the stream yields beside the frame.
+ * @example yield* pipelined(frames, buffers, (f, b) => prepare(f, b), (b) => run(b), (raw, f, m) => ({ detections: decode(raw, f, m) }));
+ */
+export async function* pipelined<F extends Frame, R, O extends { detections: Detections }>(
+  frames: AsyncIterable<F>,
+  buffers: readonly [Float32Array, Float32Array],
+  prepareInto: (frame: F, out: Float32Array) => Promise<InputMapping>,
+  infer: (input: Float32Array, frame: F) => Promise<R>,
+  decode: (raw: R, frame: F, mapping: InputMapping) => O,
+): AsyncGenerator<O & { frame: F }> {
+  const iterator = frames[Symbol.asyncIterator]();
+  const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping } | undefined> => {
+    const r = await iterator.next();
+    return r.done ? undefined : { frame: r.value, mapping: await prepareInto(r.value, buffers[slot]) };
+  };
+  let slot: 0 | 1 = 0;
+  let current = await next(slot);
+  try {
+    while (current) {
+      const following = next(slot === 0 ? 1 : 0);
+      // Keep a failed read from becoming an unhandled rejection while the network runs.
+      following.catch(() => undefined);
+      const raw = await infer(buffers[slot], current.frame);
+      yield { ...decode(raw, current.frame, current.mapping), frame: current.frame };
+      current = await following;
+      slot = slot === 0 ? 1 : 0;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
