@@ -15,12 +15,12 @@ import type { TrainJob } from '@sightline/contracts';
 import { createTestDatabase, repoRoot, type TestDatabase } from '@sightline/db';
 import { decodeImageRgb, frameFileName } from '@sightline/media';
 import { AttributeHead, CenterNetDetector } from '@sightline/models';
-import { Detections, parseMot } from '@sightline/vision';
+import { Detections, motRowXyxy, parseMot } from '@sightline/vision';
 
 const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', 'data');
 const sequences = ['MOT17-02-FRCNN', 'MOT17-04-FRCNN'].map((s) => join(data, 'mot17-mini', 'train', s));
 const skip = sequences.every((s) => existsSync(join(s, 'gt', 'gt.txt'))) ? false : `mot17-mini not found under ${data} (set SIGHTLINE_EVAL_DATA)`;
-const bin = fileURLToPath(new URL('../packages/cli/bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-train-'));
 const mediaDir = join(dir, 'hawk');
 let db: TestDatabase;
@@ -60,7 +60,7 @@ before(async () => {
     for (let f = 1; f <= frames; f++) {
       const img = await decodeImageRgb(join(path, 'img1', frameFileName(f - 1)));
       for (const r of rows.filter((row) => row.frame === f)) {
-        const xyxy = [r.x - 1, r.y - 1, r.x - 1 + r.w, r.y - 1 + r.h].map((v, i) => Math.max(0, Math.min(v, i % 2 ? img.height : img.width)));
+        const xyxy = motRowXyxy(r).map((v, i) => Math.max(0, Math.min(v, i % 2 ? img.height : img.width)));
         const t = byTrack.get(r.id) ?? { setId: set.id!, id: r.id, kfs: [] as { frame: number; xyxy: number[] }[], luma: 0 };
         t.kfs.push({ frame: f - 1, xyxy });
         t.luma += upperLuma(img, xyxy);

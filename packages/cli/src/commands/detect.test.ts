@@ -9,7 +9,7 @@ import { packageDir } from '@sightline/models';
 import { parseMot } from '@sightline/vision';
 import { ffmpegPath } from '@sightline/media';
 
-const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-detect-'));
 const clip = join(dir, 'people.mp4');
 const WIDTH = 480;
