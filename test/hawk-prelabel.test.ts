@@ -8,24 +8,21 @@ import { join } from 'node:path';
 import type { HawkAnnotations, HawkPrelabelJob } from '@sightline/contracts';
 import { decodeImageRgb, frameFileName } from '@sightline/media';
 import { CenterNetDetector } from '@sightline/models';
-import type { ServiceApp } from '@sightline/server-kit';
-import { buildApp as buildScouter } from '@sightline/scouter';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
-import { bearer, startHawk, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
+import { bearer, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { expandFrames } from '../services/hawk/src/services/track-interpolation.ts';
+import { startPrelabelServices, type PrelabelServices } from './support/prelabel-services.ts';
 
+let services: PrelabelServices;
 let hawk: HawkFixture;
-let scouter: ServiceApp;
 let videoId: number;
 let frameCount: number;
 let alice: { id: number; headers: Record<string, string> };
 let clipSource: string;
 
 before(async () => {
-  hawk = await startHawk();
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: true, inferenceThreads: 2 }), pool: hawk.db.pool });
-  await scouter.ready();
+  services = await startPrelabelServices();
+  hawk = services.hawk;
   const project = await hawk.app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'people', labelSchema: testSchema } });
   const clip = makePeopleClip(3, 10);
   clipSource = clip.source;
@@ -36,8 +33,7 @@ before(async () => {
   alice = await hawk.user('alice', 'annotator', [project.json().id]);
 });
 after(async () => {
-  await scouter?.close();
-  await hawk?.close();
+  await services?.close();
 });
 
 async function waitForJob(id: number, until: (job: HawkPrelabelJob) => boolean, timeoutMs = 90_000): Promise<HawkPrelabelJob> {

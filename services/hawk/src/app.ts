@@ -75,7 +75,7 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     context: new ContextService(projects, videos, annotations, access),
     access,
     team: new TeamService(memberRepo, users),
-    prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
+    prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, identity, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 
   let sweeper: NodeJS.Timeout | undefined;
