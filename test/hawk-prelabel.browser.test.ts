@@ -12,7 +12,7 @@ import { expandFrames } from '../services/hawk/src/services/track-interpolation.
 import { startPrelabelServices, type PrelabelServices } from './support/prelabel-services.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
-import { reserveWebOrigin } from './support/web-login.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
 
 let services: PrelabelServices;
 let hawk: HawkFixture;
@@ -67,11 +67,7 @@ const shownCount = async (page: Page) => Number(await page.getByTestId('hawk-box
 
 test('pre-label from the page: model boxes appear on the canvas, are editable, and a replacing rerun does not duplicate them', { timeout: 120_000 }, async () => {
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill('admin-password');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('hawk-user').waitFor();
+  await logIn(page, `${web.url}/hawk`, { username: 'admin', password: 'admin-password' });
   await page.goto(`${web.url}/hawk/sets/${setId}`);
   await page.locator('[data-testid="hawk-canvas"][data-frame-shown="0"]').waitFor();
   assert.equal(await shownCount(page), 0, 'the set starts empty');
