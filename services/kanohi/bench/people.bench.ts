@@ -23,7 +23,7 @@ import { PolygonZone, type Xy } from '@sightline/vision';
 import { buildApp } from '../src/app.ts';
 import { loadKanohiConfig } from '../src/config.ts';
 import { countEntries, peoplePresentPerSecond, type PersonSample } from '../src/services/floor-people.ts';
-import { insertBatch, insertCamera, insertTrack, type ObservationInput } from '../../../test/support/kanohi-fixtures.ts';
+import { insertBatch, insertCamera, insertTrack, type ObservationInput } from '../src/testing/scouter-rows.ts';
 import { runVideo } from '../../scouter/src/run-video.ts';
 import { petsVideo } from '../../scouter/test-support/clip-fixture.ts';
 import { PETS09_FLOOR, pets09CalibrationPairs, pets09GtPath, readPets09Truth, type Pets09Box } from '../../../test/support/pets09-dev.ts';

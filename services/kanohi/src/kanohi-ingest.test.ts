@@ -10,10 +10,10 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { BusChannel, type MarkersEvent } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { HeatmapGrid, LineCounter, PolygonZone, type Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
-import { insertBatch, insertCamera, insertTrack, type ObservationInput } from './support/kanohi-fixtures.ts';
+import { buildApp, type KanohiApp } from './app.ts';
+import { loadKanohiConfig } from './config.ts';
+import { syntheticCamera } from '../../../packages/vision/src/floor/synthetic-camera.test-support.ts';
+import { insertBatch, insertCamera, insertTrack, type ObservationInput } from './testing/scouter-rows.ts';
 
 const FRAME: Xy = [640, 480];
 const viewA = syntheticCamera('south', { positionXyz: [10, -6, 6], targetXy: [10, 5], focalPx: 450, frameWh: FRAME });

@@ -8,9 +8,9 @@ import { after, before, test } from 'node:test';
 import type { IdentitiesResponse, PeopleResponse } from '@sightline/contracts';
 import type { TestDatabase } from '@sightline/db';
 import type { Xy } from '@sightline/vision';
-import type { KanohiApp } from '../services/kanohi/src/app.ts';
-import { overheadBox as box, overheadFloor, startKanohi, waitForFloorPoints, type KanohiFixture } from './support/kanohi-app.ts';
-import { insertBatch, insertTrack, type ObservationInput } from './support/kanohi-fixtures.ts';
+import type { KanohiApp } from './app.ts';
+import { overheadBox as box, overheadFloor, startKanohi, waitForFloorPoints, type KanohiFixture } from './testing/kanohi-fixture.ts';
+import { insertBatch, insertTrack, type ObservationInput } from './testing/scouter-rows.ts';
 
 const T0 = Date.parse('2025-03-03T09:00:00.000Z');
 let kanohi: KanohiFixture;

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { HeatmapGrid, LineCounter, PolygonZone, type Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
-import { insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
+import { buildApp, type KanohiApp } from './app.ts';
+import { loadKanohiConfig } from './config.ts';
+import { syntheticCamera } from '../../../packages/vision/src/floor/synthetic-camera.test-support.ts';
+import { insertBatch, insertCamera, insertTrack } from './testing/scouter-rows.ts';
 
 const FRAME: Xy = [640, 480];
 const viewA = syntheticCamera('west', { positionXyz: [2, -6, 6], targetXy: [7, 5], focalPx: 400, frameWh: FRAME });

@@ -4,9 +4,9 @@ import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { drawPng, insertCamera } from './support/kanohi-fixtures.ts';
+import { buildApp, type KanohiApp } from './app.ts';
+import { loadKanohiConfig } from './config.ts';
+import { drawPng, insertCamera } from './testing/scouter-rows.ts';
 
 let db: TestDatabase;
 let app: KanohiApp;

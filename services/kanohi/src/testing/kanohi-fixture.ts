@@ -6,9 +6,9 @@ import { injectAs, signIn } from '@sightline/auth/testing';
 import type { Role } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import type { Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../../services/kanohi/src/app.ts';
-import { loadKanohiConfig, type KanohiConfig } from '../../services/kanohi/src/config.ts';
-import { insertCamera } from './kanohi-fixtures.ts';
+import { buildApp, type KanohiApp } from '../app.ts';
+import { loadKanohiConfig, type KanohiConfig } from '../config.ts';
+import { insertCamera } from './scouter-rows.ts';
 
 export interface KanohiFixture {
   readonly db: TestDatabase;

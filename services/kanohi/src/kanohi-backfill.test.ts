@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { HeatmapGrid, type Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { FloorPointRepository, heatPlan, type HeatLevel } from '../services/kanohi/src/repositories/floor-point.repository.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
-import { insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
+import { buildApp, type KanohiApp } from './app.ts';
+import { FloorPointRepository, heatPlan, type HeatLevel } from './repositories/floor-point.repository.ts';
+import { loadKanohiConfig } from './config.ts';
+import { syntheticCamera } from '../../../packages/vision/src/floor/synthetic-camera.test-support.ts';
+import { insertBatch, insertCamera, insertTrack } from './testing/scouter-rows.ts';
 
 const FRAME: Xy = [640, 480];
 const view = syntheticCamera('lobby', { positionXyz: [10, -6, 6], targetXy: [10, 5], focalPx: 450, frameWh: FRAME });
