@@ -99,7 +99,8 @@ test('JPEG bytes through a pipe decode like the same files read as a sequence; a
   const frames = join(dir, 'frames-piped');
   const { extractFrames, frameFileName } = await import('./extract-frames.ts');
   await extractFrames({ input: clip, outDir: frames, step: 1, durationS: 1 });
-  const { decodeImageSequence, decodeJpegStream, jpegSize } = await import('./decode-video.ts');
+  const { decodeImageSequence, decodeJpegStream } = await import('./decode-video.ts');
+  const { jpegSize } = await import('./image-size.ts');
   const { readFileSync } = await import('node:fs');
   const files = [4, 5, 6, 7].map((n) => readFileSync(join(frames, frameFileName(n - 1))));
   assert.deepEqual(jpegSize(files[0]!), [W, H]);

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { FfprobeExit, ffprobeVideo, known } from './ffprobe.ts';
 import { ffmpegPath, passthroughFrames } from './media-tools.ts';
 import { probeImageSize } from './decode-image.ts';
+import { jpegSize } from './image-size.ts';
 import { probeVideo } from './probe.ts';
 
 /** What ffprobe reports about the first video stream. */
@@ -143,34 +144,6 @@ export async function* decodeJpegStream(jpegs: AsyncIterable<Uint8Array>, option
   }
   const input = ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0'];
   yield* decodeRaw(input, ['-frames:v', String(options.count)], 'the JPEG stream', { width: size[0], height: size[1], codec: 'mjpeg' }, 1, { ...options, maxFrames: options.count }, all());
-}
-
-/**
- * Width and height from a JPEG's frame header (SOFn marker), or undefined when there is none.
- * @example jpegSize(readFileSync('000001.jpg')) // [640, 480]
- */
-export function jpegSize(bytes: Uint8Array): [number, number] | undefined {
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
-  let i = 2;
-  while (i + 8 < bytes.length) {
-    if (bytes[i] !== 0xff) return undefined;
-    const marker = bytes[i + 1]!;
-    // Fill bytes and markers without a length field.
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      i += 2;
-      continue;
-    }
-    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): length, precision, height, width.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return [(bytes[i + 7]! << 8) | bytes[i + 8]!, (bytes[i + 5]! << 8) | bytes[i + 6]!];
-    }
-    i += 2 + ((bytes[i + 2]! << 8) | bytes[i + 3]!);
-  }
-  return undefined;
 }
 
 async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions, stdin?: AsyncIterable<Uint8Array>): AsyncGenerator<DecodedFrame> {

@@ -1,8 +1,7 @@
 import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone } from '@sightline/contracts';
-import { checkImageDecodes, ImageDecodeError } from '@sightline/media';
+import { checkImageDecodes, ImageDecodeError, imageSize } from '@sightline/media';
 import { PolygonZone } from '@sightline/vision';
 import { HttpError, notFound } from '../lib/http-error.ts';
-import { imageSize } from '../lib/image-size.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';
