@@ -186,10 +186,7 @@ describe('scouter', () => {
 describe('kanohi statistics', () => {
   let kanohi: KanohiFixture;
   let app: KanohiApp;
-  before(async () => {
-    kanohi = await startKanohi();
-    app = kanohi.app;
-  });
+  before(async () => void ({ app } = kanohi = await startKanohi()));
   after(() => kanohi?.close());
 
   test('a year in 1-second buckets is refused naming the bucket cap; wider buckets answer', async () => {

@@ -116,10 +116,7 @@ describe('kanohi', () => {
   let kanohi: KanohiFixture;
   let db: TestDatabase;
   let app: KanohiApp;
-  before(async () => {
-    kanohi = await startKanohi();
-    ({ db, app } = kanohi);
-  });
+  before(async () => void ({ db, app } = kanohi = await startKanohi()));
   after(() => kanohi?.close());
 
   test('a calibration whose backfill job cannot be queued is not saved, and the camera stays where it was', async () => {

@@ -15,10 +15,7 @@ let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
 
-before(async () => {
-  kanohi = await startKanohi({ stationaryMs: 3000 });
-  ({ db, app } = kanohi);
-});
+before(async () => void ({ db, app } = kanohi = await startKanohi({ stationaryMs: 3000 })));
 after(() => kanohi?.close());
 
 test('a stationary false positive is flagged and left out of the heatmap scale; masks leave cells out', async () => {

@@ -17,10 +17,7 @@ let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
 
-before(async () => {
-  kanohi = await startKanohi();
-  ({ db, app } = kanohi);
-});
+before(async () => void ({ db, app } = kanohi = await startKanohi()));
 after(() => kanohi?.close());
 
 test('a walker broken into three tracks is one person; a flicker is no one; identities map to tracker ids', async () => {

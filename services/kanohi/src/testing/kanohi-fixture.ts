@@ -16,11 +16,16 @@ export interface KanohiFixture {
   close(): Promise<void>;
 }
 
-/** @example const { db, app, close } = await startKanohi({ stationaryMs: 3000 }); after(close); */
-export async function startKanohi(overrides: Partial<KanohiConfig> = {}, role: Role = 'operator'): Promise<KanohiFixture> {
+/**
+ * Kanohi signed in as `role` for every inject, its bus listener ready; `listen` also serves it on a
+ * free loopback port (socket.io tests).
+ * @example const { db, app, close } = await startKanohi({ stationaryMs: 3000 }); after(close);
+ */
+export async function startKanohi(overrides: Partial<KanohiConfig> = {}, role: Role = 'operator', options: { listen?: boolean } = {}): Promise<KanohiFixture> {
   const db = await createTestDatabase();
   const app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', ...overrides }), pool: db.pool });
   injectAs(app, await signIn(db.pool, role));
+  if (options.listen) await app.listen({ host: '127.0.0.1', port: 0 });
   await app.kanohi.busReady;
   return {
     db,
