@@ -149,9 +149,9 @@ export class PrelabelWorker {
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
       const count = job.frameTo - job.frameFrom + 1;
-      const source = { hawkUrl: this.options.hawkUrl, token: job.framesToken, videoId: job.videoId };
+      const hawkFrames = { hawkUrl: this.options.hawkUrl, token: job.framesToken, videoId: job.videoId };
       const abort = new AbortController();
-      const decoded = decodeJpegStream(fetchHawkFrames(source, job.frameFrom, count, abort.signal), { count, signal: abort.signal });
+      const decoded = decodeJpegStream(fetchHawkFrames(hawkFrames, job.frameFrom, count, abort.signal), { count, signal: abort.signal });
       for await (const result of detectFrames(inference, key, decoded, count, () => this.stopped, abort)) {
         const f = job.frameFrom + result.frame.index;
         const found = result.detections;
