@@ -89,7 +89,8 @@ try {
 // warnings and errors only unless a *_LOG_LEVEL says otherwise.
 // The services accept browsers from the web app's origin, wherever WEB_PORT put it.
 const webOrigins = `http://localhost:${ports.web},http://127.0.0.1:${ports.web}`;
-const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', SIGHTLINE_WEB_ORIGINS: webOrigins, ...process.env, DATABASE_URL: database.url };
+// Scouter's pre-labeling reads frames from Hawk's API, wherever HAWK_PORT put it.
+const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', SIGHTLINE_WEB_ORIGINS: webOrigins, SCOUTER_HAWK_URL: `http://127.0.0.1:${ports.hawk}`, ...process.env, DATABASE_URL: database.url };
 supervisor = new Supervisor(
   [
     { name: 'hawk', script: 'services/hawk/src/server.ts' },

@@ -18,7 +18,7 @@ import { expandFrames } from '../services/hawk/src/services/track-interpolation.
 import { makeTestVideo, testSchema } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
-import { reserveWebOrigin } from './support/web-login.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
 
 let db: TestDatabase;
 let hawk: ServiceApp;
@@ -70,11 +70,7 @@ async function newSet(): Promise<number> {
 
 async function open(setId: number): Promise<Page> {
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill('admin-password');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('hawk-user').waitFor();
+  await logIn(page, `${web.url}/hawk`, { username: 'admin', password: 'admin-password' });
   await page.goto(`${web.url}/hawk/sets/${setId}`);
   await page.locator('[data-testid="hawk-canvas"][data-frame-shown="0"]').waitFor();
   return page;

@@ -4,18 +4,15 @@
 import { signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import type { HawkAnnotations, HawkPrelabelEvent, HawkPrelabelJob, HawkServerEvents, HawkTrack, HawkXyxy } from '@sightline/contracts';
-import type { ServiceApp } from '@sightline/server-kit';
-import { buildApp as buildScouter } from '@sightline/scouter';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
-import { bearer, startHawk, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
+import { bearer, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { expandFrames } from '../services/hawk/src/services/track-interpolation.ts';
+import { startPrelabelServices, type PrelabelServices } from './support/prelabel-services.ts';
 
+let services: PrelabelServices;
 let hawk: HawkFixture;
-let scouter: ServiceApp;
 let socket: Socket<HawkServerEvents>;
 let videoId: number;
 let last: number;
@@ -23,13 +20,11 @@ let alice: { id: number; headers: Record<string, string> };
 const events: HawkPrelabelEvent[] = [];
 
 before(async () => {
-  hawk = await startHawk();
-  await hawk.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = io(`http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(hawk.db.pool, 'admin')).token }, transports: ['websocket'] });
+  services = await startPrelabelServices();
+  hawk = services.hawk;
+  socket = io(services.hawkUrl, { auth: { token: (await signIn(hawk.db.pool, 'admin')).token }, transports: ['websocket'] });
   socket.on('hawk:prelabel', (e) => events.push(e));
   await new Promise<void>((resolve, reject) => (socket.once('connect', resolve), socket.once('connect_error', reject)));
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: true, inferenceThreads: 2 }), pool: hawk.db.pool });
-  await scouter.ready();
   const project = await hawk.app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'people', labelSchema: testSchema } });
   const video = await hawk.upload(project.json().id, makePeopleClip(2, 5).path);
   assert.equal(video.status, 'ready', video.error ?? '');
@@ -39,8 +34,7 @@ before(async () => {
 });
 after(async () => {
   socket?.close();
-  await scouter?.close();
-  await hawk?.close();
+  await services?.close();
 });
 
 async function prelabel(replace: boolean): Promise<HawkPrelabelJob> {

@@ -4,21 +4,18 @@
 // earlier model boxes" leaves as many boxes as one run, not twice as many.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import type { HawkAnnotations } from '@sightline/contracts';
-import type { ServiceApp } from '@sightline/server-kit';
-import { buildApp as buildScouter } from '@sightline/scouter';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
-import { bearer, startHawk, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
+import { bearer, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { expandFrames } from '../services/hawk/src/services/track-interpolation.ts';
+import { startPrelabelServices, type PrelabelServices } from './support/prelabel-services.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
-import { reserveWebOrigin } from './support/web-login.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
 
+let services: PrelabelServices;
 let hawk: HawkFixture;
-let scouter: ServiceApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
 let webOrigin: { port: number; origin: string };
@@ -27,25 +24,22 @@ let frameCount: number;
 
 before(async () => {
   webOrigin = await reserveWebOrigin();
-  hawk = await startHawk({ webOrigins: webOrigin.origin });
-  await hawk.app.listen({ host: '127.0.0.1', port: 0 });
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: true, inferenceThreads: 2 }), pool: hawk.db.pool });
-  await scouter.ready();
+  services = await startPrelabelServices({ webOrigins: webOrigin.origin });
+  hawk = services.hawk;
   const project = await hawk.app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'people', labelSchema: testSchema } });
   const video = await hawk.upload(project.json().id, makePeopleClip(2, 5).path);
   assert.equal(video.status, 'ready', video.error ?? '');
   frameCount = video.frameCount;
   const sets = (await hawk.app.inject({ method: 'GET', url: `/videos/${video.id}/sets`, headers: bearer(hawk.adminToken) })).json() as { id: number; kind: string }[];
   setId = sets.find((s) => s.kind === 'main')!.id;
-  web = await startWebServer({ hawkUrl: `http://127.0.0.1:${(hawk.app.server.address() as AddressInfo).port}`, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
+  web = await startWebServer({ hawkUrl: services.hawkUrl, scouterUrl: 'http://127.0.0.1:9', kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
 });
 
 after(async () => {
   await chromium?.close();
   await web?.close();
-  await scouter?.close();
-  await hawk?.close();
+  await services?.close();
 });
 
 /** Boxes of frame 0 in the stored set, by the run that made them. */
@@ -73,11 +67,7 @@ const shownCount = async (page: Page) => Number(await page.getByTestId('hawk-box
 
 test('pre-label from the page: model boxes appear on the canvas, are editable, and a replacing rerun does not duplicate them', { timeout: 120_000 }, async () => {
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill('admin-password');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('hawk-user').waitFor();
+  await logIn(page, `${web.url}/hawk`, { username: 'admin', password: 'admin-password' });
   await page.goto(`${web.url}/hawk/sets/${setId}`);
   await page.locator('[data-testid="hawk-canvas"][data-frame-shown="0"]').waitFor();
   assert.equal(await shownCount(page), 0, 'the set starts empty');

@@ -8,24 +8,21 @@ import { join } from 'node:path';
 import type { HawkAnnotations, HawkPrelabelJob } from '@sightline/contracts';
 import { decodeImageRgb, frameFileName } from '@sightline/media';
 import { CenterNetDetector } from '@sightline/models';
-import type { ServiceApp } from '@sightline/server-kit';
-import { buildApp as buildScouter } from '@sightline/scouter';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
-import { bearer, startHawk, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
+import { bearer, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { expandFrames } from '../services/hawk/src/services/track-interpolation.ts';
+import { startPrelabelServices, type PrelabelServices } from './support/prelabel-services.ts';
 
+let services: PrelabelServices;
 let hawk: HawkFixture;
-let scouter: ServiceApp;
 let videoId: number;
 let frameCount: number;
 let alice: { id: number; headers: Record<string, string> };
 let clipSource: string;
 
 before(async () => {
-  hawk = await startHawk();
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: true, inferenceThreads: 2 }), pool: hawk.db.pool });
-  await scouter.ready();
+  services = await startPrelabelServices();
+  hawk = services.hawk;
   const project = await hawk.app.inject({ method: 'POST', url: '/projects', headers: bearer(hawk.adminToken), payload: { name: 'people', labelSchema: testSchema } });
   const clip = makePeopleClip(3, 10);
   clipSource = clip.source;
@@ -36,8 +33,7 @@ before(async () => {
   alice = await hawk.user('alice', 'annotator', [project.json().id]);
 });
 after(async () => {
-  await scouter?.close();
-  await hawk?.close();
+  await services?.close();
 });
 
 async function waitForJob(id: number, until: (job: HawkPrelabelJob) => boolean, timeoutMs = 90_000): Promise<HawkPrelabelJob> {
@@ -99,6 +95,14 @@ test('Scouter pre-labels a frame range; Hawk writes it as the model user; boxes 
   assert.ok(direct > 0, 'the detector finds people in the clip');
   assert.ok(matched >= 0.9 * direct, `${matched} of ${direct} direct detections are in the set (keyframes kept: ${kept})`);
 
+  // The frames token lived as long as the work: revoked, and its text forgotten.
+  const token = await hawk.db.pool.query<{ framesToken: string | null; revoked: boolean; readOnly: boolean; services: string[] }>(
+    `SELECT j.frames_token AS "framesToken", t.revoked_at IS NOT NULL AS revoked, t.read_only AS "readOnly", t.services
+     FROM hawk_prelabel_jobs j JOIN auth_api_tokens t ON t.id = j.frames_token_id WHERE j.id = $1`,
+    [job.id],
+  );
+  assert.deepEqual(token.rows, [{ framesToken: null, revoked: true, readOnly: true, services: ['hawk'] }]);
+
   // Editable like any version: alice removes one model track on top of the model's version.
   const edit = await hawk.app.inject({ method: 'PATCH', url: `/sets/${job.setId}/annotations`, headers: alice.headers, payload: { baseVersion: job.appliedVersion, deletedTrackIds: [read.tracks[0]!.id] } });
   assert.equal(edit.statusCode, 200, edit.body);
@@ -120,4 +124,20 @@ test('pre-labeling requests with bad ranges, labels or detector classes fail cle
   const failed = await waitForJob(bad.json().id, (j) => j.status === 'failed' || j.status === 'applied');
   assert.equal(failed.status, 'failed');
   assert.match(failed.error ?? '', /"unicorn" is not one of centernet's COCO classes/);
+});
+
+test("a stored result that breaks the contract fails its job with a clear error, and writes nothing", async () => {
+  const before = await hawk.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hawk_annotation_changes');
+  // As a worker would store it, but with a three-number box and a score above 1.
+  const { rows } = await hawk.db.pool.query<{ id: number }>(
+    `INSERT INTO hawk_prelabel_jobs (video_id, set_id, frames_dir, frame_from, frame_to, classes, score_threshold, track, fps, requested_by, status, result)
+     SELECT video_id, set_id, frames_dir, 0, 1, classes, score_threshold, track, fps, requested_by, 'done', $2
+     FROM hawk_prelabel_jobs WHERE video_id = $1 ORDER BY id LIMIT 1 RETURNING id`,
+    [videoId, JSON.stringify({ frames: [{ frame: 0, boxes: [{ label: 'person', xyxy: [1, 2, 3], score: 2, trackId: null }] }] })],
+  );
+  const failed = await waitForJob(rows[0]!.id, (j) => j.status === 'failed' || j.status === 'applied');
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.error ?? '', /Hawk could not write the boxes: the result of job \d+ does not match its contract: \/frames\/0\/boxes\/0\//);
+  const after = await hawk.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hawk_annotation_changes');
+  assert.equal(after.rows[0]!.n, before.rows[0]!.n);
 });

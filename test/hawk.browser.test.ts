@@ -18,7 +18,7 @@ import { expandFrames } from '../services/hawk/src/services/track-interpolation.
 import { makeTestVideo } from '../services/hawk/src/testing/hawk-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startWebServer } from './support/web-server.ts';
-import { reserveWebOrigin } from './support/web-login.ts';
+import { logIn, reserveWebOrigin } from './support/web-login.ts';
 
 let db: TestDatabase;
 let hawk: ServiceApp;
@@ -56,10 +56,7 @@ after(async () => {
 
 async function login(username: string, password: string): Promise<Page> {
   const page = await chromium.browser.newPage();
-  await page.goto(`${web.url}/hawk`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
+  await logIn(page, `${web.url}/hawk`, { username, password });
   await page.getByTestId('hawk-user').waitFor();
   return page;
 }

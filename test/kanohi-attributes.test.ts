@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { HeatmapGrid, type Xy } from '@sightline/vision';
 import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { insertBatch, insertCamera, insertTrack, type ObservationInput } from './support/kanohi-fixtures.ts';
+import { insertBatch, insertCamera, insertTrack, type ObservationInput } from '../services/kanohi/src/testing/scouter-rows.ts';
 
 const T0 = Date.parse('2025-03-04T09:00:00.000Z');
 const FRAMES = 100;

@@ -13,7 +13,7 @@ import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
 import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
 import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
-import { drawPng, insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
+import { drawPng, insertBatch, insertCamera, insertTrack } from '../services/kanohi/src/testing/scouter-rows.ts';
 import { startWebServer } from './support/web-server.ts';
 import { logIn, reserveWebOrigin } from './support/web-login.ts';
 import { injectAs, signIn, type SignedIn } from '@sightline/auth/testing';

@@ -27,7 +27,7 @@ import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
-import { insertBatch, insertTrack } from './support/kanohi-fixtures.ts';
+import { insertBatch, insertTrack } from '../services/kanohi/src/testing/scouter-rows.ts';
 import { PETS09_FLOOR, pets09CalibrationPairs, pets09Quadrants, readPets09Truth } from './support/pets09-dev.ts';
 import { cutDevStretch, framesOf, peopleAgainstTruth } from './support/pets09-people.ts';
 import type { TracksEvent } from '@sightline/contracts';

@@ -1,17 +1,15 @@
 // Hostile numbers and images against all three services on a real PostgreSQL: ids past the int4
 // range, infinite coordinates, a camera at 1e-300 fps, image headers claiming huge sizes. Each gets
 // a 4xx naming the problem (never a 500) and leaves nothing behind.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { TestDatabase } from '@sightline/db';
 import type { ServiceApp } from '@sightline/server-kit';
-import { buildApp as buildScouter } from '@sightline/scouter';
-import { buildApp as buildKanohi, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import type { KanohiApp } from '../services/kanohi/src/app.ts';
 import { bearer, startHawk, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
-import { drawPng, insertCamera } from './support/kanohi-fixtures.ts';
+import { startKanohi, type KanohiFixture } from '../services/kanohi/src/testing/kanohi-fixture.ts';
+import { drawPng, insertCamera } from '../services/kanohi/src/testing/scouter-rows.ts';
+import { startScouter, type ScouterFixture } from './support/scouter-app.ts';
 
 /** Out of the int4 range, or not a usable id at all. */
 const BAD_IDS = ['2147483648', '99999999999999999999', '1e400', '-1', '0'];
@@ -77,19 +75,16 @@ describe('hawk', () => {
 });
 
 describe('kanohi', () => {
+  let kanohi: KanohiFixture;
   let db: TestDatabase;
   let app: KanohiApp;
   let floorId: number;
   before(async () => {
-    db = await createTestDatabase();
-    app = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent', maxImagePixels: 10_000_000 }), pool: db.pool });
-    injectAs(app, await signIn(db.pool, 'operator'));
+    kanohi = await startKanohi({ maxImagePixels: 10_000_000 });
+    ({ db, app } = kanohi);
     floorId = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Ground' } })).json().id;
   });
-  after(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  after(() => kanohi?.close());
 
   test('ids past the int4 range are 400/404, never 500', async () => {
     await insertCamera(db.pool, 'cam', [640, 480]);
@@ -156,18 +151,16 @@ describe('kanohi', () => {
 });
 
 describe('scouter', () => {
+  let scouter: ScouterFixture;
   let db: TestDatabase;
   let app: ServiceApp;
   before(async () => {
-    db = await createTestDatabase();
     // cam.local is allowed so that only the fps can be what a camera below is refused for.
-    app = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, allowNetworks: 'cam.local' }), pool: db.pool });
-    injectAs(app, await signIn(db.pool, 'operator'));
+    scouter = await startScouter({ worker: false, allowNetworks: 'cam.local' }, { injectAs: 'operator' });
+    ({ db } = scouter);
+    app = scouter.scouter.app;
   });
-  after(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  after(() => scouter?.close());
 
   test('ids past the int4 range are 400/404, never 500', async () => {
     for (const id of BAD_IDS) {
@@ -194,17 +187,10 @@ describe('scouter', () => {
 });
 
 describe('kanohi statistics', () => {
-  let db: TestDatabase;
+  let kanohi: KanohiFixture;
   let app: KanohiApp;
-  before(async () => {
-    db = await createTestDatabase();
-    app = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
-    injectAs(app, await signIn(db.pool, 'operator'));
-  });
-  after(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  before(async () => void ({ app } = kanohi = await startKanohi()));
+  after(() => kanohi?.close());
 
   test('a year in 1-second buckets is refused naming the bucket cap; wider buckets answer', async () => {
     const floorId = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Stats' } })).json().id;

@@ -2,7 +2,6 @@
 // + backfill job, Scouter flow start and camera add) fails at its last step, injected with a
 // trigger on a real PostgreSQL, and must leave no trace of its earlier steps. The import is also cut
 // by killing the process that runs it while its transaction is open.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,14 +10,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { TestDatabase } from '@sightline/db';
 import type { ServiceApp } from '@sightline/server-kit';
-import { buildApp as buildScouter } from '@sightline/scouter';
-import { buildApp as buildKanohi, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import type { KanohiApp } from '../services/kanohi/src/app.ts';
 import { bearer, makeTestVideo, startHawk, testSchema, type HawkFixture } from '../services/hawk/src/testing/hawk-fixture.ts';
-import { insertCamera } from './support/kanohi-fixtures.ts';
+import { startKanohi, type KanohiFixture } from '../services/kanohi/src/testing/kanohi-fixture.ts';
+import { insertCamera } from '../services/kanohi/src/testing/scouter-rows.ts';
+import { startScouter, type ScouterFixture } from './support/scouter-app.ts';
 import { until } from './support/until.ts';
 
 /** Makes every INSERT into `table` fail (or, with a delay, wait) until the returned function is called. */
@@ -115,17 +113,11 @@ describe('hawk', () => {
 });
 
 describe('kanohi', () => {
+  let kanohi: KanohiFixture;
   let db: TestDatabase;
   let app: KanohiApp;
-  before(async () => {
-    db = await createTestDatabase();
-    app = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
-    injectAs(app, await signIn(db.pool, 'operator'));
-  });
-  after(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  before(async () => void ({ db, app } = kanohi = await startKanohi()));
+  after(() => kanohi?.close());
 
   test('a calibration whose backfill job cannot be queued is not saved, and the camera stays where it was', async () => {
     const cameraId = await insertCamera(db.pool, 'door', [640, 480]);
@@ -152,16 +144,14 @@ describe('scouter', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scouter-tx-'));
   const video = join(dir, 'clip.mp4');
   writeFileSync(video, 'not decoded by this test');
+  let scouter: ScouterFixture;
   before(async () => {
-    db = await createTestDatabase();
     // The camera's address is on a private network and the flow's video is in `dir`: both allowed here.
-    app = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, mediaRoots: dir, allowNetworks: 'cam.local' }), pool: db.pool });
-    injectAs(app, await signIn(db.pool, 'operator'));
+    scouter = await startScouter({ worker: false, mediaRoots: dir, allowNetworks: 'cam.local' }, { injectAs: 'operator' });
+    ({ db } = scouter);
+    app = scouter.scouter.app;
   });
-  after(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  after(() => scouter?.close());
 
   test('a camera whose pipeline row cannot be written is not added', async () => {
     const release = await injectAt(db.pool, 'camera_pipelines');

@@ -6,53 +6,43 @@
 // error is marked at its line, then fixed, planned and started.
 import { signIn, type SignedIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
-import { io as connect, type Socket } from 'socket.io-client';
-import type { ScouterEvent, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import type { Socket } from 'socket.io-client';
+import type { ScouterServerEvents, TracksEvent } from '@sightline/contracts';
+import type { TestDatabase } from '@sightline/db';
+import type { ScouterApp } from '../services/scouter/src/app.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
+import { startScouter, startWebhookReceiver, viewerSocket, type ScouterFixture, type WebhookReceiver } from './support/scouter-app.ts';
 import { until } from './support/until.ts';
 import { logIn, reserveWebOrigin } from './support/web-login.ts';
 import { startWebServer } from './support/web-server.ts';
 
+let fixture: ScouterFixture;
 let db: TestDatabase;
 let scouter: ScouterApp;
 let scouterUrl: string;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
+let received: WebhookReceiver['received'];
 let socket: Socket<ScouterServerEvents>;
 let operator: SignedIn;
-const received: { type: string; event: ScouterEvent }[] = [];
 const tracks: TracksEvent[] = [];
 
 before(async () => {
-  db = await createTestDatabase();
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startWebhookReceiver({ status: 200, body: 'ok' });
+  ({ url: receiverUrl, received } = receiver);
   const webOrigin = await reserveWebOrigin();
-  operator = await signIn(db.pool, 'operator');
   // The clip is made in the temp folder.
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, batchMs: 300, eventTrackMinFrames: 2, inferenceThreads: 1, webOrigins: webOrigin.origin, mediaRoots: tmpdir() }), pool: db.pool });
-  await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  scouterUrl = `http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`;
+  fixture = await startScouter({ heartbeatMs: 300, batchMs: 300, eventTrackMinFrames: 2, inferenceThreads: 1, webOrigins: webOrigin.origin, mediaRoots: tmpdir() }, { listen: true });
+  ({ db, scouter } = fixture);
+  scouterUrl = fixture.url!;
+  operator = await signIn(db.pool, 'operator');
   // The ground truth of what the pipeline publishes, next to what the page shows.
-  socket = connect(scouterUrl, { auth: { token: (await signIn(db.pool, 'viewer')).token }, transports: ['websocket'] });
+  socket = await viewerSocket(fixture);
   socket.on('scouter:tracks', (e) => tracks.push(e));
   web = await startWebServer({ hawkUrl: 'http://127.0.0.1:9', scouterUrl, kanohiUrl: 'http://127.0.0.1:9' }, webOrigin.port);
   chromium = await launchBrowser();
@@ -62,9 +52,8 @@ after(async () => {
   socket?.close();
   await chromium?.close();
   await web?.close();
-  await scouter?.app.close();
-  await new Promise((r) => receiver?.close(r));
-  await db?.drop();
+  await fixture?.close();
+  await receiver?.close();
 });
 
 test('two cameras live in the grid, fullscreen, a zone event with snapshot and webhook, a mask, and a flow fixed and started', async (t) => {

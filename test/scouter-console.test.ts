@@ -3,77 +3,57 @@
 // "entered" events with a snapshot that a webhook receiver on loopback gets, the flow check answers
 // with line:column, and a removed camera's unwritten rows are refused as a foreign key violation
 // (which the batcher discards instead of retrying).
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { Camera, FlowCheckResult, FrameEvent, ScouterClientEvents, ScouterEvent, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import type { TestDatabase } from '@sightline/db';
+import type { ScouterApp } from '../services/scouter/src/app.ts';
 import { isCameraGone } from '../services/scouter/src/pipeline/observation-batcher.ts';
 import { EventRepository } from '../services/scouter/src/repositories/event.repository.ts';
 import { ObservationRepository } from '../services/scouter/src/repositories/observation.repository.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { startScouter, startWebhookReceiver, viewerSocket, type ScouterFixture, type WebhookReceiver } from './support/scouter-app.ts';
 import { until } from './support/until.ts';
-import { ffmpegPath } from '@sightline/media';
+import { ffmpegPath, jpegSize as readJpegSize } from '@sightline/media';
 
+let fixture: ScouterFixture;
 let db: TestDatabase;
 let scouter: ScouterApp;
 let socket: Socket<ScouterServerEvents, ScouterClientEvents>;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: { type: string; event: ScouterEvent }[] = [];
+let received: WebhookReceiver['received'];
 const tracks: TracksEvent[] = [];
 const frames: FrameEvent[] = [];
 
 before(async () => {
-  db = await createTestDatabase();
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const config = loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 2, previewFocusFps: 8, previewGridWidth: 160, eventTrackMinFrames: 2 });
-  scouter = await buildScouter({ config, pool: db.pool });
-  injectAs(scouter.app, await signIn(db.pool, 'operator'));
-  await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'viewer')).token }, transports: ['websocket'] });
+  receiver = await startWebhookReceiver();
+  ({ url: receiverUrl, received } = receiver);
+  fixture = await startScouter({ mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 2, previewFocusFps: 8, previewGridWidth: 160, eventTrackMinFrames: 2 }, { injectAs: 'operator', listen: true });
+  ({ db, scouter } = fixture);
+  socket = await viewerSocket(fixture);
   socket.on('scouter:tracks', (e) => tracks.push(e));
   socket.on('scouter:frame', (e) => frames.push(e));
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 });
 
 after(async () => {
   socket?.close();
-  await scouter?.app.close();
-  await new Promise((r) => receiver?.close(r));
-  await db?.drop();
+  await fixture?.close();
+  await receiver?.close();
 });
 
 const http = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => scouter.app.inject({ method, url, ...(payload ? { payload } : {}) });
 
-/** Width and height from a JPEG's start-of-frame marker. */
+/** Width and height from a JPEG's frame header (media's reader). */
 function jpegSize(jpeg: Buffer): { width: number; height: number } {
-  for (let i = 2; i + 9 < jpeg.length; ) {
-    if (jpeg[i] !== 0xff) throw new Error('not a JPEG marker');
-    const marker = jpeg[i + 1]!;
-    if (marker >= 0xc0 && marker <= 0xc3) return { height: jpeg.readUInt16BE(i + 5), width: jpeg.readUInt16BE(i + 7) };
-    i += 2 + jpeg.readUInt16BE(i + 2);
-  }
-  throw new Error('no start-of-frame marker');
+  const size = readJpegSize(jpeg);
+  if (!size) throw new Error('no start-of-frame marker');
+  return { width: size[0], height: size[1] };
 }
-
 /** The RGB pixel at (x, y) of a JPEG, decoded by ffmpeg. */
 function pixelAt(jpeg: Buffer, x: number, y: number): [number, number, number] {
   const { width } = jpegSize(jpeg);

@@ -7,14 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { ADMIN, ANNOTATE, DASHBOARD, OPERATE, REVIEW, declaredRoutes, type Access } from '@sightline/auth';
 import { signIn } from '@sightline/auth/testing';
 import { ROLES, type Role } from '@sightline/contracts';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import type { ServiceApp } from '@sightline/server-kit';
-import { buildApp as buildHawk } from '@sightline/hawk';
-import { buildApp as buildScouter } from '@sightline/scouter';
-import { buildApp as buildKanohi } from '@sightline/kanohi';
-import { loadHawkConfig } from '../services/hawk/src/config.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import type { TestDatabase } from '@sightline/db';
+import { startAllServices, type AllServices } from './support/all-services.ts';
 
 const SIGNED_IN: Access = 'signed-in';
 /** Served by every service (packages/auth and server-kit). */
@@ -169,19 +163,14 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
   }),
 };
 
+let services: AllServices;
 let db: TestDatabase;
-const apps: Record<string, ServiceApp> = {};
+let apps: AllServices['apps'];
 before(async () => {
-  db = await createTestDatabase();
-  apps.hawk = await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent' }), pool: db.pool });
-  apps.scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, mediaRoots: '/nonexistent-media-root' }), pool: db.pool });
-  apps.kanohi = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent', loginAttemptsPerMinute: 1000 }), pool: db.pool });
-  for (const app of Object.values(apps)) await app.ready();
+  services = await startAllServices();
+  ({ db, apps } = services);
 });
-after(async () => {
-  for (const app of Object.values(apps)) await app.close();
-  await db.drop();
-});
+after(() => services?.close());
 
 const concrete = (url: string) => url.replace(/:name/g, 'nothing-here').replace(/:\w+/g, '999999').replace('*', 'healthz');
 

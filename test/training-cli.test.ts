@@ -16,14 +16,14 @@ import type { TrainJob } from '@sightline/contracts';
 import { createTestDatabase, repoRoot, type TestDatabase } from '@sightline/db';
 import { decodeImageRgb, frameFileName } from '@sightline/media';
 import { AttributeHead, CenterNetDetector } from '@sightline/models';
-import { Detections, parseMot } from '@sightline/vision';
+import { Detections, motRowXyxy, parseMot } from '@sightline/vision';
 import { drawPeopleFrames, upperLuma } from './support/drawn-people.ts';
 
 const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', 'data');
 const sequences = ['MOT17-02-FRCNN', 'MOT17-04-FRCNN'].map((s) => join(data, 'mot17-mini', 'train', s));
 // mot17-mini when present; otherwise the drawn street (test/support/drawn-people.ts) runs in CI.
 const source = sequences.every((s) => existsSync(join(s, 'gt', 'gt.txt'))) ? 'mot17-mini' : 'drawn';
-const bin = fileURLToPath(new URL('../packages/cli/bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-train-'));
 const mediaDir = join(dir, 'hawk');
 let db: TestDatabase;
@@ -46,7 +46,7 @@ function mot17Videos(): LabelledVideo[] {
     const frames = readdirSync(join(path, 'img1')).filter((f) => f.endsWith('.jpg')).length;
     // Pedestrians (class 1, not ignored), mostly visible and tall enough to have an upper body.
     const rows = parseMot(readFileSync(join(path, 'gt', 'gt.txt'), 'utf8'), 'gt.txt').filter((r) => r.frame <= frames && r.conf === 1 && r.xOrClass === 1 && r.yOrVisibility >= 0.6 && r.h >= 80);
-    const boxes = rows.map((r) => ({ trackId: r.id, frame: r.frame - 1, xyxy: [r.x - 1, r.y - 1, r.x - 1 + r.w, r.y - 1 + r.h].map((v, i) => Math.max(0, Math.min(v, i % 2 ? 1080 : 1920))) }));
+    const boxes = rows.map((r) => ({ trackId: r.id, frame: r.frame - 1, xyxy: motRowXyxy(r).map((v, i) => Math.max(0, Math.min(v, i % 2 ? 1080 : 1920))) }));
     return { name: path.split('/').at(-1)!, imgDir: join(path, 'img1'), frames, width: 1920, height: 1080, boxes };
   });
 }

@@ -21,7 +21,7 @@ if (!existsSync(video) || !existsSync(gtFile)) {
   process.exit(0);
 }
 
-const bin = fileURLToPath(new URL('../bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-pipeline-'));
 const sightline = (...args: string[]): string => {
   const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

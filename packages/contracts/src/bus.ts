@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id } from './common.ts';
-import type { HawkPrelabelNotice } from './hawk-annotations.ts';
+import type { HawkPrelabelNotice } from './hawk-prelabel-queue.ts';
 
 /**
  * PostgreSQL NOTIFY channels services use to tell each other that rows changed: the one place
@@ -11,7 +11,8 @@ export const BusChannel = {
   observationsInserted: 'observations_inserted',
   /**
    * Sent by a trigger on every status change of a `hawk_prelabel_jobs` row (migration 0006),
-   * payload {@link HawkPrelabelNotice}; Hawk and Scouter listen.
+   * payload {@link HawkPrelabelNotice} (hawk-prelabel-queue.ts: the pre-labeling contract); Hawk
+   * and Scouter listen.
    */
   hawkPrelabel: 'hawk_prelabel',
   /** Live tracks and camera states relayed between Scouter processes (Scouter's LiveRelay). */

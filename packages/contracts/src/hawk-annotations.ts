@@ -320,20 +320,6 @@ export const HawkPrelabelJob = Type.Object({
 });
 export type HawkPrelabelJob = Static<typeof HawkPrelabelJob>;
 
-/**
- * What the worker stores in `hawk_prelabel_jobs.result`: per frame of the range, the detector's boxes
- * (already mapped to schema labels) in frame pixels, with the tracker's id or null.
- */
-export interface HawkPrelabelResult {
-  readonly frames: readonly { frame: number; boxes: readonly { label: string; xyxy: HawkXyxy; score: number; trackId: number | null }[] }[];
-}
-
-/** Payload of NOTIFY `hawk_prelabel`, sent by a trigger on every status change of a job. */
-export interface HawkPrelabelNotice {
-  readonly id: number;
-  readonly status: HawkPrelabelStatus;
-}
-
 export type * from './hawk-events.ts';
 
 /** JSON with object keys sorted, so two annotation values read back from jsonb compare by content. */

@@ -7,6 +7,7 @@ export * from './scouter.ts';
 export * from './auth.ts';
 export * from './hawk.ts';
 export * from './hawk-annotations.ts';
+export * from './hawk-prelabel-queue.ts';
 export { trackBoxAt } from './hawk-track-box.ts';
 export * from './kanohi-floors.ts';
 export * from './kanohi-stats.ts';

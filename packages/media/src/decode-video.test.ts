@@ -94,3 +94,30 @@ test('a numbered image folder decodes as one stream, each frame equal to decodin
     for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 400, count: 2 })) void f;
   }, /cannot read image .*000400\.jpg/);
 });
+
+test('JPEG bytes through a pipe decode like the same files read as a sequence; a failing source ends the decode with its error', async () => {
+  const frames = join(dir, 'frames-piped');
+  const { extractFrames, frameFileName } = await import('./extract-frames.ts');
+  await extractFrames({ input: clip, outDir: frames, step: 1, durationS: 1 });
+  const { decodeImageSequence, decodeJpegStream } = await import('./decode-video.ts');
+  const { jpegSize } = await import('./image-size.ts');
+  const { readFileSync } = await import('node:fs');
+  const files = [4, 5, 6, 7].map((n) => readFileSync(join(frames, frameFileName(n - 1))));
+  assert.deepEqual(jpegSize(files[0]!), [W, H]);
+  assert.equal(jpegSize(Buffer.from('not a jpeg')), undefined);
+  async function* bytes(fail = false): AsyncGenerator<Uint8Array> {
+    for (const [i, f] of files.entries()) {
+      if (fail && i === 2) throw new Error('Hawk went away');
+      yield f;
+    }
+  }
+  const piped: DecodedFrame[] = [];
+  for await (const f of decodeJpegStream(bytes(), { count: 4 })) piped.push(f);
+  const read: DecodedFrame[] = [];
+  for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 4, count: 4 })) read.push(f);
+  assert.deepEqual(piped.map((f) => f.index), [0, 1, 2, 3]);
+  for (let i = 0; i < 4; i++) assert.ok(Buffer.from(piped[i]!.data).equals(Buffer.from(read[i]!.data)), `piped frame ${i} differs from file ${frameFileName(3 + i)}`);
+  await assert.rejects(async () => {
+    for await (const f of decodeJpegStream(bytes(true), { count: 4 })) void f;
+  }, /Hawk went away/);
+});

@@ -2,9 +2,11 @@
 // comes from ffprobe (probe.ts for files; a lighter query for live URLs, which have no
 // duration). One frame is one width*height*3 byte array, rows tightly packed.
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { FfprobeExit, ffprobeVideo, known } from './ffprobe.ts';
 import { ffmpegPath, passthroughFrames } from './media-tools.ts';
 import { probeImageSize } from './decode-image.ts';
+import { jpegSize } from './image-size.ts';
 import { probeVideo } from './probe.ts';
 
 /** What ffprobe reports about the first video stream. */
@@ -116,12 +118,41 @@ export async function* decodeImageSequence(pattern: string, options: { start: nu
   yield* decodeRaw(input, ['-frames:v', String(options.count)], pattern, { width, height, codec: 'image2' }, 1, { ...options, maxFrames: options.count });
 }
 
-async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions): AsyncGenerator<DecodedFrame> {
+/**
+ * Decodes `count` JPEG images handed over as bytes (e.g. fetched from Hawk's frames API) with one
+ * ffmpeg process reading them from a pipe, as if they were a video. The size is read from the first
+ * image's header; `index` counts from 0. The images are pulled only as fast as ffmpeg takes them.
+ * @example for await (const f of decodeJpegStream(fetchFrames(), { count: 30 })) detect(f);
+ */
+export async function* decodeJpegStream(jpegs: AsyncIterable<Uint8Array>, options: { count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<DecodedFrame> {
+  if (!Number.isInteger(options.count) || options.count < 1) throw new RangeError(`count must be a whole number >= 1, got ${options.count}`);
+  const images = jpegs[Symbol.asyncIterator]();
+  const first = await images.next();
+  if (first.done) return;
+  const size = jpegSize(first.value);
+  if (!size) {
+    await images.return?.(undefined);
+    throw new Error('the first image is not a JPEG (no frame header found)');
+  }
+  async function* all(): AsyncGenerator<Uint8Array> {
+    yield first.value!;
+    for (;;) {
+      const next = await images.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  const input = ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0'];
+  yield* decodeRaw(input, ['-frames:v', String(options.count)], 'the JPEG stream', { width: size[0], height: size[1], codec: 'mjpeg' }, 1, { ...options, maxFrames: options.count }, all());
+}
+
+async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions, stdin?: AsyncIterable<Uint8Array>): AsyncGenerator<DecodedFrame> {
   const { width, height } = info;
   const frameBytes = width * height * 3;
   const filters = every > 1 ? ['-vf', `select=not(mod(n\\,${every}))`] : [];
   const args = ['-v', 'error', '-nostdin', ...input, '-map', '0:v:0', '-an', '-sn', '-dn', ...passthroughFrames(), ...filters, ...output, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
-  const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ffmpegPath(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  if (!stdin) child.stdin.end();
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -161,6 +192,18 @@ async function* decodeRaw(input: string[], output: string[], source: string, inf
     if (queue.length >= prefetch) child.stdout.pause();
     notify();
   });
+  // Input through the pipe: a failing source ends the decode with its own error; ffmpeg closing
+  // its input early (enough frames, or killed) is not an error of ours.
+  const feed = stdin ? Readable.from(stdin) : undefined;
+  if (feed) {
+    child.stdin.on('error', () => undefined);
+    feed.on('error', (err) => {
+      readError = err;
+      child.kill('SIGKILL');
+      notify();
+    });
+    feed.pipe(child.stdin);
+  }
   child.stdout.on('end', () => {
     ended = true;
     notify();
@@ -191,10 +234,12 @@ async function* decodeRaw(input: string[], output: string[], source: string, inf
       }
     }
     const code = await exited;
+    if (readError) throw readError;
     if (options.signal?.aborted) return;
     if (code !== 0) throw new Error(`ffmpeg failed decoding ${source} after ${kept} frames: ${stderr.trim() || `exit code ${code}`}`);
     finished = true;
   } finally {
+    feed?.destroy();
     options.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null) child.kill('SIGKILL');
     if (!finished) await exited.catch(() => undefined);

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImageRgb } from '@sightline/media';
 import { loadTrainOps, seededRandom, shuffleInPlace, type HeadArchitecture, type TrainOps } from '@sightline/native';
-import { parseMot } from '@sightline/vision';
+import { motRowXyxy, parseMot } from '@sightline/vision';
 import { buildFeatureCache, CenterNetDetector, trainHead, type FeatureSet, type FrameBoxes } from '../src/index.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -30,7 +30,7 @@ for (const seq of seqs) {
   for (const [i, file] of files.entries()) {
     const img = await decodeImageRgb(join(seq, 'img1', file));
     const rows = gt.filter((r) => r.frame === i + 1);
-    const boxes = rows.map((r) => [r.x - 1, r.y - 1, r.x - 1 + r.w, r.y - 1 + r.h].map((v, k) => Math.max(0, Math.min(v, k % 2 ? img.height : img.width))));
+    const boxes = rows.map((r) => motRowXyxy(r).map((v, k) => Math.max(0, Math.min(v, k % 2 ? img.height : img.width))));
     const lumas = boxes.map(([x1, y1, x2, y2]) => {
       let sum = 0, n = 0;
       for (let y = Math.round(y1! + 0.2 * (y2! - y1!)); y < Math.round(y1! + 0.5 * (y2! - y1!)); y++)

@@ -1,5 +1,5 @@
 export { Detections, type DetectionData, type DetectionRow } from './detections.ts';
-export { parseMot, readMotFile, formatMot, groupMotByFrame, motRowsToDetections, detectionsToMotRows, MotFormatError, type MotRow } from './formats/mot.ts';
+export { parseMot, readMotFile, formatMot, groupMotByFrame, motRowsToDetections, motRowXyxy, detectionsToMotRows, MotFormatError, type MotRow } from './formats/mot.ts';
 export * from './floor/index.ts';
 export { toCoco, fromCoco, CocoFormatError, type CocoDataset, type CocoImage, type CocoCategory, type CocoAnnotation } from './formats/coco.ts';
 export { toYoloLabels, fromYoloLabels, YoloFormatError } from './formats/yolo.ts';

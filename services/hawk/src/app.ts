@@ -78,7 +78,7 @@ export async function buildApp({ config, pool }: BuildHawkOptions): Promise<Serv
     context,
     access,
     team,
-    prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
+    prelabel: new PrelabelService(new PrelabelRepository(pool), annotationRepo, users, { pool, identity, onSaved, onJob: (event) => io.emit('hawk:prelabel', event), log: app.log }),
   };
 
   // Each route module is a plugin given only the services it calls.

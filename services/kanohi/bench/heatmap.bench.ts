@@ -17,7 +17,7 @@ import { signIn } from '@sightline/auth/testing';
 import { buildApp } from '../src/app.ts';
 import { loadKanohiConfig } from '../src/config.ts';
 import { FloorPointRepository } from '../src/repositories/floor-point.repository.ts';
-import { insertBatch, insertCamera, insertTrack } from '../../../test/support/kanohi-fixtures.ts';
+import { insertBatch, insertCamera, insertTrack } from '../src/testing/scouter-rows.ts';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
 const RUNS = 21;

@@ -14,7 +14,7 @@
 import { createTestDatabase } from '@sightline/db';
 import { FloorPointRepository } from '../src/repositories/floor-point.repository.ts';
 import { StatsRepository } from '../src/repositories/stats.repository.ts';
-import { insertCamera } from '../../../test/support/kanohi-fixtures.ts';
+import { insertCamera } from '../src/testing/scouter-rows.ts';
 
 const DAYS = Number(process.env.SCALE_DAYS ?? 12);
 const PER_DAY = Number(process.env.SCALE_ROWS_PER_DAY ?? 150_000);

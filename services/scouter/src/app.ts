@@ -192,6 +192,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
       pool,
       inference: () => realStages?.inference() ?? (ownThread ??= new InferenceThread()),
       inferenceThreads: config.inferenceThreads,
+      hawkUrl: config.hawkUrl,
       log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
     });
     app.addHook('onReady', async () => prelabel.start());

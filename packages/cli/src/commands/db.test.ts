@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, loadMigrations, type TestDatabase } from '@sightline/db';
 
-const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../../bin/sightline.mjs', import.meta.url));
 let db: TestDatabase;
 before(async () => {
   db = await createTestDatabase({ migrate: false });

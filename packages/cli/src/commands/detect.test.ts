@@ -11,7 +11,7 @@ import { ffmpegPath } from '@sightline/media';
 // The generated test detectors of packages/models (a test fixture, not part of its public API).
 import { columnsTensor, fixtureDetector } from '../../../models/src/detect/detector-models.fixture.ts';
 
-const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-detect-'));
 const clip = join(dir, 'people.mp4');
 const WIDTH = 480;

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@sightline/db';
 
-const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../../bin/sightline.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sightline-doctor-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 

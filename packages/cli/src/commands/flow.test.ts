@@ -10,7 +10,7 @@ import { headToOnnx, SHARED_FEATURES } from '@sightline/models';
 import { HeadNetwork, loadTrainOps } from '@sightline/native';
 import { TrainingRepository } from '@sightline/scouter';
 
-const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-flow-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

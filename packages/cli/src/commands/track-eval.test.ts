@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/sightline.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-track-'));
 after(() => rmSync(dir, { recursive: true }));
 const sightline = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

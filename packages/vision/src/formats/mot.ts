@@ -110,6 +110,15 @@ export function groupMotByFrame(rows: readonly MotRow[]): Map<number, MotRow[]> 
 }
 
 /**
+ * A row's box as 0-based xyxy: the one place the MOTChallenge 1-based shift is applied when reading
+ * (see the file header); `detectionsToMotRows` undoes it when writing.
+ * @example motRowXyxy(parseMot('1,-1,1,1,10,20')[0]!) // [0, 0, 10, 20]
+ */
+export function motRowXyxy(r: MotRow): [number, number, number, number] {
+  return [r.x - 1, r.y - 1, r.x - 1 + r.w, r.y - 1 + r.h];
+}
+
+/**
  * One frame's rows as `Detections` (0-based xyxy; see the file header). `confidence` is the conf
  * column, `trackerId` the id column (-1 stays -1), `classId` the class column when it is a
  * non-negative integer, else `defaultClassId` (0: person in COCO numbering).
@@ -118,7 +127,7 @@ export function groupMotByFrame(rows: readonly MotRow[]): Map<number, MotRow[]> 
 export function motRowsToDetections(rows: readonly MotRow[], defaultClassId = 0): Detections {
   return Detections.fromRows(
     rows.map((r) => ({
-      xyxy: [r.x - 1, r.y - 1, r.x - 1 + r.w, r.y - 1 + r.h] as const,
+      xyxy: motRowXyxy(r),
       confidence: r.conf,
       classId: Number.isInteger(r.xOrClass) && r.xOrClass >= 0 ? r.xOrClass : defaultClassId,
       trackerId: r.id,

@@ -1,4 +1,4 @@
-import type { HawkBox, HawkTrack, HawkLabelSchema, HawkPrelabelClass, HawkPrelabelJob, HawkPrelabelResult } from '@sightline/contracts';
+import type { HawkBox, HawkTrack, HawkLabelSchema, HawkPrelabelClass, HawkPrelabelJob } from '@sightline/contracts';
 import type pg from 'pg';
 import type { SetPatch } from './annotation.repository.ts';
 
@@ -22,6 +22,9 @@ export interface NewPrelabelJob {
   replace: boolean;
   fps: number;
   requestedBy: number;
+  /** The worker's bearer token for the frames, and its auth_api_tokens id (migration 0018). */
+  framesToken: string;
+  framesTokenId: number;
 }
 
 /** A finished job locked for writing into its set, with what writing needs. */
@@ -32,7 +35,8 @@ export interface DoneJob {
   frameFrom: number;
   frameTo: number;
   replace: boolean;
-  result: HawkPrelabelResult;
+  /** As the worker stored it: checked against HawkPrelabelResult before use. */
+  result: unknown;
   schema: HawkLabelSchema;
   frameCount: number;
 }
@@ -43,9 +47,9 @@ export class PrelabelRepository {
 
   async create(job: NewPrelabelJob): Promise<HawkPrelabelJob> {
     const { rows } = await this.pool.query<{ id: number }>(
-      `INSERT INTO hawk_prelabel_jobs (video_id, set_id, frames_dir, frame_from, frame_to, classes, score_threshold, track, fps, requested_by, replace_model_boxes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [job.videoId, job.setId, job.framesDir, job.frameFrom, job.frameTo, JSON.stringify(job.classes), job.scoreThreshold, job.track, job.fps, job.requestedBy, job.replace],
+      `INSERT INTO hawk_prelabel_jobs (video_id, set_id, frames_dir, frame_from, frame_to, classes, score_threshold, track, fps, requested_by, replace_model_boxes, frames_token, frames_token_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [job.videoId, job.setId, job.framesDir, job.frameFrom, job.frameTo, JSON.stringify(job.classes), job.scoreThreshold, job.track, job.fps, job.requestedBy, job.replace, job.framesToken, job.framesTokenId],
     );
     return (await this.get(rows[0]!.id))!;
   }

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { agreementScore, iou, mergeFrame, type ReplicaScore } from './consensus-merge.ts';
+import { boxIou } from '@sightline/vision';
+import { agreementScore, mergeFrame, type ReplicaScore } from './consensus-merge.ts';
 import type { FrameBox } from './track-interpolation.ts';
 
 const b = (xyxy: [number, number, number, number], label = 'person', attributes: FrameBox['attributes'] = {}, trackId: string | null = null): FrameBox => ({ id: 'x', label, xyxy, attributes, trackId });
 
-test('iou: identical, disjoint, half-overlapping and empty boxes', () => {
+test('boxIou, as the merge uses it: identical, disjoint, half-overlapping and empty boxes', () => {
   const cases: [number[], number[], number][] = [
     [[0, 0, 10, 10], [0, 0, 10, 10], 1],
     [[0, 0, 10, 10], [20, 20, 30, 30], 0],
     [[0, 0, 10, 10], [5, 0, 15, 10], 50 / 150],
     [[0, 0, 0, 10], [0, 0, 10, 10], 0],
   ];
-  for (const [a, c, want] of cases) assert.ok(Math.abs(iou(a, c) - want) < 1e-12, `${a} vs ${c}`);
+  for (const [a, c, want] of cases) assert.ok(Math.abs(boxIou(a, 0, c, 0) - want) < 1e-12, `${a} vs ${c}`);
 });
 
 test('mergeFrame: quorum, majority label and attributes, mean box, per-replica counts', () => {

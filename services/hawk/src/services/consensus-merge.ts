@@ -1,15 +1,6 @@
 import type { HawkAttributeValues, HawkXyxy } from '@sightline/contracts';
+import { boxIou } from '@sightline/vision';
 import type { FrameBox } from './track-interpolation.ts';
-
-/** Intersection over union of two xyxy boxes (0 when either has no area). */
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const w = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
-  const h = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  const union = (a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 export interface MergedBox {
   readonly label: string;
@@ -77,7 +68,7 @@ export function mergeFrame(replicas: readonly (readonly FrameBox[])[], minIou: n
     boxes.forEach((box, b) =>
       clusters.forEach((cluster, c) => {
         if (cluster.some((m) => m.replica === r)) return;
-        const v = Math.max(...cluster.map((m) => iou(m.box.xyxy, box.xyxy)));
+        const v = Math.max(...cluster.map((m) => boxIou(m.box.xyxy, 0, box.xyxy, 0)));
         if (v >= minIou) pairs.push({ b, c, v });
       }),
     );

@@ -1,5 +1,6 @@
 import type { HawkAttributeValues, HawkMergeObject } from '@sightline/contracts';
-import { iou, type ClusterDetail, type ReplicaParts } from './consensus-merge.ts';
+import { boxIou } from '@sightline/vision';
+import { type ClusterDetail, type ReplicaParts } from './consensus-merge.ts';
 
 const MAX_OBJECTS = 500;
 const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -38,7 +39,7 @@ export function mergeReport(frames: readonly { frame: number; clusters: readonly
         xyxy: m.box.xyxy,
         attributes: m.box.attributes,
         trackId: m.box.trackId,
-        iou: round(iou(m.box.xyxy, c.kept ? c.xyxy : c.members[0]!.box.xyxy)),
+        iou: round(boxIou(m.box.xyxy, 0, c.kept ? c.xyxy : c.members[0]!.box.xyxy, 0)),
       }));
       if (c.kept && members.length === replicaCount && problems.length === 0) {
         unanimous += 1;

@@ -1,6 +1,6 @@
 import { HawkImportDocument, type HawkAnnotationSetInfo, type HawkBox, type HawkImportFormat, type HawkImportResult, type HawkLabelSchema, type HawkTrack, type HawkUser, type HawkXyxy } from '@sightline/contracts';
 import { Value } from '@sinclair/typebox/value';
-import { CocoFormatError, fromCoco, MotFormatError, parseMot } from '@sightline/vision';
+import { CocoFormatError, fromCoco, MotFormatError, motRowXyxy, parseMot } from '@sightline/vision';
 import { badRequest } from '@sightline/server-kit';
 import type { AnnotationService } from './annotation.service.ts';
 import { trackFromSightings, type TrackSightings } from './track-building.ts';
@@ -33,7 +33,7 @@ export class ImportService {
     if (!schema.classes.some((c) => c.name === fallback)) throw badRequest(`label "${fallback}" is not a class of the project.`);
     return rows.map((r) => {
       const c = Number.isInteger(r.xOrClass) && r.xOrClass >= 1 && r.xOrClass <= schema.classes.length ? schema.classes[r.xOrClass - 1]!.name : fallback;
-      return { frame: r.frame - 1, label: c, xyxy: [r.x - 1, r.y - 1, r.x - 1 + r.w, r.y - 1 + r.h], attributes: {}, trackKey: r.id >= 0 ? `mot-${r.id}` : null };
+      return { frame: r.frame - 1, label: c, xyxy: motRowXyxy(r), attributes: {}, trackKey: r.id >= 0 ? `mot-${r.id}` : null };
     });
   }
 

@@ -1,10 +1,10 @@
-import { BusChannel, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkPrelabelNotice, type HawkProject, type HawkUser } from '@sightline/contracts';
+import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, type HawkPrelabelBody, type HawkPrelabelEvent, type HawkPrelabelJob, type HawkProject, type HawkUser } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import type pg from 'pg';
 import { badRequest, conflict, forbidden, notFound } from '@sightline/server-kit';
 import type { AnnotationRepository } from '../repositories/annotation.repository.ts';
 import type { PrelabelRepository } from '../repositories/prelabel.repository.ts';
-import type { UserRepository } from '@sightline/auth';
+import type { IdentityService, UserRepository } from '@sightline/auth';
 import type { VideoRow } from '../repositories/video.repository.ts';
 import { AnnotationService } from './annotation.service.ts';
 import { prelabelPatch } from './prelabel-patch.ts';
@@ -16,6 +16,8 @@ export const MODEL_USERNAME = 'model';
 
 export interface PrelabelServiceOptions {
   readonly pool: pg.Pool;
+  /** Creates each job's frames token: the worker reads the frames through Hawk's API as the person who asked. */
+  readonly identity: Pick<IdentityService, 'createApiToken' | 'revokeApiToken'>;
   readonly onSaved: (event: { setId: number; videoId: number; version: number; userId: number }) => void;
   /** A job moved on (socket.io `hawk:prelabel`); called for every notice this process hears. */
   readonly onJob?: (event: HawkPrelabelEvent) => void;
@@ -71,19 +73,28 @@ export class PrelabelService {
     if (unknown.length) throw badRequest(`Label ${unknown.map((c) => `"${c.label}"`).join(', ')} is not in the project's classes (${names.join(', ')}).`);
     const busy = (await this.jobs.listByVideo(video.id)).find((j) => j.setId === set.id && (j.status === 'queued' || j.status === 'running') && j.frameFrom <= body.frameTo && j.frameTo >= body.frameFrom);
     if (busy) throw conflict(`Job ${busy.id} is already pre-labeling frames ${busy.frameFrom + 1}..${busy.frameTo + 1} of set ${set.id}; wait for it.`);
-    return this.jobs.create({
-      videoId: video.id,
-      setId: set.id,
-      framesDir,
-      frameFrom: body.frameFrom,
-      frameTo: body.frameTo,
-      classes,
-      scoreThreshold: body.scoreThreshold,
-      track: body.track,
-      replace: body.replace,
-      fps: (video.fps ?? 25) / video.frameStep,
-      requestedBy: user.id,
-    });
+    // Read-only and Hawk only; migration 0018's trigger revokes it once the job has run.
+    const frames = await this.options.identity.createApiToken(user, { name: `pre-labeling of video ${video.id}, frames ${body.frameFrom + 1}..${body.frameTo + 1}`, services: ['hawk'], readOnly: true, expiresInDays: 1 });
+    try {
+      return await this.jobs.create({
+        videoId: video.id,
+        setId: set.id,
+        framesDir,
+        frameFrom: body.frameFrom,
+        frameTo: body.frameTo,
+        classes,
+        scoreThreshold: body.scoreThreshold,
+        track: body.track,
+        replace: body.replace,
+        fps: (video.fps ?? 25) / video.frameStep,
+        requestedBy: user.id,
+        framesToken: frames.token,
+        framesTokenId: frames.info.id,
+      });
+    } catch (err) {
+      await this.options.identity.revokeApiToken(user, frames.info.id).catch(() => undefined);
+      throw err;
+    }
   }
 
   async get(id: number): Promise<HawkPrelabelJob> {
@@ -118,7 +129,7 @@ export class PrelabelService {
         const replacing = job.replace
           ? unchangedModelWork(existing, await this.jobs.modelTracks(client, job.setId), modelWrites(await this.jobs.savesBy(client, job.setId, modelId)), job.frameFrom, job.frameTo)
           : undefined;
-        const { patch, boxes, tracks, replaced } = prelabelPatch(job.id, job.result, existing, job.schema, job.frameCount - 1, 1.5, replacing);
+        const { patch, boxes, tracks, replaced } = prelabelPatch(job.id, checkContract(HawkPrelabelResult, job.result, `the result of job ${job.id}`), existing, job.schema, job.frameCount - 1, 1.5, replacing);
         const version = await this.annotations.applyPatch(job.setId, base, patch, modelId, client);
         if (version === null) throw new Error(`set ${job.setId} changed while locked`);
         await this.jobs.markApplied(client, job.id, version, job.replace ? replaced : null);
@@ -144,7 +155,13 @@ export class PrelabelService {
       channel: BusChannel.hawkPrelabel,
       onNotice: (payload) => {
         if (!payload) return;
-        const notice = JSON.parse(payload) as HawkPrelabelNotice;
+        let notice: HawkPrelabelNotice;
+        try {
+          notice = checkContract(HawkPrelabelNotice, JSON.parse(payload), `${BusChannel.hawkPrelabel} notice`);
+        } catch (err) {
+          this.options.log.warn(`prelabel: ignored a notice: ${(err as Error).message}`);
+          return;
+        }
         if (notice.status === 'done') void this.applyFinished();
         void this.announce(notice.id);
       },

@@ -1,9 +1,8 @@
 import type { CountLine, CreateCountLineBody, CreateFloorBody, CreateZoneBody, Floor, UpdateCountLineBody, UpdateFloorBody, UpdateZoneBody, Zone } from '@sightline/contracts';
-import { checkImageDecodes, ImageDecodeError } from '@sightline/media';
+import { checkImageDecodes, ImageDecodeError, imageSize } from '@sightline/media';
 import { PolygonZone } from '@sightline/vision';
 import { HttpError } from '@sightline/server-kit';
 import { missing } from '../lib/missing.ts';
-import { imageSize } from '../lib/image-size.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FloorRepository } from '../repositories/floor.repository.ts';
 import type { ZoneRepository } from '../repositories/zone.repository.ts';

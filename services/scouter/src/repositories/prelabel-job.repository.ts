@@ -1,35 +1,30 @@
-import type { HawkPrelabelClass, HawkPrelabelResult } from '@sightline/contracts';
+import type { HawkPrelabelResult } from '@sightline/contracts';
 import type pg from 'pg';
 
-/** A claimed pre-labeling job: what to run on which of Hawk's extracted frames. */
-export interface PrelabelJobRow {
+/** A claimed job: its id, and the work as stored, to be checked against `HawkPrelabelWork` before it runs. */
+export interface ClaimedPrelabelJob {
   readonly id: number;
-  readonly framesDir: string;
-  readonly frameFrom: number;
-  readonly frameTo: number;
-  readonly model: string;
-  readonly classes: HawkPrelabelClass[];
-  readonly scoreThreshold: number;
-  readonly track: boolean;
-  readonly fps: number;
+  readonly work: unknown;
 }
 
 /**
- * Scouter's side of `hawk_prelabel_jobs` (migration 0006): claim a queued job (or one whose worker
- * stopped beating), report progress, store the boxes or the error. Every write is conditioned on
- * the job still being this worker's, so a job taken over after a stall is never written twice.
+ * Scouter's side of Hawk's `hawk_prelabel_jobs` (migrations 0006, 0018), limited to what the
+ * contract in packages/contracts/src/hawk-prelabel-queue.ts grants a worker: claim a queued job (or
+ * one whose worker stopped beating) and read its work, report progress, store the boxes or the
+ * error. Every write is conditioned on the job still being this worker's, so a job taken over after
+ * a stall is never written twice.
  */
 export class PrelabelJobRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  async claim(worker: string, staleAfterMs: number): Promise<PrelabelJobRow | undefined> {
-    const { rows } = await this.pool.query<PrelabelJobRow>(
+  async claim(worker: string, staleAfterMs: number): Promise<ClaimedPrelabelJob | undefined> {
+    const { rows } = await this.pool.query<ClaimedPrelabelJob>(
       `UPDATE hawk_prelabel_jobs SET status = 'running', worker = $1, claimed_at = now(), heartbeat_at = now(), frames_done = 0, error = NULL
        WHERE id = (SELECT id FROM hawk_prelabel_jobs
                    WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $2::float8 / 1000))
                    ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-       RETURNING id, frames_dir AS "framesDir", frame_from AS "frameFrom", frame_to AS "frameTo", model, classes,
-         score_threshold AS "scoreThreshold", track, fps`,
+       RETURNING id, json_build_object('id', id, 'videoId', video_id, 'frameFrom', frame_from, 'frameTo', frame_to, 'model', model, 'classes', classes,
+         'scoreThreshold', score_threshold, 'track', track, 'fps', fps, 'framesToken', frames_token) AS work`,
       [worker, staleAfterMs],
     );
     return rows[0];

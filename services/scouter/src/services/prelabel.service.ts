@@ -1,19 +1,20 @@
-// Pre-labeling for Hawk: claims jobs from hawk_prelabel_jobs (woken by NOTIFY hawk_prelabel, with a
-// slow poll as a safety net), runs CenterNet on Hawk's extracted JPEG frames of the range, links the
-// boxes with ByteTrack, and stores them in the job row for Hawk to write as a new version. The
-// frames are decoded by one ffmpeg process for the whole range and detected on the process's one
-// inference thread, the same network and detectStream the cameras use.
-import { BusChannel, type HawkPrelabelResult, type HawkXyxy } from '@sightline/contracts';
+// Pre-labeling for Hawk, under the contract of packages/contracts/src/hawk-prelabel-queue.ts:
+// claims jobs from Hawk's hawk_prelabel_jobs (woken by NOTIFY hawk_prelabel, with a slow poll as a
+// safety net), fetches the range's frames from Hawk's API with the job's frames token, runs
+// CenterNet on them, links the boxes with ByteTrack, and stores the checked result in the job row
+// for Hawk to write as a new version. The JPEGs are decoded by one ffmpeg process for the whole
+// range and detected on the process's one inference thread, the same network and detectStream the
+// cameras use.
+import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, HawkPrelabelWork, type HawkXyxy } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
-import { decodeImageSequence, frameFileName } from '@sightline/media';
+import { decodeJpegStream, type DecodedFrame } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
 import { boxIou, ByteTracker, type Detections } from '@sightline/vision';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type pg from 'pg';
+import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
 import type { RgbFrame } from '../pipeline/stages.ts';
-import { PrelabelJobRepository, type PrelabelJobRow } from '../repositories/prelabel-job.repository.ts';
+import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
@@ -26,6 +27,8 @@ export interface PrelabelWorkerOptions {
   /** The inference thread, asked for when the first job runs. */
   readonly inference: () => PrelabelInference;
   readonly inferenceThreads: number;
+  /** Hawk's base URL, where the jobs' frames are read (SCOUTER_HAWK_URL). */
+  readonly hawkUrl: string;
   readonly log: { info(message: string): void; warn(message: string): void };
   /** Look for jobs this often even without a notice (default 5 s). */
   readonly pollMs?: number;
@@ -76,7 +79,14 @@ export class PrelabelWorker {
       pool: this.options.pool,
       channel: BusChannel.hawkPrelabel,
       onNotice: (payload) => {
-        if (payload?.includes('"queued"')) this.wake?.();
+        let notice: HawkPrelabelNotice;
+        try {
+          notice = checkContract(HawkPrelabelNotice, JSON.parse(payload ?? ''), `${BusChannel.hawkPrelabel} notice`);
+        } catch (err) {
+          this.options.log.warn(`prelabel: ignored a notice: ${(err as Error).message}`);
+          return;
+        }
+        if (notice.status === 'queued') this.wake?.();
       },
       log: { warn: (m) => this.options.log.warn(`prelabel: ${m}; polling meanwhile`) },
       retryMs: this.options.pollMs ?? 5000,
@@ -96,7 +106,7 @@ export class PrelabelWorker {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      let job: PrelabelJobRow | undefined;
+      let job: ClaimedPrelabelJob | undefined;
       try {
         job = await this.jobs.claim(this.name, this.options.staleAfterMs ?? 60_000);
       } catch (err) {
@@ -117,20 +127,18 @@ export class PrelabelWorker {
     }
   }
 
-  private async runJob(job: PrelabelJobRow): Promise<void> {
+  private async runJob(claimed: ClaimedPrelabelJob): Promise<void> {
     const started = performance.now();
     let done = 0;
     try {
+      if ((claimed.work as { framesToken?: unknown } | null)?.framesToken == null) throw new Error(`job ${claimed.id} has no frames token (queued before Hawk gave jobs one); ask for the pre-labeling again`);
+      const job = checkContract(HawkPrelabelWork, claimed.work, `job ${claimed.id}`);
       if (job.model !== 'centernet') throw new Error(`unknown detector model "${job.model}"; this Scouter has: centernet`);
       const labelOf = new Map<number, string>();
       for (const c of job.classes) {
         const id = COCO_LABELS.indexOf(c.detector);
         if (id < 0) throw new Error(`"${c.detector}" is not one of centernet's COCO classes (e.g. person, car, bicycle); fix the job's classes`);
         labelOf.set(id, c.label);
-      }
-      const path = (f: number) => join(job.framesDir, frameFileName(f));
-      if (!existsSync(path(job.frameFrom))) {
-        throw new Error(`frame file ${path(job.frameFrom)} is not readable from this Scouter; Hawk's media folder must be mounted at the same path here`);
       }
       const classIds = [...labelOf.keys()];
       const key = JSON.stringify([job.model, classIds, job.scoreThreshold]);
@@ -141,8 +149,10 @@ export class PrelabelWorker {
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
       const count = job.frameTo - job.frameFrom + 1;
-      const pattern = join(job.framesDir, '%06d.jpg');
-      for await (const result of detectImageRange(inference, key, pattern, job.frameFrom + 1, count, () => this.stopped)) {
+      const hawkFrames = { hawkUrl: this.options.hawkUrl, token: job.framesToken, videoId: job.videoId };
+      const abort = new AbortController();
+      const decoded = decodeJpegStream(fetchHawkFrames(hawkFrames, job.frameFrom, count, abort.signal), { count, signal: abort.signal });
+      for await (const result of detectFrames(inference, key, decoded, count, () => this.stopped, abort)) {
         const f = job.frameFrom + result.frame.index;
         const found = result.detections;
         const trackIds = new Int32Array(found.length).fill(-1);
@@ -163,7 +173,7 @@ export class PrelabelWorker {
       }
       if (done < count) throw new Error(`only ${done} of the ${count} frames of the range could be read`);
       if (tracker) attachTrackStarts(frames);
-      const result: HawkPrelabelResult = { frames };
+      const result = checkContract(HawkPrelabelResult, { frames }, `the result of job ${job.id}`);
       await this.jobs.finish(job.id, this.name, result, done);
       const seconds = (performance.now() - started) / 1000;
       this.options.log.info(`prelabel: job ${job.id} done, ${done} frames in ${seconds.toFixed(1)} s (${(done / seconds).toFixed(1)} frames/s)`);
@@ -171,24 +181,23 @@ export class PrelabelWorker {
       const message = (err as Error).message;
       if (this.stopped) {
         // Not the job's fault: hand it back to the queue for the next worker.
-        await this.jobs.requeue(job.id, this.name).catch(() => undefined);
+        await this.jobs.requeue(claimed.id, this.name).catch(() => undefined);
         return;
       }
-      this.options.log.warn(`prelabel: job ${job.id} failed after ${done} frames: ${message}`);
-      await this.jobs.fail(job.id, this.name, message).catch(() => undefined);
+      this.options.log.warn(`prelabel: job ${claimed.id} failed after ${done} frames: ${message}`);
+      await this.jobs.fail(claimed.id, this.name, message).catch(() => undefined);
     }
   }
 }
 
 /**
- * Detections of `count` numbered images from file number `start` on: one ffmpeg decode for the
- * range, two frames in flight on the inference thread (it letterboxes the next while the network
- * runs this one, as for a camera). `frame.index` counts from 0. Stops early when `stop()` says so.
- * @example for await (const { frame, detections } of detectImageRange(thread, key, 'f/%06d.jpg', 1, 30, () => false)) use(detections);
+ * Detections of `count` decoded frames, two in flight on the inference thread (it letterboxes the
+ * next while the network runs this one, as for a camera). `frame.index` counts from 0. Stops early
+ * when `stop()` says so; `abort` ends the decoding (and what feeds it) when the loop ends.
+ * @example for await (const { frame, detections } of detectFrames(thread, key, decodeJpegStream(jpegs, { count: 30 }), 30, () => false, new AbortController())) use(detections);
  */
-export async function* detectImageRange(inference: PrelabelInference, key: string, pattern: string, start: number, count: number, stop: () => boolean): AsyncGenerator<{ detections: Detections; frame: RgbFrame }> {
-  const abort = new AbortController();
-  const decoded = decodeImageSequence(pattern, { start, count, signal: abort.signal })[Symbol.asyncIterator]();
+export async function* detectFrames(inference: PrelabelInference, key: string, frames: AsyncIterable<DecodedFrame>, count: number, stop: () => boolean, abort: AbortController): AsyncGenerator<{ detections: Detections; frame: RgbFrame }> {
+  const decoded = frames[Symbol.asyncIterator]();
   const detectNext = async (): Promise<{ detections: Detections; frame: RgbFrame } | undefined> => {
     const next = await decoded.next();
     if (next.done) return undefined;

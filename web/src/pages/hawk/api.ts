@@ -1,39 +1,15 @@
-import { loadWebConfig } from '../../lib/config.ts';
-import { loadSession, sessionEnded } from '../../lib/session.ts';
+import { ApiError, apiResponse, request, serviceUrl, type HttpMethod } from '../../lib/api-client.ts';
 
-/** A Hawk answer other than 2xx, carrying the server's explanation. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
+export { ApiError } from '../../lib/api-client.ts';
 export { loadSession, storeSession, type Session } from '../../lib/session.ts';
 
-export async function hawkUrl(): Promise<string> {
-  return (await loadWebConfig()).services.hawk;
+export function hawkUrl(): Promise<string> {
+  return serviceUrl('hawk');
 }
 
-/** Calls Hawk with the session's bearer token; JSON in and out unless `raw` is given. */
-export async function api<T>(method: string, path: string, body?: unknown, options: { raw?: BodyInit; headers?: Record<string, string>; text?: boolean } = {}): Promise<T> {
-  const session = loadSession();
-  const headers: Record<string, string> = { ...(session ? { authorization: `Bearer ${session.token}` } : {}), ...options.headers };
-  let payload: BodyInit | undefined = options.raw;
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  const res = await fetch(`${await hawkUrl()}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
-  if (!res.ok) {
-    const message = await res.json().then((j: { message?: string }) => j.message ?? res.statusText, () => res.statusText);
-    sessionEnded(res.status);
-    throw new ApiError(res.status, message);
-  }
-  if (options.text) return (await res.text()) as T;
-  return (res.status === 204 ? undefined : await res.json()) as T;
+/** Calls Hawk through the web app's one API client; JSON in and out unless `raw` is given. */
+export function api<T>(method: HttpMethod, path: string, body?: unknown, options: { raw?: BodyInit; headers?: Record<string, string> } = {}): Promise<T> {
+  return request<T>('hawk', method, path, { ...options, ...(body !== undefined ? { body } : {}) });
 }
 
 /** Sends a file in chunks; after a failed chunk asks Hawk how much arrived and resumes from there. */
@@ -61,9 +37,7 @@ export async function uploadVideo(projectId: number, file: File, frameStep: numb
 
 /** Downloads an export through the session and hands it to the browser as a file. */
 export async function download(path: string, fileName: string): Promise<void> {
-  const session = loadSession();
-  const res = await fetch(`${await hawkUrl()}${path}`, { headers: session ? { authorization: `Bearer ${session.token}` } : {} });
-  if (!res.ok) throw new ApiError(res.status, ((await res.json().catch(() => ({}))) as { message?: string }).message ?? res.statusText);
+  const res = await apiResponse(await hawkUrl(), 'GET', path);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;

@@ -1,4 +1,4 @@
-import { authHeaders } from '../../lib/session.ts';
+import { apiResponse } from '../../lib/api-client.ts';
 import { hawkUrl } from './api.ts';
 
 /**
@@ -23,8 +23,7 @@ export class FrameCache {
       return hit;
     }
     return this.put(index, (async () => {
-      const res = await fetch(`${await hawkUrl()}/videos/${this.videoId}/frames/${index}`, { headers: authHeaders() });
-      if (!res.ok) throw new Error(`frame ${index}: ${res.status}`);
+      const res = await apiResponse(await hawkUrl(), 'GET', `/videos/${this.videoId}/frames/${index}`);
       return createImageBitmap(await res.blob());
     })());
   }
@@ -35,8 +34,7 @@ export class FrameCache {
    */
   private getRun(from: number, count: number): void {
     const parts = (async () => {
-      const res = await fetch(`${await hawkUrl()}/videos/${this.videoId}/frames?from=${from}&count=${count}`, { headers: authHeaders() });
-      if (!res.ok) throw new Error(`frames ${from}..${from + count - 1}: ${res.status}`);
+      const res = await apiResponse(await hawkUrl(), 'GET', `/videos/${this.videoId}/frames?from=${from}&count=${count}`);
       const body = await res.blob();
       let offset = 0;
       return (res.headers.get('x-frame-lengths') ?? '').split(',').map((n) => {

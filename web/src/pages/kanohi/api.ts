@@ -1,19 +1,8 @@
 import type { BackfillJob, Calibration, CalibrationPointPair, CalibrationSolution, CountLine, CountsResponse, Floor, FloorAttributesResponse, HeatmapResponse, IdentitiesResponse, KanohiCamera, LineStatsResponse, PeopleResponse, Zone, ZoneStatsResponse } from '@sightline/contracts';
-import { loadWebConfig } from '../../lib/config.ts';
-import { authHeaders, sessionEnded } from '../../lib/session.ts';
+import { ApiError, apiResponse, request, serviceUrl, type HttpMethod } from '../../lib/api-client.ts';
 
-/** A Kanohi answer other than 2xx, with the server's explanation. */
-export class KanohiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export async function kanohiUrl(): Promise<string> {
-  return (await loadWebConfig()).services.kanohi;
+export function kanohiUrl(): Promise<string> {
+  return serviceUrl('kanohi');
 }
 
 /**
@@ -22,12 +11,9 @@ export async function kanohiUrl(): Promise<string> {
  * calibration points are clicked in the pixels the boxes use.
  */
 export async function scouterFrame(cameraId: number): Promise<{ jpeg: Blob; frameIndex: number; capturedAt: string | null }> {
-  const res = await fetch(`${(await loadWebConfig()).services.scouter}/cameras/${cameraId}/frame`, { headers: authHeaders() });
-  sessionEnded(res.status);
-  if (!res.ok) {
-    const message = await res.json().then((j: { message?: string }) => j.message ?? res.statusText, () => res.statusText);
-    throw new KanohiError(res.status, `Scouter: ${message}`);
-  }
+  const res = await apiResponse(await serviceUrl('scouter'), 'GET', `/cameras/${cameraId}/frame`).catch((err: unknown) => {
+    throw err instanceof ApiError ? new ApiError(err.status, `Scouter: ${err.message}`) : err;
+  });
   let jpeg = new Blob([await res.arrayBuffer()], { type: 'image/jpeg' });
   const frameWidth = Number(res.headers.get('x-frame-width'));
   const frameHeight = Number(res.headers.get('x-frame-height'));
@@ -44,19 +30,8 @@ export async function scouterFrame(cameraId: number): Promise<{ jpeg: Blob; fram
 /** A window bound fit for a file name: 2026-03-01T10:15:00.000Z -> 20260301T101500Z (as the server's CSV names). */
 export const fileTime = (isoTime: string) => new Date(isoTime).toISOString().replace(/\.\d+Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
 
-async function call<T>(method: string, path: string, body?: unknown, raw?: { bytes: Blob; type: string }): Promise<T> {
-  const base = await kanohiUrl();
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...authHeaders(), ...(raw ? { 'content-type': raw.type } : body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: raw ? raw.bytes : body === undefined ? null : JSON.stringify(body),
-  });
-  sessionEnded(res.status);
-  if (!res.ok) {
-    const message = await res.json().then((j: { message?: string }) => j.message ?? res.statusText, () => res.statusText);
-    throw new KanohiError(res.status, message);
-  }
-  return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+function call<T>(method: HttpMethod, path: string, body?: unknown, raw?: { bytes: Blob; type: string }): Promise<T> {
+  return request<T>('kanohi', method, path, raw ? { raw: raw.bytes, headers: { 'content-type': raw.type } } : body === undefined ? {} : { body });
 }
 
 const q = (params: Record<string, string | number | undefined>) =>

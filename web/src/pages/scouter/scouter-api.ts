@@ -15,39 +15,29 @@ import type {
   WebhookList,
   WebhookTestResult,
 } from '@sightline/contracts';
-import { authHeaders, sessionEnded } from '../../lib/session.ts';
+import { apiCall } from '../../lib/api-client.ts';
 
-/** Scouter's HTTP API: throws the server's own message on 4xx/5xx. */
-async function call<T>(base: string, path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${base}${path}`, { ...init, headers: { ...authHeaders(), ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
-  sessionEnded(res.status);
-  if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { message?: string }).message ?? `${res.status} ${res.statusText}`);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
-
-const send = (method: string, body?: unknown): RequestInit => ({ method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-
-export const listCameras = (base: string) => call<CameraList>(base, '/cameras').then((r) => r.cameras);
-export const addCamera = (base: string, body: CreateCameraBody) => call<Camera>(base, '/cameras', send('POST', body));
-export const updateCamera = (base: string, id: number, body: UpdateCameraBody) => call<Camera>(base, `/cameras/${id}`, send('PATCH', body));
-export const removeCamera = (base: string, id: number) => call<void>(base, `/cameras/${id}`, { method: 'DELETE' });
-export const getSettings = (base: string) => call<ScouterSettings>(base, '/settings');
-export const getInference = (base: string) => call<InferenceStatus>(base, '/inference');
+export const listCameras = (base: string) => apiCall<CameraList>(base, 'GET', '/cameras').then((r) => r.cameras);
+export const addCamera = (base: string, body: CreateCameraBody) => apiCall<Camera>(base, 'POST', '/cameras', { body });
+export const updateCamera = (base: string, id: number, body: UpdateCameraBody) => apiCall<Camera>(base, 'PATCH', `/cameras/${id}`, { body });
+export const removeCamera = (base: string, id: number) => apiCall<void>(base, 'DELETE', `/cameras/${id}`);
+export const getSettings = (base: string) => apiCall<ScouterSettings>(base, 'GET', '/settings');
+export const getInference = (base: string) => apiCall<InferenceStatus>(base, 'GET', '/inference');
 
 export function listEvents(base: string, query: EventQuery): Promise<EventList['events']> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
-  return call<EventList>(base, `/events?${params}`).then((r) => r.events);
+  return apiCall<EventList>(base, 'GET', `/events?${params}`).then((r) => r.events);
 }
 export const snapshotUrl = (base: string, eventId: number) => `${base}/events/${eventId}/snapshot.jpg`;
 
-export const listWebhooks = (base: string) => call<WebhookList>(base, '/webhooks').then((r) => r.webhooks);
-export const addWebhook = (base: string, body: WebhookBody) => call<Webhook>(base, '/webhooks', send('POST', body));
-export const removeWebhook = (base: string, id: number) => call<void>(base, `/webhooks/${id}`, { method: 'DELETE' });
-export const testWebhook = (base: string, id: number) => call<WebhookTestResult>(base, `/webhooks/${id}/test`, { method: 'POST' });
+export const listWebhooks = (base: string) => apiCall<WebhookList>(base, 'GET', '/webhooks').then((r) => r.webhooks);
+export const addWebhook = (base: string, body: WebhookBody) => apiCall<Webhook>(base, 'POST', '/webhooks', { body });
+export const removeWebhook = (base: string, id: number) => apiCall<void>(base, 'DELETE', `/webhooks/${id}`);
+export const testWebhook = (base: string, id: number) => apiCall<WebhookTestResult>(base, 'POST', `/webhooks/${id}/test`);
 
-export const listFlows = (base: string) => call<FlowList>(base, '/flows').then((r) => r.flows);
-export const checkFlow = (base: string, source: string, signal?: AbortSignal) => call<FlowCheckResult>(base, '/flows/check', { ...send('POST', { source }), ...(signal ? { signal } : {}) });
-export const saveFlow = (base: string, name: string, source: string) => call<Flow>(base, `/flows/${encodeURIComponent(name)}`, send('PUT', { source }));
-export const startFlow = (base: string, name: string) => call<Flow>(base, `/flows/${encodeURIComponent(name)}/start`, { method: 'POST' });
-export const stopFlow = (base: string, name: string) => call<Flow>(base, `/flows/${encodeURIComponent(name)}/stop`, { method: 'POST' });
+export const listFlows = (base: string) => apiCall<FlowList>(base, 'GET', '/flows').then((r) => r.flows);
+export const checkFlow = (base: string, source: string, signal?: AbortSignal) => apiCall<FlowCheckResult>(base, 'POST', '/flows/check', { body: { source }, ...(signal ? { signal } : {}) });
+export const saveFlow = (base: string, name: string, source: string) => apiCall<Flow>(base, 'PUT', `/flows/${encodeURIComponent(name)}`, { body: { source } });
+export const startFlow = (base: string, name: string) => apiCall<Flow>(base, 'POST', `/flows/${encodeURIComponent(name)}/start`);
+export const stopFlow = (base: string, name: string) => apiCall<Flow>(base, 'POST', `/flows/${encodeURIComponent(name)}/stop`);

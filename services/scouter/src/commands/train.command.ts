@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 import type { TrainJob } from '@sightline/contracts';
 import { createPool, dataDir, migrateUp, openDatabase } from '@sightline/db';
 import { CenterNetDetector } from '@sightline/models';
-import { HawkLabelsRepository, TrainConfigError, TrainingRepository, TrainingService } from '@sightline/scouter';
-import { UsageError, type CliCommand } from '../command.ts';
+import { UsageError, type CliCommand } from '@sightline/cli';
+import { HawkLabelsRepository, TrainConfigError, TrainingRepository, TrainingService } from '../training/index.ts';
 
 const usage = `Usage: sightline train --config <train.json> [--threads <n>]
        sightline train --list | --cancel <job> | --heads | --deploy <name>@<version> | --rollback <name>

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createPool, migrateUp, openDatabase } from '@sightline/db';
-import { FlowRejectedError, runVideo } from '@sightline/scouter';
-import { UsageError, type CliCommand } from '../command.ts';
+import { UsageError, type CliCommand } from '@sightline/cli';
+import { FlowRejectedError, runVideo } from '../run-video.ts';
 
 const usage = `Usage: sightline run --video <file> [--flow <file>] [--threads <n>]
 

@@ -2,16 +2,15 @@
 // calibration is saved (a job in bounded batches, progress readable over HTTP), and saving a new
 // version re-projects them, moving their roll-up share with them in all three roll-up levels (minute,
 // quarter hour, hour): every heatmap plan answers the same cells before and after.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { TestDatabase } from '@sightline/db';
 import { HeatmapGrid, type Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { FloorPointRepository, heatPlan, type HeatLevel } from '../services/kanohi/src/repositories/floor-point.repository.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
-import { insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
+import type { KanohiApp } from './app.ts';
+import { FloorPointRepository, heatPlan, type HeatLevel } from './repositories/floor-point.repository.ts';
+import { syntheticCamera } from '../../../packages/vision/src/floor/synthetic-camera.test-support.ts';
+import { insertBatch, insertCamera, insertTrack } from './testing/scouter-rows.ts';
+import { startKanohi, type KanohiFixture } from './testing/kanohi-fixture.ts';
 
 const FRAME: Xy = [640, 480];
 const view = syntheticCamera('lobby', { positionXyz: [10, -6, 6], targetXy: [10, 5], focalPx: 450, frameWh: FRAME });
@@ -58,20 +57,12 @@ async function assertLevelsAgree(floorId: number, label: string): Promise<void> 
   assert.ok(quarterSteps >= 3, 'the ranges read the quarter-hour level');
 }
 
+let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
 
-before(async () => {
-  db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', backfillBatch: BATCH }), pool: db.pool });
-  injectAs(app, await signIn(db.pool, 'admin'));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  await app.kanohi.busReady;
-});
-after(async () => {
-  await app?.close();
-  await db?.drop();
-});
+before(async () => void ({ db, app } = kanohi = await startKanohi({ backfillBatch: BATCH }, 'admin', { listen: true })));
+after(() => kanohi?.close());
 
 test('observations from before a calibration are projected by a batched job, and again under a new version', async () => {
   const floor = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Lobby', widthM: 20, heightM: 10 } })).json();

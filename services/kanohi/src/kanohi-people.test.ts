@@ -3,40 +3,27 @@
 // endpoint must count two people, the walker's zone entry once, people present per second as the
 // truth has it; the identities endpoint maps each floor person to Scouter's camera and tracker ids;
 // the CSV names its window; bad windows are 4xx.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { IdentitiesResponse, PeopleResponse } from '@sightline/contracts';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { TestDatabase } from '@sightline/db';
 import type { Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { insertBatch, insertCamera, insertTrack, type ObservationInput } from './support/kanohi-fixtures.ts';
+import type { KanohiApp } from './app.ts';
+import { overheadBox as box, overheadFloor, startKanohi, waitForFloorPoints, type KanohiFixture } from './testing/kanohi-fixture.ts';
+import { insertBatch, insertTrack, type ObservationInput } from './testing/scouter-rows.ts';
 
 const T0 = Date.parse('2025-03-03T09:00:00.000Z');
+let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
 
-before(async () => {
-  db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
-  injectAs(app, await signIn(db.pool, 'operator'));
-  await app.kanohi.busReady;
-});
-after(async () => {
-  await app?.close();
-  await db?.drop();
-});
-
-// An identity calibration: 1 pixel = 1 cm, the camera looks straight down on a 20 x 10 m floor.
-const box = ([x, y]: Xy): [number, number, number, number] => [x * 100 - 20, y * 100 - 150, x * 100 + 20, y * 100];
+before(async () => void ({ db, app } = kanohi = await startKanohi()));
+after(() => kanohi?.close());
 
 test('a walker broken into three tracks is one person; a flicker is no one; identities map to tracker ids', async () => {
-  const floor = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Shop', widthM: 20, heightM: 10 } })).json<{ id: number }>();
-  const camera = await insertCamera(db.pool, 'ceiling', [2000, 1000], 10);
-  const marks: Xy[] = [[1, 1], [19, 1], [19, 9], [1, 9], [10, 5]];
-  const saved = await app.inject({ method: 'POST', url: `/cameras/${camera}/calibrations`, payload: { floorId: floor.id, points: marks.map((m) => ({ imageXy: [m[0] * 100, m[1] * 100], floorXy: m })) } });
-  assert.equal(saved.statusCode, 201, saved.body);
+  // The camera looks straight down on the 20 x 10 m floor: 1 pixel = 1 cm.
+  const { floorId, cameraId: camera } = await overheadFloor(kanohi, 'Shop', 'ceiling');
+  const floor = { id: floorId };
   await app.inject({ method: 'POST', url: `/floors/${floor.id}/zones`, payload: { name: 'till', polygonXy: [[8, 0], [12, 0], [12, 10], [8, 10]] } });
 
   // Walker A: x = 1 + 0.5 m/s along y = 3 for 20 s; the tracker loses them at 6-6.4 s and 12-12.8 s.
@@ -60,12 +47,7 @@ test('a walker broken into three tracks is one person; a flicker is no one; iden
     total += rows.length;
     await insertBatch(db.pool, camera, rows);
   }
-  for (let i = 0; ; i++) {
-    await app.kanohi.ingest.idle();
-    if ((await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM floor_points')).rows[0]!.n >= total) break;
-    assert.ok(i < 500, 'every observation is projected');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitForFloorPoints(kanohi, total);
 
   const from = new Date(T0).toISOString();
   const to = new Date(T0 + 20_000).toISOString();

@@ -1,4 +1,7 @@
-/** Type and pixel size of a PNG, JPEG or WebP image, read from its header; undefined for anything else. */
+/**
+ * Type and pixel size of a PNG, JPEG or WebP image, read from its header; undefined for anything else.
+ * @example imageSize(readFileSync('plan.png')) // { type: 'image/png', widthPx: 1200, heightPx: 800 }
+ */
 export function imageSize(bytes: Buffer): { type: 'image/png' | 'image/jpeg' | 'image/webp'; widthPx: number; heightPx: number } | undefined {
   if (bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.toString('ascii', 12, 16) === 'IHDR') {
     return { type: 'image/png', widthPx: bytes.readUInt32BE(16), heightPx: bytes.readUInt32BE(20) };
@@ -31,4 +34,13 @@ export function imageSize(bytes: Buffer): { type: 'image/png' | 'image/jpeg' | '
     }
   }
   return undefined;
+}
+
+/**
+ * Width and height of a JPEG, from its frame header; undefined when it is not a JPEG with one.
+ * @example jpegSize(readFileSync('000001.jpg')) // [640, 480]
+ */
+export function jpegSize(bytes: Uint8Array): [number, number] | undefined {
+  const size = imageSize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return size?.type === 'image/jpeg' ? [size.widthPx, size.heightPx] : undefined;
 }

@@ -1,39 +1,27 @@
 // Heatmaps that show where people went: a false detection that sits still (flagged stationary
 // after KANOHI_STATIONARY_MS, shortened here to 3 s) does not set the scale unless included; an
 // exclusion mask leaves its cells out; zones and lines can be renamed, redrawn and re-kinded.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CountLine, HeatmapResponse, Zone } from '@sightline/contracts';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { TestDatabase } from '@sightline/db';
 import { HeatmapGrid, type Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { insertBatch, insertCamera, insertTrack, type ObservationInput } from './support/kanohi-fixtures.ts';
+import type { KanohiApp } from './app.ts';
+import { overheadBox as box, overheadFloor, startKanohi, waitForFloorPoints, type KanohiFixture } from './testing/kanohi-fixture.ts';
+import { insertBatch, insertTrack, type ObservationInput } from './testing/scouter-rows.ts';
 
 const T0 = Date.parse('2025-03-04T09:00:00.000Z');
+let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
 
-before(async () => {
-  db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', stationaryMs: 3000 }), pool: db.pool });
-  injectAs(app, await signIn(db.pool, 'operator'));
-  await app.kanohi.busReady;
-});
-after(async () => {
-  await app?.close();
-  await db?.drop();
-});
-
-// 1 pixel = 1 cm, looking straight down on a 20 x 10 m floor.
-const box = ([x, y]: Xy): [number, number, number, number] => [x * 100 - 20, y * 100 - 150, x * 100 + 20, y * 100];
+before(async () => void ({ db, app } = kanohi = await startKanohi({ stationaryMs: 3000 })));
+after(() => kanohi?.close());
 
 test('a stationary false positive is flagged and left out of the heatmap scale; masks leave cells out', async () => {
-  const floor = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Lawn', widthM: 20, heightM: 10 } })).json<{ id: number }>();
-  const camera = await insertCamera(db.pool, 'mast', [2000, 1000], 10);
-  const marks: Xy[] = [[1, 1], [19, 1], [19, 9], [1, 9], [10, 5]];
-  assert.equal((await app.inject({ method: 'POST', url: `/cameras/${camera}/calibrations`, payload: { floorId: floor.id, points: marks.map((m) => ({ imageXy: [m[0] * 100, m[1] * 100], floorXy: m })) } })).statusCode, 201);
+  // 1 pixel = 1 cm, looking straight down on the 20 x 10 m floor.
+  const { floorId, cameraId: camera } = await overheadFloor(kanohi, 'Lawn', 'mast');
+  const floor = { id: floorId };
 
   // 10 s at 10 fps: a walker along y = 3 (x 2 -> 17), and a box that never moves at (15.1, 8.1).
   const walker = await insertTrack(db.pool, camera, 1, new Date(T0));
@@ -47,12 +35,7 @@ test('a stationary false positive is flagged and left out of the heatmap scale; 
     }
     await insertBatch(db.pool, camera, rows);
   }
-  for (let i = 0; ; i++) {
-    await app.kanohi.ingest.idle();
-    if ((await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM floor_points')).rows[0]!.n >= 200) break;
-    assert.ok(i < 500, 'every observation is projected');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitForFloorPoints(kanohi, 200);
 
   const window = `from=${new Date(T0 - 60_000).toISOString()}&to=${new Date(T0 + 120_000).toISOString()}&cellM=1`;
   const truth = new HeatmapGrid({ widthMeters: 20, heightMeters: 10, cellMeters: 1 });

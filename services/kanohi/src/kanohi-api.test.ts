@@ -1,24 +1,17 @@
 // Kanohi's HTTP API against the real embedded PostgreSQL: floors, images and scale, placements,
 // snapshots and versioned calibrations, zones and lines, and the errors bad input gets.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { drawPng, insertCamera } from './support/kanohi-fixtures.ts';
+import type { TestDatabase } from '@sightline/db';
+import type { KanohiApp } from './app.ts';
+import { drawPng, insertCamera } from './testing/scouter-rows.ts';
+import { startKanohi, type KanohiFixture } from './testing/kanohi-fixture.ts';
 
+let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
-before(async () => {
-  db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
-  injectAs(app, await signIn(db.pool, 'admin'));
-});
-after(async () => {
-  await app?.close();
-  await db?.drop();
-});
+before(async () => void ({ db, app } = kanohi = await startKanohi({}, 'admin')));
+after(() => kanohi?.close());
 
 const json = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown) => app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
 

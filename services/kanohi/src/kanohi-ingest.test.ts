@@ -2,18 +2,18 @@
 // observations, then NOTIFY observations_inserted as packages/contracts bus.ts says), and checks the
 // live markers over socket.io, the merged person seen by two cameras, and every aggregate (heatmap,
 // zones, lines, counts, CSV) against values the test computes itself from the true floor paths.
-import { injectAs, signIn } from '@sightline/auth/testing';
+import { signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { BusChannel, type MarkersEvent } from '@sightline/contracts';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { TestDatabase } from '@sightline/db';
 import { HeatmapGrid, LineCounter, PolygonZone, type Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
-import { insertBatch, insertCamera, insertTrack, type ObservationInput } from './support/kanohi-fixtures.ts';
+import type { KanohiApp } from './app.ts';
+import { syntheticCamera } from '../../../packages/vision/src/floor/synthetic-camera.test-support.ts';
+import { insertBatch, insertCamera, insertTrack, type ObservationInput } from './testing/scouter-rows.ts';
+import { startKanohi, type KanohiFixture } from './testing/kanohi-fixture.ts';
 
 const FRAME: Xy = [640, 480];
 const viewA = syntheticCamera('south', { positionXyz: [10, -6, 6], targetXy: [10, 5], focalPx: 450, frameWh: FRAME });
@@ -21,17 +21,14 @@ const viewB = syntheticCamera('north', { positionXyz: [10, 16, 6], targetXy: [10
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
 const FPS = 10;
 
+let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
 let socket: Socket;
 const events: MarkersEvent[] = [];
 
 before(async () => {
-  db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: db.pool });
-  injectAs(app, await signIn(db.pool, 'admin'));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  await app.kanohi.busReady;
+  ({ db, app } = kanohi = await startKanohi({}, 'admin', { listen: true }));
   socket = connect(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'], reconnection: false });
   socket.on('kanohi:markers', (e: MarkersEvent) => events.push(e));
   await new Promise((resolve, reject) => {
@@ -41,8 +38,7 @@ before(async () => {
 });
 after(async () => {
   socket?.close();
-  await app?.close();
-  await db?.drop();
+  await kanohi?.close();
 });
 
 /** A box of a person standing at `floorXy` as the camera sees it: bottom centre on the floor point. */

@@ -2,15 +2,14 @@
 // (camera A its first 3 s, camera B its last 3 s, both in the middle second), their batches
 // arriving camera after camera as Scouter sends them. Heatmap, zone, line and count statistics must
 // match one walker, computed by the test from the true path, not the sum of both cameras.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
+import type { TestDatabase } from '@sightline/db';
 import { HeatmapGrid, LineCounter, PolygonZone, type Xy } from '@sightline/vision';
-import { buildApp, type KanohiApp } from '../services/kanohi/src/app.ts';
-import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
-import { syntheticCamera } from '../packages/vision/src/floor/synthetic-camera.test-support.ts';
-import { insertBatch, insertCamera, insertTrack } from './support/kanohi-fixtures.ts';
+import type { KanohiApp } from './app.ts';
+import { syntheticCamera } from '../../../packages/vision/src/floor/synthetic-camera.test-support.ts';
+import { insertBatch, insertCamera, insertTrack } from './testing/scouter-rows.ts';
+import { startKanohi, type KanohiFixture } from './testing/kanohi-fixture.ts';
 
 const FRAME: Xy = [640, 480];
 const viewA = syntheticCamera('west', { positionXyz: [2, -6, 6], targetXy: [7, 5], focalPx: 400, frameWh: FRAME });
@@ -19,19 +18,12 @@ const T0 = Date.parse('2025-03-02T09:00:00.000Z');
 const FPS = 10;
 const HANDOVER_MS = 300;
 
+let kanohi: KanohiFixture;
 let db: TestDatabase;
 let app: KanohiApp;
 
-before(async () => {
-  db = await createTestDatabase();
-  app = await buildApp({ config: loadKanohiConfig({}, { logLevel: 'silent', handoverMs: HANDOVER_MS }), pool: db.pool });
-  injectAs(app, await signIn(db.pool, 'admin'));
-  await app.kanohi.busReady;
-});
-after(async () => {
-  await app?.close();
-  await db?.drop();
-});
+before(async () => void ({ db, app } = kanohi = await startKanohi({ handoverMs: HANDOVER_MS }, 'admin')));
+after(() => kanohi?.close());
 
 const box = (view: typeof viewA, p: Xy): [number, number, number, number] => {
   const [u, v] = view.toImage(p)!;
