@@ -5,6 +5,7 @@ import { getEngine, type FeatureMap, type Frame, type NativeEngine } from '@sigh
 import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
+import { centernetInputFor } from '../convert/centernet-input.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { modelCard } from '../registry/model-cards.ts';
 
@@ -19,6 +20,14 @@ export interface CenterNetOptions {
   padValue?: number;
   /** 'centernet-multitask' also returns the shared feature map (see detectWithFeatures). */
   model?: 'centernet' | 'centernet-multitask';
+  /**
+   * Network input [height, width] (multiples of 32), or 'source': the longer side 512 and the
+   * other as each frame's aspect asks (a 4:3 frame runs at 512x384, no letterbox bars), one
+   * session per shape met. Default: 'source' for 'centernet' (on the PETS09 dev stretch it took 0.69x the time of
+   * 512x512 at the same recall and IDF1; see bench/input-size.bench.ts), the card's 512x512 for
+   * 'centernet-multitask' (the feature map its attribute heads were trained on).
+   */
+  inputSize?: readonly [number, number] | 'source';
   /** A backend to use as is; else SIGHTLINE_BACKEND / SIGHTLINE_BACKEND_CENTERNET or `backendChoice` decide. */
   backend?: Backend;
   backendChoice?: BackendChoice;
@@ -41,19 +50,67 @@ export interface InputMapping {
   offsetY: number;
 }
 
+type Shape = readonly [number, number];
+
+/** The sessions of one loaded model, one per input shape, shared by every filter view of it. */
+class ShapeSessions {
+  private readonly byShape = new Map<string, Promise<InferenceSession>>();
+
+  constructor(
+    readonly model: 'centernet' | 'centernet-multitask',
+    readonly base: { shape: Shape; session: InferenceSession },
+    private readonly open: (shape: Shape) => Promise<InferenceSession>,
+  ) {
+    this.byShape.set(base.shape.join('x'), Promise.resolve(base.session));
+  }
+
+  get(shape: Shape): Promise<InferenceSession> {
+    const key = shape.join('x');
+    let session = this.byShape.get(key);
+    if (!session) {
+      session = this.open(shape);
+      session.catch(() => this.byShape.delete(key));
+      this.byShape.set(key, session);
+    }
+    return session;
+  }
+
+  async release(): Promise<void> {
+    const all = [...this.byShape.values()];
+    this.byShape.clear();
+    for (const s of all) await (await s.catch(() => undefined))?.release();
+  }
+}
+
 export class CenterNetDetector {
-  readonly inputSize: readonly [number, number];
+  /** The input shape [height, width] of frames whose shape is not picked from the source. */
+  readonly inputSize: Shape;
   private readonly input: Float32Array;
 
   private constructor(
-    private readonly session: InferenceSession,
+    private readonly sessions: ShapeSessions,
     /** The engine that runs the network, and why it was picked. */
     readonly backend: ModelBackend,
     private readonly engine: NativeEngine,
-    private readonly options: Required<Pick<CenterNetOptions, 'scoreThreshold' | 'iouThreshold' | 'padValue'>> & { classIds?: Set<number> },
+    private readonly options: Required<Pick<CenterNetOptions, 'scoreThreshold' | 'iouThreshold' | 'padValue'>> & { classIds?: Set<number>; fromSource: boolean },
   ) {
-    this.inputSize = modelCard('centernet').input.size;
+    this.inputSize = sessions.base.shape;
     this.input = new Float32Array(this.inputSize[0] * this.inputSize[1] * 3);
+  }
+
+  private readonly sourceShapes = new Map<string, Shape>();
+
+  /** The network input [height, width] a frame of this size runs at (the same array for the same size). */
+  shapeFor(frame: { width: number; height: number }): Shape {
+    if (!this.options.fromSource) return this.inputSize;
+    const key = `${frame.width}x${frame.height}`;
+    let shape = this.sourceShapes.get(key);
+    if (!shape) {
+      const picked = centernetInputFor([frame.width, frame.height], Math.max(...this.inputSize));
+      shape = picked[0] === this.inputSize[0] && picked[1] === this.inputSize[1] ? this.inputSize : picked;
+      this.sourceShapes.set(key, shape);
+    }
+    return shape;
   }
 
   /**
@@ -66,15 +123,22 @@ export class CenterNetDetector {
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
     if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within (0, 1], got ${iouThreshold}`);
     const model = options.model ?? 'centernet';
-    const { session, backend } = await createModelSession(model, await ensureOnnxModel(model), {
-      ...(options.threads ? { threads: options.threads } : {}),
-      ...(options.backend ? { backend: options.backend } : {}),
-      ...(options.backendChoice ? { choice: options.backendChoice } : {}),
-    });
-    return new CenterNetDetector(session, backend, options.engine ?? getEngine(), {
+    const cardSize = modelCard(model).input.size;
+    const inputSize = options.inputSize ?? (model === 'centernet' ? 'source' : cardSize);
+    const base: Shape = inputSize === 'source' ? cardSize : inputSize;
+    const open = async (shape: Shape) =>
+      createModelSession(model, await ensureOnnxModel(model, { inputSize: shape }), {
+        ...(options.threads ? { threads: options.threads } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+        ...(options.backendChoice ? { choice: options.backendChoice } : {}),
+      });
+    const { session, backend } = await open(base);
+    const sessions = new ShapeSessions(model, { shape: base, session }, async (shape) => (await open(shape)).session);
+    return new CenterNetDetector(sessions, backend, options.engine ?? getEngine(), {
       scoreThreshold,
       iouThreshold,
       padValue: options.padValue ?? 0,
+      fromSource: inputSize === 'source',
       ...(options.classIds ? { classIds: new Set(options.classIds) } : {}),
     });
   }
@@ -87,26 +151,34 @@ export class CenterNetDetector {
   withFilters(filters: Pick<CenterNetOptions, 'scoreThreshold' | 'classIds'>): CenterNetDetector {
     const scoreThreshold = filters.scoreThreshold ?? this.options.scoreThreshold;
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
-    return new CenterNetDetector(this.session, this.backend, this.engine, {
+    return new CenterNetDetector(this.sessions, this.backend, this.engine, {
       scoreThreshold,
       iouThreshold: this.options.iouThreshold,
       padValue: this.options.padValue,
+      fromSource: this.options.fromSource,
       ...(filters.classIds ? { classIds: new Set(filters.classIds) } : {}),
     });
   }
 
   /** Letterboxes a frame into the network input (NHWC, 0..255 floats) and says how to map back. */
   prepare(frame: Frame): InputMapping {
-    const [h, w] = this.inputSize;
-    const t = this.engine.frameToTensorSync(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out: this.input });
+    return this.prepareSync(frame, this.inputSize, this.input);
+  }
+
+  private prepareSync(frame: Frame, [h, w]: Shape, out: Float32Array): InputMapping {
+    const t = this.engine.frameToTensorSync(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out });
     return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
   }
 
   /** Letterboxes into a given buffer on the native engine's worker threads (see detectStream). */
-  private async prepareInto(frame: Frame, out: Float32Array): Promise<InputMapping> {
-    const [h, w] = this.inputSize;
+  private async prepareInto(frame: Frame, [h, w]: Shape, out: Float32Array): Promise<InputMapping> {
     const t = await this.engine.frameToTensor(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out });
     return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
+  }
+
+  /** An input buffer of `shape`: the default one when it fits, else a fresh one. */
+  private bufferFor(shape: Shape): Float32Array {
+    return shape === this.inputSize ? this.input : new Float32Array(shape[0] * shape[1] * 3);
   }
 
   /**
@@ -115,11 +187,20 @@ export class CenterNetDetector {
    * @example for await (const { frame, detections } of detector.detectStream(decodeVideoFrames(path))) write(frame, detections);
    */
   async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections }> {
-    const buffers = [this.input, new Float32Array(this.input.length)] as const;
+    // Two input buffers per shape met (cameras of one stream may differ in aspect).
+    const pairs = new Map<Shape, readonly [Float32Array, Float32Array]>();
+    const buffersFor = (shape: Shape) => {
+      let pair = pairs.get(shape);
+      if (!pair) pairs.set(shape, (pair = [new Float32Array(shape[0] * shape[1] * 3), new Float32Array(shape[0] * shape[1] * 3)]));
+      return pair;
+    };
     const iterator = frames[Symbol.asyncIterator]();
-    const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping } | undefined> => {
+    const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping; shape: Shape; input: Float32Array } | undefined> => {
       const r = await iterator.next();
-      return r.done ? undefined : { frame: r.value, mapping: await this.prepareInto(r.value, buffers[slot]) };
+      if (r.done) return undefined;
+      const shape = this.shapeFor(r.value);
+      const input = buffersFor(shape)[slot];
+      return { frame: r.value, mapping: await this.prepareInto(r.value, shape, input), shape, input };
     };
     let slot: 0 | 1 = 0;
     let current = await next(slot);
@@ -128,7 +209,7 @@ export class CenterNetDetector {
         const following = next(slot === 0 ? 1 : 0);
         // Keep a failed read from becoming an unhandled rejection while the network runs.
         following.catch(() => undefined);
-        const raw = await this.runNetwork(buffers[slot]);
+        const raw = await this.runNetwork(current.input, current.shape);
         yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping) };
         current = await following;
         slot = slot === 0 ? 1 : 0;
@@ -138,10 +219,10 @@ export class CenterNetDetector {
     }
   }
 
-  /** The network alone on the prepared input. */
-  async runNetwork(input: Float32Array = this.input): Promise<RawDetections> {
-    const [h, w] = this.inputSize;
-    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } }, [DETECTIONS]);
+  /** The network alone on the prepared input of `shape` ([height, width]; default the detector's input size). */
+  async runNetwork(input: Float32Array = this.input, shape: Shape = this.inputSize): Promise<RawDetections> {
+    const session = await this.sessions.get(shape);
+    const out = await session.run({ [session.inputNames[0]!]: { type: 'float32', dims: [1, shape[0], shape[1], 3], data: input } }, [DETECTIONS]);
     return out[DETECTIONS]!.data as Float32Array;
   }
 
@@ -151,10 +232,12 @@ export class CenterNetDetector {
    * @example const { detections, features, mapping } = await detector.detectWithFeatures(frame);
    */
   async detectWithFeatures(frame: Frame): Promise<{ detections: Detections; features: FeatureMap; mapping: InputMapping }> {
-    if (!this.session.outputNames.includes(FEATURES)) throw new Error('detectWithFeatures needs the detector created with model: "centernet-multitask"');
-    const mapping = this.prepare(frame);
-    const [h, w] = this.inputSize;
-    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: this.input } }, [DETECTIONS, FEATURES]);
+    if (this.sessions.model !== 'centernet-multitask') throw new Error('detectWithFeatures needs the detector created with model: "centernet-multitask"');
+    const shape = this.shapeFor(frame);
+    const session = await this.sessions.get(shape);
+    const input = this.bufferFor(shape);
+    const mapping = this.prepareSync(frame, shape, input);
+    const out = await session.run({ [session.inputNames[0]!]: { type: 'float32', dims: [1, shape[0], shape[1], 3], data: input } }, [DETECTIONS, FEATURES]);
     const f = out[FEATURES]!;
     const features: FeatureMap = { data: f.data as Float32Array, shape: f.dims as [number, number, number, number], layout: 'nhwc' };
     return { detections: this.decode(out[DETECTIONS]!.data as Float32Array, frame, mapping), features, mapping };
@@ -193,12 +276,15 @@ export class CenterNetDetector {
    * @example const people = await detector.detect({ data, width: 1920, height: 1080, format: 'rgb24' });
    */
   async detect(frame: Frame): Promise<Detections> {
-    const map = this.prepare(frame);
-    return this.decode(await this.runNetwork(), frame, map);
+    const shape = this.shapeFor(frame);
+    const input = this.bufferFor(shape);
+    const map = this.prepareSync(frame, shape, input);
+    return this.decode(await this.runNetwork(input, shape), frame, map);
   }
 
+  /** Frees the network's sessions (every filter view of it included). */
   async release(): Promise<void> {
-    await this.session.release();
+    await this.sessions.release();
   }
 }
 
