@@ -2,6 +2,7 @@
 // comes from ffprobe (probe.ts for files; a lighter query for live URLs, which have no
 // duration). One frame is one width*height*3 byte array, rows tightly packed.
 import { spawn } from 'node:child_process';
+import type { VideoFrame } from '@sightline/vision';
 import { FfprobeExit, ffprobeVideo, known } from './ffprobe.ts';
 import { ffmpegPath, passthroughFrames } from './media-tools.ts';
 import { probeImageSize } from './decode-image.ts';
@@ -31,14 +32,6 @@ export interface DecodeOptions {
   signal?: AbortSignal;
 }
 
-/** One decoded frame. `index` is the 0-based frame number in the source. */
-export interface DecodedFrame {
-  index: number;
-  width: number;
-  height: number;
-  format: 'rgb24';
-  data: Uint8Array;
-}
 
 function isUrl(source: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
@@ -94,7 +87,7 @@ export async function probeVideoStream(source: string): Promise<VideoStreamInfo>
  * of the output is frame k of the source). Throws with ffmpeg's message when decoding fails.
  * @example for await (const frame of decodeVideoFrames('clip.mp4', { every: 5 })) use(frame.data);
  */
-export async function* decodeVideoFrames(source: string, options: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
+export async function* decodeVideoFrames(source: string, options: DecodeOptions = {}): AsyncGenerator<VideoFrame> {
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a whole number >= 1, got ${every}`);
   const info = options.info ?? (await probeVideoStream(source));
@@ -107,7 +100,7 @@ export async function* decodeVideoFrames(source: string, options: DecodeOptions 
  * `index` counts from 0 at `start`.
  * @example for await (const f of decodeImageSequence('frames/%06d.jpg', { start: 1, count: 30 })) detect(f);
  */
-export async function* decodeImageSequence(pattern: string, options: { start: number; count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<DecodedFrame> {
+export async function* decodeImageSequence(pattern: string, options: { start: number; count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<VideoFrame> {
   if (!Number.isInteger(options.start) || options.start < 0) throw new RangeError(`start must be a whole number >= 0, got ${options.start}`);
   if (!Number.isInteger(options.count) || options.count < 1) throw new RangeError(`count must be a whole number >= 1, got ${options.count}`);
   const first = pattern.replace(/%0?(\d*)d/, (_, width: string) => String(options.start).padStart(Number(width || 0), '0'));
@@ -116,7 +109,7 @@ export async function* decodeImageSequence(pattern: string, options: { start: nu
   yield* decodeRaw(input, ['-frames:v', String(options.count)], pattern, { width, height, codec: 'image2' }, 1, { ...options, maxFrames: options.count });
 }
 
-async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions): AsyncGenerator<DecodedFrame> {
+async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions): AsyncGenerator<VideoFrame> {
   const { width, height } = info;
   const frameBytes = width * height * 3;
   const filters = every > 1 ? ['-vf', `select=not(mod(n\\,${every}))`] : [];

@@ -1,6 +1,6 @@
 export { probeVideo, ProbeError, type VideoProbe } from './probe.ts';
 export { ffmpegPath, ffprobePath, passthroughFrames, mediaTool, describeMediaTool, mediaToolSummary, bundledToolPath, findOnPath, type MediaTool, type ToolSource } from './media-tools.ts';
 export { extractFrames, frameFileName, type ExtractFramesOptions } from './extract-frames.ts';
-export { decodeVideoFrames, decodeImageSequence, probeVideoStream, type DecodedFrame, type DecodeOptions, type VideoStreamInfo } from './decode-video.ts';
-export { decodeImageRgb, probeImageSize, type ImageDecodeOptions, type RgbImage } from './decode-image.ts';
+export { decodeVideoFrames, decodeImageSequence, probeVideoStream, type DecodeOptions, type VideoStreamInfo } from './decode-video.ts';
+export { decodeImageRgb, probeImageSize, type ImageDecodeOptions } from './decode-image.ts';
 export { checkImageDecodes, ImageDecodeError } from './check-image.ts';

@@ -10,7 +10,8 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getEngine, type Frame } from '@sightline/native';
-import { decodeImageRgb, decodeVideoFrames, probeVideoStream, type DecodedFrame } from '@sightline/media';
+import { decodeImageRgb, decodeVideoFrames, probeVideoStream } from '@sightline/media';
+import type { VideoFrame } from '@sightline/vision';
 import { CenterNetDetector, detectTiled, scoreDetections, type EvalFrame, type GtBox } from '../src/index.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -37,7 +38,7 @@ async function throughput(): Promise<void> {
   const byFrame = decodeVideoFrames(video, { info, maxFrames: FRAMES + 1 });
   const piped = pipelined.detectStream(decodeVideoFrames(video, { info, maxFrames: FRAMES + 1 }));
   // Warm-up: the first frame of each mode is not counted.
-  await detector.detect((await byFrame.next()).value as DecodedFrame);
+  await detector.detect((await byFrame.next()).value as VideoFrame);
   await piped.next();
   let decodeMs = 0;
   let prepareMs = 0;
@@ -55,7 +56,7 @@ async function throughput(): Promise<void> {
         done = true;
         break;
       }
-      const frame: DecodedFrame = next.value;
+      const frame: VideoFrame = next.value;
       const t1 = performance.now();
       const d = await detector.detect(frame);
       const t2 = performance.now();

@@ -1,8 +1,8 @@
 // CenterNet on real photos shipped in @vladmandic/human (assets/samples.jpg), decoded by ffmpeg.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { decodeImageRgb, type RgbImage } from '@sightline/media';
-import { boxIou, type Detections } from '@sightline/vision';
+import { decodeImageRgb } from '@sightline/media';
+import { boxIou, type Detections, type Frame } from '@sightline/vision';
 import { packageDir } from '../registry/model-cache.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
 
@@ -17,7 +17,7 @@ after(async () => detector.release());
 const iou = (a: readonly number[], b: readonly number[]): number => boxIou(a, 0, b, 0);
 
 /** `img` placed at (x, y) on a black canvas. */
-function onCanvas(img: RgbImage, width: number, height: number, x: number, y: number): RgbImage {
+function onCanvas(img: Frame<'rgb24'>, width: number, height: number, x: number, y: number): Frame<'rgb24'> {
   const data = new Uint8Array(width * height * 3);
   for (let r = 0; r < img.height; r++) data.set(img.data.subarray(r * img.width * 3, (r + 1) * img.width * 3), ((y + r) * width + x) * 3);
   return { width, height, format: 'rgb24', data };

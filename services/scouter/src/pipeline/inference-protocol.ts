@@ -1,10 +1,12 @@
 import type { AttributeHeadSpec, ModelBackend } from '@sightline/models';
-// Messages between the main thread and the inference thread (inference.worker.ts). Frame bytes
-// travel as transferred buffers both ways; `id` pairs an answer with its request.
+import type { DetectionsMessage, Frame } from '@sightline/vision';
+// Messages between the main thread and the inference thread (inference.worker.ts). Frames are
+// packages/vision's Frame and detections its DetectionsMessage (real scores, classes and tracker
+// ids); frame bytes travel as transferred buffers both ways; `id` pairs an answer with its request.
 
 export type InferenceRequest =
   | { type: 'load-detector'; id: number; key: string; options: { scoreThreshold: number; threads: number; classIds?: number[] } }
-  | { type: 'detect'; id: number; key: string; rgb: Uint8Array; width: number; height: number }
+  | { type: 'detect'; id: number; key: string; frame: Frame }
   | { type: 'load-attributes'; id: number; threads: number }
   | {
       type: 'attributes';
@@ -13,11 +15,9 @@ export type InferenceRequest =
       /** One pipeline run: its tracks' smoothed attributes live under this key. */
       session: string;
       frameNumber: number;
-      rgb: Uint8Array;
-      width: number;
-      height: number;
-      xyxy: Float32Array;
-      trackerId: Int32Array;
+      frame: Frame;
+      /** The tracked boxes, as the tracker gave them. */
+      detections: DetectionsMessage;
     }
   | { type: 'end-session'; id: number; session: string }
   | { type: 'backends'; id: number }
@@ -30,10 +30,9 @@ export type InferenceRequest =
 export interface DetectAnswer {
   id: number;
   ok: true;
-  rgb: Uint8Array;
-  xyxy: Float32Array;
-  confidence: Float32Array;
-  classId: Int32Array;
+  /** The request's frame, handed back. */
+  frame: Frame;
+  detections: DetectionsMessage;
 }
 
 /** One box's smoothed face attributes, or null while its track has no face observation. */
@@ -47,7 +46,7 @@ export interface FaceSummary {
 export interface AttributeAnswer {
   id: number;
   ok: true;
-  rgb: Uint8Array;
+  frame: Frame;
   faces: (FaceSummary | null)[];
 }
 

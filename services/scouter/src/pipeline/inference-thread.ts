@@ -1,16 +1,11 @@
-import { Detections } from '@sightline/vision';
+import { Detections, transferableFrame, type VideoFrame } from '@sightline/vision';
 import { Worker } from 'node:worker_threads';
 import type { ModelBackend } from '@sightline/models';
 import type { AttributeAnswer, BackendsAnswer, DetectAnswer, FaceSummary, HeadAttributeAnswer, InferenceRequest, TrainedHeadSpec, WorkerReply } from './inference-protocol.ts';
-import type { RgbFrame } from './stages.ts';
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
 type Unsent<T> = T extends { id: number } ? Omit<T, 'id'> : never;
 
-/** A frame's pixels as a buffer of their own, so they can be transferred (decoded frames already are). */
-function ownBuffer(rgb: Uint8Array): Uint8Array {
-  return rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && rgb.buffer instanceof ArrayBuffer ? rgb : rgb.slice();
-}
 
 /**
  * The process's one inference thread (inference.worker.ts) seen from the main thread: requests
@@ -59,11 +54,11 @@ export class InferenceThread {
     await this.call({ type: 'load-detector', key, options });
   }
 
-  /** Detections of one frame; resolves with the frame's pixels handed back (`frame.rgb` is detached meanwhile). */
-  async detect(key: string, frame: RgbFrame): Promise<{ detections: Detections; frame: RgbFrame }> {
-    const rgb = ownBuffer(frame.rgb);
-    const answer = await this.call<DetectAnswer>({ type: 'detect', key, rgb, width: frame.width, height: frame.height }, [rgb.buffer as ArrayBuffer]);
-    return { detections: new Detections({ xyxy: answer.xyxy, confidence: answer.confidence, classId: answer.classId }), frame: { ...frame, rgb: answer.rgb } };
+  /** Detections of one frame; resolves with the frame's pixels handed back (`frame.data` is detached meanwhile). */
+  async detect(key: string, frame: VideoFrame): Promise<{ detections: Detections; frame: VideoFrame }> {
+    const sent = transferableFrame(frame);
+    const answer = await this.call<DetectAnswer>({ type: 'detect', key, frame: sent.frame }, sent.transfer);
+    return { detections: Detections.fromMessage(answer.detections), frame: { ...frame, data: answer.frame.data } };
   }
 
   async loadAttributes(threads: number): Promise<void> {
@@ -71,13 +66,12 @@ export class InferenceThread {
   }
 
   /** Smoothed face attributes of each tracked box (per `session`, i.e. per pipeline run). */
-  async attributes(session: string, threads: number, frameNumber: number, frame: RgbFrame, tracked: Detections): Promise<{ faces: (FaceSummary | null)[]; frame: RgbFrame }> {
-    const rgb = ownBuffer(frame.rgb);
-    const answer = await this.call<AttributeAnswer>(
-      { type: 'attributes', session, threads, frameNumber, rgb, width: frame.width, height: frame.height, xyxy: tracked.xyxy.slice(), trackerId: tracked.trackerId.slice() },
-      [rgb.buffer as ArrayBuffer],
-    );
-    return { faces: answer.faces, frame: { ...frame, rgb: answer.rgb } };
+  async attributes(session: string, threads: number, frameNumber: number, frame: VideoFrame, tracked: Detections): Promise<{ faces: (FaceSummary | null)[]; frame: VideoFrame }> {
+    const sent = transferableFrame(frame);
+    // The caller keeps using `tracked`: its arrays are cloned, not transferred. Data columns stay here.
+    const { message } = tracked.toMessage();
+    const answer = await this.call<AttributeAnswer>({ type: 'attributes', session, threads, frameNumber, frame: sent.frame, detections: { ...message, data: {} } }, sent.transfer);
+    return { faces: answer.faces, frame: { ...frame, data: answer.frame.data } };
   }
 
   /** The engine of every network loaded in the thread so far. */
@@ -91,10 +85,10 @@ export class InferenceThread {
   }
 
   /** Probabilities of the loaded trained heads `names` for each box of `tracked`. */
-  async headAttributes(names: string[], threads: number, frame: RgbFrame, tracked: Detections): Promise<{ heads: HeadAttributeAnswer['heads']; frame: RgbFrame }> {
-    const rgb = ownBuffer(frame.rgb);
-    const answer = await this.call<HeadAttributeAnswer>({ type: 'head-attributes', names, threads, rgb, width: frame.width, height: frame.height, xyxy: tracked.xyxy.slice() }, [rgb.buffer as ArrayBuffer]);
-    return { heads: answer.heads, frame: { ...frame, rgb: answer.rgb } };
+  async headAttributes(names: string[], threads: number, frame: VideoFrame, tracked: Detections): Promise<{ heads: HeadAttributeAnswer['heads']; frame: VideoFrame }> {
+    const sent = transferableFrame(frame);
+    const answer = await this.call<HeadAttributeAnswer>({ type: 'head-attributes', names, threads, rgb: sent.frame.data, width: frame.width, height: frame.height, xyxy: tracked.xyxy.slice() }, sent.transfer);
+    return { heads: answer.heads, frame: { ...frame, data: answer.rgb } };
   }
 
   endSession(session: string): void {

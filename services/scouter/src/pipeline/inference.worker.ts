@@ -4,28 +4,20 @@
 // and go back with the answer (zero copies). Detection requests of one detector setting feed
 // CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
 import { AttributeHead, CenterNetDetector, FaceAttributeEstimator, loadedModelBackends, TrackFaceAttributes } from '@sightline/models';
-import { Detections } from '@sightline/vision';
+import { Detections, type Frame } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
 import type { AttributeAnswer, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker.ts runs inside a worker thread (see inference-thread.ts)');
 
-interface QueuedFrame {
-  readonly id: number;
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  readonly format: 'rgb24';
-}
-
 /** An async iterable fed by requests: the frames one detector's detectStream consumes. */
-class FrameQueue implements AsyncIterable<QueuedFrame> {
-  private readonly items: QueuedFrame[] = [];
+class FrameQueue implements AsyncIterable<Frame> {
+  private readonly items: Frame[] = [];
   private wake: (() => void) | undefined;
   private closed = false;
 
-  push(frame: QueuedFrame): void {
+  push(frame: Frame): void {
     this.items.push(frame);
     this.wake?.();
   }
@@ -36,11 +28,11 @@ class FrameQueue implements AsyncIterable<QueuedFrame> {
   }
 
   /** Forgets every frame still waiting (their requests are answered with the error). */
-  drain(): QueuedFrame[] {
+  drain(): Frame[] {
     return this.items.splice(0);
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<QueuedFrame> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Frame> {
     while (true) {
       const next = this.items.shift();
       if (next) {
@@ -54,7 +46,8 @@ class FrameQueue implements AsyncIterable<QueuedFrame> {
   }
 }
 
-const detectors = new Map<string, { detector: CenterNetDetector; queue: FrameQueue; running: Promise<void>; pending: Set<number> }>();
+// `pending` holds the request ids of the queued frames in queue order: detectStream answers in order.
+const detectors = new Map<string, { detector: CenterNetDetector; queue: FrameQueue; running: Promise<void>; pending: number[] }>();
 let faces: Promise<FaceAttributeEstimator> | undefined;
 const sessions = new Map<string, TrackFaceAttributes>();
 // Attribute work is serialised: one face network pass at a time, in arrival order.
@@ -119,19 +112,19 @@ async function loadDetector(key: string, options: { scoreThreshold: number; thre
   if (detectors.has(key)) return;
   const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
   const queue = new FrameQueue();
-  const pending = new Set<number>();
+  const pending: number[] = [];
   const running = (async () => {
     try {
       for await (const { frame, detections } of detector.detectStream(queue)) {
-        pending.delete(frame.id);
-        const answer: DetectAnswer = { id: frame.id, ok: true, rgb: frame.data, xyxy: detections.xyxy, confidence: detections.confidence, classId: detections.classId };
-        reply(answer, [frame.data.buffer as ArrayBuffer]);
+        const { message, transfer } = detections.toMessage();
+        const answer: DetectAnswer = { id: pending.shift()!, ok: true, frame, detections: message };
+        reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
       }
     } catch (err) {
       // A failed network pass ends this stream: later frames of this setting get the error.
       detectors.delete(key);
       queue.drain();
-      for (const id of pending) fail(id, err);
+      for (const id of pending.splice(0)) fail(id, err);
     }
   })();
   detectors.set(key, { detector, queue, running, pending });
@@ -150,19 +143,17 @@ async function attributes(request: Extract<InferenceRequest, { type: 'attributes
     session = new TrackFaceAttributes(estimator);
     sessions.set(request.session, session);
   }
-  const frame = { data: request.rgb, width: request.width, height: request.height, format: 'rgb24' as const };
-  const tracked = new Detections({ xyxy: request.xyxy, confidence: new Float32Array(request.trackerId.length).fill(1), classId: new Int32Array(request.trackerId.length), trackerId: request.trackerId });
-  const withFaces = await session.update(request.frameNumber, frame, tracked);
+  const withFaces = await session.update(request.frameNumber, request.frame, Detections.fromMessage(request.detections));
   const values = (withFaces.data['attr:face'] ?? []) as ({ ageYears: number; gender: 'male' | 'female'; genderConfidence: number; observations: number } | null)[];
   const answer: AttributeAnswer = {
     id: request.id,
     ok: true,
-    rgb: request.rgb,
+    frame: request.frame,
     faces: values.map((v) =>
       v ? { ageYears: v.ageYears, gender: v.gender, genderConfidence: v.genderConfidence, observations: v.observations } : null,
     ),
   };
-  reply(answer, [request.rgb.buffer as ArrayBuffer]);
+  reply(answer, [request.frame.data.buffer as ArrayBuffer]);
 }
 
 port.on('message', (request: InferenceRequest) => {
@@ -173,8 +164,8 @@ port.on('message', (request: InferenceRequest) => {
     case 'detect': {
       const entry = detectors.get(request.key);
       if (!entry) return fail(request.id, new Error(`detector ${request.key} is not loaded`));
-      entry.pending.add(request.id);
-      entry.queue.push({ id: request.id, data: request.rgb, width: request.width, height: request.height, format: 'rgb24' });
+      entry.pending.push(request.id);
+      entry.queue.push(request.frame);
       return;
     }
     case 'load-attributes':

@@ -2,12 +2,12 @@ import type { AttributeValue } from '@sightline/contracts';
 import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
 import { COCO_LABELS, modelCard, type ModelBackend } from '@sightline/models';
-import { ByteTracker, SortTracker } from '@sightline/vision';
+import { ByteTracker, SortTracker, type VideoFrame } from '@sightline/vision';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { InferenceThread } from './inference-thread.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
-import type { AttributeEstimator, Detector, PipelineStages, RgbFrame } from './stages.ts';
+import type { AttributeEstimator, Detector, PipelineStages } from './stages.ts';
 import { TrainedHeads, type DeployedHeadSource } from './trained-heads.ts';
 
 /** ffmpeg input for a camera URI: a plain path for files (percent-escapes decoded), the URL otherwise. */
@@ -21,7 +21,7 @@ export function ffmpegInput(uri: string): string {
  * reopened at once with the stream facts already known (no second ffprobe), so the iteration
  * never ends and the pipeline's pacing clock runs on without a gap.
  */
-export async function* openCameraSource(source: SourceSpec, signal: AbortSignal): AsyncGenerator<RgbFrame> {
+export async function* openCameraSource(source: SourceSpec, signal: AbortSignal): AsyncGenerator<VideoFrame> {
   const input = ffmpegInput(source.uri);
   const info = await probeVideoStream(input);
   const every = info.fps && info.fps > source.fps ? Math.max(1, Math.round(info.fps / source.fps)) : 1;
@@ -30,7 +30,7 @@ export async function* openCameraSource(source: SourceSpec, signal: AbortSignal)
   while (!signal.aborted) {
     const before = index;
     for await (const frame of decodeVideoFrames(input, { every, info, signal })) {
-      yield { rgb: frame.data, width: frame.width, height: frame.height, index: index++ };
+      yield { ...frame, index: index++ };
     }
     if (!loop || index === before) return;
   }

@@ -7,18 +7,17 @@ import { BusChannel, type HawkPrelabelResult, type HawkXyxy } from '@sightline/c
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeImageSequence, frameFileName } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
-import { boxIou, ByteTracker, type Detections } from '@sightline/vision';
+import { boxIou, ByteTracker, type Detections, type VideoFrame } from '@sightline/vision';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { RgbFrame } from '../pipeline/stages.ts';
 import { PrelabelJobRepository, type PrelabelJobRow } from '../repositories/prelabel-job.repository.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
   loadDetector(key: string, options: { scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void>;
-  detect(key: string, frame: RgbFrame): Promise<{ detections: Detections; frame: RgbFrame }>;
+  detect(key: string, frame: VideoFrame): Promise<{ detections: Detections; frame: VideoFrame }>;
 }
 
 export interface PrelabelWorkerOptions {
@@ -186,13 +185,13 @@ export class PrelabelWorker {
  * runs this one, as for a camera). `frame.index` counts from 0. Stops early when `stop()` says so.
  * @example for await (const { frame, detections } of detectImageRange(thread, key, 'f/%06d.jpg', 1, 30, () => false)) use(detections);
  */
-export async function* detectImageRange(inference: PrelabelInference, key: string, pattern: string, start: number, count: number, stop: () => boolean): AsyncGenerator<{ detections: Detections; frame: RgbFrame }> {
+export async function* detectImageRange(inference: PrelabelInference, key: string, pattern: string, start: number, count: number, stop: () => boolean): AsyncGenerator<{ detections: Detections; frame: VideoFrame }> {
   const abort = new AbortController();
   const decoded = decodeImageSequence(pattern, { start, count, signal: abort.signal })[Symbol.asyncIterator]();
-  const detectNext = async (): Promise<{ detections: Detections; frame: RgbFrame } | undefined> => {
+  const detectNext = async (): Promise<{ detections: Detections; frame: VideoFrame } | undefined> => {
     const next = await decoded.next();
     if (next.done) return undefined;
-    return inference.detect(key, { rgb: next.value.data, width: next.value.width, height: next.value.height, index: next.value.index });
+    return inference.detect(key, next.value);
   };
   try {
     let inFlight = detectNext();
