@@ -165,6 +165,17 @@ export class CenterNetDetector {
     return this.prepareSync(frame, this.inputSize, this.input);
   }
 
+  /**
+   * A frame's network input in a buffer of its own, at the shape that frame runs at: what
+   * `runNetwork(input, shape)` takes (benchmarks time the network alone on it).
+   * @example const { input, shape } = detector.prepareInput(frame); await detector.runNetwork(input, shape);
+   */
+  prepareInput(frame: Frame): { input: Float32Array; shape: Shape; mapping: InputMapping } {
+    const shape = this.shapeFor(frame);
+    const input = new Float32Array(shape[0] * shape[1] * 3);
+    return { input, shape, mapping: this.prepareSync(frame, shape, input) };
+  }
+
   private prepareSync(frame: Frame, [h, w]: Shape, out: Float32Array): InputMapping {
     const t = this.engine.frameToTensorSync(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out });
     return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
