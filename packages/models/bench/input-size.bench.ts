@@ -1,16 +1,18 @@
 // CenterNet's input shape against the source: the model card's 512x512 (a 4:3 frame letterboxed,
-// a quarter of the input padding) versus `inputSize: 'source'` (512 wide, as tall as the frame's
-// aspect asks: 512x384 for PETS09's 480x360). Both run on the same decoded frames, alternating
+// a quarter of the input padding) versus `inputSize: 'source'` (the longer side 512, the other as
+// the frame's aspect asks: 512x384 for PETS09's 480x360; the detector's default). Both run on the same decoded frames, alternating
 // which goes first, so machine load falls on both alike. Accuracy on the PETS09-S2L1 dev stretch
 // (frames 1-400, ground truth scaled by 0.625): the detector alone (recall and precision at IoU 0.5)
 // and the default tracker on its boxes (MOTA, IDF1). Needs the evaluation data (SIGHTLINE_EVAL_DATA,
 // default <repo>/../shared/data); skips without it. SIGHTLINE_BENCH_FRAMES shortens the stretch.
-import { existsSync, readFileSync } from 'node:fs';
+// Then the same two on mot17-mini's 1920x1080 street frames (16:9: 'source' runs at 512x288):
+// person precision and recall at score 0.3 and AP@0.5, as bench/detector.bench.ts scores them.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeVideoFrames } from '@sightline/media';
+import { decodeImageRgb, decodeVideoFrames } from '@sightline/media';
 import { ByteTracker, detectionsToMotRows, evaluateSequence, motMetrics, parseMot, trackedRows, type Detections, type MotRow } from '@sightline/vision';
-import { CenterNetDetector, modelCard } from '../src/index.ts';
+import { CenterNetDetector, modelCard, scoreDetections, type EvalFrame, type GtBox } from '../src/index.ts';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const video = join(dataRoot, 'video', 'pets09-s2l1.avi');
@@ -25,7 +27,7 @@ const gt = parseMot(readFileSync(gtFile, 'utf8'))
   .map((r) => ({ ...r, x: r.x * 0.625, y: r.y * 0.625, w: r.w * 0.625, h: r.h * 0.625 }));
 
 const variants = [
-  { name: '512x512 letterboxed (card)', detector: await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.3, threads: 2 }) },
+  { name: '512x512 letterboxed (card)', detector: await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.3, threads: 2, inputSize: [512, 512] }) },
   { name: 'from the source (long side 512)', detector: await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.3, threads: 2, inputSize: 'source' }) },
 ];
 const perFrame = variants.map(() => [] as Detections[]);
@@ -57,4 +59,40 @@ variants.forEach((v, i) => {
   const a3 = alone(0.3);
   console.log(`| ${v.name} | ${median(ms[i]!).toFixed(1)} | ${(median(ms[i]!) / base).toFixed(2)} | ${a3.Recall.toFixed(3)} | ${a3.Precision.toFixed(3)} | ${alone(0.5).Recall.toFixed(3)} | ${m.MOTA.toFixed(3)} | ${m.IDF1.toFixed(3)} |`);
 });
+
+// MOT17 gt: class 1 pedestrian; 2, 7, 8, 12 (on vehicle, static, distractor, reflection) are ignore regions.
+const mot17 = join(dataRoot, 'mot17-mini', 'train');
+if (existsSync(mot17)) {
+  const perVariant = variants.map(() => ({ frames: [] as EvalFrame[], ms: [] as number[] }));
+  for (const seq of readdirSync(mot17).sort()) {
+    const gtRows = readFileSync(join(mot17, seq, 'gt', 'gt.txt'), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    for (const file of readdirSync(join(mot17, seq, 'img1')).filter((f) => f.endsWith('.jpg')).sort()) {
+      const n = Number(file.replace('.jpg', ''));
+      const gtBoxes: GtBox[] = [];
+      for (const [f, , x, y, w, h, consider, cls, vis] of gtRows) {
+        if (f !== n) continue;
+        const xyxy: [number, number, number, number] = [x! - 1, y! - 1, x! - 1 + w!, y! - 1 + h!];
+        if (cls === 1) gtBoxes.push({ xyxy, ignore: consider === 0 || vis! < 0.25 });
+        else if ([2, 7, 8, 12].includes(cls!)) gtBoxes.push({ xyxy, ignore: true });
+      }
+      const img = await decodeImageRgb(join(mot17, seq, 'img1', file));
+      for (const [i, v] of variants.entries()) {
+        const t0 = performance.now();
+        const d = await v.detector.withFilters({ scoreThreshold: 0.01 }).detect(img);
+        perVariant[i]!.ms.push(performance.now() - t0);
+        perVariant[i]!.frames.push({ gt: gtBoxes, detections: Array.from({ length: d.length }, (_, j) => ({ xyxy: d.box(j), score: d.confidence[j]! })) });
+      }
+    }
+  }
+  const wide = variants[1]!.detector.shapeFor({ width: 1920, height: 1080 });
+  console.log(`\nmot17-mini (1920x1080, ${perVariant[0]!.frames.length} frames; 'source' runs at ${wide[1]}x${wide[0]}), people at IoU 0.5, visibility >= 0.25:`);
+  console.log('| input | ms/frame | precision@0.3 | recall@0.3 | AP@0.5 |');
+  console.log('|---|---|---|---|---|');
+  variants.forEach((v, i) => {
+    const s = scoreDetections(perVariant[i]!.frames, { scoreThreshold: 0.3 });
+    console.log(`| ${v.name} | ${median(perVariant[i]!.ms).toFixed(1)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.averagePrecision.toFixed(3)} |`);
+  });
+} else {
+  console.log(`mot17-mini not found at ${mot17}: the 16:9 comparison is skipped.`);
+}
 for (const v of variants) await v.detector.release();
