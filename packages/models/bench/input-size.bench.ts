@@ -1,11 +1,11 @@
 // CenterNet's input shape against the source: the model card's 512x512 (a 4:3 frame letterboxed,
-// a quarter of the input padding) versus `inputSize: 'source'` (the longer side 512, the other as
-// the frame's aspect asks: 512x384 for PETS09's 480x360; the detector's default). Both run on the same decoded frames, alternating
+// a quarter of the input padding) versus `inputSize: 'source'` (the detector's default, shaped to
+// the frame's aspect: 512x384 for PETS09's 480x360, 640x384 for 1080p). Both run on the same decoded frames, alternating
 // which goes first, so machine load falls on both alike. Accuracy on the PETS09-S2L1 dev stretch
 // (frames 1-400, ground truth scaled by 0.625): the detector alone (recall and precision at IoU 0.5)
 // and the default tracker on its boxes (MOTA, IDF1). Needs the evaluation data (SIGHTLINE_EVAL_DATA,
 // default <repo>/../shared/data); skips without it. SIGHTLINE_BENCH_FRAMES shortens the stretch.
-// Then the same two on mot17-mini's 1920x1080 street frames (16:9: 'source' runs at 512x288):
+// Then the same two on mot17-mini's 1920x1080 street frames (16:9: 'source' runs at 640x384):
 // person precision and recall at score 0.3 and AP@0.5, as bench/detector.bench.ts scores them.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ const gt = parseMot(readFileSync(gtFile, 'utf8'))
 
 const variants = [
   { name: '512x512 letterboxed (card)', detector: await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.3, threads: 2, inputSize: [512, 512] }) },
-  { name: 'from the source (long side 512)', detector: await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.3, threads: 2, inputSize: 'source' }) },
+  { name: 'shaped to the source', detector: await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.3, threads: 2, inputSize: 'source' }) },
 ];
 const perFrame = variants.map(() => [] as Detections[]);
 const ms = variants.map(() => [] as number[]);

@@ -10,11 +10,13 @@ import { centernetInputFor } from './centernet-input.ts';
 
 const cases: { source: [number, number]; input: [number, number] }[] = [
   { source: [480, 360], input: [384, 512] },
-  { source: [1920, 1080], input: [288, 512] },
+  { source: [1920, 1080], input: [384, 640] },
   { source: [640, 640], input: [512, 512] },
-  { source: [360, 640], input: [512, 288] },
+  { source: [360, 640], input: [640, 384] },
+  { source: [1280, 1024], input: [416, 512] },
+  { source: [720, 480], input: [384, 576] },
   { source: [156, 160], input: [512, 512] },
-  { source: [2000, 10], input: [32, 512] },
+  { source: [2000, 10], input: [384, 640] },
 ];
 for (const { source, input } of cases) {
   test(`a ${source.join('x')} source runs at ${input[1]}x${input[0]}`, () => {

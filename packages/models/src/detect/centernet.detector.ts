@@ -21,11 +21,10 @@ export interface CenterNetOptions {
   /** 'centernet-multitask' also returns the shared feature map (see detectWithFeatures). */
   model?: 'centernet' | 'centernet-multitask';
   /**
-   * Network input [height, width] (multiples of 32), or 'source': the longer side 512 and the
-   * other as each frame's aspect asks (a 4:3 frame runs at 512x384, no letterbox bars), one
-   * session per shape met. Default: 'source' for 'centernet' (on the PETS09 dev stretch it took 0.69x the time of
-   * 512x512 at the same recall and IDF1; see bench/input-size.bench.ts), the card's 512x512 for
-   * 'centernet-multitask' (the feature map its attribute heads were trained on).
+   * Network input [height, width] (multiples of 32), or 'source': shaped to each frame's aspect
+   * (see centernetInputFor: 512x384 for 4:3, 640x384 for 16:9, 512x512 when square), one session
+   * per shape met. Default: 'source' for 'centernet' (bench/input-size.bench.ts), the card's
+   * 512x512 for 'centernet-multitask' (the feature map its attribute heads were trained on).
    */
   inputSize?: readonly [number, number] | 'source';
   /** A backend to use as is; else SIGHTLINE_BACKEND / SIGHTLINE_BACKEND_CENTERNET or `backendChoice` decide. */
@@ -106,7 +105,7 @@ export class CenterNetDetector {
     const key = `${frame.width}x${frame.height}`;
     let shape = this.sourceShapes.get(key);
     if (!shape) {
-      const picked = centernetInputFor([frame.width, frame.height], Math.max(...this.inputSize));
+      const picked = centernetInputFor([frame.width, frame.height]);
       shape = picked[0] === this.inputSize[0] && picked[1] === this.inputSize[1] ? this.inputSize : picked;
       this.sourceShapes.set(key, shape);
     }
