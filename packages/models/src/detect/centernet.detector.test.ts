@@ -10,7 +10,9 @@ const samples = `${packageDir('@vladmandic/human')}/assets/samples.jpg`;
 let detector: CenterNetDetector;
 
 before(async () => {
-  detector = await CenterNetDetector.create({ scoreThreshold: 0.3, iouThreshold: 0.5, classIds: [0], threads: 2 });
+  // The card's 512x512 letterbox: the layouts below compare one frame letterboxed two ways at one
+  // scale (the input shaped to the source has its own test in convert/centernet-input.test.ts).
+  detector = await CenterNetDetector.create({ scoreThreshold: 0.3, iouThreshold: 0.5, classIds: [0], threads: 2, inputSize: [512, 512] });
 });
 after(async () => detector.release());
 
