@@ -5,14 +5,15 @@
 // less visible ones and MOT17's distractor classes are ignore regions). Reads ../shared/data
 // (or SIGHTLINE_EVAL_DATA); says so and skips a part when it is absent.
 // Run: node --import tsx packages/models/bench/detector.bench.ts [frames]
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getEngine, type Frame } from '@sightline/native';
 import { decodeImageRgb, decodeVideoFrames, probeVideoStream } from '@sightline/media';
 import type { VideoFrame } from '@sightline/vision';
-import { CenterNetDetector, detectTiled, scoreDetections, type EvalFrame, type GtBox } from '../src/index.ts';
+import { CenterNetDetector, detectTiled, scoreDetections, type EvalFrame } from '../src/index.ts';
+import { mot17Images } from './mot17-mini.fixture.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', 'data');
@@ -94,10 +95,6 @@ async function throughput(): Promise<void> {
   console.log(`  the frame-by-frame and pipelined modes alternate in blocks of ${BLOCK} frames, each on its own decode stream`);
 }
 
-// MOT17 gt: frame,id,x,y,w,h,consider,class,visibility. Class 1 pedestrian; 2 person on vehicle,
-// 7 static person, 8 distractor, 12 reflection are ignore regions; other classes (vehicles) are not people.
-const PERSON_LIKE = new Set([2, 7, 8, 12]);
-
 async function quality(): Promise<void> {
   const root = join(data, 'mot17-mini', 'train');
   if (!existsSync(root)) {
@@ -114,29 +111,19 @@ async function quality(): Promise<void> {
   for (const mode of modes) {
     const evalFrames: EvalFrame[] = [];
     let ms = 0;
-    const seqs = readdirSync(root).sort();
-    for (const seq of seqs) {
-      const gtRows = readFileSync(join(root, seq, 'gt', 'gt.txt'), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
-      const images = readdirSync(join(root, seq, 'img1')).filter((f) => f.endsWith('.jpg')).sort();
+    const images = mot17Images(root);
+    for (const seq of [...new Set(images.map((i) => i.seq))]) {
       const seqFrames: EvalFrame[] = [];
       let seqMs = 0;
-      for (const file of images) {
-        const frame = Number(file.replace('.jpg', ''));
-        const gt: GtBox[] = [];
-        for (const [f, , x, y, w, h, consider, cls, vis] of gtRows) {
-          if (f !== frame) continue;
-          const xyxy: [number, number, number, number] = [x! - 1, y! - 1, x! - 1 + w!, y! - 1 + h!];
-          if (cls === 1) gt.push({ xyxy, ignore: consider === 0 || vis! < 0.25 });
-          else if (PERSON_LIKE.has(cls!)) gt.push({ xyxy, ignore: true });
-        }
-        const img = await decodeImageRgb(join(root, seq, 'img1', file));
+      for (const { path, gt } of images.filter((i) => i.seq === seq)) {
+        const img = await decodeImageRgb(path);
         const t0 = performance.now();
         const d = await mode.run(img);
         seqMs += performance.now() - t0;
         seqFrames.push({ gt, detections: Array.from({ length: d.length }, (_, i) => ({ xyxy: d.box(i), score: d.confidence[i]! })) });
       }
       ms += seqMs;
-      console.log(line(mode.name, seq, seqFrames, seqMs / images.length));
+      console.log(line(mode.name, seq, seqFrames, seqMs / seqFrames.length));
       evalFrames.push(...seqFrames);
     }
     console.log(line(mode.name, 'all', evalFrames, ms / evalFrames.length));

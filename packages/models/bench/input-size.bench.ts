@@ -7,12 +7,13 @@
 // default <repo>/../shared/data); skips without it. SIGHTLINE_BENCH_FRAMES shortens the stretch.
 // Then the same two on mot17-mini's 1920x1080 street frames (16:9: 'source' runs at 640x384):
 // person precision and recall at score 0.3 and AP@0.5, as bench/detector.bench.ts scores them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImageRgb, decodeVideoFrames } from '@sightline/media';
 import { ByteTracker, detectionsToMotRows, evaluateSequence, motMetrics, parseMot, trackedRows, type Detections, type MotRow } from '@sightline/vision';
-import { CenterNetDetector, modelCard, scoreDetections, type EvalFrame, type GtBox } from '../src/index.ts';
+import { CenterNetDetector, modelCard, scoreDetections, type EvalFrame } from '../src/index.ts';
+import { mot17Images } from './mot17-mini.fixture.ts';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const video = join(dataRoot, 'video', 'pets09-s2l1.avi');
@@ -60,28 +61,16 @@ variants.forEach((v, i) => {
   console.log(`| ${v.name} | ${median(ms[i]!).toFixed(1)} | ${(median(ms[i]!) / base).toFixed(2)} | ${a3.Recall.toFixed(3)} | ${a3.Precision.toFixed(3)} | ${alone(0.5).Recall.toFixed(3)} | ${m.MOTA.toFixed(3)} | ${m.IDF1.toFixed(3)} |`);
 });
 
-// MOT17 gt: class 1 pedestrian; 2, 7, 8, 12 (on vehicle, static, distractor, reflection) are ignore regions.
 const mot17 = join(dataRoot, 'mot17-mini', 'train');
 if (existsSync(mot17)) {
   const perVariant = variants.map(() => ({ frames: [] as EvalFrame[], ms: [] as number[] }));
-  for (const seq of readdirSync(mot17).sort()) {
-    const gtRows = readFileSync(join(mot17, seq, 'gt', 'gt.txt'), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
-    for (const file of readdirSync(join(mot17, seq, 'img1')).filter((f) => f.endsWith('.jpg')).sort()) {
-      const n = Number(file.replace('.jpg', ''));
-      const gtBoxes: GtBox[] = [];
-      for (const [f, , x, y, w, h, consider, cls, vis] of gtRows) {
-        if (f !== n) continue;
-        const xyxy: [number, number, number, number] = [x! - 1, y! - 1, x! - 1 + w!, y! - 1 + h!];
-        if (cls === 1) gtBoxes.push({ xyxy, ignore: consider === 0 || vis! < 0.25 });
-        else if ([2, 7, 8, 12].includes(cls!)) gtBoxes.push({ xyxy, ignore: true });
-      }
-      const img = await decodeImageRgb(join(mot17, seq, 'img1', file));
-      for (const [i, v] of variants.entries()) {
-        const t0 = performance.now();
-        const d = await v.detector.withFilters({ scoreThreshold: 0.01 }).detect(img);
-        perVariant[i]!.ms.push(performance.now() - t0);
-        perVariant[i]!.frames.push({ gt: gtBoxes, detections: Array.from({ length: d.length }, (_, j) => ({ xyxy: d.box(j), score: d.confidence[j]! })) });
-      }
+  for (const image of mot17Images(mot17)) {
+    const img = await decodeImageRgb(image.path);
+    for (const [i, v] of variants.entries()) {
+      const t0 = performance.now();
+      const d = await v.detector.withFilters({ scoreThreshold: 0.01 }).detect(img);
+      perVariant[i]!.ms.push(performance.now() - t0);
+      perVariant[i]!.frames.push({ gt: image.gt, detections: Array.from({ length: d.length }, (_, j) => ({ xyxy: d.box(j), score: d.confidence[j]! })) });
     }
   }
   const wide = variants[1]!.detector.shapeFor({ width: 1920, height: 1080 });
