@@ -11,6 +11,7 @@ export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';
 export { nativeCuda, type NativeBackendOptions } from './backend/native-cuda.backend.ts';
 export { backendChoice, createModelSession, loadedModelBackends, BACKEND_CHOICES, type BackendChoice, type ModelBackend, type SelectOptions } from './backend/select-backend.ts';
 export { CenterNetDetector, type CenterNetOptions, type InputMapping, type RawDetections } from './detect/centernet.detector.ts';
+export { centernetInputFor, centernetForInput, CENTERNET_STRIDE } from './convert/centernet-input.ts';
 export { scoreDetections, type DetectionScores, type EvalFrame, type GtBox, type ScoredBox } from './detect/detection-eval.ts';
 export { BlazeFaceDetector, type FaceBox } from './attributes/blazeface.detector.ts';
 export { FaceAttributeEstimator, type FaceAttributes, type FaceAttributeOptions } from './attributes/face-attributes.ts';

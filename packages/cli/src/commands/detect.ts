@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { CenterNetDetector, COCO_LABELS, detectTiled, MODEL_CARDS } from '@sightline/models';
+import { CenterNetDetector, centernetInputFor, COCO_LABELS, detectTiled, MODEL_CARDS } from '@sightline/models';
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
@@ -63,7 +63,9 @@ export const detectCommand: CliCommand = {
     const classIds = parseClasses(values.classes);
 
     const info = await probeVideoStream(values.video);
-    const detector = await CenterNetDetector.create({ model: values.model as 'centernet', scoreThreshold: score, ...(classIds ? { classIds } : {}) });
+    // The video's size is known: load the network at its shape up front (tiles are square: 512x512).
+    const inputSize = values.tiles ? undefined : centernetInputFor([info.width, info.height]);
+    const detector = await CenterNetDetector.create({ model: values.model as 'centernet', scoreThreshold: score, ...(inputSize ? { inputSize } : {}), ...(classIds ? { classIds } : {}) });
     const tmp = `${values.out}.${process.pid}.partial`;
     const file = createWriteStream(tmp);
     let frames = 0;
