@@ -196,7 +196,7 @@ export class CenterNetDetector {
    * runs on the current one (two input buffers), so pre-processing hides behind inference.
    * @example for await (const { frame, detections } of detector.detectStream(decodeVideoFrames(path))) write(frame, detections);
    */
-  async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections }> {
+  async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections; networkMs: number }> {
     // Two input buffers per shape met (cameras of one stream may differ in aspect).
     const pairs = new Map<Shape, readonly [Float32Array, Float32Array]>();
     const buffersFor = (shape: Shape) => {
@@ -219,8 +219,11 @@ export class CenterNetDetector {
         const following = next(slot === 0 ? 1 : 0);
         // Keep a failed read from becoming an unhandled rejection while the network runs.
         following.catch(() => undefined);
+        const started = performance.now();
         const raw = await this.runNetwork(current.input, current.shape);
-        yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping) };
+        // The network's own time, so callers can put the whole path beside it.
+        const networkMs = performance.now() - started;
+        yield { frame: current.frame, detections: this.decode(raw, current.frame, current.mapping), networkMs };
         current = await following;
         slot = slot === 0 ? 1 : 0;
       }

@@ -33,6 +33,8 @@ export interface DetectAnswer {
   /** The request's frame, handed back. */
   frame: Frame;
   detections: DetectionsMessage;
+  /** Milliseconds the network pass alone took (letterbox, decode and the thread hop not counted). */
+  networkMs: number;
 }
 
 /** One box's smoothed face attributes, or null while its track has no face observation. */

@@ -54,11 +54,14 @@ export class InferenceThread {
     await this.call({ type: 'load-detector', key, options });
   }
 
-  /** Detections of one frame; resolves with the frame's pixels handed back (`frame.data` is detached meanwhile). */
-  async detect(key: string, frame: VideoFrame): Promise<{ detections: Detections; frame: VideoFrame }> {
+  /**
+   * Detections of one frame; resolves with the frame's pixels handed back (`frame.data` is detached
+   * meanwhile) and the milliseconds the network pass alone took.
+   */
+  async detect(key: string, frame: VideoFrame): Promise<{ detections: Detections; frame: VideoFrame; networkMs: number }> {
     const sent = transferableFrame(frame);
     const answer = await this.call<DetectAnswer>({ type: 'detect', key, frame: sent.frame }, sent.transfer);
-    return { detections: Detections.fromMessage(answer.detections), frame: { ...frame, data: answer.frame.data } };
+    return { detections: Detections.fromMessage(answer.detections), frame: { ...frame, data: answer.frame.data }, networkMs: answer.networkMs };
   }
 
   async loadAttributes(threads: number): Promise<void> {

@@ -115,9 +115,9 @@ async function loadDetector(key: string, options: { scoreThreshold: number; thre
   const pending: number[] = [];
   const running = (async () => {
     try {
-      for await (const { frame, detections } of detector.detectStream(queue)) {
+      for await (const { frame, detections, networkMs } of detector.detectStream(queue)) {
         const { message, transfer } = detections.toMessage();
-        const answer: DetectAnswer = { id: pending.shift()!, ok: true, frame, detections: message };
+        const answer: DetectAnswer = { id: pending.shift()!, ok: true, frame, detections: message, networkMs };
         reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
       }
     } catch (err) {
