@@ -1,8 +1,11 @@
 // Gathers the frames of one worker's cameras into batches for one network pass each, waiting a
 // bounded time for a batch to fill so a lone camera's latency grows by at most that wait. Whether
-// to gather at all is the backend's call (batchingFor): on a GPU a batch of 4 costs about one pass;
-// on onnxruntime's CPU path a batch of 2-4 measured 0.91-0.98x the per-frame time of single passes
-// (2 threads, a loaded 2-core machine), inside the noise, so CPU backends run frame by frame.
+// to gather at all is the backend's call (batchingFor): on a GPU a batch of 4 costs about one pass.
+// On onnxruntime's CPU path batches of 2-4 measured 0.85-0.93x the per-frame time of single passes
+// of the network up to its heads (packages/models/bench/batch.bench.ts, 2 threads, a shared 2-core
+// machine whose noise reached 20% between identical passes), before the per-frame decode a batched
+// pass adds and the wait it costs: CPU backends run frame by frame until a whole batched pass
+// measures faster.
 
 /** How many frames one pass takes and how long the first frame of a batch waits for company. */
 export interface BatchPolicy {
