@@ -59,7 +59,11 @@ try {
     let next = 0;
     const t0 = performance.now();
     const lane = async () => {
-      while (next < copies.length) networkMs += (await thread.detect(key, copies[next++]!)).networkMs;
+      while (next < copies.length) {
+        // Read the sum only after the await: lanes add concurrently.
+        const answer = await thread.detect(key, copies[next++]!);
+        networkMs += answer.networkMs;
+      }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
     return { wholeMs: (performance.now() - t0) / count, networkMs: networkMs / count };
