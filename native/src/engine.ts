@@ -1,17 +1,12 @@
 // The one interface every backend (TypeScript reference, C++, CUDA) implements.
 
+import type { Frame, FrameFormat } from '@sightline/vision';
+
+// The frame is packages/vision's, the one value the whole path passes.
+export type { Frame, FrameFormat };
 export type BackendName = 'ts' | 'cpp' | 'cuda';
-export type FrameFormat = 'rgb24' | 'rgba';
 export type TensorLayout = 'nchw' | 'nhwc';
 export type Triple = readonly [number, number, number];
-
-/** A decoded video frame: tightly packed rows, 3 (rgb24) or 4 (rgba, alpha ignored) bytes per pixel. */
-export interface Frame {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  format: FrameFormat;
-}
 
 export interface FrameToTensorOptions {
   /** Output tensor width and height in pixels. */

@@ -1,5 +1,6 @@
 // A still image (JPEG, PNG...) decoded by ffmpeg to RGB24, optionally cropped and scaled first.
 import { spawn } from 'node:child_process';
+import type { Frame } from '@sightline/vision';
 import { FfprobeExit, ffprobeVideo } from './ffprobe.ts';
 import { ffmpegPath } from './media-tools.ts';
 
@@ -8,13 +9,6 @@ export interface ImageDecodeOptions {
   crop?: readonly [number, number, number, number];
   /** Output [width, height] (default: the (cropped) source size). */
   size?: readonly [number, number];
-}
-
-export interface RgbImage {
-  width: number;
-  height: number;
-  format: 'rgb24';
-  data: Uint8Array;
 }
 
 /** Width and height of an image file (ffprobe). @example const [w, h] = await probeImageSize('000001.jpg'); */
@@ -34,7 +28,7 @@ export async function probeImageSize(path: string): Promise<[number, number]> {
  * Decodes one image file to tightly packed RGB24.
  * @example const img = await decodeImageRgb('photo.jpg', { crop: [0, 0, 160, 160] });
  */
-export async function decodeImageRgb(path: string, options: ImageDecodeOptions = {}): Promise<RgbImage> {
+export async function decodeImageRgb(path: string, options: ImageDecodeOptions = {}): Promise<Frame<'rgb24'>> {
   let [width, height] = await probeImageSize(path);
   const filters: string[] = [];
   if (options.crop) {

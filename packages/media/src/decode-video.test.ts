@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from './decode-image.ts';
-import { decodeVideoFrames, probeVideoStream, type DecodedFrame } from './decode-video.ts';
+import type { VideoFrame } from '@sightline/vision';
+import { decodeVideoFrames, probeVideoStream } from './decode-video.ts';
 import { ffmpegPath } from './index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-decode-'));
@@ -20,8 +21,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function all(source: string, options: Parameters<typeof decodeVideoFrames>[1] = {}): Promise<DecodedFrame[]> {
-  const frames: DecodedFrame[] = [];
+async function all(source: string, options: Parameters<typeof decodeVideoFrames>[1] = {}): Promise<VideoFrame[]> {
+  const frames: VideoFrame[] = [];
   for await (const f of decodeVideoFrames(source, options)) frames.push(f);
   return frames;
 }
@@ -80,7 +81,7 @@ test('a numbered image folder decodes as one stream, each frame equal to decodin
   await extractFrames({ input: clip, outDir: frames, step: 1, durationS: 1 });
   const { decodeImageSequence } = await import('./decode-video.ts');
   const { frameFileName } = await import('./extract-frames.ts');
-  const got: DecodedFrame[] = [];
+  const got: VideoFrame[] = [];
   // Files 000004.jpg .. 000007.jpg: frames 3..6 of the clip.
   for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 4, count: 4 })) got.push(f);
   assert.deepEqual(got.map((f) => f.index), [0, 1, 2, 3]);
@@ -111,9 +112,9 @@ test('JPEG bytes through a pipe decode like the same files read as a sequence; a
       yield f;
     }
   }
-  const piped: DecodedFrame[] = [];
+  const piped: VideoFrame[] = [];
   for await (const f of decodeJpegStream(bytes(), { count: 4 })) piped.push(f);
-  const read: DecodedFrame[] = [];
+  const read: VideoFrame[] = [];
   for await (const f of decodeImageSequence(join(frames, '%06d.jpg'), { start: 4, count: 4 })) read.push(f);
   assert.deepEqual(piped.map((f) => f.index), [0, 1, 2, 3]);
   for (let i = 0; i < 4; i++) assert.ok(Buffer.from(piped[i]!.data).equals(Buffer.from(read[i]!.data)), `piped frame ${i} differs from file ${frameFileName(3 + i)}`);

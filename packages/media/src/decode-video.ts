@@ -3,6 +3,7 @@
 // duration). One frame is one width*height*3 byte array, rows tightly packed.
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
+import type { VideoFrame } from '@sightline/vision';
 import { FfprobeExit, ffprobeVideo, known } from './ffprobe.ts';
 import { ffmpegPath, passthroughFrames } from './media-tools.ts';
 import { probeImageSize } from './decode-image.ts';
@@ -33,14 +34,6 @@ export interface DecodeOptions {
   signal?: AbortSignal;
 }
 
-/** One decoded frame. `index` is the 0-based frame number in the source. */
-export interface DecodedFrame {
-  index: number;
-  width: number;
-  height: number;
-  format: 'rgb24';
-  data: Uint8Array;
-}
 
 function isUrl(source: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
@@ -96,7 +89,7 @@ export async function probeVideoStream(source: string): Promise<VideoStreamInfo>
  * of the output is frame k of the source). Throws with ffmpeg's message when decoding fails.
  * @example for await (const frame of decodeVideoFrames('clip.mp4', { every: 5 })) use(frame.data);
  */
-export async function* decodeVideoFrames(source: string, options: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
+export async function* decodeVideoFrames(source: string, options: DecodeOptions = {}): AsyncGenerator<VideoFrame> {
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be a whole number >= 1, got ${every}`);
   const info = options.info ?? (await probeVideoStream(source));
@@ -109,7 +102,7 @@ export async function* decodeVideoFrames(source: string, options: DecodeOptions 
  * `index` counts from 0 at `start`.
  * @example for await (const f of decodeImageSequence('frames/%06d.jpg', { start: 1, count: 30 })) detect(f);
  */
-export async function* decodeImageSequence(pattern: string, options: { start: number; count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<DecodedFrame> {
+export async function* decodeImageSequence(pattern: string, options: { start: number; count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<VideoFrame> {
   if (!Number.isInteger(options.start) || options.start < 0) throw new RangeError(`start must be a whole number >= 0, got ${options.start}`);
   if (!Number.isInteger(options.count) || options.count < 1) throw new RangeError(`count must be a whole number >= 1, got ${options.count}`);
   const first = pattern.replace(/%0?(\d*)d/, (_, width: string) => String(options.start).padStart(Number(width || 0), '0'));
@@ -124,7 +117,7 @@ export async function* decodeImageSequence(pattern: string, options: { start: nu
  * image's header; `index` counts from 0. The images are pulled only as fast as ffmpeg takes them.
  * @example for await (const f of decodeJpegStream(fetchFrames(), { count: 30 })) detect(f);
  */
-export async function* decodeJpegStream(jpegs: AsyncIterable<Uint8Array>, options: { count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<DecodedFrame> {
+export async function* decodeJpegStream(jpegs: AsyncIterable<Uint8Array>, options: { count: number; prefetch?: number; signal?: AbortSignal }): AsyncGenerator<VideoFrame> {
   if (!Number.isInteger(options.count) || options.count < 1) throw new RangeError(`count must be a whole number >= 1, got ${options.count}`);
   const images = jpegs[Symbol.asyncIterator]();
   const first = await images.next();
@@ -146,7 +139,7 @@ export async function* decodeJpegStream(jpegs: AsyncIterable<Uint8Array>, option
   yield* decodeRaw(input, ['-frames:v', String(options.count)], 'the JPEG stream', { width: size[0], height: size[1], codec: 'mjpeg' }, 1, { ...options, maxFrames: options.count }, all());
 }
 
-async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions, stdin?: AsyncIterable<Uint8Array>): AsyncGenerator<DecodedFrame> {
+async function* decodeRaw(input: string[], output: string[], source: string, info: VideoStreamInfo, every: number, options: DecodeOptions, stdin?: AsyncIterable<Uint8Array>): AsyncGenerator<VideoFrame> {
   const { width, height } = info;
   const frameBytes = width * height * 3;
   const filters = every > 1 ? ['-vf', `select=not(mod(n\\,${every}))`] : [];

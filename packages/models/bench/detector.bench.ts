@@ -5,20 +5,22 @@
 // less visible ones and MOT17's distractor classes are ignore regions). Reads ../shared/data
 // (or SIGHTLINE_EVAL_DATA); says so and skips a part when it is absent.
 // Run: node --import tsx packages/models/bench/detector.bench.ts [frames]
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getEngine, type Frame } from '@sightline/native';
-import { decodeImageRgb, decodeVideoFrames, probeVideoStream, type DecodedFrame } from '@sightline/media';
-import { CenterNetDetector, createDetector, detectTiled, MissingWeightsError, scoreDetections, type EvalFrame, type GtBox, type ObjectDetector } from '../src/index.ts';
+import { decodeImageRgb, decodeVideoFrames, probeVideoStream } from '@sightline/media';
+import type { VideoFrame } from '@sightline/vision';
+import { CenterNetDetector, createDetector, detectTiled, MissingWeightsError, scoreDetections, type EvalFrame, type ObjectDetector } from '../src/index.ts';
+import { mot17Images } from './mot17-mini.fixture.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', 'data');
 const FRAMES = Number(process.argv[2] ?? 200);
 const threads = Number(process.env.SIGHTLINE_INFERENCE_THREADS) || availableParallelism();
 
-console.log(`detector bench: centernet 512x512, onnxruntime CPU ${threads} threads, native kernels: ${getEngine().backendName}`);
+console.log(`detector bench: centernet (input shaped to each frame: 512x384 for 4:3, 640x384 for 16:9), onnxruntime CPU ${threads} threads, native kernels: ${getEngine().backendName}`);
 
 async function throughput(): Promise<void> {
   const video = join(data, 'video', 'pets09-s2l1.avi');
@@ -37,7 +39,7 @@ async function throughput(): Promise<void> {
   const byFrame = decodeVideoFrames(video, { info, maxFrames: FRAMES + 1 });
   const piped = pipelined.detectStream(decodeVideoFrames(video, { info, maxFrames: FRAMES + 1 }));
   // Warm-up: the first frame of each mode is not counted.
-  await detector.detect((await byFrame.next()).value as DecodedFrame);
+  await detector.detect((await byFrame.next()).value as VideoFrame);
   await piped.next();
   let decodeMs = 0;
   let prepareMs = 0;
@@ -55,13 +57,13 @@ async function throughput(): Promise<void> {
         done = true;
         break;
       }
-      const frame: DecodedFrame = next.value;
+      const frame: VideoFrame = next.value;
       const t1 = performance.now();
       const d = await detector.detect(frame);
       const t2 = performance.now();
-      detector.prepare(frame);
+      const { input, shape } = detector.prepareInput(frame);
       const t3 = performance.now();
-      await detector.runNetwork();
+      await detector.runNetwork(input, shape);
       const t4 = performance.now();
       decodeMs += t1 - t0;
       detectMs += t2 - t1;
@@ -92,10 +94,6 @@ async function throughput(): Promise<void> {
   console.log(`  pipelined whole path / network alone: ${(pipelinedMs / networkMs).toFixed(3)} (goal <= 1.15); ${(1000 / pipelinedMs).toFixed(1)} frames/s (goal >= 15); ${(boxes / n).toFixed(1)} people/frame`);
   console.log(`  the frame-by-frame and pipelined modes alternate in blocks of ${BLOCK} frames, each on its own decode stream`);
 }
-
-// MOT17 gt: frame,id,x,y,w,h,consider,class,visibility. Class 1 pedestrian; 2 person on vehicle,
-// 7 static person, 8 distractor, 12 reflection are ignore regions; other classes (vehicles) are not people.
-const PERSON_LIKE = new Set([2, 7, 8, 12]);
 
 async function quality(): Promise<void> {
   const root = join(data, 'mot17-mini', 'train');
@@ -130,29 +128,19 @@ async function qualityOf(root: string, detector: ObjectDetector): Promise<void> 
   for (const mode of modes) {
     const evalFrames: EvalFrame[] = [];
     let ms = 0;
-    const seqs = readdirSync(root).sort();
-    for (const seq of seqs) {
-      const gtRows = readFileSync(join(root, seq, 'gt', 'gt.txt'), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
-      const images = readdirSync(join(root, seq, 'img1')).filter((f) => f.endsWith('.jpg')).sort();
+    const images = mot17Images(root);
+    for (const seq of [...new Set(images.map((i) => i.seq))]) {
       const seqFrames: EvalFrame[] = [];
       let seqMs = 0;
-      for (const file of images) {
-        const frame = Number(file.replace('.jpg', ''));
-        const gt: GtBox[] = [];
-        for (const [f, , x, y, w, h, consider, cls, vis] of gtRows) {
-          if (f !== frame) continue;
-          const xyxy: [number, number, number, number] = [x! - 1, y! - 1, x! - 1 + w!, y! - 1 + h!];
-          if (cls === 1) gt.push({ xyxy, ignore: consider === 0 || vis! < 0.25 });
-          else if (PERSON_LIKE.has(cls!)) gt.push({ xyxy, ignore: true });
-        }
-        const img = await decodeImageRgb(join(root, seq, 'img1', file));
+      for (const { path, gt } of images.filter((i) => i.seq === seq)) {
+        const img = await decodeImageRgb(path);
         const t0 = performance.now();
         const d = await mode.run(img);
         seqMs += performance.now() - t0;
         seqFrames.push({ gt, detections: Array.from({ length: d.length }, (_, i) => ({ xyxy: d.box(i), score: d.confidence[i]! })) });
       }
       ms += seqMs;
-      console.log(line(mode.name, seq, seqFrames, seqMs / images.length));
+      console.log(line(mode.name, seq, seqFrames, seqMs / seqFrames.length));
       evalFrames.push(...seqFrames);
     }
     console.log(line(mode.name, 'all', evalFrames, ms / evalFrames.length));

@@ -10,6 +10,18 @@ export interface DetectionRow {
 }
 
 /**
+ * {@link Detections} as plain typed arrays and values: what crosses a worker thread boundary
+ * (structured clone), with real confidences, classes and tracker ids.
+ */
+export interface DetectionsMessage {
+  readonly xyxy: Float32Array;
+  readonly confidence: Float32Array;
+  readonly classId: Int32Array;
+  readonly trackerId: Int32Array;
+  readonly data: DetectionData;
+}
+
+/**
  * An immutable set of boxes in one frame, the value every vision tool takes and returns.
  * Boxes are `xyxy` in pixels (x1,y1 top-left; x2,y2 bottom-right), stored as typed arrays.
  * `trackerId` is -1 for boxes no tracker has claimed.
@@ -56,6 +68,30 @@ export class Detections {
       trackerId[i] = row.trackerId ?? -1;
     });
     return new Detections({ xyxy, confidence, classId, trackerId, ...(data ? { data } : {}) });
+  }
+
+  /**
+   * Rebuilds detections sent as a {@link DetectionsMessage} (from another thread).
+   * @example const d = Detections.fromMessage(reply.detections);
+   */
+  static fromMessage(message: DetectionsMessage): Detections {
+    return new Detections({ xyxy: message.xyxy, confidence: message.confidence, classId: message.classId, trackerId: message.trackerId, data: message.data });
+  }
+
+  /**
+   * The detections as plain arrays for `postMessage`, and the buffers that may be listed as
+   * transferred. Only pass `transfer` when this value is not used after sending: transferring
+   * detaches these arrays here.
+   * @example const { message, transfer } = detections.toMessage(); port.postMessage({ detections: message }, transfer);
+   */
+  toMessage(): { message: DetectionsMessage; transfer: ArrayBuffer[] } {
+    const arrays = [this.xyxy, this.confidence, this.classId, this.trackerId];
+    const transfer = new Set<ArrayBuffer>();
+    for (const a of arrays) {
+      // A view into a larger or shared buffer cannot be handed over whole.
+      if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) transfer.add(a.buffer);
+    }
+    return { message: { xyxy: this.xyxy, confidence: this.confidence, classId: this.classId, trackerId: this.trackerId, data: this.data }, transfer: [...transfer] };
   }
 
   get length(): number {

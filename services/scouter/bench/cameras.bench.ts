@@ -38,7 +38,7 @@ async function detectorAlone(frames = 40): Promise<{ msPerFrame: number; fps: nu
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 const alone = await detectorAlone();
-console.log(`detector alone: ${alone.msPerFrame.toFixed(1)} ms/frame = ${alone.fps.toFixed(1)} fps (CenterNet 512x512, 2 threads; load average ${load()})`);
+console.log(`detector alone: ${alone.msPerFrame.toFixed(1)} ms/frame = ${alone.fps.toFixed(1)} fps (CenterNet at the input shaped to the clip, 2 threads; load average ${load()})`);
 console.log('cameras  fps/camera  latency p50  latency p95  dropped  loop delay p99  load avg (1/5/15 min)  sustained');
 
 const db = await createTestDatabase();

@@ -2,17 +2,17 @@
 // (the large view) and scaled to the grid width, interleaved so both see the same machine load.
 // Prints ms per encode and KB per preview for each, their ratios, and what one camera costs per
 // second at the default rates (SCOUTER_PREVIEW_FPS for the grid, SCOUTER_PREVIEW_FOCUS_FPS focused).
+import type { VideoFrame } from '@sightline/vision';
 import { decodeVideoFrames } from '@sightline/media';
 import { loadScouterConfig } from '../src/config.ts';
 import { FfmpegJpegEncoder } from '../src/pipeline/jpeg-encoder.ts';
-import type { RgbFrame } from '../src/pipeline/stages.ts';
 import { makePeopleClip } from '../test-support/clip-fixture.ts';
 
 const FRAMES = Number(process.env.SCOUTER_BENCH_FRAMES ?? 40);
 const config = loadScouterConfig({}, {});
 const clip = makePeopleClip(5);
-const frames: RgbFrame[] = [];
-for await (const f of decodeVideoFrames(clip.path, { maxFrames: FRAMES })) frames.push({ rgb: f.data, width: f.width, height: f.height, index: frames.length });
+const frames: VideoFrame[] = [];
+for await (const f of decodeVideoFrames(clip.path, { maxFrames: FRAMES })) frames.push({ ...f, index: frames.length });
 console.log(`Preview encode benchmark: ${clip.source === 'pets09' ? 'PETS09 S2.L1' : 'samples.jpg clip (evaluation data absent)'}, ${frames.length} frames of ${frames[0]!.width}x${frames[0]!.height}`);
 
 const full = new FfmpegJpegEncoder();

@@ -1,6 +1,7 @@
 import type { SourceSpec } from '@sightline/flow';
 import { ByteTracker, Detections } from '@sightline/vision';
-import type { Detector, PipelineStages, RgbFrame } from '../src/pipeline/stages.ts';
+import type { VideoFrame } from '@sightline/vision';
+import type { Detector, PipelineStages } from '../src/pipeline/stages.ts';
 
 const WIDTH = 640;
 const HEIGHT = 480;
@@ -17,15 +18,15 @@ const PIXELS = new Uint8Array(WIDTH * HEIGHT * 3);
 export function syntheticStages(options: { people: number; framesPerRun?: number }): PipelineStages {
   const framesPerRun = options.framesPerRun ?? 600;
   return {
-    async *openSource(_source: SourceSpec, signal: AbortSignal): AsyncIterable<RgbFrame> {
+    async *openSource(_source: SourceSpec, signal: AbortSignal): AsyncIterable<VideoFrame> {
       for (let index = 0; index < framesPerRun && !signal.aborted; index++) {
-        yield { rgb: PIXELS, width: WIDTH, height: HEIGHT, index };
+        yield { data: PIXELS, width: WIDTH, height: HEIGHT, format: 'rgb24', index };
       }
     },
     async loadDetector(): Promise<Detector> {
       return {
         className: () => 'person',
-        async detect(frame: RgbFrame) {
+        async detect(frame: VideoFrame) {
           const rows = Array.from({ length: options.people }, (_, p) => {
             // Person p walks right at 4 px a frame in its own lane, wrapping around.
             const x = (p * 97 + frame.index * 4) % (WIDTH - 40);

@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { createDetector, detectTiled, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
+import { centernetInputFor, createDetector, detectTiled, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
 import { detectionsToMotRows, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
@@ -63,7 +63,9 @@ export const detectCommand: CliCommand = {
     if (score !== undefined && !(score >= 0 && score <= 1)) throw new UsageError(`--score must be a number within 0..1, got "${values.score}"`);
 
     const info = await probeVideoStream(values.video);
-    const network = await createDetector(values.model, score === undefined ? {} : { scoreThreshold: score });
+    // The video's size is known: CenterNet loads the network at its shape up front (tiles are square: 512x512).
+    const inputSize = values.tiles ? undefined : centernetInputFor([info.width, info.height]);
+    const network = await createDetector(values.model, { ...(score === undefined ? {} : { scoreThreshold: score }), ...(inputSize ? { inputSize } : {}) });
     let classIds: number[] | undefined;
     try {
       classIds = parseClasses(values.classes, network.classes, network.name);

@@ -55,21 +55,27 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('one network pass gives detections and per-box attributes from the shared feature map', async () => {
+test('one network pass gives detections and per-box attributes from the shared feature map, at any input shape', async (t) => {
   const img = await decodeImageRgb(join(packageDir('@vladmandic/human'), 'assets', 'samples.jpg'), { crop: [0, 0, 640, 170] });
-  const { detections, features, mapping } = await detector.detectWithFeatures(img);
-  assert.deepEqual(features.shape, [1, 128, 128, C]);
+  // Shaped to the source, plain detection runs this frame at 640x384; the feature pass stays on the card's 512x512.
+  assert.deepEqual(detector.shapeFor(img), [384, 640]);
+  assert.deepEqual((await detector.detectWithFeatures(img)).features.shape, [1, 128, 128, C]);
+  // A detector at a fixed 640x384 input: the map (stride 4) follows that shape.
+  const wide = await CenterNetDetector.create({ classIds: [0], threads: 2, inputSize: [384, 640] });
+  t.after(() => wide.release());
+  const { detections, features, mapping } = await wide.detectWithFeatures(img);
+  const [sh, sw] = wide.inputSize;
+  assert.deepEqual(features.shape, [1, sh / 4, sw / 4, C]);
   assert.ok(detections.length >= 2, `expected people in the thumbnails, got ${detections.length}`);
-  const plain = await detector.detect(img);
+  const plain = await wide.detect(img);
   assert.deepEqual(Array.from(plain.xyxy), Array.from(detections.xyxy), 'fetching the feature map changes the boxes of the same pass');
   // The feature map is an output added to the converted file: the file alone gives the same raw rows.
-  const [h, w] = detector.inputSize;
-  const input = new Float32Array(h * w * 3);
-  loadEngine().frameToTensorSync(img, { width: w, height: h, letterbox: true, padValue: 0, scale: 1, layout: 'nhwc', out: input });
-  const file = await onnxRuntimeCpu.createSession(await ensureOnnxModel('centernet'), { threads: 2 });
-  const fileRows = (await file.run({ 'tower_0/images': { type: 'float32', dims: [1, h, w, 3], data: input } }))['tower_0/detections']!.data as Float32Array;
+  const input = new Float32Array(sh * sw * 3);
+  loadEngine().frameToTensorSync(img, { width: sw, height: sh, letterbox: true, padValue: 0, scale: 1, layout: 'nhwc', out: input });
+  const file = await onnxRuntimeCpu.createSession(await ensureOnnxModel('centernet', { inputSize: [sh, sw] }), { threads: 2 });
+  const fileRows = (await file.run({ 'tower_0/images': { type: 'float32', dims: [1, sh, sw, 3], data: input } }))['tower_0/detections']!.data as Float32Array;
   await file.release();
-  const rows = await detector.runNetwork(input);
+  const rows = await wide.runNetwork(input);
   assert.equal(rows.length, fileRows.length);
   for (let i = 0; i < rows.length; i++) assert.ok(Math.abs(rows[i]! - fileRows[i]!) < 1e-3, `row value ${i}: ${rows[i]} vs ${fileRows[i]} from the file alone`);
 
@@ -85,6 +91,8 @@ test('one network pass gives detections and per-box attributes from the shared f
     const [x1, y1, x2, y2] = detections.box(i);
     boxes.set([x1 * mapping.scaleX + mapping.offsetX, y1 * mapping.scaleY + mapping.offsetY, x2 * mapping.scaleX + mapping.offsetX, y2 * mapping.scaleY + mapping.offsetY], i * 4);
   }
+  // The mapping places the boxes on that input (wider than the card's 512x512).
+  for (let i = 0; i < boxes.length; i += 4) assert.ok(boxes[i]! >= 0 && boxes[i + 2]! <= sw + 1e-3 && boxes[i + 1]! >= 0 && boxes[i + 3]! <= sh + 1e-3, `box ${i / 4} on the ${sw}x${sh} input: ${Array.from(boxes.subarray(i, i + 4))}`);
   const rois = loadEngine('ts').roiAlignSync(features, boxes, { outputSize: S, spatialScale: 0.25, samplingRatio: 2 }).data;
   let distinct = 0;
   for (let i = 0; i < detections.length; i++) {

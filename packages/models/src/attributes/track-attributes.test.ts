@@ -27,7 +27,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('a tracked person gets smoothed age and gender with growing confidence', async () => {
   const detector = await CenterNetDetector.create({ classIds: [0], threads: 2 });
   const estimator = await FaceAttributeEstimator.create({ threads: 2 });
-  const tracker = new ByteTracker({ frameRate: 10, minHits: 1 });
+  // The detector's own score calibration, as Scouter's tracker takes it (scores depend on the input shape).
+  const tracker = new ByteTracker({ frameRate: 10, minHits: 1, ...detector.trackerScores });
   const faces = new TrackFaceAttributes(estimator, { everyFrames: 1 });
   const history: TrackAttributes[] = [];
   try {

@@ -1,8 +1,8 @@
 // CenterNet on real photos shipped in @vladmandic/human (assets/samples.jpg), decoded by ffmpeg.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { decodeImageRgb, type RgbImage } from '@sightline/media';
-import { boxIou, type Detections } from '@sightline/vision';
+import { decodeImageRgb } from '@sightline/media';
+import { boxIou, type Detections, type Frame } from '@sightline/vision';
 import { packageDir } from '../registry/model-cache.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
 
@@ -10,14 +10,16 @@ const samples = `${packageDir('@vladmandic/human')}/assets/samples.jpg`;
 let detector: CenterNetDetector;
 
 before(async () => {
-  detector = await CenterNetDetector.create({ scoreThreshold: 0.3, iouThreshold: 0.5, classIds: [0], threads: 2 });
+  // The card's 512x512 letterbox: the layouts below compare one frame letterboxed two ways at one
+  // scale (the input shaped to the source has its own test in convert/centernet-input.test.ts).
+  detector = await CenterNetDetector.create({ scoreThreshold: 0.3, iouThreshold: 0.5, classIds: [0], threads: 2, inputSize: [512, 512] });
 });
 after(async () => detector.release());
 
 const iou = (a: readonly number[], b: readonly number[]): number => boxIou(a, 0, b, 0);
 
 /** `img` placed at (x, y) on a black canvas. */
-function onCanvas(img: RgbImage, width: number, height: number, x: number, y: number): RgbImage {
+function onCanvas(img: Frame<'rgb24'>, width: number, height: number, x: number, y: number): Frame<'rgb24'> {
   const data = new Uint8Array(width * height * 3);
   for (let r = 0; r < img.height; r++) data.set(img.data.subarray(r * img.width * 3, (r + 1) * img.width * 3), ((y + r) * width + x) * 3);
   return { width, height, format: 'rgb24', data };

@@ -6,6 +6,7 @@ import { addGraphOutput, getEngine, type FeatureMap, type Frame, type NativeEngi
 import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
+import { centernetInputFor } from '../convert/centernet-input.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { COCO_LABELS } from '../registry/coco-labels.ts';
 import { modelCard } from '../registry/model-cards.ts';
@@ -22,9 +23,18 @@ export interface CenterNetOptions {
   padValue?: number;
   /**
    * The network: 'centernet', loaded with its shared feature map as an extra output of the same
-   * graph (see detectWithFeatures). 'centernet-multitask', the former name of that graph, loads the same.
+   * graph (see detectWithFeatures), at every input shape. 'centernet-multitask', the former name of
+   * that graph, loads the same.
    */
   model?: 'centernet' | 'centernet-multitask';
+  /**
+   * Network input [height, width] (multiples of 32), or 'source': shaped to each frame's aspect
+   * (see centernetInputFor: 512x384 for 4:3, 640x384 for 16:9, 512x512 when square), one session
+   * per shape met (default; bench/input-size.bench.ts). Passes that fetch the feature map run at
+   * `featureShape` (a fixed `inputSize`, else the card's 512x512); the map follows that shape
+   * (stride 4) and attribute heads pool boxes through the frame's mapping, so they read any shape.
+   */
+  inputSize?: readonly [number, number] | 'source';
   /** A backend to use as is; else SIGHTLINE_BACKEND / SIGHTLINE_BACKEND_CENTERNET or `backendChoice` decide. */
   backend?: Backend;
   backendChoice?: BackendChoice;
@@ -39,27 +49,86 @@ const ROW = 6;
 const DETECTIONS = 'tower_0/detections';
 // The shared feature map: the input of CenterNet's detection heads, NHWC at stride 4.
 const FEATURES = 'tower_0/CenternetHead/mul';
-const FEATURE_DIMS = [1, 128, 128, 128] as const;
+const FEATURE_STRIDE = 4;
+const FEATURE_CHANNELS = 128;
 
 export type { FrameFeatures, InputMapping };
+
+type Shape = readonly [number, number];
+
+/** The sessions of one loaded model, one per input shape, shared by every filter view of it. */
+class ShapeSessions {
+  private readonly byShape = new Map<string, Promise<InferenceSession>>();
+
+  constructor(
+    readonly base: { shape: Shape; session: InferenceSession },
+    private readonly open: (shape: Shape) => Promise<InferenceSession>,
+  ) {
+    this.byShape.set(base.shape.join('x'), Promise.resolve(base.session));
+  }
+
+  get(shape: Shape): Promise<InferenceSession> {
+    const key = shape.join('x');
+    let session = this.byShape.get(key);
+    if (!session) {
+      session = this.open(shape);
+      session.catch(() => this.byShape.delete(key));
+      this.byShape.set(key, session);
+    }
+    return session;
+  }
+
+  async release(): Promise<void> {
+    const all = [...this.byShape.values()];
+    this.byShape.clear();
+    for (const s of all) await (await s.catch(() => undefined))?.release();
+  }
+}
 
 export class CenterNetDetector implements ObjectDetector {
   readonly name = 'centernet';
   readonly classes = COCO_LABELS;
   readonly trackerScores = modelCard('centernet').trackerScores;
   readonly hasFeatures = true;
-  readonly inputSize: readonly [number, number];
+  /** The input shape [height, width] of frames whose shape is not picked from the source. */
+  readonly inputSize: Shape;
   private readonly input: Float32Array;
 
   private constructor(
-    private readonly session: InferenceSession,
+    private readonly sessions: ShapeSessions,
     /** The engine that runs the network, and why it was picked. */
     readonly backend: ModelBackend,
     private readonly engine: NativeEngine,
-    private readonly options: Required<Pick<CenterNetOptions, 'scoreThreshold' | 'iouThreshold' | 'padValue'>> & { classIds?: Set<number> },
+    private readonly options: Required<Pick<CenterNetOptions, 'scoreThreshold' | 'iouThreshold' | 'padValue'>> & { classIds?: Set<number>; fromSource: boolean },
   ) {
-    this.inputSize = modelCard('centernet').input.size;
+    this.inputSize = sessions.base.shape;
     this.input = new Float32Array(this.inputSize[0] * this.inputSize[1] * 3);
+  }
+
+  private readonly sourceShapes = new Map<string, Shape>();
+
+  /**
+   * The input shape of a pass that fetches the feature map: `inputSize`, so under 'source' the
+   * card's 512x512 letterbox. Trained heads learn and run on that map: with maps of the source
+   * shape (640x384 for 1080p) test/training-cli.test.ts's heads scored lower on mot17-mini (MLP
+   * 0.755 vs 0.816 validation accuracy, linear no better than the majority class). A detector made
+   * with a fixed `inputSize` fetches its map at that shape ([1, h/4, w/4, 128]).
+   */
+  get featureShape(): Shape {
+    return this.inputSize;
+  }
+
+  /** The network input [height, width] a frame of this size runs at (the same array for the same size). */
+  shapeFor(frame: { width: number; height: number }): Shape {
+    if (!this.options.fromSource) return this.inputSize;
+    const key = `${frame.width}x${frame.height}`;
+    let shape = this.sourceShapes.get(key);
+    if (!shape) {
+      const picked = centernetInputFor([frame.width, frame.height]);
+      shape = picked[0] === this.inputSize[0] && picked[1] === this.inputSize[1] ? this.inputSize : picked;
+      this.sourceShapes.set(key, shape);
+    }
+    return shape;
   }
 
   /**
@@ -71,20 +140,30 @@ export class CenterNetDetector implements ObjectDetector {
     const iouThreshold = options.iouThreshold ?? 0.5;
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
     if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new RangeError(`iouThreshold must be within (0, 1], got ${iouThreshold}`);
-    // One graph serves detection and attribute heads: the converted detector with its feature map
-    // added as a graph output. A pass that does not fetch it costs what the detector alone costs
-    // (measured in bench/heads.bench.ts).
+    // One graph serves detection and attribute heads: the converted detector (at each input shape
+    // met) with its feature map added as a graph output. A pass that does not fetch it costs what
+    // the detector alone costs (measured in bench/heads.bench.ts).
     const model = 'centernet';
-    const graph = addGraphOutput(await readFile(await ensureOnnxModel(model)), { name: FEATURES, type: 'float32', dims: FEATURE_DIMS });
-    const { session, backend } = await createModelSession(model, graph, {
-      ...(options.threads ? { threads: options.threads } : {}),
-      ...(options.backend ? { backend: options.backend } : {}),
-      ...(options.backendChoice ? { choice: options.backendChoice } : {}),
-    });
-    return new CenterNetDetector(session, backend, options.engine ?? getEngine(), {
+    const cardSize = modelCard(model).input.size;
+    const inputSize = options.inputSize ?? 'source';
+    const base: Shape = inputSize === 'source' ? cardSize : inputSize;
+    const open = async ([h, w]: Shape) => {
+      const onnx = await readFile(await ensureOnnxModel(model, { inputSize: [h, w] }));
+      // The map is at stride 4 of the input, so its size follows the input shape.
+      const graph = addGraphOutput(onnx, { name: FEATURES, type: 'float32', dims: [1, h / FEATURE_STRIDE, w / FEATURE_STRIDE, FEATURE_CHANNELS] });
+      return createModelSession(model, graph, {
+        ...(options.threads ? { threads: options.threads } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+        ...(options.backendChoice ? { choice: options.backendChoice } : {}),
+      });
+    };
+    const { session, backend } = await open(base);
+    const sessions = new ShapeSessions({ shape: base, session }, async (shape) => (await open(shape)).session);
+    return new CenterNetDetector(sessions, backend, options.engine ?? getEngine(), {
       scoreThreshold,
       iouThreshold,
       padValue: options.padValue ?? 0,
+      fromSource: inputSize === 'source',
       ...(options.classIds ? { classIds: new Set(options.classIds) } : {}),
     });
   }
@@ -97,26 +176,45 @@ export class CenterNetDetector implements ObjectDetector {
   withFilters(filters: Pick<CenterNetOptions, 'scoreThreshold' | 'classIds'>): CenterNetDetector {
     const scoreThreshold = filters.scoreThreshold ?? this.options.scoreThreshold;
     if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be within 0..1, got ${scoreThreshold}`);
-    return new CenterNetDetector(this.session, this.backend, this.engine, {
+    return new CenterNetDetector(this.sessions, this.backend, this.engine, {
       scoreThreshold,
       iouThreshold: this.options.iouThreshold,
       padValue: this.options.padValue,
+      fromSource: this.options.fromSource,
       ...(filters.classIds ? { classIds: new Set(filters.classIds) } : {}),
     });
   }
 
   /** Letterboxes a frame into the network input (NHWC, 0..255 floats) and says how to map back. */
   prepare(frame: Frame): InputMapping {
-    const [h, w] = this.inputSize;
-    const t = this.engine.frameToTensorSync(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out: this.input });
+    return this.prepareSync(frame, this.inputSize, this.input);
+  }
+
+  /**
+   * A frame's network input in a buffer of its own, at the shape that frame runs at: what
+   * `runNetwork(input, shape)` takes (benchmarks time the network alone on it).
+   * @example const { input, shape } = detector.prepareInput(frame); await detector.runNetwork(input, shape);
+   */
+  prepareInput(frame: Frame): { input: Float32Array; shape: Shape; mapping: InputMapping } {
+    const shape = this.shapeFor(frame);
+    const input = new Float32Array(shape[0] * shape[1] * 3);
+    return { input, shape, mapping: this.prepareSync(frame, shape, input) };
+  }
+
+  private prepareSync(frame: Frame, [h, w]: Shape, out: Float32Array): InputMapping {
+    const t = this.engine.frameToTensorSync(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out });
     return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
   }
 
   /** Letterboxes into a given buffer on the native engine's worker threads (see detectStream). */
-  private async prepareInto(frame: Frame, out: Float32Array): Promise<InputMapping> {
-    const [h, w] = this.inputSize;
+  private async prepareInto(frame: Frame, [h, w]: Shape, out: Float32Array): Promise<InputMapping> {
     const t = await this.engine.frameToTensor(frame, { width: w, height: h, letterbox: true, padValue: this.options.padValue, scale: 1, layout: 'nhwc', out });
     return { scaleX: t.scaleX, scaleY: t.scaleY, offsetX: t.offsetX, offsetY: t.offsetY };
+  }
+
+  /** An input buffer of `shape`: the default one when it fits, else a fresh one. */
+  private bufferFor(shape: Shape): Float32Array {
+    return shape === this.inputSize ? this.input : new Float32Array(shape[0] * shape[1] * 3);
   }
 
   /**
@@ -129,40 +227,65 @@ export class CenterNetDetector implements ObjectDetector {
   async *detectStream<F extends Frame>(
     frames: AsyncIterable<F>,
     options: DetectStreamOptions<F> = {},
-  ): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures }> {
+  ): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures; networkMs: number }> {
+    // Each frame's shape and whether its pass fetches the feature map, decided once per frame.
+    const plans = new WeakMap<F, { shape: Shape; features: boolean }>();
+    const planOf = (f: F): { shape: Shape; features: boolean } => {
+      let plan = plans.get(f);
+      if (!plan) {
+        const features = options.withFeatures?.(f) === true;
+        plans.set(f, (plan = { shape: features ? this.featureShape : this.shapeFor(f), features }));
+      }
+      return plan;
+    };
+    // Two input buffers per shape met (cameras of one stream may differ in aspect).
+    const pairs = new Map<Shape, readonly [Float32Array, Float32Array]>();
+    const buffersFor = (shape: Shape) => {
+      let pair = pairs.get(shape);
+      if (!pair) pairs.set(shape, (pair = [new Float32Array(shape[0] * shape[1] * 3), new Float32Array(shape[0] * shape[1] * 3)]));
+      return pair;
+    };
     yield* pipelined(
       frames,
-      [this.input, new Float32Array(this.input.length)],
-      (f, out) => this.prepareInto(f, out),
-      async (input, f): Promise<{ raw: RawDetections; features?: FeatureMap }> => (options.withFeatures?.(f) ? this.runNetworkWithFeatures(input) : { raw: await this.runNetwork(input) }),
+      (f, slot) => buffersFor(planOf(f).shape)[slot],
+      (f, out) => this.prepareInto(f, planOf(f).shape, out),
+      async (input, f): Promise<{ raw: RawDetections; features?: FeatureMap }> => {
+        const { shape, features } = planOf(f);
+        return features ? this.runNetworkWithFeatures(input, shape) : { raw: await this.runNetwork(input, shape) };
+      },
       ({ raw, features }, f, mapping) => ({ detections: this.decode(raw, f, mapping), ...(features ? { features: { features, mapping } } : {}) }),
     );
   }
 
-  /** The network alone on the prepared input (the feature map is computed on the way but not fetched). */
-  async runNetwork(input: Float32Array = this.input): Promise<RawDetections> {
-    const [h, w] = this.inputSize;
-    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } }, [DETECTIONS]);
+  /** The network alone on the prepared input of `shape` ([height, width]; default the detector's input size); the feature map is computed on the way but not fetched. */
+  async runNetwork(input: Float32Array = this.input, shape: Shape = this.inputSize): Promise<RawDetections> {
+    const session = await this.sessions.get(shape);
+    const out = await session.run({ [session.inputNames[0]!]: { type: 'float32', dims: [1, shape[0], shape[1], 3], data: input } }, [DETECTIONS]);
     return out[DETECTIONS]!.data as Float32Array;
   }
 
-  /** The same pass fetching the shared NHWC feature map (stride 4) too; each call gets a map of its own. */
-  async runNetworkWithFeatures(input: Float32Array = this.input): Promise<{ raw: RawDetections; features: FeatureMap }> {
-    if (!this.session.outputNames.includes(FEATURES)) throw new Error(`this CenterNet graph has no ${FEATURES} output (outputs: ${this.session.outputNames.join(', ')})`);
-    const [h, w] = this.inputSize;
-    const out = await this.session.run({ [this.session.inputNames[0]!]: { type: 'float32', dims: [1, h, w, 3], data: input } }, [DETECTIONS, FEATURES]);
+  /**
+   * The same pass fetching the shared NHWC feature map (stride 4: [1, h/4, w/4, 128] for an input of
+   * `shape`) too; each call gets a map of its own.
+   */
+  async runNetworkWithFeatures(input: Float32Array = this.input, shape: Shape = this.inputSize): Promise<{ raw: RawDetections; features: FeatureMap }> {
+    const session = await this.sessions.get(shape);
+    if (!session.outputNames.includes(FEATURES)) throw new Error(`this CenterNet graph has no ${FEATURES} output (outputs: ${session.outputNames.join(', ')})`);
+    const out = await session.run({ [session.inputNames[0]!]: { type: 'float32', dims: [1, shape[0], shape[1], 3], data: input } }, [DETECTIONS, FEATURES]);
     const f = out[FEATURES]!;
     return { raw: out[DETECTIONS]!.data as Float32Array, features: { data: f.data as Float32Array, shape: f.dims as [number, number, number, number], layout: 'nhwc' } };
   }
 
   /**
    * One network pass giving the detections and the shared NHWC feature map (stride 4) that
-   * attribute heads pool from.
+   * attribute heads pool from, at `featureShape`.
    * @example const { detections, features, mapping } = await detector.detectWithFeatures(frame);
    */
   async detectWithFeatures(frame: Frame): Promise<{ detections: Detections; features: FeatureMap; mapping: InputMapping }> {
-    const mapping = this.prepare(frame);
-    const { raw, features } = await this.runNetworkWithFeatures(this.input);
+    const shape = this.featureShape;
+    const input = this.bufferFor(shape);
+    const mapping = this.prepareSync(frame, shape, input);
+    const { raw, features } = await this.runNetworkWithFeatures(input, shape);
     return { detections: this.decode(raw, frame, mapping), features, mapping };
   }
 
@@ -199,12 +322,15 @@ export class CenterNetDetector implements ObjectDetector {
    * @example const people = await detector.detect({ data, width: 1920, height: 1080, format: 'rgb24' });
    */
   async detect(frame: Frame): Promise<Detections> {
-    const map = this.prepare(frame);
-    return this.decode(await this.runNetwork(), frame, map);
+    const shape = this.shapeFor(frame);
+    const input = this.bufferFor(shape);
+    const map = this.prepareSync(frame, shape, input);
+    return this.decode(await this.runNetwork(input, shape), frame, map);
   }
 
+  /** Frees the network's sessions (every filter view of it included). */
   async release(): Promise<void> {
-    await this.session.release();
+    await this.sessions.release();
   }
 }
 

@@ -21,6 +21,8 @@ export interface CreateDetectorOptions extends DetectorFilters {
   threads?: number;
   backend?: Backend;
   backendChoice?: BackendChoice;
+  /** CenterNet's network input [height, width] or 'source' (see CenterNetOptions.inputSize); other detectors run at their card's. */
+  inputSize?: readonly [number, number] | 'source';
 }
 
 /**
@@ -36,7 +38,7 @@ export async function createDetector(model: string, options: CreateDetectorOptio
     ...(options.classIds ? { classIds: options.classIds } : {}),
   };
   if (isDetectorCardPath(model)) return OnnxDetector.create(model, common);
-  if (model === 'centernet') return CenterNetDetector.create({ ...common, model: 'centernet' });
+  if (model === 'centernet') return CenterNetDetector.create({ ...common, model: 'centernet', ...(options.inputSize ? { inputSize: options.inputSize } : {}) });
   const registered = MODEL_CARDS.find((c) => c.id === model && c.detector);
   if (registered?.detector) {
     // A registry model decoded outside its graph: converted into the cache, then run as a card.

@@ -42,7 +42,8 @@ export interface ObjectDetector {
   /** Whether a pass can also give the shared feature map attribute heads pool from (CenterNet). */
   readonly hasFeatures: boolean;
   detect(frame: Frame): Promise<Detections>;
-  detectStream<F extends Frame>(frames: AsyncIterable<F>, options?: DetectStreamOptions<F>): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures }>;
+  /** Detections of a stream of frames, in order, each with the milliseconds its network pass alone took. */
+  detectStream<F extends Frame>(frames: AsyncIterable<F>, options?: DetectStreamOptions<F>): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures; networkMs: number }>;
   /** The same network (one session) with other filters. */
   withFilters(filters: DetectorFilters): ObjectDetector;
   release(): Promise<void>;
@@ -50,22 +51,27 @@ export interface ObjectDetector {
 
 /**
  * Runs `infer` on each frame in order while the next frame is prepared into the other of two input
- * buffers, so pre-processing hides behind inference. `infer` sees the frame, so a detector can fetch
- * more of the same pass for some frames (CenterNet's feature map for attribute heads); `decode` turns
- * the pass into what the stream yields beside the frame.
+ * buffers, so pre-processing hides behind inference. `buffers` is the pair, or picks the buffer of a
+ * slot for a frame (a detector whose input shape follows the frame keeps a pair per shape). `infer`
+ * sees the frame, so a detector can fetch more of the same pass for some frames (CenterNet's feature
+ * map for attribute heads); `decode` turns the pass into what the stream yields beside the frame and
+ * the network's own time (`networkMs`, so callers can put the whole path beside it).
  * @example yield* pipelined(frames, buffers, (f, b) => prepare(f, b), (b) => run(b), (raw, f, m) => ({ detections: decode(raw, f, m) }));
  */
 export async function* pipelined<F extends Frame, R, O extends { detections: Detections }>(
   frames: AsyncIterable<F>,
-  buffers: readonly [Float32Array, Float32Array],
+  buffers: readonly [Float32Array, Float32Array] | ((frame: F, slot: 0 | 1) => Float32Array),
   prepareInto: (frame: F, out: Float32Array) => Promise<InputMapping>,
   infer: (input: Float32Array, frame: F) => Promise<R>,
   decode: (raw: R, frame: F, mapping: InputMapping) => O,
-): AsyncGenerator<O & { frame: F }> {
+): AsyncGenerator<O & { frame: F; networkMs: number }> {
   const iterator = frames[Symbol.asyncIterator]();
-  const next = async (slot: 0 | 1): Promise<{ frame: F; mapping: InputMapping } | undefined> => {
+  const bufferOf = typeof buffers === 'function' ? buffers : (_: F, slot: 0 | 1) => buffers[slot];
+  const next = async (slot: 0 | 1): Promise<{ frame: F; input: Float32Array; mapping: InputMapping } | undefined> => {
     const r = await iterator.next();
-    return r.done ? undefined : { frame: r.value, mapping: await prepareInto(r.value, buffers[slot]) };
+    if (r.done) return undefined;
+    const input = bufferOf(r.value, slot);
+    return { frame: r.value, input, mapping: await prepareInto(r.value, input) };
   };
   let slot: 0 | 1 = 0;
   let current = await next(slot);
@@ -74,8 +80,10 @@ export async function* pipelined<F extends Frame, R, O extends { detections: Det
       const following = next(slot === 0 ? 1 : 0);
       // Keep a failed read from becoming an unhandled rejection while the network runs.
       following.catch(() => undefined);
-      const raw = await infer(buffers[slot], current.frame);
-      yield { ...decode(raw, current.frame, current.mapping), frame: current.frame };
+      const started = performance.now();
+      const raw = await infer(current.input, current.frame);
+      const networkMs = performance.now() - started;
+      yield { ...decode(raw, current.frame, current.mapping), frame: current.frame, networkMs };
       current = await following;
       slot = slot === 0 ? 1 : 0;
     }

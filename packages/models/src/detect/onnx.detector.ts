@@ -205,7 +205,7 @@ export class OnnxDetector implements ObjectDetector {
   }
 
   /** Detections for a stream of frames, in order; the next frame is prepared while the network runs. */
-  async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections }> {
+  async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections; networkMs: number }> {
     yield* pipelined(frames, [this.input, new Float32Array(this.input.length)], (f, out) => this.prepareInto(f, out), (input) => this.runNetwork(input), (raw, f, m) => ({ detections: this.decode(raw, f, m) }));
   }
 

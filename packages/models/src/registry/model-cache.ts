@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { centernetForInput } from '../convert/centernet-input.ts';
 import { buildFaceApiAgeGender } from '../convert/face-api-age-gender.ts';
 import { readTfjsGraphModel } from '../convert/tfjs-model.ts';
 import { CONVERTER_VERSION, convertTfjsToOnnx } from '../convert/tfjs-to-onnx.ts';
@@ -54,19 +55,32 @@ function cacheKey(card: ModelCard, modelJsonPath: string): string {
 
 const pending = new Map<string, Promise<string>>();
 
+export interface EnsureModelOptions {
+  /** [height, width] of the network input when not the card's (CenterNet models only; multiples of 32). */
+  readonly inputSize?: readonly [number, number];
+}
+
+function sameSize(a: readonly [number, number], b: readonly [number, number]): boolean {
+  return a[0] === b[0] && a[1] === b[1];
+}
+
 /**
  * The path of the ONNX file for a registered model, converting it on first use.
- * @example const onnxPath = await ensureOnnxModel('centernet');
+ * @example const onnxPath = await ensureOnnxModel('centernet', { inputSize: [384, 512] });
  */
-export async function ensureOnnxModel(id: string): Promise<string> {
+export async function ensureOnnxModel(id: string, options: EnsureModelOptions = {}): Promise<string> {
   const card = modelCard(id);
   const modelJson = sourceModelPath(card);
-  const file = join(modelCacheDir(), `${card.id}-${cacheKey(card, modelJson)}.onnx`);
+  const size = options.inputSize && !sameSize(options.inputSize, card.input.size) ? options.inputSize : undefined;
+  if (size && card.input.name !== 'tower_0/images') throw new Error(`model "${id}" runs at its card's input size only; the input size can be chosen for CenterNet models`);
+  const suffix = size ? `-${size[1]}x${size[0]}` : '';
+  const file = join(modelCacheDir(), `${card.id}${suffix}-${cacheKey(card, modelJson)}.onnx`);
   if (existsSync(file)) return file;
   let job = pending.get(file);
   if (!job) {
     job = (async () => {
-      const source = card.source.builder === 'face-api-age-gender' ? buildFaceApiAgeGender(modelJson) : readTfjsGraphModel(modelJson);
+      const read = card.source.builder === 'face-api-age-gender' ? buildFaceApiAgeGender(modelJson) : readTfjsGraphModel(modelJson);
+      const source = size ? centernetForInput(read, size) : read;
       const converted = convertTfjsToOnnx(source, {
         outputs: card.outputs.map((o) => o.name),
         metadata: { model: card.id, package: card.source.package, licence: card.licence },

@@ -11,7 +11,7 @@ import { poolBoxFeatures } from '../attributes/attribute-head.ts';
 import type { CenterNetDetector } from '../detect/centernet.detector.ts';
 
 /**
- * CenterNet's shared map: 128 channels at stride 4 of the 512x512 input. `model` keys the cache
+ * CenterNet's shared map: 128 channels at stride 4 of the input (the detector's featureShape, 512x512 by default). `model` keys the cache
  * files; it keeps the name of the graph the first caches were built with (the same weights and map).
  */
 export const SHARED_FEATURES = { channels: 128, featureStride: 4, model: 'centernet-multitask' } as const;
@@ -43,10 +43,11 @@ export interface FeatureCacheResult {
   secondsPerComputedFrame: number;
 }
 
-async function cacheKey(frame: FrameBoxes, roiSize: number): Promise<string> {
+async function cacheKey(frame: FrameBoxes, roiSize: number, featureShape: readonly number[]): Promise<string> {
   const info = await stat(frame.imagePath);
   const h = createHash('sha1');
-  h.update(JSON.stringify([SHARED_FEATURES.model, roiSize, frame.imagePath, info.size, info.mtimeMs]));
+  // The map's input shape changes the features (a detector with a fixed inputSize pools another map).
+  h.update(JSON.stringify([SHARED_FEATURES.model, featureShape.join('x'), roiSize, frame.imagePath, info.size, info.mtimeMs]));
   h.update(new Uint8Array(frame.boxesXyxy.buffer, frame.boxesXyxy.byteOffset, frame.boxesXyxy.byteLength));
   return h.digest('hex');
 }
@@ -65,7 +66,7 @@ export async function buildFeatureCache(detector: CenterNetDetector, frames: rea
   let computed = 0, seconds = 0;
   for (const [i, frame] of frames.entries()) {
     const k = frame.boxesXyxy.length / 4;
-    const file = options.cacheDir ? join(options.cacheDir, `${await cacheKey(frame, roiSize)}.f32`) : undefined;
+    const file = options.cacheDir ? join(options.cacheDir, `${await cacheKey(frame, roiSize, detector.featureShape)}.f32`) : undefined;
     let pooled: Float32Array | undefined;
     if (file) {
       const bytes = await readFile(file).catch(() => undefined);

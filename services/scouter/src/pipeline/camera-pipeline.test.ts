@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
-import { ByteTracker, Detections } from '@sightline/vision';
+import { ByteTracker, Detections, type VideoFrame } from '@sightline/vision';
 import { CameraPipeline } from './camera-pipeline.ts';
-import type { PipelineStages, RgbFrame } from './stages.ts';
+import type { PipelineStages } from './stages.ts';
 
 const FRAMES = 20;
 /** One person walking right 3 px a frame. */
@@ -13,8 +13,8 @@ const truth = (index: number): [number, number, number, number] => [10 + 3 * ind
 
 function stages(detectedFrames: number[]): PipelineStages {
   return {
-    async *openSource(): AsyncGenerator<RgbFrame> {
-      for (let index = 0; index < FRAMES; index++) yield { rgb: new Uint8Array(160 * 160 * 3), width: 160, height: 160, index };
+    async *openSource(): AsyncGenerator<VideoFrame> {
+      for (let index = 0; index < FRAMES; index++) yield { data: new Uint8Array(160 * 160 * 3), width: 160, height: 160, format: 'rgb24', index };
     },
     async loadDetector() {
       return {

@@ -1,18 +1,18 @@
 import type { AttributeValue, CameraState, CameraStats, ImagePolygon, TrackedBox, TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
-import { PolygonZone, TrackExtrapolator, type Detections } from '@sightline/vision';
+import { PolygonZone, TrackExtrapolator, type Detections, type VideoFrame } from '@sightline/vision';
 import type { ObservationRow } from '../types/observation.ts';
 import { backoffMs, sleep } from './backoff.ts';
 import { insideFrame } from './frame-point.ts';
 import { LatestFrameSlot } from './latest-frame-slot.ts';
 import { RateMeter, RollingWindow } from './stage-timings.ts';
-import type { AttributeEstimator, Detector, PipelineStages, RgbFrame, Tracker } from './stages.ts';
+import type { AttributeEstimator, Detector, PipelineStages, Tracker } from './stages.ts';
 
 /** Where a pipeline's results and state changes go (socket.io, the observation batcher, the status table). */
 export interface PipelineSinks {
   onTracks(event: TracksEvent, observations: readonly ObservationRow[]): void;
   /** Every processed frame with its boxes (previews, event snapshots). */
-  onFrame?(frame: RgbFrame, event: TracksEvent): void;
+  onFrame?(frame: VideoFrame, event: TracksEvent): void;
   onState(state: CameraState, message: string | null): void;
   onFrameSize?(width: number, height: number): void;
 }
@@ -29,7 +29,7 @@ export interface PipelineOptions {
 
 /** A decoded frame with the time it left the decoder. */
 interface TimedFrame {
-  readonly frame: RgbFrame;
+  readonly frame: VideoFrame;
   readonly decodedAtMs: number;
   readonly decodedAtPerf: number;
 }
@@ -184,7 +184,7 @@ export class CameraPipeline {
   }
 
   /** Ends the iteration with a StallError when no frame arrives within `stallMs`. */
-  private async *withStallWatch(frames: AsyncIterable<RgbFrame>, run: AbortController): AsyncGenerator<RgbFrame> {
+  private async *withStallWatch(frames: AsyncIterable<VideoFrame>, run: AbortController): AsyncGenerator<VideoFrame> {
     const iterator = frames[Symbol.asyncIterator]();
     try {
       while (true) {
@@ -192,7 +192,7 @@ export class CameraPipeline {
         const stalled = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new StallError(`no frame for ${(this.options.stallMs / 1000).toFixed(1)} s (stream stalled)`)), this.options.stallMs);
         });
-        let result: IteratorResult<RgbFrame>;
+        let result: IteratorResult<VideoFrame>;
         try {
           result = await Promise.race([iterator.next(), stalled]);
         } finally {
@@ -234,7 +234,7 @@ export class CameraPipeline {
     const t0 = performance.now();
     const every = this.spec.detect.every ?? 1;
     let detections: Detections;
-    let frame: RgbFrame;
+    let frame: VideoFrame;
     if (tracker && every > 1 && this.framesProcessed % every !== 0) {
       // A frame the detector skips: each track moves on at its last velocity.
       frame = item.frame;

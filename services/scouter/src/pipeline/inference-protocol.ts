@@ -1,11 +1,13 @@
 import type { AttributeHeadSpec, ModelBackend } from '@sightline/models';
-// Messages between the main thread and the inference thread (inference.worker.ts). Frame bytes
-// travel as transferred buffers both ways; `id` pairs an answer with its request.
+import type { DetectionsMessage, Frame } from '@sightline/vision';
+// Messages between the main thread and the inference thread (inference.worker.ts). Frames are
+// packages/vision's Frame and detections its DetectionsMessage (real scores, classes and tracker
+// ids); frame bytes travel as transferred buffers both ways; `id` pairs an answer with its request.
 
 export type InferenceRequest =
   | { type: 'load-detector'; id: number; key: string; options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] } }
   /** `features`: keep this pass's feature map in the thread for the frame's trained heads (see `featureId`). */
-  | { type: 'detect'; id: number; key: string; rgb: Uint8Array; width: number; height: number; features?: boolean }
+  | { type: 'detect'; id: number; key: string; frame: Frame; features?: boolean }
   | { type: 'load-attributes'; id: number; threads: number }
   | {
       type: 'attributes';
@@ -14,27 +16,26 @@ export type InferenceRequest =
       /** One pipeline run: its tracks' smoothed attributes live under this key. */
       session: string;
       frameNumber: number;
-      rgb: Uint8Array;
-      width: number;
-      height: number;
-      xyxy: Float32Array;
-      trackerId: Int32Array;
+      frame: Frame;
+      /** The tracked boxes, as the tracker gave them. */
+      detections: DetectionsMessage;
     }
   | { type: 'end-session'; id: number; session: string }
   | { type: 'backends'; id: number }
   /** A trained head version (replaces the loaded version of that name: hot swap). */
   | { type: 'load-head'; id: number; name: string; version: number; spec: TrainedHeadSpec; onnx: Uint8Array; threads: number }
   /** Trained heads on tracked boxes, ROI-aligned on the feature map kept by the frame's detect pass (`featureId`); frees that map. */
-  | { type: 'head-attributes'; id: number; names: string[]; featureId: number; xyxy: Float32Array }
+  | { type: 'head-attributes'; id: number; names: string[]; featureId: number; detections: DetectionsMessage }
   | { type: 'release'; id: number };
 
 export interface DetectAnswer {
   id: number;
   ok: true;
-  rgb: Uint8Array;
-  xyxy: Float32Array;
-  confidence: Float32Array;
-  classId: Int32Array;
+  /** The request's frame, handed back. */
+  frame: Frame;
+  detections: DetectionsMessage;
+  /** Milliseconds the network pass alone took (letterbox, decode and the thread hop not counted). */
+  networkMs: number;
   /** Present when the pass's feature map was kept: pass it to 'head-attributes'. */
   featureId?: number;
 }
@@ -50,7 +51,7 @@ export interface FaceSummary {
 export interface AttributeAnswer {
   id: number;
   ok: true;
-  rgb: Uint8Array;
+  frame: Frame;
   faces: (FaceSummary | null)[];
 }
 

@@ -1,16 +1,11 @@
-import { Detections } from '@sightline/vision';
+import { Detections, transferableFrame, type VideoFrame } from '@sightline/vision';
 import { Worker } from 'node:worker_threads';
 import type { ModelBackend } from '@sightline/models';
 import type { AttributeAnswer, BackendsAnswer, DetectAnswer, FaceSummary, HeadAttributeAnswer, InferenceRequest, TrainedHeadSpec, WorkerReply } from './inference-protocol.ts';
-import type { RgbFrame } from './stages.ts';
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
 type Unsent<T> = T extends { id: number } ? Omit<T, 'id'> : never;
 
-/** A frame's pixels as a buffer of their own, so they can be transferred (decoded frames already are). */
-function ownBuffer(rgb: Uint8Array): Uint8Array {
-  return rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && rgb.buffer instanceof ArrayBuffer ? rgb : rgb.slice();
-}
 
 /**
  * The process's one inference thread (inference.worker.ts) seen from the main thread: requests
@@ -60,15 +55,19 @@ export class InferenceThread {
   }
 
   /**
-   * Detections of one frame; resolves with the frame's pixels handed back (`frame.rgb` is detached
-   * meanwhile). With `features`, the pass's feature map stays in the thread for the frame's trained
-   * heads: `featureId` names it for headAttributes.
+   * Detections of one frame; resolves with the frame's pixels handed back (`frame.data` is detached
+   * meanwhile) and the milliseconds the network pass alone took. With `features`, the pass's feature
+   * map stays in the thread for the frame's trained heads: `featureId` names it for headAttributes.
    */
-  async detect(key: string, frame: RgbFrame, features = false): Promise<{ detections: Detections; frame: RgbFrame; featureId?: number }> {
-    const rgb = ownBuffer(frame.rgb);
-    const answer = await this.call<DetectAnswer>({ type: 'detect', key, rgb, width: frame.width, height: frame.height, ...(features ? { features } : {}) }, [rgb.buffer as ArrayBuffer]);
-    const detections = new Detections({ xyxy: answer.xyxy, confidence: answer.confidence, classId: answer.classId });
-    return { detections, frame: { ...frame, rgb: answer.rgb }, ...(answer.featureId !== undefined ? { featureId: answer.featureId } : {}) };
+  async detect(key: string, frame: VideoFrame, features = false): Promise<{ detections: Detections; frame: VideoFrame; networkMs: number; featureId?: number }> {
+    const sent = transferableFrame(frame);
+    const answer = await this.call<DetectAnswer>({ type: 'detect', key, frame: sent.frame, ...(features ? { features } : {}) }, sent.transfer);
+    return {
+      detections: Detections.fromMessage(answer.detections),
+      frame: { ...frame, data: answer.frame.data },
+      networkMs: answer.networkMs,
+      ...(answer.featureId !== undefined ? { featureId: answer.featureId } : {}),
+    };
   }
 
   async loadAttributes(threads: number): Promise<void> {
@@ -76,13 +75,12 @@ export class InferenceThread {
   }
 
   /** Smoothed face attributes of each tracked box (per `session`, i.e. per pipeline run). */
-  async attributes(session: string, threads: number, frameNumber: number, frame: RgbFrame, tracked: Detections): Promise<{ faces: (FaceSummary | null)[]; frame: RgbFrame }> {
-    const rgb = ownBuffer(frame.rgb);
-    const answer = await this.call<AttributeAnswer>(
-      { type: 'attributes', session, threads, frameNumber, rgb, width: frame.width, height: frame.height, xyxy: tracked.xyxy.slice(), trackerId: tracked.trackerId.slice() },
-      [rgb.buffer as ArrayBuffer],
-    );
-    return { faces: answer.faces, frame: { ...frame, rgb: answer.rgb } };
+  async attributes(session: string, threads: number, frameNumber: number, frame: VideoFrame, tracked: Detections): Promise<{ faces: (FaceSummary | null)[]; frame: VideoFrame }> {
+    const sent = transferableFrame(frame);
+    // The caller keeps using `tracked`: its arrays are cloned, not transferred. Data columns stay here.
+    const { message } = tracked.toMessage();
+    const answer = await this.call<AttributeAnswer>({ type: 'attributes', session, threads, frameNumber, frame: sent.frame, detections: { ...message, data: {} } }, sent.transfer);
+    return { faces: answer.faces, frame: { ...frame, data: answer.frame.data } };
   }
 
   /** The engine of every network loaded in the thread so far. */
@@ -106,7 +104,9 @@ export class InferenceThread {
    * travels and no second network pass runs.
    */
   async headAttributes(names: string[], featureId: number, tracked: Detections): Promise<HeadAttributeAnswer['heads']> {
-    return (await this.call<HeadAttributeAnswer>({ type: 'head-attributes', names, featureId, xyxy: tracked.xyxy.slice() })).heads;
+    // The caller keeps using `tracked`: its arrays are cloned, not transferred. Data columns stay here.
+    const { message } = tracked.toMessage();
+    return (await this.call<HeadAttributeAnswer>({ type: 'head-attributes', names, featureId, detections: { ...message, data: {} } })).heads;
   }
 
   endSession(session: string): void {

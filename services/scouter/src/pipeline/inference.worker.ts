@@ -6,30 +6,20 @@
 // Trained heads run on the feature map of that same detector pass (kept here until the frame's
 // tracked boxes come back), so a frame costs one network pass with or without heads.
 import { AttributeHead, createDetector, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
-import { Detections } from '@sightline/vision';
+import { Detections, type Frame } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
 import type { AttributeAnswer, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker.ts runs inside a worker thread (see inference-thread.ts)');
 
-interface QueuedFrame {
-  readonly id: number;
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  readonly format: 'rgb24';
-  /** Keep this pass's feature map for the frame's trained heads. */
-  readonly features: boolean;
-}
-
 /** An async iterable fed by requests: the frames one detector's detectStream consumes. */
-class FrameQueue implements AsyncIterable<QueuedFrame> {
-  private readonly items: QueuedFrame[] = [];
+class FrameQueue implements AsyncIterable<Frame> {
+  private readonly items: Frame[] = [];
   private wake: (() => void) | undefined;
   private closed = false;
 
-  push(frame: QueuedFrame): void {
+  push(frame: Frame): void {
     this.items.push(frame);
     this.wake?.();
   }
@@ -40,11 +30,11 @@ class FrameQueue implements AsyncIterable<QueuedFrame> {
   }
 
   /** Forgets every frame still waiting (their requests are answered with the error). */
-  drain(): QueuedFrame[] {
+  drain(): Frame[] {
     return this.items.splice(0);
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<QueuedFrame> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Frame> {
     while (true) {
       const next = this.items.shift();
       if (next) {
@@ -58,7 +48,9 @@ class FrameQueue implements AsyncIterable<QueuedFrame> {
   }
 }
 
-const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: Set<number> }>();
+// `pending` holds the queued frames' requests in queue order (detectStream answers in order), with
+// whether each frame's feature map is to be kept for its trained heads.
+const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: { id: number; frame: Frame; features: boolean }[] }>();
 let faces: Promise<FaceAttributeEstimator> | undefined;
 const sessions = new Map<string, TrackFaceAttributes>();
 // Attribute work is serialised: one face network pass at a time, in arrival order.
@@ -94,9 +86,9 @@ async function headAttributes(request: Extract<InferenceRequest, { type: 'head-a
   const kept = keptFeatures.get(request.featureId);
   keptFeatures.delete(request.featureId);
   const wanted = request.names.map((n) => [n, trainedHeads.get(n)] as const).filter((e): e is readonly [string, { version: number; head: AttributeHead }] => e[1] !== undefined);
-  if (kept && wanted.length > 0 && request.xyxy.length > 0) {
+  const boxes = Detections.fromMessage(request.detections);
+  if (kept && wanted.length > 0 && boxes.length > 0) {
     const { features, mapping } = kept;
-    const boxes = new Detections({ xyxy: request.xyxy, confidence: new Float32Array(request.xyxy.length / 4).fill(1), classId: new Int32Array(request.xyxy.length / 4) });
     for (const [name, { version, head }] of wanted) {
       const out = await head.apply(features, boxes, mapping);
       const values = out.data[`attr:${name}`] as { probabilities: number[] }[];
@@ -134,20 +126,22 @@ async function loadDetector(key: string, options: { model: string; scoreThreshol
   if (detectors.has(key)) return;
   const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
   const queue = new FrameQueue();
-  const pending = new Set<number>();
+  const pending: { id: number; frame: Frame; features: boolean }[] = [];
   const running = (async () => {
     try {
-      for await (const { frame, detections, features } of detector.detectStream(queue, { withFeatures: (f) => f.features })) {
-        pending.delete(frame.id);
-        if (features) keepFeatures(frame.id, features);
-        const answer: DetectAnswer = { id: frame.id, ok: true, rgb: frame.data, xyxy: detections.xyxy, confidence: detections.confidence, classId: detections.classId, ...(features ? { featureId: frame.id } : {}) };
-        reply(answer, [frame.data.buffer as ArrayBuffer]);
+      const withFeatures = (f: Frame): boolean => pending.find((p) => p.frame === f)?.features === true;
+      for await (const { frame, detections, features, networkMs } of detector.detectStream(queue, { withFeatures })) {
+        const { id } = pending.shift()!;
+        if (features) keepFeatures(id, features);
+        const { message, transfer } = detections.toMessage();
+        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(features ? { featureId: id } : {}) };
+        reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
       }
     } catch (err) {
       // A failed network pass ends this stream: later frames of this setting get the error.
       detectors.delete(key);
       queue.drain();
-      for (const id of pending) fail(id, err);
+      for (const { id } of pending.splice(0)) fail(id, err);
     }
   })();
   detectors.set(key, { detector, queue, running, pending });
@@ -166,19 +160,17 @@ async function attributes(request: Extract<InferenceRequest, { type: 'attributes
     session = new TrackFaceAttributes(estimator);
     sessions.set(request.session, session);
   }
-  const frame = { data: request.rgb, width: request.width, height: request.height, format: 'rgb24' as const };
-  const tracked = new Detections({ xyxy: request.xyxy, confidence: new Float32Array(request.trackerId.length).fill(1), classId: new Int32Array(request.trackerId.length), trackerId: request.trackerId });
-  const withFaces = await session.update(request.frameNumber, frame, tracked);
+  const withFaces = await session.update(request.frameNumber, request.frame, Detections.fromMessage(request.detections));
   const values = (withFaces.data['attr:face'] ?? []) as ({ ageYears: number; gender: 'male' | 'female'; genderConfidence: number; observations: number } | null)[];
   const answer: AttributeAnswer = {
     id: request.id,
     ok: true,
-    rgb: request.rgb,
+    frame: request.frame,
     faces: values.map((v) =>
       v ? { ageYears: v.ageYears, gender: v.gender, genderConfidence: v.genderConfidence, observations: v.observations } : null,
     ),
   };
-  reply(answer, [request.rgb.buffer as ArrayBuffer]);
+  reply(answer, [request.frame.data.buffer as ArrayBuffer]);
 }
 
 port.on('message', (request: InferenceRequest) => {
@@ -189,8 +181,8 @@ port.on('message', (request: InferenceRequest) => {
     case 'detect': {
       const entry = detectors.get(request.key);
       if (!entry) return fail(request.id, new Error(`detector ${request.key} is not loaded`));
-      entry.pending.add(request.id);
-      entry.queue.push({ id: request.id, data: request.rgb, width: request.width, height: request.height, format: 'rgb24', features: request.features === true });
+      entry.pending.push({ id: request.id, frame: request.frame, features: request.features === true });
+      entry.queue.push(request.frame);
       return;
     }
     case 'load-attributes':

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ffmpegPath } from '@sightline/media';
-import type { JpegEncoder, RgbFrame } from './stages.ts';
+import type { VideoFrame } from '@sightline/vision';
+import type { JpegEncoder } from './stages.ts';
 
 /**
  * JPEG previews from one long-lived ffmpeg (raw RGB in, MJPEG out), so a preview costs an encode,
@@ -15,7 +16,7 @@ export class FfmpegJpegEncoder implements JpegEncoder {
 
   constructor(private readonly quality = 7) {}
 
-  encode(frame: RgbFrame, maxWidth?: number): Promise<Buffer> {
+  encode(frame: VideoFrame, maxWidth?: number): Promise<Buffer> {
     if (this.waiting) return Promise.reject(new Error('an encode is already in progress'));
     // Downscaling in the same ffmpeg: fewer pixels to encode and to send.
     const width = maxWidth && maxWidth < frame.width ? maxWidth : undefined;
@@ -23,7 +24,7 @@ export class FfmpegJpegEncoder implements JpegEncoder {
     if (!this.child || size !== this.size) this.restart(size, `${frame.width}x${frame.height}`, width);
     return new Promise<Buffer>((resolve, reject) => {
       this.waiting = { resolve, reject };
-      this.child!.stdin.write(frame.rgb);
+      this.child!.stdin.write(frame.data);
     });
   }
 

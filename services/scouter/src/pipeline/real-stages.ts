@@ -2,13 +2,13 @@ import type { AttributeValue } from '@sightline/contracts';
 import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
 import type { ModelBackend } from '@sightline/models';
-import { ByteTracker, SortTracker } from '@sightline/vision';
+import { ByteTracker, SortTracker, type VideoFrame } from '@sightline/vision';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { builtInDetectors, REGISTRY_DETECTORS, type DetectorCatalogue } from './detector-catalogue.ts';
 import { InferenceThread } from './inference-thread.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
-import type { AttributeEstimator, Detector, PipelineStages, RgbFrame } from './stages.ts';
+import type { AttributeEstimator, Detector, PipelineStages } from './stages.ts';
 import { TrainedHeads, type DeployedHeadSource } from './trained-heads.ts';
 
 /** ffmpeg input for a camera URI: a plain path for files (percent-escapes decoded), the URL otherwise. */
@@ -22,7 +22,7 @@ export function ffmpegInput(uri: string): string {
  * reopened at once with the stream facts already known (no second ffprobe), so the iteration
  * never ends and the pipeline's pacing clock runs on without a gap.
  */
-export async function* openCameraSource(source: SourceSpec, signal: AbortSignal): AsyncGenerator<RgbFrame> {
+export async function* openCameraSource(source: SourceSpec, signal: AbortSignal): AsyncGenerator<VideoFrame> {
   const input = ffmpegInput(source.uri);
   const info = await probeVideoStream(input);
   const every = info.fps && info.fps > source.fps ? Math.max(1, Math.round(info.fps / source.fps)) : 1;
@@ -31,7 +31,7 @@ export async function* openCameraSource(source: SourceSpec, signal: AbortSignal)
   while (!signal.aborted) {
     const before = index;
     for await (const frame of decodeVideoFrames(input, { every, info, signal })) {
-      yield { rgb: frame.data, width: frame.width, height: frame.height, index: index++ };
+      yield { ...frame, index: index++ };
     }
     if (!loop || index === before) return;
   }
@@ -81,7 +81,7 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
   const trained = options.deployedHeads ? new TrainedHeads(options.deployedHeads, inference, options.inferenceThreads) : undefined;
   // A frame whose detector pass kept its feature map in the thread -> that map's id, read by the
   // trained heads' estimator of the same pipeline (the detector hands the frame straight to it).
-  const featureIds = new WeakMap<RgbFrame, number>();
+  const featureIds = new WeakMap<VideoFrame, number>();
   let models: ModelBackend[] = [];
   // After each load: which engine runs each network, told once per model.
   const noteModels = async () => {

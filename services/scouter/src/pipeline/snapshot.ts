@@ -1,13 +1,13 @@
-import type { RgbFrame } from './stages.ts';
+import type { VideoFrame } from '@sightline/vision';
 
 /**
  * A copy of the frame with a rectangle outlined (`thickness` pixels, inside the box), for event
  * snapshots: the object is marked in the picture itself, whatever shows it.
  * @example const marked = withBox(frame, [10, 20, 110, 220], [255, 200, 0]);
  */
-export function withBox(frame: RgbFrame, xyxy: readonly [number, number, number, number], rgb: readonly [number, number, number], thickness = 3): RgbFrame {
+export function withBox(frame: VideoFrame, xyxy: readonly [number, number, number, number], rgb: readonly [number, number, number], thickness = 3): VideoFrame {
   const { width, height } = frame;
-  const out = new Uint8Array(frame.rgb);
+  const out = new Uint8Array(frame.data);
   const x1 = clamp(Math.round(xyxy[0]), width - 1);
   const y1 = clamp(Math.round(xyxy[1]), height - 1);
   const x2 = clamp(Math.round(xyxy[2]), width - 1);
@@ -28,7 +28,7 @@ export function withBox(frame: RgbFrame, xyxy: readonly [number, number, number,
       paint(Math.max(x1, x2 - t), y);
     }
   }
-  return { rgb: out, width, height, index: frame.index };
+  return { data: out, width, height, format: 'rgb24', index: frame.index };
 }
 
 function clamp(v: number, max: number): number {

@@ -1,17 +1,8 @@
 import type { DetectSpec, SourceSpec, TrackSpec, AttributesSpec } from '@sightline/flow';
-import type { Detections } from '@sightline/vision';
-
-/** One decoded frame: packed RGB24, `width * height * 3` bytes. */
-export interface RgbFrame {
-  readonly rgb: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  /** 0-based index within this decode run. */
-  readonly index: number;
-}
+import type { Detections, VideoFrame } from '@sightline/vision';
 
 /** Opens a camera's stream; the iterable ends when a file ends and throws when a stream fails. Aborting `signal` stops the decoder. */
-export type OpenSource = (source: SourceSpec, signal: AbortSignal) => AsyncIterable<RgbFrame>;
+export type OpenSource = (source: SourceSpec, signal: AbortSignal) => AsyncIterable<VideoFrame>;
 
 /**
  * What a stage that may move the frame's pixels to another thread returns: its result and the
@@ -19,14 +10,14 @@ export type OpenSource = (source: SourceSpec, signal: AbortSignal) => AsyncItera
  */
 export interface StageResult {
   readonly detections: Detections;
-  readonly frame: RgbFrame;
+  readonly frame: VideoFrame;
 }
 
 /** A loaded detector: boxes in frame pixels, already filtered to the spec's classes and score. */
 export interface Detector {
   /** Class name of each class id the detector returns. */
   className(classId: number): string;
-  detect(frame: RgbFrame): Promise<StageResult>;
+  detect(frame: VideoFrame): Promise<StageResult>;
 }
 
 /** `tracker.update(detections)` -> the same boxes with tracker ids (a fresh tracker per run). */
@@ -36,14 +27,14 @@ export interface Tracker {
 
 /** Adds one data column per head (values `{ value, confidence }` or undefined) to tracked detections; one estimator per pipeline run. */
 export interface AttributeEstimator {
-  estimate(frame: RgbFrame, detections: Detections): Promise<StageResult>;
+  estimate(frame: VideoFrame, detections: Detections): Promise<StageResult>;
   /** Forgets the run's per-track state. */
   release?(): void;
 }
 
 /** Encodes a frame to JPEG for the live preview (scaled down to `maxWidth` when given and smaller). */
 export interface JpegEncoder {
-  encode(frame: RgbFrame, maxWidth?: number): Promise<Buffer>;
+  encode(frame: VideoFrame, maxWidth?: number): Promise<Buffer>;
   close(): void;
 }
 

@@ -11,11 +11,11 @@ import type { AttributeValue, TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
 import { AttributeHead, CenterNetDetector, headToOnnx, SHARED_FEATURES, type AttributeHeadSpec } from '@sightline/models';
 import { HeadNetwork, loadTrainOps } from '@sightline/native';
-import { Detections } from '@sightline/vision';
+import { Detections, type VideoFrame } from '@sightline/vision';
 import { makePeopleClip } from '../../test-support/clip-fixture.ts';
 import { CameraPipeline } from './camera-pipeline.ts';
 import { createRealStages } from './real-stages.ts';
-import type { PipelineStages, RgbFrame } from './stages.ts';
+import type { PipelineStages } from './stages.ts';
 
 interface HeadRow {
   name: string;
@@ -51,14 +51,14 @@ function spec(loop: boolean): PipelineSpec {
 }
 
 /** The real stages, with each frame the attribute stage saw (a copy of its pixels, its tracked boxes and what the heads said) recorded. */
-function recording(seen: { frame: RgbFrame; tracked: Detections; values: (AttributeValue | undefined)[] }[]): PipelineStages {
+function recording(seen: { frame: VideoFrame; tracked: Detections; values: (AttributeValue | undefined)[] }[]): PipelineStages {
   return {
     ...real,
     async loadAttributes(attributes) {
       const estimator = await real.loadAttributes!(attributes);
       return {
         async estimate(frame, detections) {
-          const copy = { ...frame, rgb: frame.rgb.slice() };
+          const copy = { ...frame, data: frame.data.slice() };
           const result = await estimator.estimate(frame, detections);
           seen.push({ frame: copy, tracked: detections, values: result.detections.data['upper_colour'] as (AttributeValue | undefined)[] });
           return result;
@@ -70,7 +70,7 @@ function recording(seen: { frame: RgbFrame; tracked: Detections; values: (Attrib
 }
 
 test(`a camera with a trained head runs one detector pass per frame, and its values equal the two-pass ones (${clip.source})`, async () => {
-  const seen: { frame: RgbFrame; tracked: Detections; values: (AttributeValue | undefined)[] }[] = [];
+  const seen: { frame: VideoFrame; tracked: Detections; values: (AttributeValue | undefined)[] }[] = [];
   const before = await real.inference().runs();
   const pipeline = new CameraPipeline(1, spec(false), recording(seen), { onTracks: () => undefined, onState: () => undefined }, { stallMs: 60_000, reconnectMaxMs: 1000, realtime: false });
   pipeline.start();
@@ -96,7 +96,7 @@ test(`a camera with a trained head runs one detector pass per frame, and its val
   try {
     for (const { frame, tracked, values } of seen) {
       if (tracked.length === 0) continue;
-      const { features, mapping } = await detector.detectWithFeatures({ data: frame.rgb, width: frame.width, height: frame.height, format: 'rgb24' });
+      const { features, mapping } = await detector.detectWithFeatures(frame);
       const boxes = new Detections({ xyxy: tracked.xyxy, confidence: tracked.confidence, classId: tracked.classId });
       const out = (await head.apply(features, boxes, mapping)).data['attr:upper_colour'] as { probabilities: number[] }[];
       for (let i = 0; i < tracked.length; i++) {

@@ -8,7 +8,8 @@
 import type { AttributeValue } from '@sightline/contracts';
 import type { InferenceThread } from './inference-thread.ts';
 import type { TrainedHeadSpec } from './inference-protocol.ts';
-import type { AttributeEstimator, RgbFrame } from './stages.ts';
+import type { VideoFrame } from '@sightline/vision';
+import type { AttributeEstimator } from './stages.ts';
 
 /** Where deployed versions come from (TrainingRepository.deployed). */
 export interface DeployedHeadSource {
@@ -49,7 +50,7 @@ export class TrainedHeads {
    * An estimator adding one column per head: `{ value: label, confidence: mean probability }` per
    * tracked box. `featureIdOf(frame)` names the feature map the frame's detector pass kept.
    */
-  estimator(names: readonly string[], featureIdOf: (frame: RgbFrame) => number | undefined): AttributeEstimator {
+  estimator(names: readonly string[], featureIdOf: (frame: VideoFrame) => number | undefined): AttributeEstimator {
     const tracks = new Map<string, { version: number; labels: string[]; sum: Float64Array; n: number }>();
     return {
       estimate: async (frame, detections) => {

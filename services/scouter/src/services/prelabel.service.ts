@@ -7,19 +7,18 @@
 // cameras use.
 import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, HawkPrelabelWork, type HawkXyxy } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
-import { decodeJpegStream, type DecodedFrame } from '@sightline/media';
+import { decodeJpegStream } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
-import { boxIou, ByteTracker, type Detections } from '@sightline/vision';
+import { boxIou, ByteTracker, type Detections, type VideoFrame } from '@sightline/vision';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
-import type { RgbFrame } from '../pipeline/stages.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
   loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void>;
-  detect(key: string, frame: RgbFrame): Promise<{ detections: Detections; frame: RgbFrame }>;
+  detect(key: string, frame: VideoFrame): Promise<{ detections: Detections; frame: VideoFrame }>;
 }
 
 export interface PrelabelWorkerOptions {
@@ -196,12 +195,12 @@ export class PrelabelWorker {
  * when `stop()` says so; `abort` ends the decoding (and what feeds it) when the loop ends.
  * @example for await (const { frame, detections } of detectFrames(thread, key, decodeJpegStream(jpegs, { count: 30 }), 30, () => false, new AbortController())) use(detections);
  */
-export async function* detectFrames(inference: PrelabelInference, key: string, frames: AsyncIterable<DecodedFrame>, count: number, stop: () => boolean, abort: AbortController): AsyncGenerator<{ detections: Detections; frame: RgbFrame }> {
+export async function* detectFrames(inference: PrelabelInference, key: string, frames: AsyncIterable<VideoFrame>, count: number, stop: () => boolean, abort: AbortController): AsyncGenerator<{ detections: Detections; frame: VideoFrame }> {
   const decoded = frames[Symbol.asyncIterator]();
-  const detectNext = async (): Promise<{ detections: Detections; frame: RgbFrame } | undefined> => {
+  const detectNext = async (): Promise<{ detections: Detections; frame: VideoFrame } | undefined> => {
     const next = await decoded.next();
     if (next.done) return undefined;
-    return inference.detect(key, { rgb: next.value.data, width: next.value.width, height: next.value.height, index: next.value.index });
+    return inference.detect(key, next.value);
   };
   try {
     let inFlight = detectNext();

@@ -9,7 +9,8 @@ import { CameraPipeline } from '../pipeline/camera-pipeline.ts';
 import { specForCamera } from '../pipeline/default-spec.ts';
 import { ObservationBatcher } from '../pipeline/observation-batcher.ts';
 import { withBox } from '../pipeline/snapshot.ts';
-import type { JpegEncoder, PipelineStages, RgbFrame } from '../pipeline/stages.ts';
+import type { VideoFrame } from '@sightline/vision';
+import type { JpegEncoder, PipelineStages } from '../pipeline/stages.ts';
 import { TrackEventDetector, type TrackEvent } from '../pipeline/track-events.ts';
 import type { NewEvent } from '../repositories/event.repository.ts';
 import type { CameraMetrics, CameraMetricsSource } from '../services/metrics.service.ts';
@@ -263,7 +264,7 @@ export class CameraWorker implements CameraMetricsSource {
    * frame is copied once and the snapshots encoded one at a time per camera; when too many frames
    * wait, their events are stored without one rather than queued without bound.
    */
-  private raise(cam: RunningCamera, found: readonly TrackEvent[], frame: RgbFrame | undefined, atMs: number): void {
+  private raise(cam: RunningCamera, found: readonly TrackEvent[], frame: VideoFrame | undefined, atMs: number): void {
     if (found.length === 0) return;
     const occurredAt = new Date(atMs);
     const base = (e: TrackEvent) => ({ occurredAt, cameraId: cam.run.id, runId: cam.runId, kind: e.kind, trackerId: e.box.trackerId, className: e.box.className, region: e.region, direction: e.direction, score: e.box.score, xyxy: e.box.xyxy, attributes: e.box.attributes });
@@ -272,7 +273,7 @@ export class CameraWorker implements CameraMetricsSource {
       for (const e of found) this.live.event({ ...base(e), snapshot: undefined });
       return;
     }
-    const still: RgbFrame = { ...frame, rgb: new Uint8Array(frame.rgb) };
+    const still: VideoFrame = { ...frame, data: new Uint8Array(frame.data) };
     snaps.pending++;
     snaps.chain = snaps.chain.then(async () => {
       snaps.encoder ??= this.stages.createJpegEncoder!();
