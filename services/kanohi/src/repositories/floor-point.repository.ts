@@ -218,20 +218,24 @@ export interface HeatPlanStep {
  * Splits the minute-level range [floor_minute(from), to) over the given levels, coarsest first:
  * each level reads its whole buckets in the range except the span the next coarser level read.
  * Coarser buckets are whole finer buckets (UTC-aligned), so each level's span contains the coarser
- * one's and the steps never overlap. The minute level always takes part: it reads what is left.
+ * one's and the steps never overlap. The minute level reads what is left (nothing, and so takes no
+ * part, when the range is whole buckets of a coarser level).
  */
 export function heatPlan(from: Date, to: Date, levels: readonly HeatLevel[] = LEVEL_NAMES): HeatPlanStep[] {
   const minuteFrom = new Date(Math.floor(from.getTime() / 60_000) * 60_000);
   const coarseFirst = LEVEL_NAMES.filter((l) => l !== 'minute' && levels.includes(l)).sort((a, b) => HEAT_LEVELS[b].ms - HEAT_LEVELS[a].ms);
   const steps: HeatPlanStep[] = [];
   let except: { from: Date; to: Date } | undefined;
+  // A step whose whole span a coarser step already read is left out: it would only scan its rows
+  // to exclude them all (a 24-hour range on whole hours reads the hourly rows alone).
+  const covered = (from: Date, until: Date) => except !== undefined && except.from.getTime() === from.getTime() && except.to.getTime() === until.getTime();
   for (const level of coarseFirst) {
     const span = wholeBuckets(minuteFrom, to, HEAT_LEVELS[level].ms);
-    if (span.to.getTime() === span.from.getTime()) continue;
+    if (span.to.getTime() === span.from.getTime() || covered(span.from, span.to)) continue;
     steps.push({ level, ...span, ...(except ? { except } : {}) });
     except = span;
   }
-  steps.push({ level: 'minute', from: minuteFrom, to, ...(except ? { except } : {}) });
+  if (!covered(minuteFrom, to)) steps.push({ level: 'minute', from: minuteFrom, to, ...(except ? { except } : {}) });
   return steps;
 }
 
