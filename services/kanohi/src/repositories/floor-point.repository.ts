@@ -66,7 +66,7 @@ WITH cal AS (
 ), src AS (
   SELECT o.observed_at, o.track_id, COALESCE(t.tracker_id, -1) AS tracker_id, o.class_name, o.attributes || COALESCE(t.attributes, '{}'::jsonb) AS attrs,
          ((o.x1 + o.x2) / 2)::float8 AS u, o.y2::float8 AS v, cal.id AS calibration_id, cal.floor_id, cal.h, cal.fps
-  FROM observations o CROSS JOIN cal LEFT JOIN tracks t ON t.id = o.track_id
+  FROM observations o CROSS JOIN cal LEFT JOIN tracks t ON t.camera_id = o.camera_id AND t.id = o.track_id
   WHERE o.camera_id = $1 AND o.observed_at >= $2 AND o.observed_at < $3
     AND NOT EXISTS (SELECT 1 FROM floor_points fp WHERE fp.camera_id = $1 AND fp.track_id = o.track_id AND fp.observed_at = o.observed_at)
 ), proj AS (
@@ -153,7 +153,7 @@ export class FloorPointRepository {
         await client.query(
           `INSERT INTO floor_identities (track_id, floor_id, camera_id, person_id)
            SELECT * FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::bigint[])
-           ON CONFLICT (track_id) DO UPDATE SET person_id = LEAST(floor_identities.person_id, EXCLUDED.person_id), floor_id = EXCLUDED.floor_id, updated_at = now()`,
+           ON CONFLICT (floor_id, track_id) DO UPDATE SET person_id = LEAST(floor_identities.person_id, EXCLUDED.person_id), updated_at = now()`,
           [decision.identities.map((i) => i.trackId), decision.identities.map((i) => i.floorId), decision.identities.map((i) => i.cameraId), decision.identities.map((i) => i.personId)],
         );
       }
