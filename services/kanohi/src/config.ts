@@ -21,6 +21,8 @@ export const KanohiConfig = Type.Object(
     stationaryMs: Type.Integer({ env: 'KANOHI_STATIONARY_MS', default: 120_000, minimum: 1000, description: 'A detection that stays within KANOHI_STATIONARY_RADIUS_M for this long is stationary: flagged, and left out of heatmaps and people counts unless asked for' }),
     stationaryRadiusM: Type.Number({ env: 'KANOHI_STATIONARY_RADIUS_M', default: 0.5, minimum: 0, description: '...moving less than this from where it stood' }),
     retentionDays: Type.Integer({ env: 'KANOHI_RETENTION_DAYS', default: 0, minimum: 0, maximum: 36_500, description: 'Raw floor points (what zone, line and count statistics read) are kept this many whole UTC days before today, then their daily partitions are dropped; heatmap roll-ups are kept. 0 (the default, so an upgrade never deletes history) keeps them forever; docs/SCALING.md sizes 30' }),
+    ingestBatch: Type.Integer({ env: 'KANOHI_INGEST_BATCH', default: 32, minimum: 1, maximum: 10_000, description: "Scouter notices that waited while the previous batch ran are ingested together, up to this many (one projection, one identity pass and one store transaction); 1 handles them one at a time" }),
+    readDatabaseUrl: Type.String({ env: 'KANOHI_READ_DATABASE_URL', default: '', description: 'A read replica (or any connection that sees the primary\'s data) for the dashboards\' heavy reads: heatmaps, statistics and people queries go there; writes, the ingest and LISTEN stay on DATABASE_URL. Empty reads from DATABASE_URL' }),
     trailPoints: Type.Integer({ env: 'KANOHI_TRAIL_POINTS', default: 20, minimum: 1, maximum: 1000, description: 'Positions kept per live marker trail' }),
   },
   { additionalProperties: false },

@@ -51,31 +51,42 @@ const AGE_BAND = `CASE WHEN ${ATTRIBUTE_VALUE('age')} ~ '^[0-9]+(\\.[0-9]+)?$' T
   ELSE '' END`;
 
 /**
- * Projects a camera's observations in [$2, $3) through a calibration ($4, or the camera's current
- * one when null) onto its floor: box bottom centre, w > 0 only. Observations that already have a
- * floor point are skipped, so a repeated notice changes nothing. Nothing is written here: the
- * caller decides each sample's identity first, then stores.
+ * Projects observations onto their floors for several (camera, [from, to)) ranges at once: $1
+ * camera ids, $2 range starts, $3 range ends, $5 / $6 the earliest start and the latest end (so
+ * the observation partitions outside them are never read). Each camera uses calibration $4, or its
+ * current one when null. Box bottom centre, w > 0 only. Observations that already have a floor
+ * point are skipped, so a repeated notice changes nothing, and an observation in two ranges comes
+ * once. Nothing is written here: the caller decides each sample's identity first, then stores.
  */
 const PROJECT_SQL = `
 WITH cal AS (
-  SELECT k.id, k.floor_id, k.matrix AS h, c.fps
+  SELECT DISTINCT ON (k.camera_id) k.camera_id, k.id, k.floor_id, k.matrix AS h, c.fps
   FROM calibrations k
   JOIN cameras c ON c.id = k.camera_id
   JOIN camera_placements p ON p.camera_id = k.camera_id AND p.floor_id = k.floor_id
-  WHERE k.camera_id = $1 AND ($4::integer IS NULL OR k.id = $4) ORDER BY k.version DESC LIMIT 1
+  WHERE k.camera_id = ANY($1::integer[]) AND ($4::integer IS NULL OR k.id = $4) ORDER BY k.camera_id, k.version DESC
 ), src AS (
-  SELECT o.observed_at, o.track_id, COALESCE(t.tracker_id, -1) AS tracker_id, o.class_name, o.attributes || COALESCE(t.attributes, '{}'::jsonb) AS attrs,
+  SELECT o.camera_id, o.observed_at, o.track_id, COALESCE(t.tracker_id, -1) AS tracker_id, o.class_name, o.attributes || COALESCE(t.attributes, '{}'::jsonb) AS attrs,
          ((o.x1 + o.x2) / 2)::float8 AS u, o.y2::float8 AS v, cal.id AS calibration_id, cal.floor_id, cal.h, cal.fps
-  FROM observations o CROSS JOIN cal LEFT JOIN tracks t ON t.camera_id = o.camera_id AND t.id = o.track_id
-  WHERE o.camera_id = $1 AND o.observed_at >= $2 AND o.observed_at < $3
-    AND NOT EXISTS (SELECT 1 FROM floor_points fp WHERE fp.camera_id = $1 AND fp.track_id = o.track_id AND fp.observed_at = o.observed_at)
+  FROM observations o JOIN cal ON cal.camera_id = o.camera_id LEFT JOIN tracks t ON t.camera_id = o.camera_id AND t.id = o.track_id
+  WHERE o.camera_id = ANY($1::integer[]) AND o.observed_at >= $5 AND o.observed_at < $6
+    AND EXISTS (SELECT 1 FROM unnest($1::integer[], $2::timestamptz[], $3::timestamptz[]) AS r(camera_id, from_at, to_at)
+                WHERE r.camera_id = o.camera_id AND o.observed_at >= r.from_at AND o.observed_at < r.to_at)
+    AND NOT EXISTS (SELECT 1 FROM floor_points fp WHERE fp.camera_id = o.camera_id AND fp.track_id = o.track_id AND fp.observed_at = o.observed_at)
 ), proj AS (
   SELECT *, h[7] * u + h[8] * v + h[9] AS w FROM src
 )
-SELECT floor_id, observed_at, observed_at::text AS observed_key, $1::integer AS camera_id, track_id::float8 AS track_id, tracker_id, calibration_id, class_name,
+SELECT floor_id, observed_at, observed_at::text AS observed_key, camera_id, track_id::float8 AS track_id, tracker_id, calibration_id, class_name,
        ((h[1] * u + h[2] * v + h[3]) / w)::real::float8 AS x_m, ((h[4] * u + h[5] * v + h[6]) / w)::real::float8 AS y_m, (1.0 / fps)::float8 AS seconds,
        lower(COALESCE(${ATTRIBUTE_VALUE('gender')}, '')) AS gender, ${AGE_BAND} AS age_band, attrs AS attributes
 FROM proj WHERE w > 1e-12 ORDER BY observed_at, track_id`;
+
+/** One camera's time range [from, to) to project. */
+export interface ProjectRange {
+  cameraId: number;
+  from: Date;
+  to: Date;
+}
 
 /** A heatmap roll-up level: the same rows summed per minute, UTC quarter hour or UTC hour. */
 export type HeatLevel = 'minute' | 'quarter' | 'hour';
@@ -123,13 +134,25 @@ WITH gone AS (
 ), ${rollUp('gone', -1)}
 SELECT count(*)::integer AS n FROM gone`;
 
-/** Floor points and the heatmap roll-up. */
+/** Floor points and the heatmap roll-up; heatmaps are read through `readPool` (a read replica, or the primary). */
 export class FloorPointRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly readPool: pg.Pool = pool,
+  ) {}
 
   /** Projects one camera's observations in [from, to) that have no floor point yet (current calibration unless given). */
   async project(cameraId: number, from: Date, to: Date, calibrationId?: number): Promise<ProjectedPoint[]> {
-    const { rows } = await this.pool.query<ProjectedPoint>(PROJECT_SQL, [cameraId, from, to, calibrationId ?? null]);
+    const { rows } = await this.pool.query<ProjectedPoint>(PROJECT_SQL, [[cameraId], [from], [to], calibrationId ?? null, from, to]);
+    return rows;
+  }
+
+  /** Projects the observations of several cameras' ranges (each camera's current calibration) in one statement, in time order. */
+  async projectMany(ranges: readonly ProjectRange[]): Promise<ProjectedPoint[]> {
+    if (ranges.length === 0) return [];
+    const from = new Date(Math.min(...ranges.map((r) => r.from.getTime())));
+    const to = new Date(Math.max(...ranges.map((r) => r.to.getTime())));
+    const { rows } = await this.pool.query<ProjectedPoint>(PROJECT_SQL, [ranges.map((r) => r.cameraId), ranges.map((r) => r.from), ranges.map((r) => r.to), null, from, to]);
     return rows;
   }
 
@@ -201,7 +224,7 @@ export class FloorPointRepository {
       return `SELECT cell_x / $2 AS c, cell_y / $2 AS r, ${value} AS v FROM ${HEAT_LEVELS[step.level].table}
          WHERE ${where} AND bucket >= $${n - 1} AND bucket < $${n}${except}`;
     });
-    const { rows } = await this.pool.query<{ c: number; r: number; v: number }>(`SELECT c, r, sum(v)::float8 AS v FROM (\n${parts.join('\n UNION ALL\n')}\n) u GROUP BY 1, 2`, params);
+    const { rows } = await this.readPool.query<{ c: number; r: number; v: number }>(`SELECT c, r, sum(v)::float8 AS v FROM (\n${parts.join('\n UNION ALL\n')}\n) u GROUP BY 1, 2`, params);
     return rows.map((r) => [r.c, r.r, r.v]);
   }
 }
