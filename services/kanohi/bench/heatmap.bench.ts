@@ -55,11 +55,15 @@ try {
     FROM ins WHERE counted GROUP BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band)
     DO UPDATE SET samples = EXCLUDED.samples + ${table}.samples, seconds = EXCLUDED.seconds + ${table}.seconds)`;
-  // Tracks of 300 samples (30 s at 10 fps) walking straight lines from hashed start points.
+  // Tracks of 300 samples (30 s at 10 fps) walking straight lines from hashed start points. The load
+  // runs on a connection of its own with room to aggregate a chunk in memory; the queries measured
+  // below keep the server's default work_mem.
+  const loader = await pool.connect();
+  await loader.query("SET work_mem = '512MB'");
   const t = performance.now();
   const CHUNK = 1_000_000;
   for (let offset = 0; offset < ROWS; offset += CHUNK) {
-    await pool.query(
+    await loader.query(
       `WITH ins AS (
          INSERT INTO ${part} (floor_id, observed_at, camera_id, track_id, calibration_id, class_name, x_m, y_m, seconds, gender, age_band)
          SELECT $1, to_timestamp($2 / 1000.0 + i * 86400.0 / $3), $4, i / 300, $7, 'person',
@@ -77,6 +81,7 @@ try {
     const done = Math.min(ROWS, offset + CHUNK);
     if (done % (10 * CHUNK) === 0 && done < ROWS) console.log(`  ${done.toLocaleString()} rows, ${Math.round(done / ((performance.now() - t) / 1000)).toLocaleString()} rows/s so far`);
   }
+  loader.release();
   const loadS = (performance.now() - t) / 1000;
   const t1 = performance.now();
   // The bound as a CHECK first, so ATTACH does not scan the rows again for it (as sightline_partition_day does).
@@ -113,10 +118,11 @@ try {
       [floor!.id, from, to],
     );
   // The baselines (previous plan, minute roll-up, raw rows) read far more rows than the service's
-  // plan: over a whole day they run on the first runs only, so a 100M-row day stays bounded.
+  // plan: over a whole day (and over any hour of a day above 20M rows) they run on the first runs
+  // only, so a 100M-row day stays bounded.
   const ranges: { name: string; hours: number; offsetMin: number; runs: number; baselineRuns: number }[] = [
-    { name: '1 h on the hour', hours: 1, offsetMin: 0, runs: RUNS, baselineRuns: RUNS },
-    { name: '1 h across two hours (:17)', hours: 1, offsetMin: 17, runs: RUNS, baselineRuns: RUNS },
+    { name: '1 h on the hour', hours: 1, offsetMin: 0, runs: RUNS, baselineRuns: ROWS > 20_000_000 ? 5 : RUNS },
+    { name: '1 h across two hours (:17)', hours: 1, offsetMin: 17, runs: RUNS, baselineRuns: ROWS > 20_000_000 ? 5 : RUNS },
     { name: '24 h', hours: 24, offsetMin: 0, runs: RUNS, baselineRuns: 3 },
   ];
   for (const range of ranges) {
