@@ -1,5 +1,5 @@
 -- The event tables join the daily partitions and retention of migration 0015, and Kanohi's floor
--- identities get a key a distributed PostgreSQL (Citus) can shard by floor.
+-- identities get a key a distributed PostgreSQL (Citus) can shard by camera.
 --
 -- scouter_events (Scouter's track, zone and line events, with snapshots) is partitioned by
 -- occurred_at and follows SCOUTER_RETENTION_DAYS; Scouter's finer limits (events older than
@@ -18,7 +18,9 @@ CREATE TABLE scouter_events (LIKE scouter_events_unpartitioned INCLUDING DEFAULT
   PARTITION BY RANGE (occurred_at);
 CREATE SEQUENCE scouter_event_ids AS bigint OWNED BY scouter_events.id;
 ALTER TABLE scouter_events ALTER COLUMN id SET DEFAULT nextval('scouter_event_ids');
-ALTER TABLE scouter_events ADD PRIMARY KEY (occurred_at, id);
+-- The key gains camera_id, so Citus can distribute events by camera (a unique key must hold the
+-- distribution column); ids stay unique, looked up through scouter_events_id_idx.
+ALTER TABLE scouter_events ADD PRIMARY KEY (camera_id, occurred_at, id);
 ALTER TABLE scouter_events ADD CONSTRAINT scouter_events_camera_id_fkey FOREIGN KEY (camera_id) REFERENCES cameras (id) ON DELETE CASCADE;
 CREATE INDEX scouter_events_camera_time_idx ON scouter_events (camera_id, occurred_at DESC);
 CREATE INDEX scouter_events_id_idx ON scouter_events (id);
@@ -49,9 +51,8 @@ INSERT INTO floor_stationary_spans SELECT * FROM floor_stationary_spans_unpartit
 DROP TABLE floor_stationary_spans_unpartitioned;
 SELECT sightline_ensure_partitions('floor_stationary_spans', 2);
 
--- floor_identities: keyed by (floor_id, track_id), so Citus can distribute it by floor (a unique key
--- must hold the distribution column). Track ids are unique across cameras, so no stored row clashes;
--- a track seen on a second floor (its camera moved) now keeps one identity per floor instead of
--- one that the last floor overwrote.
+-- floor_identities: keyed by (camera_id, track_id), so Citus can distribute it by camera, colocated
+-- with floor_points and tracks that the statistics join it to on (camera_id, track_id) (a unique key
+-- must hold the distribution column). Track ids are unique across cameras, so no stored row clashes.
 ALTER TABLE floor_identities DROP CONSTRAINT floor_identities_pkey;
-ALTER TABLE floor_identities ADD PRIMARY KEY (floor_id, track_id);
+ALTER TABLE floor_identities ADD PRIMARY KEY (camera_id, track_id);

@@ -99,40 +99,72 @@ const HEAT_LEVELS: Record<HeatLevel, { table: string; ms: number; bucket: (ts: s
 };
 const LEVEL_NAMES = Object.keys(HEAT_LEVELS) as HeatLevel[];
 
-/** Adds (sign 1) or removes (sign -1) counted samples to every heatmap roll-up level, in the same statement. */
-const rollUp = (source: string, sign: 1 | -1) =>
-  LEVEL_NAMES
-    .map((level) => {
-      const { table, bucket } = HEAT_LEVELS[level];
-      return `${level}_roll AS (
+/**
+ * Adds (sign 1) or removes (sign -1) counted samples to every heatmap roll-up level in one
+ * statement: the samples come as arrays ($1 floor ids, $2 times, $3 / $4 x / y, $5 seconds,
+ * $6 classes, $7 genders, $8 age bands, $9 counted). It is a statement of its own, after the one
+ * that wrote or deleted the floor points, because the roll-ups are keyed by floor and the points
+ * by camera: on a distributed PostgreSQL (Citus) one statement may not modify both.
+ */
+const rollUpSql = (sign: 1 | -1) => `
+WITH src AS (
+  SELECT * FROM unnest($1::integer[], $2::timestamptz[], $3::real[], $4::real[], $5::real[], $6::text[], $7::text[], $8::text[], $9::boolean[])
+    AS s(floor_id, observed_at, x_m, y_m, seconds, class_name, gender, age_band, counted)
+), ${LEVEL_NAMES
+  .map((level) => {
+    const { table, bucket } = HEAT_LEVELS[level];
+    return `${level}_roll AS (
   INSERT INTO ${table} (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band, samples, seconds)
   SELECT floor_id, ${bucket('observed_at')}, floor(x_m / ${HEAT_BASE_CELL_M})::integer, floor(y_m / ${HEAT_BASE_CELL_M})::integer,
          class_name, gender, age_band, ${sign} * count(*), ${sign} * sum(seconds)
-  FROM ${source} WHERE counted GROUP BY 1, 2, 3, 4, 5, 6, 7
+  FROM src WHERE counted GROUP BY 1, 2, 3, 4, 5, 6, 7
   ON CONFLICT (floor_id, bucket, cell_x, cell_y, class_name, gender, age_band)
   DO UPDATE SET samples = EXCLUDED.samples + ${table}.samples,
                 seconds = EXCLUDED.seconds + ${table}.seconds
 )`;
-    })
-    .join(',\n');
+  })
+  .join(',\n')}
+SELECT 1`;
+const ROLL_UP_SQL = rollUpSql(1);
+const ROLL_DOWN_SQL = rollUpSql(-1);
 
-/** Stores decided samples (skipping any stored meanwhile) and rolls the counted ones up. */
+/** What a roll-up needs of a stored (or deleted) floor point; observed_key is its exact time. */
+interface RolledSample {
+  floor_id: number;
+  observed_key: string;
+  x_m: number;
+  y_m: number;
+  seconds: number;
+  class_name: string;
+  gender: string;
+  age_band: string;
+  counted: boolean;
+}
+
+/** Runs the roll-up statement for samples, inside the caller's transaction. */
+async function rollSamples(client: pg.PoolClient, samples: readonly RolledSample[], sign: 1 | -1): Promise<void> {
+  if (!samples.some((r) => r.counted)) return;
+  const col = <K extends keyof RolledSample>(k: K) => samples.map((r) => r[k]);
+  await client.query(sign === 1 ? ROLL_UP_SQL : ROLL_DOWN_SQL, [
+    col('floor_id'), col('observed_key'), col('x_m'), col('y_m'), col('seconds'), col('class_name'), col('gender'), col('age_band'), col('counted'),
+  ]);
+}
+
+/** Stores decided samples, skipping any stored meanwhile; returns those stored, in time order, for the roll-up and the live map. */
 const STORE_SQL = `
 WITH ins AS (
   INSERT INTO floor_points (floor_id, observed_at, camera_id, track_id, calibration_id, class_name, x_m, y_m, seconds, gender, age_band, attributes, counted)
   SELECT * FROM unnest($1::integer[], $2::timestamptz[], $3::integer[], $4::bigint[], $5::integer[], $6::text[], $7::real[], $8::real[], $9::real[], $10::text[], $11::text[], $12::jsonb[], $13::boolean[])
   ON CONFLICT (camera_id, track_id, observed_at) DO NOTHING
   RETURNING floor_id, observed_at, camera_id, track_id, class_name, x_m, y_m, seconds, gender, age_band, attributes, counted
-), ${rollUp('ins', 1)}
-SELECT floor_id, observed_at, camera_id, track_id::float8 AS track_id, class_name, x_m, y_m, attributes, counted FROM ins ORDER BY observed_at, track_id`;
+)
+SELECT floor_id, observed_at, observed_at::text AS observed_key, camera_id, track_id::float8 AS track_id, class_name, x_m, y_m, seconds, gender, age_band, attributes, counted
+FROM ins ORDER BY observed_at, track_id`;
 
-/** Removes a camera's points in [$2, $3) stored under another calibration than $4, and their roll-up share. */
+/** Removes a camera's points in [$2, $3) stored under another calibration than $4; returns them for the roll-up. */
 const UNPROJECT_SQL = `
-WITH gone AS (
-  DELETE FROM floor_points WHERE camera_id = $1 AND observed_at >= $2 AND observed_at < $3 AND calibration_id <> $4
-  RETURNING floor_id, observed_at, x_m, y_m, seconds, class_name, gender, age_band, counted
-), ${rollUp('gone', -1)}
-SELECT count(*)::integer AS n FROM gone`;
+DELETE FROM floor_points WHERE camera_id = $1 AND observed_at >= $2 AND observed_at < $3 AND calibration_id <> $4
+RETURNING floor_id, observed_at::text AS observed_key, x_m, y_m, seconds, class_name, gender, age_band, counted`;
 
 /** Floor points and the heatmap roll-up; heatmaps are read through `readPool` (a read replica, or the primary). */
 export class FloorPointRepository {
@@ -157,17 +189,19 @@ export class FloorPointRepository {
   }
 
   /**
-   * Stores projected points with their identity decision in one transaction: floor points, every
-   * roll-up level (counted points only), each track's person id and rewritten merged ids.
+   * Stores projected points with their identity decision in one transaction: floor points, then
+   * every roll-up level (counted points only, a statement of its own), each track's person id and
+   * rewritten merged ids.
    * Returns the points actually stored (a concurrent or repeated ingest may have stored some).
    */
   async store(points: readonly ProjectedPoint[], decision: IdentityDecision): Promise<FloorPointRow[]> {
     return withTransaction(this.pool, async (client) => {
       const col = <K extends keyof ProjectedPoint>(k: K) => points.map((p) => p[k]);
-      const { rows } = await client.query<FloorPointRow>(STORE_SQL, [
+      const { rows } = await client.query<FloorPointRow & RolledSample>(STORE_SQL, [
         col('floor_id'), col('observed_key'), col('camera_id'), col('track_id'), col('calibration_id'), col('class_name'), col('x_m'), col('y_m'),
         col('seconds'), col('gender'), col('age_band'), points.map((p) => JSON.stringify(p.attributes)), decision.counted,
       ]);
+      await rollSamples(client, rows, 1);
       for (const m of decision.merges) {
         await client.query('UPDATE floor_identities SET person_id = $3, updated_at = now() WHERE floor_id = $1 AND person_id = $2', [m.floorId, m.dropId, m.keepId]);
       }
@@ -176,21 +210,24 @@ export class FloorPointRepository {
         await client.query(
           `INSERT INTO floor_identities (track_id, floor_id, camera_id, person_id)
            SELECT * FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::bigint[])
-           ON CONFLICT (floor_id, track_id) DO UPDATE SET person_id = LEAST(floor_identities.person_id, EXCLUDED.person_id), updated_at = now()`,
+           ON CONFLICT (camera_id, track_id) DO UPDATE SET person_id = LEAST(floor_identities.person_id, EXCLUDED.person_id), floor_id = EXCLUDED.floor_id, updated_at = now()`,
           [decision.identities.map((i) => i.trackId), decision.identities.map((i) => i.floorId), decision.identities.map((i) => i.cameraId), decision.identities.map((i) => i.personId)],
         );
       }
-      return rows;
+      return rows.map(({ floor_id, observed_at, camera_id, track_id, class_name, x_m, y_m, attributes, counted }) => ({ floor_id, observed_at, camera_id, track_id, class_name, x_m, y_m, attributes, counted }));
     });
   }
 
   /** Takes a camera's points in [from, to) stored under another calibration out of the floor and the roll-ups. */
   async unproject(cameraId: number, from: Date, to: Date, calibrationId: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>(UNPROJECT_SQL, [cameraId, from, to, calibrationId]);
-    for (const { table, bucket } of Object.values(HEAT_LEVELS)) {
-      await this.pool.query(`DELETE FROM ${table} WHERE samples <= 0 AND bucket >= ${bucket('$1::timestamptz')} AND bucket < $2`, [from, to]);
-    }
-    return rows[0]!.n;
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<RolledSample>(UNPROJECT_SQL, [cameraId, from, to, calibrationId]);
+      await rollSamples(client, rows, -1);
+      for (const { table, bucket } of Object.values(HEAT_LEVELS)) {
+        await client.query(`DELETE FROM ${table} WHERE samples <= 0 AND bucket >= ${bucket('$1::timestamptz')} AND bucket < $2`, [from, to]);
+      }
+      return rows.length;
+    });
   }
 
   /** Stored points of a floor's other cameras in [from, to), oldest first: context for identities in a backfill. */

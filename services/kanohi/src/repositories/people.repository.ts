@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 // A sample's cross-camera person: its track's identity (floor_identities), else the track itself.
 const PERSON = 'COALESCE(i.person_id, fp.track_id)';
-const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.floor_id = fp.floor_id AND i.track_id = fp.track_id';
+const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.camera_id = fp.camera_id AND i.track_id = fp.track_id';
 // Samples inside a stationary span (floor_stationary_spans), left out when $4 is true.
 const NOT_STATIONARY = `NOT ($4::boolean AND EXISTS (SELECT 1 FROM floor_stationary_spans s
   WHERE s.camera_id = fp.camera_id AND s.track_id = fp.track_id AND fp.observed_at BETWEEN s.started_at AND s.ended_at))`;

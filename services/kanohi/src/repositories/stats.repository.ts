@@ -19,7 +19,7 @@ function params(floorId: number, range: StatsRange, filters: HeatFilters): unkno
 
 // A sample's person: its track's cross-camera identity (floor_identities), else the track itself.
 const PERSON = 'COALESCE(i.person_id, fp.track_id)';
-const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.floor_id = fp.floor_id AND i.track_id = fp.track_id';
+const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.camera_id = fp.camera_id AND i.track_id = fp.track_id';
 
 /**
  * Counts over time, zone occupancy and dwell, and line crossings, aggregated in SQL from floor
