@@ -1,6 +1,7 @@
-// Time-partitioned raw storage (migration 0015): the migration moves stored floor points and
-// observations into daily partitions, maintenance creates days ahead and drops days older than the
-// retention setting while the heatmap roll-ups stay, and a one-day query reads one partition.
+// Time-partitioned raw storage (migrations 0015 and 0017): the migrations move stored floor points,
+// observations, Scouter events and stationary spans into daily partitions, maintenance creates days
+// ahead and drops days older than the retention setting while the heatmap roll-ups stay, and a
+// one-day query reads one partition.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, loadMigrations, maintainPartitions, migrateUp, type TestDatabase } from '@sightline/db';
@@ -15,6 +16,7 @@ const AGES = [45, 31, 29, 3, 0];
 let db: TestDatabase;
 let floorId: number;
 let cameraId: number;
+let eventIdsBefore: number[];
 
 async function partitions(table: string): Promise<string[]> {
   const { rows } = await db.pool.query<{ name: string }>(
@@ -57,6 +59,21 @@ before(async () => {
       [floorId, noon(age)],
     );
   }
+  // Scouter events (0014) and stationary spans (0012) as they were before 0017, one per day.
+  await migrateUp(db.pool, loadMigrations().filter((m) => m.version < 17));
+  const runId = '00000000-0000-4000-8000-000000000001';
+  for (const [i, age] of AGES.entries()) {
+    await db.pool.query(
+      `INSERT INTO scouter_events (occurred_at, camera_id, kind, run_id, tracker_id, class_name, score, x1, y1, x2, y2)
+       VALUES ($1, $2, 'track-started', $3, $4, 'person', 0.9, 10, 10, 20, 40)`,
+      [noon(age), cameraId, runId, i + 1],
+    );
+    await db.pool.query(
+      'INSERT INTO floor_stationary_spans (camera_id, track_id, started_at, floor_id, ended_at, x_m, y_m) VALUES ($1, $2, $3, $4, $3::timestamptz + interval \'5 seconds\', 5, 5)',
+      [cameraId, i + 1, noon(age), floorId],
+    );
+  }
+  eventIdsBefore = (await db.pool.query<{ id: string }>('SELECT id FROM scouter_events ORDER BY id')).rows.map((r) => Number(r.id));
   await migrateUp(db.pool);
 });
 
@@ -64,14 +81,24 @@ after(async () => {
   await db?.drop();
 });
 
-test('the migration moves stored rows into daily partitions, nothing left in the default ones', async () => {
-  for (const table of ['observations', 'floor_points']) {
+test('the migrations move stored rows into daily partitions, nothing left in the default ones', async () => {
+  for (const table of ['observations', 'floor_points', 'scouter_events', 'floor_stationary_spans']) {
     const names = await partitions(table);
     for (const age of AGES) assert.ok(names.includes(`${table}_${dayName(noon(age).getTime())}`), `${table} has the partition of ${age} days ago: ${names.join(', ')}`);
     for (const ahead of [1, 2]) assert.ok(names.includes(`${table}_${dayName(today + ahead * DAY_MS)}`), `${table} has a partition ${ahead} days ahead`);
     assert.equal(await count(`SELECT count(*)::int AS n FROM ${table}_default`), 0, `${table}_default is empty`);
-    assert.equal(await count(`SELECT count(*)::int AS n FROM ${table}`), AGES.length * 10, `every ${table} row kept`);
+    const perDay = table.startsWith('scouter_events') || table.startsWith('floor_stationary') ? 1 : 10;
+    assert.equal(await count(`SELECT count(*)::int AS n FROM ${table}`), AGES.length * perDay, `every ${table} row kept`);
   }
+  // Events keep their ids, and new ones continue after them.
+  assert.deepEqual((await db.pool.query<{ id: string }>('SELECT id FROM scouter_events ORDER BY id')).rows.map((r) => Number(r.id)), eventIdsBefore);
+  const { rows: [fresh] } = await db.pool.query<{ id: string }>(
+    `INSERT INTO scouter_events (occurred_at, camera_id, kind, run_id, tracker_id, class_name, score, x1, y1, x2, y2)
+     VALUES (now(), $1, 'track-ended', '00000000-0000-4000-8000-000000000001', 9, 'person', 0.9, 1, 1, 2, 2) RETURNING id`,
+    [cameraId],
+  );
+  assert.equal(Number(fresh!.id), Math.max(...eventIdsBefore) + 1);
+  await db.pool.query('DELETE FROM scouter_events WHERE id = $1', [fresh!.id]);
   // floor_points kept its key: the same sample again is refused.
   await assert.rejects(
     db.pool.query('INSERT INTO floor_points SELECT * FROM floor_points LIMIT 1'),
@@ -87,7 +114,7 @@ test('rows inserted before their day has a partition move into it on the next pa
   );
   assert.equal(await count('SELECT count(*)::int AS n FROM observations_default'), 1);
   const passes = await maintainPartitions(db.pool, { owner: 'scouter', retentionDays: 0 });
-  assert.deepEqual(passes, [{ table: 'observations', created: 1, dropped: 0 }]);
+  assert.deepEqual(passes, [{ table: 'observations', created: 1, dropped: 0 }, { table: 'scouter_events', created: 0, dropped: 0 }]);
   assert.equal(await count('SELECT count(*)::int AS n FROM observations_default'), 0);
   assert.equal(await count(`SELECT count(*)::int AS n FROM observations_${dayName(stray.getTime())}`), 1);
 });
@@ -106,7 +133,8 @@ test('a one-day query reads only that day\'s partition', async () => {
 test('retention drops whole days older than the setting, per owner, and keeps the heatmap roll-ups', async () => {
   const hoursBefore = await count('SELECT count(*)::int AS n FROM floor_heat_hours');
   const scouter = await maintainPartitions(db.pool, { owner: 'scouter', retentionDays: 30 });
-  assert.deepEqual(scouter, [{ table: 'observations', created: 0, dropped: 2 }], 'the days 45 and 31 days ago');
+  assert.deepEqual(scouter, [{ table: 'observations', created: 0, dropped: 2 }, { table: 'scouter_events', created: 0, dropped: 2 }], 'the days 45 and 31 days ago');
+  assert.equal(await count('SELECT count(*)::int AS n FROM scouter_events'), 3, 'the events of the 3 kept days');
   const obs = await partitions('observations');
   assert.ok(!obs.includes(`observations_${dayName(noon(45).getTime())}`) && !obs.includes(`observations_${dayName(noon(31).getTime())}`));
   assert.ok(obs.includes(`observations_${dayName(noon(29).getTime())}`), 'the day 29 days ago is kept');
@@ -114,8 +142,9 @@ test('retention drops whole days older than the setting, per owner, and keeps th
   // Kanohi's table is its own: untouched until Kanohi's pass, which has its own setting.
   assert.equal(await count('SELECT count(*)::int AS n FROM floor_points'), AGES.length * 10);
   const kanohi = await maintainPartitions(db.pool, { owner: 'kanohi', retentionDays: 3 });
-  assert.deepEqual(kanohi, [{ table: 'floor_points', created: 0, dropped: 3 }]);
+  assert.deepEqual(kanohi, [{ table: 'floor_points', created: 0, dropped: 3 }, { table: 'floor_stationary_spans', created: 0, dropped: 3 }]);
   assert.equal(await count('SELECT count(*)::int AS n FROM floor_points'), 2 * 10, 'today and 3 days ago are kept');
+  assert.deepEqual((await db.pool.query<{ n: string }>('SELECT track_id::text AS n FROM floor_stationary_spans ORDER BY 1')).rows.map((r) => r.n), ['4', '5'], 'the spans of today and 3 days ago are kept');
   assert.equal(await count('SELECT count(*)::int AS n FROM floor_heat_hours'), hoursBefore, 'roll-ups outlive the raw rows');
   // A row older than the retention that waits in the default partition moves into its day on one
   // pass and goes with that day on the next (never deleted by the pass that first sees it).
@@ -125,9 +154,9 @@ test('retention drops whole days older than the setting, per owner, and keeps th
     [noon(10)],
   );
   assert.equal(await count('SELECT count(*)::int AS n FROM floor_points_default'), 1);
-  assert.deepEqual(await maintainPartitions(db.pool, { owner: 'kanohi', retentionDays: 3 }), [{ table: 'floor_points', created: 1, dropped: 0 }]);
+  assert.deepEqual(await maintainPartitions(db.pool, { owner: 'kanohi', retentionDays: 3 }), [{ table: 'floor_points', created: 1, dropped: 0 }, { table: 'floor_stationary_spans', created: 0, dropped: 0 }]);
   assert.equal(await count('SELECT count(*)::int AS n FROM floor_points_default'), 0);
   assert.equal(await count(`SELECT count(*)::int AS n FROM floor_points_${dayName(noon(10).getTime())}`), 1);
-  assert.deepEqual(await maintainPartitions(db.pool, { owner: 'kanohi', retentionDays: 3 }), [{ table: 'floor_points', created: 0, dropped: 1 }]);
+  assert.deepEqual(await maintainPartitions(db.pool, { owner: 'kanohi', retentionDays: 3 }), [{ table: 'floor_points', created: 0, dropped: 1 }, { table: 'floor_stationary_spans', created: 0, dropped: 0 }]);
   assert.equal(await count('SELECT count(*)::int AS n FROM floor_points'), 2 * 10);
 });

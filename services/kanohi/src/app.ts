@@ -1,6 +1,6 @@
 import { DASHBOARD } from '@sightline/auth';
 import { BusChannel, type KanohiServerEvents } from '@sightline/contracts';
-import { listenToChannel, startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
+import { createPool, listenToChannel, startPartitionMaintenance, type PartitionMaintenance } from '@sightline/db';
 import { createService, type ServiceApp } from '@sightline/server-kit';
 import type pg from 'pg';
 import type { KanohiConfig } from './config.ts';
@@ -50,25 +50,30 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
   // Floor plans and snapshots arrive as the raw image body.
   app.addContentTypeParser(['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: config.maxImageBytes }, (_request, body, done) => done(null, body));
 
+  // The dashboards' heavy reads (heatmaps, statistics, people) may go to a read replica; floors,
+  // zones and cameras are read where they are written, so an edit shows at once.
+  const readPool = config.readDatabaseUrl
+    ? createPool(config.readDatabaseUrl, { max: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs, log: (m) => app.log.warn(`read database: ${m}`) })
+    : pool;
   const floorsRepo = new FloorRepository(pool);
   const cameras = new CameraRepository(pool);
   const zones = new ZoneRepository(pool);
-  const points = new FloorPointRepository(pool);
+  const points = new FloorPointRepository(pool, readPool);
   const floors = new FloorService(floorsRepo, cameras, zones, config.maxImagePixels);
-  const stationarySpans = new StationaryRepository(pool);
+  const stationarySpans = new StationaryRepository(pool, readPool);
   const stationaryOptions = { radiusM: config.stationaryRadiusM, minMs: config.stationaryMs, lifeMs: config.stationaryLifeMs, lifeRadiusM: config.stationaryLifeRadiusM };
-  const stats = new StatsService(floorsRepo, points, new StatsRepository(pool), zones, stationarySpans);
+  const stats = new StatsService(floorsRepo, points, new StatsRepository(readPool), zones, stationarySpans);
   const identity = new FloorIdentityService({ mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs });
   const liveMap = new LiveMapService(identity, { trailPoints: config.trailPoints, graceMs: config.markerGraceMs, linkDistanceM: config.linkDistanceM, linkSpeedMps: config.linkSpeedMps });
   const ingest = new IngestService(points, identity, liveMap, (event) => io.emit('kanohi:markers', event), {
     warn: (m) => app.log.warn(m),
     error: (m) => app.log.error(m),
-  }, { detector: new StationaryDetector(stationaryOptions), spans: stationarySpans });
+  }, { detector: new StationaryDetector(stationaryOptions), spans: stationarySpans }, config.ingestBatch);
 
   const backfill = new BackfillService(new BackfillRepository(pool), points, (work) => ingest.exclusive(work), { batch: config.backfillBatch, mergeDistanceM: config.mergeDistanceM, mergeGapMs: config.mergeGapMs, handoverMs: config.handoverMs }, { error: (m) => app.log.error(m) }, { options: stationaryOptions, spans: stationarySpans });
   const calibration = new CalibrationService(cameras, floorsRepo, backfill);
 
-  const people = new PeopleService(floorsRepo, new PeopleRepository(pool), zones, { maxGapMs: config.linkGapMs, maxDistanceM: config.linkDistanceM, maxSpeedMps: config.linkSpeedMps, minDwellMs: config.minDwellMs });
+  const people = new PeopleService(floorsRepo, new PeopleRepository(readPool), zones, { maxGapMs: config.linkGapMs, maxDistanceM: config.linkDistanceM, maxSpeedMps: config.linkSpeedMps, minDwellMs: config.minDwellMs });
   // Each route module is a plugin given only the services it calls.
   void app.register(floorRoutes, { floors, maxImageBytes: config.maxImageBytes });
   void app.register(cameraRoutes, { calibration, floors, backfill, maxImageBytes: config.maxImageBytes });
@@ -90,6 +95,7 @@ export async function buildApp({ config, pool }: BuildKanohiOptions): Promise<Ka
     await backfill.stop();
     await bus.close();
     await ingest.idle();
+    if (readPool !== pool) await readPool.end();
   });
   return Object.assign(app, { kanohi: { ingest, backfill, busReady: bus.ready } });
 }

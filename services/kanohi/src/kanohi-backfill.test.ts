@@ -64,6 +64,15 @@ let app: KanohiApp;
 before(async () => void ({ db, app } = kanohi = await startKanohi({ backfillBatch: BATCH }, 'admin', { listen: true })));
 after(() => kanohi?.close());
 
+test('a heatmap plan reads each span once and leaves out steps a coarser level covers whole', () => {
+  const day = Date.parse('2025-03-03T00:00:00.000Z');
+  const levels = (from: number, to: number) => heatPlan(new Date(from), new Date(to)).map((s) => s.level);
+  assert.deepEqual(levels(day, day + 24 * 60 * MIN), ['hour'], '24 h on whole hours: the hourly rows alone');
+  assert.deepEqual(levels(day + 15 * MIN, day + 45 * MIN), ['quarter'], 'whole quarter hours: the quarter-hour rows alone');
+  assert.deepEqual(levels(day, day + 60 * MIN + 30 * MIN + 5 * MIN), ['hour', 'quarter', 'minute']);
+  assert.deepEqual(levels(day + MIN, day + 9 * MIN), ['minute']);
+});
+
 test('observations from before a calibration are projected by a batched job, and again under a new version', async () => {
   const floor = (await app.inject({ method: 'POST', url: '/floors', payload: { name: 'Lobby', widthM: 20, heightM: 10 } })).json();
   const cameraId = await insertCamera(db.pool, 'lobby', FRAME, 10);

@@ -3,7 +3,7 @@ import type pg from 'pg';
 
 // A sample's cross-camera person: its track's identity (floor_identities), else the track itself.
 const PERSON = 'COALESCE(i.person_id, fp.track_id)';
-const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.track_id = fp.track_id';
+const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.camera_id = fp.camera_id AND i.track_id = fp.track_id';
 // Samples inside a stationary span (floor_stationary_spans), left out when $4 is true.
 const NOT_STATIONARY = `NOT ($4::boolean AND EXISTS (SELECT 1 FROM floor_stationary_spans s
   WHERE s.camera_id = fp.camera_id AND s.track_id = fp.track_id AND fp.observed_at BETWEEN s.started_at AND s.ended_at))`;
@@ -81,7 +81,7 @@ export class PeopleRepository {
   async tracks(floorId: number, from: Date, to: Date): Promise<TrackRow[]> {
     const { rows } = await this.pool.query<TrackColumns>(
       `SELECT ${PERSON}::float8 AS person_id, fp.camera_id, fp.track_id::float8 AS track_id, t.tracker_id, min(fp.observed_at) AS first_seen, max(fp.observed_at) AS last_seen
-       FROM ${WITH_PERSON} LEFT JOIN tracks t ON t.id = fp.track_id
+       FROM ${WITH_PERSON} LEFT JOIN tracks t ON t.camera_id = fp.camera_id AND t.id = fp.track_id
        WHERE fp.floor_id = $1 AND fp.observed_at >= $2 AND fp.observed_at < $3
        GROUP BY 1, 2, 3, 4 ORDER BY 5, 3`,
       [floorId, from, to],

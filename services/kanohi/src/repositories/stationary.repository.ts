@@ -12,9 +12,12 @@ export interface StationarySpanRow {
   y_m: number;
 }
 
-/** Stationary spans (floor_stationary_spans, migration 0012) and their share of a heatmap. */
+/** Stationary spans (floor_stationary_spans, migrations 0012 and 0017) and their share of a heatmap, read through `readPool`. */
 export class StationaryRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly readPool: pg.Pool = pool,
+  ) {}
 
   /** Inserts new spans and extends known ones (a span is keyed by camera, track and start). */
   async upsert(spans: readonly StationarySpan[]): Promise<void> {
@@ -29,7 +32,7 @@ export class StationaryRepository {
 
   /** Spans of a floor overlapping [from, to). */
   async spans(floorId: number, from: Date, to: Date): Promise<StationarySpanRow[]> {
-    const { rows } = await this.pool.query<StationarySpanRow>(
+    const { rows } = await this.readPool.query<StationarySpanRow>(
       `SELECT camera_id, track_id::float8 AS track_id, started_at, ended_at, x_m::float8 AS x_m, y_m::float8 AS y_m FROM floor_stationary_spans
        WHERE floor_id = $1 AND ended_at >= $2 AND started_at < $3 ORDER BY started_at`,
       [floorId, from, to],
@@ -46,7 +49,7 @@ export class StationaryRepository {
   ): Promise<[number, number, number][]> {
     if (spans.length === 0) return [];
     const filter = parseAttributeFilter(filters.attribute);
-    const { rows } = await this.pool.query<{ c: number; r: number; v: number }>(
+    const { rows } = await this.readPool.query<{ c: number; r: number; v: number }>(
       `${filter ? `WITH ${smoothedCte('attr_filter', { floor: '$1', from: '$2', to: '$3', key: '$13' })}` : ''}
        SELECT floor(fp.x_m / $4)::integer / $5 AS c, floor(fp.y_m / $4)::integer / $5 AS r, ${metric === 'dwell' ? 'sum(fp.seconds)' : 'count(*)'}::float8 AS v
        FROM unnest($6::integer[], $7::bigint[], $8::timestamptz[], $9::timestamptz[]) AS s(camera_id, track_id, started_at, ended_at)

@@ -46,7 +46,7 @@ function withAttributes(sql: string, floorId: number, range: StatsRange, filters
 
 // A sample's person: its track's cross-camera identity (floor_identities), else the track itself.
 const PERSON = 'COALESCE(i.person_id, fp.track_id)';
-const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.track_id = fp.track_id';
+const WITH_PERSON = 'floor_points fp LEFT JOIN floor_identities i ON i.camera_id = fp.camera_id AND i.track_id = fp.track_id';
 
 /**
  * Counts over time, zone occupancy and dwell, and line crossings, aggregated in SQL from floor

@@ -12,11 +12,14 @@ if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => /^\
 
 /**
  * Turns Scouter's `observations_inserted` notices into floor points and live-marker events. Notices
- * are handled one at a time, in arrival order, so trails never go backwards.
+ * are handled in arrival order, so trails never go backwards; those that arrived while the previous
+ * batch ran are handled together (at most `maxBatch`): one projection statement, one identity pass
+ * and one store transaction for all of them, instead of one round of each per notice.
  */
 export class IngestService {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  private waiting: ObservationsInsertedNotice[] = [];
 
   constructor(
     private readonly points: FloorPointRepository,
@@ -25,6 +28,7 @@ export class IngestService {
     private readonly emit: (event: MarkersEvent) => void,
     private readonly log: { warn(message: string): void; error(message: string): void },
     private readonly stationary?: { detector: StationaryDetector; spans: StationaryRepository },
+    private readonly maxBatch = 32,
   ) {}
 
   /** Queues one raw NOTIFY payload; a malformed one is logged and dropped (it names what was wrong). */
@@ -42,12 +46,16 @@ export class IngestService {
       this.log.warn(`ignored an observations_inserted notice (${(err as Error).message}): expected {"cameraId": n, "fromTime": iso, "toTime": iso}, got ${payload}`);
       return;
     }
+    this.waiting.push(notice);
+    // One queued turn per notice: a turn takes every notice waiting by then (up to maxBatch), so
+    // later turns find fewer or none; the queue keeps the order with backfills' exclusive work.
     this.pending++;
     this.queue = this.queue
       .then(async () => {
-        await this.ingest(notice);
+        const batch = this.waiting.splice(0, this.maxBatch);
+        if (batch.length > 0) await this.ingestBatch(batch);
       })
-      .catch((err: Error) => this.log.error(`ingest of camera ${notice.cameraId} ${notice.fromTime}..${notice.toTime} failed: ${err.message}`))
+      .catch((err: Error) => this.log.error(`ingest failed: ${err.message}`))
       .finally(() => {
         this.pending--;
       });
@@ -55,8 +63,30 @@ export class IngestService {
 
   /** Projects one notice's rows, decides who each sample is, stores them, then emits the moved markers. */
   async ingest(notice: ObservationsInsertedNotice): Promise<number> {
+    return this.ingestNotices([notice]);
+  }
+
+  /**
+   * Ingests several notices as one batch; if the batch fails, each notice is tried on its own, so
+   * one bad notice loses only its own rows (each failure is logged). Returns the points stored.
+   */
+  async ingestBatch(notices: readonly ObservationsInsertedNotice[]): Promise<number> {
+    try {
+      return await this.ingestNotices(notices);
+    } catch (err) {
+      if (notices.length === 1) {
+        this.log.error(`ingest of ${describe(notices[0]!)} failed: ${(err as Error).message}`);
+        return 0;
+      }
+      let stored = 0;
+      for (const notice of notices) stored += await this.ingestBatch([notice]);
+      return stored;
+    }
+  }
+
+  private async ingestNotices(notices: readonly ObservationsInsertedNotice[]): Promise<number> {
     // The notice's times have millisecond precision: to + 1 ms takes in the whole last millisecond.
-    const projected = await this.points.project(notice.cameraId, new Date(notice.fromTime), new Date(Date.parse(notice.toTime) + 1));
+    const projected = await this.points.projectMany(notices.map((n) => ({ cameraId: n.cameraId, from: new Date(n.fromTime), to: new Date(Date.parse(n.toTime) + 1) })));
     if (projected.length === 0) return 0;
     const rows = await this.points.store(projected, this.identity.assign(projected));
     if (this.stationary) {
@@ -87,3 +117,5 @@ export class IngestService {
     while (this.pending > 0) await this.queue;
   }
 }
+
+const describe = (n: ObservationsInsertedNotice) => `camera ${n.cameraId} ${n.fromTime}..${n.toTime}`;
