@@ -1,7 +1,6 @@
 // A box of a still image cut out as a small JPEG, for pages that show what a model saw.
-import { spawn } from 'node:child_process';
 import { probeImageSize } from './decode-image.ts';
-import { ffmpegPath } from './media-tools.ts';
+import { runFfmpeg } from './run-ffmpeg.ts';
 
 /**
  * The box `xyxy` of an image file (with `margin` of its size around it, clipped to the image),
@@ -17,17 +16,7 @@ export async function cropImageJpeg(path: string, xyxy: readonly number[], optio
   const right = Math.min(width, Math.ceil(x2 + mx)), bottom = Math.min(height, Math.ceil(y2 + my));
   if (!(right - left >= 2 && bottom - top >= 2)) throw new RangeError(`box [${xyxy.join(', ')}] is not inside the ${width}x${height} image ${path}`);
   const args = ['-v', 'error', '-nostdin', '-i', path, '-vf', `crop=${right - left}:${bottom - top}:${left}:${top},scale=-2:${options.height ?? 128}`, '-frames:v', '1', '-q:v', '4', '-f', 'mjpeg', 'pipe:1'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath(), args);
-    const chunks: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run ffmpeg: ${e.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`)));
-    child.on('close', (code) => {
-      const jpeg = Buffer.concat(chunks);
-      if (code !== 0 || jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) reject(new Error(`ffmpeg could not cut ${path}: ${err.trim() || 'no JPEG came out'}`));
-      else resolve(jpeg);
-    });
-  });
+  const { code, stdout: jpeg, stderr } = await runFfmpeg(args);
+  if (code !== 0 || jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error(`ffmpeg could not cut ${path}: ${stderr.trim() || 'no JPEG came out'}`);
+  return jpeg;
 }

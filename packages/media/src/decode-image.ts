@@ -1,8 +1,7 @@
 // A still image (JPEG, PNG...) decoded by ffmpeg to RGB24, optionally cropped and scaled first.
-import { spawn } from 'node:child_process';
 import type { Frame } from '@sightline/vision';
 import { FfprobeExit, ffprobeVideo } from './ffprobe.ts';
-import { ffmpegPath } from './media-tools.ts';
+import { runFfmpeg } from './run-ffmpeg.ts';
 
 export interface ImageDecodeOptions {
   /** Crop [x, y, width, height] in source pixels, applied before scaling. */
@@ -42,17 +41,9 @@ export async function decodeImageRgb(path: string, options: ImageDecodeOptions =
     filters.push(`scale=${width}:${height}:flags=bilinear`);
   }
   const args = ['-v', 'error', '-nostdin', '-i', path, ...(filters.length ? ['-vf', filters.join(',')] : []), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath(), args);
-    const chunks: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`cannot run ffmpeg: ${e.message}; run "npm install" (it ships ffmpeg) or set FFMPEG_PATH`)));
-    child.on('close', (code) => {
-      const data = new Uint8Array(Buffer.concat(chunks));
-      if (code !== 0 || data.length !== width * height * 3) reject(new Error(`ffmpeg could not decode ${path}: ${err.trim() || `got ${data.length} bytes, expected ${width * height * 3}`}`));
-      else resolve({ width, height, format: 'rgb24', data });
-    });
-  });
+  const { code, stdout, stderr } = await runFfmpeg(args);
+  // A copy with an ArrayBuffer of its own: frames are transferred between threads by their buffer.
+  const data = new Uint8Array(stdout);
+  if (code !== 0 || data.length !== width * height * 3) throw new Error(`ffmpeg could not decode ${path}: ${stderr.trim() || `got ${data.length} bytes, expected ${width * height * 3}`}`);
+  return { width, height, format: 'rgb24', data };
 }
