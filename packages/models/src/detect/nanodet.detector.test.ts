@@ -5,20 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
 import { boxIou } from '@sightline/vision';
-import { MissingWeightsError, packageDir, sourceModelPath } from '../registry/model-cache.ts';
-import { modelCard } from '../registry/model-cards.ts';
+import { packageDir, weightsMissing } from '../registry/model-cache.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
 import { createDetector } from './create-detector.ts';
 import type { ObjectDetector } from './object-detector.ts';
 
 const samples = `${packageDir('@vladmandic/human')}/assets/samples.jpg`;
-let missing: string | undefined;
-try {
-  sourceModelPath(modelCard('nanodet'));
-} catch (err) {
-  if (!(err instanceof MissingWeightsError)) throw err;
-  missing = err.message;
-}
+const missing = weightsMissing('nanodet');
 
 let nanodet: ObjectDetector;
 let centernet: CenterNetDetector;

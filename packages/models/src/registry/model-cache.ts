@@ -45,6 +45,21 @@ export function sourceModelPath(card: ModelCard): string {
   return path;
 }
 
+/**
+ * Why a model cannot load yet (its fetched weights are absent, with the command that fetches
+ * them), or undefined when its weights are here: tests and benchmarks skip with this message.
+ * @example test('nanodet', { skip: weightsMissing('nanodet') }, ...)
+ */
+export function weightsMissing(id: string): string | undefined {
+  try {
+    sourceModelPath(modelCard(id));
+    return undefined;
+  } catch (err) {
+    if (err instanceof MissingWeightsError) return err.message;
+    throw err;
+  }
+}
+
 function cacheKey(card: ModelCard, modelJsonPath: string): string {
   const h = createHash('sha256');
   h.update(`converter ${CONVERTER_VERSION}\n`);
