@@ -3,15 +3,21 @@
 // reason and storing no head, deploy/rollback of unknown versions answered 404/409.
 import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TrainJob } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../app.ts';
 import { loadScouterConfig } from '../config.ts';
+import { startHawkApi, type HawkApiFixture } from '../../test-support/hawk-api-fixture.ts';
 import { expandGrid, parseTrainConfig } from './train-config.ts';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
+let hawk: HawkApiFixture;
+const mediaDir = mkdtempSync(join(tmpdir(), 'hawk-media-'));
 
 before(async () => {
   db = await createTestDatabase();
@@ -19,14 +25,18 @@ before(async () => {
   const schema = { classes: [{ name: 'person', attributes: [{ name: 'hat', type: 'checkbox', default: false }, { name: 'note', type: 'text', default: '' }] }] };
   const { rows: [project] } = await db.pool.query<{ id: number }>('INSERT INTO hawk_projects (name, label_schema, created_by) VALUES ($1, $2, $3) RETURNING id', ['empty', JSON.stringify(schema), user!.id]);
   await db.pool.query(`INSERT INTO hawk_videos (project_id, file_name, status, size_bytes, frame_count, created_by) VALUES ($1, 'v.mp4', 'ready', 1, 3, $2)`, [project!.id, user!.id]);
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300 }), pool: db.pool });
+  // Scouter reads the project and its labels through a real Hawk's API (no frames are needed here).
+  hawk = await startHawkApi(db.pool, mediaDir);
+  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', heartbeatMs: 300, hawkUrl: hawk.url, hawkToken: hawk.token }), pool: db.pool });
   injectAs(scouter.app, await signIn(db.pool, 'operator'));
   await scouter.app.ready();
 });
 
 after(async () => {
   await scouter?.app.close();
+  await hawk?.close();
   await db?.drop();
+  rmSync(mediaDir, { recursive: true, force: true });
 });
 
 const post = (url: string, payload: unknown) => scouter.app.inject({ method: 'POST', url, payload: payload as object });

@@ -3,6 +3,7 @@ import { AttributeHeadList, DeployHeadBody, HeadNameParams, HeadVersionParams, T
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { binaryResponse, HttpError } from '@sightline/server-kit';
+import { HawkApiError } from '../../clients/hawk-labels.client.ts';
 import { TrainConfigError } from '../../training/train-config.ts';
 import type { TrainingService } from '../../training/training.service.ts';
 
@@ -18,6 +19,8 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ readonly training: Trai
     try {
       return reply.status(201).send({ jobs: await training.queue(request.body) });
     } catch (err) {
+      // Hawk unreachable or refusing the token is the gateway's failure, not the config's.
+      if (err instanceof HawkApiError) throw new HttpError(502, err.message);
       if (!(err instanceof TrainConfigError)) throw err;
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: err.message, problems: err.problems });
     }
