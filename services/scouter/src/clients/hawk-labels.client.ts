@@ -3,7 +3,7 @@
 // ?format=hawk (approved boxes with attribute values and track ids, tracks expanded by Hawk's own
 // rules) and GET /videos/:id/frames/:index. Scouter never reads Hawk's tables or files.
 import { join } from 'node:path';
-import { HawkExportDocument, HawkProject, HawkVideo, type HawkLabelSchema } from '@sightline/contracts';
+import { HawkProject, HawkVideo, HawkXyxy, type HawkExportDocument, type HawkLabelSchema } from '@sightline/contracts';
 import { dataDir } from '@sightline/db';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -18,6 +18,23 @@ export interface HawkApiAccess {
 export function hawkFramesDir(): string {
   return join(dataDir(), 'training', 'hawk-frames');
 }
+
+/**
+ * The part of Hawk's export document (HawkExportDocument) training reads. The contract's attribute
+ * values are a JSON-schema type list (Type.Unsafe) that TypeBox's Value cannot check, so they are
+ * spelled here as the union they stand for.
+ */
+const ApprovedExport = Type.Object({
+  frames: Type.Array(
+    Type.Object({
+      frame: Type.Integer({ minimum: 0 }),
+      boxes: Type.Array(Type.Object({ label: Type.String(), xyxy: HawkXyxy, attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])), trackId: Type.Union([Type.String(), Type.Null()]) })),
+    }),
+  ),
+});
+// The two must describe the same document: this fails to compile when the contract moves away.
+const sameShape: (doc: HawkExportDocument) => Static<typeof ApprovedExport> = (doc) => doc;
+void sameShape;
 
 export interface HawkProjectRef {
   id: number;
@@ -92,7 +109,7 @@ export class HawkLabelsClient {
 
   /** Every approved box of a video, frames in order; none when nothing is approved yet (Hawk's 409). */
   async approvedBoxes(videoId: number): Promise<ApprovedBox[]> {
-    const doc = await this.json(`/videos/${videoId}/export?format=hawk`, HawkExportDocument, [409]);
+    const doc = await this.json(`/videos/${videoId}/export?format=hawk`, ApprovedExport, [409]);
     if (!doc) return [];
     return doc.frames.flatMap((f) =>
       f.boxes.map((b, n) => ({ boxId: `${videoId}:${f.frame}:${n}`, videoId, frame: f.frame, label: b.label, xyxy: [...b.xyxy] as ApprovedBox['xyxy'], attributes: b.attributes, trackId: b.trackId === null ? null : `${videoId}:${b.trackId}` })),

@@ -15,12 +15,13 @@ import type { TrainingService } from '../../training/training.service.ts';
 export const trainingRoutes: FastifyPluginAsyncTypebox<{ readonly training: TrainingService }> = async (app, { training }) => {
   app.get('/training/jobs', { config: { access: DASHBOARD }, schema: { response: { 200: TrainJobList } } }, async () => ({ jobs: await training.list() }));
   // The body is checked by parseTrainConfig, so that every problem is named by its key.
-  app.post('/training/jobs', { config: { access: OPERATE }, schema: { body: Type.Unknown(), response: { 201: TrainJobList, 400: TrainConfigRejected } } }, async (request, reply) => {
+  app.post('/training/jobs', { config: { access: OPERATE }, schema: { body: Type.Unknown(), response: { 201: TrainJobList, 400: TrainConfigRejected, 502: Type.Omit(TrainConfigRejected, ['problems']) } } }, async (request, reply) => {
     try {
       return reply.status(201).send({ jobs: await training.queue(request.body) });
     } catch (err) {
-      // Hawk unreachable or refusing the token is the gateway's failure, not the config's.
-      if (err instanceof HawkApiError) throw new HttpError(502, err.message);
+      // Hawk unreachable or refusing the token is not the config's fault; the message says what
+      // to set (the central handler would hide a 5xx message, and this one holds no secret).
+      if (err instanceof HawkApiError) return reply.status(502).send({ statusCode: 502, error: 'Bad Gateway', message: err.message });
       if (!(err instanceof TrainConfigError)) throw err;
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: err.message, problems: err.problems });
     }
