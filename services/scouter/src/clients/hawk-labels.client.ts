@@ -44,7 +44,7 @@ export interface HawkProjectRef {
 
 /** One approved box with its attribute values; `trackId` is its track (null for a lone box). */
 export interface ApprovedBox {
-  /** "video:frame:n" (n = the box's place among the frame's approved boxes). */
+  /** "video:frame:track@frame" for a track's box; "video:frame:n" for a lone box (its place on the frame in Hawk's export). */
   boxId: string;
   videoId: number;
   frame: number;
@@ -112,7 +112,7 @@ export class HawkLabelsClient {
     const doc = await this.json(`/videos/${videoId}/export?format=hawk`, ApprovedExport, [409]);
     if (!doc) return [];
     return doc.frames.flatMap((f) =>
-      f.boxes.map((b, n) => ({ boxId: `${videoId}:${f.frame}:${n}`, videoId, frame: f.frame, label: b.label, xyxy: [...b.xyxy] as ApprovedBox['xyxy'], attributes: b.attributes, trackId: b.trackId === null ? null : `${videoId}:${b.trackId}` })),
+      f.boxes.map((b, n) => ({ boxId: b.trackId === null ? `${videoId}:${f.frame}:${n}` : `${videoId}:${f.frame}:${b.trackId}@${f.frame}`, videoId, frame: f.frame, label: b.label, xyxy: [...b.xyxy] as ApprovedBox['xyxy'], attributes: b.attributes, trackId: b.trackId === null ? null : `${videoId}:${b.trackId}` })),
     );
   }
 
