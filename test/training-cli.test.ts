@@ -1,12 +1,12 @@
 // Issue 18's "done when": a labelled set built from real frames (mot17-mini: MOT17-02 and -04 with
 // their ground-truth boxes; without the evaluation data, a street of figures the test draws and
 // ffmpeg encodes) with an attribute that is in the pixels — each track's upper body dark or light,
-// measured on the decoded image itself — stored as an approved Hawk project; `sightline train`
-// learns it on the detector's shared features and reaches validation accuracy well above always
+// measured on the decoded image itself — stored as an approved project of a running Hawk;
+// `sightline train` reads it through Hawk's API and learns it on the detector's shared features and reaches validation accuracy well above always
 // answering the majority class; the head is stored with its metrics and box ids, exported as
 // ONNX that AttributeHead runs, deployed and rolled back.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { createTestDatabase, repoRoot, type TestDatabase } from '@sightline/db';
 import { decodeImageRgb, frameFileName } from '@sightline/media';
 import { AttributeHead, CenterNetDetector } from '@sightline/models';
 import { Detections, motRowXyxy, parseMot } from '@sightline/vision';
+import { startHawkApi, type HawkApiFixture } from '../services/scouter/test-support/hawk-api-fixture.ts';
 import { drawPeopleFrames, upperLuma } from './support/drawn-people.ts';
 
 const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', 'data');
@@ -27,6 +28,8 @@ const bin = fileURLToPath(new URL('../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-train-'));
 const mediaDir = join(dir, 'hawk');
 let db: TestDatabase;
+/** The Hawk that `sightline train` reads the labels and frames from, through its API. */
+let hawk: HawkApiFixture;
 let trackCount = 0;
 /** A frame of the set and two boxes on it, for the exported head to label. */
 let sample: { path: string; boxes: number[][] };
@@ -108,17 +111,26 @@ before(async () => {
       t.setId, `t${t.id}`, 'person', JSON.stringify({ upper_colour: label }), JSON.stringify(kfs),
     ]);
   }
+  hawk = await startHawkApi(db.pool, mediaDir);
 });
 
 after(async () => {
+  await hawk?.close();
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function sightline(...args: string[]) {
-  return spawnSync(process.execPath, [bin, 'train', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: db.url, HAWK_MEDIA_DIR: mediaDir, SIGHTLINE_DATA_DIR: join(dir, 'data') },
+/** Runs the CLI without blocking this process: Hawk, in this process, answers its requests. */
+function sightline(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, 'train', ...args, ...(args[0] === '--config' ? ['--hawk-url', hawk.url] : [])], {
+    env: { ...process.env, DATABASE_URL: db.url, SCOUTER_HAWK_TOKEN: hawk.token, SIGHTLINE_DATA_DIR: join(dir, 'data') },
+  });
+  let stdout = '', stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -126,7 +138,7 @@ test('sightline train learns upper-body dark vs light from approved Hawk boxes, 
   t.diagnostic(`labelled set: ${source}, ${trackCount} labelled tracks`);
   const config = join(dir, 'train.json');
   writeFileSync(config, JSON.stringify({ project: 'street', attributes: ['upper_colour'], head: ['linear', 'mlp'], hidden: 32, epochs: 30, batchSize: 32, lr: 0.001, optimizer: 'adam', weightDecay: 1e-3, seed: 1, validation: { by: 'track', fraction: 0.3 } }));
-  const run = sightline('--config', config);
+  const run = await sightline('--config', config);
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   assert.match(run.stdout, /queued 2 jobs/);
   assert.match(run.stdout, /epoch 30\/30: train loss/);
@@ -172,10 +184,10 @@ test('sightline train learns upper-body dark vs light from approved Hawk boxes, 
   await head.release();
 
   // Deploy, deploy the newer one, roll back.
-  assert.equal(sightline('--deploy', 'upper_colour@2').status, 0);
-  assert.equal(sightline('--deploy', 'upper_colour@1').status, 0);
-  assert.equal(sightline('--deploy', 'upper_colour@2').status, 0);
-  const rolled = sightline('--rollback', 'upper_colour');
+  assert.equal((await sightline('--deploy', 'upper_colour@2')).status, 0);
+  assert.equal((await sightline('--deploy', 'upper_colour@1')).status, 0);
+  assert.equal((await sightline('--deploy', 'upper_colour@2')).status, 0);
+  const rolled = await sightline('--rollback', 'upper_colour');
   assert.equal(rolled.status, 0, rolled.stderr);
   assert.match(rolled.stdout, /deployed upper_colour@1/);
   const deployed = (await db.pool.query('SELECT version FROM scouter_attribute_heads WHERE deployed')).rows;
@@ -192,7 +204,7 @@ test('bad configs are refused naming the key, and nothing is queued', async () =
   const before = (await db.pool.query('SELECT count(*)::int AS n FROM scouter_training_jobs')).rows[0].n;
   for (const [body, message] of cases) {
     writeFileSync(config, JSON.stringify(body));
-    const run = sightline('--config', config);
+    const run = await sightline('--config', config);
     assert.equal(run.status, 2, run.stdout);
     assert.match(run.stderr, message);
   }

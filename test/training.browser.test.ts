@@ -20,6 +20,7 @@ import { loadKanohiConfig } from '../services/kanohi/src/config.ts';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { startHawkApi, type HawkApiFixture } from '../services/scouter/test-support/hawk-api-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { drawPeopleFrames, upperLuma } from './support/drawn-people.ts';
 import { logIn, reserveWebOrigin } from './support/web-login.ts';
@@ -28,6 +29,7 @@ import { startWebServer } from './support/web-server.ts';
 const FRAMES = 24;
 let db: TestDatabase;
 let scouter: ScouterApp;
+let hawk: HawkApiFixture;
 let kanohi: KanohiApp;
 let web: Awaited<ReturnType<typeof startWebServer>>;
 let chromium: HeadlessBrowser;
@@ -63,8 +65,10 @@ before(async () => {
 
   const webOrigin = await reserveWebOrigin();
   operator = await signIn(db.pool, 'operator');
+  // Scouter's training reads the labels and frames through Hawk's API, with a read-only Hawk token.
+  hawk = await startHawkApi(db.pool, join(dir, 'hawk'));
   scouter = await buildScouter({
-    config: loadScouterConfig({}, { logLevel: 'silent', hawkMediaDir: join(dir, 'hawk'), webOrigins: webOrigin.origin, mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 300, previewFps: 2, inferenceThreads: 1 }),
+    config: loadScouterConfig({}, { logLevel: 'silent', hawkUrl: hawk.url, hawkToken: hawk.token, webOrigins: webOrigin.origin, mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 300, previewFps: 2, inferenceThreads: 1 }),
     pool: db.pool,
   });
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
@@ -82,6 +86,7 @@ after(async () => {
   await chromium?.close();
   await web?.close();
   await scouter?.app.close();
+  await hawk?.close();
   await kanohi?.close();
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });

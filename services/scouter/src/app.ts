@@ -13,7 +13,7 @@ import type { PipelineStages } from './pipeline/stages.ts';
 import { TrainingRepository } from './training/training.repository.ts';
 import { TrainingService } from './training/training.service.ts';
 import { TrainingWorker } from './training/training-worker.ts';
-import { HawkLabelsRepository } from './training/hawk-labels.repository.ts';
+import { HawkLabelsClient, hawkFramesDir } from './clients/hawk-labels.client.ts';
 import { trainingRoutes } from './routes/training/index.ts';
 import { CameraStatusRepository } from './repositories/camera-status.repository.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
@@ -45,7 +45,7 @@ import { CameraWorker } from './worker/camera-worker.ts';
 
 export { runVideo, FlowRejectedError, type RunVideoOptions, type RunVideoSummary } from './run-video.ts';
 export { withTrainedHeads } from './services/flow.service.ts';
-export { TrainingService, TrainingRepository, HawkLabelsRepository, parseTrainConfig, expandGrid, TrainConfigError, TrainingInputError, type JobProgress } from './training/index.ts';
+export { TrainingService, TrainingRepository, HawkLabelsClient, HawkApiError, parseTrainConfig, expandGrid, TrainConfigError, TrainingInputError, type JobProgress } from './training/index.ts';
 
 export interface BuildScouterOptions {
   readonly config: ScouterConfig;
@@ -213,8 +213,8 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   let detector: Promise<CenterNetDetector> | undefined;
   const trainingService = new TrainingService({
     repo: training,
-    labels: new HawkLabelsRepository(pool),
-    hawkMediaDir: config.hawkMediaDir ? resolve(config.hawkMediaDir) : join(dataDir(), 'hawk'),
+    hawk: new HawkLabelsClient({ hawkUrl: config.hawkUrl, token: config.hawkToken }),
+    framesDir: hawkFramesDir(),
     cacheDir: join(dataDir(), 'training', 'features'),
     detector: () => (detector ??= CenterNetDetector.create({ threads: config.inferenceThreads })),
   });

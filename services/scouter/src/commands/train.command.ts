@@ -6,9 +6,10 @@ import type { TrainJob } from '@sightline/contracts';
 import { createPool, dataDir, migrateUp, openDatabase } from '@sightline/db';
 import { CenterNetDetector } from '@sightline/models';
 import { UsageError, type CliCommand } from '@sightline/cli';
-import { HawkLabelsRepository, TrainConfigError, TrainingRepository, TrainingService } from '../training/index.ts';
+import { hawkFramesDir } from '../clients/hawk-labels.client.ts';
+import { HawkLabelsClient, TrainConfigError, TrainingRepository, TrainingService } from '../training/index.ts';
 
-const usage = `Usage: sightline train --config <train.json> [--threads <n>]
+const usage = `Usage: sightline train --config <train.json> [--threads <n>] [--hawk-url <url>] [--hawk-token <token>]
        sightline train --list | --cancel <job> | --heads | --deploy <name>@<version> | --rollback <name>
 
   --config <file>     a training config (JSON): the Hawk project, the attributes to learn (one head
@@ -19,15 +20,18 @@ const usage = `Usage: sightline train --config <train.json> [--threads <n>]
                       run here one at a time, each printing its epochs; every successful job
                       stores a new version of its head.
   --threads <n>       detector threads for the feature cache (default 2)
+  --hawk-url <url>    Hawk's address (default SCOUTER_HAWK_URL, else http://127.0.0.1:3001)
+  --hawk-token <t>    a read-only Hawk API token of a user who may see the project (default
+                      SCOUTER_HAWK_TOKEN); the labels and frames are read through Hawk's API
   --list              the job queue, newest first
   --cancel <job>      cancel a queued job, or a running one at its next epoch
   --heads             stored head versions with their validation accuracy
   --deploy <n>@<v>    deploy version v of head n (running pipelines load it)
   --rollback <name>   deploy the version below the deployed one
 
-Frames are read from Hawk's media folder (HAWK_MEDIA_DIR, default <data>/hawk); pooled features
-are cached under <data>/training/features. Uses DATABASE_URL when set, otherwise the embedded
-PostgreSQL under the data folder.`;
+Approved labels and their frames are read through Hawk's API (Hawk must be running); frames are
+kept under <data>/training/hawk-frames, pooled features under <data>/training/features. Uses
+DATABASE_URL when set, otherwise the embedded PostgreSQL under the data folder.`;
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -46,9 +50,13 @@ export const trainCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { config: { type: 'string' }, threads: { type: 'string' }, list: { type: 'boolean' }, cancel: { type: 'string' }, heads: { type: 'boolean' }, deploy: { type: 'string' }, rollback: { type: 'string' } },
+      options: { config: { type: 'string' }, threads: { type: 'string' }, 'hawk-url': { type: 'string' }, 'hawk-token': { type: 'string' }, list: { type: 'boolean' }, cancel: { type: 'string' }, heads: { type: 'boolean' }, deploy: { type: 'string' }, rollback: { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const hawkUrl = values['hawk-url'] ?? (process.env.SCOUTER_HAWK_URL || 'http://127.0.0.1:3001');
+    if (!/^https?:\/\/[^/]/.test(hawkUrl)) throw new UsageError(`--hawk-url must be an http:// or https:// address, got "${hawkUrl}"`);
+    const hawkToken = values['hawk-token'] ?? process.env.SCOUTER_HAWK_TOKEN ?? '';
+    if (values.config && !hawkToken) throw new UsageError('--config needs a Hawk API token: --hawk-token <token> or SCOUTER_HAWK_TOKEN (a read-only Hawk token of a user who may see the project)');
     const actions = ['config', 'list', 'cancel', 'heads', 'deploy', 'rollback'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (actions.length !== 1) throw new UsageError(actions.length ? `give one of --${actions.join(', --')}, not several` : '--config <train.json> is required (or --list, --cancel, --heads, --deploy, --rollback)');
     const threads = values.threads === undefined ? 2 : Number(values.threads);
@@ -74,8 +82,8 @@ export const trainCommand: CliCommand = {
       const repo = new TrainingRepository(pool);
       const service = new TrainingService({
         repo,
-        labels: new HawkLabelsRepository(pool),
-        hawkMediaDir: process.env.HAWK_MEDIA_DIR || join(dataDir(), 'hawk'),
+        hawk: new HawkLabelsClient({ hawkUrl, token: hawkToken }),
+        framesDir: hawkFramesDir(),
         cacheDir: join(dataDir(), 'training', 'features'),
         detector: async () => (detector ??= await CenterNetDetector.create({ threads })),
       });

@@ -1,42 +1,68 @@
 // From Hawk's approved boxes to train/validation feature sets: boxes carrying the attribute,
 // features pooled once per frame (buildFeatureCache), and a split by track or by video so one
 // person's boxes never land on both sides.
+import { createHash } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainJobConfig } from '@sightline/contracts';
-import { frameFileName } from '@sightline/media';
 import type { FeatureCacheResult, FeatureSet, FrameBoxes } from '@sightline/models';
 import { seededRandom, shuffleInPlace } from '@sightline/native';
-import { attributeLabels, type ApprovedBox, type HawkLabelsRepository, type HawkProjectRef } from './hawk-labels.repository.ts';
+import type { ApprovedBox, HawkLabelsClient, HawkProjectRef } from '../clients/hawk-labels.client.ts';
+import { attributeLabels } from './attribute-labels.ts';
 
 /** A training input problem (bad project, attribute, too few labels): a usage error, not a crash. */
 export class TrainingInputError extends Error {
   override readonly name = 'TrainingInputError';
 }
 
-/** Every approved box of the project, grouped by frame, with the frames' image paths. */
+/** Every approved box of the project, grouped by frame, with the local copies of the frames. */
 export interface ProjectLabels {
   project: HawkProjectRef;
   boxes: ApprovedBox[];
   frames: (FrameBoxes & { videoId: number; frame: number; boxIndex: number[] })[];
 }
 
-export async function loadProjectLabels(labels: HawkLabelsRepository, projectRef: string | number, hawkMediaDir: string): Promise<ProjectLabels> {
-  const project = await labels.project(projectRef);
-  if (!project) throw new TrainingInputError(`project: Hawk has no project ${JSON.stringify(projectRef)}`);
+/**
+ * Every approved box of the project (read through Hawk's API), grouped by frame, each frame fetched
+ * from Hawk into a local file named by its content (see fetchFrame).
+ */
+export async function loadProjectLabels(hawk: HawkLabelsClient, projectRef: string | number, framesDir: string): Promise<ProjectLabels> {
+  const project = await hawk.project(projectRef);
+  if (!project) throw new TrainingInputError(`project: Hawk has no project ${JSON.stringify(projectRef)} that the Hawk API token's user may see`);
   const boxes: ApprovedBox[] = [];
-  for (const v of await labels.videos(project.id)) boxes.push(...(await labels.approvedBoxes(v.id, v.frameCount)));
-  const byFrame = new Map<string, ProjectLabels['frames'][number] & { list: number[] }>();
+  for (const v of await hawk.videos(project.id)) boxes.push(...(await hawk.approvedBoxes(v.id)));
+  const byFrame = new Map<string, { videoId: number; frame: number; list: number[] }>();
   boxes.forEach((b, i) => {
     const key = `${b.videoId}:${b.frame}`;
     let f = byFrame.get(key);
-    if (!f) {
-      f = { videoId: b.videoId, frame: b.frame, imagePath: join(hawkMediaDir, 'videos', String(b.videoId), 'frames', frameFileName(b.frame)), boxesXyxy: new Float32Array(0), boxIndex: [], list: [] };
-      byFrame.set(key, f);
-    }
+    if (!f) byFrame.set(key, (f = { videoId: b.videoId, frame: b.frame, list: [] }));
     f.list.push(i);
   });
-  const frames = [...byFrame.values()].map(({ list, ...f }) => ({ ...f, boxIndex: list, boxesXyxy: Float32Array.from(list.flatMap((i) => boxes[i]!.xyxy)) }));
+  const frames: ProjectLabels['frames'] = [];
+  for (const { list, ...f } of byFrame.values()) {
+    const imagePath = await fetchFrame(hawk, framesDir, f.videoId, f.frame);
+    if (!imagePath) throw new TrainingInputError(`Hawk has no frame ${f.frame + 1} of video ${f.videoId} any more; queue the job again`);
+    frames.push({ ...f, imagePath, boxIndex: list, boxesXyxy: Float32Array.from(list.flatMap((i) => boxes[i]!.xyxy)) });
+  }
   return { project, boxes, frames };
+}
+
+/**
+ * A Hawk frame as a local file named by the SHA-1 of its bytes (undefined when Hawk no longer has
+ * it): the same picture keeps the same path and file, so its pooled features stay in the feature
+ * cache across jobs, and a different picture (another Hawk, a video re-extracted) never reuses them.
+ */
+export async function fetchFrame(hawk: HawkLabelsClient, framesDir: string, videoId: number, frame: number): Promise<string | undefined> {
+  const jpeg = await hawk.frameJpeg(videoId, frame);
+  if (!jpeg) return undefined;
+  const path = join(framesDir, `${createHash('sha1').update(jpeg).digest('hex')}.jpg`);
+  if (await stat(path).then(() => true, () => false)) return path;
+  await mkdir(framesDir, { recursive: true });
+  // Written under a temporary name then renamed: a crash never leaves a half frame behind.
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, jpeg);
+  await rename(tmp, path);
+  return path;
 }
 
 export interface SplitDataset {

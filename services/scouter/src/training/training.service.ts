@@ -3,22 +3,22 @@
 // epoch, honours cancellation between epochs, and stores the head as a new version only when the
 // job succeeds. Deploy and rollback switch the version Scouter's pipelines load.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AttributeHeadVersion, TrainConfig, TrainEpoch, TrainJob, TrainJobConfig } from '@sightline/contracts';
-import { cropImageJpeg, decodeImageRgb, frameFileName } from '@sightline/media';
+import { cropImageJpeg, decodeImageRgb } from '@sightline/media';
 import { buildFeatureCache, headToOnnx, SHARED_FEATURES, trainHead, type AttributeHeadSpec, type CenterNetDetector, type FeatureCacheResult } from '@sightline/models';
 import { loadTrainOps, type HeadArchitecture, type TrainOps } from '@sightline/native';
-import { attributeLabels, type HawkLabelsRepository } from './hawk-labels.repository.ts';
+import type { HawkLabelsClient } from '../clients/hawk-labels.client.ts';
+import { attributeLabels } from './attribute-labels.ts';
 import { expandGrid, parseTrainConfig, TrainConfigError } from './train-config.ts';
-import { headName, loadProjectLabels, splitDataset, TrainingInputError, type ProjectLabels } from './training-dataset.ts';
+import { fetchFrame, headName, loadProjectLabels, splitDataset, TrainingInputError, type ProjectLabels } from './training-dataset.ts';
 import type { TrainingRepository } from './training.repository.ts';
 
 export interface TrainingServiceOptions {
   repo: TrainingRepository;
-  labels: HawkLabelsRepository;
-  /** Hawk's media folder (HAWK_MEDIA_DIR): frames are videos/<id>/frames/000001.jpg... */
-  hawkMediaDir: string;
+  /** Hawk's API (SCOUTER_HAWK_URL + SCOUTER_HAWK_TOKEN): the approved labels and their frames. */
+  hawk: HawkLabelsClient;
+  /** Folder of the frames fetched from Hawk, each named by its content (their features stay cached). */
+  framesDir: string;
   /** Folder of per-frame feature files. */
   cacheDir: string;
   /** The shared-feature detector (CenterNet fetching its feature map), created on first use. */
@@ -53,8 +53,8 @@ export class TrainingService {
   /** Validates the config against the schema and the Hawk project, then queues its grid. */
   async queue(input: unknown): Promise<TrainJob[]> {
     const config: TrainConfig = parseTrainConfig(input);
-    const project = await this.o.labels.project(config.project);
-    if (!project) throw new TrainConfigError([`project: Hawk has no project ${JSON.stringify(config.project)}`]);
+    const project = await this.o.hawk.project(config.project);
+    if (!project) throw new TrainConfigError([`project: Hawk has no project ${JSON.stringify(config.project)} that the Hawk API token's user may see`]);
     const jobs = expandGrid(config);
     for (const attribute of config.attributes) {
       const labels = attributeLabels(project.labelSchema, attribute, config.classes);
@@ -130,7 +130,7 @@ export class TrainingService {
 
   /** Pooled features of the project's approved boxes, computed once per project and ROI size in this process. */
   private async featuresFor(c: TrainJobConfig, onFrame: (done: number, total: number) => void): Promise<{ data: ProjectLabels; cache: FeatureCacheResult }> {
-    const data = await loadProjectLabels(this.o.labels, c.project, this.o.hawkMediaDir);
+    const data = await loadProjectLabels(this.o.hawk, c.project, this.o.framesDir);
     const key = `${data.project.id}:${c.roiSize}:${JSON.stringify(data.frames.map((f) => [f.imagePath, Array.from(f.boxesXyxy)]))}`;
     const hit = this.features.get(key);
     if (hit) return hit;
@@ -157,8 +157,8 @@ export class TrainingService {
     if (!wrong?.xyxy) return undefined;
     const [videoId, frame] = wrong.boxId.split(':').map(Number);
     if (!Number.isInteger(videoId) || !Number.isInteger(frame)) return undefined;
-    const path = join(this.o.hawkMediaDir, 'videos', String(videoId), 'frames', frameFileName(frame!));
-    if (!existsSync(path)) return undefined; // the video was deleted from Hawk since
+    const path = await fetchFrame(this.o.hawk, this.o.framesDir, videoId!, frame!);
+    if (!path) return undefined; // the video was deleted from Hawk since
     return cropImageJpeg(path, wrong.xyxy, { height: 128 });
   }
 

@@ -3,6 +3,7 @@ import { AttributeHeadList, DeployHeadBody, HeadNameParams, HeadVersionParams, T
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { binaryResponse, HttpError } from '@sightline/server-kit';
+import { HawkApiError } from '../../clients/hawk-labels.client.ts';
 import { TrainConfigError } from '../../training/train-config.ts';
 import type { TrainingService } from '../../training/training.service.ts';
 
@@ -11,13 +12,19 @@ import type { TrainingService } from '../../training/training.service.ts';
  * rollback, the ONNX model and its card). Roles once packages/auth lands: reads for viewers,
  * queueing, cancelling, deploying and rolling back for operators.
  */
+/** Hawk unreachable, or refusing Scouter's Hawk token: the message names what to set. */
+const HawkFailed = Type.Omit(TrainConfigRejected, ['problems'], { description: "Hawk could not answer or refused SCOUTER_HAWK_TOKEN; the message says what to fix" });
+
 export const trainingRoutes: FastifyPluginAsyncTypebox<{ readonly training: TrainingService }> = async (app, { training }) => {
   app.get('/training/jobs', { config: { access: DASHBOARD }, schema: { response: { 200: TrainJobList } } }, async () => ({ jobs: await training.list() }));
   // The body is checked by parseTrainConfig, so that every problem is named by its key.
-  app.post('/training/jobs', { config: { access: OPERATE }, schema: { body: Type.Unknown(), response: { 201: TrainJobList, 400: TrainConfigRejected } } }, async (request, reply) => {
+  app.post('/training/jobs', { config: { access: OPERATE }, schema: { body: Type.Unknown(), response: { 201: TrainJobList, 400: TrainConfigRejected, 502: HawkFailed } } }, async (request, reply) => {
     try {
       return reply.status(201).send({ jobs: await training.queue(request.body) });
     } catch (err) {
+      // Hawk unreachable or refusing the token is not the config's fault; the message says what
+      // to set (the central handler would hide a 5xx message, and this one holds no secret).
+      if (err instanceof HawkApiError) return reply.status(502).send({ statusCode: 502, error: 'Bad Gateway', message: err.message });
       if (!(err instanceof TrainConfigError)) throw err;
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: err.message, problems: err.problems });
     }
@@ -27,8 +34,14 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ readonly training: Trai
     if (!job) throw new HttpError(404, `No training job ${request.params.id}; GET /training/jobs lists them`);
     return job;
   });
-  app.get('/training/jobs/:id/wrong/:index/crop.jpg', { config: { access: DASHBOARD }, schema: { params: WrongCropParams, response: { 200: binaryResponse('image/jpeg', 'The wrong box cut from its Hawk frame') } } }, async (request, reply) => {
-    const jpeg = await training.wrongCrop(request.params.id, request.params.index);
+  app.get('/training/jobs/:id/wrong/:index/crop.jpg', { config: { access: DASHBOARD }, schema: { params: WrongCropParams, response: { 200: binaryResponse('image/jpeg', 'The wrong box cut from its Hawk frame'), 502: HawkFailed } } }, async (request, reply) => {
+    let jpeg: Buffer | undefined;
+    try {
+      jpeg = await training.wrongCrop(request.params.id, request.params.index);
+    } catch (err) {
+      if (err instanceof HawkApiError) return reply.status(502).send({ statusCode: 502, error: 'Bad Gateway', message: err.message });
+      throw err;
+    }
     if (!jpeg) throw new HttpError(404, `Training job ${request.params.id} has no wrong box ${request.params.index} with a stored place; GET /training/jobs/${request.params.id} lists metrics.wrong`);
     return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(jpeg);
   });
