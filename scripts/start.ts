@@ -74,10 +74,15 @@ if (stopping) await stopAll(0); // Ctrl-C arrived while it started.
 const pool = createPool(database.url);
 // With no admin yet: the admin from SIGHTLINE_ADMIN_PASSWORD, or a one-time setup link printed below.
 let firstRun: Awaited<ReturnType<IdentityService['prepareFirstRun']>> = { state: 'ready' };
+// Scouter's training reads Hawk's approved labels through Hawk's API: unless SCOUTER_HAWK_TOKEN
+// names a token, each start gives it a fresh read-only Hawk token of the first admin.
+let trainingToken: string | undefined;
 try {
   const applied = await migrateUp(pool);
   if (applied.length > 0) console.log(`Applied migrations ${applied.join(', ')}`);
-  firstRun = await new IdentityService(pool, { sessionHours: 1 }).prepareFirstRun(adminPassword);
+  const identity = new IdentityService(pool, { sessionHours: 1 });
+  firstRun = await identity.prepareFirstRun(adminPassword);
+  if (!process.env.SCOUTER_HAWK_TOKEN) trainingToken = await identity.replaceSiteToken('Scouter training (npm start)', 'hawk');
 } catch (err) {
   console.error((err as Error).message);
   await stopAll(1);
@@ -90,7 +95,7 @@ try {
 // The services accept browsers from the web app's origin, wherever WEB_PORT put it.
 const webOrigins = `http://localhost:${ports.web},http://127.0.0.1:${ports.web}`;
 // Scouter's pre-labeling reads frames from Hawk's API, wherever HAWK_PORT put it.
-const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', SIGHTLINE_WEB_ORIGINS: webOrigins, SCOUTER_HAWK_URL: `http://127.0.0.1:${ports.hawk}`, ...process.env, DATABASE_URL: database.url };
+const env = { HAWK_LOG_LEVEL: 'warn', SCOUTER_LOG_LEVEL: 'warn', KANOHI_LOG_LEVEL: 'warn', SIGHTLINE_WEB_ORIGINS: webOrigins, SCOUTER_HAWK_URL: `http://127.0.0.1:${ports.hawk}`, ...(trainingToken ? { SCOUTER_HAWK_TOKEN: trainingToken } : {}), ...process.env, DATABASE_URL: database.url };
 supervisor = new Supervisor(
   [
     { name: 'hawk', script: 'services/hawk/src/server.ts' },
@@ -136,6 +141,7 @@ Press Ctrl-C to stop.`);
   if (firstRun.state === 'setup') {
     console.log(`
 No admin yet. Create one (this link works once, for 24 hours):
-  http://localhost:${ports.web}/?setup=${firstRun.setupToken}`);
+  http://localhost:${ports.web}/?setup=${firstRun.setupToken}
+Training attribute heads from Hawk's labels needs an admin: it works from the next start (or set SCOUTER_HAWK_TOKEN).`);
   }
 }

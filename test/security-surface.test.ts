@@ -171,3 +171,31 @@ test('SIGHTLINE_ADMIN_PASSWORD (or HAWK_ADMIN_PASSWORD) creates the admin at fir
     await fresh.drop();
   }
 });
+
+test("npm start's training token: read-only, Hawk only, owned by the first admin, one live per name", async () => {
+  const fresh = await createTestDatabase();
+  const app = await buildHawk({ config: loadHawkConfig({}, { logLevel: 'silent' }), pool: fresh.pool });
+  try {
+    await app.ready();
+    const identity = new IdentityService(fresh.pool, { sessionHours: 1 });
+    assert.equal(await identity.replaceSiteToken('Scouter training (npm start)', 'hawk'), undefined, 'no admin yet: no token');
+    await identity.createUser({ username: 'owner', password: 'long-enough-secret', role: 'admin' });
+    const first = (await identity.replaceSiteToken('Scouter training (npm start)', 'hawk'))!;
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    assert.equal((await app.inject({ method: 'GET', url: '/projects', headers: bearer(first) })).statusCode, 200);
+    const write = await app.inject({ method: 'POST', url: '/projects', headers: bearer(first), payload: { name: 'not allowed' } });
+    assert.equal(write.statusCode, 403, 'read-only');
+    const second = (await identity.replaceSiteToken('Scouter training (npm start)', 'hawk'))!;
+    assert.equal((await app.inject({ method: 'GET', url: '/projects', headers: bearer(first) })).statusCode, 401, 'the previous start\'s token is revoked');
+    assert.equal((await app.inject({ method: 'GET', url: '/projects', headers: bearer(second) })).statusCode, 200);
+    const kanohiApp = await buildKanohi({ config: loadKanohiConfig({}, { logLevel: 'silent' }), pool: fresh.pool });
+    try {
+      assert.notEqual((await kanohiApp.inject({ method: 'GET', url: '/floors', headers: bearer(second) })).statusCode, 200, 'Hawk only');
+    } finally {
+      await kanohiApp.close();
+    }
+  } finally {
+    await app.close();
+    await fresh.drop();
+  }
+});

@@ -119,6 +119,20 @@ export class IdentityService {
     return { token, info };
   }
 
+  /**
+   * A read-only token for one service that another reads on the site's behalf (Scouter's training
+   * reads Hawk's approved labels), owned by the oldest active admin so Hawk's own visibility
+   * rules apply and the admin sees it in the token list; the previous token of that name is revoked,
+   * so each start leaves one live. Undefined while no admin exists yet (first-run setup pending).
+   * @example const token = await identity.replaceSiteToken('Scouter training (npm start)', 'hawk');
+   */
+  async replaceSiteToken(name: string, service: CreateApiTokenBody['services'][number]): Promise<string | undefined> {
+    const admin = await this.users.firstAdmin();
+    if (!admin) return undefined;
+    await this.tokens.revokeApiTokensNamed(admin.id, name);
+    return (await this.createApiToken(admin, { name, services: [service], readOnly: true })).token;
+  }
+
   /** Admins see every live token; others their own. */
   listApiTokens(viewer: User): Promise<ApiToken[]> {
     return this.tokens.listApiTokens(viewer.role === 'admin' ? undefined : viewer.id);

@@ -60,6 +60,11 @@ export class TokenRepository {
     return rows;
   }
 
+  /** Revokes a user's live tokens of that name. */
+  async revokeApiTokensNamed(userId: number, name: string): Promise<void> {
+    await this.pool.query('UPDATE auth_api_tokens SET revoked_at = now() WHERE user_id = $1 AND name = $2 AND revoked_at IS NULL', [userId, name]);
+  }
+
   /** Revokes a token (of that user, unless `userId` is undefined); false when there was none. */
   async revokeApiToken(id: number, userId: number | undefined): Promise<boolean> {
     const { rowCount } = await this.pool.query('UPDATE auth_api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL AND ($2::int IS NULL OR user_id = $2)', [id, userId ?? null]);

@@ -72,6 +72,12 @@ export class UserRepository {
     });
   }
 
+  /** The oldest active admin who is a person (not a system user), if any. */
+  async firstAdmin(): Promise<User | undefined> {
+    const { rows } = await this.pool.query<User>("SELECT id, username, role FROM auth_users WHERE role = 'admin' AND disabled_at IS NULL AND NOT is_system ORDER BY id LIMIT 1");
+    return rows[0];
+  }
+
   async activeAdmins(): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM auth_users WHERE role = 'admin' AND disabled_at IS NULL AND NOT is_system");
     return rows[0]!.n;
