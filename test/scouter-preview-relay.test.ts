@@ -54,7 +54,7 @@ test('a page on the worker that does not run a camera receives its JPEG previews
   const other = 1 - holder;
   await until('the camera to end', async () => (await workers[other]!.app.inject({ method: 'GET', url: `/cameras/${id}` })).json<Camera>().state === 'ended');
   const own = frames[holder]!.filter((f) => f.cameraId === id);
-  // The last stored preview reaches the other page (a preview whose write would have waited is skipped).
+  // The last stored preview reaches the other page (previews replaced while a write ran are skipped).
   const relayed = await until('the last stored preview to be relayed', async () => {
     const { rows } = await db.pool.query<{ frame_index: string }>('SELECT frame_index FROM scouter_previews WHERE camera_id = $1', [id]);
     const got = frames[other]!.filter((f) => f.cameraId === id);

@@ -36,26 +36,28 @@ test('a shared preview is read and emitted once by another process; stale refere
   const viewer = relay();
   owner.relay.share(event(7), jpeg);
   owner.relay.share(event(8), jpeg);
-  const [ref] = await until('the owner to share a preview', () => owner.refs.length > 0 && owner.refs, 10_000, 10);
-  assert.equal(owner.relay.skipped, 1, 'the second preview was skipped while the first was being written');
-  assert.equal(owner.refs.length, 1);
+  owner.relay.share(event(9), jpeg);
+  const [first, latest] = await until('the owner to share the first and the newest preview', () => owner.refs.length >= 2 && owner.refs, 10_000, 10);
+  assert.equal(owner.relay.skipped, 1, 'the preview replaced while the first was written (8) was skipped; the newest (9) waited for its turn');
+  assert.equal(owner.refs.length, 2);
+  assert.ok(latest!.seq > first!.seq, 'sequence numbers grow');
 
-  viewer.relay.receive(ref!);
+  viewer.relay.receive(latest!);
   const [shown] = await until('the viewer to emit the preview', () => viewer.emitted.length > 0 && viewer.emitted, 10_000, 10);
-  assert.deepEqual(shown, event(7));
+  assert.deepEqual(shown, event(9));
   assert.deepEqual([...Buffer.from(shown!.jpegBase64, 'base64').subarray(0, 2)], [0xff, 0xd8]);
 
-  viewer.relay.receive(ref!);
-  viewer.relay.receive({ cameraId, seq: ref!.seq - 1 });
+  viewer.relay.receive(latest!);
+  viewer.relay.receive(first!);
   await new Promise((r) => setTimeout(r, 100));
-  assert.equal(viewer.relay.fetched, 1, 'a reference already shown is not read again');
+  assert.equal(viewer.relay.fetched, 1, 'a reference already shown, or older, is not read again');
 
-  owner.relay.share(event(9), jpeg);
-  const newer = await until('the owner to share a newer preview', () => owner.refs[1], 10_000, 10);
-  assert.ok(newer.seq > ref!.seq, 'sequence numbers grow');
+  owner.relay.share(event(10), jpeg);
+  const newer = await until('the owner to share a newer preview', () => owner.refs[2], 10_000, 10);
+  assert.ok(newer.seq > latest!.seq, 'sequence numbers grow');
   viewer.relay.receive(newer);
   await until('the viewer to emit the newer preview', () => viewer.emitted.length === 2, 10_000, 10);
-  assert.equal(viewer.emitted[1]!.frameIndex, 9);
+  assert.equal(viewer.emitted[1]!.frameIndex, 10);
 });
 
 test('without a connected browser a reference is not read', async () => {

@@ -15,12 +15,15 @@ export interface PreviewRelayOutput {
  * JPEG previews across Scouter processes. A preview is too big for NOTIFY, so the process running a
  * camera stores its latest preview in PostgreSQL and relays only a reference (camera, sequence
  * number); the others read the row and emit the same `scouter:frame` their own pipelines would.
- * Best effort on both sides: a preview is replaced within a second, so one that would wait behind
- * the previous write or read is skipped (a read asked for during a read reads once more after it),
- * and a failure only costs that preview.
+ * Best effort on both sides: a preview is replaced within a second, so while a camera's write runs
+ * only its newest preview waits for the next write (those it replaced are skipped: the camera's last
+ * preview is always stored, so a page opened after a camera ended shows its last frame); a read asked
+ * for during a read reads once more after it; a failure only costs that preview.
  */
 export class PreviewRelay {
   private readonly writing = new Set<number>();
+  /** Per camera, the newest preview that arrived while its write ran. */
+  private readonly waiting = new Map<number, { event: FrameEvent; jpeg: Buffer }>();
   private readonly reading = new Map<number, { again: boolean }>();
   /** Per camera, the newest sequence number emitted here: an older reference is stale. */
   private readonly shown = new Map<number, number>();
@@ -48,7 +51,8 @@ export class PreviewRelay {
     const { cameraId } = event;
     if (this.stopped) return;
     if (this.writing.has(cameraId)) {
-      this.skipped++;
+      if (this.waiting.has(cameraId)) this.skipped++;
+      this.waiting.set(cameraId, { event, jpeg });
       return;
     }
     this.writing.add(cameraId);
@@ -60,7 +64,12 @@ export class PreviewRelay {
         this.out.publish({ cameraId, seq });
       })
       .catch((err: Error) => this.failed(`camera ${cameraId}: preview not stored for the other Scouter processes (${err.message})`))
-      .finally(() => this.writing.delete(cameraId));
+      .finally(() => {
+        this.writing.delete(cameraId);
+        const next = this.waiting.get(cameraId);
+        this.waiting.delete(cameraId);
+        if (next) this.share(next.event, next.jpeg);
+      });
   }
 
   /** A reference relayed by another process: emits that preview here unless it is stale or nobody watches. */
@@ -99,5 +108,6 @@ export class PreviewRelay {
 
   stop(): void {
     this.stopped = true;
+    this.waiting.clear();
   }
 }
