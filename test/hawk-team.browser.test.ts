@@ -108,6 +108,8 @@ test('the team story: people, members, overlapping assignments, blind replicas, 
   // Alice: one project, one job; the editor opens at frame 1 and stops at frame 10.
   const alice = await login('alice', 'alice-secret');
   await alice.getByTestId('hawk-my-assignments').waitFor();
+  // The project list comes from its own request: wait for it rather than read it while it loads.
+  await alice.locator('[data-testid="hawk-projects"] li').first().waitFor();
   assert.deepEqual(await alice.locator('[data-testid="hawk-projects"] li').allInnerTexts().then((t) => t.map((x) => x.split(' ')[0])), ['street']);
   assert.equal(await alice.locator('[data-testid^="hawk-job-"]').count(), 1);
   assert.match(await alice.getByTestId('hawk-my-assignments').innerText(), /street · street\.mp4 · frames 1–10/);
