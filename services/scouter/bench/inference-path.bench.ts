@@ -82,7 +82,7 @@ try {
   const clip = join(dir, 'clip.mkv');
   ffmpeg(['-i', petsVideo, '-map', '0:v:0', '-an', ...passthroughFrames(), '-frames:v', String(COUNT), '-c:v', 'ffv1', clip]);
   ffmpeg(['-i', clip, '-q:v', '2', '-start_number', '1', join(dir, '%06d.jpg')]);
-  const cli = fileURLToPath(new URL('../../../packages/cli/bin/sightline.mjs', import.meta.url));
+  const cli = fileURLToPath(new URL('../../../bin/sightline.mjs', import.meta.url));
   const prelabelFps = async () => {
     const tracker = new ByteTracker({ frameRate: 10, ...modelCard('centernet').trackerScores });
     const t0 = performance.now();
