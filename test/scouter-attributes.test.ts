@@ -2,27 +2,26 @@
 // on a real clip (a slow pan over the thumbnail of a man at a table in samples.jpg, made by ffmpeg)
 // gets smoothed age and gender per track in scouter:tracks, tracks.attributes and
 // observations.attributes; a flow asking attributes(people, heads=['age','gender']) gets them too.
-import { injectAs, signIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { io as connect, type Socket } from 'socket.io-client';
-import type { AttributeValue, Camera, Flow, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
-import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
-import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import type { Socket } from 'socket.io-client';
+import type { AttributeValue, Camera, Flow, ScouterClientEvents, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
+import type { TestDatabase } from '@sightline/db';
+import type { ScouterApp } from '../services/scouter/src/app.ts';
 import { samplesJpg } from '../services/scouter/test-support/clip-fixture.ts';
+import { startScouter, viewerSocket, type ScouterFixture } from './support/scouter-app.ts';
 import { until } from './support/until.ts';
 import { ffmpegPath } from '@sightline/media';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
-let socket: Socket<ScouterServerEvents>;
+let socket: Socket<ScouterServerEvents, ScouterClientEvents>;
+let fixture: ScouterFixture;
 const events: TracksEvent[] = [];
 const clip = join(mkdtempSync(join(tmpdir(), 'scouter-faces-')), 'man.mp4');
 
@@ -32,19 +31,15 @@ before(async () => {
   // 0.075 on a quiet machine) and frames dropped under load could tip it; at 2x it is 0.185.
   const made = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', samplesJpg, '-vf', "crop=240:160:'310+n':0,scale=480:320", '-frames:v', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
-  db = await createTestDatabase();
-  scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
-  injectAs(scouter.app, await signIn(db.pool, 'admin'));
-  await scouter.app.listen({ host: '127.0.0.1', port: 0 });
-  socket = connect(`http://127.0.0.1:${(scouter.app.server.address() as AddressInfo).port}`, { auth: { token: (await signIn(db.pool, 'admin')).token }, transports: ['websocket'] });
+  fixture = await startScouter({ mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }, { injectAs: 'admin', listen: true });
+  ({ db, scouter } = fixture);
+  socket = await viewerSocket(fixture);
   socket.on('scouter:tracks', (e) => events.push(e));
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 });
 
 after(async () => {
   socket?.close();
-  await scouter?.app.close();
-  await db?.drop();
+  await fixture?.close();
 });
 
 const ended = (id: number) =>
