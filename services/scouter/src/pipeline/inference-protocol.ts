@@ -28,6 +28,13 @@ export type InferenceRequest =
   | { type: 'head-attributes'; id: number; names: string[]; featureId: number; detections: DetectionsMessage }
   | { type: 'release'; id: number };
 
+/** A loaded detector: whether its passes can keep the shared feature map trained heads pool from. */
+export interface LoadDetectorAnswer {
+  id: number;
+  ok: true;
+  hasFeatures: boolean;
+}
+
 export interface DetectAnswer {
   id: number;
   ok: true;
@@ -76,4 +83,4 @@ export interface HeadAttributeAnswer {
 }
 
 
-export type WorkerReply = DetectAnswer | AttributeAnswer | BackendsAnswer | HeadAttributeAnswer | { id: number; ok: true } | { id: number; ok: false; error: string };
+export type WorkerReply = LoadDetectorAnswer | DetectAnswer | AttributeAnswer | BackendsAnswer | HeadAttributeAnswer | { id: number; ok: true } | { id: number; ok: false; error: string };

@@ -1,7 +1,7 @@
 import { Detections, transferableFrame, type VideoFrame } from '@sightline/vision';
 import { Worker } from 'node:worker_threads';
 import type { ModelBackend } from '@sightline/models';
-import type { AttributeAnswer, BackendsAnswer, DetectAnswer, FaceSummary, HeadAttributeAnswer, InferenceRequest, TrainedHeadSpec, WorkerReply } from './inference-protocol.ts';
+import type { AttributeAnswer, BackendsAnswer, DetectAnswer, LoadDetectorAnswer, FaceSummary, HeadAttributeAnswer, InferenceRequest, TrainedHeadSpec, WorkerReply } from './inference-protocol.ts';
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
 type Unsent<T> = T extends { id: number } ? Omit<T, 'id'> : never;
@@ -49,9 +49,13 @@ export class InferenceThread {
     });
   }
 
-  /** Loads (once per key) a detector in the thread: `model` is a registry id or a detector card's path. */
-  async loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
-    await this.call({ type: 'load-detector', key, options });
+  /**
+   * Loads (once per key) a detector in the thread: `model` is a registry id or a detector card's path.
+   * Resolves with whether its passes can keep a feature map for trained heads.
+   */
+  async loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<{ hasFeatures: boolean }> {
+    const { hasFeatures } = await this.call<LoadDetectorAnswer>({ type: 'load-detector', key, options });
+    return { hasFeatures };
   }
 
   /**

@@ -120,10 +120,12 @@ function network(model: string, threads: number): Promise<ObjectDetector> {
   return loading;
 }
 
-async function loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void> {
-  if (detectors.has(key)) return;
+async function loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<boolean> {
+  const loaded = detectors.get(key);
+  if (loaded) return loaded.detector.hasFeatures;
   const base = await network(options.model, options.threads);
-  if (detectors.has(key)) return;
+  const raced = detectors.get(key);
+  if (raced) return raced.detector.hasFeatures;
   const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
   const queue = new FrameQueue();
   const pending: { id: number; frame: Frame; features: boolean }[] = [];
@@ -145,6 +147,7 @@ async function loadDetector(key: string, options: { model: string; scoreThreshol
     }
   })();
   detectors.set(key, { detector, queue, running, pending });
+  return detector.hasFeatures;
 }
 
 function faceEstimator(threads: number): Promise<FaceAttributeEstimator> {
@@ -176,7 +179,7 @@ async function attributes(request: Extract<InferenceRequest, { type: 'attributes
 port.on('message', (request: InferenceRequest) => {
   switch (request.type) {
     case 'load-detector':
-      loadDetector(request.key, request.options).then(() => reply({ id: request.id, ok: true }), (err) => fail(request.id, err));
+      loadDetector(request.key, request.options).then((hasFeatures) => reply({ id: request.id, ok: true, hasFeatures }), (err) => fail(request.id, err));
       return;
     case 'detect': {
       const entry = detectors.get(request.key);

@@ -101,11 +101,12 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
       const labels = catalogue.classes(spec.model);
       const classIds = classIdsOf(spec, labels);
       const key = JSON.stringify([spec.model, classIds ?? null, spec.scoreThreshold]);
-      await inference().loadDetector(key, { model, scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
+      const { hasFeatures } = await inference().loadDetector(key, { model, scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
       await noteModels();
       // With trained heads, each pass also keeps its feature map for them: one pass per frame.
-      const withFeatures = trained !== undefined && trainedHeadNames(attributes).length > 0;
-      if (withFeatures && model !== 'centernet') throw new Error(`trained attribute heads (${trainedHeadNames(attributes).join(', ')}) pool CenterNet's shared feature map; detector "${spec.model}" has none: detect with model='centernet' in this flow`);
+      const heads = trained ? trainedHeadNames(attributes) : [];
+      const withFeatures = heads.length > 0;
+      if (withFeatures && !hasFeatures) throw new Error(`trained attribute heads (${heads.join(', ')}) pool the detector's shared feature map; detector "${spec.model}" has none: detect with model='centernet' in this flow`);
       return {
         className: (classId) => labels[classId] ?? `class-${classId}`,
         async detect(frame) {

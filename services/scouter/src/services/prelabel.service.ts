@@ -17,7 +17,7 @@ import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
-  loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<void>;
+  loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<unknown>;
   detect(key: string, frame: VideoFrame): Promise<{ detections: Detections; frame: VideoFrame }>;
 }
 
