@@ -115,7 +115,7 @@ test('a clip added over HTTP is detected, tracked, stored with NOTIFY and publis
   assert.doesNotMatch((await scouter.app.inject({ method: 'GET', url: '/metrics' })).body, new RegExp(`camera_id="${camera.id}"`));
 });
 
-test('a slow inference stage drops frames (counted) instead of queueing them', async () => {
+test('a slow inference stage never queues frames: the tracker predicts the ones that waited, the rest are dropped, both counted', async () => {
   // The same real stages, with inference made slower than the camera by a wait after detection.
   const clip = makePeopleClip(2);
   const { createRealStages } = await import('../services/scouter/src/pipeline/real-stages.ts');
@@ -143,8 +143,11 @@ test('a slow inference stage drops frames (counted) instead of queueing them', a
       return c.state === 'ended' ? c : undefined;
     }, 60_000);
     assert.equal(camera.stats.framesDecoded, 20);
-    assert.ok(camera.stats.framesDropped >= 8, `at ~4 frames/s of inference against 10 decoded, most frames drop (dropped ${camera.stats.framesDropped})`);
-    assert.equal(camera.stats.framesProcessed + camera.stats.framesDropped, 20);
+    // At under 4 passes/s against 10 frames/s, a pass spans about three frames: one is dropped
+    // (replaced by a newer one), the newer one waited and gets the tracker's boxes (every='auto').
+    const { framesDropped, framesPredicted, framesProcessed } = camera.stats;
+    assert.ok(framesDropped >= 2 && framesPredicted >= 2 && framesDropped + framesPredicted >= 8, `dropped ${framesDropped}, predicted ${framesPredicted} of 20`);
+    assert.equal(framesProcessed + framesDropped, 20);
   } finally {
     await slow.app.close();
     await real.release();

@@ -16,8 +16,9 @@ export type CameraState = Static<typeof CameraState>;
 /** Running statistics of one camera's pipeline, as the worker holding it last reported. */
 export const CameraStats = Type.Object({
   framesDecoded: Type.Integer({ description: 'Frames the decoder delivered' }),
-  framesProcessed: Type.Integer({ description: 'Frames that went through detection and tracking' }),
+  framesProcessed: Type.Integer({ description: 'Frames that went through the pipeline and were published (detected, or predicted by the tracker)' }),
   framesDropped: Type.Integer({ description: 'Decoded frames skipped because inference was still busy with an earlier one (newest frame wins)' }),
+  framesPredicted: Type.Integer({ description: "Processed frames whose boxes the tracker predicted instead of a detector pass: detect(..., every=N), or every='auto' keeping the camera's rate behind a busy engine" }),
   reconnects: Type.Integer({ description: 'Times the stream was reopened after it ended, failed or stalled' }),
   fps: Type.Number({ description: 'Processed frames per second, recent' }),
   latencyMsP50: Type.Union([Type.Number(), Type.Null()]),

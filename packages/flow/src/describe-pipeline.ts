@@ -10,10 +10,15 @@ export function describePipeline(spec: PipelineSpec): string {
   const classes = detect.classes.length > 0 ? detect.classes.join(',') : 'all classes';
   const stages = [
     `${source.name} (${source.type} ${source.uri}, ${source.fps} fps${playback})`,
-    `detect ${detect.model} [${classes}] score>=${detect.scoreThreshold}${detect.every && detect.every > 1 ? ` every ${detect.every} frames` : ''}`,
+    `detect ${detect.model} [${classes}] score>=${detect.scoreThreshold}${detectEveryText(detect.every)}`,
     ...(spec.track ? [`track ${spec.track.tracker}`] : []),
     ...(spec.attributes ? [`attributes ${spec.attributes.heads.join(',')}`] : []),
     spec.sinks.join(', '),
   ];
   return `${spec.name}: ${stages.join(' -> ')}`;
+}
+
+function detectEveryText(every: number | 'auto' | undefined): string {
+  if (every === undefined || every === 'auto') return '';
+  return every === 1 ? ' every frame' : ` every ${every} frames`;
 }

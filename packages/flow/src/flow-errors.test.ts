@@ -40,7 +40,7 @@ const cases: { name: string; flow: string; code: FlowErrorCode; message: RegExp 
   { name: 'unknown stream in FROM', flow: `${source}${people}CREATE STREAM adults AS SELECT * FROM §peeple;\nINSERT INTO live FROM adults;\n`, code: 'unknown-stream', message: /unknown stream 'peeple' \(did you mean 'people'\?\)/ },
   { name: 'unknown stream in INSERT', flow: `${source}${people}INSERT INTO postgres FROM §peple;\n`, code: 'unknown-stream', message: /unknown stream 'peple' \(did you mean 'people'\?\)/ },
   { name: 'unknown name as argument', flow: `${source}${people}CREATE STREAM a AS SELECT attributes(§folks, heads=['age']) FROM people;\nINSERT INTO live FROM a;\n`, code: 'unknown-stream', message: /unknown stream 'folks'.*use 'people'/ },
-  { name: 'detect every not a whole number', flow: `${source}CREATE STREAM people AS SELECT track(detect(frame, every=§1.5)) FROM cam1;\n${sink}`, code: 'type', message: /every must be a whole number of frames from 1 to 10/ },
+  { name: 'detect every not a whole number', flow: `${source}CREATE STREAM people AS SELECT track(detect(frame, every=§1.5)) FROM cam1;\n${sink}`, code: 'type', message: /every must be 'auto' or a whole number of frames from 1 to 10/ },
   // validator: sources
   { name: 'unknown source type', flow: `CREATE SOURCE cam1 TYPE §vidoe WITH uri='file:///a.mp4';\n${people}${sink}`, code: 'unknown-source-type', message: /unknown source type 'vidoe' \(did you mean 'video'\?\)/ },
   { name: 'unknown source option', flow: `CREATE SOURCE cam1 TYPE video WITH uri='file:///a.mp4', §lop=TRUE;\n${people}${sink}`, code: 'unknown-option', message: /unknown source option 'lop' \(did you mean 'loop'\?\)/ },

@@ -37,8 +37,14 @@ export interface DetectSpec {
   readonly classes: readonly string[];
   /** Minimum detection score in [0, 1]. */
   readonly scoreThreshold: number;
-  /** Run the detector on every N-th frame only; the tracker's boxes fill the frames between (default 1). */
-  readonly every?: number;
+  /**
+   * Which frames the detector sees. N: every N-th frame, the tracker's boxes fill the frames
+   * between. 'auto' (the default when the stream is tracked): every frame the engine has time for;
+   * on a live camera a frame that waited half a frame interval or more behind a busy engine gets
+   * the tracker's predicted boxes instead of being dropped. 1: every frame, and a busy engine drops
+   * frames (newest wins). Untracked streams detect every frame.
+   */
+  readonly every?: number | 'auto';
 }
 
 export interface TrackSpec {

@@ -53,6 +53,19 @@ INSERT INTO live FROM people;`,
     expected: [{ name: 'people', source: lobby, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD, every: 2 }, track: { tracker: 'bytetrack' }, sinks: ['live'] }],
   },
   {
+    name: "every='auto' and an explicit every=1 are kept (the runner tells them from the default)",
+    flow: `CREATE SOURCE cam1 TYPE video WITH uri='file:///data/lobby.mp4', fps=10;
+CREATE SOURCE cam2 TYPE video WITH uri='file:///data/lobby.mp4', fps=10;
+CREATE STREAM people AS SELECT track(detect(frame, every='AUTO')) FROM cam1 WHERE class='person';
+CREATE STREAM all_frames AS SELECT track(detect(frame, every=1)) FROM cam2 WHERE class='person';
+INSERT INTO live FROM people;
+INSERT INTO postgres FROM all_frames;`,
+    expected: [
+      { name: 'people', source: lobby, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD, every: 'auto' }, track: { tracker: 'bytetrack' }, sinks: ['live'] },
+      { name: 'all_frames', source: { ...lobby, name: 'cam2' }, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD, every: 1 }, track: { tracker: 'bytetrack' }, sinks: ['postgres'] },
+    ],
+  },
+  {
     name: 'two cameras, one pipeline each, in INSERT order',
     flow: `CREATE SOURCE a TYPE video WITH uri='file:///v/a.mp4';
 CREATE SOURCE b TYPE video WITH uri='file:///v/b.mp4', fps=2.5;

@@ -22,7 +22,7 @@ export function planFlow(flow: ValidatedFlow): PipelineSpec[] {
     pipelines.push({
       name,
       source,
-      detect: { model: facts.model, classes: facts.classes ?? [], scoreThreshold: facts.scoreThreshold, ...(facts.detectEvery && facts.detectEvery > 1 ? { every: facts.detectEvery } : {}) },
+      detect: { model: facts.model, classes: facts.classes ?? [], scoreThreshold: facts.scoreThreshold, ...(facts.detectEvery !== undefined ? { every: facts.detectEvery } : {}) },
       ...(facts.track ? { track: facts.track } : {}),
       ...(facts.attributes ? { attributes: facts.attributes } : {}),
       sinks,

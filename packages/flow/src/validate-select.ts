@@ -14,7 +14,7 @@ export interface StreamFacts {
   readonly classes: readonly string[] | null;
   readonly scoreThreshold: number;
   /** The detector runs on every N-th frame; the tracker places the boxes between (1: every frame). */
-  readonly detectEvery?: number;
+  readonly detectEvery?: number | 'auto';
 }
 
 /**
@@ -159,8 +159,11 @@ function detect(call: Call, inner: FlowValue, modelArg: Argument | undefined, re
 function withDetectEvery(value: FlowValue, everyArg: Argument | undefined, errors: FlowError[]): FlowValue {
   if (!everyArg) return value;
   const arg = everyArg.value;
+  if (arg.kind === 'string' && arg.value.toLowerCase() === 'auto') {
+    return value.kind === 'detections' ? { kind: 'detections', facts: { ...value.facts, detectEvery: 'auto' } } : value;
+  }
   if (arg.kind !== 'number' || !Number.isInteger(arg.value) || arg.value < 1 || arg.value > MAX_DETECT_EVERY) {
-    errors.push({ code: 'type', message: `every must be a whole number of frames from 1 to ${MAX_DETECT_EVERY}, such as every=2 (the detector runs on every 2nd frame, the tracker fills the rest)`, span: arg.span });
+    errors.push({ code: 'type', message: `every must be 'auto' or a whole number of frames from 1 to ${MAX_DETECT_EVERY}, such as every=2 (the detector runs on every 2nd frame, the tracker fills the rest)`, span: arg.span });
     return { kind: 'unknown' };
   }
   return value.kind === 'detections' ? { kind: 'detections', facts: { ...value.facts, detectEvery: arg.value } } : value;

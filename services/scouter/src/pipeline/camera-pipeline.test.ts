@@ -1,4 +1,4 @@
-// The pipeline's own rules with stand-in stages (real tracker): detect(..., every=N).
+// The pipeline's own rules with stand-in stages (real tracker): detect(..., every=N | 'auto').
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TracksEvent } from '@sightline/contracts';
@@ -11,7 +11,7 @@ const FRAMES = 20;
 /** One person walking right 3 px a frame. */
 const truth = (index: number): [number, number, number, number] => [10 + 3 * index, 40, 40 + 3 * index, 120];
 
-function stages(detectedFrames: number[]): PipelineStages {
+function stages(detectedFrames: number[], detectMs = 0): PipelineStages {
   return {
     async *openSource(): AsyncGenerator<VideoFrame> {
       for (let index = 0; index < FRAMES; index++) yield { data: new Uint8Array(160 * 160 * 3), width: 160, height: 160, format: 'rgb24', index };
@@ -21,6 +21,7 @@ function stages(detectedFrames: number[]): PipelineStages {
         className: () => 'person',
         async detect(frame) {
           detectedFrames.push(frame.index);
+          if (detectMs > 0) await new Promise((r) => setTimeout(r, detectMs));
           return { frame, detections: Detections.fromRows([{ xyxy: truth(frame.index), confidence: 0.9, classId: 0 }]) };
         },
       };
@@ -29,20 +30,20 @@ function stages(detectedFrames: number[]): PipelineStages {
   };
 }
 
-async function run(every: number): Promise<{ events: TracksEvent[]; detected: number[] }> {
+async function run(every: number | 'auto' | undefined, options: { realtime?: boolean; detectMs?: number } = {}): Promise<{ events: TracksEvent[]; detected: number[]; pipeline: CameraPipeline }> {
   const spec: PipelineSpec = {
     name: 'walk',
     source: { name: 'walk', type: 'video', uri: 'file:///walk.mp4', fps: 10, loop: false },
-    detect: { model: 'centernet', classes: [], scoreThreshold: 0.3, ...(every > 1 ? { every } : {}) },
+    detect: { model: 'centernet', classes: [], scoreThreshold: 0.3, ...(every !== undefined ? { every } : {}) },
     track: { tracker: 'bytetrack' },
     sinks: ['live'],
   };
   const events: TracksEvent[] = [];
   const detected: number[] = [];
-  const pipeline = new CameraPipeline(1, spec, stages(detected), { onTracks: (e) => events.push(e), onState: () => undefined }, { stallMs: 5000, reconnectMaxMs: 1000, realtime: false });
+  const pipeline = new CameraPipeline(1, spec, stages(detected, options.detectMs), { onTracks: (e) => events.push(e), onState: () => undefined }, { stallMs: 5000, reconnectMaxMs: 1000, realtime: options.realtime ?? false });
   pipeline.start();
   await pipeline.done;
-  return { events, detected };
+  return { events, detected, pipeline };
 }
 
 test('with every=2 the detector sees every other frame and the frames between still carry the track, where the person is', async () => {
@@ -61,8 +62,50 @@ test('with every=2 the detector sees every other frame and the frames between st
   assert.equal(ids.size, 1, 'one identity throughout');
 });
 
-test('without every the detector sees every frame', async () => {
-  const { detected, events } = await run(1);
+test('without every, a one-shot run detects every frame', async () => {
+  const { detected, events, pipeline } = await run(undefined);
   assert.equal(detected.length, FRAMES);
   assert.equal(events.length, FRAMES);
+  assert.equal(pipeline.stats().framesPredicted, 0);
+});
+
+/** Boxes of the frames the tracker predicted, each checked against where the person is. */
+function assertPredictedOnTrack(events: TracksEvent[], detected: number[]): number {
+  const predicted = events.filter((e) => !detected.includes(e.frameIndex) && e.boxes.length > 0);
+  for (const e of predicted) {
+    const box = e.boxes[0]!;
+    const want = truth(e.frameIndex);
+    for (let c = 0; c < 4; c++) assert.ok(Math.abs(box.xyxy[c]! - want[c]!) <= 6, `frame ${e.frameIndex}: ${box.xyxy} vs ${want}`);
+  }
+  return predicted.length;
+}
+
+test("every='auto' (the default) on a live camera whose detector is slower than its frames: the tracker predicts the frames that waited, none is dropped", async () => {
+  // 10 fps (a frame every 100 ms) against a 170 ms detector: each frame arriving during a pass
+  // waits about 70 ms, more than half an interval, so it is predicted and the next one detected.
+  const { events, detected, pipeline } = await run(undefined, { realtime: true, detectMs: 170 });
+  const stats = pipeline.stats();
+  assert.equal(stats.framesDecoded, FRAMES);
+  assert.equal(stats.framesDropped, 0, 'no frame dropped');
+  assert.equal(stats.framesProcessed, FRAMES, 'every frame published');
+  assert.equal(events.length, FRAMES);
+  assert.equal(stats.framesPredicted, FRAMES - detected.length, 'predicted = processed frames the detector did not see');
+  assert.ok(stats.framesPredicted >= 6 && detected.length >= 6, `detected ${detected.length}, predicted ${stats.framesPredicted}`);
+  assert.ok(assertPredictedOnTrack(events, detected) >= stats.framesPredicted - 3, 'the predicted frames carry the track where the person is');
+  assert.equal(new Set(events.flatMap((e) => e.boxes.map((b) => b.trackerId))).size, 1, 'one identity throughout');
+});
+
+test("every='auto' on a live camera whose detector keeps up: every frame detected", async () => {
+  const { detected, pipeline } = await run('auto', { realtime: true, detectMs: 5 });
+  assert.equal(detected.length, FRAMES);
+  assert.equal(pipeline.stats().framesPredicted, 0);
+});
+
+test('every=1 on a live camera with the same slow detector: frames are dropped, none predicted', async () => {
+  const { detected, events, pipeline } = await run(1, { realtime: true, detectMs: 170 });
+  const stats = pipeline.stats();
+  assert.equal(stats.framesPredicted, 0);
+  assert.equal(detected.length, events.length, 'every published frame was detected');
+  assert.ok(stats.framesDropped >= 4, `dropped ${stats.framesDropped}`);
+  assert.equal(stats.framesProcessed + stats.framesDropped, FRAMES);
 });

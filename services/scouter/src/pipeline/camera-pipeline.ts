@@ -51,10 +51,12 @@ export class CameraPipeline {
   private readonly rate = new RateMeter();
   private readonly slot = new LatestFrameSlot<TimedFrame>();
   private readonly abort = new AbortController();
-  /** With detect(..., every=N): the tracks' boxes on the frames the detector skips. */
+  /** With detect(..., every=N) or 'auto': the tracks' boxes on the frames the detector skips. */
   private readonly between = new TrackExtrapolator();
   private framesDecoded = 0;
   private framesProcessed = 0;
+  /** Processed frames whose boxes the tracker predicted instead of the detector. */
+  private framesPredicted = 0;
   private reconnects = 0;
   private state: CameraState = 'idle';
   private message: string | null = null;
@@ -85,6 +87,7 @@ export class CameraPipeline {
       framesDecoded: this.framesDecoded,
       framesProcessed: this.framesProcessed,
       framesDropped: this.slot.dropped,
+      framesPredicted: this.framesPredicted,
       reconnects: this.reconnects,
       fps: Math.round(this.rate.rate() * 100) / 100,
       latencyMsP50: this.latency.quantile(0.5),
@@ -230,15 +233,30 @@ export class CameraPipeline {
     return kept;
   }
 
+  /**
+   * Whether a tracked frame gets the tracker's predicted boxes instead of a detector pass: every
+   * N-th frame is detected with every=N; with 'auto' a live camera's frame that waited half a
+   * frame interval or more behind a busy engine (other cameras' passes, a slow pass of its own) is
+   * predicted, so the camera keeps its rate instead of dropping frames, and the frame after it,
+   * taken fresh, is detected. One-shot runs (realtime false) detect every frame.
+   */
+  private skipsDetector(every: number | 'auto', waitedMs: number): boolean {
+    if (every !== 'auto') return this.framesProcessed % every !== 0;
+    if (this.options.realtime === false || this.framesProcessed === 0) return false;
+    return waitedMs >= 500 / this.spec.source.fps;
+  }
+
   private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
     const t0 = performance.now();
-    const every = this.spec.detect.every ?? 1;
+    const every = this.spec.detect.every ?? 'auto';
+    const predicting = tracker !== undefined && every !== 1;
     let detections: Detections;
     let frame: VideoFrame;
-    if (tracker && every > 1 && this.framesProcessed % every !== 0) {
+    if (predicting && this.skipsDetector(every, t0 - item.decodedAtPerf)) {
       // A frame the detector skips: each track moves on at its last velocity.
       frame = item.frame;
       detections = this.between.predict(frame.index);
+      this.framesPredicted++;
       this.stageMs.track.add(performance.now() - t0);
     } else {
       // Stages may move the pixels to the inference thread and back: keep the frame they return.
@@ -246,7 +264,7 @@ export class CameraPipeline {
       if (this.masks.length > 0) detections = this.dropMasked(detections, frame.width, frame.height);
       const t1 = performance.now();
       if (tracker) detections = tracker.update(detections);
-      if (tracker && every > 1) this.between.observe(frame.index, detections);
+      if (predicting) this.between.observe(frame.index, detections);
       const t2 = performance.now();
       if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
       const t3 = performance.now();

@@ -25,7 +25,7 @@ export interface CameraRun {
 
 const SELECT_CAMERA = `
   SELECT c.id, c.name, c.uri, c.fps, c.loop_video, c.enabled, c.frame_width, c.frame_height, c.regions, c.created_at, c.updated_at,
-         s.state, s.message, s.frames_decoded, s.frames_processed, s.frames_dropped, s.reconnects, s.fps AS actual_fps,
+         s.state, s.message, s.frames_decoded, s.frames_processed, s.frames_dropped, s.frames_predicted, s.reconnects, s.fps AS actual_fps,
          s.latency_ms_p50, s.latency_ms_p95, l.worker_id, p.flow_id,
          COALESCE(p.spec->'attributes'->'heads', '[]'::jsonb) AS heads
   FROM cameras c
@@ -50,6 +50,7 @@ interface CameraRow {
   frames_decoded: number | null;
   frames_processed: number | null;
   frames_dropped: number | null;
+  frames_predicted: number | null;
   reconnects: number | null;
   actual_fps: number | null;
   latency_ms_p50: number | null;
@@ -80,6 +81,7 @@ function toCamera(row: CameraRow): Camera {
       framesDecoded: row.frames_decoded ?? 0,
       framesProcessed: row.frames_processed ?? 0,
       framesDropped: row.frames_dropped ?? 0,
+      framesPredicted: row.frames_predicted ?? 0,
       reconnects: row.reconnects ?? 0,
       fps: row.actual_fps ?? 0,
       latencyMsP50: row.latency_ms_p50,

@@ -21,7 +21,7 @@ test('the text names every family, with the process metrics, and no camera witho
   const metrics = new ScouterMetrics(() => undefined, () => [{ model: 'centernet', backend: 'onnxruntime', choice: 'auto', reason: 'no CUDA device' }]);
   const text = await metrics.text();
   for (const family of [
-    'scouter_cameras_running', 'scouter_camera_fps', 'scouter_frames_decoded_total', 'scouter_frames_processed_total', 'scouter_frames_dropped_total',
+    'scouter_cameras_running', 'scouter_camera_fps', 'scouter_frames_decoded_total', 'scouter_frames_processed_total', 'scouter_frames_dropped_total', 'scouter_frames_predicted_total',
     'scouter_reconnects_total', 'scouter_observations_written_total', 'scouter_observations_pending', 'scouter_observations_dropped_total',
     'scouter_latency_ms', 'scouter_stage_ms', 'scouter_frame_latency_ms', 'scouter_model_backend', 'process_cpu_user_seconds_total', 'nodejs_heap_size_used_bytes',
   ]) assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'), family);
@@ -36,7 +36,7 @@ test('per-camera families read the worker through CameraMetricsSource, and a cam
     {
       id: 3,
       name: 'dock',
-      stats: { framesDecoded: 120, framesProcessed: 100, framesDropped: 20, reconnects: 1, fps: 9.5, latencyMsP50: 40, latencyMsP95: 90 },
+      stats: { framesDecoded: 120, framesProcessed: 100, framesDropped: 20, framesPredicted: 7, reconnects: 1, fps: 9.5, latencyMsP50: 40, latencyMsP95: 90 },
       observations: { written: 640, pending: 12, dropped: 0 },
       latencyMs: (q) => (q === 0.5 ? 40 : 90),
       stageMs: (stage, q) => (stage === 'detect' ? 30 * q : null),
@@ -49,6 +49,7 @@ test('per-camera families read the worker through CameraMetricsSource, and a cam
     ['scouter_camera_fps{camera_id="3",camera="dock"}', '9.5'],
     ['scouter_frames_decoded_total{camera_id="3",camera="dock"}', '120'],
     ['scouter_frames_dropped_total{camera_id="3",camera="dock"}', '20'],
+    ['scouter_frames_predicted_total{camera_id="3",camera="dock"}', '7'],
     ['scouter_observations_written_total{camera_id="3",camera="dock"}', '640'],
     ['scouter_observations_pending{camera_id="3",camera="dock"}', '12'],
     ['scouter_latency_ms{camera_id="3",camera="dock",quantile="0.95"}', '90'],

@@ -98,6 +98,7 @@ export class ScouterMetrics {
     perCamera('counter', 'scouter_frames_decoded_total', 'Frames decoded', (c) => c.stats.framesDecoded);
     perCamera('counter', 'scouter_frames_processed_total', 'Frames through detect, track and publish', (c) => c.stats.framesProcessed);
     perCamera('counter', 'scouter_frames_dropped_total', 'Frames replaced before inference took them (inference slower than the camera)', (c) => c.stats.framesDropped);
+    perCamera('counter', 'scouter_frames_predicted_total', "Processed frames whose boxes the tracker predicted instead of a detector pass (every=N, or every='auto' keeping up with a busy engine)", (c) => c.stats.framesPredicted);
     perCamera('counter', 'scouter_reconnects_total', 'Stream reconnect attempts', (c) => c.stats.reconnects);
     perCamera('counter', 'scouter_observations_written_total', 'Observation rows committed to PostgreSQL', (c) => c.observations.written);
     perCamera('gauge', 'scouter_observations_pending', 'Observation rows waiting to be written (they pile up while PostgreSQL is unreachable)', (c) => c.observations.pending);

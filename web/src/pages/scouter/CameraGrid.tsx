@@ -1,5 +1,5 @@
 import type { Camera, ScouterSettings } from '@sightline/contracts';
-import { droppedLabel, STAT_HELP } from './labels.ts';
+import { droppedLabel, predictedLabel, STAT_HELP } from './labels.ts';
 import { useCameraLive, type LiveStore } from './live-store.ts';
 import { LiveView } from './LiveView.tsx';
 
@@ -17,6 +17,15 @@ export function CameraStatsLine({ camera }: { camera: Camera }) {
       <span title={STAT_HELP.dropped} data-testid="dropped">
         {droppedLabel(s)}
       </span>
+      {s.framesPredicted > 0 && (
+        <>
+          {' '}
+          ·{' '}
+          <span title={STAT_HELP.predicted} data-testid="predicted">
+            {predictedLabel(s)}
+          </span>
+        </>
+      )}
       {s.reconnects > 0 && (
         <>
           {' '}

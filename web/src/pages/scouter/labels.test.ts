@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attributeLabel, droppedLabel } from './labels.ts';
+import { attributeLabel, droppedLabel, predictedLabel } from './labels.ts';
 
 const cases = [
   { head: 'gender', v: { value: 'female', confidence: 0.82 }, min: 0.6, want: 'female, 82%' },
@@ -16,7 +16,13 @@ for (const c of cases) {
 }
 
 test('dropped frames read as a share of the frames decoded', () => {
-  const stats = { framesDecoded: 3900, framesProcessed: 3750, framesDropped: 150, reconnects: 0, fps: 10, latencyMsP50: 40, latencyMsP95: 80 };
+  const stats = { framesDecoded: 3900, framesProcessed: 3750, framesDropped: 150, framesPredicted: 0, reconnects: 0, fps: 10, latencyMsP50: 40, latencyMsP95: 80 };
   assert.equal(droppedLabel(stats), '150 of 3900 dropped (3.8%)');
   assert.equal(droppedLabel({ ...stats, framesDecoded: 0, framesDropped: 0 }), '0 of 0 dropped');
+});
+
+test('predicted frames read as a share of the frames processed', () => {
+  const stats = { framesDecoded: 3900, framesProcessed: 3750, framesDropped: 150, framesPredicted: 500, reconnects: 0, fps: 10, latencyMsP50: 40, latencyMsP95: 80 };
+  assert.equal(predictedLabel(stats), '500 of 3750 predicted (13.3%)');
+  assert.equal(predictedLabel({ ...stats, framesProcessed: 0, framesPredicted: 0 }), '0 of 0 predicted');
 });

@@ -16,6 +16,8 @@ export const STAT_HELP = {
   latency: 'Time from a frame leaving the decoder to its boxes being published: median / 95th percentile',
   dropped:
     'Decoded frames skipped because the detector was still busy with an earlier frame (the newest frame always wins, so the view stays live); of all frames decoded',
+  predicted:
+    "Processed frames whose boxes the tracker predicted (each track moved on at its last velocity) instead of a detector pass: with every='auto' the frames that waited behind a busy engine, with every=N the frames between; of all frames processed",
   reconnects: 'Times the stream was reopened after it ended, failed or stalled',
   people: 'Tracked objects in the latest processed frame',
 } as const;
@@ -24,4 +26,10 @@ export const STAT_HELP = {
 export function droppedLabel(stats: CameraStats): string {
   const share = stats.framesDecoded > 0 ? ` (${((100 * stats.framesDropped) / stats.framesDecoded).toFixed(1)}%)` : '';
   return `${stats.framesDropped} of ${stats.framesDecoded} dropped${share}`;
+}
+
+/** "130 of 1000 predicted (13.0%)": frames whose boxes came from the tracker, not the detector. */
+export function predictedLabel(stats: CameraStats): string {
+  const share = stats.framesProcessed > 0 ? ` (${((100 * stats.framesPredicted) / stats.framesProcessed).toFixed(1)}%)` : '';
+  return `${stats.framesPredicted} of ${stats.framesProcessed} predicted${share}`;
 }
