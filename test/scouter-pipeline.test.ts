@@ -115,7 +115,7 @@ test('a clip added over HTTP is detected, tracked, stored with NOTIFY and publis
   assert.doesNotMatch((await scouter.app.inject({ method: 'GET', url: '/metrics' })).body, new RegExp(`camera_id="${camera.id}"`));
 });
 
-test('a slow inference stage never queues frames: the tracker predicts the ones that waited, the rest are dropped, both counted', async () => {
+test('a slow inference stage never queues frames without bound: the tracker predicts the ones that waited (counted), beyond half a second they drop (counted)', async () => {
   // The same real stages, with inference made slower than the camera by a wait after detection.
   const clip = makePeopleClip(2);
   const { createRealStages } = await import('../services/scouter/src/pipeline/real-stages.ts');
@@ -143,10 +143,11 @@ test('a slow inference stage never queues frames: the tracker predicts the ones 
       return c.state === 'ended' ? c : undefined;
     }, 60_000);
     assert.equal(camera.stats.framesDecoded, 20);
-    // At under 4 passes/s against 10 frames/s, a pass spans about three frames: one is dropped
-    // (replaced by a newer one), the newer one waited and gets the tracker's boxes (every='auto').
+    // At under 4 passes/s against 10 frames/s a pass spans about three frames: the ones that
+    // arrive during it wait, then get the tracker's boxes (every='auto'); a far slower pass (a busy
+    // machine) would overflow the half-second backlog, and those frames are dropped.
     const { framesDropped, framesPredicted, framesProcessed } = camera.stats;
-    assert.ok(framesDropped >= 2 && framesPredicted >= 2 && framesDropped + framesPredicted >= 8, `dropped ${framesDropped}, predicted ${framesPredicted} of 20`);
+    assert.ok(framesPredicted >= 5 && framesDropped + framesPredicted >= 10, `dropped ${framesDropped}, predicted ${framesPredicted} of 20`);
     assert.equal(framesProcessed + framesDropped, 20);
   } finally {
     await slow.app.close();

@@ -95,6 +95,17 @@ test("every='auto' (the default) on a live camera whose detector is slower than 
   assert.equal(new Set(events.flatMap((e) => e.boxes.map((b) => b.trackerId))).size, 1, 'one identity throughout');
 });
 
+test("every='auto' with a detector three frames slow: the frames that waited are published in order with predicted boxes, none dropped", async () => {
+  const { events, detected, pipeline } = await run('auto', { realtime: true, detectMs: 330 });
+  const stats = pipeline.stats();
+  assert.equal(stats.framesDropped, 0, 'the backlog of half a second holds the frames that arrive during one pass');
+  assert.equal(events.length, FRAMES);
+  assert.deepEqual(events.map((e) => e.frameIndex), Array.from({ length: FRAMES }, (_, i) => i), 'published in frame order');
+  assert.equal(stats.framesPredicted, FRAMES - detected.length);
+  assert.ok(detected.length >= 4 && stats.framesPredicted >= FRAMES / 2, `detected ${detected.length}, predicted ${stats.framesPredicted}`);
+  assert.ok(assertPredictedOnTrack(events, detected) >= stats.framesPredicted - 4, 'the predicted frames carry the track where the person is');
+});
+
 test("every='auto' on a live camera whose detector keeps up: every frame detected", async () => {
   const { detected, pipeline } = await run('auto', { realtime: true, detectMs: 5 });
   assert.equal(detected.length, FRAMES);

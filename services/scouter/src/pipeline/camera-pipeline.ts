@@ -4,7 +4,7 @@ import { PolygonZone, TrackExtrapolator, type Detections, type VideoFrame } from
 import type { ObservationRow } from '../types/observation.ts';
 import { backoffMs, sleep } from './backoff.ts';
 import { insideFrame } from './frame-point.ts';
-import { LatestFrameSlot } from './latest-frame-slot.ts';
+import { FrameHandoff } from './frame-handoff.ts';
 import { RateMeter, RollingWindow } from './stage-timings.ts';
 import type { AttributeEstimator, Detector, PipelineStages, Tracker } from './stages.ts';
 
@@ -40,16 +40,17 @@ export type StageName = (typeof STAGES)[number];
 class StallError extends Error {}
 
 /**
- * One camera's bounded pipeline: a decode loop feeds a one-slot hand-off and an inference loop
- * takes the newest frame from it (detect -> track -> attributes -> sinks), so decoding and inference
- * overlap and a slow detector drops frames instead of queueing them. A dropped or stalled stream is
+ * One camera's bounded pipeline: a decode loop feeds a bounded hand-off and an inference loop
+ * takes frames from it (detect -> track -> attributes -> sinks), so decoding and inference overlap
+ * and a slow detector never queues frames without bound: with every='auto' the frames that waited
+ * get the tracker's predicted boxes (see handoffCapacity), otherwise newer frames replace them. A dropped or stalled stream is
  * reopened with exponential backoff; a file without `loop` ends the pipeline in state `ended`.
  */
 export class CameraPipeline {
   readonly latency = new RollingWindow();
   readonly stageMs: Record<StageName, RollingWindow> = { detect: new RollingWindow(), track: new RollingWindow(), attributes: new RollingWindow() };
   private readonly rate = new RateMeter();
-  private readonly slot = new LatestFrameSlot<TimedFrame>();
+  private readonly slot: FrameHandoff<TimedFrame>;
   private readonly abort = new AbortController();
   /** With detect(..., every=N) or 'auto': the tracks' boxes on the frames the detector skips. */
   private readonly between = new TrackExtrapolator();
@@ -71,7 +72,9 @@ export class CameraPipeline {
     private readonly stages: PipelineStages,
     private readonly sinks: PipelineSinks,
     private readonly options: PipelineOptions,
-  ) {}
+  ) {
+    this.slot = new FrameHandoff(handoffCapacity(spec, options));
+  }
 
   /** Areas the detector ignores from the next frame on: a detection whose box bottom-centre falls in one is dropped before tracking. */
   setMasks(masks: readonly ImagePolygon[]): void {
@@ -308,6 +311,17 @@ export class CameraPipeline {
     this.sinks.onTracks(event, observations);
     this.sinks.onFrame?.(frame, event);
   }
+}
+
+/**
+ * Frames the hand-off keeps for the inference loop. A live camera tracked with every='auto' keeps
+ * up to half a second of them (2 to 5): behind a busy engine they wait, in order, and are then
+ * published with the tracker's predicted boxes (moments after the pass they waited for), so none
+ * is dropped unless the engine falls more than that behind. Otherwise one slot, newest wins.
+ */
+function handoffCapacity(spec: PipelineSpec, options: PipelineOptions): number {
+  const auto = spec.track !== undefined && (spec.detect.every ?? 'auto') === 'auto' && options.realtime !== false;
+  return auto ? Math.min(5, Math.max(2, Math.round(spec.source.fps / 2))) : 1;
 }
 
 /**
