@@ -1,6 +1,6 @@
 // TFJS graph model -> ONNX model bytes. Only the nodes the requested outputs depend on are
 // converted; constants become initializers in the one layout their consumers need.
-import { encodeModel, type OnnxValueInfo } from '../onnx/onnx-model.ts';
+import { encodeModel, type OnnxGraph, type OnnxValueInfo } from '../onnx/onnx-model.ts';
 import { convOps, type OpConverter } from './conv-ops.ts';
 import { ConvertContext, tfTypeToOnnx } from './convert-context.ts';
 import { tensorOps } from './tensor-ops.ts';
@@ -19,6 +19,8 @@ export interface ConvertOptions {
   outputs?: readonly string[];
   /** Recorded in the model's metadata (e.g. the source package and version). */
   metadata?: Readonly<Record<string, string>>;
+  /** Rewrites the converted graph before it is encoded (e.g. quantisation). */
+  rewrite?: (graph: OnnxGraph) => OnnxGraph;
 }
 
 export interface ConvertedModel {
@@ -86,8 +88,9 @@ export function convertTfjsToOnnx(model: TfjsGraphModel, options: ConvertOptions
     const value = ctx.value(o);
     return { name: value, dataType: ctx.typeOf(value) ?? 'float32' };
   });
+  const converted: OnnxGraph = { name: model.path.split('/').pop() ?? 'model', nodes: ctx.nodes, initializers: [...ctx.initializers.values()], inputs, outputs: graphOutputs };
   const onnx = encodeModel(
-    { name: model.path.split('/').pop() ?? 'model', nodes: ctx.nodes, initializers: [...ctx.initializers.values()], inputs, outputs: graphOutputs },
+    options.rewrite ? options.rewrite(converted) : converted,
     { opsetVersion: OPSET, producerName: 'sightline-tfjs-to-onnx', producerVersion: CONVERTER_VERSION, metadata: { source: model.path.split('/').slice(-3).join('/'), ...(model.generatedBy ? { generatedBy: model.generatedBy } : {}), ...options.metadata } },
   );
   return { onnx, inputs, outputs: graphOutputs, ops };
