@@ -78,9 +78,13 @@ try {
     console.log(sightline('eval', '--gt', join(dir, 'gt'), '--res', sortDir, '--compare', defaultDir));
     const json = JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', defaultDir, '--json')) as { combined: Record<string, number> };
     const c = json.combined;
+    // The dev gt marks 174 boxes conf 0 (people walking out of the annotated area at the top and
+    // the left edge): the MOT15 protocol, the goal's, counts the boxes a tracker keeps on them as
+    // false positives; --ignore-marked leaves them out, shown for reference.
+    const lenient = (JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', defaultDir, '--json', '--ignore-marked')) as { combined: Record<string, number> }).combined;
     const floor = floorErrors(gt, parseMot(readFileSync(join(defaultDir, `${seq}.txt`), 'utf8')));
     console.log(`\nFloor positions of the tracked boxes' feet (homography from 4 clicked ground-truth feet near the corners of the walked area; ${floor.length} tracked boxes matched to gt at IoU >= 0.5): median error ${median(floor).toFixed(3)} m, 90th percentile ${[...floor].sort((a, b) => a - b)[Math.floor(floor.length * 0.9)]!.toFixed(3)} m (goal: median <= 0.25 m)`);
-    summary.push(`  ${name.padEnd(14)} MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1)`);
+    summary.push(`  ${name.padEnd(14)} MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1); with --ignore-marked MOTA ${lenient.MOTA!.toFixed(3)}, IDF1 ${lenient.IDF1!.toFixed(3)}, FP ${c.FP} -> ${lenient.FP}`);
   }
   console.log(`\nDefault pipeline against the goals, per detector:\n${summary.join('\n')}`);
 } finally {

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { combineCounts, evaluateSequence, motMetrics, readMotFile, type MotCounts, type MotMetrics } from '@sightline/vision';
+import { combineCounts, evaluateSequence, motMetrics, readMotFile, type MotCounts, type MotMetrics, type PrepareOptions } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 import { deltaTable, isDirectory, metricsTable, pairSequences } from './eval-table.ts';
 
-const usage = `Usage: sightline eval --gt <gt.txt> --res <res.txt> [--json]
-       sightline eval --gt <gt folder> --res <res folder> [--compare <res folder>] [--json]
+const usage = `Usage: sightline eval --gt <gt.txt> --res <res.txt> [--ignore-marked] [--json]
+       sightline eval --gt <gt folder> --res <res folder> [--compare <res folder>] [--ignore-marked] [--json]
 
   --gt       MOTChallenge ground truth (frame,id,x,y,w,h,conf,class|wx,visibility|wy,z), or a
              folder of sequences in MOTChallenge layout (<seq>/gt/gt.txt)
@@ -12,6 +12,11 @@ const usage = `Usage: sightline eval --gt <gt.txt> --res <res.txt> [--json]
              for every sequence of the gt folder
   --compare  a second results folder (or file): prints its table and the per-sequence
              differences (second minus first: MOTA/IDF1/HOTA in points, FP/FN/IDSW in counts)
+  --ignore-marked
+             result boxes on gt rows marked conf 0 (IoU >= 0.5, matched one to one) are left out
+             instead of counting as false positives; not the MOTChallenge protocol, for gt whose
+             conf-0 rows mark people it chose not to score (PETS09 S2.L1: people leaving the
+             annotated area)
   --json     one file: one JSON object with keys MOTA, MOTP, IDF1, IDP, IDR, HOTA, DetA, AssA,
              FP, FN, IDSW, Frag, MT, PT, ML (ratios as fractions; MOTP = mean IoU of matches);
              folders: { sequences: { <seq>: {...} }, combined: {...} }, and with --compare
@@ -26,12 +31,12 @@ const jsonKeys = ['MOTA', 'MOTP', 'IDF1', 'IDP', 'IDR', 'HOTA', 'DetA', 'AssA', 
 const pick = (m: MotMetrics): Record<string, number> => Object.fromEntries(jsonKeys.map((k) => [k, m[k]]));
 
 /** Metrics of every sequence of a gt folder against a results folder, and combined. */
-async function scoreFolder(gtDir: string, resDir: string): Promise<Array<[string, MotMetrics]>> {
+async function scoreFolder(gtDir: string, resDir: string, options: PrepareOptions): Promise<Array<[string, MotMetrics]>> {
   const parts: MotCounts[] = [];
   const rows: Array<[string, MotMetrics]> = [];
   for (const seq of pairSequences(gtDir, resDir)) {
     const [gt, res] = await Promise.all([readMotFile(seq.gt), readMotFile(seq.res)]);
-    const counts = evaluateSequence(gt, res, 'auto', { gt: seq.gt, res: seq.res });
+    const counts = evaluateSequence(gt, res, 'auto', { gt: seq.gt, res: seq.res }, options);
     parts.push(counts);
     rows.push([seq.name, motMetrics(counts)]);
   }
@@ -40,9 +45,9 @@ async function scoreFolder(gtDir: string, resDir: string): Promise<Array<[string
 }
 
 /** A single gt/result pair as a one-row table. */
-async function scoreFile(gtFile: string, resFile: string): Promise<Array<[string, MotMetrics]>> {
+async function scoreFile(gtFile: string, resFile: string, options: PrepareOptions): Promise<Array<[string, MotMetrics]>> {
   const [gt, res] = await Promise.all([readMotFile(gtFile), readMotFile(resFile)]);
-  return [[resFile, motMetrics(evaluateSequence(gt, res, 'auto', { gt: gtFile, res: resFile }))]];
+  return [[resFile, motMetrics(evaluateSequence(gt, res, 'auto', { gt: gtFile, res: resFile }, options))]];
 }
 
 /** `sightline eval`: CLEAR MOT, identity and HOTA metrics of results against ground truth. */
@@ -51,7 +56,7 @@ export const evalCommand: CliCommand = {
   summary: 'Score MOTChallenge tracking results against ground truth (MOTA, IDF1, HOTA...), one sequence or a folder',
   usage,
   async run(args) {
-    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { gt: { type: 'string' }, res: { type: 'string' }, compare: { type: 'string' }, json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { gt: { type: 'string' }, res: { type: 'string' }, compare: { type: 'string' }, 'ignore-marked': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.gt) throw new UsageError('--gt <gt.txt> is required');
     if (!values.res) throw new UsageError('--res <res.txt> is required');
@@ -60,8 +65,9 @@ export const evalCommand: CliCommand = {
       if (path !== undefined && folder !== isDirectory(path)) throw new UsageError(`${flag} must be ${folder ? 'a folder when --gt is a folder' : 'a file when --gt is a file'}: ${path}`);
     }
     const score = folder ? scoreFolder : scoreFile;
-    const first = await score(values.gt, values.res);
-    const second = values.compare ? await score(values.gt, values.compare) : undefined;
+    const options: PrepareOptions = { ignoreMarked: values['ignore-marked'] };
+    const first = await score(values.gt, values.res, options);
+    const second = values.compare ? await score(values.gt, values.compare, options) : undefined;
 
     if (values.json) {
       const shape = (rows: Array<[string, MotMetrics]>) => (folder ? { sequences: Object.fromEntries(rows.slice(0, -1).map(([n, m]) => [n, pick(m)])), combined: pick(rows.at(-1)![1]) } : pick(rows[0]![1]));

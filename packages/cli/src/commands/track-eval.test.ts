@@ -126,6 +126,18 @@ test('eval over a folder of sequences: a table per sequence and combined, JSON e
   assert.match(mixed.stderr, /--res must be a folder when --gt is a folder/);
 });
 
+test('eval --ignore-marked leaves out result boxes on gt rows marked conf 0; without it they are false positives', () => {
+  // Person 3 is marked conf 0 in the gt from frame 21 on (say, it left the annotated area); the
+  // results keep following it.
+  const marked = file('gt-marked.txt', gtLines.map((l) => (/^(\d+),3,/.exec(l) && Number(l.split(',')[0]) > 20 ? l.replace(/,1,-1,-1,-1$/, ',0,-1,-1,-1') : l)).join('\n') + '\n');
+  const res = file('res-marked.txt', gtLines.join('\n') + '\n');
+  const score = (...extra: string[]) => JSON.parse(sightline('eval', '--gt', marked, '--res', res, '--json', ...extra).stdout) as Record<string, number>;
+  assert.equal(score().FP, 20, 'the MOTChallenge protocol counts the 20 boxes on the marked rows');
+  const ignored = score('--ignore-marked');
+  assert.deepEqual([ignored.FP, ignored.FN, ignored.MOTA], [0, 0, 1]);
+  assert.match(sightline('eval', '--help').stdout + sightline('eval', '--help').stderr, /--ignore-marked/);
+});
+
 test('track --model uses the detector card\'s score calibration: CenterNet-range scores start tracks only with it', () => {
   // The same three people, every score scaled into CenterNet's range (0.56..0.7).
   const low = file('det-low.txt', detLines.map((l) => l.replace(/,([\d.]+),-1,-1,-1$/, (_, s: string) => `,${(Number(s) * 0.7).toFixed(3)},-1,-1,-1`)).join('\n') + '\n');

@@ -5,7 +5,7 @@ import type { MotRow } from '../formats/mot.ts';
 import { clearCounts, type ClearCounts } from './clear-mot.ts';
 import { combineHota, hotaCounts, hotaScores, type HotaCounts } from './hota.ts';
 import { identityCounts, type IdentityCounts } from './identity-metrics.ts';
-import { prepareSequence, type MotBenchmark } from './mot-sequence.ts';
+import { prepareSequence, type MotBenchmark, type PrepareOptions } from './mot-sequence.ts';
 
 /** Raw, summable results of one or more sequences. */
 export interface MotCounts {
@@ -43,8 +43,8 @@ export interface MotMetrics {
  * Counts for one sequence from its gt and result rows (MOTChallenge preprocessing applied).
  * @example const counts = evaluateSequence(await readMotFile('gt/gt.txt'), await readMotFile('res.txt'));
  */
-export function evaluateSequence(gt: readonly MotRow[], res: readonly MotRow[], benchmark: MotBenchmark = 'auto', names?: { gt: string; res: string }): MotCounts {
-  const seq = prepareSequence(gt, res, benchmark, names);
+export function evaluateSequence(gt: readonly MotRow[], res: readonly MotRow[], benchmark: MotBenchmark = 'auto', names?: { gt: string; res: string }, options: PrepareOptions = {}): MotCounts {
+  const seq = prepareSequence(gt, res, benchmark, names, options);
   return { clear: clearCounts(seq), identity: identityCounts(seq), hota: hotaCounts(seq) };
 }
 

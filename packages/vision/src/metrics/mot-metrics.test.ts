@@ -64,6 +64,22 @@ test('gt rows with conf 0 are ignored; MOT16 distractor matches are dropped, non
   assert.deepEqual({ FP: m.FP, FN: m.FN, GT: m.GT }, { FP: 1, FN: 1, GT: 2 });
 });
 
+test('ignoreMarked: results on gt rows marked conf 0 are left out instead of counting as false positives', () => {
+  // MOT15 layout: gt 2 is marked conf 0 (a person the gt chose not to score); result 3 is a stray box.
+  const gt = rows([[1, 1, 0, 0, 10, 10, 1], [1, 2, 50, 0, 10, 10, 0], [2, 1, 0, 0, 10, 10, 1], [2, 2, 52, 0, 10, 10, 0]]);
+  const res = rows([[1, 1, 0, 0], [1, 2, 50, 0], [1, 3, 200, 0], [2, 1, 0, 0], [2, 2, 70, 0]]);
+  const counted = motMetrics(evaluateSequence(gt, res, 'mot15'));
+  assert.deepEqual({ FP: counted.FP, FN: counted.FN }, { FP: 3, FN: 0 }, 'MOT15 protocol: the box on the marked person and the stray boxes are false positives');
+  const ignored = motMetrics(evaluateSequence(gt, res, 'mot15', undefined, { ignoreMarked: true }));
+  // Frame 2's box at x 70 overlaps the marked person at x 52 below IoU 0.5: still a false positive.
+  assert.deepEqual({ FP: ignored.FP, FN: ignored.FN, numResDets: ignored.numResDets }, { FP: 2, FN: 0, numResDets: 4 });
+  // MOT16 layout: the conf-0 car (class 3) is not a distractor, so its box counts unless ignoreMarked.
+  const gt16 = rows([[1, 1, 0, 0, 10, 10, 1, 1], [1, 3, 100, 0, 10, 10, 0, 3]]);
+  const res16 = rows([[1, 1, 0, 0], [1, 3, 100, 0]]);
+  assert.equal(motMetrics(evaluateSequence(gt16, res16)).FP, 1);
+  assert.equal(motMetrics(evaluateSequence(gt16, res16, 'auto', undefined, { ignoreMarked: true })).FP, 0);
+});
+
 test('an id used twice in one frame is an error naming the file and frame', () => {
   assert.throws(() => evaluateSequence(rows([[1, 1, 0, 0]]), rows([[3, 4, 0, 0], [3, 4, 20, 0]]), 'auto', { gt: 'gt.txt', res: 'res.txt' }), /res\.txt: id 4 appears twice in frame 3/);
 });

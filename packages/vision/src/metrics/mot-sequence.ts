@@ -39,12 +39,23 @@ export function hasClassColumn(gt: readonly MotRow[]): boolean {
   return gt.length > 0 && gt.every((r) => Number.isInteger(r.xOrClass) && r.xOrClass >= 1 && r.xOrClass <= 13);
 }
 
+export interface PrepareOptions {
+  /**
+   * Result boxes matching (IoU >= 0.5, the same one-to-one matching as the distractor removal) a
+   * gt row marked conf 0 are removed before scoring instead of counting as false positives. Not
+   * the MOTChallenge protocol (MOT15 counts them; MOT16+ removes only distractor classes): an
+   * option for ground truth whose conf-0 rows mark people it chose not to score, such as PETS09
+   * S2.L1's people leaving the annotated area.
+   */
+  ignoreMarked?: boolean;
+}
+
 /**
  * Preprocesses one sequence (see the file header). Throws when an id repeats within a frame, naming
  * the side ('gt' or 'res'), frame and id.
  * @example const seq = prepareSequence(await readMotFile('gt.txt'), await readMotFile('res.txt'));
  */
-export function prepareSequence(gt: readonly MotRow[], res: readonly MotRow[], benchmark: MotBenchmark = 'auto', names = { gt: 'gt', res: 'res' }): EvalSequence {
+export function prepareSequence(gt: readonly MotRow[], res: readonly MotRow[], benchmark: MotBenchmark = 'auto', names = { gt: 'gt', res: 'res' }, options: PrepareOptions = {}): EvalSequence {
   const kind = benchmark === 'auto' ? (hasClassColumn(gt) ? 'mot16' : 'mot15') : benchmark;
   const gtBy = byFrame(gt, names.gt);
   const trBy = byFrame(res, names.res);
@@ -58,14 +69,16 @@ export function prepareSequence(gt: readonly MotRow[], res: readonly MotRow[], b
   for (const f of frameNos) {
     const g = gtBy.get(f) ?? [];
     let t = trBy.get(f) ?? [];
-    if (kind !== 'mot15' && g.length > 0 && t.length > 0) {
+    if ((kind !== 'mot15' || options.ignoreMarked) && g.length > 0 && t.length > 0) {
       const iou = iouMatrix(boxes(g), boxes(t));
       // Maximum total IoU over pairs with IoU >= 0.5 (TrackEval zeroes the rest).
       const cost = iou.map((v) => (v >= 0.5 - Number.EPSILON ? -v : 0));
       const match = assignBelowLimit(cost, g.length, t.length, 0);
       const drop = new Set<number>();
       match.forEach((j, i) => {
-        if (j >= 0 && extra.has(g[i]!.xOrClass)) drop.add(j);
+        if (j < 0) return;
+        const distractor = kind !== 'mot15' && extra.has(g[i]!.xOrClass);
+        if (distractor || (options.ignoreMarked && Math.trunc(g[i]!.conf) === 0)) drop.add(j);
       });
       if (drop.size > 0) t = t.filter((_, j) => !drop.has(j));
     }
