@@ -20,7 +20,7 @@ const data = process.env.SIGHTLINE_EVAL_DATA ?? join(repoRoot, '..', 'shared', '
 const FRAMES = Number(process.argv[2] ?? 200);
 const threads = Number(process.env.SIGHTLINE_INFERENCE_THREADS) || availableParallelism();
 
-console.log(`detector bench: centernet (input shaped to each frame: 512x384 for 4:3, 640x384 for 16:9), onnxruntime CPU ${threads} threads, native kernels: ${getEngine().backendName}`);
+console.log(`detector bench: centernet (input shaped to each frame: 512x384 for 4:3, 640x384 for 16:9, a smaller source at its own size), onnxruntime CPU ${threads} threads, native kernels: ${getEngine().backendName}`);
 
 async function throughput(): Promise<void> {
   const video = join(data, 'video', 'pets09-s2l1.avi');

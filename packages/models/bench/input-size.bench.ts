@@ -1,6 +1,6 @@
 // CenterNet's input shape against the source: the model card's 512x512 (a 4:3 frame letterboxed,
 // a quarter of the input padding) versus `inputSize: 'source'` (the detector's default, shaped to
-// the frame's aspect: 512x384 for PETS09's 480x360, 640x384 for 1080p). Both run on the same decoded frames, alternating
+// the frame's aspect: 480x352 for PETS09's 480x360, 640x384 for 1080p). Both run on the same decoded frames, alternating
 // which goes first, so machine load falls on both alike. Accuracy on the PETS09-S2L1 dev stretch
 // (frames 1-400, ground truth scaled by 0.625): the detector alone (recall and precision at IoU 0.5)
 // and the default tracker on its boxes (MOTA, IDF1). Needs the evaluation data (SIGHTLINE_EVAL_DATA,

@@ -9,10 +9,13 @@ import { packageDir } from '../registry/model-cache.ts';
 import { centernetInputFor } from './centernet-input.ts';
 
 const cases: { source: [number, number]; input: [number, number] }[] = [
-  { source: [480, 360], input: [384, 512] },
+  { source: [480, 360], input: [352, 480] },
+  { source: [640, 480], input: [384, 512] },
+  { source: [640, 360], input: [352, 640] },
+  { source: [320, 240], input: [384, 512] },
   { source: [1920, 1080], input: [384, 640] },
   { source: [640, 640], input: [512, 512] },
-  { source: [360, 640], input: [640, 384] },
+  { source: [360, 640], input: [640, 352] },
   { source: [1280, 1024], input: [416, 512] },
   { source: [720, 480], input: [384, 576] },
   { source: [156, 160], input: [512, 512] },

@@ -29,7 +29,7 @@ export interface CenterNetOptions {
   model?: 'centernet' | 'centernet-multitask';
   /**
    * Network input [height, width] (multiples of 32), or 'source': shaped to each frame's aspect
-   * (see centernetInputFor: 512x384 for 4:3, 640x384 for 16:9, 512x512 when square), one session
+   * (see centernetInputFor: 512x384 for 4:3, 640x384 for 16:9, 512x512 when square, a source that fits inside those at its own size: 480x352 for 480x360), one session
    * per shape met (default; bench/input-size.bench.ts). Passes that fetch the feature map run at
    * `featureShape` (a fixed `inputSize`, else the card's 512x512); the map follows that shape
    * (stride 4) and attribute heads pool boxes through the frame's mapping, so they read any shape.
