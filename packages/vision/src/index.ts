@@ -17,3 +17,4 @@ export { evaluateSequence, combineCounts, motMetrics, type MotCounts, type MotMe
 export { hotaAlphas } from './metrics/hota.ts';
 export { applyAffine, composeAffine, warpBox, isIdentityAffine, IDENTITY_AFFINE, type Affine } from './motion/affine.ts';
 export { CameraMotionEstimator, type CameraMotion, type CameraMotionOptions } from './motion/camera-motion.ts';
+export { formatCameraMotion, parseCameraMotion } from './formats/camera-motion-file.ts';
