@@ -65,15 +65,19 @@ export class CameraMotionEstimator {
   estimate(frame: Frame, exclude: ArrayLike<number> = []): CameraMotion {
     const factor = Math.max(1, Math.ceil(Math.max(frame.width, frame.height) / this.o.maxSide));
     const pyramid = buildPyramid(downscaleGray(frame, factor), this.o.levels);
-    const level0 = pyramid[0]!;
-    // A small-image pixel i covers frame pixels [factor*i, factor*(i+1)): its centre is factor*(i+0.5).
+    // Corners are picked on the half-size level (a quarter of the work; any textured point serves
+    // optical flow) and followed from their full-resolution position.
+    const cornerLevel = pyramid.length > 1 ? 1 : 0;
+    const cs = 1 << cornerLevel;
     const allowed = (x: number, y: number): boolean => {
-      const fx = factor * (x + 0.5);
-      const fy = factor * (y + 0.5);
+      // A pixel i of the level covers frame pixels [cs*factor*i, cs*factor*(i+1)).
+      const fx = cs * factor * (x + 0.5);
+      const fy = cs * factor * (y + 0.5);
       for (let k = 0; k + 3 < exclude.length; k += 4) if (fx >= exclude[k]! && fx <= exclude[k + 2]! && fy >= exclude[k + 1]! && fy <= exclude[k + 3]!) return false;
       return true;
     };
-    const corners = gridCorners(level0, this.o.cell, RADIUS + 2, 0.01, allowed);
+    const corners = gridCorners(pyramid[cornerLevel]!, Math.max(4, Math.round(this.o.cell / cs)), Math.ceil((RADIUS + 2) / cs), 0.01, allowed);
+    for (let k = 0; k < corners.length; k++) corners[k] = cs * (corners[k]! + 0.5) - 0.5;
     const prev = this.previous;
     this.previous = { pyramid, corners, width: frame.width, height: frame.height };
     if (!prev || prev.width !== frame.width || prev.height !== frame.height) return UNKNOWN();
