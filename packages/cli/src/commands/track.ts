@@ -92,7 +92,6 @@ export function frameStride(frames: readonly number[]): { first: number; step: n
   return { first, step: Math.max(step, 1) };
 }
 
-
 async function readTextFile(path: string, flag: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
