@@ -23,7 +23,7 @@ const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--mod
   --tiles    also run on overlapping square tiles of wide frames and merge (finds smaller
              people; one more network pass per tile)
   --motion   also estimate the camera's motion between the processed frames (corners outside the
-             detected boxes, optical flow, RANSAC; about 1-2 ms a 480x360 frame) and write it,
+             detected boxes, optical flow, RANSAC; about 3 ms a 480x360 frame) and write it,
              one line a frame: frame,a,b,tx,c,d,ty; give it to \`sightline track --motion\`
 
 The file is written when the whole video is done; a failed run leaves an existing --out untouched.`;

@@ -5,11 +5,11 @@
 // the people walking and the corners flow lost are outliers.
 //
 // Written here rather than taken from npm: OpenCV's JavaScript builds (@techstark/opencv-js,
-// opencv-wasm, mirada) are 8-10 MB of WebAssembly to load into every inference worker for the
-// four functions this needs, and jsfeat (which has the same pieces) has had no release since 2014
-// and ships no types. This file and gray-pyramid.ts are a few hundred lines of typed arrays and cost
-// about 1-2 ms a frame on a 480x360 video (bench/camera-motion.bench.ts prints it beside the
-// detector's time).
+// opencv-wasm, mirada) load the whole of OpenCV compiled to WebAssembly (megabytes, started
+// asynchronously) into every process that tracks, for the four functions this needs, and jsfeat
+// (0.0.8, which has the same pieces) is a pre-1.0 browser script without types. This file and
+// gray-pyramid.ts are a few hundred lines of typed arrays and cost about 3 ms a 480x360 frame
+// (packages/cli/bench/camera-motion.bench.ts prints it beside CenterNet's time).
 import type { Frame } from '../frame.ts';
 import { IDENTITY_AFFINE, type Affine } from './affine.ts';
 import { buildPyramid, downscaleGray, gridCorners, type PyramidLevel } from './gray-pyramid.ts';
