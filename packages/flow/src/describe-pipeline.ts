@@ -11,7 +11,7 @@ export function describePipeline(spec: PipelineSpec): string {
   const stages = [
     `${source.name} (${source.type} ${source.uri}, ${source.fps} fps${playback})`,
     `detect ${detect.model} [${classes}] score>=${detect.scoreThreshold}${detectEveryText(detect.every)}`,
-    ...(spec.track ? [`track ${spec.track.tracker}`] : []),
+    ...(spec.track ? [`track ${spec.track.tracker}${spec.track.motion === 'off' ? ' (camera motion off)' : ''}`] : []),
     ...(spec.attributes ? [`attributes ${spec.attributes.heads.join(',')}`] : []),
     spec.sinks.join(', '),
   ];

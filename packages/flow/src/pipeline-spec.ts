@@ -49,6 +49,20 @@ export interface DetectSpec {
 
 export interface TrackSpec {
   readonly tracker: 'bytetrack' | 'sort';
+  /**
+   * Camera-motion compensation (`track(..., motion='auto'|'off')`): `auto` estimates the camera's
+   * motion between frames and moves the tracks with it before association; `off` takes the camera
+   * to be still. Absent: `auto` for bytetrack (a still camera estimates as no motion); sort never
+   * compensates.
+   */
+  readonly motion?: TrackMotion;
+}
+
+export type TrackMotion = 'auto' | 'off';
+
+/** Whether a pipeline's tracker compensates camera motion: bytetrack unless `motion='off'`; never sort. */
+export function compensatesCameraMotion(track: TrackSpec): boolean {
+  return track.tracker === 'bytetrack' && track.motion !== 'off';
 }
 
 export interface AttributesSpec {

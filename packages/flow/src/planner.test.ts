@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { compileFlow } from './compile-flow.ts';
 import { DEFAULT_FPS, DEFAULT_SCORE_THRESHOLD, defaultFlowRegistry, type FlowRegistry } from './flow-registry.ts';
 import { parseFlow } from './parser.ts';
-import type { PipelineSpec } from './pipeline-spec.ts';
+import { compensatesCameraMotion, type PipelineSpec } from './pipeline-spec.ts';
 import { planFlow } from './planner.ts';
 import { validateFlow } from './validator.ts';
 
@@ -66,6 +66,13 @@ INSERT INTO postgres FROM all_frames;`,
     ],
   },
   {
+    name: "camera-motion compensation turned off for one stream (absent means 'auto' for bytetrack)",
+    flow: `CREATE SOURCE cam1 TYPE video WITH uri='file:///data/lobby.mp4', fps=10;
+CREATE STREAM people AS SELECT track(detect(frame), motion='off') FROM cam1 WHERE class='person';
+INSERT INTO live FROM people;`,
+    expected: [{ name: 'people', source: lobby, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD }, track: { tracker: 'bytetrack', motion: 'off' }, sinks: ['live'] }],
+  },
+  {
     name: 'two cameras, one pipeline each, in INSERT order',
     flow: `CREATE SOURCE a TYPE video WITH uri='file:///v/a.mp4';
 CREATE SOURCE b TYPE video WITH uri='file:///v/b.mp4', fps=2.5;
@@ -124,4 +131,17 @@ test('planFlow refuses a flow whose validation failed rather than planning half 
   const validated = validateFlow(ast, defaultFlowRegistry);
   assert.equal(validated.errors.length, 1);
   assert.throws(() => planFlow(validated.flow), /stream 's' did not validate/);
+});
+
+test("compensatesCameraMotion: bytetrack unless motion='off'; sort never", () => {
+  const plan = (call: string) => {
+    const result = compileFlow(`CREATE SOURCE c TYPE video WITH uri='file:///v/a.mp4';\nCREATE STREAM s AS SELECT ${call} FROM c;\nINSERT INTO live FROM s;`);
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => e.message).join('; '));
+    return result.pipelines[0]!.track!;
+  };
+  assert.equal(compensatesCameraMotion(plan('track(detect(frame))')), true);
+  assert.equal(compensatesCameraMotion(plan("track(detect(frame), motion='auto')")), true);
+  assert.equal(compensatesCameraMotion(plan("track(detect(frame), motion='off')")), false);
+  assert.equal(compensatesCameraMotion(plan("track(detect(frame), tracker='sort')")), false);
+  assert.equal(compensatesCameraMotion(plan("track(detect(frame), tracker='sort', motion='off')")), false);
 });

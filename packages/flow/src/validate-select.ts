@@ -1,7 +1,7 @@
 import type { Argument, Call, Comparison, Expression, Literal, Select, Span } from './ast.ts';
 import { closest, quoteList, type FlowError } from './flow-error.ts';
 import { FLOW_FUNCTIONS, type FlowFunction, type FlowRegistry, type TrackerName } from './flow-registry.ts';
-import type { AttributesSpec, TrackSpec } from './pipeline-spec.ts';
+import type { AttributesSpec, TrackMotion, TrackSpec } from './pipeline-spec.ts';
 
 /** What a stream carries once its whole chain back to a source is merged. */
 export interface StreamFacts {
@@ -35,7 +35,7 @@ export interface SelectInput {
   readonly defaultScoreThreshold: number;
 }
 
-const namedArguments: Record<FlowFunction, readonly string[]> = { detect: ['model', 'every'], track: ['tracker'], attributes: ['heads'] };
+const namedArguments: Record<FlowFunction, readonly string[]> = { detect: ['model', 'every'], track: ['tracker', 'motion'], attributes: ['heads'] };
 /** The largest detect(..., every=N): past it tracks drift too far between network passes. */
 const MAX_DETECT_EVERY = 10;
 const filterFields = ['class', 'score'] as const;
@@ -126,7 +126,7 @@ function evaluateCall(call: Call, input: SelectInput, registry: FlowRegistry, er
   const inner = first ? evaluate(first.value, input, registry, errors) : { kind: 'unknown' as const };
   switch (fn) {
     case 'detect': return withDetectEvery(detect(call, inner, named.get('model'), registry, input, errors), named.get('every'), errors);
-    case 'track': return track(call, inner, named.get('tracker'), registry, errors);
+    case 'track': return withTrackMotion(track(call, inner, named.get('tracker'), registry, errors), named.get('motion'), errors);
     case 'attributes': return attributes(call, inner, named.get('heads'), registry, errors);
   }
 }
@@ -190,6 +190,26 @@ function track(call: Call, inner: FlowValue, trackerArg: Argument | undefined, r
     return { kind: 'unknown' };
   }
   return { kind: 'detections', facts: { ...input, track: { tracker } } };
+}
+
+const TRACK_MOTIONS: readonly TrackMotion[] = ['auto', 'off'];
+
+function withTrackMotion(value: FlowValue, motionArg: Argument | undefined, errors: FlowError[]): FlowValue {
+  if (!motionArg) return value;
+  const arg = motionArg.value;
+  const motion = arg.kind === 'string' ? TRACK_MOTIONS.find((m) => m === arg.value) : undefined;
+  if (!motion) {
+    const hint = arg.kind === 'string' ? closest(arg.value, TRACK_MOTIONS) : undefined;
+    const what = arg.kind === 'string' ? `unknown motion '${arg.value}'${hint ? ` (did you mean '${hint}'?)` : ''}` : 'motion must be quoted';
+    errors.push({ code: 'type', message: `${what}: motion is 'auto' (estimate the camera's motion from the frames and move the tracks with it) or 'off' (the camera is still)`, span: arg.span });
+    return { kind: 'unknown' };
+  }
+  if (value.kind !== 'detections' || !value.facts.track) return value;
+  if (value.facts.track.tracker === 'sort' && motion === 'auto') {
+    errors.push({ code: 'bad-argument', message: "motion='auto' needs tracker='bytetrack': sort is the reference SORT and has no camera-motion compensation", span: motionArg.span });
+    return { kind: 'unknown' };
+  }
+  return { kind: 'detections', facts: { ...value.facts, track: { ...value.facts.track, motion } } };
 }
 
 function attributes(call: Call, inner: FlowValue, headsArg: Argument | undefined, registry: FlowRegistry, errors: FlowError[]): FlowValue {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { packageDir } from '@sightline/models';
-import { parseMot } from '@sightline/vision';
+import { parseCameraMotion, parseMot } from '@sightline/vision';
 import { ffmpegPath } from '@sightline/media';
 // The generated test detectors of packages/models (a test fixture, not part of its public API).
 import { columnsTensor, fixtureDetector } from '../../../models/src/detect/detector-models.fixture.ts';
@@ -109,4 +109,24 @@ test('--model <card.json> runs a user ONNX detector described by its card', () =
   const mismatch = sightline('--video', clip, '--out', out, '--model', broken);
   assert.equal(mismatch.status, 1);
   assert.match(mismatch.stderr, /detector broken: decode yolov5 expects output0 of shape \[1, N, 85\]/);
+});
+
+test('--motion writes the camera motion between frames that track --motion reads', () => {
+  // A camera panning over the photo: the scene moves 6 px left and 2 px up each frame.
+  const samples = join(packageDir('@vladmandic/human'), 'assets', 'samples.jpg');
+  const panned = join(dir, 'panned.mkv');
+  const made = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', samples, '-vf', 'crop=480:270:100+n*6:400+n*2', '-frames:v', '5', '-c:v', 'ffv1', panned], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const out = join(dir, 'panned-det.txt');
+  const motionFile = join(dir, 'panned-motion.txt');
+  const run = sightline('--video', panned, '--out', out, '--motion', motionFile);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /camera motion written to/);
+  const motion = parseCameraMotion(readFileSync(motionFile, 'utf8'), motionFile);
+  assert.deepEqual([...motion.keys()], [1, 2, 3, 4, 5]);
+  assert.deepEqual(motion.get(1), [1, 0, 0, 0, 1, 0], 'the first frame has no motion');
+  for (const frame of [2, 3, 4, 5]) {
+    const [a, b, tx, c, d, ty] = motion.get(frame)!;
+    assert.ok(Math.abs(tx + 6) < 0.5 && Math.abs(ty + 2) < 0.5 && Math.abs(a - 1) < 0.01 && Math.abs(d - 1) < 0.01 && Math.abs(b) < 0.01 && Math.abs(c) < 0.01, `frame ${frame}: ${motion.get(frame)}`);
+  }
 });

@@ -162,3 +162,37 @@ test('track --model uses the detector card\'s score calibration: CenterNet-range
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /detector card .*plain\.card\.json has no trackerScores/);
 });
+
+test('track --motion: with the camera motion detect --motion wrote, a fast pan keeps identities that it breaks without', () => {
+  // Two people standing still in the world while the camera jumps 45 px a frame to the right for
+  // 10 frames, then back: every box moves by more than its width between frames.
+  const lines: string[] = [];
+  const motion: string[] = [];
+  let cameraX = 0;
+  for (let f = 1; f <= 40; f++) {
+    const step = f === 1 ? 0 : f <= 12 ? 0 : f <= 22 ? 45 : f <= 32 ? -45 : 0;
+    cameraX += step;
+    motion.push(`${f},1,0,${-step},0,1,0`);
+    for (const x of [300, 420]) lines.push(`${f},-1,${x - cameraX + 500},200,40,100,0.95,-1,-1,-1`);
+  }
+  const panDet = file('pan-det.txt', lines.join('\n') + '\n');
+  const panMotion = file('pan-motion.txt', motion.join('\n') + '\n');
+  const ids = (...extra: string[]): number => {
+    const out = join(dir, `pan-res${extra.length}.txt`);
+    const run = sightline('track', '--det', panDet, '--out', out, '--fps', '10', ...extra);
+    assert.equal(run.status, 0, run.stderr);
+    return new Set(readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(',')[1])).size;
+  };
+  assert.equal(ids('--motion', panMotion), 2);
+  assert.ok(ids() > 2, 'without --motion the pan should break the identities');
+
+  const sort = sightline('track', '--det', panDet, '--out', join(dir, 'x.txt'), '--tracker', 'sort', '--motion', panMotion);
+  assert.equal(sort.status, 2);
+  assert.match(sort.stderr, /--motion needs --tracker bytetrack/);
+  const broken = sightline('track', '--det', panDet, '--out', join(dir, 'x.txt'), '--motion', file('bad-motion.txt', '1,1,0,0,0,1,0\n2,1,0,oops,0,1,0\n'));
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /bad-motion\.txt:2: expected frame,a,b,tx,c,d,ty/);
+  const missing = sightline('track', '--det', panDet, '--out', join(dir, 'x.txt'), '--motion', join(dir, 'nope.txt'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--motion .*nope\.txt cannot be read: ENOENT/);
+});

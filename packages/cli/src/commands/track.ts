@@ -1,12 +1,13 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
-import { ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
+import { ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
 
 const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID|card.json]
+                       [--motion <motion.txt>]
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
@@ -17,6 +18,9 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
   --model    the detector that wrote --det (${calibrated.join(', ')}, or a detector card .json
              with trackerScores): ByteTrack uses its score calibration (the score that starts a track, the score that continues one). Without
              it the thresholds suit Faster R-CNN-like scores (0.8 to start and continue)
+  --motion   camera-motion compensation (bytetrack only): the camera motion that
+             \`sightline detect --motion\` wrote; before each frame the tracks move with the camera.
+             Without it the camera is taken to be still
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
@@ -31,7 +35,7 @@ export const trackCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' } },
+      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.det) throw new UsageError('--det <det.txt> is required');
@@ -45,6 +49,8 @@ export const trackCommand: CliCommand = {
     if (values.model !== undefined && !card?.trackerScores) {
       throw new UsageError(isDetectorCardPath(values.model) ? `detector card ${values.model} has no trackerScores ({ "trackThresh": ..., "newTrackThresh": ... }); add them or leave out --model` : `--model must be one of ${calibrated.join(', ')} or a detector card (.json), got "${values.model}"`);
     }
+    if (values.motion !== undefined && kind === 'sort') throw new UsageError('--motion needs --tracker bytetrack: SORT is the reference and runs without camera-motion compensation');
+    const motion = values.motion === undefined ? undefined : parseCameraMotion(await readTextFile(values.motion, '--motion'), values.motion);
     const rows = await readMotFile(values.det);
     const maxScore = rows.reduce((m, r) => Math.max(m, r.conf), 0);
     if (kind === 'bytetrack' && maxScore > 1) {
@@ -63,7 +69,7 @@ export const trackCommand: CliCommand = {
     const frames = (function* () {
       for (let k = 0; k < count; k++) yield motRowsToDetections(byFrame.get(start + k * step) ?? []);
     })();
-    const out = trackedRows(tracker, frames, (k) => start + k * step);
+    const out = trackedRows(tracker, frames, (k) => start + k * step, motion && ((k) => motion.get(start + k * step)));
     const ids = new Set(out.map((r) => r.id));
     const ms = performance.now() - started;
     await writeFile(values.out, formatMot(out));
@@ -86,3 +92,10 @@ export function frameStride(frames: readonly number[]): { first: number; step: n
   return { first, step: Math.max(step, 1) };
 }
 
+async function readTextFile(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${flag} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}

@@ -8,6 +8,7 @@
 // Two noise models:
 // - `xyah` (ByteTrack / DeepSORT): centre x, centre y, aspect w/h, height; noise scales with height.
 // - `xysr` (SORT): centre x, centre y, area, aspect; fixed noise, aspect has no velocity.
+import { axisScales, type Affine } from '../motion/affine.ts';
 
 /** Noise and box parameterisation of a constant-velocity box filter. */
 export interface BoxMotionModel {
@@ -156,9 +157,49 @@ export class BoxKalman {
     }
   }
 
+  /** Carries the state into the next frame's coordinates after the camera moved by `m` (see `warpBoxState`). */
+  warp(m: Affine): void {
+    warpBoxState(this.model, this.mean, this.cov, m);
+  }
+
   /** The current box estimate as xyxy, written into `out` at `offset`. */
   xyxy(out: Float64Array = new Float64Array(4), offset = 0): Float64Array {
     this.model.toXyxy(this.mean, out, offset);
     return out;
+  }
+}
+
+/**
+ * Carries a box filter's state (`mean`, `cov` as in BoxKalman) into the next frame's coordinates
+ * after the camera moved by `m` (camera-motion compensation, as BoT-SORT's multi_gmc): the centre
+ * goes where `m` takes it, the centre velocity turns and scales with `m`'s linear part, the box size
+ * scales with its axis scales, and the covariances with them. The filter keeps x and y uncoupled,
+ * so the x-y cross terms a rotation would add are left out (a camera turns a fraction of a degree
+ * between frames); for pans and zooms the result is exact.
+ */
+export function warpBoxState(model: BoxMotionModel, mean: Float64Array, cov: Float64Array, m: Affine): void {
+  const [a, b, tx, c, d, ty] = m;
+  const x = mean[0]!;
+  const y = mean[1]!;
+  mean[0] = a * x + b * y + tx;
+  mean[1] = c * x + d * y + ty;
+  const vx = mean[4]!;
+  const vy = mean[5]!;
+  mean[4] = a * vx + b * vy;
+  mean[5] = c * vx + d * vy;
+  for (let k = 0; k < 3; k++) {
+    const px = cov[k]!;
+    const py = cov[3 + k]!;
+    cov[k] = a * a * px + b * b * py;
+    cov[3 + k] = c * c * px + d * d * py;
+  }
+  const [sx, sy] = axisScales(m);
+  // Dimensions 2 and 3: xyah's aspect (w/h) and height, xysr's area and aspect.
+  const s2 = model.name === 'xyah' ? sx / sy : sx * sy;
+  const s3 = model.name === 'xyah' ? sy : sx / sy;
+  for (const [dim, s] of [[2, s2], [3, s3]] as const) {
+    mean[dim] = mean[dim]! * s;
+    mean[dim + 4] = mean[dim + 4]! * s;
+    for (let k = 0; k < 3; k++) cov[dim * 3 + k] = cov[dim * 3 + k]! * s * s;
   }
 }

@@ -8,6 +8,9 @@
 // - recovery (OCR): a track that the prediction lost is matched to detections at its last observed
 //   box rather than its prediction (people who stopped, or whose prediction ran off during occlusion).
 
+import { warpBox, type Affine } from '../motion/affine.ts';
+import { warpBoxState, type BoxMotionModel } from './kalman-filter.ts';
+
 /** The observations a track keeps for OC-SORT: the last box, a few before it, the filter then. */
 export class ObservationHistory {
   /** Last observed xyxy box. */
@@ -19,7 +22,9 @@ export class ObservationHistory {
   readonly mean = new Float64Array(8);
   readonly cov = new Float64Array(12);
   private readonly frames: number[] = [];
+  /** The observations as made (what `before` hands back), and the same moved with the camera since (for the direction). */
   private readonly boxes: Float64Array[] = [];
+  private readonly moved: Float64Array[] = [];
   private readonly scores: number[] = [];
 
   /** `deltaT`: frames spanned by the direction; `keep`: frames of observations kept (at least deltaT). */
@@ -35,7 +40,7 @@ export class ObservationHistory {
     let previous: Float64Array | undefined;
     for (let k = this.frames.length - 1; k >= 0; k--) {
       if (frame - this.frames[k]! > this.deltaT) break;
-      previous = this.boxes[k];
+      previous = this.moved[k];
       if (frame - this.frames[k]! === this.deltaT) break;
     }
     if (previous) {
@@ -45,11 +50,13 @@ export class ObservationHistory {
     }
     this.frames.push(frame);
     this.boxes.push(box);
+    this.moved.push(Float64Array.from(box));
     this.scores.push(score);
     const span = Math.max(this.deltaT, this.keep);
     while (this.frames.length > 0 && frame - this.frames[0]! > span) {
       this.frames.shift();
       this.boxes.shift();
+      this.moved.shift();
       this.scores.shift();
     }
     this.last.set(box);
@@ -63,6 +70,18 @@ export class ObservationHistory {
     const out = [];
     for (let k = 0; k < this.frames.length; k++) if (this.frames[k]! < frame) out.push({ frame: this.frames[k]!, xyxy: this.boxes[k]!, score: this.scores[k]! });
     return out;
+  }
+
+  /** Carries the kept observations and filter into the next frame's coordinates after the camera moved by `m` (as Deep OC-SORT does with CMC). */
+  warp(m: Affine, model: BoxMotionModel): void {
+    warpBox(m, this.last, 0, this.last);
+    for (const box of this.moved) warpBox(m, box, 0, box);
+    warpBoxState(model, this.mean, this.cov, m);
+    const dx = m[0] * this.direction[0]! + m[1] * this.direction[1]!;
+    const dy = m[3] * this.direction[0]! + m[4] * this.direction[1]!;
+    const norm = Math.hypot(dx, dy);
+    this.direction[0] = norm > 1e-9 ? dx / norm : 0;
+    this.direction[1] = norm > 1e-9 ? dy / norm : 0;
   }
 
   get hasDirection(): boolean {

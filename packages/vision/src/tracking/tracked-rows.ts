@@ -2,19 +2,23 @@
 // and the tests share, so that all of them write what the tracker would write to a file,
 // including the first frames of tracks that ByteTrack hands back once it confirms them.
 import type { Detections } from '../detections.ts';
+import type { Affine } from '../motion/affine.ts';
 import { detectionsToMotRows, type MotRow } from '../formats/mot.ts';
 import { ByteTracker } from './byte-tracker.ts';
 import type { Tracker } from './tracker.ts';
 
 /**
  * MOTChallenge rows (1-based pixels) of `tracker` over `frames` in order, sorted by frame then id.
- * `frameOf(k)` numbers the k-th frame given (0-based; default k + 1).
+ * `frameOf(k)` numbers the k-th frame given (0-based; default k + 1). `motionOf(k)`: the camera's
+ * motion from the frame before to the k-th, for trackers with camera-motion compensation.
  * @example const rows = trackedRows(new ByteTracker({ frameRate: 25 }), frames);
  */
-export function trackedRows(tracker: Tracker, frames: Iterable<Detections>, frameOf: (k: number) => number = (k) => k + 1): MotRow[] {
+export function trackedRows(tracker: Tracker, frames: Iterable<Detections>, frameOf: (k: number) => number = (k) => k + 1, motionOf?: (k: number) => Affine | undefined): MotRow[] {
   const rows: MotRow[] = [];
   let k = 0;
   for (const detections of frames) {
+    const motion = k > 0 ? motionOf?.(k) : undefined;
+    if (motion) tracker.compensate?.(motion);
     rows.push(...detectionsToMotRows(frameOf(k), tracker.update(detections)));
     if (tracker instanceof ByteTracker) {
       for (const e of tracker.confirmedEarlier()) {

@@ -1,4 +1,5 @@
 import { Detections } from '../detections.ts';
+import type { Affine } from '../motion/affine.ts';
 
 /** A multi-object tracker: one call per frame, in frame order. */
 export interface Tracker {
@@ -7,6 +8,12 @@ export interface Tracker {
    * confirmed tracks, with `trackerId` set (ids start at 1 and never change for a track).
    */
   update(detections: Detections): Detections;
+  /**
+   * Camera-motion compensation, where the tracker has it (ByteTracker; SORT, the reference, does
+   * not): moves the tracks by the camera's motion `m` from the previous frame to the next, before
+   * that frame's `update`.
+   */
+  compensate?(m: Affine): void;
   /** Forgets every track (ids restart at 1). */
   reset(): void;
 }

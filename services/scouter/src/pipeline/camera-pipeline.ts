@@ -1,6 +1,6 @@
 import type { AttributeValue, CameraState, CameraStats, ImagePolygon, TrackedBox, TracksEvent } from '@sightline/contracts';
-import type { PipelineSpec } from '@sightline/flow';
-import { PolygonZone, TrackExtrapolator, type Detections, type VideoFrame } from '@sightline/vision';
+import { compensatesCameraMotion, type PipelineSpec } from '@sightline/flow';
+import { CameraMotionEstimator, PolygonZone, TrackExtrapolator, type Detections, type VideoFrame } from '@sightline/vision';
 import type { ObservationRow } from '../types/observation.ts';
 import { backoffMs, sleep } from './backoff.ts';
 import { insideFrame } from './frame-point.ts';
@@ -54,6 +54,8 @@ export class CameraPipeline {
   private readonly abort = new AbortController();
   /** With detect(..., every=N) or 'auto': the tracks' boxes on the frames the detector skips. */
   private readonly between = new TrackExtrapolator();
+  /** Camera-motion compensation (track(..., motion='auto'), the bytetrack default): the camera's motion between detected frames. */
+  private cameraMotion: CameraMotionEstimator | undefined;
   private framesDecoded = 0;
   private framesProcessed = 0;
   /** Processed frames whose boxes the tracker predicted instead of the detector. */
@@ -128,6 +130,7 @@ export class CameraPipeline {
     try {
       detector = await this.stages.loadDetector(this.spec.detect, this.spec.attributes);
       if (this.spec.track) tracker = this.stages.createTracker(this.spec.track, this.spec.source.fps, this.spec.detect.model);
+      if (this.spec.track && tracker?.compensate && compensatesCameraMotion(this.spec.track)) this.cameraMotion = new CameraMotionEstimator();
       if (this.spec.attributes && this.spec.attributes.heads.length > 0) {
         if (!this.stages.loadAttributes) throw new Error(`attribute heads ${this.spec.attributes.heads.join(', ')} were asked for, but this Scouter has no attribute models loaded`);
         attributes = await this.stages.loadAttributes(this.spec.attributes);
@@ -264,8 +267,11 @@ export class CameraPipeline {
     } else {
       // Stages may move the pixels to the inference thread and back: keep the frame they return.
       ({ detections, frame } = await detector.detect(item.frame));
+      const found = detections;
       if (this.masks.length > 0) detections = this.dropMasked(detections, frame.width, frame.height);
       const t1 = performance.now();
+      // Every box found, masked or not, is something that moves on its own: not background.
+      if (this.cameraMotion) tracker?.compensate?.(this.cameraMotion.estimate(frame, found.xyxy).affine);
       if (tracker) detections = tracker.update(detections);
       if (predicting) this.between.observe(frame.index, detections);
       const t2 = performance.now();

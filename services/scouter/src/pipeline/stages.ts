@@ -1,5 +1,5 @@
 import type { DetectSpec, SourceSpec, TrackSpec, AttributesSpec } from '@sightline/flow';
-import type { Detections, VideoFrame } from '@sightline/vision';
+import type { Affine, Detections, VideoFrame } from '@sightline/vision';
 
 /** Opens a camera's stream; the iterable ends when a file ends and throws when a stream fails. Aborting `signal` stops the decoder. */
 export type OpenSource = (source: SourceSpec, signal: AbortSignal) => AsyncIterable<VideoFrame>;
@@ -23,6 +23,8 @@ export interface Detector {
 /** `tracker.update(detections)` -> the same boxes with tracker ids (a fresh tracker per run). */
 export interface Tracker {
   update(detections: Detections): Detections;
+  /** Camera-motion compensation before the next `update`, where the tracker has it (bytetrack). */
+  compensate?(m: Affine): void;
 }
 
 /** Adds one data column per head (values `{ value, confidence }` or undefined) to tracked detections; one estimator per pipeline run. */
