@@ -36,7 +36,7 @@ function assertSame(got: Detections, want: Detections, what: string): void {
 }
 
 test('a batch of 2, 3 and 4 frames gives each frame the detections of its own single pass, from one network run', async () => {
-  const single = [];
+  const single: Detections[] = [];
   for (const f of frames) single.push(await detector.detect(f));
   assert.ok(single.reduce((n, d) => n + d.length, 0) >= 4, `the crops should hold people: ${single.map((d) => d.length)}`);
   for (const n of [2, 3, 4]) {

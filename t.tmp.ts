@@ -1,0 +1,12 @@
+import { nativeCuda } from './packages/models/src/backend/native-cuda.backend.ts';
+import { ensureOnnxModel } from './packages/models/src/registry/model-cache.ts';
+let t = performance.now();
+const s = await nativeCuda({ emulate: true }).createSession(await ensureOnnxModel('centernet', { inputSize: [384, 512] }));
+console.log('load', performance.now() - t);
+t = performance.now();
+await s.run({ [s.inputNames[0]!]: { type: 'float32', dims: [1, 384, 512, 3], data: new Float32Array(384 * 512 * 3).fill(100) } }, ['tower_0/detections']);
+console.log('run', performance.now() - t);
+const b = await nativeCuda({ emulate: true }).createSession(await ensureOnnxModel('centernet', { inputSize: [384, 512], part: 'batch-body' }));
+t = performance.now();
+const o = await b.run({ [b.inputNames[0]!]: { type: 'float32', dims: [2, 384, 512, 3], data: new Float32Array(2*384 * 512 * 3).fill(100) } }, ['tower_0/mul', 'tower_0/mul_1']);
+console.log('batch2 run', performance.now() - t, o['tower_0/mul_1']!.dims);
