@@ -57,12 +57,11 @@ class FrameQueue implements AsyncIterable<Frame> {
 // whether each frame's feature map is to be kept for its trained heads.
 const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: { id: number; frame: Frame; features: boolean }[]; batcher?: Batcher }>();
 
-/** One frame waiting for a batched pass: its letterbox starts on arrival, its filters decode it. */
+/** One letterboxed frame waiting for a batched pass; its own filters (view) decode it. */
 interface BatchItem {
   frame: Frame;
   view: CenterNetDetector;
-  features: boolean;
-  prepared: Promise<BatchInput>;
+  input: BatchInput;
 }
 type Batcher = FrameBatcher<BatchItem, { detections: Detections; features?: FrameFeatures; networkMs: number }>;
 // One gatherer per network (by model), shared by every filter setting of it: cameras with other
@@ -76,7 +75,7 @@ function batcherFor(model: string, base: ObjectDetector): Batcher | undefined {
   const policy = batchingFor(base.backend.backend, batchSetting());
   if (policy.maxBatch <= 1) return undefined;
   const pass = async (items: BatchItem[]) => {
-    const inputs = await Promise.all(items.map((i) => i.prepared));
+    const inputs = items.map((i) => i.input);
     const started = performance.now();
     const outs = await base.runBatch(inputs);
     // Each frame's share of the pass, so per-frame network time adds up to what ran.
@@ -87,7 +86,7 @@ function batcherFor(model: string, base: ObjectDetector): Batcher | undefined {
       return { detections: view.decode(raw, frame, mapping), ...(features ? { features: { features, mapping } } : {}), networkMs };
     });
   };
-  batcher = new FrameBatcher(policy, pass, undefined, (item) => base.passShape(item.frame, item.features).join('x'));
+  batcher = new FrameBatcher(policy, pass, undefined, (item) => item.input.shape.join('x'));
   batchers.set(model, batcher);
   return batcher;
 }
@@ -95,18 +94,20 @@ function batcherFor(model: string, base: ObjectDetector): Batcher | undefined {
 function detectBatched(batcher: Batcher, view: CenterNetDetector, request: Extract<InferenceRequest, { type: 'detect' }>): void {
   const { id, frame } = request;
   const features = request.features === true;
-  const prepared = view.prepareForBatch(frame, features);
-  // A failed letterbox fails its batch's pass, which answers every frame of it.
-  prepared.catch(() => undefined);
-  batcher.push({ frame, view, features, prepared }).then(
-    ({ detections, features: kept, networkMs }) => {
-      if (kept) keepFeatures(id, kept);
-      const { message, transfer } = detections.toMessage();
-      const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(kept ? { featureId: id } : {}) };
-      reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
-    },
-    (err) => fail(id, err),
-  );
+  // Letterboxed before it joins a batch (while a pass may run): a frame that cannot be prepared
+  // fails alone; a failed pass answers every frame of its batch with the error.
+  view
+    .prepareForBatch(frame, features)
+    .then((input) => batcher.push({ frame, view, input }))
+    .then(
+      ({ detections, features: kept, networkMs }) => {
+        if (kept) keepFeatures(id, kept);
+        const { message, transfer } = detections.toMessage();
+        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(kept ? { featureId: id } : {}) };
+        reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
+      },
+      (err) => fail(id, err),
+    );
 }
 let faces: Promise<FaceAttributeEstimator> | undefined;
 const sessions = new Map<string, TrackFaceAttributes>();
