@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
 import type { Detections, Frame } from '@sightline/vision';
+import { nativeCuda } from '../backend/native-cuda.backend.ts';
 import { modelRuns } from '../backend/select-backend.ts';
 import { packageDir } from '../registry/model-cache.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
@@ -72,4 +73,18 @@ test('frames of two input shapes never share a pass: runBatch refuses them', asy
   assert.notDeepEqual(detector.passShape(wide), detector.passShape(frames[0]!));
   const inputs = await Promise.all([detector.prepareForBatch(frames[0]!), detector.prepareForBatch(wide)]);
   await assert.rejects(detector.runBatch(inputs), /one input shape/);
+});
+
+test('the native engine runs the batched pass (its CUDA kernels emulated on the CPU) with the detections of onnxruntime single passes', async () => {
+  // A small input keeps the emulation quick; both detectors run at it.
+  const inputSize = [224, 288] as const;
+  const emulated = await CenterNetDetector.create({ scoreThreshold: 0.2, classIds: [0], inputSize, backend: nativeCuda({ emulate: true }) });
+  const cpu = await CenterNetDetector.create({ scoreThreshold: 0.2, classIds: [0], inputSize, threads: 2, backendChoice: 'onnxruntime' });
+  try {
+    const batched = await emulated.detectBatch(frames.slice(0, 2));
+    for (const [i, b] of batched.entries()) assertSame(b.detections, await cpu.detect(frames[i]!), `emulated batch frame ${i}`);
+  } finally {
+    await emulated.release();
+    await cpu.release();
+  }
 });
