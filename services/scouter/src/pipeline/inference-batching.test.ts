@@ -2,13 +2,14 @@
 // (windows of @vladmandic/human's samples.jpg, decoded by ffmpeg, moving a little each frame like a
 // camera's view of a crowd): with SIGHTLINE_BATCH=on, three cameras' frames share network passes
 // and get the detections single passes give; a lone camera's frame goes alone; frames of two
-// input shapes never share a pass. The CUDA policy is picked by the backend selection with a fake
-// "device present" probe; the network it gathers for still runs on the CPU.
+// input shapes never share a pass; a failed pass answers every frame in it. The CUDA policy is
+// picked by the backend selection with a fake "device present" probe; the network it gathers for
+// still runs on the CPU.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
-import { CenterNetDetector, ensureOnnxModel, selectBackend } from '@sightline/models';
+import { CenterNetDetector, ensureOnnxModel, selectBackend, type BatchInput } from '@sightline/models';
 import type { Detections, VideoFrame } from '@sightline/vision';
 import { samplesJpg } from '../../test-support/clip-fixture.ts';
 import { batchingFor, FrameBatcher, GATHER } from './frame-batcher.ts';
@@ -141,4 +142,18 @@ test('the CUDA policy follows the backend selection: a fake device probe picks t
   const got = await Promise.all(three.map((f) => batcher.push(f)));
   assert.deepEqual(batcher.batchSizes, [3], 'the three cameras went in one pass');
   for (const [i, f] of three.entries()) assertSame(got[i]!, await reference.detect(f), `frame ${i}`);
+});
+
+test('a failed batched pass answers every frame waiting in it with the error, and the next batch runs', async () => {
+  const batcher = new FrameBatcher(GATHER, (inputs: BatchInput[]) => reference.runBatch(inputs));
+  const three = cameras.map((c) => frames.get(c.key)![3]!);
+  const inputs = await Promise.all(three.map((f) => reference.prepareForBatch(f)));
+  // Frames claiming an input shape the network cannot take (not multiples of 32): opening the
+  // batched sessions for it fails inside the pass.
+  const unplannable = inputs.map((x) => ({ ...x, shape: [100, 100] as const }));
+  const failed = unplannable.map((x) => batcher.push(x));
+  for (const p of failed) await assert.rejects(p, /multiples of 32/);
+  const outs = await Promise.all(inputs.map((x) => batcher.push(x)));
+  for (const [i, f] of three.entries()) assertSame(reference.decode(outs[i]!.raw, f, inputs[i]!.mapping), await reference.detect(f), `after the failure, frame ${i}`);
+  assert.deepEqual(batcher.batchSizes, [3, 3]);
 });
