@@ -1,54 +1,12 @@
 // Gathers the frames of one worker's cameras into batches for one network pass each, waiting a
 // bounded time for a batch to fill so a lone camera's latency grows by at most that wait. Whether
-// to gather at all is the backend's call (batchingFor, SIGHTLINE_BATCH=auto): on a GPU a batch of 4
-// costs about one pass, so CUDA gathers. On onnxruntime's CPU path batching measured slower, so CPU
-// backends run frame by frame unless SIGHTLINE_BATCH=on. Measured 2026-12 on a shared 2-core
-// machine (load average 5-7, onnxruntime 2 threads, PETS09 480x360 at 512x384; medians of
-// per-round ratios in alternating rounds, per-round spread in brackets):
-// - whole detect path per frame (packages/models/bench/batch.bench.ts, 12 and 16 rounds), batch
-//   2 / 3 / 4 against single passes: 1.26 / 1.23 / 1.39x, then 1.30 / 1.31 / 1.36x (0.54..3.1);
-// - the network alone: the free-batch body 1.09x the frozen batch-1 graph at batch 1, 1.17x per
-//   frame at batch 2 and 1.23x at batch 3 (a graph with a fixed batch of 2 or 3 was no better);
-// - through the inference thread (services/scouter/bench/batching.bench.ts), cameras sending
-//   frames back to back: 3 cameras 1.40x, 4 cameras 1.14x per frame with batching on; 3 cameras
-//   at 10 fps: 4.2 fps per camera on vs 6.8 off, latency p50 180 vs 100 ms.
-// The earlier 0.85-0.93x (batch 2-4, the network up to its head outputs only) did not hold up:
-// the decode tail per frame (about 3 ms) and larger activations cost more than one run saves.
+// to gather at all is the backend's call: batchingFor (packages/models backend/batch-policy.ts,
+// with the CPU measurement behind it) gathers on CUDA and runs single passes on the CPU unless
+// SIGHTLINE_BATCH says otherwise.
+import type { BatchPolicy } from '@sightline/models';
 
-/** How many frames one pass takes and how long the first frame of a batch waits for company. */
-export interface BatchPolicy {
-  readonly maxBatch: number;
-  readonly maxWaitMs: number;
-}
-
-/** SIGHTLINE_BATCH: `auto` (the backend's policy, batchingFor), `on` (gather as on CUDA, whatever runs the network), `off` (single passes). */
-export const BATCH_SETTINGS = ['auto', 'on', 'off'] as const;
-export type BatchSetting = (typeof BATCH_SETTINGS)[number];
-
-/** Gathering: up to 4 frames, the first waiting at most 5 ms (a 10 fps camera spends 100 ms per frame). */
-export const GATHER: BatchPolicy = { maxBatch: 4, maxWaitMs: 5 };
-const SINGLE: BatchPolicy = { maxBatch: 1, maxWaitMs: 0 };
-
-/**
- * The batching setting, SIGHTLINE_BATCH (default auto); a wrong value throws naming the setting.
- * @example batchSetting({ SIGHTLINE_BATCH: 'on' }) // 'on'
- */
-export function batchSetting(env: NodeJS.ProcessEnv = process.env): BatchSetting {
-  const value = env.SIGHTLINE_BATCH ?? 'auto';
-  if (!(BATCH_SETTINGS as readonly string[]).includes(value)) throw new Error(`SIGHTLINE_BATCH must be one of ${BATCH_SETTINGS.join(', ')}, got "${value}"`);
-  return value as BatchSetting;
-}
-
-/**
- * The batch policy for a backend name as select-backend.ts reports it (selectBackend before
- * loading, ModelBackend.backend after) under a setting: on `auto`, CUDA gathers (GATHER) and every
- * CPU backend runs single passes (measured slower batched, above); `on` and `off` force either.
- * @example batchingFor('native-cuda') // { maxBatch: 4, maxWaitMs: 5 }
- */
-export function batchingFor(backend: string, setting: BatchSetting = 'auto'): BatchPolicy {
-  if (setting !== 'auto') return setting === 'on' ? GATHER : SINGLE;
-  return backend === 'native-cuda' ? GATHER : SINGLE;
-}
+// The policy lives beside the backend selection, so `sightline doctor` reports it too.
+export { BATCH_SETTINGS, batchingFor, batchSetting, GATHER, type BatchPolicy, type BatchSetting } from '@sightline/models';
 
 /** Starts a timer; returns the function that cancels it (tests pass a manual clock). */
 export type Schedule = (run: () => void, ms: number) => () => void;
