@@ -109,6 +109,7 @@ function detectBatched(batcher: Batcher, view: CenterNetDetector, request: Extra
       (err) => fail(id, err),
     );
 }
+
 let faces: Promise<FaceAttributeEstimator> | undefined;
 const sessions = new Map<string, TrackFaceAttributes>();
 // Attribute work is serialised: one face network pass at a time, in arrival order.
