@@ -3,16 +3,15 @@
 // on | off). Scouter's inference thread applies it (services/scouter frame-batcher.ts).
 // Why: on a GPU a batch of 4 costs about one pass, so CUDA gathers. On onnxruntime's CPU path
 // batching measured slower, so CPU backends run frame by frame unless SIGHTLINE_BATCH=on.
-// Measured 2026-12 on a shared 2-core
-// machine (load average 5-7, onnxruntime 2 threads, PETS09 480x360 at 512x384; medians of
-// per-round ratios in alternating rounds, per-round spread in brackets):
-// - whole detect path per frame (packages/models/bench/batch.bench.ts, 12 and 16 rounds), batch
-//   2 / 3 / 4 against single passes: 1.26 / 1.23 / 1.39x, then 1.30 / 1.31 / 1.36x (0.54..3.1);
+// Measured 2026-12 on a shared 2-core machine (load average 5-7, onnxruntime 2 threads, PETS09
+// 480x360 at 512x384; medians of per-round ratios in alternating rounds; three runs each):
+// - whole detect path per frame (packages/models/bench/batch.bench.ts, 12-16 rounds), batch 2 / 3
+//   / 4 against single passes: 1.07-1.30 / 1.23-1.72 / 1.36-1.80x (single rounds 0.54..5.8);
 // - the network alone: the free-batch body 1.09x the frozen batch-1 graph at batch 1, 1.17x per
 //   frame at batch 2 and 1.23x at batch 3 (a graph with a fixed batch of 2 or 3 was no better);
 // - through the inference thread (services/scouter/bench/batching.bench.ts), cameras sending
-//   frames back to back: 3 cameras 1.40x, 4 cameras 1.14x per frame with batching on; 3 cameras
-//   at 10 fps: 4.2 fps per camera on vs 6.8 off, latency p50 180 vs 100 ms.
+//   frames back to back: 3 cameras 1.40-2.40x, 4 cameras 1.14-1.51x per frame with batching on;
+//   3 cameras at 10 fps: 2.7-5.2 frames/s each with it on against 4.6-6.8 off, and higher latency.
 // The earlier 0.85-0.93x (batch 2-4, the network up to its head outputs only) did not hold up:
 // the decode tail per frame (about 3 ms) and larger activations cost more than one run saves.
 
