@@ -2,13 +2,15 @@
 // (windows of @vladmandic/human's samples.jpg, decoded by ffmpeg, moving a little each frame like a
 // camera's view of a crowd): with SIGHTLINE_BATCH=on, three cameras' frames share network passes
 // and get the detections single passes give; a lone camera's frame goes alone; frames of two
-// input shapes never share a pass; a failed pass answers every frame in it. The CUDA policy is
+// input shapes never share a pass; a failed pass answers every frame in it; by default the CPU
+// runs single passes. The CUDA policy is
 // picked by the backend selection with a fake "device present" probe; the network it gathers for
 // still runs on the CPU.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
+import { cudaGraphAvailable } from '@sightline/native';
 import { CenterNetDetector, ensureOnnxModel, selectBackend, type BatchInput } from '@sightline/models';
 import type { Detections, VideoFrame } from '@sightline/vision';
 import { samplesJpg } from '../../test-support/clip-fixture.ts';
@@ -156,4 +158,22 @@ test('a failed batched pass answers every frame waiting in it with the error, an
   const outs = await Promise.all(inputs.map((x) => batcher.push(x)));
   for (const [i, f] of three.entries()) assertSame(reference.decode(outs[i]!.raw, f, inputs[i]!.mapping), await reference.detect(f), `after the failure, frame ${i}`);
   assert.deepEqual(batcher.batchSizes, [3, 3]);
+});
+
+test('by default (SIGHTLINE_BATCH=auto) a network on the CPU runs single passes: no gatherer, one pass per frame', { skip: cudaGraphAvailable().ok && 'a CUDA device is present: auto gathers there' }, async () => {
+  const saved = process.env.SIGHTLINE_BATCH;
+  delete process.env.SIGHTLINE_BATCH;
+  const plain = new InferenceThread();
+  if (saved !== undefined) process.env.SIGHTLINE_BATCH = saved;
+  try {
+    for (const c of cameras) await plain.loadDetector(c.key, options);
+    assert.equal((await plain.backends()).find((m) => m.model === 'centernet')?.backend, 'onnxruntime-cpu');
+    const sent = cameras.map((c) => frames.get(c.key)![0]!);
+    const answers = await Promise.all(cameras.map((c, i) => plain.detect(c.key, copy(sent[i]!))));
+    for (const [i, a] of answers.entries()) assertSame(a.detections, await reference.detect(sent[i]!), `single pass ${i}`);
+    assert.deepEqual(await plain.batches(), {});
+    assert.equal((await plain.runs()).centernet, cameras.length);
+  } finally {
+    await plain.close();
+  }
 });
