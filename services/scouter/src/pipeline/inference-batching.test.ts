@@ -3,9 +3,8 @@
 // camera's view of a crowd): with SIGHTLINE_BATCH=on, three cameras' frames share network passes
 // and get the detections single passes give; a lone camera's frame goes alone; frames of two
 // input shapes never share a pass; a failed pass answers every frame in it; by default the CPU
-// runs single passes. The CUDA policy is
-// picked by the backend selection with a fake "device present" probe; the network it gathers for
-// still runs on the CPU.
+// runs single passes. The CUDA policy is picked by the backend selection with a fake "device
+// present" probe; the network it gathers for still runs on the CPU.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
