@@ -23,6 +23,7 @@ const shared: ConfigEntry[] = [
   { env: 'SIGHTLINE_EVAL_DATA', default: '<repo>/../shared/data', description: 'Evaluation data (MOT15, PETS09, MOT17) read by benchmarks and evaluation tests when present' },
   { env: 'SIGHTLINE_NATIVE', default: 'auto', description: 'Kernel backend: auto, cuda, cpp or ts' },
   { env: 'SIGHTLINE_ORT_SPINNING', default: 0, description: 'onnxruntime worker threads spin between runs (1) or sleep (0: better when the cores are shared)' },
+  { env: 'SIGHTLINE_BATCH', default: 'auto', description: "Batching across cameras: CenterNet frames of a worker's cameras that arrive within 5 ms share one network pass (up to 4, one input shape per pass). auto: on CUDA only (on the CPU batches measured slower per frame); on or off force it" },
 ];
 
 /** The SIGHTLINE_* settings every service reads, listed once rather than under each service. */

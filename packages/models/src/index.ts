@@ -10,8 +10,9 @@ export type { Backend, InferenceSession, ModelTensor, SessionOptions, TensorType
 export { floatTensor } from './backend/backend.ts';
 export { onnxRuntimeCpu } from './backend/onnxruntime-cpu.backend.ts';
 export { nativeCuda, type NativeBackendOptions } from './backend/native-cuda.backend.ts';
-export { backendChoice, createModelSession, loadedModelBackends, modelRuns, BACKEND_CHOICES, type BackendChoice, type ModelBackend, type SelectOptions } from './backend/select-backend.ts';
-export { CenterNetDetector, type CenterNetOptions, type RawDetections } from './detect/centernet.detector.ts';
+export { BATCH_SETTINGS, batchingFor, batchSetting, GATHER, type BatchPolicy, type BatchSetting } from './backend/batch-policy.ts';
+export { backendChoice, createModelSession, loadedModelBackends, modelRuns, selectBackend, BACKEND_CHOICES, type BackendChoice, type GpuProbe, type ModelBackend, type SelectOptions } from './backend/select-backend.ts';
+export { CenterNetDetector, type BatchInput, type BatchOutput, type CenterNetOptions, type RawDetections } from './detect/centernet.detector.ts';
 export { pipelined, type DetectorFilters, type DetectStreamOptions, type FrameFeatures, type InputMapping, type ObjectDetector } from './detect/object-detector.ts';
 export { OnnxDetector, type OnnxDetectorOptions } from './detect/onnx.detector.ts';
 export { createDetector, detectorTrackerScores, isDetectorCardPath, REGISTERED_DETECTORS, type CreateDetectorOptions } from './detect/create-detector.ts';

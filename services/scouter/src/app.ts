@@ -147,7 +147,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   });
   let worker: CameraWorker | undefined;
   let realStages: (PipelineStages & RealStagesExtras) | undefined;
-  const metrics = new ScouterMetrics(() => worker, () => realStages?.models() ?? []);
+  const metrics = new ScouterMetrics(() => worker, () => realStages?.models() ?? [], async () => (await realStages?.batches()) ?? {});
   if (config.worker) {
     realStages = stages ? undefined : createRealStages({ inferenceThreads: config.inferenceThreads, log: (m) => app.log.info(m), deployedHeads: training, detectors });
     // A deploy or rollback reaches running pipelines through NOTIFY scouter_heads: no restart.

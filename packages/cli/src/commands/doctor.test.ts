@@ -39,6 +39,7 @@ test('on a machine with nothing but Node.js on the PATH, doctor finds the bundle
   assert.equal(byName.get('database')?.status, 'ok');
   assert.match(byName.get('database')!.detail, /port \d+ free/);
   assert.match(byName.get('inference')!.detail, /^SIGHTLINE_BACKEND=auto: the networks run on /);
+  assert.match(byName.get('inference')!.detail, /; SIGHTLINE_BATCH=auto: (one CenterNet pass per frame|CenterNet frames of several cameras share one pass .*)$/);
   for (const name of ['node', 'browser', 'native addon', 'cuda', 'inference', 'data folder', 'model cache']) assert.ok(byName.has(name), `checks ${name}`);
 });
 
@@ -50,6 +51,13 @@ test('an unreachable DATABASE_URL is a blocker with its fix, and the exit code s
   assert.match(run.stdout, /fix: Start that PostgreSQL server or fix DATABASE_URL/);
   assert.doesNotMatch(run.stdout, /secret/, 'the password is not printed');
   assert.match(run.stdout, /1 problem\(s\) block Sightline/);
+});
+
+test('a wrong SIGHTLINE_BATCH is a blocker that names the values it takes', async () => {
+  const run = doctor({ ...process.env, SIGHTLINE_BATCH: 'sometimes', SIGHTLINE_DB_PORT: String(await freePort()) });
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  assert.match(run.stdout, /BLOCKER\s+inference\s+SIGHTLINE_BATCH must be one of auto, on, off, got "sometimes"/);
+  assert.match(run.stdout, /fix: Set SIGHTLINE_BATCH to auto, on or off\./);
 });
 
 test('a bad flag is a usage error', () => {

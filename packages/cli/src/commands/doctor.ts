@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { createPool, dataDir, DEFAULT_EMBEDDED_PORT, isDatabaseReachable } from '@sightline/db';
 import { describeMediaTool } from '@sightline/media';
-import { backendChoice, modelCacheDir } from '@sightline/models';
+import { backendChoice, batchingFor, batchSetting, GATHER, modelCacheDir, type BatchSetting } from '@sightline/models';
 import { cudaGraphAvailable, getBackends } from '@sightline/native';
 import { UsageError, type CliCommand } from '../command.ts';
 import { embeddedDatabaseCheck, writableCheck, type Check } from './doctor-checks.ts';
@@ -62,17 +62,26 @@ function nativeChecks(): Check[] {
   ];
 }
 
-/** What SIGHTLINE_BACKEND will pick for the networks (the choice itself; a model that fails to plan still falls back when loaded). */
+/**
+ * What SIGHTLINE_BACKEND will pick for the networks (the choice itself; a model that fails to plan
+ * still falls back when loaded), and whether SIGHTLINE_BATCH gathers cameras' frames into one pass.
+ */
 function inferenceCheck(): Check {
   let choice: string;
+  let batch: BatchSetting;
   try {
     choice = backendChoice('centernet');
+    batch = batchSetting();
   } catch (err) {
-    return { name: 'inference', status: 'blocker', detail: (err as Error).message, fix: 'Set SIGHTLINE_BACKEND to auto, onnxruntime, native or cuda.' };
+    const message = (err as Error).message;
+    const fix = message.startsWith('SIGHTLINE_BATCH') ? 'Set SIGHTLINE_BATCH to auto, on or off.' : 'Set SIGHTLINE_BACKEND to auto, onnxruntime, native or cuda.';
+    return { name: 'inference', status: 'blocker', detail: message, fix };
   }
   const gpu = cudaGraphAvailable();
   const engine = choice === 'onnxruntime' || (choice === 'auto' && !gpu.ok) ? 'onnxruntime on the CPU' : choice === 'cuda' && !gpu.ok ? 'onnxruntime (cuda asked for, no device)' : gpu.ok ? 'the native CUDA engine' : "the native engine's CPU emulation (slow)";
-  return { name: 'inference', status: 'ok', detail: `SIGHTLINE_BACKEND=${choice}: the networks run on ${engine}${gpu.ok ? '' : ` (${gpu.reason})`}; SIGHTLINE_BACKEND_<MODEL> overrides one model` };
+  const gathers = batchingFor(engine === 'the native CUDA engine' ? 'native-cuda' : 'cpu', batch).maxBatch > 1;
+  const batching = `SIGHTLINE_BATCH=${batch}: ${gathers ? `CenterNet frames of several cameras share one pass (up to ${GATHER.maxBatch}, ${GATHER.maxWaitMs} ms wait)` : 'one CenterNet pass per frame'}`;
+  return { name: 'inference', status: 'ok', detail: `SIGHTLINE_BACKEND=${choice}: the networks run on ${engine}${gpu.ok ? '' : ` (${gpu.reason})`}; SIGHTLINE_BACKEND_<MODEL> overrides one model; ${batching}` };
 }
 
 async function databaseCheck(): Promise<Check> {

@@ -76,7 +76,12 @@ function planProblem(model: string | Uint8Array): string | undefined {
   }
 }
 
+/** Whether a CUDA device can run the native engine, and why not (cudaGraphAvailable's answer). */
+export type GpuProbe = () => { ok: boolean; reason: string };
+
 export interface SelectOptions extends SessionOptions {
+  /** Asks whether a CUDA device is present (default the native addon's cudaGraphAvailable; tests pass a fake one). */
+  readonly gpu?: GpuProbe;
   /** Overrides the setting (tests, the CLI's --backend). */
   readonly choice?: BackendChoice;
   /** Overrides every choice with this backend (tests pass a stand-in). */
@@ -85,15 +90,30 @@ export interface SelectOptions extends SessionOptions {
   readonly log?: (message: string) => void;
 }
 
-function decide(modelName: string, model: string | Uint8Array, choice: BackendChoice, gpu: { ok: boolean; reason: string }): { backend: Backend; reason: string } {
-  const cpu = { backend: onnxRuntimeCpu, reason: '' };
+type Engine = 'onnxruntime-cpu' | 'native-cuda' | 'native-cuda-emulated';
+
+function decide(modelName: string, model: string | Uint8Array, choice: BackendChoice, gpu: { ok: boolean; reason: string }): { engine: Engine; reason: string } {
+  const cpu = { engine: 'onnxruntime-cpu' as const, reason: '' };
   if (choice === 'onnxruntime') return { ...cpu, reason: 'asked for' };
   if (choice === 'auto' && !gpu.ok) return { ...cpu, reason: `fastest CPU path (${gpu.reason})` };
   if (choice === 'cuda' && !gpu.ok) return { ...cpu, reason: `cuda asked for, but ${gpu.reason}; fell back to onnxruntime` };
   const problem = planProblem(model);
   if (problem) return { ...cpu, reason: `the native engine cannot plan ${modelName} (${problem}); fell back to onnxruntime` };
-  if (choice === 'native' && !gpu.ok) return { backend: nativeCuda(), reason: 'native asked for; no CUDA device, so its CPU emulation runs (slow)' };
-  return { backend: nativeCuda(), reason: gpu.reason };
+  if (choice === 'native' && !gpu.ok) return { engine: 'native-cuda-emulated', reason: 'native asked for; no CUDA device, so its CPU emulation runs (slow)' };
+  return { engine: 'native-cuda', reason: gpu.reason };
+}
+
+/**
+ * The engine the setting picks for a model, and why, before any session loads: what
+ * createModelSession runs unless loading fails there (then onnxruntime). Scouter's batch policy
+ * follows it (CUDA gathers frames of several cameras into one pass); `gpu` lets a test say a
+ * device is present on a machine without one.
+ * @example selectBackend('centernet', onnxBytes, { gpu: () => ({ ok: true, reason: 'a device' }) }).backend // 'native-cuda'
+ */
+export function selectBackend(modelName: string, model: string | Uint8Array, options: Pick<SelectOptions, 'choice' | 'env' | 'gpu'> = {}): { backend: Engine; reason: string } {
+  const choice = options.choice ?? backendChoice(modelName, options.env);
+  const { engine, reason } = decide(modelName, model, choice, choice === 'onnxruntime' ? { ok: false, reason: '' } : (options.gpu ?? cudaGraphAvailable)());
+  return { backend: engine, reason };
 }
 
 /**
@@ -109,7 +129,10 @@ export async function createModelSession(modelName: string, model: string | Uint
     chosen.set(modelName, record);
     return { session: counted(modelName, await options.backend.createSession(model, sessionOptions)), backend: record };
   }
-  let { backend, reason } = decide(modelName, model, choice, choice === 'onnxruntime' ? { ok: false, reason: '' } : cudaGraphAvailable());
+  const decided = decide(modelName, model, choice, choice === 'onnxruntime' ? { ok: false, reason: '' } : (options.gpu ?? cudaGraphAvailable)());
+  // The native engine itself checks for the device: without one its CPU emulation runs.
+  let backend: Backend = decided.engine === 'onnxruntime-cpu' ? onnxRuntimeCpu : nativeCuda();
+  let reason = decided.reason;
   let session: InferenceSession;
   try {
     session = await backend.createSession(model, sessionOptions);

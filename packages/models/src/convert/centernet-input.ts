@@ -49,6 +49,41 @@ export function centernetForInput(model: TfjsGraphModel, heightWidth: readonly [
   return { ...model, nodes, weights };
 }
 
+/** The shared feature map (NHWC, stride 4, 128 channels): the input of the detection heads, what attribute heads pool from. */
+export const CENTERNET_FEATURES = 'tower_0/CenternetHead/mul';
+
+/**
+ * Where CenterNet's frames stop being apart: its decode flattens the peak-masked heat map of the
+ * whole batch into one TopK. These two values (box sizes `[n, h/4, w/4, 4]` and the heat map with
+ * non-peaks zeroed `[n, h/4, w/4, classes]`) are the last batch-correct ones; native's
+ * findBatchCut finds the same cut in the converted graph.
+ */
+export const CENTERNET_BATCH_CUT = ['tower_0/mul', 'tower_0/mul_1'] as const;
+const CUT_CHANNELS: Readonly<Record<(typeof CENTERNET_BATCH_CUT)[number], number>> = { 'tower_0/mul': 4, 'tower_0/mul_1': 80 };
+
+/**
+ * The decode tail of CenterNet at `heightWidth` for one frame: the batch cut values become its
+ * inputs (placeholders of batch 1), so `tower_0/detections` is computed from one frame's slice of
+ * a batched pass by the very ops of the batch-1 graph (same TopK, gather and box arithmetic).
+ * @example convertTfjsToOnnx(centernetDecodeForInput(model, [384, 512]), { outputs: ['tower_0/detections'] })
+ */
+export function centernetDecodeForInput(model: TfjsGraphModel, heightWidth: readonly [number, number]): TfjsGraphModel {
+  const sized = centernetForInput(model, heightWidth);
+  const [h, w] = heightWidth;
+  const dtype = sized.nodes.find((n) => n.name === PLACEHOLDER)!.attr?.dtype;
+  const found = new Set<string>();
+  const nodes = sized.nodes.map((node): TfNode => {
+    const channels = CUT_CHANNELS[node.name as (typeof CENTERNET_BATCH_CUT)[number]];
+    if (channels === undefined) return node;
+    found.add(node.name);
+    const dims = [1, h / 4, w / 4, channels].map((d) => ({ size: String(d) }));
+    return { name: node.name, op: 'Placeholder', input: [], attr: { ...(dtype ? { dtype } : {}), shape: { shape: { dim: dims } } } };
+  });
+  const missing = CENTERNET_BATCH_CUT.filter((c) => !found.has(c));
+  if (missing.length > 0) throw new Error(`${model.path}: no node ${missing.join(', ')} to cut the decode at; is this the CenterNet model?`);
+  return { ...sized, nodes };
+}
+
 /**
  * The network input [height, width] for a source of `sourceWh`, the frame's aspect kept within a
  * shorter side of at least 384 and a longer side of 512 to 640 (multiples of 32), so the input

@@ -5,11 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { addGraphOutput, getEngine, type FeatureMap, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
+import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
 import { centernetInputFor } from '../convert/centernet-input.ts';
 import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { COCO_LABELS } from '../registry/coco-labels.ts';
 import { modelCard } from '../registry/model-cards.ts';
+import { runBatchedPass, type BatchInput, type BatchOutput, type BatchSessions } from './centernet-batch.ts';
 import { pipelined, type DetectStreamOptions, type FrameFeatures, type InputMapping, type ObjectDetector } from './object-detector.ts';
 
 export interface CenterNetOptions {
@@ -52,17 +54,19 @@ const FEATURES = 'tower_0/CenternetHead/mul';
 const FEATURE_STRIDE = 4;
 const FEATURE_CHANNELS = 128;
 
-export type { FrameFeatures, InputMapping };
+export type { BatchInput, BatchOutput, FrameFeatures, InputMapping };
 
 type Shape = readonly [number, number];
 
 /** The sessions of one loaded model, one per input shape, shared by every filter view of it. */
 class ShapeSessions {
   private readonly byShape = new Map<string, Promise<InferenceSession>>();
+  private readonly batchByShape = new Map<string, Promise<BatchSessions>>();
 
   constructor(
     readonly base: { shape: Shape; session: InferenceSession },
     private readonly open: (shape: Shape) => Promise<InferenceSession>,
+    private readonly openBatch: (shape: Shape) => Promise<BatchSessions>,
   ) {
     this.byShape.set(base.shape.join('x'), Promise.resolve(base.session));
   }
@@ -78,10 +82,29 @@ class ShapeSessions {
     return session;
   }
 
+  /** The sessions of batched passes at `shape`, opened on first use. */
+  getBatch(shape: Shape): Promise<BatchSessions> {
+    const key = shape.join('x');
+    let sessions = this.batchByShape.get(key);
+    if (!sessions) {
+      sessions = this.openBatch(shape);
+      sessions.catch(() => this.batchByShape.delete(key));
+      this.batchByShape.set(key, sessions);
+    }
+    return sessions;
+  }
+
   async release(): Promise<void> {
     const all = [...this.byShape.values()];
+    const batched = [...this.batchByShape.values()];
     this.byShape.clear();
+    this.batchByShape.clear();
     for (const s of all) await (await s.catch(() => undefined))?.release();
+    for (const b of batched) {
+      const loaded = await b.catch(() => undefined);
+      await loaded?.body.release();
+      await loaded?.decode.release();
+    }
   }
 }
 
@@ -157,8 +180,20 @@ export class CenterNetDetector implements ObjectDetector {
         ...(options.backendChoice ? { choice: options.backendChoice } : {}),
       });
     };
+    // Batched passes (centernet-batch.ts): the network up to the batch cut with a free batch
+    // dimension, on the engine the setting picks, and the decode tail per frame on onnxruntime.
+    const openBatch = async ([h, w]: Shape): Promise<BatchSessions> => {
+      const body = await readFile(await ensureOnnxModel(model, { inputSize: [h, w], part: 'batch-body' }));
+      const decode = await readFile(await ensureOnnxModel(model, { inputSize: [h, w], part: 'batch-decode' }));
+      const { session } = await createModelSession(model, body, {
+        ...(options.threads ? { threads: options.threads } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+        ...(options.backendChoice ? { choice: options.backendChoice } : {}),
+      });
+      return { body: session, decode: await onnxRuntimeCpu.createSession(decode, { threads: 1 }) };
+    };
     const { session, backend } = await open(base);
-    const sessions = new ShapeSessions({ shape: base, session }, async (shape) => (await open(shape)).session);
+    const sessions = new ShapeSessions({ shape: base, session }, async (shape) => (await open(shape)).session, openBatch);
     return new CenterNetDetector(sessions, backend, options.engine ?? getEngine(), {
       scoreThreshold,
       iouThreshold,
@@ -287,6 +322,47 @@ export class CenterNetDetector implements ObjectDetector {
     const mapping = this.prepareSync(frame, shape, input);
     const { raw, features } = await this.runNetworkWithFeatures(input, shape);
     return { detections: this.decode(raw, frame, mapping), features, mapping };
+  }
+
+  /**
+   * The network input [height, width] of a frame's pass (the feature-map shape when its map is
+   * kept): frames of one shape may share a batched pass (runBatch), frames of two never do.
+   */
+  passShape(frame: { width: number; height: number }, withFeatures = false): Shape {
+    return withFeatures ? this.featureShape : this.shapeFor(frame);
+  }
+
+  /** Letterboxes a frame into a buffer of its own, on the native engine's threads, for runBatch. */
+  async prepareForBatch(frame: Frame, withFeatures = false): Promise<BatchInput> {
+    const shape = this.passShape(frame, withFeatures);
+    const input = new Float32Array(shape[0] * shape[1] * 3);
+    return { input, shape, mapping: await this.prepareInto(frame, shape, input), withFeatures };
+  }
+
+  /**
+   * Frames of one input shape through one network pass (centernet-batch.ts), each frame's raw rows
+   * and, when it asked, its own feature map: the same as one pass per frame within float
+   * tolerance. A lone frame takes the single-frame graph. Decode each with `decode`.
+   * @example const [a, b] = await detector.runBatch([await detector.prepareForBatch(f1), await detector.prepareForBatch(f2)]);
+   */
+  async runBatch(inputs: readonly BatchInput[]): Promise<BatchOutput[]> {
+    const only = inputs.length === 1 ? inputs[0]! : undefined;
+    if (only) return [only.withFeatures ? await this.runNetworkWithFeatures(only.input, only.shape) : { raw: await this.runNetwork(only.input, only.shape) }];
+    if (inputs.length === 0) return [];
+    return runBatchedPass(await this.sessions.getBatch(inputs[0]!.shape), inputs);
+  }
+
+  /**
+   * Detections of several frames of one input shape (see passShape) from one network pass.
+   * @example const [a, b, c] = await detector.detectBatch([frameA, frameB, frameC]);
+   */
+  async detectBatch(frames: readonly Frame[], options: { withFeatures?: (frame: Frame) => boolean } = {}): Promise<{ detections: Detections; features?: FrameFeatures }[]> {
+    const inputs = await Promise.all(frames.map((f) => this.prepareForBatch(f, options.withFeatures?.(f) === true)));
+    const outs = await this.runBatch(inputs);
+    return outs.map(({ raw, features }, i) => {
+      const { mapping } = inputs[i]!;
+      return { detections: this.decode(raw, frames[i]!, mapping), ...(features ? { features: { features, mapping } } : {}) };
+    });
   }
 
   /** Raw rows -> filtered, NMS-ed detections in frame pixels. */

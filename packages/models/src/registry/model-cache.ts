@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { centernetForInput } from '../convert/centernet-input.ts';
+import { CENTERNET_BATCH_CUT, CENTERNET_FEATURES, centernetDecodeForInput, centernetForInput } from '../convert/centernet-input.ts';
 import { buildFaceApiAgeGender } from '../convert/face-api-age-gender.ts';
 import { readTfjsGraphModel } from '../convert/tfjs-model.ts';
 import { CONVERTER_VERSION, convertTfjsToOnnx } from '../convert/tfjs-to-onnx.ts';
@@ -73,6 +73,12 @@ const pending = new Map<string, Promise<string>>();
 export interface EnsureModelOptions {
   /** [height, width] of the network input when not the card's (CenterNet models only; multiples of 32). */
   readonly inputSize?: readonly [number, number];
+  /**
+   * A part of CenterNet for batched passes (convert/centernet-input.ts): 'batch-body', the network
+   * with a free batch dimension up to the batch cut values and the shared feature map;
+   * 'batch-decode', the decode tail for one frame from its slice of those values.
+   */
+  readonly part?: 'batch-body' | 'batch-decode';
 }
 
 function sameSize(a: readonly [number, number], b: readonly [number, number]): boolean {
@@ -88,16 +94,20 @@ export async function ensureOnnxModel(id: string, options: EnsureModelOptions = 
   const modelJson = sourceModelPath(card);
   const size = options.inputSize && !sameSize(options.inputSize, card.input.size) ? options.inputSize : undefined;
   if (size && card.input.name !== 'tower_0/images') throw new Error(`model "${id}" runs at its card's input size only; the input size can be chosen for CenterNet models`);
-  const suffix = size ? `-${size[1]}x${size[0]}` : '';
+  if (options.part && card.input.name !== 'tower_0/images') throw new Error(`model "${id}" has no ${options.part} part; batched parts exist for CenterNet models`);
+  const suffix = `${size ? `-${size[1]}x${size[0]}` : ''}${options.part ? `-${options.part}` : ''}`;
   const file = join(modelCacheDir(), `${card.id}${suffix}-${cacheKey(card, modelJson)}.onnx`);
   if (existsSync(file)) return file;
   let job = pending.get(file);
   if (!job) {
     job = (async () => {
       const read = card.source.builder === 'face-api-age-gender' ? buildFaceApiAgeGender(modelJson) : readTfjsGraphModel(modelJson);
-      const source = size ? centernetForInput(read, size) : read;
+      const hw = size ?? card.input.size;
+      const source =
+        options.part === 'batch-body' ? centernetForInput(read, hw, { batch: 'dynamic' }) : options.part === 'batch-decode' ? centernetDecodeForInput(read, hw) : size ? centernetForInput(read, size) : read;
+      const outputs = options.part === 'batch-body' ? [...CENTERNET_BATCH_CUT, CENTERNET_FEATURES] : card.outputs.map((o) => o.name);
       const converted = convertTfjsToOnnx(source, {
-        outputs: card.outputs.map((o) => o.name),
+        outputs,
         metadata: { model: card.id, package: card.source.package, licence: card.licence },
       });
       mkdirSync(dirname(file), { recursive: true });

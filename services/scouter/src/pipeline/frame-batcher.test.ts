@@ -3,7 +3,7 @@
 // backends never gather.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchingFor, FrameBatcher, type Schedule } from './frame-batcher.ts';
+import { batchingFor, batchSetting, FrameBatcher, GATHER, type Schedule } from './frame-batcher.ts';
 
 /** A clock the test advances by hand. */
 function manualClock(): { schedule: Schedule; fire: () => void; pending: () => number } {
@@ -36,6 +36,15 @@ const tick = () => new Promise((r) => setImmediate(r));
 test('CUDA gathers up to 4 frames with a 5 ms bound; CPU backends run single passes', () => {
   assert.deepEqual(batchingFor('native-cuda'), { maxBatch: 4, maxWaitMs: 5 });
   for (const cpu of ['onnxruntime-cpu', 'native-cuda-emulated', 'anything']) assert.deepEqual(batchingFor(cpu), { maxBatch: 1, maxWaitMs: 0 });
+});
+
+test('SIGHTLINE_BATCH forces gathering on or off whatever the backend; a wrong value names the setting', () => {
+  assert.equal(batchSetting({}), 'auto');
+  assert.equal(batchSetting({ SIGHTLINE_BATCH: 'on' }), 'on');
+  assert.throws(() => batchSetting({ SIGHTLINE_BATCH: 'yes' }), /SIGHTLINE_BATCH must be one of auto, on, off, got "yes"/);
+  assert.deepEqual(batchingFor('onnxruntime-cpu', 'on'), GATHER);
+  assert.deepEqual(batchingFor('native-cuda', 'off'), { maxBatch: 1, maxWaitMs: 0 });
+  assert.deepEqual(batchingFor('native-cuda', 'auto'), GATHER);
 });
 
 test('a full batch goes at once without waiting, and each frame gets its own result', async () => {
@@ -106,6 +115,51 @@ test('with a batch of 1 every frame goes at once (the CPU policy)', async () => 
   assert.equal(clock.pending(), 0);
   calls[0]!.finish();
   assert.equal(await p, 10);
+});
+
+test('items of two groups (input shapes) never share a batch; the oldest item\'s group goes first', async () => {
+  const clock = manualClock();
+  const { pass, calls } = manualPass();
+  // Odd numbers are one shape, even numbers another.
+  const batcher = new FrameBatcher({ maxBatch: 3, maxWaitMs: 5 }, pass, clock.schedule, (n) => String(n % 2));
+  const results = [1, 2, 3, 4].map((n) => batcher.push(n));
+  assert.equal(calls.length, 0, 'no group is full yet');
+  clock.fire();
+  assert.deepEqual(calls[0]!.items, [1, 3]);
+  calls[0]!.finish();
+  await tick();
+  await tick();
+  assert.deepEqual(calls[1]!.items, [2, 4]);
+  calls[1]!.finish();
+  assert.deepEqual(await Promise.all(results), [2, 4, 6, 8]);
+  await tick();
+  // A full group sends a batch at once, starting with the oldest item's group.
+  const more = [5, 6, 8, 10].map((n) => batcher.push(n));
+  assert.deepEqual(calls[2]!.items, [5]);
+  calls[2]!.finish();
+  await tick();
+  await tick();
+  assert.deepEqual(calls[3]!.items, [6, 8, 10]);
+  calls[3]!.finish();
+  assert.deepEqual(await Promise.all(more), [10, 12, 16, 20]);
+  assert.deepEqual(Object.fromEntries(batcher.passesBySize), { 1: 1, 2: 2, 3: 1 });
+});
+
+test('settled waits for the waiting items and the running pass', async () => {
+  const clock = manualClock();
+  const { pass, calls } = manualPass();
+  const batcher = new FrameBatcher({ maxBatch: 2, maxWaitMs: 5 }, pass, clock.schedule);
+  await batcher.settled();
+  const p = batcher.push(1);
+  let settled = false;
+  void batcher.settled().then(() => (settled = true));
+  clock.fire();
+  await tick();
+  assert.equal(settled, false, 'a pass still runs');
+  calls[0]!.finish();
+  assert.equal(await p, 2);
+  await tick();
+  assert.equal(settled, true);
 });
 
 test('a bad policy is refused', () => {

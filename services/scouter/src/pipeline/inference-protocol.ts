@@ -69,6 +69,15 @@ export interface BackendsAnswer {
   backends: ModelBackend[];
   /** Network passes per model since the thread started. */
   runs: Record<string, number>;
+  /** Networks that gather frames of several cameras into one pass (frame-batcher.ts), by model. */
+  batches: Record<string, BatchStats>;
+}
+
+/** A network's batch policy and how many passes ran with each number of frames. */
+export interface BatchStats {
+  maxBatch: number;
+  maxWaitMs: number;
+  passesBySize: Record<number, number>;
 }
 
 

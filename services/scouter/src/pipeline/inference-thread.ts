@@ -1,7 +1,7 @@
 import { Detections, transferableFrame, type VideoFrame } from '@sightline/vision';
 import { Worker } from 'node:worker_threads';
 import type { ModelBackend } from '@sightline/models';
-import type { AttributeAnswer, BackendsAnswer, DetectAnswer, LoadDetectorAnswer, FaceSummary, HeadAttributeAnswer, InferenceRequest, TrainedHeadSpec, WorkerReply } from './inference-protocol.ts';
+import type { AttributeAnswer, BackendsAnswer, BatchStats, DetectAnswer, LoadDetectorAnswer, FaceSummary, HeadAttributeAnswer, InferenceRequest, TrainedHeadSpec, WorkerReply } from './inference-protocol.ts';
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (err: Error) => void };
 type Unsent<T> = T extends { id: number } ? Omit<T, 'id'> : never;
@@ -95,6 +95,11 @@ export class InferenceThread {
   /** Network passes per model run in the thread so far. */
   async runs(): Promise<Record<string, number>> {
     return (await this.call<BackendsAnswer>({ type: 'backends' })).runs;
+  }
+
+  /** The networks that gather frames of several cameras into one pass: policy and passes per batch size. */
+  async batches(): Promise<Record<string, BatchStats>> {
+    return (await this.call<BackendsAnswer>({ type: 'backends' })).batches;
   }
 
   /** Loads a trained head version in the thread; a newer version of the same name replaces the loaded one. */

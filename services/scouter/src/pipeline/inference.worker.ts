@@ -5,10 +5,15 @@
 // CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
 // Trained heads run on the feature map of that same detector pass (kept here until the frame's
 // tracked boxes come back), so a frame costs one network pass with or without heads.
-import { AttributeHead, createDetector, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
+// When the batch policy gathers (frame-batcher.ts: CUDA, or SIGHTLINE_BATCH=on), CenterNet's
+// frames of every camera and filter setting go through one FrameBatcher per network instead:
+// letterboxed on arrival, run as one pass per input shape, decoded per frame with each
+// request's filters.
+import { AttributeHead, CenterNetDetector, createDetector, type BatchInput, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
 import { Detections, type Frame } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
-import type { AttributeAnswer, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
+import { batchingFor, batchSetting, FrameBatcher } from './frame-batcher.ts';
+import type { AttributeAnswer, BatchStats, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker.ts runs inside a worker thread (see inference-thread.ts)');
@@ -50,7 +55,61 @@ class FrameQueue implements AsyncIterable<Frame> {
 
 // `pending` holds the queued frames' requests in queue order (detectStream answers in order), with
 // whether each frame's feature map is to be kept for its trained heads.
-const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: { id: number; frame: Frame; features: boolean }[] }>();
+const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: { id: number; frame: Frame; features: boolean }[]; batcher?: Batcher }>();
+
+/** One letterboxed frame waiting for a batched pass; its own filters (view) decode it. */
+interface BatchItem {
+  frame: Frame;
+  view: CenterNetDetector;
+  input: BatchInput;
+}
+type Batcher = FrameBatcher<BatchItem, { detections: Detections; features?: FrameFeatures; networkMs: number }>;
+// One gatherer per network (by model), shared by every filter setting of it: cameras with other
+// classes or scores still share passes.
+const batchers = new Map<string, Batcher>();
+
+function batcherFor(model: string, base: ObjectDetector): Batcher | undefined {
+  if (!(base instanceof CenterNetDetector)) return undefined;
+  let batcher = batchers.get(model);
+  if (batcher) return batcher;
+  const policy = batchingFor(base.backend.backend, batchSetting());
+  if (policy.maxBatch <= 1) return undefined;
+  const pass = async (items: BatchItem[]) => {
+    const inputs = items.map((i) => i.input);
+    const started = performance.now();
+    const outs = await base.runBatch(inputs);
+    // Each frame's share of the pass, so per-frame network time adds up to what ran.
+    const networkMs = (performance.now() - started) / items.length;
+    return outs.map(({ raw, features }, i) => {
+      const { frame, view } = items[i]!;
+      const { mapping } = inputs[i]!;
+      return { detections: view.decode(raw, frame, mapping), ...(features ? { features: { features, mapping } } : {}), networkMs };
+    });
+  };
+  batcher = new FrameBatcher(policy, pass, undefined, (item) => item.input.shape.join('x'));
+  batchers.set(model, batcher);
+  return batcher;
+}
+
+function detectBatched(batcher: Batcher, view: CenterNetDetector, request: Extract<InferenceRequest, { type: 'detect' }>): void {
+  const { id, frame } = request;
+  const features = request.features === true;
+  // Letterboxed before it joins a batch (while a pass may run): a frame that cannot be prepared
+  // fails alone; a failed pass answers every frame of its batch with the error.
+  view
+    .prepareForBatch(frame, features)
+    .then((input) => batcher.push({ frame, view, input }))
+    .then(
+      ({ detections, features: kept, networkMs }) => {
+        if (kept) keepFeatures(id, kept);
+        const { message, transfer } = detections.toMessage();
+        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(kept ? { featureId: id } : {}) };
+        reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
+      },
+      (err) => fail(id, err),
+    );
+}
+
 let faces: Promise<FaceAttributeEstimator> | undefined;
 const sessions = new Map<string, TrackFaceAttributes>();
 // Attribute work is serialised: one face network pass at a time, in arrival order.
@@ -127,6 +186,11 @@ async function loadDetector(key: string, options: { model: string; scoreThreshol
   const raced = detectors.get(key);
   if (raced) return raced.detector.hasFeatures;
   const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
+  const batcher = batcherFor(options.model, base);
+  if (batcher) {
+    detectors.set(key, { detector, queue: new FrameQueue(), running: Promise.resolve(), pending: [], batcher });
+    return detector.hasFeatures;
+  }
   const queue = new FrameQueue();
   const pending: { id: number; frame: Frame; features: boolean }[] = [];
   const running = (async () => {
@@ -148,6 +212,15 @@ async function loadDetector(key: string, options: { model: string; scoreThreshol
   })();
   detectors.set(key, { detector, queue, running, pending });
   return detector.hasFeatures;
+}
+
+/** Per network that gathers frames: its policy and how many passes ran with each batch size. */
+function batchStats(): Record<string, BatchStats> {
+  const stats: Record<string, BatchStats> = {};
+  for (const [model, b] of batchers) {
+    stats[model] = { maxBatch: b.policy.maxBatch, maxWaitMs: b.policy.maxWaitMs, passesBySize: Object.fromEntries(b.passesBySize) };
+  }
+  return stats;
 }
 
 function faceEstimator(threads: number): Promise<FaceAttributeEstimator> {
@@ -184,6 +257,7 @@ port.on('message', (request: InferenceRequest) => {
     case 'detect': {
       const entry = detectors.get(request.key);
       if (!entry) return fail(request.id, new Error(`detector ${request.key} is not loaded`));
+      if (entry.batcher) return detectBatched(entry.batcher, entry.detector as CenterNetDetector, request);
       entry.pending.push({ id: request.id, frame: request.frame, features: request.features === true });
       entry.queue.push(request.frame);
       return;
@@ -204,7 +278,7 @@ port.on('message', (request: InferenceRequest) => {
       sessions.delete(request.session);
       return;
     case 'backends':
-      reply({ id: request.id, ok: true, backends: loadedModelBackends(), runs: modelRuns() });
+      reply({ id: request.id, ok: true, backends: loadedModelBackends(), runs: modelRuns(), batches: batchStats() });
       return;
     case 'release':
       void (async () => {
@@ -212,6 +286,8 @@ port.on('message', (request: InferenceRequest) => {
           queue.close();
           await running;
         }
+        for (const batcher of batchers.values()) await batcher.settled();
+        batchers.clear();
         detectors.clear();
         keptFeatures.clear();
         for (const loading of networks.values()) await (await loading.catch(() => undefined))?.release();

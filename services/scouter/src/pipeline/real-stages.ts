@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { builtInDetectors, REGISTRY_DETECTORS, type DetectorCatalogue } from './detector-catalogue.ts';
 import { InferenceThread } from './inference-thread.ts';
+import type { BatchStats } from './inference-protocol.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
 import type { AttributeEstimator, Detector, PipelineStages } from './stages.ts';
 import { TrainedHeads, type DeployedHeadSource } from './trained-heads.ts';
@@ -63,6 +64,8 @@ export interface RealStagesExtras {
   inference(): InferenceThread;
   /** Which engine runs each network loaded so far. */
   models(): ModelBackend[];
+  /** Networks that gather frames of several cameras into one pass, with passes per batch size (none before the thread starts). */
+  batches(): Promise<Record<string, BatchStats>>;
   /** Trained attribute heads (when deployed heads are known to this Scouter), refreshed on deploy. */
   trainedHeads?: TrainedHeads;
   release(): Promise<void>;
@@ -84,16 +87,23 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
   const featureIds = new WeakMap<VideoFrame, number>();
   let models: ModelBackend[] = [];
   // After each load: which engine runs each network, told once per model.
+  const gathering = new Set<string>();
   const noteModels = async () => {
     const now = await inference().backends();
     for (const m of now) {
       if (!models.some((old) => old.model === m.model && old.backend === m.backend)) options.log?.(`model ${m.model} runs on ${m.backend} (SIGHTLINE_BACKEND ${m.choice}: ${m.reason})`);
     }
     models = now;
+    for (const [model, b] of Object.entries(await inference().batches())) {
+      if (gathering.has(model)) continue;
+      gathering.add(model);
+      options.log?.(`model ${model} gathers frames of several cameras into one pass: up to ${b.maxBatch} frames, the first waiting at most ${b.maxWaitMs} ms (SIGHTLINE_BATCH ${process.env.SIGHTLINE_BATCH ?? 'auto'})`);
+    }
   };
   return {
     inference,
     models: () => models,
+    batches: async () => (thread ? thread.batches().catch(() => ({})) : {}),
     openSource: openCameraSource,
     async loadDetector(spec: DetectSpec, attributes?: AttributesSpec): Promise<Detector> {
       const model = catalogue.source(spec.model);

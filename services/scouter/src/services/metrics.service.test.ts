@@ -31,6 +31,14 @@ test('the text names every family, with the process metrics, and no camera witho
   assert.match(metrics.contentType, /^text\/plain/);
 });
 
+test('passes of a gathering network are counted by frames per pass, as the inference thread reports them', async () => {
+  const metrics = new ScouterMetrics(() => undefined, () => [], async () => ({ centernet: { maxBatch: 4, maxWaitMs: 5, passesBySize: { 1: 7, 3: 2 } } }));
+  const text = await metrics.text();
+  assert.match(text, /^scouter_inference_batch_passes_total\{model="centernet",frames="1"\} 7$/m);
+  assert.match(text, /^scouter_inference_batch_passes_total\{model="centernet",frames="3"\} 2$/m);
+  assert.doesNotMatch(await new ScouterMetrics(() => undefined).text(), /^scouter_inference_batch_passes_total\{/m, 'no series without a gathering network');
+});
+
 test('per-camera families read the worker through CameraMetricsSource, and a camera that stops leaves them', async () => {
   let cameras: CameraMetrics[] = [
     {

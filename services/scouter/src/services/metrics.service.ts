@@ -7,6 +7,7 @@ import type { ModelBackend } from '@sightline/models';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CameraStats } from '@sightline/contracts';
 import { STAGES, type StageName } from '../pipeline/camera-pipeline.ts';
+import type { BatchStats } from '../pipeline/inference-protocol.ts';
 
 /** What /metrics reads of one running camera, at scrape time. */
 export interface CameraMetrics {
@@ -63,7 +64,12 @@ export class ScouterMetrics {
   /** The label values of each camera with latency samples, to drop them once it stops. */
   private readonly observed = new Map<number, Record<CameraLabel, string | number>>();
 
-  constructor(worker: () => CameraMetricsSource | undefined, models: () => readonly ModelBackend[] = () => []) {
+  constructor(
+    worker: () => CameraMetricsSource | undefined,
+    models: () => readonly ModelBackend[] = () => [],
+    /** Networks that gather frames of several cameras into one pass (the inference thread's answer). */
+    batches: () => Promise<Record<string, BatchStats>> = async () => ({}),
+  ) {
     const registry = this.registry;
     const cams = (): readonly CameraMetrics[] => worker()?.cameraMetrics() ?? [];
     // Each family reads its value from the worker when scraped; a camera that stopped disappears.
@@ -136,6 +142,17 @@ export class ScouterMetrics {
       collect(this: Gauge<'model' | 'backend' | 'choice'>) {
         this.reset();
         for (const m of models()) this.set({ model: m.model, backend: m.backend, choice: m.choice }, 1);
+      },
+    });
+    new Counter({
+      name: 'scouter_inference_batch_passes_total',
+      help: 'Network passes of a network that gathers frames of several cameras into one pass, by frames in the pass (see SIGHTLINE_BATCH)',
+      labelNames: ['model', 'frames'],
+      registers: [registry],
+      async collect(this: Counter<'model' | 'frames'>) {
+        const stats = await batches();
+        this.reset();
+        for (const [model, b] of Object.entries(stats)) for (const [frames, passes] of Object.entries(b.passesBySize)) this.inc({ model, frames }, passes);
       },
     });
     collectDefaultMetrics({ register: registry });
