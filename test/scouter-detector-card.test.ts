@@ -38,7 +38,7 @@ test('a flow names a card\'s detector and class; its boxes are stored under the 
   const clip = makePeopleClip(1);
   const { width, height } = await probeVideoStream(clip.path);
   const flow = `CREATE SOURCE cam TYPE video WITH uri='file:///x.mp4', fps=10;
-CREATE STREAM lifts AS SELECT track(detect(frame, model='forklift-yolo')) FROM cam WHERE class='forklift';
+CREATE STREAM lifts AS SELECT track(detect(frame, model='forklift-yolo'), motion='off') FROM cam WHERE class='forklift';
 INSERT INTO postgres FROM lifts;`;
   const summary = await runVideo({ pool: db.pool, video: clip.path, flow: { text: flow, fileName: 'lifts.flow' }, inferenceThreads: 1, detectorCards: card });
   assert.ok(summary.frames >= 5, `${summary.frames} frames`);

@@ -5,11 +5,15 @@ import type { LiveBusRepository } from '../repositories/live-bus.repository.ts';
 
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD = 7900;
-// NOTIFYs waiting for or holding a pool connection at once; beyond it an event is dropped (live view
-// is best effort). Unbounded, a loaded worker queued hundreds of NOTIFYs a second in the pool in
-// front of its lease heartbeat: heartbeats stalled for tens of seconds, leases expired and cameras
-// thrashed between workers (services/scouter/bench/workers.bench.ts, 50 cameras x 10 fps, 5 workers).
-const MAX_IN_FLIGHT = 4;
+// Events waiting to be relayed; beyond it an event is dropped (live view is best effort). They go
+// out in order, several per statement, one statement at a time: one pool connection at most.
+// Unbounded, a loaded worker queued hundreds of NOTIFYs a second in the pool in front of its lease
+// heartbeat: heartbeats stalled for tens of seconds, leases expired and cameras thrashed between
+// workers (services/scouter/bench/workers.bench.ts, 50 cameras x 10 fps, 5 workers). Several
+// statements in flight at once (the former cap of 4) could also deliver a camera's frames out of
+// order when it published a few back to back (frames the tracker predicts behind a busy engine).
+const MAX_QUEUED = 64;
+const MAX_PER_STATEMENT = 16;
 
 /** Points at a camera's preview stored in scouter_previews (the JPEG itself never fits a NOTIFY). */
 export interface FrameRef {
@@ -43,9 +47,10 @@ export class LiveRelay {
   private stopped = false;
   relayed = 0;
   received = 0;
-  /** Events not relayed because MAX_IN_FLIGHT NOTIFYs were already pending. */
+  /** Events not relayed because MAX_QUEUED events were already waiting. */
   dropped = 0;
-  private inFlight = 0;
+  private readonly queue: string[] = [];
+  private sending = false;
 
   constructor(
     private readonly bus: LiveBusRepository,
@@ -73,23 +78,29 @@ export class LiveRelay {
     this.deliver({ kind: message.kind, event: message.event } as RelayedEvent);
   }
 
-  /** Sends one of this process's events to the other processes (best effort: a failed NOTIFY is dropped). */
+  /** Sends one of this process's events to the other processes, in publish order (best effort: a failed NOTIFY is dropped). */
   publish(relayed: RelayedEvent): void {
     if (this.stopped) return;
-    if (this.inFlight >= MAX_IN_FLIGHT) {
+    if (this.queue.length >= MAX_QUEUED) {
       this.dropped++;
       return;
     }
     const payload = fit(this.origin, relayed);
     if (!payload) return;
     this.relayed++;
-    this.inFlight++;
-    this.bus
-      .notify(payload)
-      .catch(() => undefined)
-      .finally(() => {
-        this.inFlight--;
-      });
+    this.queue.push(payload);
+    if (!this.sending) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.queue.length > 0 && !this.stopped) {
+        await this.bus.notify(this.queue.splice(0, MAX_PER_STATEMENT)).catch(() => undefined);
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   async stop(): Promise<void> {
