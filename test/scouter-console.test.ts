@@ -132,8 +132,9 @@ test('a mask drops the detections whose feet fall inside it before tracking', as
     const last = mine().slice(-10).map((e) => feetX(e).map((x) => Math.round(x)).join(','));
     throw new Error(`${err.message}; feet x of the last frames (width ${width}): ${last.join(' | ')}`);
   });
-  const stillTracked = mine().slice(-8).some((e) => e.boxes.length > 0);
-  assert.ok(stillTracked, 'people outside the mask are still tracked');
+  // People outside the mask are still tracked (the clip pans, so some frames show nobody there).
+  const tracked = await until('a frame after the mask with people tracked outside it', () => mine().slice(from).find((e) => e.boxes.length > 0 && feetX(e).every((x) => x >= width * 0.45)), 120_000);
+  assert.ok(tracked.boxes.length > 0);
 });
 
 test('the flow check answers errors with line and column, and the plan of a correct flow', async () => {
