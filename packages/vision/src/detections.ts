@@ -85,7 +85,9 @@ export class Detections {
    * @example const { message, transfer } = detections.toMessage(); port.postMessage({ detections: message }, transfer);
    */
   toMessage(): { message: DetectionsMessage; transfer: ArrayBuffer[] } {
-    const arrays = [this.xyxy, this.confidence, this.classId, this.trackerId];
+    const arrays: ArrayBufferView[] = [this.xyxy, this.confidence, this.classId, this.trackerId];
+    // Typed arrays inside data columns (one embedding per box for the appearance cue) move too.
+    for (const column of Object.values(this.data)) for (const v of column) if (ArrayBuffer.isView(v)) arrays.push(v);
     const transfer = new Set<ArrayBuffer>();
     for (const a of arrays) {
       // A view into a larger or shared buffer cannot be handed over whole.

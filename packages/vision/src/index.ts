@@ -19,3 +19,4 @@ export { hotaAlphas } from './metrics/hota.ts';
 export { applyAffine, composeAffine, warpBox, isIdentityAffine, IDENTITY_AFFINE, type Affine } from './motion/affine.ts';
 export { CameraMotionEstimator, type CameraMotion, type CameraMotionOptions } from './motion/camera-motion.ts';
 export { formatCameraMotion, parseCameraMotion } from './formats/camera-motion-file.ts';
+export { formatAppearance, parseAppearance } from './formats/appearance-file.ts';

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
-import { getEngine } from '@sightline/native';
 import { boxIou, cosineDistance, EmbeddingCentering, normalised, type Frame } from '@sightline/vision';
 import { CenterNetDetector } from '../detect/centernet.detector.ts';
 import { packageDir } from '../registry/model-cache.ts';
@@ -35,13 +34,13 @@ test("a pass at the source's shape gives the detections of a plain pass, and one
   const { detections, features, mapping } = await detector.detectWithFeatures(frame, { at: 'source' });
   assert.deepEqual(Array.from(detections.xyxy), Array.from(plain.xyxy), 'fetching the map changed the boxes');
   assert.deepEqual(features.shape.slice(1), [detector.shapeFor(frame)[0] / 4, detector.shapeFor(frame)[1] / 4, 128]);
-  const embeddings = embedBoxes(getEngine(), features, detections.xyxy, mapping);
+  const embeddings = embedBoxes(features, detections.xyxy, mapping);
   assert.equal(embeddings.length, detections.length);
   for (const e of embeddings) {
     assert.equal(e.length, boxEmbeddingLength());
     assert.ok(e.every(Number.isFinite) && e.some((v) => v !== 0), 'an embedding is empty or not finite');
   }
-  assert.deepEqual(embedBoxes(getEngine(), features, new Float32Array(0), mapping), []);
+  assert.deepEqual(embedBoxes(features, new Float32Array(0), mapping), []);
 });
 
 test('the same person moved is closer to themself than to anyone else, once centred', async () => {
@@ -50,9 +49,8 @@ test('the same person moved is closer to themself than to anyone else, once cent
   const b = onCanvas(strip, 1024, 240, 48, 44);
   const passA = await detector.detectWithFeatures(a, { at: 'source' });
   const passB = await detector.detectWithFeatures(b, { at: 'source' });
-  const engine = getEngine();
-  const rawA = embedBoxes(engine, passA.features, passA.detections.xyxy, passA.mapping);
-  const rawB = embedBoxes(engine, passB.features, passB.detections.xyxy, passB.mapping);
+  const rawA = embedBoxes(passA.features, passA.detections.xyxy, passA.mapping);
+  const rawB = embedBoxes(passB.features, passB.detections.xyxy, passB.mapping);
   // Who is who: a box of A moved by the shift overlaps its person's box in B.
   const pairs: [number, number][] = [];
   for (let i = 0; i < passA.detections.length; i++) {

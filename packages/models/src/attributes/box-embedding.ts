@@ -7,7 +7,7 @@
 // The raw band means of two people share a large common part (cosine distances under 0.05 on
 // PETS09); the tracker gets a useful cue only once that part is removed, so callers center the
 // embeddings with a running mean (EmbeddingCentering in @sightline/vision) before tracking.
-import type { FeatureMap, NativeEngine } from '@sightline/native';
+import { getEngine, type FeatureMap, type NativeEngine } from '@sightline/native';
 import type { InputMapping } from '../detect/object-detector.ts';
 import { poolBoxFeatures } from './attribute-head.ts';
 
@@ -20,6 +20,8 @@ export interface BoxEmbeddingOptions {
   channels?: number;
   /** Input pixels per map cell (default 4, CenterNet's stride). */
   featureStride?: number;
+  /** The native engine that ROI-aligns (default getEngine()). */
+  engine?: NativeEngine;
 }
 
 /** The defaults measured on the PETS09 dev stretch (packages/cli/bench/appearance.bench.ts). */
@@ -34,9 +36,9 @@ export function boxEmbeddingLength(options: BoxEmbeddingOptions = {}): number {
  * One embedding per frame-pixel box (bands x channels, band-major), pooled from the NHWC feature
  * map of the pass that found the boxes; `mapping` is that pass's letterbox mapping. Uncentred: see
  * EmbeddingCentering.
- * @example const { detections, features, mapping } = await detector.detectWithFeatures(frame, { at: 'source' }); const embeddings = embedBoxes(getEngine(), features, detections.xyxy, mapping);
+ * @example const { detections, features, mapping } = await detector.detectWithFeatures(frame, { at: 'source' }); const embeddings = embedBoxes(features, detections.xyxy, mapping);
  */
-export function embedBoxes(engine: NativeEngine, features: FeatureMap, boxesXyxy: Float32Array, mapping: InputMapping, options: BoxEmbeddingOptions = {}): Float32Array[] {
+export function embedBoxes(features: FeatureMap, boxesXyxy: Float32Array, mapping: InputMapping, options: BoxEmbeddingOptions = {}): Float32Array[] {
   const bands = options.bands ?? BOX_EMBEDDING_DEFAULTS.bands;
   const innerWidth = options.innerWidth ?? BOX_EMBEDDING_DEFAULTS.innerWidth;
   const channels = options.channels ?? BOX_EMBEDDING_DEFAULTS.channels;
@@ -54,7 +56,7 @@ export function embedBoxes(engine: NativeEngine, features: FeatureMap, boxesXyxy
   }
   // A bands x bands grid per box (ROI-align's bins are square in count); each row of bins is one
   // band, its columns averaged: the band's mean over the inner width.
-  const pooled = poolBoxFeatures(engine, features, inner, mapping, { name: 'appearance', outputSize: bands, channels, featureStride });
+  const pooled = poolBoxFeatures(options.engine ?? getEngine(), features, inner, mapping, { name: 'appearance', outputSize: bands, channels, featureStride });
   const out: Float32Array[] = [];
   for (let i = 0; i < k; i++) {
     const e = new Float32Array(bands * channels);
