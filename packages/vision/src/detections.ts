@@ -151,6 +151,13 @@ export class Detections {
     return new Detections({ xyxy: this.xyxy, confidence: this.confidence, classId: this.classId, trackerId: this.trackerId, data: { ...this.data, [key]: values } });
   }
 
+  /** A copy without the data column `key` (the same value when it has none). */
+  withoutData(key: string): Detections {
+    if (!(key in this.data)) return this;
+    const { [key]: _dropped, ...data } = this.data;
+    return new Detections({ xyxy: this.xyxy, confidence: this.confidence, classId: this.classId, trackerId: this.trackerId, data });
+  }
+
   /** Bottom-centre points [x, y, x, y, ...]: where a standing person touches the floor. */
   bottomCenters(): Float64Array {
     const out = new Float64Array(this.length * 2);
