@@ -24,8 +24,8 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
   --appearance  the appearance cue (bytetrack only): the embeddings that
              \`sightline detect --appearance\` wrote beside --det (one per detection, in --det's
              order). Centred with a running mean in frame order, they join the first association:
-             a pair within the IoU proximity gate (${APPEARANCE_DEFAULTS.proximity}) costs less the closer they look, and a
-             cosine distance over ${APPEARANCE_DEFAULTS.threshold} keeps them apart
+             a pair that overlaps (IoU >= ${Number((1 - APPEARANCE_DEFAULTS.proximity).toFixed(2))}) costs at most half its cosine distance when
+             that is ${APPEARANCE_DEFAULTS.threshold} or less, so people who cross keep their identities
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
