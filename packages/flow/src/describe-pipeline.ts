@@ -11,7 +11,7 @@ export function describePipeline(spec: PipelineSpec): string {
   const stages = [
     `${source.name} (${source.type} ${source.uri}, ${source.fps} fps${playback})`,
     `detect ${detect.model} [${classes}] score>=${detect.scoreThreshold}${detectEveryText(detect.every)}`,
-    ...(spec.track ? [`track ${spec.track.tracker}${spec.track.motion === 'off' ? ' (camera motion off)' : ''}`] : []),
+    ...(spec.track ? [`track ${spec.track.tracker}${trackNotes(spec.track)}`] : []),
     ...(spec.attributes ? [`attributes ${spec.attributes.heads.join(',')}`] : []),
     spec.sinks.join(', '),
   ];
@@ -21,4 +21,10 @@ export function describePipeline(spec: PipelineSpec): string {
 function detectEveryText(every: number | 'auto' | undefined): string {
   if (every === undefined || every === 'auto') return '';
   return every === 1 ? ' every frame' : ` every ${every} frames`;
+}
+
+/** The tracker's defaults turned off, in words (nothing when both are on). */
+function trackNotes(track: NonNullable<PipelineSpec['track']>): string {
+  const off = [...(track.motion === 'off' ? ['camera motion off'] : []), ...(track.appearance === 'off' ? ['appearance off'] : [])];
+  return off.length ? ` (${off.join(', ')})` : '';
 }

@@ -1,5 +1,5 @@
-export type { AttributesSpec, DetectSpec, PipelineSpec, SinkName, SourceSpec, SourceType, TrackMotion, TrackSpec } from './pipeline-spec.ts';
-export { compensatesCameraMotion } from './pipeline-spec.ts';
+export type { AttributesSpec, DetectSpec, PipelineSpec, SinkName, SourceSpec, SourceType, TrackAppearance, TrackMotion, TrackSpec } from './pipeline-spec.ts';
+export { compensatesCameraMotion, usesAppearance } from './pipeline-spec.ts';
 export { compileFlow, type CompileResult } from './compile-flow.ts';
 export { FLOW_ERROR_CODES, formatFlowError, type FlowError, type FlowErrorCode, type FlowWarning } from './flow-error.ts';
 export { DEFAULT_FPS, DEFAULT_SCORE_THRESHOLD, defaultFlowRegistry, FLOW_FUNCTIONS, type FlowFunction, type FlowRegistry, type TrackerName } from './flow-registry.ts';

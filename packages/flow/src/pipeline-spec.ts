@@ -56,13 +56,30 @@ export interface TrackSpec {
    * compensates.
    */
   readonly motion?: TrackMotion;
+  /**
+   * The appearance cue (`track(..., appearance='on'|'off')`): `on` pools an embedding per box from
+   * the detector's own feature map of the same pass and lets the tracker match by look as well as
+   * by overlap; `off` matches boxes alone. Absent: on for bytetrack where the detector has a shared
+   * feature map (centernet), else off; sort never uses it.
+   */
+  readonly appearance?: TrackAppearance;
 }
 
 export type TrackMotion = 'auto' | 'off';
+export type TrackAppearance = 'on' | 'off';
 
 /** Whether a pipeline's tracker compensates camera motion: bytetrack unless `motion='off'`; never sort. */
 export function compensatesCameraMotion(track: TrackSpec): boolean {
   return track.tracker === 'bytetrack' && track.motion !== 'off';
+}
+
+/**
+ * Whether a pipeline's tracker uses the appearance cue: bytetrack unless `appearance='off'`, when
+ * the detector has a shared feature map (an explicit 'on' with a detector without one is an error
+ * where the pipeline loads); never sort.
+ */
+export function usesAppearance(track: TrackSpec): boolean {
+  return track.tracker === 'bytetrack' && track.appearance !== 'off';
 }
 
 export interface AttributesSpec {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { compileFlow } from './compile-flow.ts';
 import { DEFAULT_FPS, DEFAULT_SCORE_THRESHOLD, defaultFlowRegistry, type FlowRegistry } from './flow-registry.ts';
 import { parseFlow } from './parser.ts';
-import { compensatesCameraMotion, type PipelineSpec } from './pipeline-spec.ts';
+import { compensatesCameraMotion, usesAppearance, type PipelineSpec } from './pipeline-spec.ts';
 import { planFlow } from './planner.ts';
 import { validateFlow } from './validator.ts';
 
@@ -71,6 +71,19 @@ INSERT INTO postgres FROM all_frames;`,
 CREATE STREAM people AS SELECT track(detect(frame), motion='off') FROM cam1 WHERE class='person';
 INSERT INTO live FROM people;`,
     expected: [{ name: 'people', source: lobby, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD }, track: { tracker: 'bytetrack', motion: 'off' }, sinks: ['live'] }],
+  },
+  {
+    name: "the appearance cue turned off for one stream and on for another (absent means on for bytetrack)",
+    flow: `CREATE SOURCE cam1 TYPE video WITH uri='file:///data/lobby.mp4', fps=10;
+CREATE SOURCE cam2 TYPE video WITH uri='file:///data/lobby.mp4', fps=10;
+CREATE STREAM people AS SELECT track(detect(frame), appearance='off', motion='off') FROM cam1 WHERE class='person';
+CREATE STREAM looked AS SELECT track(detect(frame), appearance='on') FROM cam2 WHERE class='person';
+INSERT INTO live FROM people;
+INSERT INTO postgres FROM looked;`,
+    expected: [
+      { name: 'people', source: lobby, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD }, track: { tracker: 'bytetrack', motion: 'off', appearance: 'off' }, sinks: ['live'] },
+      { name: 'looked', source: { ...lobby, name: 'cam2' }, detect: { model: 'centernet', classes: ['person'], scoreThreshold: DEFAULT_SCORE_THRESHOLD }, track: { tracker: 'bytetrack', appearance: 'on' }, sinks: ['postgres'] },
+    ],
   },
   {
     name: 'two cameras, one pipeline each, in INSERT order',
@@ -144,4 +157,17 @@ test("compensatesCameraMotion: bytetrack unless motion='off'; sort never", () =>
   assert.equal(compensatesCameraMotion(plan("track(detect(frame), motion='off')")), false);
   assert.equal(compensatesCameraMotion(plan("track(detect(frame), tracker='sort')")), false);
   assert.equal(compensatesCameraMotion(plan("track(detect(frame), tracker='sort', motion='off')")), false);
+});
+
+test("usesAppearance: bytetrack unless appearance='off'; sort never", () => {
+  const plan = (call: string) => {
+    const result = compileFlow(`CREATE SOURCE c TYPE video WITH uri='file:///v/a.mp4';\nCREATE STREAM s AS SELECT ${call} FROM c;\nINSERT INTO live FROM s;`);
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => e.message).join('; '));
+    return result.pipelines[0]!.track!;
+  };
+  assert.equal(usesAppearance(plan('track(detect(frame))')), true);
+  assert.equal(usesAppearance(plan("track(detect(frame), appearance='on')")), true);
+  assert.equal(usesAppearance(plan("track(detect(frame), appearance='off')")), false);
+  assert.equal(usesAppearance(plan("track(detect(frame), tracker='sort')")), false);
+  assert.equal(usesAppearance(plan("track(detect(frame), tracker='sort', appearance='off')")), false);
 });

@@ -1,7 +1,7 @@
 import type { Argument, Call, Comparison, Expression, Literal, Select, Span } from './ast.ts';
 import { closest, quoteList, type FlowError } from './flow-error.ts';
 import { FLOW_FUNCTIONS, type FlowFunction, type FlowRegistry, type TrackerName } from './flow-registry.ts';
-import type { AttributesSpec, TrackMotion, TrackSpec } from './pipeline-spec.ts';
+import type { AttributesSpec, TrackAppearance, TrackMotion, TrackSpec } from './pipeline-spec.ts';
 
 /** What a stream carries once its whole chain back to a source is merged. */
 export interface StreamFacts {
@@ -35,7 +35,7 @@ export interface SelectInput {
   readonly defaultScoreThreshold: number;
 }
 
-const namedArguments: Record<FlowFunction, readonly string[]> = { detect: ['model', 'every'], track: ['tracker', 'motion'], attributes: ['heads'] };
+const namedArguments: Record<FlowFunction, readonly string[]> = { detect: ['model', 'every'], track: ['tracker', 'motion', 'appearance'], attributes: ['heads'] };
 /** The largest detect(..., every=N): past it tracks drift too far between network passes. */
 const MAX_DETECT_EVERY = 10;
 const filterFields = ['class', 'score'] as const;
@@ -126,7 +126,7 @@ function evaluateCall(call: Call, input: SelectInput, registry: FlowRegistry, er
   const inner = first ? evaluate(first.value, input, registry, errors) : { kind: 'unknown' as const };
   switch (fn) {
     case 'detect': return withDetectEvery(detect(call, inner, named.get('model'), registry, input, errors), named.get('every'), errors);
-    case 'track': return withTrackMotion(track(call, inner, named.get('tracker'), registry, errors), named.get('motion'), errors);
+    case 'track': return withTrackAppearance(withTrackMotion(track(call, inner, named.get('tracker'), registry, errors), named.get('motion'), errors), named.get('appearance'), errors);
     case 'attributes': return attributes(call, inner, named.get('heads'), registry, errors);
   }
 }
@@ -210,6 +210,26 @@ function withTrackMotion(value: FlowValue, motionArg: Argument | undefined, erro
     return { kind: 'unknown' };
   }
   return { kind: 'detections', facts: { ...value.facts, track: { ...value.facts.track, motion } } };
+}
+
+const TRACK_APPEARANCES: readonly TrackAppearance[] = ['on', 'off'];
+
+function withTrackAppearance(value: FlowValue, appearanceArg: Argument | undefined, errors: FlowError[]): FlowValue {
+  if (!appearanceArg) return value;
+  const arg = appearanceArg.value;
+  const appearance = arg.kind === 'string' ? TRACK_APPEARANCES.find((m) => m === arg.value) : undefined;
+  if (!appearance) {
+    const hint = arg.kind === 'string' ? closest(arg.value, TRACK_APPEARANCES) : undefined;
+    const what = arg.kind === 'string' ? `unknown appearance '${arg.value}'${hint ? ` (did you mean '${hint}'?)` : ''}` : 'appearance must be quoted';
+    errors.push({ code: 'type', message: `${what}: appearance is 'on' (match people by their look in the detector's own feature map as well as by overlap) or 'off' (by overlap alone)`, span: arg.span });
+    return { kind: 'unknown' };
+  }
+  if (value.kind !== 'detections' || !value.facts.track) return value;
+  if (value.facts.track.tracker === 'sort' && appearance === 'on') {
+    errors.push({ code: 'bad-argument', message: "appearance='on' needs tracker='bytetrack': sort is the reference SORT and matches boxes alone", span: appearanceArg.span });
+    return { kind: 'unknown' };
+  }
+  return { kind: 'detections', facts: { ...value.facts, track: { ...value.facts.track, appearance } } };
 }
 
 function attributes(call: Call, inner: FlowValue, headsArg: Argument | undefined, registry: FlowRegistry, errors: FlowError[]): FlowValue {

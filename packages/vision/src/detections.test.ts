@@ -61,6 +61,17 @@ test('detections cross a thread boundary with their real scores, classes, tracke
   assert.equal(sent.trackerId.length, 0);
 });
 
+test('typed arrays in data columns (embeddings) cross moved, with their values', async () => {
+  const embedding = [Float32Array.of(0.25, -1), Float32Array.of(3, 4), Float32Array.of(5, 6)];
+  const sent = Detections.fromRows(rows, { embedding });
+  const { message, transfer } = sent.toMessage();
+  assert.equal(transfer.length, 7);
+  const got = Detections.fromMessage(await throughPort(message, transfer));
+  assert.deepEqual((got.data.embedding as Float32Array[]).map((e) => Array.from(e)), [[0.25, -1], [3, 4], [5, 6]]);
+  assert.ok((got.data.embedding as unknown[]).every((e) => e instanceof Float32Array));
+  assert.equal(embedding[0]!.length, 0, 'moved, not copied');
+});
+
 test('a view into a larger buffer is sent by copy, leaving the sender intact', async () => {
   const backing = new Float32Array(12);
   backing.set([1, 2, 3, 4], 4);

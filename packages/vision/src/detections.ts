@@ -85,7 +85,9 @@ export class Detections {
    * @example const { message, transfer } = detections.toMessage(); port.postMessage({ detections: message }, transfer);
    */
   toMessage(): { message: DetectionsMessage; transfer: ArrayBuffer[] } {
-    const arrays = [this.xyxy, this.confidence, this.classId, this.trackerId];
+    const arrays: ArrayBufferView[] = [this.xyxy, this.confidence, this.classId, this.trackerId];
+    // Typed arrays inside data columns (one embedding per box for the appearance cue) move too.
+    for (const column of Object.values(this.data)) for (const v of column) if (ArrayBuffer.isView(v)) arrays.push(v);
     const transfer = new Set<ArrayBuffer>();
     for (const a of arrays) {
       // A view into a larger or shared buffer cannot be handed over whole.
@@ -147,6 +149,13 @@ export class Detections {
   /** A copy with one more (or a replaced) per-detection data column. */
   withData(key: string, values: readonly unknown[]): Detections {
     return new Detections({ xyxy: this.xyxy, confidence: this.confidence, classId: this.classId, trackerId: this.trackerId, data: { ...this.data, [key]: values } });
+  }
+
+  /** A copy without the data column `key` (the same value when it has none). */
+  withoutData(key: string): Detections {
+    if (!(key in this.data)) return this;
+    const { [key]: _dropped, ...data } = this.data;
+    return new Detections({ xyxy: this.xyxy, confidence: this.confidence, classId: this.classId, trackerId: this.trackerId, data });
   }
 
   /** Bottom-centre points [x, y, x, y, ...]: where a standing person touches the floor. */

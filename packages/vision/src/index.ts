@@ -12,9 +12,11 @@ export { ByteTracker, type ByteTrackOptions, type EarlierBox } from './tracking/
 export { SortTracker, type SortOptions } from './tracking/sort-tracker.ts';
 export { TrackExtrapolator } from './tracking/track-extrapolator.ts';
 export { trackedRows } from './tracking/tracked-rows.ts';
+export { APPEARANCE_DEFAULTS, cosineDistance, EmbeddingCentering, normalised } from './tracking/appearance-cue.ts';
 export { prepareSequence, hasClassColumn, type MotBenchmark, type EvalSequence, type EvalFrame, type PrepareOptions } from './metrics/mot-sequence.ts';
 export { evaluateSequence, combineCounts, motMetrics, type MotCounts, type MotMetrics } from './metrics/mot-evaluation.ts';
 export { hotaAlphas } from './metrics/hota.ts';
 export { applyAffine, composeAffine, warpBox, isIdentityAffine, IDENTITY_AFFINE, type Affine } from './motion/affine.ts';
 export { CameraMotionEstimator, type CameraMotion, type CameraMotionOptions } from './motion/camera-motion.ts';
 export { formatCameraMotion, parseCameraMotion } from './formats/camera-motion-file.ts';
+export { formatAppearance, parseAppearance } from './formats/appearance-file.ts';

@@ -3,7 +3,8 @@
 // once) through the production stages (ffmpeg decode, the shared inference thread, ByteTrack),
 // and camera 1's published boxes are scored against the ground truth (x0.625 of 768x576). With
 // every=1 a busy engine drops frames (no boxes published for them: misses); with every='auto' the
-// tracker predicts the frames that waited. 1 camera is the reference in the same run.
+// tracker predicts the frames that waited. 1 camera is the reference in the same run, with the
+// tracker's appearance cue (the default) and without it (track(..., appearance='off')).
 // Needs the evaluation data (SIGHTLINE_EVAL_DATA); skips without it. SCOUTER_BENCH_CAMERAS
 // (default "1,3,4") lists the camera counts.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TracksEvent } from '@sightline/contracts';
-import type { PipelineSpec } from '@sightline/flow';
+import type { PipelineSpec, TrackAppearance } from '@sightline/flow';
 import { ffmpegPath, passthroughFrames } from '@sightline/media';
 import { evaluateSequence, motMetrics, parseMot, type MotRow } from '@sightline/vision';
 import { CameraPipeline } from '../src/pipeline/camera-pipeline.ts';
@@ -38,14 +39,14 @@ function motRows(events: readonly TracksEvent[]): MotRow[] {
   );
 }
 
-async function run(clip: string, cameras: number, every: 1 | 'auto'): Promise<string> {
+async function run(clip: string, cameras: number, every: 1 | 'auto', appearance: TrackAppearance = 'on'): Promise<string> {
   const stages = createRealStages({ inferenceThreads: 2 });
   const events: TracksEvent[] = [];
   const spec = (i: number): PipelineSpec => ({
     name: `cam${i}`,
     source: { name: `cam${i}`, type: 'video', uri: `file://${clip}`, fps: 10, loop: false },
     detect: { model: 'centernet', classes: ['person'], scoreThreshold: 0.3, every },
-    track: { tracker: 'bytetrack' },
+    track: { tracker: 'bytetrack', appearance },
     sinks: ['live'],
   });
   // Load the network first, so that no camera's first seconds go to loading it.
@@ -61,7 +62,7 @@ async function run(clip: string, cameras: number, every: 1 | 'auto'): Promise<st
   const sum = (k: 'framesDecoded' | 'framesDropped' | 'framesPredicted' | 'framesProcessed') => all.reduce((a, x) => a + x[k], 0);
   const m = motMetrics(evaluateSequence(gt, motRows(events), 'mot15'));
   const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '-');
-  return `${String(cameras).padStart(7)}  ${(every === 1 ? 'every=1' : "every='auto'").padEnd(12)}  ${pct(sum('framesDropped'), sum('framesDecoded')).padStart(7)}  ${pct(sum('framesPredicted'), sum('framesProcessed')).padStart(9)}  ${`${s.framesProcessed}/${s.framesDecoded}`.padStart(9)}  ${m.MOTA.toFixed(3)}  ${m.IDF1.toFixed(3)}  ${String(m.IDSW).padStart(4)}  ${m.Recall.toFixed(3)}  ${m.Precision.toFixed(3)}  ${load()}`;
+  return `${String(cameras).padStart(7)}  ${(every === 1 ? 'every=1' : "every='auto'").padEnd(12)}  ${appearance.padEnd(10)}  ${pct(sum('framesDropped'), sum('framesDecoded')).padStart(7)}  ${pct(sum('framesPredicted'), sum('framesProcessed')).padStart(9)}  ${`${s.framesProcessed}/${s.framesDecoded}`.padStart(9)}  ${m.MOTA.toFixed(3)}  ${m.IDF1.toFixed(3)}  ${String(m.IDSW).padStart(4)}  ${m.Recall.toFixed(3)}  ${m.Precision.toFixed(3)}  ${load()}`;
 }
 
 try {
@@ -70,8 +71,9 @@ try {
   const cut = spawnSync(ffmpegPath(), ['-v', 'error', '-nostdin', '-i', petsVideo, '-map', '0:v:0', '-an', ...passthroughFrames(), '-frames:v', '400', '-c:v', 'ffv1', clip]);
   if (cut.status !== 0) throw new Error(`ffmpeg could not cut the clip: ${cut.stderr}`);
   console.log('Camera 1 of N live cameras on the PETS09-S2L1 dev stretch (400 frames at 10 fps), scored against the ground truth:');
-  console.log('cameras  detect        dropped  predicted  camera 1   MOTA   IDF1   IDSW  recall precision  load avg (1/5/15 min)');
+  console.log('cameras  detect        appearance  dropped  predicted  camera 1   MOTA   IDF1   IDSW  recall precision  load avg (1/5/15 min)');
   for (const n of COUNTS) {
+    if (n === 1) console.log(await run(clip, n, 1, 'off'));
     for (const every of n === 1 ? ([1] as const) : ([1, 'auto'] as const)) console.log(await run(clip, n, every));
   }
 } finally {

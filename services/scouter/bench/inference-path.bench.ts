@@ -4,6 +4,8 @@
 //    NMS, detections and frame transferred back; two frames in flight, as a pre-labeling job or two
 //    cameras keep) per frame / CenterNet's network pass alone, timed by the thread on the same
 //    session in the same run (goal <= 1.05x); also one frame at a time, as a lone camera sends;
+//    and one frame at a time with the appearance cue (the map fetched in the same pass, an
+//    embedding per box sent back) / without, rounds alternated;
 // 2. pre-labeling (the clip's JPEG frames, read from disk here where Hawk's API serves them: one
 //    ffmpeg decode of the JPEG stream, the inference thread, ByteTrack) frames/s / `sightline
 //    detect` on the same clip frames/s (goal >= 0.9x);
@@ -53,7 +55,7 @@ try {
   const thread = new InferenceThread();
   const key = 'bench';
   await thread.loadDetector(key, { model: 'centernet', scoreThreshold: 0.3, threads: THREADS, classIds: [0] });
-  const run = async (lanes: number, count: number) => {
+  const run = async (lanes: number, count: number, embed = false) => {
     const copies = Array.from({ length: count }, (_, i) => {
       const f = frames[i % frames.length]!;
       return { ...f, data: f.data.slice() };
@@ -64,7 +66,7 @@ try {
     const lane = async () => {
       while (next < copies.length) {
         // Read the sum only after the await: lanes add concurrently.
-        const answer = await thread.detect(key, copies[next++]!);
+        const answer = await thread.detect(key, copies[next++]!, { embed });
         networkMs += answer.networkMs;
       }
     };
@@ -78,6 +80,15 @@ try {
   console.log(`\n1. whole detect path / network alone (CenterNet at ${shape[1]}x${shape[0]}, the network time as the thread measures it on the same session):`);
   console.log(`   two frames in flight (pre-labeling, several cameras): ${piped.wholeMs.toFixed(1)} / ${piped.networkMs.toFixed(1)} ms per frame = ${(piped.wholeMs / piped.networkMs).toFixed(2)}x (goal <= 1.05x)`);
   console.log(`   one frame at a time (a lone camera): ${single.wholeMs.toFixed(1)} / ${single.networkMs.toFixed(1)} ms per frame = ${(single.wholeMs / single.networkMs).toFixed(2)}x`);
+  const cue: number[] = [];
+  const plain: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const [first, second] = round % 2 === 0 ? [true, false] : [false, true];
+    (first ? cue : plain).push((await run(1, 20, first)).wholeMs);
+    (second ? cue : plain).push((await run(1, 20, second)).wholeMs);
+  }
+  const [cueMs, plainMs] = [cue.reduce((a, b) => a + b) / cue.length, plain.reduce((a, b) => a + b) / plain.length];
+  console.log(`   one frame at a time with the appearance cue / without: ${cueMs.toFixed(1)} / ${plainMs.toFixed(1)} ms per frame = ${(cueMs / plainMs).toFixed(2)}x (4 rounds of 20 frames each, alternated)`);
 
   // 2. Pre-labeling vs `sightline detect`, on the same 100 frames.
   const COUNT = 100;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { packageDir } from '@sightline/models';
-import { parseCameraMotion, parseMot } from '@sightline/vision';
+import { parseAppearance, parseCameraMotion, parseMot } from '@sightline/vision';
 import { ffmpegPath } from '@sightline/media';
 // The generated test detectors of packages/models (a test fixture, not part of its public API).
 import { columnsTensor, fixtureDetector } from '../../../models/src/detect/detector-models.fixture.ts';
@@ -129,4 +129,39 @@ test('--motion writes the camera motion between frames that track --motion reads
     const [a, b, tx, c, d, ty] = motion.get(frame)!;
     assert.ok(Math.abs(tx + 6) < 0.5 && Math.abs(ty + 2) < 0.5 && Math.abs(a - 1) < 0.01 && Math.abs(d - 1) < 0.01 && Math.abs(b) < 0.01 && Math.abs(c) < 0.01, `frame ${frame}: ${motion.get(frame)}`);
   }
+});
+
+test('--appearance writes one embedding per detection from the same pass, the boxes unchanged', () => {
+  const plainOut = join(dir, 'plain-det.txt');
+  const plain = sightline('--video', clip, '--out', plainOut);
+  assert.equal(plain.status, 0, plain.stderr);
+  const out = join(dir, 'app-det.txt');
+  const appearanceFile = join(dir, 'app.txt');
+  const run = sightline('--video', clip, '--out', out, '--appearance', appearanceFile);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /appearance embeddings written to .*app\.txt/);
+  // The map is fetched at the shape the boxes run at: the detections are those of a plain run.
+  assert.equal(readFileSync(out, 'utf8'), readFileSync(plainOut, 'utf8'));
+  const rows = parseMot(readFileSync(out, 'utf8'), out);
+  assert.ok(rows.length >= 6, `only ${rows.length} detections`);
+  const embeddings = parseAppearance(readFileSync(appearanceFile, 'utf8'), appearanceFile);
+  for (let frame = 1; frame <= 6; frame++) {
+    const n = rows.filter((r) => r.frame === frame).length;
+    assert.equal(embeddings.get(frame)?.length ?? 0, n, `frame ${frame}`);
+    for (const e of embeddings.get(frame) ?? []) assert.ok(e.length === 384 && e.some((v) => v !== 0), `frame ${frame}: an embedding of ${e.length} values`);
+  }
+
+  // Refused: tiles (a pass per tile, no one map) and a detector without a shared map.
+  const refusedOut = join(dir, 'refused.txt');
+  const tiles = sightline('--video', clip, '--out', refusedOut, '--appearance', join(dir, 'x.txt'), '--tiles');
+  assert.equal(tiles.status, 2);
+  assert.match(tiles.stderr, /--appearance pools one feature map of the whole frame; --tiles runs a pass per tile/);
+  const boxes = columnsTensor([[32, 32, 20, 20, 0.9]], 1, 5);
+  writeFileSync(join(dir, 'mapless.onnx'), fixtureDetector({ size: [64, 64], layout: 'nchw', outputs: [{ name: 'output0', dims: [1, 5, 1], values: boxes }] }));
+  const card = join(dir, 'mapless.card.json');
+  writeFileSync(card, JSON.stringify({ name: 'mapless', model: 'mapless.onnx', classes: ['person'], input: { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: true }, decode: { format: 'yolov8' } }));
+  const mapless = sightline('--video', clip, '--out', refusedOut, '--appearance', join(dir, 'x.txt'), '--model', card);
+  assert.equal(mapless.status, 2);
+  assert.match(mapless.stderr, /--appearance pools the detector's own feature map; mapless has none/);
+  assert.ok(!existsSync(refusedOut) && !existsSync(join(dir, 'x.txt')));
 });

@@ -3,12 +3,13 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { centernetInputFor, createDetector, detectTiled, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
-import { CameraMotionEstimator, detectionsToMotRows, formatCameraMotion, formatMot } from '@sightline/vision';
+import { centernetInputFor, createDetector, detectTiled, embedBoxes, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
+import { CameraMotionEstimator, detectionsToMotRows, formatAppearance, formatCameraMotion, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--model centernet|nanodet|card.json] [--every N]
                         [--score S] [--classes person,car,...|all] [--tiles] [--motion <motion.txt>]
+                        [--appearance <appearance.txt>]
 
   --video    video file or stream URL (anything ffmpeg reads)
   --out      MOTChallenge detections: frame,-1,x,y,w,h,score,-1,-1,-1 (1-based frame and pixels)
@@ -25,6 +26,11 @@ const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--mod
   --motion   also estimate the camera's motion between the processed frames (corners outside the
              detected boxes, optical flow, RANSAC; about 3 ms a 480x360 frame) and write it,
              one line a frame: frame,a,b,tx,c,d,ty; give it to \`sightline track --motion\`
+  --appearance  also write each detection's appearance embedding, pooled from CenterNet's own
+             feature map of the same pass (3 horizontal bands of the box x 128 channels; the
+             boxes are those of a run without it), one line a detection: frame,n,v1,...,v384
+             (n: the detection's place in its frame in --out, from 1); give it to
+             \`sightline track --appearance\`. CenterNet only, not with --tiles
 
 The file is written when the whole video is done; a failed run leaves an existing --out untouched.`;
 
@@ -55,6 +61,7 @@ export const detectCommand: CliCommand = {
         classes: { type: 'string', default: 'person' },
         tiles: { type: 'boolean', default: false },
         motion: { type: 'string' },
+        appearance: { type: 'string' },
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -65,6 +72,7 @@ export const detectCommand: CliCommand = {
     if (!Number.isInteger(every) || every < 1) throw new UsageError(`--every must be a whole number >= 1, got "${values.every}"`);
     const score = values.score === undefined ? undefined : Number(values.score);
     if (score !== undefined && !(score >= 0 && score <= 1)) throw new UsageError(`--score must be a number within 0..1, got "${values.score}"`);
+    if (values.appearance !== undefined && values.tiles) throw new UsageError('--appearance pools one feature map of the whole frame; --tiles runs a pass per tile: use one or the other');
 
     const info = await probeVideoStream(values.video);
     // The video's size is known: CenterNet loads the network at its shape up front (tiles are square: 512x512).
@@ -78,9 +86,15 @@ export const detectCommand: CliCommand = {
       throw err;
     }
     const detector = classIds ? network.withFilters({ classIds }) : network;
+    if (values.appearance !== undefined && !detector.hasFeatures) {
+      await detector.release();
+      throw new UsageError(`--appearance pools the detector's own feature map; ${detector.name} has none (use --model centernet)`);
+    }
     const tmp = `${values.out}.${process.pid}.partial`;
     const file = createWriteStream(tmp);
     const motion = values.motion === undefined ? undefined : { path: values.motion, tmp: `${values.motion}.${process.pid}.partial`, estimator: new CameraMotionEstimator(), text: [] as string[] };
+    const appearance = values.appearance === undefined ? undefined : { path: values.appearance, tmp: `${values.appearance}.${process.pid}.partial` };
+    const appearanceFile = appearance && createWriteStream(appearance.tmp);
     let frames = 0;
     let boxes = 0;
     const started = performance.now();
@@ -89,10 +103,16 @@ export const detectCommand: CliCommand = {
       // Tiling runs several passes per frame; the plain path overlaps letterboxing with inference.
       const results = values.tiles
         ? (async function* () {
-            for await (const frame of decoded) yield { frame, detections: await detectTiled(detector, frame) };
+            for await (const frame of decoded) yield { frame, detections: await detectTiled(detector, frame), features: undefined };
           })()
-        : detector.detectStream(decoded);
-      for await (const { frame, detections } of results) {
+        : // The map at the shape the boxes run at anyway ('source'): the detections stay those of a run without it.
+          detector.detectStream(decoded, appearance ? { withFeatures: () => 'source' } : {});
+      for await (const { frame, detections, features } of results) {
+        if (appearanceFile) {
+          if (!features) throw new Error(`${detector.name} returned no feature map for frame ${frame.index + 1}`);
+          const text = formatAppearance(frame.index + 1, embedBoxes(features.features, detections.xyxy, features.mapping));
+          if (text && !appearanceFile.write(text)) await once(appearanceFile, 'drain');
+        }
         // The boxes found are people, not background: their pixels stay out of the motion estimate.
         if (motion) motion.text.push(formatCameraMotion(frame.index + 1, motion.estimator.estimate(frame, detections.xyxy).affine));
         const text = formatMot(detectionsToMotRows(frame.index + 1, detections));
@@ -106,18 +126,27 @@ export const detectCommand: CliCommand = {
         await writeFile(motion.tmp, motion.text.join(''));
         await rename(motion.tmp, motion.path);
       }
+      if (appearance && appearanceFile) {
+        appearanceFile.end();
+        await once(appearanceFile, 'finish');
+        await rename(appearance.tmp, appearance.path);
+      }
       await rename(tmp, values.out);
     } catch (err) {
       file.destroy();
       await rm(tmp, { force: true });
       if (motion) await rm(motion.tmp, { force: true });
+      if (appearance) {
+        appearanceFile?.destroy();
+        await rm(appearance.tmp, { force: true });
+      }
       throw err;
     } finally {
       await detector.release();
     }
     const seconds = (performance.now() - started) / 1000;
     const rate = frames > 0 && seconds > 0 ? `, ${(frames / seconds).toFixed(1)} frames/s` : '';
-    console.log(`${detector.name}: ${frames} frames of ${info.width}x${info.height}, ${boxes} detections written to ${values.out}${rate}${motion ? `; camera motion written to ${motion.path}` : ''}`);
+    console.log(`${detector.name}: ${frames} frames of ${info.width}x${info.height}, ${boxes} detections written to ${values.out}${rate}${motion ? `; camera motion written to ${motion.path}` : ''}${appearance ? `; appearance embeddings written to ${appearance.path}` : ''}`);
     return 0;
   },
 };

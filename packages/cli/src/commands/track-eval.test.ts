@@ -196,3 +196,48 @@ test('track --motion: with the camera motion detect --motion wrote, a fast pan k
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--motion .*nope\.txt cannot be read: ENOENT/);
 });
+
+test('track --appearance: with the embeddings detect --appearance wrote, two people who swap places keep their identities', () => {
+  // Two people side by side (IoU 0.43) swap places at frame 21. Their embeddings share a large
+  // common part (as the detector's map gives) and differ a little: the running-mean centering
+  // has to remove the common part for the cue to tell them apart.
+  const lines: string[] = [];
+  const embeddings: string[] = [];
+  const look = { a: [50, 50, 50, 50, 1, 0], b: [50, 50, 50, 50, 0, 1] };
+  for (let f = 1; f <= 40; f++) {
+    const people = f <= 20 ? ([[300, look.a], [316, look.b]] as const) : ([[300, look.b], [316, look.a]] as const);
+    people.forEach(([x, e], n) => {
+      lines.push(`${f},-1,${x},200,40,100,0.95,-1,-1,-1`);
+      embeddings.push(`${f},${n + 1},${e.join(',')}`);
+    });
+  }
+  const swapDet = file('swap-det.txt', lines.join('\n') + '\n');
+  const swapApp = file('swap-app.txt', embeddings.join('\n') + '\n');
+  /** The id at x on a frame. */
+  const idAt = (rows: string[][], frame: number, x: number) => rows.find((r) => Number(r[0]) === frame && Math.abs(Number(r[2]) - x) < 3)?.[1];
+  const track = (...extra: string[]) => {
+    const out = join(dir, `swap-res${extra.length}.txt`);
+    const run = sightline('track', '--det', swapDet, '--out', out, '--fps', '10', ...extra);
+    assert.equal(run.status, 0, run.stderr);
+    return readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(','));
+  };
+  const plain = track();
+  assert.equal(idAt(plain, 30, 300), idAt(plain, 20, 300), 'without the cue the ids stay with the places');
+  const cued = track('--appearance', swapApp);
+  assert.ok(idAt(cued, 20, 300) !== undefined);
+  assert.equal(idAt(cued, 30, 316), idAt(cued, 20, 300), 'with the cue person A keeps their id at their new place');
+  assert.equal(idAt(cued, 30, 300), idAt(cued, 20, 316), 'and so does person B');
+
+  const sort = sightline('track', '--det', swapDet, '--out', join(dir, 'x.txt'), '--tracker', 'sort', '--appearance', swapApp);
+  assert.equal(sort.status, 2);
+  assert.match(sort.stderr, /--appearance needs --tracker bytetrack/);
+  const broken = sightline('track', '--det', swapDet, '--out', join(dir, 'x.txt'), '--appearance', file('bad-app.txt', '1,1,0.5,1\n1,2,0.5,oops\n'));
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /bad-app\.txt:2: expected frame,n,v1,\.\.\.,vD/);
+  const short = sightline('track', '--det', swapDet, '--out', join(dir, 'x.txt'), '--appearance', file('short-app.txt', embeddings.slice(0, 79).join('\n') + '\n'));
+  assert.equal(short.status, 2);
+  assert.match(short.stderr, /short-app\.txt: frame 40 has 1 embedding, but .*swap-det\.txt has 2 detections there/);
+  const missing = sightline('track', '--det', swapDet, '--out', join(dir, 'x.txt'), '--appearance', join(dir, 'nope.txt'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--appearance .*nope\.txt cannot be read: ENOENT/);
+});

@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
-import { ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
+import { APPEARANCE_DEFAULTS, ByteTracker, EmbeddingCentering, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
 
 const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID|card.json]
-                       [--motion <motion.txt>]
+                       [--motion <motion.txt>] [--appearance <appearance.txt>]
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
@@ -21,6 +21,11 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
   --motion   camera-motion compensation (bytetrack only): the camera motion that
              \`sightline detect --motion\` wrote; before each frame the tracks move with the camera.
              Without it the camera is taken to be still
+  --appearance  the appearance cue (bytetrack only): the embeddings that
+             \`sightline detect --appearance\` wrote beside --det (one per detection, in --det's
+             order). Centred with a running mean in frame order, they join the first association:
+             a pair that overlaps (IoU >= ${Number((1 - APPEARANCE_DEFAULTS.proximity).toFixed(2))}) costs at most half its cosine distance when
+             that is ${APPEARANCE_DEFAULTS.threshold} or less, so people who cross keep their identities
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
@@ -35,7 +40,7 @@ export const trackCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' } },
+      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' }, appearance: { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.det) throw new UsageError('--det <det.txt> is required');
@@ -50,24 +55,33 @@ export const trackCommand: CliCommand = {
       throw new UsageError(isDetectorCardPath(values.model) ? `detector card ${values.model} has no trackerScores ({ "trackThresh": ..., "newTrackThresh": ... }); add them or leave out --model` : `--model must be one of ${calibrated.join(', ')} or a detector card (.json), got "${values.model}"`);
     }
     if (values.motion !== undefined && kind === 'sort') throw new UsageError('--motion needs --tracker bytetrack: SORT is the reference and runs without camera-motion compensation');
+    if (values.appearance !== undefined && kind === 'sort') throw new UsageError('--appearance needs --tracker bytetrack: SORT is the reference and runs on boxes alone');
     const motion = values.motion === undefined ? undefined : parseCameraMotion(await readTextFile(values.motion, '--motion'), values.motion);
+    const appearance = values.appearance === undefined ? undefined : parseAppearance(await readTextFile(values.appearance, '--appearance'), values.appearance);
     const rows = await readMotFile(values.det);
     const maxScore = rows.reduce((m, r) => Math.max(m, r.conf), 0);
     if (kind === 'bytetrack' && maxScore > 1) {
       console.error(`sightline track: note: ${values.det} has scores up to ${maxScore}; ByteTrack's thresholds (0.8 high, 0.1 low by default) expect scores in 0..1.`);
     }
     const byFrame = groupMotByFrame(rows);
+    if (appearance) checkAppearance(appearance, byFrame, values.appearance!, values.det);
     const lastFrame = Math.max(0, ...byFrame.keys());
     // Detections made on every N-th frame: the frames between were never looked at, so they are not
     // empty frames (feeding them as empty would end every track); track the stride instead.
     const { first, step } = frameStride([...byFrame.keys()]);
     if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames at ${fps / step} fps.`);
-    const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps / step, ...card?.trackerScores });
+    const { key, threshold, proximity, centeringRate } = APPEARANCE_DEFAULTS;
+    const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps / step, ...card?.trackerScores, ...(appearance ? { appearance: { key, threshold, proximity } } : {}) });
+    const centering = new EmbeddingCentering(centeringRate);
     const started = performance.now();
     const start = step > 1 ? first : 1;
     const count = Math.floor((lastFrame - start) / step) + 1;
     const frames = (function* () {
-      for (let k = 0; k < count; k++) yield motRowsToDetections(byFrame.get(start + k * step) ?? []);
+      for (let k = 0; k < count; k++) {
+        const frame = start + k * step;
+        const detections = motRowsToDetections(byFrame.get(frame) ?? []);
+        yield appearance ? centering.centerColumn(detections.withData(key, appearance.get(frame) ?? []), key) : detections;
+      }
     })();
     const out = trackedRows(tracker, frames, (k) => start + k * step, motion && ((k) => motion.get(start + k * step)));
     const ids = new Set(out.map((r) => r.id));
@@ -79,6 +93,15 @@ export const trackCommand: CliCommand = {
     return 0;
   },
 };
+
+/** Every frame's embeddings match its detections one for one (the files were written together). */
+function checkAppearance(appearance: Map<number, Float32Array[]>, byFrame: Map<number, unknown[]>, file: string, det: string): void {
+  for (const frame of new Set([...appearance.keys(), ...byFrame.keys()])) {
+    const embeddings = appearance.get(frame)?.length ?? 0;
+    const detections = byFrame.get(frame)?.length ?? 0;
+    if (embeddings !== detections) throw new UsageError(`${file}: frame ${frame} has ${embeddings} embedding${embeddings === 1 ? '' : 's'}, but ${det} has ${detections} detection${detections === 1 ? '' : 's'} there (give the files \`sightline detect --appearance\` wrote together)`);
+  }
+}
 
 /**
  * The stride of the frames that hold detections: the greatest common divisor of their distances

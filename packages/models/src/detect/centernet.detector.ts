@@ -12,7 +12,7 @@ import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { COCO_LABELS } from '../registry/coco-labels.ts';
 import { modelCard } from '../registry/model-cards.ts';
 import { runBatchedPass, type BatchInput, type BatchOutput, type BatchSessions } from './centernet-batch.ts';
-import { pipelined, type DetectStreamOptions, type FrameFeatures, type InputMapping, type ObjectDetector } from './object-detector.ts';
+import { pipelined, type DetectStreamOptions, type FeaturePass, type FrameFeatures, type InputMapping, type ObjectDetector } from './object-detector.ts';
 
 export interface CenterNetOptions {
   /** Keep boxes scoring at least this (default 0.3). */
@@ -268,8 +268,8 @@ export class CenterNetDetector implements ObjectDetector {
     const planOf = (f: F): { shape: Shape; features: boolean } => {
       let plan = plans.get(f);
       if (!plan) {
-        const features = options.withFeatures?.(f) === true;
-        plans.set(f, (plan = { shape: features ? this.featureShape : this.shapeFor(f), features }));
+        const wanted = options.withFeatures?.(f) ?? false;
+        plans.set(f, (plan = { shape: this.passShape(f, wanted), features: wanted !== false }));
       }
       return plan;
     };
@@ -313,11 +313,12 @@ export class CenterNetDetector implements ObjectDetector {
 
   /**
    * One network pass giving the detections and the shared NHWC feature map (stride 4) that
-   * attribute heads pool from, at `featureShape`.
+   * attribute heads pool from, at `featureShape`; with `at: 'source'` at the shape `detect(frame)`
+   * runs at, so the detections are those of a plain pass (the appearance cue's map).
    * @example const { detections, features, mapping } = await detector.detectWithFeatures(frame);
    */
-  async detectWithFeatures(frame: Frame): Promise<{ detections: Detections; features: FeatureMap; mapping: InputMapping }> {
-    const shape = this.featureShape;
+  async detectWithFeatures(frame: Frame, options: { at?: 'features' | 'source' } = {}): Promise<{ detections: Detections; features: FeatureMap; mapping: InputMapping }> {
+    const shape = this.passShape(frame, options.at === 'source' ? 'source' : true);
     const input = this.bufferFor(shape);
     const mapping = this.prepareSync(frame, shape, input);
     const { raw, features } = await this.runNetworkWithFeatures(input, shape);
@@ -326,17 +327,18 @@ export class CenterNetDetector implements ObjectDetector {
 
   /**
    * The network input [height, width] of a frame's pass (the feature-map shape when its map is
-   * kept): frames of one shape may share a batched pass (runBatch), frames of two never do.
+   * kept for trained heads; a map kept at 'source' follows the frame): frames of one shape may
+   * share a batched pass (runBatch), frames of two never do.
    */
-  passShape(frame: { width: number; height: number }, withFeatures = false): Shape {
-    return withFeatures ? this.featureShape : this.shapeFor(frame);
+  passShape(frame: { width: number; height: number }, withFeatures: FeaturePass = false): Shape {
+    return withFeatures === true ? this.featureShape : this.shapeFor(frame);
   }
 
   /** Letterboxes a frame into a buffer of its own, on the native engine's threads, for runBatch. */
-  async prepareForBatch(frame: Frame, withFeatures = false): Promise<BatchInput> {
+  async prepareForBatch(frame: Frame, withFeatures: FeaturePass = false): Promise<BatchInput> {
     const shape = this.passShape(frame, withFeatures);
     const input = new Float32Array(shape[0] * shape[1] * 3);
-    return { input, shape, mapping: await this.prepareInto(frame, shape, input), withFeatures };
+    return { input, shape, mapping: await this.prepareInto(frame, shape, input), withFeatures: withFeatures !== false };
   }
 
   /**
@@ -356,8 +358,8 @@ export class CenterNetDetector implements ObjectDetector {
    * Detections of several frames of one input shape (see passShape) from one network pass.
    * @example const [a, b, c] = await detector.detectBatch([frameA, frameB, frameC]);
    */
-  async detectBatch(frames: readonly Frame[], options: { withFeatures?: (frame: Frame) => boolean } = {}): Promise<{ detections: Detections; features?: FrameFeatures }[]> {
-    const inputs = await Promise.all(frames.map((f) => this.prepareForBatch(f, options.withFeatures?.(f) === true)));
+  async detectBatch(frames: readonly Frame[], options: { withFeatures?: (frame: Frame) => FeaturePass } = {}): Promise<{ detections: Detections; features?: FrameFeatures }[]> {
+    const inputs = await Promise.all(frames.map((f) => this.prepareForBatch(f, options.withFeatures?.(f) ?? false)));
     const outs = await this.runBatch(inputs);
     return outs.map(({ raw, features }, i) => {
       const { mapping } = inputs[i]!;

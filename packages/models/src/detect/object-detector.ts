@@ -18,9 +18,16 @@ export interface FrameFeatures {
   mapping: InputMapping;
 }
 
+/** Whether a pass fetches the feature map: no, at the detector's `featureShape` (true), or at the frame's own detection shape ('source'). */
+export type FeaturePass = boolean | 'source';
+
 export interface DetectStreamOptions<F> {
-  /** Frames for which the pass also fetches the shared feature map (detectors with `hasFeatures`). */
-  withFeatures?: (frame: F) => boolean;
+  /**
+   * Frames for which the pass also fetches the shared feature map (detectors with `hasFeatures`):
+   * true at the detector's `featureShape` (what trained heads learn on), 'source' at the shape the
+   * frame's detections run at anyway (the appearance cue: the boxes stay those of a plain pass).
+   */
+  withFeatures?: (frame: F) => FeaturePass;
 }
 
 export interface DetectorFilters {

@@ -128,7 +128,7 @@ export class CameraPipeline {
     let tracker: Tracker | undefined;
     let attributes: AttributeEstimator | undefined;
     try {
-      detector = await this.stages.loadDetector(this.spec.detect, this.spec.attributes);
+      detector = await this.stages.loadDetector(this.spec.detect, this.spec.attributes, this.spec.track);
       if (this.spec.track) tracker = this.stages.createTracker(this.spec.track, this.spec.source.fps, this.spec.detect.model);
       if (this.spec.track && tracker?.compensate && compensatesCameraMotion(this.spec.track)) this.cameraMotion = new CameraMotionEstimator();
       if (this.spec.attributes && this.spec.attributes.heads.length > 0) {

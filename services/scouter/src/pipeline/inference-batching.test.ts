@@ -2,7 +2,8 @@
 // (windows of @vladmandic/human's samples.jpg, decoded by ffmpeg, moving a little each frame like a
 // camera's view of a crowd): with SIGHTLINE_BATCH=on, three cameras' frames share network passes
 // and get the detections single passes give; a lone camera's frame goes alone; frames of two
-// input shapes never share a pass; a failed pass answers every frame in it; by default the CPU
+// input shapes never share a pass; frames that embed their boxes for the appearance cue batch with
+// those that do not, each with its own map's embeddings; a failed pass answers every frame in it; by default the CPU
 // runs single passes. The CUDA policy is picked by the backend selection with a fake "device
 // present" probe; the network it gathers for still runs on the CPU.
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
 import { cudaGraphAvailable } from '@sightline/native';
-import { CenterNetDetector, ensureOnnxModel, selectBackend, type BatchInput } from '@sightline/models';
+import { CenterNetDetector, embedBoxes, ensureOnnxModel, selectBackend, type BatchInput } from '@sightline/models';
 import type { Detections, VideoFrame } from '@sightline/vision';
 import { samplesJpg } from '../../test-support/clip-fixture.ts';
 import { batchingFor, FrameBatcher, GATHER } from './frame-batcher.ts';
@@ -83,6 +84,25 @@ test('three cameras\' frames share passes and each gets the detections of its ow
   const stats = (await thread.batches()).centernet!;
   assert.equal(stats.maxBatch, GATHER.maxBatch);
   assert.ok(Object.keys(stats.passesBySize).some((n) => Number(n) >= 2), `batches: ${JSON.stringify(stats.passesBySize)}`);
+});
+
+test('with the appearance cue, gathered frames get the boxes of a plain pass and the embeddings of their own map', async () => {
+  const i = 1;
+  // Cameras a and b embed (their map at their own 480x352 shape), c does not: all three share passes.
+  const answers = await Promise.all(cameras.map((c, j) => thread.detect(c.key, copy(frames.get(c.key)![i]!), { embed: j < 2 })));
+  for (const [j, c] of cameras.entries()) {
+    const sent = frames.get(c.key)![i]!;
+    assertSame(answers[j]!.detections, await reference.detect(sent), `${c.key} frame ${i}`);
+    const got = answers[j]!.detections.data.embedding as Float32Array[] | undefined;
+    if (j === 2) {
+      assert.equal(got, undefined, `${c.key} asked for no embeddings`);
+      continue;
+    }
+    const { detections, features, mapping } = await reference.detectWithFeatures(sent, { at: 'source' });
+    const want = embedBoxes(features, detections.xyxy, mapping);
+    assert.equal(got?.length, want.length, `${c.key}: one embedding per box`);
+    want.forEach((e, b) => e.forEach((v, k) => assert.ok(Math.abs(got![b]![k]! - v) <= 1e-3 * (1 + Math.abs(v)), `${c.key} box ${b} value ${k}: ${got![b]![k]} vs ${v}`)));
+  }
 });
 
 test('a lone camera\'s frame is not held for company: it goes alone once the wait ends', async () => {

@@ -6,8 +6,13 @@ import type { DetectionsMessage, Frame } from '@sightline/vision';
 
 export type InferenceRequest =
   | { type: 'load-detector'; id: number; key: string; options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] } }
-  /** `features`: keep this pass's feature map in the thread for the frame's trained heads (see `featureId`). */
-  | { type: 'detect'; id: number; key: string; frame: Frame; features?: boolean }
+  /**
+   * `features`: keep this pass's feature map in the thread for the frame's trained heads (see
+   * `featureId`). `embed`: the appearance cue: the pass fetches the map (at the frame's own input
+   * shape, so the boxes are those of a plain pass; at the heads' shape when `features` is set too)
+   * and each box gets an embedding (Float32Array) in the `embedding` data column.
+   */
+  | { type: 'detect'; id: number; key: string; frame: Frame; features?: boolean; embed?: boolean }
   | { type: 'load-attributes'; id: number; threads: number }
   | {
       type: 'attributes';

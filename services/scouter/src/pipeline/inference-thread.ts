@@ -62,10 +62,11 @@ export class InferenceThread {
    * Detections of one frame; resolves with the frame's pixels handed back (`frame.data` is detached
    * meanwhile) and the milliseconds the network pass alone took. With `features`, the pass's feature
    * map stays in the thread for the frame's trained heads: `featureId` names it for headAttributes.
+   * With `embed`, each box comes back with its appearance embedding (the `embedding` data column).
    */
-  async detect(key: string, frame: VideoFrame, features = false): Promise<{ detections: Detections; frame: VideoFrame; networkMs: number; featureId?: number }> {
+  async detect(key: string, frame: VideoFrame, pass: { features?: boolean; embed?: boolean } = {}): Promise<{ detections: Detections; frame: VideoFrame; networkMs: number; featureId?: number }> {
     const sent = transferableFrame(frame);
-    const answer = await this.call<DetectAnswer>({ type: 'detect', key, frame: sent.frame, ...(features ? { features } : {}) }, sent.transfer);
+    const answer = await this.call<DetectAnswer>({ type: 'detect', key, frame: sent.frame, ...(pass.features ? { features: true } : {}), ...(pass.embed ? { embed: true } : {}) }, sent.transfer);
     return {
       detections: Detections.fromMessage(answer.detections),
       frame: { ...frame, data: answer.frame.data },

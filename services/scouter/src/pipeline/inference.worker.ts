@@ -4,13 +4,15 @@
 // and go back with the answer (zero copies). Detection requests of one detector setting feed
 // CenterNet's detectStream, which letterboxes the next frame while the network runs the current.
 // Trained heads run on the feature map of that same detector pass (kept here until the frame's
-// tracked boxes come back), so a frame costs one network pass with or without heads.
+// tracked boxes come back), so a frame costs one network pass with or without heads. The
+// appearance cue pools each box's embedding from the map of that same pass, here, and sends the
+// embeddings back with the boxes (a few KiB instead of the map's MiBs).
 // When the batch policy gathers (frame-batcher.ts: CUDA, or SIGHTLINE_BATCH=on), CenterNet's
 // frames of every camera and filter setting go through one FrameBatcher per network instead:
 // letterboxed on arrival, run as one pass per input shape, decoded per frame with each
 // request's filters.
-import { AttributeHead, CenterNetDetector, createDetector, type BatchInput, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
-import { Detections, type Frame } from '@sightline/vision';
+import { AttributeHead, CenterNetDetector, createDetector, embedBoxes, type BatchInput, type FeaturePass, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
+import { APPEARANCE_DEFAULTS, Detections, type Frame } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
 import { batchingFor, batchSetting, FrameBatcher } from './frame-batcher.ts';
 import type { AttributeAnswer, BatchStats, DetectAnswer, HeadAttributeAnswer, InferenceRequest, WorkerReply } from './inference-protocol.ts';
@@ -54,8 +56,30 @@ class FrameQueue implements AsyncIterable<Frame> {
 }
 
 // `pending` holds the queued frames' requests in queue order (detectStream answers in order), with
-// whether each frame's feature map is to be kept for its trained heads.
-const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: { id: number; frame: Frame; features: boolean }[]; batcher?: Batcher }>();
+// whether each frame's feature map is to be kept for its trained heads and whether its boxes get
+// appearance embeddings.
+interface PendingDetect {
+  id: number;
+  frame: Frame;
+  features: boolean;
+  embed: boolean;
+}
+const detectors = new Map<string, { detector: ObjectDetector; queue: FrameQueue; running: Promise<void>; pending: PendingDetect[]; batcher?: Batcher }>();
+
+/**
+ * Which map a pass fetches: trained heads need it at the detector's featureShape (the shape they
+ * learnt on), and the appearance cue then pools the same map; the cue alone fetches it at the
+ * frame's own input shape, so its boxes are those of a pass without it.
+ */
+function featurePass(request: { features?: boolean; embed?: boolean }): FeaturePass {
+  return request.features === true ? true : request.embed === true ? 'source' : false;
+}
+
+/** The detections with an appearance embedding per box, pooled from the pass's own map. */
+function withEmbeddings(detections: Detections, kept: FrameFeatures | undefined, embed: boolean): Detections {
+  if (!embed || !kept) return detections;
+  return detections.withData(APPEARANCE_DEFAULTS.key, embedBoxes(kept.features, detections.xyxy, kept.mapping));
+}
 
 /** One letterboxed frame waiting for a batched pass; its own filters (view) decode it. */
 interface BatchItem {
@@ -93,17 +117,18 @@ function batcherFor(model: string, base: ObjectDetector): Batcher | undefined {
 
 function detectBatched(batcher: Batcher, view: CenterNetDetector, request: Extract<InferenceRequest, { type: 'detect' }>): void {
   const { id, frame } = request;
-  const features = request.features === true;
+  const forHeads = request.features === true;
   // Letterboxed before it joins a batch (while a pass may run): a frame that cannot be prepared
   // fails alone; a failed pass answers every frame of its batch with the error.
   view
-    .prepareForBatch(frame, features)
+    .prepareForBatch(frame, featurePass(request))
     .then((input) => batcher.push({ frame, view, input }))
     .then(
-      ({ detections, features: kept, networkMs }) => {
-        if (kept) keepFeatures(id, kept);
+      ({ detections: found, features: kept, networkMs }) => {
+        const detections = withEmbeddings(found, kept, request.embed === true);
+        if (kept && forHeads) keepFeatures(id, kept);
         const { message, transfer } = detections.toMessage();
-        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(kept ? { featureId: id } : {}) };
+        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(kept && forHeads ? { featureId: id } : {}) };
         reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
       },
       (err) => fail(id, err),
@@ -192,15 +217,19 @@ async function loadDetector(key: string, options: { model: string; scoreThreshol
     return detector.hasFeatures;
   }
   const queue = new FrameQueue();
-  const pending: { id: number; frame: Frame; features: boolean }[] = [];
+  const pending: PendingDetect[] = [];
   const running = (async () => {
     try {
-      const withFeatures = (f: Frame): boolean => pending.find((p) => p.frame === f)?.features === true;
-      for await (const { frame, detections, features, networkMs } of detector.detectStream(queue, { withFeatures })) {
-        const { id } = pending.shift()!;
-        if (features) keepFeatures(id, features);
+      const withFeatures = (f: Frame): FeaturePass => {
+        const p = pending.find((q) => q.frame === f);
+        return p ? featurePass(p) : false;
+      };
+      for await (const { frame, detections: found, features, networkMs } of detector.detectStream(queue, { withFeatures })) {
+        const { id, features: forHeads, embed } = pending.shift()!;
+        const detections = withEmbeddings(found, features, embed);
+        if (features && forHeads) keepFeatures(id, features);
         const { message, transfer } = detections.toMessage();
-        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(features ? { featureId: id } : {}) };
+        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(features && forHeads ? { featureId: id } : {}) };
         reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
       }
     } catch (err) {
@@ -257,8 +286,9 @@ port.on('message', (request: InferenceRequest) => {
     case 'detect': {
       const entry = detectors.get(request.key);
       if (!entry) return fail(request.id, new Error(`detector ${request.key} is not loaded`));
+      if ((request.features === true || request.embed === true) && !entry.detector.hasFeatures) return fail(request.id, new Error(`detector ${request.key} has no shared feature map`));
       if (entry.batcher) return detectBatched(entry.batcher, entry.detector as CenterNetDetector, request);
-      entry.pending.push({ id: request.id, frame: request.frame, features: request.features === true });
+      entry.pending.push({ id: request.id, frame: request.frame, features: request.features === true, embed: request.embed === true });
       entry.queue.push(request.frame);
       return;
     }

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@sightline/contracts';
-import type { AttributesSpec, DetectSpec, SourceSpec, TrackSpec } from '@sightline/flow';
+import { usesAppearance, type AttributesSpec, type DetectSpec, type SourceSpec, type TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
 import type { ModelBackend } from '@sightline/models';
 import { ByteTracker, SortTracker, type VideoFrame } from '@sightline/vision';
@@ -11,6 +11,7 @@ import type { BatchStats } from './inference-protocol.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
 import type { AttributeEstimator, Detector, PipelineStages } from './stages.ts';
 import { TrainedHeads, type DeployedHeadSource } from './trained-heads.ts';
+import { AppearanceTracker } from './appearance-tracker.ts';
 
 /** ffmpeg input for a camera URI: a plain path for files (percent-escapes decoded), the URL otherwise. */
 export function ffmpegInput(uri: string): string {
@@ -105,7 +106,7 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
     models: () => models,
     batches: async () => (thread ? thread.batches().catch(() => ({})) : {}),
     openSource: openCameraSource,
-    async loadDetector(spec: DetectSpec, attributes?: AttributesSpec): Promise<Detector> {
+    async loadDetector(spec: DetectSpec, attributes?: AttributesSpec, track?: TrackSpec): Promise<Detector> {
       const model = catalogue.source(spec.model);
       if (!model) throw new Error(`unknown detector model "${spec.model}"; this Scouter has: ${catalogue.models.join(', ')}`);
       const labels = catalogue.classes(spec.model);
@@ -117,10 +118,15 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
       const heads = trained ? trainedHeadNames(attributes) : [];
       const withFeatures = heads.length > 0;
       if (withFeatures && !hasFeatures) throw new Error(`trained attribute heads (${heads.join(', ')}) pool the detector's shared feature map; detector "${spec.model}" has none: detect with model='centernet' in this flow`);
+      // The appearance cue (track's default with bytetrack) where the detector has a shared map; an
+      // explicit appearance='on' without one is an error. With trained heads the pass fetches the
+      // map at the heads' shape (512x512 for centernet) and the embeddings pool that same map.
+      if (track?.appearance === 'on' && !hasFeatures) throw new Error(`track(..., appearance='on') pools the detector's shared feature map; detector "${spec.model}" has none: detect with model='centernet' or use appearance='off'`);
+      const embed = track !== undefined && usesAppearance(track) && hasFeatures;
       return {
         className: (classId) => labels[classId] ?? `class-${classId}`,
         async detect(frame) {
-          const { detections, frame: back, featureId } = await inference().detect(key, frame, withFeatures);
+          const { detections, frame: back, featureId } = await inference().detect(key, frame, { features: withFeatures, embed });
           if (featureId !== undefined) featureIds.set(back, featureId);
           return { detections, frame: back };
         },
@@ -129,7 +135,11 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
     createTracker(spec: TrackSpec, fps: number, detectorModel: string) {
       // ByteTrack's score thresholds follow the detector's calibration (see the model card). Live
       // output cannot be written late, so a track is reported from its 3rd match (not 6 + hand-back).
-      return spec.tracker === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps, minHits: 3, ...catalogue.trackerScores(detectorModel) });
+      // With the appearance cue, the boxes' embeddings (when the detector added them) are centred
+      // per camera and join the first association.
+      if (spec.tracker === 'sort') return new SortTracker();
+      const options = { frameRate: fps, minHits: 3, ...catalogue.trackerScores(detectorModel) };
+      return usesAppearance(spec) ? new AppearanceTracker(options) : new ByteTracker(options);
     },
     async loadAttributes(spec: AttributesSpec): Promise<AttributeEstimator> {
       const faceHeads = spec.heads.filter((h) => (ATTRIBUTE_HEADS as readonly string[]).includes(h));

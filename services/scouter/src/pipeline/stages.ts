@@ -43,8 +43,12 @@ export interface JpegEncoder {
 /** The stage implementations a pipeline runs; the worker passes the real ones, benchmarks may swap one. */
 export interface PipelineStages {
   readonly openSource: OpenSource;
-  /** `attributes`: the heads the same pipeline will run (a detector may prepare for them, e.g. keep its feature map). */
-  readonly loadDetector: (spec: DetectSpec, attributes?: AttributesSpec) => Promise<Detector>;
+  /**
+   * `attributes`: the heads the same pipeline will run (a detector may prepare for them, e.g. keep
+   * its feature map); `track`: the pipeline's tracking (with the appearance cue, the detector adds
+   * an embedding per box from its own feature map).
+   */
+  readonly loadDetector: (spec: DetectSpec, attributes?: AttributesSpec, track?: TrackSpec) => Promise<Detector>;
   readonly createTracker: (spec: TrackSpec, fps: number, detectorModel: string) => Tracker;
   readonly loadAttributes?: (spec: AttributesSpec) => Promise<AttributeEstimator>;
   readonly createJpegEncoder?: () => JpegEncoder;

@@ -1,0 +1,89 @@
+// The appearance cue in a running camera pipeline, on the real stages: a real clip of people (PETS09
+// when the evaluation data is present, else the crowd photo panned), real CenterNet in the inference
+// thread and the real tracker. With track(...)'s default every detected box reaches the tracker
+// with its embedding from the same pass, at the camera's own input shape (the boxes are those of a
+// plain pass); with appearance='off' no map is fetched and the tracker matches boxes alone.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { compileFlow } from '@sightline/flow';
+import { CenterNetDetector } from '@sightline/models';
+import { ByteTracker, type Detections, type VideoFrame } from '@sightline/vision';
+import { makePeopleClip } from '../../test-support/clip-fixture.ts';
+import { AppearanceTracker } from './appearance-tracker.ts';
+import { CameraPipeline } from './camera-pipeline.ts';
+import { createRealStages } from './real-stages.ts';
+import type { PipelineStages, Tracker } from './stages.ts';
+
+const real = createRealStages({ inferenceThreads: 2 });
+const clip = makePeopleClip(2);
+after(() => real.release());
+
+interface Run {
+  detected: { frame: VideoFrame; detections: Detections }[];
+  tracker: Tracker | undefined;
+  processed: number;
+}
+
+/** Runs the clip through one camera of `track`, recording what the detector returned and the tracker made. */
+async function run(track: string): Promise<Run> {
+  const planned = compileFlow(`CREATE SOURCE cam TYPE video WITH uri='file://${clip.path}', fps=10;\nCREATE STREAM people AS SELECT ${track} FROM cam WHERE class='person' AND score >= 0.3;\nINSERT INTO live FROM people;`);
+  assert.ok(planned.ok, planned.ok ? '' : planned.errors.map((e) => e.message).join('; '));
+  const out: Run = { detected: [], tracker: undefined, processed: 0 };
+  const stages: PipelineStages = {
+    ...real,
+    async loadDetector(spec, attributes, trackSpec) {
+      const detector = await real.loadDetector(spec, attributes, trackSpec);
+      return {
+        className: detector.className,
+        async detect(frame) {
+          const result = await detector.detect(frame);
+          out.detected.push({ frame: { ...result.frame, data: result.frame.data.slice() }, detections: result.detections });
+          return result;
+        },
+      };
+    },
+    createTracker(spec, fps, model) {
+      out.tracker = real.createTracker(spec, fps, model);
+      return out.tracker;
+    },
+  };
+  const pipeline = new CameraPipeline(1, planned.pipelines[0]!, stages, { onTracks: () => undefined, onState: () => undefined }, { stallMs: 60_000, reconnectMaxMs: 1000, realtime: false });
+  pipeline.start();
+  await pipeline.done;
+  out.processed = pipeline.stats().framesProcessed;
+  return out;
+}
+
+test(`by default every detected box reaches the tracker with its embedding from the same pass (${clip.source})`, async () => {
+  const { detected, tracker, processed } = await run('track(detect(frame))');
+  assert.ok(processed >= 10, `frames processed: ${processed}`);
+  const boxes = detected.reduce((n, d) => n + d.detections.length, 0);
+  assert.ok(boxes >= detected.length, `only ${boxes} boxes in ${detected.length} frames`);
+  for (const { frame, detections } of detected) {
+    const embeddings = detections.data.embedding as Float32Array[] | undefined;
+    assert.equal(embeddings?.length, detections.length, `frame ${frame.index}: one embedding per box`);
+    for (const e of embeddings!) assert.ok(e instanceof Float32Array && e.length === 384 && e.some((v) => v !== 0), `frame ${frame.index}: an embedding of ${e.length} values`);
+  }
+  assert.ok(tracker instanceof AppearanceTracker, 'bytetrack with the appearance cue');
+  assert.equal(tracker.embeddingsSeen, boxes, 'the tracker centred every embedding the detector sent');
+
+  // The map was fetched at the camera's own input shape: the boxes are those of a plain pass.
+  const plain = await CenterNetDetector.create({ classIds: [0], scoreThreshold: 0.3, threads: 2 });
+  try {
+    for (const { frame, detections } of [detected[0]!, detected[detected.length - 1]!]) {
+      const expected = await plain.detect(frame);
+      assert.equal(detections.length, expected.length, `frame ${frame.index}`);
+      detections.xyxy.forEach((v, i) => assert.ok(Math.abs(v - expected.xyxy[i]!) < 0.01, `frame ${frame.index}: coordinate ${i} ${v} vs ${expected.xyxy[i]}`));
+    }
+  } finally {
+    await plain.release();
+  }
+});
+
+test("appearance='off': no embeddings, the tracker matches boxes alone", async () => {
+  const { detected, tracker, processed } = await run("track(detect(frame), appearance='off')");
+  assert.ok(processed >= 10, `frames processed: ${processed}`);
+  assert.ok(detected.some((d) => d.detections.length > 0));
+  for (const { detections } of detected) assert.equal(detections.data.embedding, undefined);
+  assert.ok(tracker instanceof ByteTracker && !(tracker instanceof AppearanceTracker));
+});
