@@ -7,43 +7,21 @@
 // and the embedding of its boxes. Also checks that the detections with --appearance equal a plain
 // run's. Needs the evaluation data (SIGHTLINE_EVAL_DATA, default <repo>/../shared/data); skips
 // without it.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { decodeVideoFrames, ffmpegPath, passthroughFrames } from '@sightline/media';
+import { decodeVideoFrames } from '@sightline/media';
 import { CenterNetDetector, embedBoxes } from '@sightline/models';
 import type { VideoFrame } from '@sightline/vision';
+import { cutPetsClip, PETS_SEQ, requirePetsDev, sightline, writePetsGtFolder } from './pets09-dev.fixture.ts';
 
-const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-const video = join(dataRoot, 'video', 'pets09-s2l1.avi');
-const gtFile = join(dataRoot, 'pets09-dev', 'gt-frames-1-400.txt');
-if (!existsSync(video) || !existsSync(gtFile)) {
-  console.log(`Evaluation data not found at ${dataRoot} (set SIGHTLINE_EVAL_DATA): appearance-cue benchmark skipped.`);
-  process.exit(0);
-}
-
-const bin = fileURLToPath(new URL('../../../bin/sightline.mjs', import.meta.url));
+requirePetsDev('appearance-cue');
 const dir = mkdtempSync(join(tmpdir(), 'sightline-appearance-'));
-const sightline = (...args: string[]): string => {
-  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`sightline ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
-  return run.stdout.trim();
-};
 
 try {
-  const clip = join(dir, 'pets09-1-400.mkv');
-  const cut = spawnSync(ffmpegPath(), ['-v', 'error', '-nostdin', '-i', video, '-map', '0:v:0', '-an', ...passthroughFrames(), '-frames:v', '400', '-c:v', 'ffv1', clip]);
-  if (cut.status !== 0) throw new Error(`ffmpeg could not cut the clip: ${cut.stderr}`);
-  const seq = 'PETS09-S2L1-1-400';
-  mkdirSync(join(dir, 'gt', seq, 'gt'), { recursive: true });
-  const gtText = readFileSync(gtFile, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(',').map((v, c) => (c >= 2 && c <= 5 ? String(Number(v) * 0.625) : v)).join(','))
-    .join('\n');
-  writeFileSync(join(dir, 'gt', seq, 'gt', 'gt.txt'), gtText + '\n');
+  const clip = cutPetsClip(join(dir, 'pets09-1-400.mkv'));
+  const seq = PETS_SEQ;
+  writePetsGtFolder(join(dir, 'gt'));
 
   const plainDet = join(dir, 'det-plain.txt');
   const det = join(dir, 'det.txt');

@@ -8,23 +8,19 @@
 // --motion` (CenterNet) -> `sightline track` (default tracker, CenterNet's calibration) with and
 // without `--motion` -> `sightline eval`. Also times the motion estimate against a CenterNet pass on
 // the same frames, side by side. Needs the evaluation data (SIGHTLINE_EVAL_DATA); skips without it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { decodeVideoFrames, ffmpegPath, passthroughFrames } from '@sightline/media';
+import { decodeVideoFrames, ffmpegPath } from '@sightline/media';
 import { centernetInputFor, createDetector } from '@sightline/models';
 import { CameraMotionEstimator, formatMot, parseMot, type Frame, type MotRow } from '@sightline/vision';
+import { cutPetsClip, petsGtFile, petsVideo, requirePetsDev, sightline } from './pets09-dev.fixture.ts';
 
-const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-const video = join(dataRoot, 'video', 'pets09-s2l1.avi');
-const gtFile = join(dataRoot, 'pets09-dev', 'gt-frames-1-400.txt');
-if (!existsSync(video) || !existsSync(gtFile)) {
-  console.log(`Evaluation data not found at ${dataRoot} (set SIGHTLINE_EVAL_DATA): camera-motion benchmark skipped.`);
-  process.exit(0);
-}
+requirePetsDev('camera-motion');
+const video = petsVideo;
+const gtFile = petsGtFile;
 
 const FRAMES = 400;
 const [W, H] = [352, 264];
@@ -37,13 +33,7 @@ const panned = (n: number): Window => ({
 });
 const still = (): Window => ({ cx: 240, cy: 180, s: 1 });
 
-const bin = fileURLToPath(new URL('../../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-cmc-'));
-const sightline = (...args: string[]): string => {
-  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`sightline ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
-  return run.stdout.trim();
-};
 
 /** Source frame -> window view (bilinear), window pixel (u, v) showing source point cx + (u + 0.5 - W/2) s. */
 function look(frame: Frame, win: Window, out: Uint8Array): void {
@@ -123,8 +113,7 @@ try {
       if (kept.length > 0) timing = kept;
       writeFileSync(join(gtDir, seq, 'gt', 'gt.txt'), formatMot(gtInWindow(gt, windowOf)));
     } else {
-      const cut = spawnSync(ffmpegPath(), ['-v', 'error', '-nostdin', '-i', video, '-map', '0:v:0', '-an', ...passthroughFrames(), '-frames:v', String(FRAMES), '-c:v', 'ffv1', clip]);
-      if (cut.status !== 0) throw new Error(`ffmpeg could not cut the clip: ${cut.stderr}`);
+      cutPetsClip(clip, FRAMES);
       writeFileSync(join(gtDir, seq, 'gt', 'gt.txt'), formatMot(gt.map((r) => ({ ...r, x: (r.x - 1) * 0.625 + 1, y: (r.y - 1) * 0.625 + 1, w: r.w * 0.625, h: r.h * 0.625 }))));
     }
     const det = join(dir, `${seq}-det.txt`);
