@@ -22,6 +22,7 @@ const shared: ConfigEntry[] = [
   { env: 'SIGHTLINE_DB_PORT', default: 54329, description: 'Port of the embedded PostgreSQL (loopback only)' },
   { env: 'SIGHTLINE_EVAL_DATA', default: '<repo>/../shared/data', description: 'Evaluation data (MOT15, PETS09, MOT17) read by benchmarks and evaluation tests when present' },
   { env: 'SIGHTLINE_NATIVE', default: 'auto', description: 'Kernel backend: auto, cuda, cpp or ts' },
+  { env: 'SIGHTLINE_BACKEND', default: 'auto', description: 'Engine of every network: auto (CUDA when a device is present and the model plans on it, else the fastest CPU path), onnxruntime, native or cuda; SIGHTLINE_BACKEND_<MODEL> (e.g. SIGHTLINE_BACKEND_BLAZEFACE) sets one model. A model that cannot run on the chosen engine falls back with one logged reason' },
   { env: 'SIGHTLINE_ORT_SPINNING', default: 0, description: 'onnxruntime worker threads spin between runs (1) or sleep (0: better when the cores are shared)' },
   { env: 'SIGHTLINE_BATCH', default: 'auto', description: "Batching across cameras: CenterNet frames of a worker's cameras that arrive within 5 ms share one network pass (up to 4, one input shape per pass). auto: on CUDA only (on the CPU batches measured slower per frame); on or off force it" },
 ];
