@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { TracksEvent } from '@sightline/contracts';
 import type { PipelineSpec } from '@sightline/flow';
 import { ByteTracker, Detections, type VideoFrame } from '@sightline/vision';
-import { CameraPipeline } from './camera-pipeline.ts';
+import { BACKLOG_BYTES, CameraPipeline, handoffCapacity } from './camera-pipeline.ts';
 import type { PipelineStages } from './stages.ts';
 
 const FRAMES = 20;
@@ -119,4 +119,45 @@ test('every=1 on a live camera with the same slow detector: frames are dropped, 
   assert.equal(detected.length, events.length, 'every published frame was detected');
   assert.ok(stats.framesDropped >= 4, `dropped ${stats.framesDropped}`);
   assert.equal(stats.framesProcessed + stats.framesDropped, FRAMES);
+});
+
+test("the backlog every='auto' keeps: half a second of frames (2 to 5) within BACKLOG_BYTES of pixels; one slot otherwise", () => {
+  const spec = (fps: number, every?: number | 'auto', tracked = true): PipelineSpec => ({
+    name: 'c',
+    source: { name: 'c', type: 'rtsp', uri: 'rtsp://cam/1', fps, loop: false },
+    detect: { model: 'centernet', classes: [], scoreThreshold: 0.3, ...(every !== undefined ? { every } : {}) },
+    ...(tracked ? { track: { tracker: 'bytetrack' as const } } : {}),
+    sinks: ['live'],
+  });
+  const live = { stallMs: 5000, reconnectMaxMs: 1000 };
+  assert.equal(handoffCapacity(spec(10), live), 5);
+  assert.equal(handoffCapacity(spec(4), live), 2);
+  assert.equal(handoffCapacity(spec(10), live, 480 * 360 * 3), 5, 'PETS09-size frames: the half second fits');
+  assert.equal(handoffCapacity(spec(10), live, 1920 * 1080 * 3), 2, '1080p: two frames fit');
+  assert.equal(handoffCapacity(spec(10), live, 3840 * 2160 * 3), 1, '4K: one');
+  assert.ok(2 * 1920 * 1080 * 3 <= BACKLOG_BYTES && 3 * 1920 * 1080 * 3 > BACKLOG_BYTES);
+  assert.equal(handoffCapacity(spec(10, 1), live), 1, 'every=1: newest wins');
+  assert.equal(handoffCapacity(spec(10, 2), live), 1);
+  assert.equal(handoffCapacity(spec(10, undefined, false), live), 1, 'untracked');
+  assert.equal(handoffCapacity(spec(10), { ...live, realtime: false }), 1, 'one-shot runs wait for the consumer instead');
+});
+
+test("every='auto' with frames too big for the backlog: the slow detector's extra frames are dropped, the rest predicted", async () => {
+  // 4K frames (24.9 MB each): one fits in BACKLOG_BYTES, so during a 330 ms pass a second frame
+  // replaces the first instead of queueing behind it.
+  const detected: number[] = [];
+  const big: PipelineStages = {
+    ...stages(detected, 330),
+    async *openSource(): AsyncGenerator<VideoFrame> {
+      for (let index = 0; index < FRAMES; index++) yield { data: new Uint8Array(3840 * 2160 * 3), width: 3840, height: 2160, format: 'rgb24', index };
+    },
+  };
+  const spec: PipelineSpec = { name: 'walk', source: { name: 'walk', type: 'video', uri: 'file:///walk.mp4', fps: 10, loop: false }, detect: { model: 'centernet', classes: [], scoreThreshold: 0.3 }, track: { tracker: 'bytetrack' }, sinks: ['live'] };
+  const pipeline = new CameraPipeline(1, spec, big, { onTracks: () => undefined, onState: () => undefined }, { stallMs: 5000, reconnectMaxMs: 1000, realtime: true });
+  pipeline.start();
+  await pipeline.done;
+  const stats = pipeline.stats();
+  assert.ok(stats.framesDropped > 0, `dropped ${stats.framesDropped}`);
+  assert.equal(stats.framesProcessed + stats.framesDropped, FRAMES);
+  assert.equal(stats.framesPredicted, stats.framesProcessed - detected.length);
 });

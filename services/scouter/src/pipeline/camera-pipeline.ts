@@ -162,6 +162,7 @@ export class CameraPipeline {
         for await (const frame of this.withStallWatch(this.stages.openSource(source, run.signal), run)) {
           if (framesThisRun === 0) {
             this.sinks.onFrameSize?.(frame.width, frame.height);
+            this.slot.resize(handoffCapacity(this.spec, this.options, frame.data.byteLength));
             this.setState('running', null);
           }
           framesThisRun++;
@@ -319,15 +320,23 @@ export class CameraPipeline {
   }
 }
 
+/** Pixels a camera's waiting frames may hold: 5 PETS09-size frames fit, two 1080p frames, one 4K frame. */
+export const BACKLOG_BYTES = 16 * 1024 * 1024;
+
 /**
  * Frames the hand-off keeps for the inference loop. A live camera tracked with every='auto' keeps
- * up to half a second of them (2 to 5): behind a busy engine they wait, in order, and are then
- * published with the tracker's predicted boxes (moments after the pass they waited for), so none
- * is dropped unless the engine falls more than that behind. Otherwise one slot, newest wins.
+ * up to half a second of them (2 to 5), within BACKLOG_BYTES of pixels once the frame size is known
+ * (so 50 overloaded 1080p cameras hold 0.6 GB of waiting frames, not 1.5): behind a busy engine
+ * they wait, in order, and are then published with the tracker's predicted boxes (moments after
+ * the pass they waited for), so none is dropped unless the engine falls more than that behind.
+ * Otherwise one slot, newest wins.
+ * @example handoffCapacity(spec, { stallMs: 5000, reconnectMaxMs: 1000 }, 1920 * 1080 * 3) // 2 at 10 fps
  */
-function handoffCapacity(spec: PipelineSpec, options: PipelineOptions): number {
+export function handoffCapacity(spec: PipelineSpec, options: PipelineOptions, frameBytes?: number): number {
   const auto = spec.track !== undefined && (spec.detect.every ?? 'auto') === 'auto' && options.realtime !== false;
-  return auto ? Math.min(5, Math.max(2, Math.round(spec.source.fps / 2))) : 1;
+  if (!auto) return 1;
+  const halfSecond = Math.min(5, Math.max(2, Math.round(spec.source.fps / 2)));
+  return frameBytes && frameBytes > 0 ? Math.max(1, Math.min(halfSecond, Math.floor(BACKLOG_BYTES / frameBytes))) : halfSecond;
 }
 
 /**

@@ -32,3 +32,16 @@ test('a waiting consumer gets the next frame directly; close ends it after the b
   assert.equal(await h.take(), undefined);
   assert.throws(() => new FrameHandoff(0), /capacity must be a whole number >= 1/);
 });
+
+test('resize: a smaller capacity drops the oldest waiting frames (counted); a larger one keeps more', async () => {
+  const h = new FrameHandoff<number>(5);
+  for (const v of [1, 2, 3, 4]) h.put(v);
+  h.resize(2);
+  assert.equal(h.capacity, 2);
+  assert.equal(h.dropped, 2);
+  assert.deepEqual([await h.take(), await h.take()], [3, 4]);
+  h.resize(3);
+  for (const v of [5, 6, 7]) h.put(v);
+  assert.equal(h.dropped, 2, 'three fit now');
+  assert.throws(() => h.resize(1.5), /capacity must be a whole number >= 1/);
+});

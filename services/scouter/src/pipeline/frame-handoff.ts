@@ -11,8 +11,22 @@ export class FrameHandoff<T> {
   private closed = false;
   dropped = 0;
 
-  constructor(readonly capacity = 1) {
+  constructor(private capacityFrames = 1) {
+    this.resize(capacityFrames);
+  }
+
+  get capacity(): number {
+    return this.capacityFrames;
+  }
+
+  /** Changes how many frames may wait; frames beyond a smaller capacity are dropped, oldest first (counted). */
+  resize(capacity: number): void {
     if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be a whole number >= 1, got ${capacity}`);
+    this.capacityFrames = capacity;
+    while (this.queue.length > capacity) {
+      this.queue.shift();
+      this.dropped++;
+    }
   }
 
   /** Offers a frame; returns true when it pushed out one that was never taken. */
@@ -24,7 +38,7 @@ export class FrameHandoff<T> {
       resolve(value);
       return false;
     }
-    const full = this.queue.length >= this.capacity;
+    const full = this.queue.length >= this.capacityFrames;
     if (full) {
       this.queue.shift();
       this.dropped++;
