@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
-import { APPEARANCE_DEFAULTS, ByteTracker, EmbeddingCentering, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
+import { APPEARANCE_DEFAULTS, AppearanceTracker, ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
@@ -70,9 +70,8 @@ export const trackCommand: CliCommand = {
     // empty frames (feeding them as empty would end every track); track the stride instead.
     const { first, step } = frameStride([...byFrame.keys()]);
     if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames at ${fps / step} fps.`);
-    const { key, threshold, proximity, centeringRate } = APPEARANCE_DEFAULTS;
-    const tracker: Tracker = kind === 'sort' ? new SortTracker() : new ByteTracker({ frameRate: fps / step, ...card?.trackerScores, ...(appearance ? { appearance: { key, threshold, proximity } } : {}) });
-    const centering = new EmbeddingCentering(centeringRate);
+    const byteOptions = { frameRate: fps / step, ...card?.trackerScores };
+    const tracker: Tracker = kind === 'sort' ? new SortTracker() : appearance ? new AppearanceTracker(byteOptions) : new ByteTracker(byteOptions);
     const started = performance.now();
     const start = step > 1 ? first : 1;
     const count = Math.floor((lastFrame - start) / step) + 1;
@@ -80,7 +79,7 @@ export const trackCommand: CliCommand = {
       for (let k = 0; k < count; k++) {
         const frame = start + k * step;
         const detections = motRowsToDetections(byFrame.get(frame) ?? []);
-        yield appearance ? centering.centerColumn(detections.withData(key, appearance.get(frame) ?? []), key) : detections;
+        yield appearance ? detections.withData(APPEARANCE_DEFAULTS.key, appearance.get(frame) ?? []) : detections;
       }
     })();
     const out = trackedRows(tracker, frames, (k) => start + k * step, motion && ((k) => motion.get(start + k * step)));

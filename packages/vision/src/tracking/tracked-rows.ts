@@ -4,7 +4,6 @@
 import type { Detections } from '../detections.ts';
 import type { Affine } from '../motion/affine.ts';
 import { detectionsToMotRows, type MotRow } from '../formats/mot.ts';
-import { ByteTracker } from './byte-tracker.ts';
 import type { Tracker } from './tracker.ts';
 
 /**
@@ -20,11 +19,9 @@ export function trackedRows(tracker: Tracker, frames: Iterable<Detections>, fram
     const motion = k > 0 ? motionOf?.(k) : undefined;
     if (motion) tracker.compensate?.(motion);
     rows.push(...detectionsToMotRows(frameOf(k), tracker.update(detections)));
-    if (tracker instanceof ByteTracker) {
-      for (const e of tracker.confirmedEarlier()) {
-        const b = e.xyxy;
-        rows.push({ frame: frameOf(e.frame - 1), id: e.trackerId, x: b[0]! + 1, y: b[1]! + 1, w: b[2]! - b[0]!, h: b[3]! - b[1]!, conf: e.confidence, xOrClass: -1, yOrVisibility: -1, z: -1 });
-      }
+    for (const e of tracker.confirmedEarlier?.() ?? []) {
+      const b = e.xyxy;
+      rows.push({ frame: frameOf(e.frame - 1), id: e.trackerId, x: b[0]! + 1, y: b[1]! + 1, w: b[2]! - b[0]!, h: b[3]! - b[1]!, conf: e.confidence, xOrClass: -1, yOrVisibility: -1, z: -1 });
     }
     k++;
   }

@@ -1,5 +1,6 @@
 import { Detections } from '../detections.ts';
 import type { Affine } from '../motion/affine.ts';
+import type { EarlierBox } from './byte-tracker.ts';
 
 /** A multi-object tracker: one call per frame, in frame order. */
 export interface Tracker {
@@ -14,6 +15,11 @@ export interface Tracker {
    * that frame's `update`.
    */
   compensate?(m: Affine): void;
+  /**
+   * Where the tracker withholds a new track's first matches until it confirms it (ByteTracker):
+   * those matches, for the tracks the last `update` confirmed (consumers that can write late).
+   */
+  confirmedEarlier?(): readonly EarlierBox[];
   /** Forgets every track (ids restart at 1). */
   reset(): void;
 }

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@sightline/contracts';
 import { usesAppearance, type AttributesSpec, type DetectSpec, type SourceSpec, type TrackSpec } from '@sightline/flow';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
 import type { ModelBackend } from '@sightline/models';
-import { ByteTracker, SortTracker, type VideoFrame } from '@sightline/vision';
+import { AppearanceTracker, ByteTracker, SortTracker, type VideoFrame } from '@sightline/vision';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { builtInDetectors, REGISTRY_DETECTORS, type DetectorCatalogue } from './detector-catalogue.ts';
@@ -11,7 +11,6 @@ import type { BatchStats } from './inference-protocol.ts';
 import { FfmpegJpegEncoder } from './jpeg-encoder.ts';
 import type { AttributeEstimator, Detector, PipelineStages } from './stages.ts';
 import { TrainedHeads, type DeployedHeadSource } from './trained-heads.ts';
-import { AppearanceTracker } from './appearance-tracker.ts';
 
 /** ffmpeg input for a camera URI: a plain path for files (percent-escapes decoded), the URL otherwise. */
 export function ffmpegInput(uri: string): string {

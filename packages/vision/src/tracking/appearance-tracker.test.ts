@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ByteTracker, Detections } from '@sightline/vision';
+import { Detections } from '../detections.ts';
 import { AppearanceTracker } from './appearance-tracker.ts';
-import type { Tracker } from './stages.ts';
+import { ByteTracker } from './byte-tracker.ts';
+import type { Tracker } from './tracker.ts';
 
 // Two people side by side (IoU 0.43) swap places at frame 11. Their embeddings share a large common
 // part, as the detector's map gives: only the per-camera centering lets the cue tell them apart.
