@@ -75,10 +75,19 @@ function featurePass(request: { features?: boolean; embed?: boolean }): FeatureP
   return request.features === true ? true : request.embed === true ? 'source' : false;
 }
 
-/** The detections with an appearance embedding per box, pooled from the pass's own map. */
-function withEmbeddings(detections: Detections, kept: FrameFeatures | undefined, embed: boolean): Detections {
-  if (!embed || !kept) return detections;
-  return detections.withData(APPEARANCE_DEFAULTS.key, embedBoxes(kept.features, detections.xyxy, kept.mapping));
+/**
+ * Answers one detect request, from a single or a batched pass: the boxes with an appearance
+ * embedding each when asked (pooled from the pass's own map), the map kept for the frame's trained
+ * heads when asked, the frame and the boxes' arrays transferred back.
+ */
+function answerDetect(request: { id: number; features: boolean; embed: boolean }, frame: Frame, found: Detections, kept: FrameFeatures | undefined, networkMs: number): void {
+  const { id } = request;
+  const detections = request.embed && kept ? found.withData(APPEARANCE_DEFAULTS.key, embedBoxes(kept.features, found.xyxy, kept.mapping)) : found;
+  const forHeads = request.features && kept !== undefined;
+  if (forHeads) keepFeatures(id, kept);
+  const { message, transfer } = detections.toMessage();
+  const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(forHeads ? { featureId: id } : {}) };
+  reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
 }
 
 /** One letterboxed frame waiting for a batched pass; its own filters (view) decode it. */
@@ -117,20 +126,13 @@ function batcherFor(model: string, base: ObjectDetector): Batcher | undefined {
 
 function detectBatched(batcher: Batcher, view: CenterNetDetector, request: Extract<InferenceRequest, { type: 'detect' }>): void {
   const { id, frame } = request;
-  const forHeads = request.features === true;
   // Letterboxed before it joins a batch (while a pass may run): a frame that cannot be prepared
   // fails alone; a failed pass answers every frame of its batch with the error.
   view
     .prepareForBatch(frame, featurePass(request))
     .then((input) => batcher.push({ frame, view, input }))
     .then(
-      ({ detections: found, features: kept, networkMs }) => {
-        const detections = withEmbeddings(found, kept, request.embed === true);
-        if (kept && forHeads) keepFeatures(id, kept);
-        const { message, transfer } = detections.toMessage();
-        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(kept && forHeads ? { featureId: id } : {}) };
-        reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
-      },
+      ({ detections, features, networkMs }) => answerDetect({ id, features: request.features === true, embed: request.embed === true }, frame, detections, features, networkMs),
       (err) => fail(id, err),
     );
 }
@@ -224,13 +226,8 @@ async function loadDetector(key: string, options: { model: string; scoreThreshol
         const p = pending.find((q) => q.frame === f);
         return p ? featurePass(p) : false;
       };
-      for await (const { frame, detections: found, features, networkMs } of detector.detectStream(queue, { withFeatures })) {
-        const { id, features: forHeads, embed } = pending.shift()!;
-        const detections = withEmbeddings(found, features, embed);
-        if (features && forHeads) keepFeatures(id, features);
-        const { message, transfer } = detections.toMessage();
-        const answer: DetectAnswer = { id, ok: true, frame, detections: message, networkMs, ...(features && forHeads ? { featureId: id } : {}) };
-        reply(answer, [frame.data.buffer as ArrayBuffer, ...transfer]);
+      for await (const { frame, detections, features, networkMs } of detector.detectStream(queue, { withFeatures })) {
+        answerDetect(pending.shift()!, frame, detections, features, networkMs);
       }
     } catch (err) {
       // A failed network pass ends this stream: later frames of this setting get the error.
