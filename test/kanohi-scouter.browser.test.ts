@@ -12,8 +12,9 @@
 // dev stretch as Scouter's pipeline runs it frame by frame (`runVideo`, as `sightline run` does, its
 // observations on the video's time base, its camera calibrated from the 40 ground-truth pairs on a
 // floor of its own, the entries read on the page), and over one whole loop of the live camera as
-// measured (asserted to the goals only when Scouter processed nearly every frame of that loop: on a
-// busy machine the live camera drops frames, and tracking across dropped frames breaks identities).
+// measured (asserted to the goals only when Scouter's detector ran on nearly every frame of that loop:
+// on a busy machine the live camera publishes the frames it could not detect with predicted boxes,
+// or drops them, and tracking across them is less sure).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -118,9 +119,9 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
   t.diagnostic(`clip from ${clip.source}, ${frameWh[0]}x${frameWh[1]}, calibration from ${truth ? 'the PETS09 dev ground truth (ground-plane metres)' : 'frame fractions'}`);
 
   // Scouter's live events say which frame of the clip was decoded when (the frame index runs on across loops).
-  const processed: { cameraId: number; frameIndex: number; atMs: number }[] = [];
+  const processed: { cameraId: number; frameIndex: number; atMs: number; predicted: boolean }[] = [];
   socket = connect(scouterUrl, { auth: { token: operator.token }, transports: ['websocket'] });
-  socket.on('scouter:tracks', (e: TracksEvent) => processed.push({ cameraId: e.cameraId, frameIndex: e.frameIndex, atMs: e.decodedAtMs }));
+  socket.on('scouter:tracks', (e: TracksEvent) => processed.push({ cameraId: e.cameraId, frameIndex: e.frameIndex, atMs: e.decodedAtMs, predicted: e.predicted }));
   await new Promise<void>((resolve) => socket!.once('connect', () => resolve()));
 
   // The camera runs in Scouter before the page opens, so Kanohi lists it and Scouter has a current frame.
@@ -274,15 +275,18 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
     await kanohi.kanohi.ingest.idle();
     await kanohi.kanohi.backfill.idle();
     const result = await peopleAgainstTruth(kanohi, floorId, truth, loop, framesPerLoop, quadrants);
+    // Behind a busy engine the live camera publishes the frames it could not detect with the
+    // tracks' predicted boxes (every='auto'): those count as processed, not as detected.
+    const detected = loop.filter((e) => !e.predicted).length;
     t.diagnostic(
-      `people over loop ${lastLoop} (${result.frames} of ${framesPerLoop} frames processed, ${result.seconds} whole seconds): people present MAE ${result.mae.toFixed(3)} (truth ${result.truePresent.join('')}, Kanohi ${result.kanohiPresent.join('')}); ` +
+      `people over loop ${lastLoop} (${result.frames} of ${framesPerLoop} frames processed, ${detected} detected, ${result.seconds} whole seconds): people present MAE ${result.mae.toFixed(3)} (truth ${result.truePresent.join('')}, Kanohi ${result.kanohiPresent.join('')}); ` +
         `entries ${result.entries} vs ${result.trueEntries} true (${(((result.entries - result.trueEntries) / result.trueEntries) * 100).toFixed(1)}%); unique visitors ${result.uniqueVisitors} vs ${result.trueUnique}`,
     );
     assert.ok(loop[0]!.frameIndex % framesPerLoop < 10, `the loop is seen from its start (first frame ${loop[0]!.frameIndex % framesPerLoop})`);
-    if (result.frames >= 0.95 * framesPerLoop) {
+    if (detected >= 0.95 * framesPerLoop) {
       assert.ok(result.mae < PRESENT_MAE_GOAL, `live loop: people present per second, mean absolute error ${result.mae.toFixed(3)} < ${PRESENT_MAE_GOAL}`);
       assert.ok(Math.abs(result.entries - result.trueEntries) <= ENTRIES_GOAL * result.trueEntries, `live loop: zone entries ${result.entries} within ${ENTRIES_GOAL * 100}% of the truth's ${result.trueEntries}`);
-    } else t.diagnostic(`live loop: Scouter processed ${result.frames} of ${framesPerLoop} frames (the machine is busy): measured above, the goals are checked on the frame-by-frame run`);
+    } else t.diagnostic(`live loop: Scouter detected ${detected} of ${framesPerLoop} frames (the machine is busy): measured above, the goals are checked on the frame-by-frame run`);
 
     // The goals, on Scouter's pipeline run frame by frame over the clip: its observations on the
     // video's time base (frame k at T + (k - 1) x 100 ms, five minutes ago, inside the page's window),

@@ -1,6 +1,7 @@
 // What detecting on every k-th frame costs in accuracy: SORT's Faster R-CNN detections of the MOT15
-// train sequences kept on every k-th frame only, tracked by ByteTrack at fps / k, the frames between
-// filled by TrackExtrapolator (constant velocity), all frames scored against the ground truth.
+// train sequences kept on every k-th frame only, tracked by ByteTrack told k frames passed at each
+// update (as Scouter's cameras tell it), the frames between filled by TrackExtrapolator (constant
+// velocity), all frames scored against the ground truth.
 // k = 1 is the baseline in the same run. Needs the evaluation data (SIGHTLINE_EVAL_DATA).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,12 +25,12 @@ function seqInfo(seq: string): { fps: number; length: number } {
 
 /** Tracks on every k-th frame and fills the rest; rows for every frame 1..length. */
 function strided(det: Map<number, MotRow[]>, fps: number, length: number, k: number): MotRow[] {
-  const tracker = new ByteTracker({ frameRate: fps / k });
+  const tracker = new ByteTracker({ frameRate: fps });
   const fill = new TrackExtrapolator();
   const rows: MotRow[] = [];
   for (let frame = 1; frame <= length; frame++) {
     if ((frame - 1) % k === 0) {
-      const tracked = tracker.update(motRowsToDetections(det.get(frame) ?? []));
+      const tracked = tracker.update(motRowsToDetections(det.get(frame) ?? []), frame === 1 ? 1 : k);
       fill.observe(frame, tracked);
       rows.push(...detectionsToMotRows(frame, tracked));
     } else {

@@ -25,9 +25,9 @@ export class AppearanceTracker implements Tracker {
     return this.centering.count;
   }
 
-  update(detections: Detections): Detections {
+  update(detections: Detections, elapsed = 1): Detections {
     const { key } = APPEARANCE_DEFAULTS;
-    return this.tracker.update(this.centering.centerColumn(detections, key)).withoutData(key);
+    return this.tracker.update(this.centering.centerColumn(detections, key), elapsed).withoutData(key);
   }
 
   compensate(m: Affine): void {

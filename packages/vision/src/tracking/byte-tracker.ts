@@ -102,7 +102,7 @@ type TrackState = 'tracked' | 'lost' | 'removed';
 
 /** A detection of an earlier frame that belongs to a track first reported in the latest frame. */
 export interface EarlierBox {
-  /** The frame as counted by the tracker: 1 for the first `update` call since construction or reset. */
+  /** The frame as counted by the tracker: 1 for the first `update` call since construction or reset, then on by each call's `elapsed`. */
   frame: number;
   trackerId: number;
   /** The detection's own box (x1, y1, x2, y2). */
@@ -120,8 +120,10 @@ interface ByteTrack {
   det: number;
   embedding: Float64Array | null;
   history: ObservationHistory;
-  /** Consecutive frames matched, up to this one. */
+  /** Consecutive updates matched, up to this one. */
   streak: number;
+  /** The frame the current streak began. */
+  streakStart: number;
   /** Reached `minHits` consecutive matches once: reported whenever matched from then on. */
   reported: boolean;
   /** Has been in an output: its withheld first matches were handed back then. */
@@ -138,6 +140,8 @@ export class ByteTracker implements Tracker {
   private tracked: ByteTrack[] = [];
   private lost: ByteTrack[] = [];
   private frameId = 0;
+  /** `update` calls since construction or reset (SORT's rule reports every track during the first minHits). */
+  private calls = 0;
   private earlier: EarlierBox[] = [];
   private nextId = 1;
   private trackXyxy = new Float64Array(64);
@@ -199,12 +203,21 @@ export class ByteTracker implements Tracker {
     this.tracked = [];
     this.lost = [];
     this.frameId = 0;
+    this.calls = 0;
     this.nextId = 1;
   }
 
-  update(detections: Detections): Detections {
+  /**
+   * `elapsed`: frames since the previous call, 1 unless the caller skipped or lost frames (a live
+   * camera that detects only some frames): the tracks' motion is predicted over all of them, and
+   * lost tracks age by frames, not by calls.
+   */
+  update(detections: Detections, elapsed = 1): Detections {
     const o = this.o;
-    const frame = ++this.frameId;
+    const steps = this.frameId === 0 ? 1 : Math.max(1, Math.round(elapsed));
+    const previous = this.frameId;
+    const frame = (this.frameId += steps);
+    this.calls++;
     this.earlier = [];
     const score = detections.confidence;
     const embeddings = o.appearance ? (detections.data[o.appearance.key] as readonly ArrayLike<number>[] | undefined) : undefined;
@@ -224,7 +237,7 @@ export class ByteTracker implements Tracker {
       if (t.state !== 'tracked' && o.motion === 'xyah') t.kf.mean[7] = 0;
       // Likewise xysr's area velocity: a lost track's box should not keep growing or shrinking.
       if (t.state !== 'tracked' && o.motion === 'xysr') t.kf.mean[6] = 0;
-      t.kf.predict();
+      for (let k = 0; k < steps; k++) t.kf.predict();
     }
 
     // 1. High-score detections against confirmed and lost tracks.
@@ -237,7 +250,7 @@ export class ByteTracker implements Tracker {
       if (k >= 0 && track.state === 'lost' && o.lostMinIou > 0 && boxIou(track.kf.xyxy(), 0, detections.xyxy, high[k]!) < o.lostMinIou) k = -1;
       if (k < 0) return poolLeft.push(track);
       highUsed[k] = 1;
-      this.updateTrack(track, detections, high[k]!, frame, embeddings);
+      this.updateTrack(track, detections, high[k]!, frame, previous, embeddings);
     });
 
     // 2. Low-score detections rescue tracks that were tracked last frame.
@@ -245,7 +258,7 @@ export class ByteTracker implements Tracker {
     const m2 = this.associate(rTracked, low, detections, false, undefined, o.lowMatchThresh, 'predicted', 0);
     m2.forEach((k, r) => {
       const track = rTracked[r]!;
-      if (k >= 0) this.updateTrack(track, detections, low[k]!, frame, embeddings);
+      if (k >= 0) this.updateTrack(track, detections, low[k]!, frame, previous, embeddings);
       else track.state = 'lost';
     });
 
@@ -259,7 +272,7 @@ export class ByteTracker implements Tracker {
       mr.forEach((k, u) => {
         if (k < 0) return;
         recovered[k] = 1;
-        this.updateTrack(unmatched[u]!, detections, rest[k]!, frame, embeddings);
+        this.updateTrack(unmatched[u]!, detections, rest[k]!, frame, previous, embeddings);
       });
       rest = rest.filter((_, k) => recovered[k] === 0);
     }
@@ -271,7 +284,7 @@ export class ByteTracker implements Tracker {
       const track = unconfirmed[u]!;
       if (k < 0) return void (track.state = 'removed');
       restUsed[k] = 1;
-      this.updateTrack(track, detections, rest[k]!, frame, embeddings);
+      this.updateTrack(track, detections, rest[k]!, frame, previous, embeddings);
     });
 
     // 4. New tracks from confident detections nobody claimed.
@@ -281,7 +294,7 @@ export class ByteTracker implements Tracker {
       const kf = new BoxKalman(o.motion === 'xyah' ? xyahModel : xysrModel, detections.xyxy, d * 4);
       const history = new ObservationHistory(o.directionFrames, o.minHits);
       history.observe(frame, detections.xyxy, d * 4, kf.mean, kf.cov, score[d]!);
-      const track: ByteTrack = { id: this.nextId++, kf, state: 'tracked', activated: frame === 1, startFrame: frame, endFrame: frame, det: d, embedding: null, history, streak: 1, reported: false, written: false };
+      const track: ByteTrack = { id: this.nextId++, kf, state: 'tracked', activated: frame === 1, startFrame: frame, endFrame: frame, det: d, embedding: null, history, streak: 1, streakStart: frame, reported: false, written: false };
       if (embeddings?.[d]) track.embedding = normalised(embeddings[d]);
       born.push(track);
     });
@@ -297,11 +310,11 @@ export class ByteTracker implements Tracker {
     const out: ByteTrack[] = [];
     for (const t of this.tracked) {
       if (t.det < 0) continue;
-      if (!t.reported && (t.streak >= o.minHits || frame <= o.minHits)) t.reported = true;
+      if (!t.reported && (t.streak >= o.minHits || this.calls <= o.minHits)) t.reported = true;
       if (!t.reported || !t.activated) continue;
       if (!t.written) {
         t.written = true;
-        for (const e of t.history.before(frame)) if (e.frame > frame - t.streak) this.earlier.push({ frame: e.frame, trackerId: t.id, xyxy: e.xyxy, confidence: e.score });
+        for (const e of t.history.before(frame)) if (e.frame >= t.streakStart) this.earlier.push({ frame: e.frame, trackerId: t.id, xyxy: e.xyxy, confidence: e.score });
       }
       out.push(t);
     }
@@ -310,11 +323,15 @@ export class ByteTracker implements Tracker {
     return trackedOutput(detections, out.map((t) => t.det), out.map((t) => t.id), o.boxes, boxes);
   }
 
-  private updateTrack(track: ByteTrack, detections: Detections, d: number, frame: number, embeddings: readonly ArrayLike<number>[] | undefined): void {
+  private updateTrack(track: ByteTrack, detections: Detections, d: number, frame: number, previous: number, embeddings: readonly ArrayLike<number>[] | undefined): void {
     if (this.o.reupdate) reupdate(track.kf, track.history, frame, detections.xyxy, d * 4);
     else track.kf.update(detections.xyxy, d * 4);
     track.history.observe(frame, detections.xyxy, d * 4, track.kf.mean, track.kf.cov, detections.confidence[d]!);
-    track.streak = track.endFrame === frame - 1 ? track.streak + 1 : 1;
+    if (track.endFrame === previous) track.streak++;
+    else {
+      track.streak = 1;
+      track.streakStart = frame;
+    }
     track.state = 'tracked';
     track.activated = true;
     track.endFrame = frame;

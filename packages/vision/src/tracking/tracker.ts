@@ -7,8 +7,11 @@ export interface Tracker {
   /**
    * Associates this frame's detections with the tracks and returns the detections that belong to
    * confirmed tracks, with `trackerId` set (ids start at 1 and never change for a track).
+   * `elapsed`: frames since the previous call (default 1); more when the caller skipped frames,
+   * so that motion is predicted and tracks age over the frames, not the calls (ByteTracker; SORT,
+   * the reference, steps once per call).
    */
-  update(detections: Detections): Detections;
+  update(detections: Detections, elapsed?: number): Detections;
   /**
    * Camera-motion compensation, where the tracker has it (ByteTracker; SORT, the reference, does
    * not): moves the tracks by the camera's motion `m` from the previous frame to the next, before

@@ -60,6 +60,23 @@ test('bytetrack: a person missed for 5 frames comes back with the same id; sort 
   assert.equal(new Set(sort).size, 2, `ids ${sort}`);
 });
 
+test('bytetrack elapsed: a walker detected only on some frames keeps its id when told how many frames passed; stepping once per call loses it', () => {
+  // 10 px a frame with a 30 px box: after 4 frames unseen the person is 40 px on, beyond one step's overlap.
+  const seenAt = [0, 1, 2, 3, 4, 5, 6, 7, 11, 12, 16, 20, 21, 22];
+  const idsWith = (told: boolean): number[] => {
+    const tracker = new ByteTracker({ frameRate: 10 });
+    const ids: number[] = [];
+    seenAt.forEach((f, k) => {
+      const out = tracker.update(frame([{ x: 100 + 10 * f, y: 50 }]), told && k > 0 ? f - seenAt[k - 1]! : 1);
+      if (f >= 6) ids.push(idNear(out, 100 + 10 * f));
+    });
+    return ids;
+  };
+  const told = idsWith(true);
+  assert.ok(told[0]! > 0 && told.every((id) => id === told[0]), `ids ${told}`);
+  assert.notDeepEqual(idsWith(false), told, 'one step per call predicts the walker 10 px on instead of 40 and breaks the track');
+});
+
 test('bytetrack: low-score detections keep a track alive but never start one', () => {
   const tracker = new ByteTracker();
   let out = Detections.empty();

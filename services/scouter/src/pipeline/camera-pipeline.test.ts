@@ -11,7 +11,7 @@ const FRAMES = 20;
 /** One person walking right 3 px a frame. */
 const truth = (index: number): [number, number, number, number] => [10 + 3 * index, 40, 40 + 3 * index, 120];
 
-function stages(detectedFrames: number[], detectMs = 0): PipelineStages {
+function stages(detectedFrames: number[], detectMs = 0, elapsedSeen?: number[]): PipelineStages {
   return {
     async *openSource(): AsyncGenerator<VideoFrame> {
       for (let index = 0; index < FRAMES; index++) yield { data: new Uint8Array(160 * 160 * 3), width: 160, height: 160, format: 'rgb24', index };
@@ -26,11 +26,19 @@ function stages(detectedFrames: number[], detectMs = 0): PipelineStages {
         },
       };
     },
-    createTracker: (_spec, fps) => new ByteTracker({ frameRate: fps, trackThresh: 0.5, newTrackThresh: 0.6, minHits: 3 }),
+    createTracker: (_spec, fps) => {
+      const tracker = new ByteTracker({ frameRate: fps, trackThresh: 0.5, newTrackThresh: 0.6, minHits: 3 });
+      return {
+        update: (detections: Detections, elapsed?: number) => {
+          elapsedSeen?.push(elapsed ?? 1);
+          return tracker.update(detections, elapsed);
+        },
+      };
+    },
   };
 }
 
-async function run(every: number | 'auto' | undefined, options: { realtime?: boolean; detectMs?: number } = {}): Promise<{ events: TracksEvent[]; detected: number[]; pipeline: CameraPipeline }> {
+async function run(every: number | 'auto' | undefined, options: { realtime?: boolean; detectMs?: number } = {}): Promise<{ events: TracksEvent[]; detected: number[]; elapsed: number[]; pipeline: CameraPipeline }> {
   const spec: PipelineSpec = {
     name: 'walk',
     source: { name: 'walk', type: 'video', uri: 'file:///walk.mp4', fps: 10, loop: false },
@@ -40,15 +48,20 @@ async function run(every: number | 'auto' | undefined, options: { realtime?: boo
   };
   const events: TracksEvent[] = [];
   const detected: number[] = [];
-  const pipeline = new CameraPipeline(1, spec, stages(detected, options.detectMs), { onTracks: (e) => events.push(e), onState: () => undefined }, { stallMs: 5000, reconnectMaxMs: 1000, realtime: options.realtime ?? false });
+  const elapsed: number[] = [];
+  const pipeline = new CameraPipeline(1, spec, stages(detected, options.detectMs, elapsed), { onTracks: (e) => events.push(e), onState: () => undefined }, { stallMs: 5000, reconnectMaxMs: 1000, realtime: options.realtime ?? false });
   pipeline.start();
   await pipeline.done;
-  return { events, detected, pipeline };
+  return { events, detected, elapsed, pipeline };
 }
 
+/** What the tracker must be told at each update: the frames since the one it saw before. */
+const gaps = (detected: number[]): number[] => detected.map((f, k) => (k === 0 ? 1 : f - detected[k - 1]!));
+
 test('with every=2 the detector sees every other frame and the frames between still carry the track, where the person is', async () => {
-  const { events, detected } = await run(2);
+  const { events, detected, elapsed } = await run(2);
   assert.deepEqual(detected, Array.from({ length: FRAMES / 2 }, (_, i) => 2 * i));
+  assert.deepEqual(elapsed, [1, ...Array(FRAMES / 2 - 1).fill(2)], 'the tracker is told two frames passed');
   assert.equal(events.length, FRAMES, 'every frame is published');
   const skipped = events.filter((e) => e.frameIndex % 2 === 1 && e.boxes.length > 0);
   assert.ok(skipped.length >= FRAMES / 2 - 3, `skipped frames with the track: ${skipped.length}`);
@@ -83,13 +96,15 @@ function assertPredictedOnTrack(events: TracksEvent[], detected: number[]): numb
 test("every='auto' (the default) on a live camera whose detector is slower than its frames: the tracker predicts the frames that waited, none is dropped", async () => {
   // 10 fps (a frame every 100 ms) against a 170 ms detector: each frame arriving during a pass
   // waits about 70 ms, more than half an interval, so it is predicted and the next one detected.
-  const { events, detected, pipeline } = await run(undefined, { realtime: true, detectMs: 170 });
+  const { events, detected, elapsed, pipeline } = await run(undefined, { realtime: true, detectMs: 170 });
+  assert.deepEqual(elapsed, gaps(detected), 'the tracker is told how many frames passed since it last saw one');
   const stats = pipeline.stats();
   assert.equal(stats.framesDecoded, FRAMES);
   assert.equal(stats.framesDropped, 0, 'no frame dropped');
   assert.equal(stats.framesProcessed, FRAMES, 'every frame published');
   assert.equal(events.length, FRAMES);
   assert.equal(stats.framesPredicted, FRAMES - detected.length, 'predicted = processed frames the detector did not see');
+  assert.deepEqual(events.filter((e) => e.predicted).map((e) => e.frameIndex), events.map((e) => e.frameIndex).filter((i) => !detected.includes(i)), 'each event says whether its boxes were predicted');
   assert.ok(stats.framesPredicted >= 6 && detected.length >= 6, `detected ${detected.length}, predicted ${stats.framesPredicted}`);
   assert.ok(assertPredictedOnTrack(events, detected) >= stats.framesPredicted - 3, 'the predicted frames carry the track where the person is');
   assert.equal(new Set(events.flatMap((e) => e.boxes.map((b) => b.trackerId))).size, 1, 'one identity throughout');
@@ -113,10 +128,12 @@ test("every='auto' on a live camera whose detector keeps up: every frame detecte
 });
 
 test('every=1 on a live camera with the same slow detector: frames are dropped, none predicted', async () => {
-  const { detected, events, pipeline } = await run(1, { realtime: true, detectMs: 170 });
+  const { detected, events, elapsed, pipeline } = await run(1, { realtime: true, detectMs: 170 });
+  assert.deepEqual(elapsed, gaps(detected), 'dropped frames count as frames passed');
   const stats = pipeline.stats();
   assert.equal(stats.framesPredicted, 0);
   assert.equal(detected.length, events.length, 'every published frame was detected');
+  assert.ok(events.every((e) => !e.predicted));
   assert.ok(stats.framesDropped >= 4, `dropped ${stats.framesDropped}`);
   assert.equal(stats.framesProcessed + stats.framesDropped, FRAMES);
 });

@@ -60,6 +60,8 @@ export class CameraPipeline {
   private framesProcessed = 0;
   /** Processed frames whose boxes the tracker predicted instead of the detector. */
   private framesPredicted = 0;
+  /** The index of the frame the tracker last saw (-1 before the first). */
+  private lastTrackedIndex = -1;
   private reconnects = 0;
   private state: CameraState = 'idle';
   private message: string | null = null;
@@ -253,13 +255,26 @@ export class CameraPipeline {
     return waitedMs >= 500 / this.spec.source.fps;
   }
 
+  /**
+   * Frames since the tracker's last update: more than 1 after predicted or dropped frames, so the
+   * tracker predicts motion over all of them (a 3-frame gap is not a 1-frame step). 1 when the
+   * index did not move on (a source that restarted its count).
+   */
+  private framesSinceTracked(index: number): number {
+    const gap = index - this.lastTrackedIndex;
+    const first = this.lastTrackedIndex < 0;
+    this.lastTrackedIndex = index;
+    return first || gap < 1 ? 1 : Math.min(gap, MAX_TRACKED_GAP);
+  }
+
   private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
     const t0 = performance.now();
     const every = this.spec.detect.every ?? 'auto';
     const predicting = tracker !== undefined && every !== 1;
     let detections: Detections;
     let frame: VideoFrame;
-    if (predicting && this.skipsDetector(every, t0 - item.decodedAtPerf)) {
+    const predicted = predicting && this.skipsDetector(every, t0 - item.decodedAtPerf);
+    if (predicted) {
       // A frame the detector skips: each track moves on at its last velocity.
       frame = item.frame;
       detections = this.between.predict(frame.index);
@@ -273,7 +288,7 @@ export class CameraPipeline {
       const t1 = performance.now();
       // Every box found, masked or not, is something that moves on its own: not background.
       if (this.cameraMotion) tracker?.compensate?.(this.cameraMotion.estimate(frame, found.xyxy).affine);
-      if (tracker) detections = tracker.update(detections);
+      if (tracker) detections = tracker.update(detections, this.framesSinceTracked(frame.index));
       if (predicting) this.between.observe(frame.index, detections);
       const t2 = performance.now();
       if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
@@ -309,6 +324,7 @@ export class CameraPipeline {
       decodedAtMs: item.decodedAtMs,
       latencyMs: Math.round(latencyMs * 10) / 10,
       fps: Math.round(this.rate.rate() * 10) / 10,
+      predicted,
       boxes,
     };
     const observedAt = new Date(item.decodedAtMs);
@@ -319,6 +335,9 @@ export class CameraPipeline {
     this.sinks.onFrame?.(frame, event);
   }
 }
+
+/** Frames a tracker is told passed between two updates at most (after a long outage the tracks have expired anyway). */
+const MAX_TRACKED_GAP = 300;
 
 /** Pixels a camera's waiting frames may hold: 5 PETS09-size frames fit, two 1080p frames, one 4K frame. */
 export const BACKLOG_BYTES = 16 * 1024 * 1024;

@@ -22,7 +22,8 @@ export interface Detector {
 
 /** `tracker.update(detections)` -> the same boxes with tracker ids (a fresh tracker per run). */
 export interface Tracker {
-  update(detections: Detections): Detections;
+  /** `elapsed`: frames since the previous update (skipped or dropped frames make it more than 1). */
+  update(detections: Detections, elapsed?: number): Detections;
   /** Camera-motion compensation before the next `update`, where the tracker has it (bytetrack). */
   compensate?(m: Affine): void;
 }

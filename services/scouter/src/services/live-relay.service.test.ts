@@ -16,7 +16,7 @@ after(() => db?.drop());
 
 const tracks = (frameIndex: number): RelayedEvent => ({
   kind: 'tracks',
-  event: { cameraId: 1, frameIndex, width: 480, height: 360, decodedAtMs: frameIndex * 100, latencyMs: 1, fps: 10, boxes: [{ trackerId: 1, className: 'person', score: 0.9, xyxy: [frameIndex, 10, frameIndex + 20, 60], attributes: {} }] } satisfies TracksEvent,
+  event: { cameraId: 1, frameIndex, width: 480, height: 360, decodedAtMs: frameIndex * 100, latencyMs: 1, fps: 10, predicted: false, boxes: [{ trackerId: 1, className: 'person', score: 0.9, xyxy: [frameIndex, 10, frameIndex + 20, 60], attributes: {} }] } satisfies TracksEvent,
 });
 
 test('a burst of events published back to back arrives in publish order at another process, not echoed to its sender', async () => {
