@@ -56,7 +56,7 @@ test('detections on every 5th frame (detect --every 5) are tracked on that strid
   const out = join(dir, 'res-every5.txt');
   const run = sightline('track', '--det', sparse, '--out', out, '--fps', '25');
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stderr, /every 5th frame from frame 1; tracking those frames at 5 fps/);
+  assert.match(run.stderr, /every 5th frame from frame 1; tracking those frames, 5 frames apart/);
   assert.match(run.stdout, /bytetrack: 8 frames/);
   const rows = readFileSync(out, 'utf8').trim().split('\n').map((r) => r.split(',').map(Number));
   assert.ok(rows.every(([f]) => f! % 5 === 1), 'rows only on the detected frames');
@@ -144,8 +144,10 @@ test('track --model uses the detector card\'s score calibration: CenterNet-range
   const plain = sightline('track', '--det', low, '--out', join(dir, 'res-low.txt'), '--fps', '25');
   assert.equal(plain.status, 0, plain.stderr);
   assert.match(plain.stdout, /-> 0 tracks/);
+  assert.match(plain.stderr, /only 0 of the \d+ detections .* score 0\.8 or more.*pass the detector it ran \(--model centernet/, 'the user is told why and what to pass');
   const calibrated = sightline('track', '--det', low, '--out', join(dir, 'res-low-centernet.txt'), '--fps', '25', '--model', 'centernet');
   assert.equal(calibrated.status, 0, calibrated.stderr);
+  assert.doesNotMatch(calibrated.stderr, /score 0\.8 or more/);
   const m = JSON.parse(sightline('eval', '--gt', gt, '--res', join(dir, 'res-low-centernet.txt'), '--json').stdout) as Record<string, number>;
   assert.ok(m.MOTA! > 0.8, `MOTA ${m.MOTA}`);
   const bad = sightline('track', '--det', low, '--out', join(dir, 'x.txt'), '--model', 'faceres');

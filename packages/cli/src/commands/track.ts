@@ -29,7 +29,7 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
-only those frames are tracked, at fps / N, and a note says so.`;
+only those frames are tracked (the tracker told N frames pass between them), and a note says so.`;
 
 /** `sightline track`: runs a tracker over a MOTChallenge detection file. */
 export const trackCommand: CliCommand = {
@@ -69,8 +69,9 @@ export const trackCommand: CliCommand = {
     // Detections made on every N-th frame: the frames between were never looked at, so they are not
     // empty frames (feeding them as empty would end every track); track the stride instead.
     const { first, step } = frameStride([...byFrame.keys()]);
-    if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames at ${fps / step} fps.`);
-    const byteOptions = { frameRate: fps / step, ...card?.trackerScores };
+    if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames, ${step} frames apart.`);
+    const byteOptions = { frameRate: fps, ...card?.trackerScores };
+    if (kind === 'bytetrack' && !card) warnUncalibrated(rows, values.det);
     const tracker: Tracker = kind === 'sort' ? new SortTracker() : appearance ? new AppearanceTracker(byteOptions) : new ByteTracker(byteOptions);
     const started = performance.now();
     const start = step > 1 ? first : 1;
@@ -92,6 +93,21 @@ export const trackCommand: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * Without --model ByteTrack starts and continues tracks at score 0.8 (Faster R-CNN-like scores);
+ * this project's detectors score lower (CenterNet never reaches 0.8 on PETS09), so a user who ran
+ * `sightline detect` and then `sightline track` would get almost no tracks without a word.
+ */
+function warnUncalibrated(rows: readonly { conf: number }[], det: string): void {
+  const start = 0.8;
+  const reaching = rows.filter((r) => r.conf >= start).length;
+  if (rows.length === 0 || reaching >= 0.1 * rows.length) return;
+  console.error(
+    `sightline track: note: only ${reaching} of the ${rows.length} detections in ${det} score ${start} or more, the score that starts and continues a track without --model, so few or no tracks can form; ` +
+      `for detections from \`sightline detect\`, pass the detector it ran (--model centernet, its default, or nanodet, or its card) to use that detector's score calibration.`,
+  );
+}
 
 /** Every frame's embeddings match its detections one for one (the files were written together). */
 function checkAppearance(appearance: Map<number, Float32Array[]>, byFrame: Map<number, unknown[]>, file: string, det: string): void {
