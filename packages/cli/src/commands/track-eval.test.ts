@@ -68,6 +68,30 @@ test('detections on every 5th frame (detect --every 5) are tracked on that strid
   assert.ok(m.IDF1! > 0.7, `IDF1 ${m.IDF1}`);
 });
 
+test('track fills the frame each person was missed on (--interpolate, default 0.3 s); --interpolate 0 and sort leave it open', () => {
+  const score = (out: string) => JSON.parse(sightline('eval', '--gt', gt, '--res', out, '--json').stdout) as Record<string, number>;
+  const frames = (out: string, id: number) => readFileSync(out, 'utf8').trim().split('\n').map((r) => r.split(',').map(Number)).filter((r) => r[1] === id).map((r) => r[0]!);
+  const filled = join(dir, 'res-filled.txt');
+  const run = sightline('track', '--det', det, '--out', filled, '--fps', '25');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /\(3 filled in gaps of at most 0\.3 s\)/);
+  const open = join(dir, 'res-open.txt');
+  assert.equal(sightline('track', '--det', det, '--out', open, '--fps', '25', '--interpolate', '0').status, 0);
+  // Person 1 (the first id written) was not detected on frame 15.
+  const firstId = Number(readFileSync(filled, 'utf8').split(',')[1]);
+  assert.ok(frames(filled, firstId).includes(15) && !frames(open, firstId).includes(15));
+  assert.equal(score(open).FN! - score(filled).FN!, 3, 'the three missed frames are found');
+  assert.equal(score(filled).FP, score(open).FP, 'and no box is put where no one is');
+  const sort = join(dir, 'res-sort-open.txt');
+  assert.equal(sightline('track', '--det', det, '--out', sort, '--fps', '25', '--tracker', 'sort').status, 0);
+  assert.equal(readFileSync(sort, 'utf8'), readFileSync(join(dir, 'res-sort.txt'), 'utf8'), 'sort, the reference, fills nothing by default');
+  for (const bad of ['--interpolate=-1', '--interpolate=soon', '--interpolate=']) {
+    const r = sightline('track', '--det', det, '--out', join(dir, 'x.txt'), bad);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--interpolate must be a number of seconds, 0 or more/);
+  }
+});
+
 test('a malformed row names the file and line; a missing file says so; bad flags show usage', () => {
   const bad = file('bad.txt', '1,-1,10,10,40,100,0.9\n2,-1,10,ten,40,100,0.9\n');
   const r1 = sightline('track', '--det', bad, '--out', join(dir, 'x.txt'));

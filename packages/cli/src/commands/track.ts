@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
-import { APPEARANCE_DEFAULTS, AppearanceTracker, ByteTracker, SortTracker, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
+import { APPEARANCE_DEFAULTS, AppearanceTracker, ByteTracker, SortTracker, TRACK_GAP_SECONDS, fillTrackGaps, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
 
 const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID|card.json]
-                       [--motion <motion.txt>] [--appearance <appearance.txt>]
+                       [--motion <motion.txt>] [--appearance <appearance.txt>] [--interpolate S]
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
@@ -26,6 +26,9 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
              order). Centred with a running mean in frame order, they join the first association:
              a pair that overlaps (IoU >= ${Number((1 - APPEARANCE_DEFAULTS.proximity).toFixed(2))}) costs at most half its cosine distance when
              that is ${APPEARANCE_DEFAULTS.threshold} or less, so people who cross keep their identities
+  --interpolate  fill a track's boxes on the frames between two of its boxes at most S seconds
+             apart, on a straight line (default ${TRACK_GAP_SECONDS} for bytetrack, 0 = off and for sort, the
+             reference): a person missed for a moment counts as present throughout
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
@@ -40,7 +43,7 @@ export const trackCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' }, appearance: { type: 'string' } },
+      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' }, appearance: { type: 'string' }, interpolate: { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.det) throw new UsageError('--det <det.txt> is required');
@@ -49,6 +52,8 @@ export const trackCommand: CliCommand = {
     if (kind !== 'bytetrack' && kind !== 'sort') throw new UsageError(`--tracker must be bytetrack or sort, got "${kind}"`);
     const fps = Number(values.fps);
     if (!Number.isFinite(fps) || fps <= 0) throw new UsageError(`--fps must be a positive number, got "${values.fps}"`);
+    const gapSeconds = values.interpolate === undefined ? (kind === 'sort' ? 0 : TRACK_GAP_SECONDS) : Number(values.interpolate);
+    if (values.interpolate?.trim() === '' || !Number.isFinite(gapSeconds) || gapSeconds < 0) throw new UsageError(`--interpolate must be a number of seconds, 0 or more, got "${values.interpolate}"`);
 
     const card = values.model === undefined ? undefined : { trackerScores: detectorTrackerScores(values.model) };
     if (values.model !== undefined && !card?.trackerScores) {
@@ -83,13 +88,15 @@ export const trackCommand: CliCommand = {
         yield appearance ? detections.withData(APPEARANCE_DEFAULTS.key, appearance.get(frame) ?? []) : detections;
       }
     })();
-    const out = trackedRows(tracker, frames, (k) => start + k * step, motion && ((k) => motion.get(start + k * step)));
+    const tracked = trackedRows(tracker, frames, (k) => start + k * step, motion && ((k) => motion.get(start + k * step)));
+    const out = fillTrackGaps(tracked, Math.round(gapSeconds * fps), step);
     const ids = new Set(out.map((r) => r.id));
     const ms = performance.now() - started;
     await writeFile(values.out, formatMot(out));
-    const tracked = step > 1 ? Math.floor((lastFrame - first) / step) + 1 : lastFrame;
-    const rate = tracked > 0 && ms > 0 ? `, ${Math.round((tracked / ms) * 1000)} frames/s` : '';
-    console.log(`${kind}: ${tracked} frames, ${rows.length} detections -> ${ids.size} tracks, ${out.length} rows written to ${values.out}${rate}`);
+    const frameCount = step > 1 ? Math.floor((lastFrame - first) / step) + 1 : lastFrame;
+    const rate = frameCount > 0 && ms > 0 ? `, ${Math.round((frameCount / ms) * 1000)} frames/s` : '';
+    const filled = out.length > tracked.length ? ` (${out.length - tracked.length} filled in gaps of at most ${gapSeconds} s)` : '';
+    console.log(`${kind}: ${frameCount} frames, ${rows.length} detections -> ${ids.size} tracks, ${out.length} rows${filled} written to ${values.out}${rate}`);
     return 0;
   },
 };
