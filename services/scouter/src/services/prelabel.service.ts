@@ -1,19 +1,20 @@
 // Pre-labeling for Hawk, under the contract of packages/contracts/src/hawk-prelabel-queue.ts:
 // claims jobs from Hawk's hawk_prelabel_jobs (woken by NOTIFY hawk_prelabel, with a slow poll as a
 // safety net), fetches the range's frames from Hawk's API with the job's frames token, runs
-// CenterNet on them, links the boxes with ByteTrack, and stores the checked result in the job row
-// for Hawk to write as a new version. The JPEGs are decoded by one ffmpeg process for the whole
-// range and detected on the process's one inference thread, the same network and detectStream the
-// cameras use.
+// CenterNet on them, links the boxes with ByteTrack (short gaps bridged: prelabel-tracks.ts), and
+// stores the checked result in the job row for Hawk to write as a new version. The JPEGs are
+// decoded by one ffmpeg process for the whole range and detected on the process's one inference
+// thread, the same network and detectStream the cameras use.
 import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, HawkPrelabelWork, type HawkXyxy } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeJpegStream } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
-import { boxIou, ByteTracker, type Detections, type VideoFrame } from '@sightline/vision';
+import { ByteTracker, TRACK_GAP_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
+import { attachTrackStarts, fillPrelabelTrackGaps, type ResultBox } from './prelabel-tracks.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
@@ -35,28 +36,7 @@ export interface PrelabelWorkerOptions {
   readonly staleAfterMs?: number;
 }
 
-type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
-
 const round1 = (v: number) => Math.round(v * 10) / 10;
-
-/** The first box of each track usually comes one frame before the tracker confirms it: attach it. */
-export function attachTrackStarts(frames: { frame: number; boxes: ResultBox[] }[]): void {
-  const seen = new Set<number>();
-  for (let i = 1; i < frames.length; i++) {
-    for (const box of frames[i]!.boxes) {
-      if (box.trackId === null || seen.has(box.trackId)) continue;
-      seen.add(box.trackId);
-      let best: ResultBox | undefined;
-      let bestIou = 0.5;
-      for (const prev of frames[i - 1]!.boxes) {
-        if (prev.trackId !== null || prev.label !== box.label) continue;
-        const o = boxIou(prev.xyxy, 0, box.xyxy, 0);
-        if (o >= bestIou) [best, bestIou] = [prev, o];
-      }
-      if (best && !frames[i - 1]!.boxes.some((b) => b.trackId === box.trackId)) best.trackId = box.trackId;
-    }
-  }
-}
 
 /** Runs Hawk's pre-labeling jobs in this Scouter process; `start()` when the app is ready, `stop()` on close. */
 export class PrelabelWorker {
@@ -171,7 +151,10 @@ export class PrelabelWorker {
         }
       }
       if (done < count) throw new Error(`only ${done} of the ${count} frames of the range could be read`);
-      if (tracker) attachTrackStarts(frames);
+      if (tracker) {
+        attachTrackStarts(frames);
+        fillPrelabelTrackGaps(frames, Math.round(TRACK_GAP_SECONDS * job.fps));
+      }
       const result = checkContract(HawkPrelabelResult, { frames }, `the result of job ${job.id}`);
       await this.jobs.finish(job.id, this.name, result, done);
       const seconds = (performance.now() - started) / 1000;
