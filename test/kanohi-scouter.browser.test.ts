@@ -11,8 +11,8 @@
 // present per second and zone entries are checked against the dev ground truth: the goals on the
 // dev stretch as Scouter's pipeline runs it frame by frame (`runVideo`, as `sightline run` does, its
 // observations on the video's time base, its camera calibrated from the 40 ground-truth pairs on a
-// floor of its own, the entries read on the page), and over one whole loop of the live camera as
-// measured (asserted to the goals only when Scouter's detector ran on nearly every frame of that loop:
+// floor of its own, the entries read on the page), and over the second whole loop of the live camera
+// as measured (asserted to the goals only when Scouter's detector ran on nearly every frame of it:
 // on a busy machine the live camera publishes the frames it could not detect with predicted boxes,
 // or drops them, and tracking across them is less sure).
 import assert from 'node:assert/strict';
@@ -264,8 +264,10 @@ test('real Scouter on a clip of people: calibrated on the camera\'s current fram
     }
     const framesPerLoop = framesOf(clip.path);
     const mine = () => processed.filter((e) => e.cameraId === cameraId);
-    for (let i = 0; Math.floor((mine().at(-1)?.frameIndex ?? 0) / framesPerLoop) < 1; i++) {
-      assert.ok(i < 1200, `Scouter plays the ${framesPerLoop}-frame clip through once (at frame ${mine().at(-1)?.frameIndex})`);
+    // The second loop: in the first, the page's start and the models' first passes on the same
+    // cores hold the engine up, and the frames that wait get predicted boxes.
+    for (let i = 0; Math.floor((mine().at(-1)?.frameIndex ?? 0) / framesPerLoop) < 2; i++) {
+      assert.ok(i < 1800, `Scouter plays the ${framesPerLoop}-frame clip through twice (at frame ${mine().at(-1)?.frameIndex})`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const lastLoop = Math.floor(mine().at(-1)!.frameIndex / framesPerLoop) - 1;
