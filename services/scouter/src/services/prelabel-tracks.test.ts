@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attachTrackStarts, fillPrelabelTrackGaps, type ResultFrame } from './prelabel-tracks.ts';
+import { ByteTracker, Detections } from '@sightline/vision';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, type ResultFrame } from './prelabel-tracks.ts';
 
 const box = (x: number, trackId: number | null, score = 0.8, label = 'person') => ({ label, xyxy: [x, 10, x + 20, 70] as [number, number, number, number], score, trackId });
 
@@ -23,11 +24,21 @@ test('fillPrelabelTrackGaps: a short gap is bridged on the straight line, an unt
   assert.equal(fillPrelabelTrackGaps(frames, 0), 0);
 });
 
-test('attachTrackStarts: the untracked box just before a track\'s first box becomes its start', () => {
-  const frames: ResultFrame[] = [
-    { frame: 0, boxes: [box(0, null), box(300, null)] },
-    { frame: 1, boxes: [box(3, 7)] },
-  ];
-  attachTrackStarts(frames);
-  assert.deepEqual(frames[0]!.boxes.map((b) => b.trackId), [7, null]);
+test('attachEarlierBoxes: a confirmed track\'s withheld first boxes get its id, every frame from its first', () => {
+  // One person walking 4 px a frame from frame 0, a second from frame 3; ByteTrack confirms a track at its 6th match.
+  const tracker = new ByteTracker({ frameRate: 10, boxes: 'detection' });
+  const frames: ResultFrame[] = [];
+  for (let f = 0; f < 12; f++) {
+    const people = [f * 4, ...(f >= 3 ? [200 + f * 4] : [])];
+    const found = Detections.fromRows(people.map((x) => ({ xyxy: [x, 10, x + 20, 70] as const, confidence: 0.9, classId: 0 })));
+    const tracked = tracker.update(found.withData('source', people.map((_, i) => i)));
+    const ids = people.map(() => null as number | null);
+    (tracked.data.source as number[]).forEach((s, i) => (ids[s] = tracked.trackerId[i]!));
+    frames.push({ frame: 100 + f, boxes: people.map((x, i) => box(x, ids[i]!, 0.9)) });
+    attachEarlierBoxes(frames, tracker.confirmedEarlier());
+  }
+  const second = frames.map((f) => f.boxes.find((b) => b.xyxy[0] >= 200)?.trackId ?? null);
+  assert.deepEqual(second.slice(0, 3), [null, null, null]);
+  assert.ok(second[3]! > 0 && second.slice(3).every((id) => id === second[3]), `the second person's id on every frame from its first: ${second}`);
+  assert.ok(frames.every((f) => f.boxes[0]!.trackId === frames[0]!.boxes[0]!.trackId && f.boxes[0]!.trackId! > 0), 'the first person too');
 });

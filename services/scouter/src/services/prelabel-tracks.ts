@@ -1,25 +1,27 @@
-// What the tracker's output becomes in a pre-labeling result, after the whole range is detected:
-// each track's first box (one frame before the tracker confirms it) and, across a gap of at most
+// What the tracker's output becomes in a pre-labeling result: each track's first boxes, which
+// ByteTrack withholds until it confirms the track and then hands back, and, across a gap of at most
 // TRACK_GAP_SECONDS (a person missed for a moment), the boxes on the frames between, so Hawk gets
 // one unbroken track for the annotator to check instead of pieces to join.
 import type { HawkXyxy } from '@sightline/contracts';
-import { boxIou } from '@sightline/vision';
+import { boxIou, type EarlierBox } from '@sightline/vision';
 
 export type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
 export type ResultFrame = { frame: number; boxes: ResultBox[] };
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** The first box of each track usually comes one frame before the tracker confirms it: attach it. */
-export function attachTrackStarts(frames: ResultFrame[]): void {
-  const seen = new Set<number>();
-  for (let i = 1; i < frames.length; i++) {
-    for (const box of frames[i]!.boxes) {
-      if (box.trackId === null || seen.has(box.trackId)) continue;
-      seen.add(box.trackId);
-      const best = untrackedOverlapping(frames[i - 1]!.boxes, box.label, box.xyxy);
-      if (best && !frames[i - 1]!.boxes.some((b) => b.trackId === box.trackId)) best.trackId = box.trackId;
-    }
+/**
+ * Gives the boxes of a newly confirmed track's first frames (`tracker.confirmedEarlier()`, frame k
+ * = the k-th frame tracked = `frames[k - 1]`) their track: each is the box of no track there that
+ * is the same detection (IoU >= 0.9; the result's boxes are the detections, clamped and rounded).
+ */
+export function attachEarlierBoxes(frames: ResultFrame[], earlier: readonly EarlierBox[]): void {
+  for (const e of earlier) {
+    const boxes = frames[e.frame - 1]?.boxes;
+    if (!boxes || boxes.some((b) => b.trackId === e.trackerId)) continue;
+    const xyxy = [e.xyxy[0]!, e.xyxy[1]!, e.xyxy[2]!, e.xyxy[3]!] as HawkXyxy;
+    const same = untrackedOverlapping(boxes, undefined, xyxy, 0.9);
+    if (same) same.trackId = e.trackerId;
   }
 }
 
@@ -52,12 +54,12 @@ export function fillPrelabelTrackGaps(frames: ResultFrame[], maxGapFrames: numbe
   return filled;
 }
 
-/** The box of no track with `label` that overlaps `xyxy` most, at IoU 0.5 or more. */
-function untrackedOverlapping(boxes: readonly ResultBox[], label: string, xyxy: HawkXyxy): ResultBox | undefined {
+/** The box of no track (with `label`, when given) that overlaps `xyxy` most, at IoU `least` or more. */
+function untrackedOverlapping(boxes: readonly ResultBox[], label: string | undefined, xyxy: HawkXyxy, least = 0.5): ResultBox | undefined {
   let best: ResultBox | undefined;
-  let bestIou = 0.5;
+  let bestIou = least;
   for (const b of boxes) {
-    if (b.trackId !== null || b.label !== label) continue;
+    if (b.trackId !== null || (label !== undefined && b.label !== label)) continue;
     const o = boxIou(b.xyxy, 0, xyxy, 0);
     if (o >= bestIou) [best, bestIou] = [b, o];
   }

@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
-import { attachTrackStarts, fillPrelabelTrackGaps, type ResultBox } from './prelabel-tracks.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, type ResultBox } from './prelabel-tracks.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
@@ -123,7 +123,9 @@ export class PrelabelWorker {
       const key = JSON.stringify([job.model, classIds, job.scoreThreshold]);
       const inference = this.options.inference();
       await inference.loadDetector(key, { model: 'centernet', scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
-      // Rows are written as frames come, so a track must not wait for late confirmation (minHits 3).
+      // A new track is confirmed at its 3rd match and its first two boxes, withheld until then, are
+      // handed back (attachEarlierBoxes). On the PETS09 dev stretch confirming at the 6th, as
+      // `sightline track` does, linked no more boxes and split one more identity.
       const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', minHits: 3, ...modelCard(job.model).trackerScores }) : undefined;
       const frames: { frame: number; boxes: ResultBox[] }[] = [];
       let lastBeat = performance.now();
@@ -141,6 +143,7 @@ export class PrelabelWorker {
           source.forEach((s, i) => (trackIds[s] = tracked.trackerId[i]!));
         }
         frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, result.frame) });
+        if (tracker) attachEarlierBoxes(frames, tracker.confirmedEarlier());
         done++;
         if (performance.now() - lastBeat > 1000) {
           lastBeat = performance.now();
@@ -151,10 +154,7 @@ export class PrelabelWorker {
         }
       }
       if (done < count) throw new Error(`only ${done} of the ${count} frames of the range could be read`);
-      if (tracker) {
-        attachTrackStarts(frames);
-        fillPrelabelTrackGaps(frames, Math.round(TRACK_GAP_SECONDS * job.fps));
-      }
+      if (tracker) fillPrelabelTrackGaps(frames, Math.round(TRACK_GAP_SECONDS * job.fps));
       const result = checkContract(HawkPrelabelResult, { frames }, `the result of job ${job.id}`);
       await this.jobs.finish(job.id, this.name, result, done);
       const seconds = (performance.now() - started) / 1000;
