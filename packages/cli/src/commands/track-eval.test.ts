@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ordinal } from './track.ts';
 
 const bin = fileURLToPath(new URL('../../../../bin/sightline.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-track-'));
@@ -50,6 +51,10 @@ for (const tracker of ['bytetrack', 'sort']) {
     assert.match(text.stdout, /MOTA \d+\.\d\d%[\s\S]*IDF1[\s\S]*HOTA[\s\S]*IDSW \d+/);
   });
 }
+
+test('ordinals read as English: every 2nd, 3rd, 5th, 11th, 21st, 112th frame', () => {
+  assert.deepEqual([2, 3, 5, 11, 12, 13, 21, 22, 112].map(ordinal), ['2nd', '3rd', '5th', '11th', '12th', '13th', '21st', '22nd', '112th']);
+});
 
 test('detections on every 5th frame (detect --every 5) are tracked on that stride, not broken by the frames between', () => {
   const sparse = file('det-every5.txt', detLines.filter((l) => Number(l.split(',')[0]) % 5 === 1).join('\n') + '\n');

@@ -74,7 +74,7 @@ export const trackCommand: CliCommand = {
     // Detections made on every N-th frame: the frames between were never looked at, so they are not
     // empty frames (feeding them as empty would end every track); track the stride instead.
     const { first, step } = frameStride([...byFrame.keys()]);
-    if (step > 1) console.error(`sightline track: note: detections are on every ${step}th frame from frame ${first}; tracking those frames, ${step} frames apart.`);
+    if (step > 1) console.error(`sightline track: note: detections are on every ${ordinal(step)} frame from frame ${first}; tracking those frames, ${step} frames apart.`);
     const byteOptions = { frameRate: fps, ...card?.trackerScores };
     if (kind === 'bytetrack' && !card) warnUncalibrated(rows, values.det);
     const tracker: Tracker = kind === 'sort' ? new SortTracker() : appearance ? new AppearanceTracker(byteOptions) : new ByteTracker(byteOptions);
@@ -123,6 +123,13 @@ function checkAppearance(appearance: Map<number, Float32Array[]>, byFrame: Map<n
     const detections = byFrame.get(frame)?.length ?? 0;
     if (embeddings !== detections) throw new UsageError(`${file}: frame ${frame} has ${embeddings} embedding${embeddings === 1 ? '' : 's'}, but ${det} has ${detections} detection${detections === 1 ? '' : 's'} there (give the files \`sightline detect --appearance\` wrote together)`);
   }
+}
+
+/** 2nd, 3rd, 5th, 11th, 22nd: for "every Nth frame". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 /**
