@@ -120,7 +120,7 @@ export const TracksEvent = Type.Object({
   decodedAtMs: Type.Number({ description: 'Epoch ms when the frame left the decoder: latency = now - decodedAtMs' }),
   latencyMs: Type.Number({ description: 'Decode to publish, ms' }),
   fps: Type.Number(),
-  predicted: Type.Boolean({ description: "true when the detector skipped this frame (detect every=N or 'auto' behind a busy engine): the boxes are the tracks moved on at their last velocity" }),
+  predicted: Type.Boolean({ description: "true when the detector skipped this frame (detect every=N or 'auto' behind a busy engine): the boxes are the tracks' boxes interpolated from the detected frames around it ('auto') or moved on at their last velocity (every=N)" }),
   boxes: Type.Array(TrackedBox),
 });
 export type TracksEvent = Static<typeof TracksEvent>;

@@ -26,3 +26,15 @@ test('a new track stays put until it has moved; ended tracks and untracked boxes
   assert.deepEqual(between.box(three), [90, 90, 99, 99]);
   assert.equal(between.classId[three], 2);
 });
+
+test('interpolate: a track in the later frame is on the line to its box there, one it lost moves on, one it starts is absent', () => {
+  const x = new TrackExtrapolator();
+  x.observe(0, tracked([[1, 0, 0, 10, 20], [2, 100, 0, 110, 20]]));
+  x.observe(2, tracked([[1, 4, 0, 14, 20], [2, 102, 0, 112, 20]])); // 2 px/frame and 1 px/frame
+  const later = tracked([[1, 16, 0, 26, 20], [3, 50, 50, 60, 70]]); // track 1 sped up to 6 px/frame; 2 lost; 3 new
+  const at3 = x.interpolate(3, 4, later);
+  assert.deepEqual([...at3.trackerId], [1, 2]);
+  assert.deepEqual(at3.box(0), [10, 0, 20, 20], 'halfway between 4 and 16, where predict would say 6');
+  assert.deepEqual(at3.box(1), [103, 0, 113, 20], 'moved on at its last velocity');
+  assert.deepEqual(x.predict(3).box(0), [6, 0, 16, 20]);
+});

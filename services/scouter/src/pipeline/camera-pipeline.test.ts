@@ -11,7 +11,7 @@ const FRAMES = 20;
 /** One person walking right 3 px a frame. */
 const truth = (index: number): [number, number, number, number] => [10 + 3 * index, 40, 40 + 3 * index, 120];
 
-function stages(detectedFrames: number[], detectMs = 0, elapsedSeen?: number[]): PipelineStages {
+function stages(detectedFrames: number[], detectMs = 0, elapsedSeen?: number[], walk = truth): PipelineStages {
   return {
     async *openSource(): AsyncGenerator<VideoFrame> {
       for (let index = 0; index < FRAMES; index++) yield { data: new Uint8Array(160 * 160 * 3), width: 160, height: 160, format: 'rgb24', index };
@@ -22,7 +22,7 @@ function stages(detectedFrames: number[], detectMs = 0, elapsedSeen?: number[]):
         async detect(frame) {
           detectedFrames.push(frame.index);
           if (detectMs > 0) await new Promise((r) => setTimeout(r, detectMs));
-          return { frame, detections: Detections.fromRows([{ xyxy: truth(frame.index), confidence: 0.9, classId: 0 }]) };
+          return { frame, detections: Detections.fromRows([{ xyxy: walk(frame.index), confidence: 0.9, classId: 0 }]) };
         },
       };
     },
@@ -177,4 +177,27 @@ test("every='auto' with frames too big for the backlog: the slow detector's extr
   assert.ok(stats.framesDropped > 0, `dropped ${stats.framesDropped}`);
   assert.equal(stats.framesProcessed + stats.framesDropped, FRAMES);
   assert.equal(stats.framesPredicted, stats.framesProcessed - detected.length);
+});
+
+test("every='auto': the frames that waited get boxes on the line to the next detected frame, not the old velocity", async () => {
+  // A walker speeding up (x = 10 + i^2 / 2): moving a waited frame on at the last velocity falls
+  // behind; the newest waiting frame is detected and the ones before it are interpolated.
+  const speeding = (i: number): [number, number, number, number] => [10 + (i * i) / 2, 40, 40 + (i * i) / 2, 120];
+  const detected: number[] = [];
+  const events: TracksEvent[] = [];
+  const spec: PipelineSpec = { name: 'walk', source: { name: 'walk', type: 'video', uri: 'file:///walk.mp4', fps: 10, loop: false }, detect: { model: 'centernet', classes: [], scoreThreshold: 0.3 }, track: { tracker: 'bytetrack' }, sinks: ['live'] };
+  const pipeline = new CameraPipeline(1, spec, stages(detected, 330, undefined, speeding), { onTracks: (e) => events.push(e), onState: () => undefined }, { stallMs: 5000, reconnectMaxMs: 1000, realtime: true });
+  pipeline.start();
+  await pipeline.done;
+  assert.deepEqual(events.map((e) => e.frameIndex), Array.from({ length: FRAMES }, (_, i) => i), 'published in frame order');
+  const x = (f: number) => events[f]!.boxes[0]?.xyxy[0];
+  const neighbours = (f: number) => [Math.max(...detected.filter((d) => d < f)), Math.min(...detected.filter((d) => d > f))] as const;
+  const waited = events.filter((e) => e.predicted && x(e.frameIndex) !== undefined && neighbours(e.frameIndex).every((d) => Number.isFinite(d) && x(d) !== undefined));
+  assert.ok(waited.length >= 5, `interpolated frames: ${waited.length}`);
+  for (const e of waited) {
+    const [before, after] = neighbours(e.frameIndex);
+    const u = (e.frameIndex - before) / (after - before);
+    const line = x(before)! + (x(after)! - x(before)!) * u;
+    assert.ok(Math.abs(x(e.frameIndex)! - line) <= 1, `frame ${e.frameIndex}: x ${x(e.frameIndex)} on the line from frame ${before} to ${after} (${line})`);
+  }
 });

@@ -42,9 +42,10 @@ class StallError extends Error {}
 /**
  * One camera's bounded pipeline: a decode loop feeds a bounded hand-off and an inference loop
  * takes frames from it (detect -> track -> attributes -> sinks), so decoding and inference overlap
- * and a slow detector never queues frames without bound: with every='auto' the frames that waited
- * get the tracker's predicted boxes (see handoffCapacity), otherwise newer frames replace them. A dropped or stalled stream is
- * reopened with exponential backoff; a file without `loop` ends the pipeline in state `ended`.
+ * and a slow detector never queues frames without bound: with every='auto' the newest waiting
+ * frame is detected and the ones before it get the tracks' boxes interpolated to their time (see
+ * handoffCapacity), otherwise newer frames replace them. A dropped or stalled stream is reopened
+ * with exponential backoff; a file without `loop` ends the pipeline in state `ended`.
  */
 export class CameraPipeline {
   readonly latency = new RollingWindow();
@@ -224,7 +225,7 @@ export class CameraPipeline {
       const item = await this.slot.take();
       if (!item) return;
       try {
-        await this.process(item, detector, tracker, attributes);
+        await this.process(this.holdsBacklog(item, tracker) ? [item, ...this.slot.drain()] : [item], detector, tracker, attributes);
       } catch (err) {
         this.setState('failed', `inference failed: ${(err as Error).message}`);
         this.abort.abort();
@@ -243,16 +244,23 @@ export class CameraPipeline {
   }
 
   /**
-   * Whether a tracked frame gets the tracker's predicted boxes instead of a detector pass: every
-   * N-th frame is detected with every=N; with 'auto' a live camera's frame that waited half a
-   * frame interval or more behind a busy engine (other cameras' passes, a slow pass of its own) is
-   * predicted, so the camera keeps its rate instead of dropping frames, and the frame after it,
-   * taken fresh, is detected. One-shot runs (realtime false) detect every frame.
+   * With every=N, whether this frame gets the tracks' predicted boxes: every N-th is detected.
    */
-  private skipsDetector(every: number | 'auto', waitedMs: number): boolean {
-    if (every !== 'auto') return this.framesProcessed % every !== 0;
+  private skipsDetector(every: number | 'auto'): boolean {
+    return every !== 'auto' && this.framesProcessed % every !== 0;
+  }
+
+  /**
+   * With every='auto' on a live camera, whether the frame taken waited behind a busy engine (other
+   * cameras' passes, a slow pass of its own) for half a frame interval or more: then the newest
+   * waiting frame is detected and the frames before it get boxes on the line between the tracks'
+   * last detected boxes and their new ones, so the camera keeps its rate instead of dropping
+   * frames. One-shot runs (realtime false) detect every frame.
+   */
+  private holdsBacklog(item: TimedFrame, tracker: Tracker | undefined): boolean {
+    if (tracker === undefined || (this.spec.detect.every ?? 'auto') !== 'auto') return false;
     if (this.options.realtime === false || this.framesProcessed === 0) return false;
-    return waitedMs >= 500 / this.spec.source.fps;
+    return performance.now() - item.decodedAtPerf >= 500 / this.spec.source.fps;
   }
 
   /**
@@ -267,37 +275,45 @@ export class CameraPipeline {
     return first || gap < 1 ? 1 : Math.min(gap, MAX_TRACKED_GAP);
   }
 
-  private async process(item: TimedFrame, detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
+  /**
+   * Processes `held` (oldest first): the newest is detected, unless every=N skips it (then the
+   * tracks' boxes are moved on at their last velocity); the ones before it, frames that waited
+   * behind the engine, get the tracks' boxes interpolated to their time. All are published in order.
+   */
+  private async process(held: readonly TimedFrame[], detector: Detector, tracker: Tracker | undefined, attributes: AttributeEstimator | undefined): Promise<void> {
     const t0 = performance.now();
     const every = this.spec.detect.every ?? 'auto';
     const predicting = tracker !== undefined && every !== 1;
-    let detections: Detections;
-    let frame: VideoFrame;
-    const predicted = predicting && this.skipsDetector(every, t0 - item.decodedAtPerf);
-    if (predicted) {
-      // A frame the detector skips: each track moves on at its last velocity.
-      frame = item.frame;
-      detections = this.between.predict(frame.index);
-      this.framesPredicted++;
+    const newest = held.at(-1)!;
+    if (predicting && this.skipsDetector(every)) {
+      const detections = this.between.predict(newest.frame.index);
       this.stageMs.track.add(performance.now() - t0);
-    } else {
-      // Stages may move the pixels to the inference thread and back: keep the frame they return.
-      ({ detections, frame } = await detector.detect(item.frame));
-      const found = detections;
-      if (this.masks.length > 0) detections = this.dropMasked(detections, frame.width, frame.height);
-      const t1 = performance.now();
-      // Every box found, masked or not, is something that moves on its own: not background.
-      if (this.cameraMotion) tracker?.compensate?.(this.cameraMotion.estimate(frame, found.xyxy).affine);
-      if (tracker) detections = tracker.update(detections, this.framesSinceTracked(frame.index));
-      if (predicting) this.between.observe(frame.index, detections);
-      const t2 = performance.now();
-      if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
-      const t3 = performance.now();
-      this.stageMs.detect.add(t1 - t0);
-      this.stageMs.track.add(t2 - t1);
-      if (attributes) this.stageMs.attributes.add(t3 - t2);
+      this.publish(newest, newest.frame, detections, true, detector);
+      return;
     }
+    // Stages may move the pixels to the inference thread and back: keep the frame they return.
+    let { detections, frame } = await detector.detect(newest.frame);
+    const found = detections;
+    if (this.masks.length > 0) detections = this.dropMasked(detections, frame.width, frame.height);
+    const t1 = performance.now();
+    // Every box found, masked or not, is something that moves on its own: not background.
+    if (this.cameraMotion) tracker?.compensate?.(this.cameraMotion.estimate(frame, found.xyxy).affine);
+    if (tracker) detections = tracker.update(detections, this.framesSinceTracked(frame.index));
+    const tracked = detections;
+    const waited = held.slice(0, -1).map((item) => ({ item, boxes: this.between.interpolate(item.frame.index, frame.index, tracked) }));
+    if (predicting) this.between.observe(frame.index, detections);
+    const t2 = performance.now();
+    if (attributes) ({ detections, frame } = await attributes.estimate(frame, detections));
+    const t3 = performance.now();
+    this.stageMs.detect.add(t1 - t0);
+    this.stageMs.track.add(t2 - t1);
+    if (attributes) this.stageMs.attributes.add(t3 - t2);
+    for (const { item, boxes } of waited) this.publish(item, item.frame, boxes, true, detector);
+    this.publish(newest, frame, detections, false, detector);
+  }
 
+  /** One processed frame's boxes to the sinks: the live event and the observation rows. */
+  private publish(item: TimedFrame, frame: VideoFrame, detections: Detections, predicted: boolean, detector: Detector): void {
     const heads = this.spec.attributes?.heads ?? [];
     const boxes: TrackedBox[] = [];
     for (let i = 0; i < detections.length; i++) {
@@ -313,6 +329,7 @@ export class CameraPipeline {
       boxes.push({ trackerId: detections.trackerId[i]!, className: detector.className(detections.classId[i]!), score: Math.round(detections.confidence[i]! * 1000) / 1000, xyxy, attributes: attrs });
     }
     this.framesProcessed++;
+    if (predicted) this.framesPredicted++;
     this.rate.tick();
     const latencyMs = performance.now() - item.decodedAtPerf;
     this.latency.add(latencyMs);
@@ -346,8 +363,10 @@ export const BACKLOG_BYTES = 16 * 1024 * 1024;
  * Frames the hand-off keeps for the inference loop. A live camera tracked with every='auto' keeps
  * up to half a second of them (2 to 5), within BACKLOG_BYTES of pixels once the frame size is known
  * (so 50 overloaded 1080p cameras hold 0.6 GB of waiting frames, not 1.5): behind a busy engine
- * they wait, in order, and are then published with the tracker's predicted boxes (moments after
- * the pass they waited for), so none is dropped unless the engine falls more than that behind.
+ * they wait, in order; the newest is detected and the ones before it are published, in order, with
+ * the tracks' boxes interpolated between their last detected boxes and their new ones (one pass
+ * later than they would be with every=1), so none is dropped unless the engine falls more than
+ * that behind.
  * Otherwise one slot, newest wins.
  * @example handoffCapacity(spec, { stallMs: 5000, reconnectMaxMs: 1000 }, 1920 * 1080 * 3) // 2 at 10 fps
  */

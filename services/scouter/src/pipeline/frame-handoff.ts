@@ -56,6 +56,11 @@ export class FrameHandoff<T> {
     });
   }
 
+  /** Every frame waiting now, oldest first, taken at once. */
+  drain(): T[] {
+    return this.queue.splice(0);
+  }
+
   /** Resolves once no frame waits (at once when none does): lossless producers await it before `put`. */
   async waitEmpty(): Promise<void> {
     while (this.queue.length > 0 && !this.closed) await new Promise((r) => setTimeout(r, 1));

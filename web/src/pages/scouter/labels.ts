@@ -17,7 +17,7 @@ export const STAT_HELP = {
   dropped:
     'Decoded frames skipped because the detector was still busy with an earlier frame (the newest frame always wins, so the view stays live); of all frames decoded',
   predicted:
-    "Processed frames whose boxes the tracker predicted (each track moved on at its last velocity) instead of a detector pass: with every='auto' the frames that waited behind a busy engine, with every=N the frames between; of all frames processed",
+    "Processed frames whose boxes the tracker predicted instead of a detector pass: with every='auto' the frames that waited behind a busy engine (each track's box interpolated between the detected frames around it), with every=N the frames between (each track moved on at its last velocity); of all frames processed",
   reconnects: 'Times the stream was reopened after it ended, failed or stalled',
   people: 'Tracked objects in the latest processed frame',
 } as const;
