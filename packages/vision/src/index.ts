@@ -8,7 +8,7 @@ export { boxIou, boxIouAt, iouMatrix } from './tracking/box-iou.ts';
 export { solveDense, assignBelowLimit, assignMaxCardinality } from './tracking/linear-assignment.ts';
 export { BoxKalman, xyahModel, xysrModel, type BoxMotionModel } from './tracking/kalman-filter.ts';
 export type { Tracker, TrackBoxes } from './tracking/tracker.ts';
-export { ByteTracker, type ByteTrackOptions, type EarlierBox } from './tracking/byte-tracker.ts';
+export { BYTE_TRACK_DEFAULT_SCORE, ByteTracker, type ByteTrackOptions, type EarlierBox } from './tracking/byte-tracker.ts';
 export { SortTracker, type SortOptions } from './tracking/sort-tracker.ts';
 export { TrackExtrapolator } from './tracking/track-extrapolator.ts';
 export { trackedRows } from './tracking/tracked-rows.ts';

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
-import { APPEARANCE_DEFAULTS, AppearanceTracker, ByteTracker, SortTracker, TRACK_GAP_SECONDS, fillTrackGaps, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
+import { APPEARANCE_DEFAULTS, AppearanceTracker, BYTE_TRACK_DEFAULT_SCORE, ByteTracker, SortTracker, TRACK_GAP_SECONDS, fillTrackGaps, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
@@ -107,7 +107,7 @@ export const trackCommand: CliCommand = {
  * `sightline detect` and then `sightline track` would get almost no tracks without a word.
  */
 function warnUncalibrated(rows: readonly { conf: number }[], det: string): void {
-  const start = 0.8;
+  const start = BYTE_TRACK_DEFAULT_SCORE;
   const reaching = rows.filter((r) => r.conf >= start).length;
   if (rows.length === 0 || reaching >= 0.1 * rows.length) return;
   console.error(

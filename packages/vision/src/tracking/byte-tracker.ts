@@ -57,6 +57,9 @@ import { assignBelowLimit, assignPairsBelowLimit } from './linear-assignment.ts'
 import { directionConsistency, ObservationHistory, reupdate } from './observation-centric.ts';
 import { trackedOutput, type TrackBoxes, type Tracker } from './tracker.ts';
 
+/** The score that starts and continues a track when no detector calibration is given (trackThresh, newTrackThresh; see the header). */
+export const BYTE_TRACK_DEFAULT_SCORE = 0.8;
+
 /** ByteTrack settings; defaults are the reference implementation's MOT17 settings except where the header says. */
 export interface ByteTrackOptions {
   /** Score splitting high from low detections (default 0.8; the reference's 0.5, see the header). */
@@ -149,11 +152,11 @@ export class ByteTracker implements Tracker {
   private readonly pairs = new BoxPairs();
 
   constructor(options: ByteTrackOptions = {}) {
-    const trackThresh = options.trackThresh ?? 0.8;
+    const trackThresh = options.trackThresh ?? BYTE_TRACK_DEFAULT_SCORE;
     this.o = {
       trackThresh,
       lowThresh: options.lowThresh ?? 0.1,
-      newTrackThresh: options.newTrackThresh ?? Math.max(trackThresh, 0.8),
+      newTrackThresh: options.newTrackThresh ?? Math.max(trackThresh, BYTE_TRACK_DEFAULT_SCORE),
       matchThresh: options.matchThresh ?? 0.8,
       lowMatchThresh: options.lowMatchThresh ?? 0.5,
       unconfirmedMatchThresh: options.unconfirmedMatchThresh ?? 0.7,

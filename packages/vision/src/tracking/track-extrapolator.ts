@@ -1,12 +1,15 @@
 // Boxes for the frames a detector skipped. When a pipeline detects on every k-th frame only, the
 // frames between still get each track's box, moved on at the velocity the track showed between its
-// last two detected frames (constant velocity, as the tracker's own motion model assumes).
+// last two detected frames (constant velocity, as the tracker's own motion model assumes), or, when
+// the next detected frame is already known, on the line to the track's box there (`interpolate`).
 import { Detections } from '../detections.ts';
+
+type Box = [number, number, number, number];
 
 interface Seen {
   frame: number;
-  box: [number, number, number, number];
-  velocity: [number, number, number, number];
+  box: Box;
+  velocity: Box;
   confidence: number;
   classId: number;
 }
@@ -35,12 +38,7 @@ export class TrackExtrapolator {
    * @example extrapolator.observe(10, tracked); const between = extrapolator.predict(11);
    */
   predict(frame: number): Detections {
-    const rows = [...this.tracks].map(([trackerId, t]) => {
-      const dt = frame - t.frame;
-      const [x1, y1, x2, y2] = t.box.map((v, c) => v + t.velocity[c]! * dt) as [number, number, number, number];
-      return { xyxy: [x1, y1, Math.max(x2, x1 + 1), Math.max(y2, y1 + 1)] as [number, number, number, number], confidence: t.confidence, classId: t.classId, trackerId };
-    });
-    return Detections.fromRows(rows);
+    return this.rows((t) => moved(t, frame));
   }
 
   /**
@@ -54,18 +52,26 @@ export class TrackExtrapolator {
   interpolate(frame: number, laterFrame: number, later: Detections): Detections {
     const ahead = new Map<number, number>();
     for (let i = 0; i < later.length; i++) if (later.trackerId[i]! >= 0) ahead.set(later.trackerId[i]!, i);
-    const rows = [...this.tracks].map(([trackerId, t]) => {
+    return this.rows((t, trackerId) => {
       const i = ahead.get(trackerId);
-      const span = laterFrame - t.frame;
-      let xyxy: [number, number, number, number];
-      if (i !== undefined && span > 0) {
-        const u = (frame - t.frame) / span;
-        const end = later.box(i);
-        xyxy = t.box.map((v, c) => v + (end[c]! - v) * u) as [number, number, number, number];
-      } else xyxy = t.box.map((v, c) => v + t.velocity[c]! * (frame - t.frame)) as [number, number, number, number];
-      const [x1, y1, x2, y2] = xyxy;
-      return { xyxy: [x1, y1, Math.max(x2, x1 + 1), Math.max(y2, y1 + 1)] as [number, number, number, number], confidence: t.confidence, classId: t.classId, trackerId };
+      if (i === undefined || laterFrame <= t.frame) return moved(t, frame);
+      const u = (frame - t.frame) / (laterFrame - t.frame);
+      const end = later.box(i);
+      return t.box.map((v, c) => v + (end[c]! - v) * u) as Box;
+    });
+  }
+
+  /** Every track's box from `place`, at least 1 px wide and tall, with its score and class. */
+  private rows(place: (t: Seen, trackerId: number) => Box): Detections {
+    const rows = [...this.tracks].map(([trackerId, t]) => {
+      const [x1, y1, x2, y2] = place(t, trackerId);
+      return { xyxy: [x1, y1, Math.max(x2, x1 + 1), Math.max(y2, y1 + 1)] as Box, confidence: t.confidence, classId: t.classId, trackerId };
     });
     return Detections.fromRows(rows);
   }
+}
+
+/** A track's last box moved on to `frame` at its velocity. */
+function moved(t: Seen, frame: number): Box {
+  return t.box.map((v, c) => v + t.velocity[c]! * (frame - t.frame)) as Box;
 }

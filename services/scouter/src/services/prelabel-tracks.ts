@@ -8,7 +8,8 @@ import { boxIou, type EarlierBox } from '@sightline/vision';
 export type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
 export type ResultFrame = { frame: number; boxes: ResultBox[] };
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
+/** Pixel coordinates in results are kept to a tenth of a pixel. */
+export const round1 = (v: number) => Math.round(v * 10) / 10;
 
 /**
  * Gives the boxes of a newly confirmed track's first frames (`tracker.confirmedEarlier()`, frame k

@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
-import { attachEarlierBoxes, fillPrelabelTrackGaps, type ResultBox } from './prelabel-tracks.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, round1, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
@@ -35,8 +35,6 @@ export interface PrelabelWorkerOptions {
   /** A running job whose worker has not reported for this long is taken over (default 60 s). */
   readonly staleAfterMs?: number;
 }
-
-const round1 = (v: number) => Math.round(v * 10) / 10;
 
 /** Runs Hawk's pre-labeling jobs in this Scouter process; `start()` when the app is ready, `stop()` on close. */
 export class PrelabelWorker {
@@ -127,7 +125,7 @@ export class PrelabelWorker {
       // handed back (attachEarlierBoxes). On the PETS09 dev stretch confirming at the 6th, as
       // `sightline track` does, linked no more boxes and split one more identity.
       const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', minHits: 3, ...modelCard(job.model).trackerScores }) : undefined;
-      const frames: { frame: number; boxes: ResultBox[] }[] = [];
+      const frames: ResultFrame[] = [];
       let lastBeat = performance.now();
       const count = job.frameTo - job.frameFrom + 1;
       const hawkFrames = { hawkUrl: this.options.hawkUrl, token: job.framesToken, videoId: job.videoId };
