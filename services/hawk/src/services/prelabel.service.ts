@@ -38,6 +38,26 @@ export function prelabelPhase(job: HawkPrelabelJob): HawkPrelabelEvent['phase'] 
  * detector on the extracted frames and marks it done (NOTIFY hawk_prelabel); Hawk then writes the
  * boxes into the set as one new version by the "model" user, editable and undoable like any save.
  */
+/**
+ * Keeps a job's events in the order a job lives: reads of its row overlap (a notice's read, the
+ * progress timer's), so one that started while the job ran may finish after it ended; such a late
+ * progress, or a second announcement of the end, is not admitted. Remembers the latest `kept` ended jobs.
+ */
+export class JobEventOrder {
+  private readonly ended = new Set<number>();
+
+  constructor(private readonly kept = 1000) {}
+
+  admit(event: HawkPrelabelEvent): boolean {
+    if (this.ended.has(event.job.id)) return false;
+    if (event.phase !== 'progress') {
+      this.ended.add(event.job.id);
+      if (this.ended.size > this.kept) this.ended.delete(this.ended.values().next().value!);
+    }
+    return true;
+  }
+}
+
 export class PrelabelService {
   private listener: ChannelListener | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -47,6 +67,7 @@ export class PrelabelService {
   private readonly watched = new Map<number, number>();
   private progressTimer: NodeJS.Timeout | undefined;
   private reading = false;
+  private readonly order = new JobEventOrder();
 
   constructor(
     private readonly jobs: PrelabelRepository,
@@ -182,7 +203,11 @@ export class PrelabelService {
     if (!job) return;
     if (job.status === 'running' || job.status === 'queued') this.watch(job);
     else this.watched.delete(job.id);
-    this.options.onJob({ phase: prelabelPhase(job), job });
+    this.tell({ phase: prelabelPhase(job), job });
+  }
+
+  private tell(event: HawkPrelabelEvent): void {
+    if (this.order.admit(event)) this.options.onJob?.(event);
   }
 
   private watch(job: HawkPrelabelJob): void {
@@ -211,7 +236,7 @@ export class PrelabelService {
       }
       if (job.framesDone === last) continue;
       this.watched.set(id, job.framesDone);
-      this.options.onJob?.({ phase: 'progress', job });
+      this.tell({ phase: 'progress', job });
     }
     if (this.watched.size === 0) {
       clearInterval(this.progressTimer);
