@@ -59,8 +59,8 @@ export interface TrackSpec {
   /**
    * The appearance cue (`track(..., appearance='on'|'off')`): `on` pools an embedding per box from
    * the detector's own feature map of the same pass and lets the tracker match by look as well as
-   * by overlap; `off` matches boxes alone. Absent: on for bytetrack where the detector has a shared
-   * feature map (centernet), else off; sort never uses it.
+   * by overlap; `off` matches boxes alone. Absent: on for bytetrack where the detector has a map for
+   * it (centernet, nanodet, a card naming its `appearance` output), else off; sort never uses it.
    */
   readonly appearance?: TrackAppearance;
 }

@@ -17,7 +17,7 @@ export { pipelined, type DetectorFilters, type DetectStreamOptions, type Feature
 export { OnnxDetector, type OnnxDetectorOptions } from './detect/onnx.detector.ts';
 export { createDetector, detectorTrackerScores, isDetectorCardPath, REGISTERED_DETECTORS, type CreateDetectorOptions } from './detect/create-detector.ts';
 export { decodeCandidates, type Candidates, type CandidateFilter, type OutputTensor } from './detect/detector-decode.ts';
-export { DECODE_FORMATS, parseDetectorCard, readDetectorCard, type DecodeFormat, type DetectorCard, type DetectorDecodeCard, type DetectorInputCard } from './registry/detector-card.ts';
+export { DECODE_FORMATS, parseDetectorCard, readDetectorCard, type DecodeFormat, type DetectorAppearanceCard, type DetectorCard, type DetectorDecodeCard, type DetectorInputCard } from './registry/detector-card.ts';
 export { centernetInputFor, centernetForInput, CENTERNET_STRIDE } from './convert/centernet-input.ts';
 export { scoreDetections, type DetectionScores, type EvalFrame, type GtBox, type ScoredBox } from './detect/detection-eval.ts';
 export { BlazeFaceDetector, type FaceBox } from './attributes/blazeface.detector.ts';

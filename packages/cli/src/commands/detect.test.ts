@@ -162,6 +162,26 @@ test('--appearance writes one embedding per detection from the same pass, the bo
   writeFileSync(card, JSON.stringify({ name: 'mapless', model: 'mapless.onnx', classes: ['person'], input: { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: true }, decode: { format: 'yolov8' } }));
   const mapless = sightline('--video', clip, '--out', refusedOut, '--appearance', join(dir, 'x.txt'), '--model', card);
   assert.equal(mapless.status, 2);
-  assert.match(mapless.stderr, /--appearance pools the detector's own feature map; mapless has none/);
+  assert.match(mapless.stderr, /--appearance pools the detector's own feature map; mapless names none \(use --model centernet or nanodet, or give the card an "appearance" output\)/);
   assert.ok(!existsSync(refusedOut) && !existsSync(join(dir, 'x.txt')));
+});
+
+test('--appearance with a card pools the map its "appearance" names: bands x the map\'s channels per detection', () => {
+  // One box a frame; an 8-channel stride-4 map, each channel a constant, so every embedding is known.
+  const boxes = columnsTensor([[32, 32, 20, 20, 0.9]], 1, 5);
+  const map = Float32Array.from({ length: 8 * 16 * 16 }, (_, k) => Math.floor(k / 256) + 1);
+  writeFileSync(join(dir, 'mapped.onnx'), fixtureDetector({ size: [64, 64], layout: 'nchw', outputs: [{ name: 'output0', dims: [1, 5, 1], values: boxes }, { name: 'p3', dims: [1, 8, 16, 16], values: map }] }));
+  const card = join(dir, 'mapped.card.json');
+  writeFileSync(card, JSON.stringify({ name: 'mapped', model: 'mapped.onnx', classes: ['person'], input: { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: true }, decode: { format: 'yolov8' }, appearance: { output: 'p3', stride: 4, layout: 'nchw' } }));
+  const out = join(dir, 'mapped-det.txt');
+  const appearanceFile = join(dir, 'mapped-app.txt');
+  const run = sightline('--video', clip, '--out', out, '--appearance', appearanceFile, '--model', card);
+  assert.equal(run.status, 0, run.stderr);
+  const embeddings = parseAppearance(readFileSync(appearanceFile, 'utf8'), appearanceFile);
+  assert.deepEqual([...embeddings.keys()], [1, 2, 3, 4, 5, 6]);
+  for (const [frame, list] of embeddings) {
+    assert.equal(list.length, 1, `frame ${frame}`);
+    // 3 bands x 8 channels; channel c of every band is c + 1.
+    assert.deepEqual(Array.from(list[0]!, (v) => Math.round(v * 1000) / 1000), [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8]);
+  }
 });

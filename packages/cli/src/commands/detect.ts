@@ -26,11 +26,12 @@ const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--mod
   --motion   also estimate the camera's motion between the processed frames (corners outside the
              detected boxes, optical flow, RANSAC; about 3 ms a 480x360 frame) and write it,
              one line a frame: frame,a,b,tx,c,d,ty; give it to \`sightline track --motion\`
-  --appearance  also write each detection's appearance embedding, pooled from CenterNet's own
-             feature map of the same pass (3 horizontal bands of the box x 128 channels; the
-             boxes are those of a run without it), one line a detection: frame,n,v1,...,v384
-             (n: the detection's place in its frame in --out, from 1); give it to
-             \`sightline track --appearance\`. CenterNet only, not with --tiles
+  --appearance  also write each detection's appearance embedding, pooled from the detector's own
+             feature map of the same pass (3 horizontal bands of the box x the map's channels:
+             CenterNet's shared map, NanoDet's stride-8 map, or the map a card's "appearance"
+             names; the boxes are those of a run without it), one line a detection:
+             frame,n,v1,...,v384 (n: the detection's place in its frame in --out, from 1); give it
+             to \`sightline track --appearance\`. Not with --tiles
 
 The file is written when the whole video is done; a failed run leaves an existing --out untouched.`;
 
@@ -86,9 +87,9 @@ export const detectCommand: CliCommand = {
       throw err;
     }
     const detector = classIds ? network.withFilters({ classIds }) : network;
-    if (values.appearance !== undefined && !detector.hasFeatures) {
+    if (values.appearance !== undefined && !detector.hasAppearanceMap) {
       await detector.release();
-      throw new UsageError(`--appearance pools the detector's own feature map; ${detector.name} has none (use --model centernet)`);
+      throw new UsageError(`--appearance pools the detector's own feature map; ${detector.name} names none (use --model centernet or nanodet, or give the card an "appearance" output)`);
     }
     const tmp = `${values.out}.${process.pid}.partial`;
     const file = createWriteStream(tmp);
@@ -110,7 +111,7 @@ export const detectCommand: CliCommand = {
       for await (const { frame, detections, features } of results) {
         if (appearanceFile) {
           if (!features) throw new Error(`${detector.name} returned no feature map for frame ${frame.index + 1}`);
-          const text = formatAppearance(frame.index + 1, embedBoxes(features.features, detections.xyxy, features.mapping));
+          const text = formatAppearance(frame.index + 1, embedBoxes(features.features, detections.xyxy, features.mapping, { featureStride: features.featureStride }));
           if (text && !appearanceFile.write(text)) await once(appearanceFile, 'drain');
         }
         // The boxes found are people, not background: their pixels stay out of the motion estimate.

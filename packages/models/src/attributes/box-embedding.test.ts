@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
-import { boxIou, cosineDistance, EmbeddingCentering, normalised, type Frame } from '@sightline/vision';
+import type { Frame } from '@sightline/vision';
 import { CenterNetDetector } from '../detect/centernet.detector.ts';
 import { packageDir } from '../registry/model-cache.ts';
 import { boxEmbeddingLength, embedBoxes } from './box-embedding.ts';
+import { assertSelfClosest, movedPairs, onCanvas } from './moved-people.fixture.ts';
 
 const samples = `${packageDir('@vladmandic/human')}/assets/samples.jpg`;
 let detector: CenterNetDetector;
@@ -21,13 +22,6 @@ before(async () => {
 });
 after(async () => detector.release());
 
-/** `img` placed at (x, y) on a grey canvas. */
-function onCanvas(img: Frame<'rgb24'>, width: number, height: number, x: number, y: number): Frame<'rgb24'> {
-  const data = new Uint8Array(width * height * 3).fill(96);
-  for (let r = 0; r < img.height; r++) data.set(img.data.subarray(r * img.width * 3, (r + 1) * img.width * 3), ((y + r) * width + x) * 3);
-  return { width, height, format: 'rgb24', data };
-}
-
 test("a pass at the source's shape gives the detections of a plain pass, and one embedding per box", async () => {
   const frame = onCanvas(strip, 1024, 240, 0, 40);
   const plain = await detector.detect(frame);
@@ -37,7 +31,7 @@ test("a pass at the source's shape gives the detections of a plain pass, and one
   const embeddings = embedBoxes(features, detections.xyxy, mapping);
   assert.equal(embeddings.length, detections.length);
   for (const e of embeddings) {
-    assert.equal(e.length, boxEmbeddingLength());
+    assert.equal(e.length, boxEmbeddingLength(128));
     assert.ok(e.every(Number.isFinite) && e.some((v) => v !== 0), 'an embedding is empty or not finite');
   }
   assert.deepEqual(embedBoxes(features, new Float32Array(0), mapping), []);
@@ -52,27 +46,8 @@ test('the same person moved is closer to themself than to anyone else, once cent
   const rawA = embedBoxes(passA.features, passA.detections.xyxy, passA.mapping);
   const rawB = embedBoxes(passB.features, passB.detections.xyxy, passB.mapping);
   // Who is who: a box of A moved by the shift overlaps its person's box in B.
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < passA.detections.length; i++) {
-    const [x1, y1, x2, y2] = passA.detections.box(i);
-    const moved = [x1 + 48, y1 + 24, x2 + 48, y2 + 24];
-    let best = -1;
-    let bestIou = 0.7;
-    for (let j = 0; j < passB.detections.length; j++) {
-      const iou = boxIou(moved, 0, passB.detections.box(j), 0);
-      if (iou > bestIou) [best, bestIou] = [j, iou];
-    }
-    if (best >= 0) pairs.push([i, best]);
-  }
+  const pairs = movedPairs(passA.detections, passB.detections, 48, 24);
   assert.ok(pairs.length >= 3, `only ${pairs.length} people found in both frames (A ${passA.detections.length}, B ${passB.detections.length})`);
 
-  const centring = new EmbeddingCentering(0.001);
-  const centred = centring.center([...rawA, ...rawB]);
-  const cA = centred.slice(0, rawA.length);
-  const cB = centred.slice(rawA.length);
-  for (const [i, j] of pairs) {
-    const self = cosineDistance(normalised(cA[i]!), cB[j]!);
-    const others = pairs.filter(([, k]) => k !== j).map(([, k]) => cosineDistance(normalised(cA[i]!), cB[k]!));
-    assert.ok(self < Math.min(...others), `person ${i}: distance to themself moved ${self.toFixed(3)}, to the nearest other ${Math.min(...others).toFixed(3)}`);
-  }
+  assertSelfClosest(rawA, rawB, pairs);
 });

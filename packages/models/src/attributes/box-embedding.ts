@@ -1,5 +1,5 @@
-// Appearance embeddings from the detector's own feature map: each box is ROI-aligned on the shared
-// CenterNet map of the pass that found it (poolBoxFeatures, the pooling of attribute heads) and the
+// Appearance embeddings from the detector's own feature map: each box is ROI-aligned on a map of
+// the pass that found it (CenterNet's shared map, or the map a detector card names) (poolBoxFeatures, the pooling of attribute heads) and the
 // pooled grid is averaged into horizontal bands (head / torso / legs by default) over the inner part
 // of the box's width, where the person is rather than the background beside them. No second
 // network: the map is an extra output of the detection pass.
@@ -16,20 +16,20 @@ export interface BoxEmbeddingOptions {
   bands?: number;
   /** The centred fraction of the box's width that is pooled (default 0.6). */
   innerWidth?: number;
-  /** Channels of the map (default 128, CenterNet's shared map). */
+  /** Channels of the map (default: the map's last dimension). */
   channels?: number;
-  /** Input pixels per map cell (default 4, CenterNet's stride). */
+  /** Input pixels per map cell (default 4, CenterNet's stride; FrameFeatures.featureStride says it). */
   featureStride?: number;
   /** The native engine that ROI-aligns (default getEngine()). */
   engine?: NativeEngine;
 }
 
 /** The defaults measured on the PETS09 dev stretch (packages/cli/bench/appearance.bench.ts). */
-export const BOX_EMBEDDING_DEFAULTS = { bands: 3, innerWidth: 0.6, channels: 128, featureStride: 4 } as const;
+export const BOX_EMBEDDING_DEFAULTS = { bands: 3, innerWidth: 0.6, featureStride: 4 } as const;
 
-/** Length of one embedding: bands x channels (384 with the defaults). */
-export function boxEmbeddingLength(options: BoxEmbeddingOptions = {}): number {
-  return (options.bands ?? BOX_EMBEDDING_DEFAULTS.bands) * (options.channels ?? BOX_EMBEDDING_DEFAULTS.channels);
+/** Length of one embedding: bands x channels (384 for CenterNet's 128-channel map and 3 bands). */
+export function boxEmbeddingLength(channels: number, options: Pick<BoxEmbeddingOptions, 'bands'> = {}): number {
+  return (options.bands ?? BOX_EMBEDDING_DEFAULTS.bands) * channels;
 }
 
 /**
@@ -41,7 +41,7 @@ export function boxEmbeddingLength(options: BoxEmbeddingOptions = {}): number {
 export function embedBoxes(features: FeatureMap, boxesXyxy: Float32Array, mapping: InputMapping, options: BoxEmbeddingOptions = {}): Float32Array[] {
   const bands = options.bands ?? BOX_EMBEDDING_DEFAULTS.bands;
   const innerWidth = options.innerWidth ?? BOX_EMBEDDING_DEFAULTS.innerWidth;
-  const channels = options.channels ?? BOX_EMBEDDING_DEFAULTS.channels;
+  const channels = options.channels ?? features.shape[3];
   const featureStride = options.featureStride ?? BOX_EMBEDDING_DEFAULTS.featureStride;
   if (!Number.isInteger(bands) || bands < 1) throw new RangeError(`bands must be a whole number >= 1, got ${bands}`);
   if (!(innerWidth > 0 && innerWidth <= 1)) throw new RangeError(`innerWidth must be within (0, 1], got ${innerWidth}`);

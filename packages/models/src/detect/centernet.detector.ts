@@ -113,6 +113,9 @@ export class CenterNetDetector implements ObjectDetector {
   readonly classes = COCO_LABELS;
   readonly trackerScores = modelCard('centernet').trackerScores;
   readonly hasFeatures = true;
+  readonly hasAppearanceMap = true;
+  /** Input pixels per cell of the shared map. */
+  readonly featureStride = FEATURE_STRIDE;
   /** The input shape [height, width] of frames whose shape is not picked from the source. */
   readonly inputSize: Shape;
   private readonly input: Float32Array;
@@ -288,7 +291,7 @@ export class CenterNetDetector implements ObjectDetector {
         const { shape, features } = planOf(f);
         return features ? this.runNetworkWithFeatures(input, shape) : { raw: await this.runNetwork(input, shape) };
       },
-      ({ raw, features }, f, mapping) => ({ detections: this.decode(raw, f, mapping), ...(features ? { features: { features, mapping } } : {}) }),
+      ({ raw, features }, f, mapping) => ({ detections: this.decode(raw, f, mapping), ...(features ? { features: { features, mapping, featureStride: FEATURE_STRIDE } } : {}) }),
     );
   }
 
@@ -363,7 +366,7 @@ export class CenterNetDetector implements ObjectDetector {
     const outs = await this.runBatch(inputs);
     return outs.map(({ raw, features }, i) => {
       const { mapping } = inputs[i]!;
-      return { detections: this.decode(raw, frames[i]!, mapping), ...(features ? { features: { features, mapping } } : {}) };
+      return { detections: this.decode(raw, frames[i]!, mapping), ...(features ? { features: { features, mapping, featureStride: FEATURE_STRIDE } } : {}) };
     });
   }
 

@@ -48,7 +48,7 @@ export async function createDetector(model: string, options: CreateDetectorOptio
       model: onnx,
       classes: registered.classes ?? [],
       ...registered.detector,
-      decode: { ...registered.detector.decode, outputs: registered.outputs.map((o) => o.name) },
+      decode: { ...registered.detector.decode, outputs: registered.outputs.map((o) => o.name).filter((name) => name !== registered.detector?.appearance?.output) },
       ...(registered.trackerScores ? { trackerScores: registered.trackerScores } : {}),
     };
     return OnnxDetector.create(card, common);

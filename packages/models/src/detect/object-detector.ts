@@ -12,10 +12,12 @@ export interface InputMapping {
   offsetY: number;
 }
 
-/** The shared feature map of one network pass and the letterbox that placed the frame on it. */
+/** The feature map of one network pass (NHWC), the letterbox that placed the frame on it and its stride. */
 export interface FrameFeatures {
   features: FeatureMap;
   mapping: InputMapping;
+  /** Network input pixels per map cell (CenterNet's shared map: 4). */
+  featureStride: number;
 }
 
 /** Whether a pass fetches the feature map: no, at the detector's `featureShape` (true), or at the frame's own detection shape ('source'). */
@@ -23,9 +25,10 @@ export type FeaturePass = boolean | 'source';
 
 export interface DetectStreamOptions<F> {
   /**
-   * Frames for which the pass also fetches the shared feature map (detectors with `hasFeatures`):
-   * true at the detector's `featureShape` (what trained heads learn on), 'source' at the shape the
-   * frame's detections run at anyway (the appearance cue: the boxes stay those of a plain pass).
+   * Frames for which the pass also fetches a feature map: true, CenterNet's shared map at its
+   * `featureShape` (what trained heads learn on; detectors with `hasFeatures`), 'source' the map
+   * the appearance cue pools, at the shape the frame's detections run at anyway, so the boxes stay
+   * those of a plain pass (detectors with `hasAppearanceMap`).
    */
   withFeatures?: (frame: F) => FeaturePass;
 }
@@ -48,6 +51,8 @@ export interface ObjectDetector {
   readonly trackerScores?: { readonly trackThresh: number; readonly newTrackThresh: number } | undefined;
   /** Whether a pass can also give the shared feature map attribute heads pool from (CenterNet). */
   readonly hasFeatures: boolean;
+  /** Whether a pass can also give a feature map the appearance cue pools (CenterNet's; a card's `appearance` output). */
+  readonly hasAppearanceMap: boolean;
   detect(frame: Frame): Promise<Detections>;
   /** Detections of a stream of frames, in order, each with the milliseconds its network pass alone took. */
   detectStream<F extends Frame>(frames: AsyncIterable<F>, options?: DetectStreamOptions<F>): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures; networkMs: number }>;

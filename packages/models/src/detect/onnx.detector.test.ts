@@ -190,3 +190,66 @@ describe('OnnxDetector: cards that do not match their model', () => {
     await assert.rejects(load(path), /model file .*nowhere\.onnx not found/);
   });
 });
+
+describe('OnnxDetector: a card\'s appearance map', () => {
+  // A 2-channel map at stride 4 over the 64x64 input: channel c of cell i holds c * 1000 + i, and
+  // cell 0 of channel 0 the mean of the red input channel (so the map is of the same pass).
+  const cells = 16 * 16;
+  const mapValues = Float32Array.from({ length: 2 * cells }, (_, k) => Math.floor(k / cells) * 1000 + (k % cells));
+  const withMap = (layout: 'nchw' | 'nhwc'): typeof yolov8Model => ({
+    ...yolov8Model,
+    outputs: [
+      ...yolov8Model.outputs,
+      layout === 'nchw'
+        ? { name: 'p3', dims: [1, 2, 16, 16], values: mapValues, fromInput: [{ index: 0, channel: 0 }] }
+        : { name: 'p3', dims: [1, 16, 16, 2], values: Float32Array.from({ length: 2 * cells }, (_, k) => mapValues[(k % 2) * cells + Math.floor(k / 2)]!), fromInput: [{ index: 0, channel: 0 }] },
+    ],
+  });
+
+  async function* frames(...list: Frame[]): AsyncGenerator<Frame> {
+    yield* list;
+  }
+
+  for (const layout of ['nchw', 'nhwc'] as const) {
+    it(`fetches the ${layout} map as NHWC with its stride on the frames asked, the boxes unchanged`, async () => {
+      const detector = await load(write({ ...yolov8Card, appearance: { output: 'p3', stride: 4, layout } }, withMap(layout)));
+      assert.equal(detector.hasAppearanceMap, true);
+      assert.equal(detector.hasFeatures, false, 'trained heads still need CenterNet\'s shared map');
+      const a = solid(128, 64, [204, 0, 0]);
+      const b = solid(128, 64, [102, 0, 0]);
+      const plain = rows(await detector.detect(solid(128, 64, [102, 0, 0])));
+      const got = [];
+      for await (const r of detector.detectStream(frames(a, b), { withFeatures: (f) => (f === b ? 'source' : false) })) got.push(r);
+      assert.equal(got[0]!.features, undefined);
+      const f = got[1]!.features!;
+      assert.ok(f, 'the asked frame carries the map');
+      assert.equal(f.featureStride, 4);
+      assert.deepEqual(f.features.shape, [1, 16, 16, 2]);
+      assert.equal(f.features.layout, 'nhwc');
+      // Cell (y 3, x 5), both channels; cell 0 channel 0 is the red mean of the letterboxed frame b.
+      const cell = 3 * 16 + 5;
+      assert.equal(f.features.data[cell * 2], cell);
+      assert.equal(f.features.data[cell * 2 + 1], 1000 + cell);
+      near([f.features.data[0]!], [(102 + 114) / 2 / 255], 1e-5);
+      near([f.mapping.scaleX, f.mapping.offsetY], [0.5, 16]);
+      assert.deepEqual(rows(got[1]!.detections), plain);
+      await detector.release();
+    });
+  }
+
+  it('a card without one gives boxes only, even when a pass is asked for a map', async () => {
+    const detector = await load(write({ ...yolov8Card, decode: { format: 'yolov8', outputs: ['output0'] } }, withMap('nchw')));
+    assert.equal(detector.hasAppearanceMap, false);
+    const got = [];
+    for await (const r of detector.detectStream(frames(solid(64, 64, [0, 0, 0])), { withFeatures: () => 'source' })) got.push(r);
+    assert.equal(got[0]!.features, undefined);
+    assert.equal(got[0]!.detections.length, 1);
+    await detector.release();
+  });
+
+  it('refuses a map the model does not output, or whose stride does not fit the input', async () => {
+    await assert.rejects(load(write({ ...yolov8Card, appearance: { output: 'p4', stride: 4, layout: 'nchw' } }, withMap('nchw'))), /appearance.output "p4" is not an output of the model \(its outputs: output0, p3\); export the feature map as a graph output/);
+    await assert.rejects(load(write({ ...yolov8Card, appearance: { output: 'p3', stride: 8, layout: 'nchw' } }, withMap('nchw'))), /appearance map p3 is 16x16 cells \(read as nchw\); an input of 64x64 at stride 8 gives 8x8: check appearance.stride and appearance.layout/);
+    await assert.rejects(load(write({ ...yolov8Card, appearance: { output: 'p3', stride: 4, layout: 'nhwc' } }, withMap('nchw'))), /appearance map p3 is 2x16 cells \(read as nhwc\)/);
+  });
+});

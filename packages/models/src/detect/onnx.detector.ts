@@ -3,13 +3,13 @@
 // the backend selection picks, its outputs are decoded by the card's head layout, boxes are mapped
 // back to frame pixels and class-aware NMS keeps the best of each overlap.
 import { existsSync } from 'node:fs';
-import { getEngine, type Frame, type FrameToTensorOptions, type NativeEngine } from '@sightline/native';
+import { getEngine, type FeatureMap, type Frame, type FrameToTensorOptions, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import type { Backend, InferenceSession } from '../backend/backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
 import { readDetectorCard, type DetectorCard } from '../registry/detector-card.ts';
 import { decodeCandidates, type OutputTensor } from './detector-decode.ts';
-import { pipelined, type DetectorFilters, type InputMapping, type ObjectDetector } from './object-detector.ts';
+import { pipelined, type DetectorFilters, type DetectStreamOptions, type FrameFeatures, type InputMapping, type ObjectDetector } from './object-detector.ts';
 
 export interface OnnxDetectorOptions extends DetectorFilters {
   /** NMS IoU (default the card's, else 0.5). */
@@ -38,8 +38,9 @@ function checkFilters(card: DetectorCard, f: DetectorFilters & { iouThreshold?: 
 
 export class OnnxDetector implements ObjectDetector {
   readonly name: string;
-  // Card-described networks give boxes only; attribute heads need CenterNet's shared map.
+  // Attribute heads are trained on CenterNet's shared map; a card's map serves the appearance cue only.
   readonly hasFeatures = false;
+  readonly hasAppearanceMap: boolean;
   readonly classes: readonly string[];
   readonly trackerScores: DetectorCard['trackerScores'];
   private readonly input: Float32Array;
@@ -59,7 +60,8 @@ export class OnnxDetector implements ObjectDetector {
     const [h, w] = card.input.size;
     this.input = new Float32Array(3 * h * w);
     this.inputName = card.input.name ?? session.inputNames[0]!;
-    this.outputNames = card.decode.outputs ?? session.outputNames;
+    this.outputNames = card.decode.outputs ?? session.outputNames.filter((o) => o !== card.appearance?.output);
+    this.hasAppearanceMap = card.appearance !== undefined;
   }
 
   /**
@@ -98,6 +100,8 @@ export class OnnxDetector implements ObjectDetector {
     if (!session.inputNames.includes(this.inputName)) throw new Error(`detector ${card.name}: the model has no input "${this.inputName}" (its inputs: ${session.inputNames.join(', ')})`);
     const missing = this.outputNames.filter((o) => !session.outputNames.includes(o));
     if (missing.length) throw new Error(`detector ${card.name}: the model has no output ${missing.map((m) => `"${m}"`).join(', ')} (its outputs: ${session.outputNames.join(', ')})`);
+    const map = card.appearance?.output;
+    if (map !== undefined && !session.outputNames.includes(map)) throw new Error(`detector ${card.name}: appearance.output "${map}" is not an output of the model (its outputs: ${session.outputNames.join(', ')}); export the feature map as a graph output`);
     let outputs: OutputTensor[];
     try {
       outputs = await this.runNetwork(new Float32Array(this.input.length));
@@ -105,6 +109,18 @@ export class OnnxDetector implements ObjectDetector {
       throw new Error(`detector ${card.name}: the model did not accept an input of ${this.inputDims().join('x')} (${card.input.layout}; check input.size and input.layout): ${(err as Error).message}`);
     }
     decodeCandidates(card, outputs, { scoreThreshold: 1.01 });
+    if (card.appearance) await this.checkAppearanceMap(card.appearance);
+  }
+
+  /** The card's appearance map (an output of the model): 4-D, its cells `stride` input pixels apart. */
+  private async checkAppearanceMap(appearance: NonNullable<DetectorCard['appearance']>): Promise<void> {
+    const { card } = this;
+    const map = (await this.runPass(new Float32Array(this.input.length), true)).map!;
+    const [, h, w] = map.shape;
+    const [inH, inW] = card.input.size;
+    if (h !== Math.ceil(inH / appearance.stride) || w !== Math.ceil(inW / appearance.stride)) {
+      throw new Error(`detector ${card.name}: appearance map ${appearance.output} is ${h}x${w} cells (read as ${appearance.layout}); an input of ${inH}x${inW} at stride ${appearance.stride} gives ${Math.ceil(inH / appearance.stride)}x${Math.ceil(inW / appearance.stride)}: check appearance.stride and appearance.layout`);
+    }
   }
 
   private inputDims(): [number, number, number, number] {
@@ -162,12 +178,23 @@ export class OnnxDetector implements ObjectDetector {
 
   /** The network alone on a prepared input: the outputs the card's decode reads, in its order. */
   async runNetwork(input: Float32Array = this.input): Promise<OutputTensor[]> {
-    const out = await this.session.run({ [this.inputName]: { type: 'float32', dims: this.inputDims(), data: input } }, this.outputNames);
-    return this.outputNames.map((name) => {
+    return (await this.runPass(input, false)).outputs;
+  }
+
+  /** One pass: the decode's outputs and, when asked, the card's appearance map as NHWC. */
+  private async runPass(input: Float32Array, withMap: boolean): Promise<{ outputs: OutputTensor[]; map?: FeatureMap }> {
+    const mapName = withMap ? this.card.appearance?.output : undefined;
+    const out = await this.session.run({ [this.inputName]: { type: 'float32', dims: this.inputDims(), data: input } }, mapName ? [...this.outputNames, mapName] : this.outputNames);
+    const read = (name: string): Float32Array => {
       const t = out[name]!;
       if (t.type !== 'float32') throw new Error(`detector ${this.card.name}: output ${name} is ${t.type}; the decoders read float32 outputs`);
-      return { name, dims: t.dims, data: t.data as Float32Array };
-    });
+      return t.data as Float32Array;
+    };
+    const outputs = this.outputNames.map((name) => ({ name, dims: out[name]!.dims, data: read(name) }));
+    if (!mapName) return { outputs };
+    const dims = out[mapName]!.dims;
+    if (dims.length !== 4 || dims[0] !== 1) throw new Error(`detector ${this.card.name}: appearance map ${mapName} has shape ${dims.join('x')}; expected [1, C, H, W] or [1, H, W, C]`);
+    return { outputs, map: toNhwc(read(mapName), dims as [number, number, number, number], this.card.appearance!.layout) };
   }
 
   /** Outputs -> boxes in frame pixels above the score, of the kept classes, after NMS. */
@@ -204,14 +231,38 @@ export class OnnxDetector implements ObjectDetector {
     return this.decode(await this.runNetwork(), frame, map);
   }
 
-  /** Detections for a stream of frames, in order; the next frame is prepared while the network runs. */
-  async *detectStream<F extends Frame>(frames: AsyncIterable<F>): AsyncGenerator<{ frame: F; detections: Detections; networkMs: number }> {
-    yield* pipelined(frames, [this.input, new Float32Array(this.input.length)], (f, out) => this.prepareInto(f, out), (input) => this.runNetwork(input), (raw, f, m) => ({ detections: this.decode(raw, f, m) }));
+  /**
+   * Detections for a stream of frames, in order; the next frame is prepared while the network runs.
+   * Frames `withFeatures` picks also get the card's appearance map of the same pass.
+   */
+  async *detectStream<F extends Frame>(frames: AsyncIterable<F>, options: DetectStreamOptions<F> = {}): AsyncGenerator<{ frame: F; detections: Detections; features?: FrameFeatures; networkMs: number }> {
+    const stride = this.card.appearance?.stride;
+    const wantsMap = (f: F): boolean => stride !== undefined && Boolean(options.withFeatures?.(f));
+    yield* pipelined(
+      frames,
+      [this.input, new Float32Array(this.input.length)],
+      (f, out) => this.prepareInto(f, out),
+      (input, f) => this.runPass(input, wantsMap(f)),
+      ({ outputs, map }, f, mapping) => ({ detections: this.decode(outputs, f, mapping), ...(map && stride ? { features: { features: map, mapping, featureStride: stride } } : {}) }),
+    );
   }
 
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** A [1, C, H, W] or [1, H, W, C] map as the NHWC map ROI-align reads. */
+function toNhwc(data: Float32Array, dims: readonly [number, number, number, number], layout: 'nchw' | 'nhwc'): FeatureMap {
+  if (layout === 'nhwc') return { data, shape: dims, layout: 'nhwc' };
+  const [, c, h, w] = dims;
+  const plane = h * w;
+  const out = new Float32Array(data.length);
+  for (let k = 0; k < c; k++) {
+    const from = k * plane;
+    for (let i = 0; i < plane; i++) out[i * c + k] = data[from + i]!;
+  }
+  return { data: out, shape: [1, h, w, c], layout: 'nhwc' };
 }
 
 function clamp(v: number, max: number): number {

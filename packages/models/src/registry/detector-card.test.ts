@@ -20,6 +20,12 @@ describe('parseDetectorCard', () => {
     assert.equal(card.iouThreshold, 0.5);
     assert.deepEqual(card.input.size, [640, 640]);
     assert.equal(parseDetectorCard({ ...good, model: '/abs/m.onnx' }, '/models').model, '/abs/m.onnx');
+    assert.equal(card.appearance, undefined);
+  });
+
+  it('reads the appearance map a card names', () => {
+    const card = parseDetectorCard({ ...good, appearance: { output: 'p3', stride: 8, layout: 'nchw' } }, '/models');
+    assert.deepEqual(card.appearance, { output: 'p3', stride: 8, layout: 'nchw' });
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -32,6 +38,9 @@ describe('parseDetectorCard', () => {
     ['empty classes', { ...good, classes: [] }, /classes must be "coco" or a list/],
     ['a score outside 0..1', { ...good, scoreThreshold: 3 }, /scoreThreshold must be within 0\.\.1/],
     ['a name with spaces', { ...good, name: 'my model' }, /name must be a model name/],
+    ['an appearance map without a stride, in a made-up layout', { ...good, appearance: { output: 'p3', layout: 'chw' } }, /appearance\.stride must be the input pixels per map cell.*; appearance\.layout must be "nchw"/],
+    ['an appearance map that is a head output', { ...good, decode: { ...good.decode, outputs: ['output', 'p3'] }, appearance: { output: 'p3', stride: 8, layout: 'nchw' } }, /appearance\.output must not be one of decode\.outputs/],
+    ['unknown appearance keys', { ...good, appearance: { output: 'p3', stride: 8, layout: 'nhwc', bands: 3 } }, /appearance: unknown keys bands/],
   ];
   for (const [what, json, message] of bad) {
     it(`refuses ${what}`, () => assert.throws(() => parseDetectorCard(json, '/models', 'card.json'), message));

@@ -54,6 +54,20 @@ export interface DetectorDecodeCard {
   nms?: boolean;
 }
 
+/**
+ * A feature map of the same pass for the appearance cue (`sightline detect --appearance`, Scouter's
+ * `track(..., appearance='on')`): each box is ROI-aligned on it into a few horizontal bands. A
+ * fine level of the network's feature pyramid (stride 8) suits people tens of pixels tall.
+ */
+export interface DetectorAppearanceCard {
+  /** The model output holding the map (export it as a graph output). */
+  output: string;
+  /** Input pixels per map cell. */
+  stride: number;
+  /** The map's layout: [1, C, H, W] or [1, H, W, C]. */
+  layout: 'nchw' | 'nhwc';
+}
+
 /** A user's detector: the ONNX file and how to run it. */
 export interface DetectorCard {
   /** Model name: how flows, cameras and logs name it, and SIGHTLINE_BACKEND_<NAME> picks its engine. */
@@ -70,9 +84,12 @@ export interface DetectorCard {
   iouThreshold: number;
   /** Score calibration for the tracker (see ModelCard.trackerScores). */
   trackerScores?: { readonly trackThresh: number; readonly newTrackThresh: number };
+  /** A feature map the appearance cue pools; without it the detector gives boxes only. */
+  appearance?: DetectorAppearanceCard;
 }
 
-const TOP_KEYS = ['name', 'model', 'description', 'licence', 'classes', 'input', 'decode', 'scoreThreshold', 'iouThreshold', 'trackerScores'];
+const TOP_KEYS = ['name', 'model', 'description', 'licence', 'classes', 'input', 'decode', 'scoreThreshold', 'iouThreshold', 'trackerScores', 'appearance'];
+const APPEARANCE_KEYS = ['output', 'stride', 'layout'];
 const INPUT_KEYS = ['name', 'size', 'layout', 'colour', 'mean', 'std', 'letterbox', 'pad'];
 const DECODE_KEYS = ['format', 'outputs', 'strides', 'decoded', 'sigmoid', 'regMax', 'nms'];
 
@@ -131,6 +148,17 @@ export function parseDetectorCard(json: unknown, baseDir: string, source = 'dete
   if (json.iouThreshold !== undefined && !(inUnit(json.iouThreshold) && json.iouThreshold > 0)) problems.push('iouThreshold must be within (0, 1]');
   const ts = json.trackerScores;
   if (ts !== undefined && !(isObject(ts) && inUnit(ts.trackThresh) && inUnit(ts.newTrackThresh) && Object.keys(ts).length === 2)) problems.push('trackerScores must be { trackThresh, newTrackThresh }, both within 0..1');
+  const appearance = json.appearance;
+  if (appearance !== undefined) {
+    if (!isObject(appearance)) problems.push('appearance must be an object: { output, stride, layout }');
+    else {
+      unknownKeys('appearance: ', appearance, APPEARANCE_KEYS, problems);
+      if (typeof appearance.output !== 'string' || !appearance.output) problems.push('appearance.output must name the model output that holds the feature map');
+      if (!(Number.isInteger(appearance.stride) && (appearance.stride as number) > 0)) problems.push('appearance.stride must be the input pixels per map cell, a positive whole number (e.g. 8)');
+      if (appearance.layout !== 'nchw' && appearance.layout !== 'nhwc') problems.push('appearance.layout must be "nchw" ([1, C, H, W]) or "nhwc" ([1, H, W, C])');
+      if (isObject(decode) && Array.isArray(decode.outputs) && decode.outputs.includes(appearance.output)) problems.push('appearance.output must not be one of decode.outputs (the map is not a head output)');
+    }
+  }
   if (problems.length) throw new Error(`${source}: ${problems.join('; ')}`);
 
   const i = input as Record<string, unknown>;
@@ -156,6 +184,7 @@ export function parseDetectorCard(json: unknown, baseDir: string, source = 'dete
     scoreThreshold: (json.scoreThreshold as number | undefined) ?? 0.3,
     iouThreshold: (json.iouThreshold as number | undefined) ?? 0.5,
     ...(ts ? { trackerScores: ts as { trackThresh: number; newTrackThresh: number } } : {}),
+    ...(isObject(appearance) ? { appearance: { output: appearance.output as string, stride: appearance.stride as number, layout: appearance.layout as 'nchw' | 'nhwc' } } : {}),
   };
 }
 

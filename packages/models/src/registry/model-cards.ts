@@ -68,6 +68,13 @@ const CENTERNET_TRACKER_SCORES = { trackThresh: 0.35, newTrackThresh: 0.5 } as c
 // people on the far path at the top of the frame whom the ground truth does not annotate.
 const NANODET_TRACKER_SCORES = { trackThresh: 0.45, newTrackThresh: 0.6 } as const;
 
+// NanoDet's map for the appearance cue, chosen on the PETS09 dev stretch (its boxes from 0.3,
+// `npm run bench -- appearance`): the stride-8 lateral map (the backbone's own features, before the
+// pyramid mixes in coarser levels) told people apart best: IDF1 0.685 -> 0.773, switches 14 -> 12;
+// the pyramid's stride-8 output 0.712, its stride-16 levels 0.551-0.604, the head's hidden stride-8
+// layer 0.659. The cue's thresholds are CenterNet's (one default for both).
+const NANODET_APPEARANCE_MAP = 'PartitionedCall/transpose_79';
+
 export const MODEL_CARDS: readonly ModelCard[] = [
   {
     id: 'centernet',
@@ -107,6 +114,7 @@ export const MODEL_CARDS: readonly ModelCard[] = [
       { name: 'Identity_4', shape: [1, 676, 44], description: 'GFL box bins, stride 16' },
       { name: 'Identity_2', shape: [1, 169, 80], description: 'class probabilities, stride 32' },
       { name: 'Identity_5', shape: [1, 169, 44], description: 'GFL box bins, stride 32' },
+      { name: NANODET_APPEARANCE_MAP, shape: [1, 128, 52, 52], description: "stride-8 feature map (the backbone's stride-8 level after the feature pyramid's 1x1 lateral convolution), NCHW: what the appearance cue pools" },
     ],
     detector: {
       // NanoDet's own pre-processing: BGR, ImageNet mean and std in 0..255 units, the frame stretched to
@@ -116,6 +124,7 @@ export const MODEL_CARDS: readonly ModelCard[] = [
       decode: { format: 'nanodet-gfl', strides: [8, 16, 32], regMax: 10 },
       scoreThreshold: 0.3,
       iouThreshold: 0.5,
+      appearance: { output: NANODET_APPEARANCE_MAP, stride: 8, layout: 'nchw' },
     },
     trackerScores: NANODET_TRACKER_SCORES,
   },

@@ -33,11 +33,13 @@ export type InferenceRequest =
   | { type: 'head-attributes'; id: number; names: string[]; featureId: number; detections: DetectionsMessage }
   | { type: 'release'; id: number };
 
-/** A loaded detector: whether its passes can keep the shared feature map trained heads pool from. */
+/** A loaded detector: whether its passes can keep the shared feature map trained heads pool from, and a map for the appearance cue. */
 export interface LoadDetectorAnswer {
   id: number;
   ok: true;
   hasFeatures: boolean;
+  /** Whether a pass can also give a map the appearance cue pools. */
+  hasAppearanceMap: boolean;
 }
 
 export interface DetectAnswer {

@@ -53,9 +53,9 @@ export class InferenceThread {
    * Loads (once per key) a detector in the thread: `model` is a registry id or a detector card's path.
    * Resolves with whether its passes can keep a feature map for trained heads.
    */
-  async loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<{ hasFeatures: boolean }> {
-    const { hasFeatures } = await this.call<LoadDetectorAnswer>({ type: 'load-detector', key, options });
-    return { hasFeatures };
+  async loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<{ hasFeatures: boolean; hasAppearanceMap: boolean }> {
+    const { hasFeatures, hasAppearanceMap } = await this.call<LoadDetectorAnswer>({ type: 'load-detector', key, options });
+    return { hasFeatures, hasAppearanceMap };
   }
 
   /**

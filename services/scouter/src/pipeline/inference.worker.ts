@@ -82,7 +82,7 @@ function featurePass(request: { features?: boolean; embed?: boolean }): FeatureP
  */
 function answerDetect(request: { id: number; features: boolean; embed: boolean }, frame: Frame, found: Detections, kept: FrameFeatures | undefined, networkMs: number): void {
   const { id } = request;
-  const detections = request.embed && kept ? found.withData(APPEARANCE_DEFAULTS.key, embedBoxes(kept.features, found.xyxy, kept.mapping)) : found;
+  const detections = request.embed && kept ? found.withData(APPEARANCE_DEFAULTS.key, embedBoxes(kept.features, found.xyxy, kept.mapping, { featureStride: kept.featureStride })) : found;
   const forHeads = request.features && kept !== undefined;
   if (forHeads) keepFeatures(id, kept);
   const { message, transfer } = detections.toMessage();
@@ -116,7 +116,7 @@ function batcherFor(model: string, base: ObjectDetector): Batcher | undefined {
     return outs.map(({ raw, features }, i) => {
       const { frame, view } = items[i]!;
       const { mapping } = inputs[i]!;
-      return { detections: view.decode(raw, frame, mapping), ...(features ? { features: { features, mapping } } : {}), networkMs };
+      return { detections: view.decode(raw, frame, mapping), ...(features ? { features: { features, mapping, featureStride: view.featureStride } } : {}), networkMs };
     });
   };
   batcher = new FrameBatcher(policy, pass, undefined, (item) => item.input.shape.join('x'));
@@ -206,17 +206,22 @@ function network(model: string, threads: number): Promise<ObjectDetector> {
   return loading;
 }
 
-async function loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<boolean> {
+/** What a loaded detector's passes can also give: CenterNet's shared map for heads, a map for the appearance cue. */
+function mapsOf(detector: ObjectDetector): { hasFeatures: boolean; hasAppearanceMap: boolean } {
+  return { hasFeatures: detector.hasFeatures, hasAppearanceMap: detector.hasAppearanceMap };
+}
+
+async function loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<{ hasFeatures: boolean; hasAppearanceMap: boolean }> {
   const loaded = detectors.get(key);
-  if (loaded) return loaded.detector.hasFeatures;
+  if (loaded) return mapsOf(loaded.detector);
   const base = await network(options.model, options.threads);
   const raced = detectors.get(key);
-  if (raced) return raced.detector.hasFeatures;
+  if (raced) return mapsOf(raced.detector);
   const detector = base.withFilters({ scoreThreshold: options.scoreThreshold, ...(options.classIds ? { classIds: options.classIds } : {}) });
   const batcher = batcherFor(options.model, base);
   if (batcher) {
     detectors.set(key, { detector, queue: new FrameQueue(), running: Promise.resolve(), pending: [], batcher });
-    return detector.hasFeatures;
+    return mapsOf(detector);
   }
   const queue = new FrameQueue();
   const pending: PendingDetect[] = [];
@@ -237,7 +242,7 @@ async function loadDetector(key: string, options: { model: string; scoreThreshol
     }
   })();
   detectors.set(key, { detector, queue, running, pending });
-  return detector.hasFeatures;
+  return mapsOf(detector);
 }
 
 /** Per network that gathers frames: its policy and how many passes ran with each batch size. */
@@ -278,12 +283,13 @@ async function attributes(request: Extract<InferenceRequest, { type: 'attributes
 port.on('message', (request: InferenceRequest) => {
   switch (request.type) {
     case 'load-detector':
-      loadDetector(request.key, request.options).then((hasFeatures) => reply({ id: request.id, ok: true, hasFeatures }), (err) => fail(request.id, err));
+      loadDetector(request.key, request.options).then((maps) => reply({ id: request.id, ok: true, ...maps }), (err) => fail(request.id, err));
       return;
     case 'detect': {
       const entry = detectors.get(request.key);
       if (!entry) return fail(request.id, new Error(`detector ${request.key} is not loaded`));
-      if ((request.features === true || request.embed === true) && !entry.detector.hasFeatures) return fail(request.id, new Error(`detector ${request.key} has no shared feature map`));
+      if (request.features === true && !entry.detector.hasFeatures) return fail(request.id, new Error(`detector ${request.key} has no shared feature map`));
+      if (request.embed === true && !entry.detector.hasAppearanceMap) return fail(request.id, new Error(`detector ${request.key} has no feature map for the appearance cue`));
       if (entry.batcher) return detectBatched(entry.batcher, entry.detector as CenterNetDetector, request);
       entry.pending.push({ id: request.id, frame: request.frame, features: request.features === true, embed: request.embed === true });
       entry.queue.push(request.frame);

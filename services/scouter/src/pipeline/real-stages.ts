@@ -111,17 +111,18 @@ export function createRealStages(options: { inferenceThreads: number; log?: (mes
       const labels = catalogue.classes(spec.model);
       const classIds = classIdsOf(spec, labels);
       const key = JSON.stringify([spec.model, classIds ?? null, spec.scoreThreshold]);
-      const { hasFeatures } = await inference().loadDetector(key, { model, scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
+      const { hasFeatures, hasAppearanceMap } = await inference().loadDetector(key, { model, scoreThreshold: spec.scoreThreshold, threads: options.inferenceThreads, ...(classIds ? { classIds } : {}) });
       await noteModels();
       // With trained heads, each pass also keeps its feature map for them: one pass per frame.
       const heads = trained ? trainedHeadNames(attributes) : [];
       const withFeatures = heads.length > 0;
       if (withFeatures && !hasFeatures) throw new Error(`trained attribute heads (${heads.join(', ')}) pool the detector's shared feature map; detector "${spec.model}" has none: detect with model='centernet' in this flow`);
-      // The appearance cue (track's default with bytetrack) where the detector has a shared map; an
-      // explicit appearance='on' without one is an error. With trained heads the pass fetches the
-      // map at the heads' shape (512x512 for centernet) and the embeddings pool that same map.
-      if (track?.appearance === 'on' && !hasFeatures) throw new Error(`track(..., appearance='on') pools the detector's shared feature map; detector "${spec.model}" has none: detect with model='centernet' or use appearance='off'`);
-      const embed = track !== undefined && usesAppearance(track) && hasFeatures;
+      // The appearance cue (track's default with bytetrack) where the detector has a map for it
+      // (CenterNet's shared map, NanoDet's stride-8 map, a card's `appearance`); an explicit
+      // appearance='on' without one is an error. With trained heads the pass fetches the map at the
+      // heads' shape (512x512 for centernet) and the embeddings pool that same map.
+      if (track?.appearance === 'on' && !hasAppearanceMap) throw new Error(`track(..., appearance='on') pools the detector's own feature map; detector "${spec.model}" names none: detect with model='centernet' or 'nanodet', give its card an "appearance" output, or use appearance='off'`);
+      const embed = track !== undefined && usesAppearance(track) && hasAppearanceMap;
       return {
         className: (classId) => labels[classId] ?? `class-${classId}`,
         async detect(frame) {
