@@ -1,5 +1,5 @@
 // Whole-pipeline benchmark on real video, through the project's own CLI: `sightline detect` (the
-// default detector, then NanoDet when its weights were fetched) -> `sightline track` (SORT mode, and the default tracker with the detector's
+// default detector, then NanoDet when its weights were fetched; each also with the appearance cue) -> `sightline track` (SORT mode, and the default tracker with the detector's
 // score calibration) -> `sightline eval`, on the PETS09-S2L1 dev stretch (frames 1-400 of the
 // 480x360 video, ground truth scaled by 0.625 from the original 768x576). Also prints the detector
 // alone at several scores, so the recall lost between detector and tracker output is visible.
@@ -24,17 +24,20 @@ try {
   const summary: string[] = [];
   // Each shipped detector through the same commands: CenterNet (npm install), NanoDet when its
   // weights were fetched (`sightline models fetch nanodet`).
-  // NanoDet also with --tiles (the frame plus two 360x360 tiles: three network passes per frame).
-  for (const [model, tiles] of [['centernet', false], ['nanodet', false], ['nanodet', true]] as const) {
+  // NanoDet also with --tiles (the frame plus two 360x360 tiles: three network passes per frame),
+  // and each detector with the appearance cue from its own map (--appearance on detect and track).
+  const runs = [['centernet', ''], ['centernet', 'appearance'], ['nanodet', ''], ['nanodet', 'appearance'], ['nanodet', 'tiles']] as const;
+  for (const [model, extra] of runs) {
     const missing = weightsMissing(model);
     if (missing) {
-      console.log(`\n${model}: skipped (${missing})`);
+      console.log(`\n${model}${extra ? ` + ${extra}` : ''}: skipped (${missing})`);
       continue;
     }
-    const name = tiles ? `${model}-tiles` : model;
+    const name = extra ? `${model}-${extra}` : model;
     const det = join(dir, `det-${name}.txt`);
+    const appearance = extra === 'appearance' ? ['--appearance', join(dir, `appearance-${name}.txt`)] : [];
     console.log(`\n== ${name} ==`);
-    console.log(sightline('detect', '--video', clip, '--out', det, '--model', model, '--score', '0.3', ...(tiles ? ['--tiles'] : [])));
+    console.log(sightline('detect', '--video', clip, '--out', det, '--model', model, '--score', '0.3', ...(extra === 'tiles' ? ['--tiles'] : []), ...appearance));
 
     // Detector alone: every box its own track, so only recall and precision mean anything.
     const detRows = parseMot(readFileSync(det, 'utf8'));
@@ -49,7 +52,7 @@ try {
     for (const d of [sortDir, defaultDir]) mkdirSync(d, { recursive: true });
     // The container says 10 fps: that is what a camera feed of this file would report.
     sightline('track', '--det', det, '--out', join(sortDir, `${seq}.txt`), '--tracker', 'sort', '--fps', '10');
-    sightline('track', '--det', det, '--out', join(defaultDir, `${seq}.txt`), '--fps', '10', '--model', model);
+    sightline('track', '--det', det, '--out', join(defaultDir, `${seq}.txt`), '--fps', '10', '--model', model, ...appearance);
     console.log(`\nWhole pipeline with ${name}, PETS09-S2L1 frames 1-400 (480x360): SORT mode, then the default tracker with ${model}'s score calibration`);
     console.log(sightline('eval', '--gt', join(dir, 'gt'), '--res', sortDir, '--compare', defaultDir));
     const json = JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', defaultDir, '--json')) as { combined: Record<string, number> };
@@ -60,7 +63,7 @@ try {
     const lenient = (JSON.parse(sightline('eval', '--gt', join(dir, 'gt'), '--res', defaultDir, '--json', '--ignore-marked')) as { combined: Record<string, number> }).combined;
     const floor = floorErrors(gt, parseMot(readFileSync(join(defaultDir, `${seq}.txt`), 'utf8')));
     console.log(`\nFloor positions of the tracked boxes' feet (homography from 4 clicked ground-truth feet near the corners of the walked area; ${floor.length} tracked boxes matched to gt at IoU >= 0.5): median error ${median(floor).toFixed(3)} m, 90th percentile ${[...floor].sort((a, b) => a - b)[Math.floor(floor.length * 0.9)]!.toFixed(3)} m (goal: median <= 0.25 m)`);
-    summary.push(`  ${name.padEnd(14)} MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1); with --ignore-marked MOTA ${lenient.MOTA!.toFixed(3)}, IDF1 ${lenient.IDF1!.toFixed(3)}, FP ${c.FP} -> ${lenient.FP}`);
+    summary.push(`  ${name.padEnd(20)} MOTA ${c.MOTA!.toFixed(3)} (goal >= 0.80), IDF1 ${c.IDF1!.toFixed(3)} (goal >= 0.75), ${c.IDSW} identity switches for ${people} people = ${(c.IDSW! / people).toFixed(1)} per person (goal <= 1); with --ignore-marked MOTA ${lenient.MOTA!.toFixed(3)}, IDF1 ${lenient.IDF1!.toFixed(3)}, FP ${c.FP} -> ${lenient.FP}`);
   }
   console.log(`\nDefault pipeline against the goals, per detector:\n${summary.join('\n')}`);
 } finally {
