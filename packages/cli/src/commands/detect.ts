@@ -30,8 +30,8 @@ const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--mod
              feature map of the same pass (3 horizontal bands of the box x the map's channels:
              CenterNet's shared map, NanoDet's stride-8 map, or the map a card's "appearance"
              names; the boxes are those of a run without it), one line a detection:
-             frame,n,v1,...,v384 (n: the detection's place in its frame in --out, from 1); give it
-             to \`sightline track --appearance\`. Not with --tiles
+             frame,n,v1,...,vK (n: the detection's place in its frame in --out, from 1; K = 384 for
+             CenterNet and NanoDet); give it to \`sightline track --appearance\`. Not with --tiles
 
 The file is written when the whole video is done; a failed run leaves an existing --out untouched.`;
 
