@@ -27,5 +27,5 @@ export { cropFrame, clipRect } from './attributes/frame-crop.ts';
 export { AttributeHead, poolBoxFeatures, type AttributeHeadSpec, type AttributeValue } from './attributes/attribute-head.ts';
 export { BOX_EMBEDDING_DEFAULTS, boxEmbeddingLength, embedBoxes, type BoxEmbeddingOptions } from './attributes/box-embedding.ts';
 export * from './training/index.ts';
-export { detectTiled, squareTiles, type TileOptions } from './detect/tiled-detection.ts';
+export { detectTiled, detectTiledWithMap, squareTiles, type TileOptions } from './detect/tiled-detection.ts';
 export { TrackFaceAttributes, type TrackAttributeOptions } from './attributes/track-attributes.ts';

@@ -151,11 +151,25 @@ test('--appearance writes one embedding per detection from the same pass, the bo
     for (const e of embeddings.get(frame) ?? []) assert.ok(e.length === 384 && e.some((v) => v !== 0), `frame ${frame}: an embedding of ${e.length} values`);
   }
 
-  // Refused: tiles (a pass per tile, no one map) and a detector without a shared map.
+  // With --tiles every merged box (tile boxes too) pools the whole frame's map; the boxes are those of plain tiling.
+  const tiledPlain = join(dir, 'tiled-plain.txt');
+  assert.equal(sightline('--video', clip, '--out', tiledPlain, '--tiles').status, 0);
+  const tiledOut = join(dir, 'tiled-app-det.txt');
+  const tiledAppearance = join(dir, 'tiled-app.txt');
+  const tiled = sightline('--video', clip, '--out', tiledOut, '--appearance', tiledAppearance, '--tiles');
+  assert.equal(tiled.status, 0, tiled.stderr);
+  assert.equal(readFileSync(tiledOut, 'utf8'), readFileSync(tiledPlain, 'utf8'));
+  const tiledRows = parseMot(readFileSync(tiledOut, 'utf8'), tiledOut);
+  assert.ok(tiledRows.length > rows.length, `tiles found ${tiledRows.length} boxes, the whole frame ${rows.length}`);
+  const tiledEmbeddings = parseAppearance(readFileSync(tiledAppearance, 'utf8'), tiledAppearance);
+  for (let frame = 1; frame <= 6; frame++) {
+    const n = tiledRows.filter((r) => r.frame === frame).length;
+    assert.equal(tiledEmbeddings.get(frame)?.length ?? 0, n, `tiled frame ${frame}`);
+    for (const e of tiledEmbeddings.get(frame) ?? []) assert.ok(e.length === 384 && e.some((v) => v !== 0));
+  }
+
+  // Refused: a detector without a map.
   const refusedOut = join(dir, 'refused.txt');
-  const tiles = sightline('--video', clip, '--out', refusedOut, '--appearance', join(dir, 'x.txt'), '--tiles');
-  assert.equal(tiles.status, 2);
-  assert.match(tiles.stderr, /--appearance pools one feature map of the whole frame; --tiles runs a pass per tile/);
   const boxes = columnsTensor([[32, 32, 20, 20, 0.9]], 1, 5);
   writeFileSync(join(dir, 'mapless.onnx'), fixtureDetector({ size: [64, 64], layout: 'nchw', outputs: [{ name: 'output0', dims: [1, 5, 1], values: boxes }] }));
   const card = join(dir, 'mapless.card.json');

@@ -3,7 +3,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { centernetInputFor, createDetector, detectTiled, embedBoxes, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
+import { centernetInputFor, createDetector, detectTiled, detectTiledWithMap, embedBoxes, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
 import { CameraMotionEstimator, detectionsToMotRows, formatAppearance, formatCameraMotion, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
@@ -31,7 +31,8 @@ const usage = `Usage: sightline detect --video <file|url> --out <det.txt> [--mod
              CenterNet's shared map, NanoDet's stride-8 map, or the map a card's "appearance"
              names; the boxes are those of a run without it), one line a detection:
              frame,n,v1,...,vK (n: the detection's place in its frame in --out, from 1; K = 384 for
-             CenterNet and NanoDet); give it to \`sightline track --appearance\`. Not with --tiles
+             CenterNet and NanoDet); give it to \`sightline track --appearance\`. With --tiles
+             every merged box pools the whole frame's map
 
 The file is written when the whole video is done; a failed run leaves an existing --out untouched.`;
 
@@ -73,7 +74,6 @@ export const detectCommand: CliCommand = {
     if (!Number.isInteger(every) || every < 1) throw new UsageError(`--every must be a whole number >= 1, got "${values.every}"`);
     const score = values.score === undefined ? undefined : Number(values.score);
     if (score !== undefined && !(score >= 0 && score <= 1)) throw new UsageError(`--score must be a number within 0..1, got "${values.score}"`);
-    if (values.appearance !== undefined && values.tiles) throw new UsageError('--appearance pools one feature map of the whole frame; --tiles runs a pass per tile: use one or the other');
 
     const info = await probeVideoStream(values.video);
     // The video's size is known: CenterNet loads the network at its shape up front (tiles are square: 512x512).
@@ -102,9 +102,10 @@ export const detectCommand: CliCommand = {
     try {
       const decoded = decodeVideoFrames(values.video, { every, info });
       // Tiling runs several passes per frame; the plain path overlaps letterboxing with inference.
+      // With --appearance every merged box, tile boxes included, pools the whole frame's map.
       const results = values.tiles
         ? (async function* () {
-            for await (const frame of decoded) yield { frame, detections: await detectTiled(detector, frame), features: undefined };
+            for await (const frame of decoded) yield appearance ? { frame, ...(await detectTiledWithMap(detector, frame)) } : { frame, detections: await detectTiled(detector, frame), features: undefined };
           })()
         : // The map at the shape the boxes run at anyway ('source'): the detections stay those of a run without it.
           detector.detectStream(decoded, appearance ? { withFeatures: () => 'source' } : {});

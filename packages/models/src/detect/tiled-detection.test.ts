@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
 import { packageDir } from '../registry/model-cache.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
-import { detectTiled, squareTiles } from './tiled-detection.ts';
+import { detectTiled, detectTiledWithMap, squareTiles } from './tiled-detection.ts';
 
 test('squareTiles cover the long side with even overlap', () => {
   assert.deepEqual(squareTiles(1920, 1080), [[0, 0, 1080, 1080], [840, 0, 1920, 1080]]);
@@ -38,4 +38,14 @@ test('tiles find the small people of a wide frame that the whole frame misses, a
     const [x1, y1, x2, y2] = tiled.box(i);
     assert.ok(x1 >= 0 && y1 >= 0 && x2 <= img.width && y2 <= img.height);
   }
+});
+
+test('with the map: the boxes of plain tiling, and the whole frame\'s map at its detection shape for all of them', async () => {
+  const img = await decodeImageRgb(`${packageDir('@vladmandic/human')}/assets/samples.jpg`, { crop: [0, 0, 1280, 160] });
+  const plain = await detectTiled(detector, img);
+  const { detections, features } = await detectTiledWithMap(detector, img);
+  assert.deepEqual(Array.from(detections.xyxy), Array.from(plain.xyxy));
+  assert.equal(features.featureStride, 4);
+  const [h, w] = detector.shapeFor(img);
+  assert.deepEqual(features.features.shape, [1, h / 4, w / 4, 128]);
 });

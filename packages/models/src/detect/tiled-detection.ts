@@ -4,7 +4,7 @@
 import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import { cropFrame } from '../attributes/frame-crop.ts';
-import type { ObjectDetector } from './object-detector.ts';
+import type { FrameFeatures, ObjectDetector } from './object-detector.ts';
 
 export interface TileOptions {
   /** IoU above which merged boxes of one class suppress each other (default 0.5). */
@@ -32,8 +32,31 @@ export function squareTiles(width: number, height: number): [number, number, num
  * @example const people = await detectTiled(detector, frame);
  */
 export async function detectTiled(detector: ObjectDetector, frame: Frame, options: TileOptions = {}): Promise<Detections> {
+  return withTiles(detector, frame, await detector.detect(frame), options);
+}
+
+/**
+ * The same merge, with the whole-frame pass also fetching the detector's appearance map
+ * (`hasAppearanceMap`): every merged box, tile boxes included, can be pooled from that one map of
+ * the whole frame.
+ * @example const { detections, features } = await detectTiledWithMap(detector, frame); embedBoxes(features.features, detections.xyxy, features.mapping, { featureStride: features.featureStride });
+ */
+export async function detectTiledWithMap(detector: ObjectDetector, frame: Frame, options: TileOptions = {}): Promise<{ detections: Detections; features: FrameFeatures }> {
+  if (!detector.hasAppearanceMap) throw new Error(`${detector.name} has no feature map for the appearance cue`);
+  async function* one(): AsyncGenerator<Frame> {
+    yield frame;
+  }
+  for await (const { detections, features } of detector.detectStream(one(), { withFeatures: () => 'source' })) {
+    if (!features) throw new Error(`${detector.name} returned no feature map`);
+    return { detections: await withTiles(detector, frame, detections, options), features };
+  }
+  throw new Error(`${detector.name} gave no pass for the frame`);
+}
+
+/** `whole` (the whole frame's detections) merged with the tiles' after class-aware NMS. */
+async function withTiles(detector: ObjectDetector, frame: Frame, whole: Detections, options: TileOptions): Promise<Detections> {
   const margin = options.borderMargin ?? 4;
-  const parts: Detections[] = [await detector.detect(frame)];
+  const parts: Detections[] = [whole];
   for (const [tx1, ty1, tx2, ty2] of squareTiles(frame.width, frame.height)) {
     const d = await detector.detect(cropFrame(frame, [tx1, ty1, tx2, ty2]));
     const inner = { left: tx1 > 0, top: ty1 > 0, right: tx2 < frame.width, bottom: ty2 < frame.height };
