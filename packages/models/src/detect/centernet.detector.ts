@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { addGraphOutput, getEngine, type FeatureMap, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
-import type { Backend, InferenceSession } from '../backend/backend.ts';
+import type { Backend } from '../backend/backend.ts';
 import { onnxRuntimeCpu } from '../backend/onnxruntime-cpu.backend.ts';
 import { createModelSession, type BackendChoice, type ModelBackend } from '../backend/select-backend.ts';
 import { centernetInputFor } from '../convert/centernet-input.ts';
@@ -12,6 +12,7 @@ import { ensureOnnxModel } from '../registry/model-cache.ts';
 import { COCO_LABELS } from '../registry/coco-labels.ts';
 import { modelCard } from '../registry/model-cards.ts';
 import { runBatchedPass, type BatchInput, type BatchOutput, type BatchSessions } from './centernet-batch.ts';
+import { ShapeSessions, type Shape } from './centernet-sessions.ts';
 import { pipelined, type DetectStreamOptions, type FeaturePass, type FrameFeatures, type InputMapping, type ObjectDetector } from './object-detector.ts';
 
 export interface CenterNetOptions {
@@ -55,58 +56,6 @@ const FEATURE_STRIDE = 4;
 const FEATURE_CHANNELS = 128;
 
 export type { BatchInput, BatchOutput, FrameFeatures, InputMapping };
-
-type Shape = readonly [number, number];
-
-/** The sessions of one loaded model, one per input shape, shared by every filter view of it. */
-class ShapeSessions {
-  private readonly byShape = new Map<string, Promise<InferenceSession>>();
-  private readonly batchByShape = new Map<string, Promise<BatchSessions>>();
-
-  constructor(
-    readonly base: { shape: Shape; session: InferenceSession },
-    private readonly open: (shape: Shape) => Promise<InferenceSession>,
-    private readonly openBatch: (shape: Shape) => Promise<BatchSessions>,
-  ) {
-    this.byShape.set(base.shape.join('x'), Promise.resolve(base.session));
-  }
-
-  get(shape: Shape): Promise<InferenceSession> {
-    const key = shape.join('x');
-    let session = this.byShape.get(key);
-    if (!session) {
-      session = this.open(shape);
-      session.catch(() => this.byShape.delete(key));
-      this.byShape.set(key, session);
-    }
-    return session;
-  }
-
-  /** The sessions of batched passes at `shape`, opened on first use. */
-  getBatch(shape: Shape): Promise<BatchSessions> {
-    const key = shape.join('x');
-    let sessions = this.batchByShape.get(key);
-    if (!sessions) {
-      sessions = this.openBatch(shape);
-      sessions.catch(() => this.batchByShape.delete(key));
-      this.batchByShape.set(key, sessions);
-    }
-    return sessions;
-  }
-
-  async release(): Promise<void> {
-    const all = [...this.byShape.values()];
-    const batched = [...this.batchByShape.values()];
-    this.byShape.clear();
-    this.batchByShape.clear();
-    for (const s of all) await (await s.catch(() => undefined))?.release();
-    for (const b of batched) {
-      const loaded = await b.catch(() => undefined);
-      await loaded?.body.release();
-      await loaded?.decode.release();
-    }
-  }
-}
 
 export class CenterNetDetector implements ObjectDetector {
   readonly name = 'centernet';

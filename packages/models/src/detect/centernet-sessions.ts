@@ -1,0 +1,57 @@
+// CenterNet's sessions: one per input shape met (and the batched parts per shape), opened on first
+// use and shared by every filter view of one loaded model.
+import type { InferenceSession } from '../backend/backend.ts';
+import type { BatchSessions } from './centernet-batch.ts';
+
+/** A network input [height, width]. */
+export type Shape = readonly [number, number];
+
+/** The sessions of one loaded model, one per input shape, shared by every filter view of it. */
+export class ShapeSessions {
+  private readonly byShape = new Map<string, Promise<InferenceSession>>();
+  private readonly batchByShape = new Map<string, Promise<BatchSessions>>();
+
+  constructor(
+    readonly base: { shape: Shape; session: InferenceSession },
+    private readonly open: (shape: Shape) => Promise<InferenceSession>,
+    private readonly openBatch: (shape: Shape) => Promise<BatchSessions>,
+  ) {
+    this.byShape.set(base.shape.join('x'), Promise.resolve(base.session));
+  }
+
+  get(shape: Shape): Promise<InferenceSession> {
+    const key = shape.join('x');
+    let session = this.byShape.get(key);
+    if (!session) {
+      session = this.open(shape);
+      session.catch(() => this.byShape.delete(key));
+      this.byShape.set(key, session);
+    }
+    return session;
+  }
+
+  /** The sessions of batched passes at `shape`, opened on first use. */
+  getBatch(shape: Shape): Promise<BatchSessions> {
+    const key = shape.join('x');
+    let sessions = this.batchByShape.get(key);
+    if (!sessions) {
+      sessions = this.openBatch(shape);
+      sessions.catch(() => this.batchByShape.delete(key));
+      this.batchByShape.set(key, sessions);
+    }
+    return sessions;
+  }
+
+  async release(): Promise<void> {
+    const all = [...this.byShape.values()];
+    const batched = [...this.batchByShape.values()];
+    this.byShape.clear();
+    this.batchByShape.clear();
+    for (const s of all) await (await s.catch(() => undefined))?.release();
+    for (const b of batched) {
+      const loaded = await b.catch(() => undefined);
+      await loaded?.body.release();
+      await loaded?.decode.release();
+    }
+  }
+}
