@@ -5,44 +5,26 @@
 // pan breaks them.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { TracksEvent } from '@sightline/contracts';
 import { compileFlow, type TrackMotion } from '@sightline/flow';
-import { decodeImageRgb } from '@sightline/media';
-import { ByteTracker, Detections, type Frame, type VideoFrame } from '@sightline/vision';
+import { ByteTracker, type Frame, type VideoFrame } from '@sightline/vision';
+import { cameraX, panFrame, panPeople, panPhoto } from '../../test-support/jerky-pan.fixture.ts';
 import { CameraPipeline } from './camera-pipeline.ts';
 import type { PipelineStages } from './stages.ts';
 
-const samples = fileURLToPath(new URL('../../../../node_modules/@vladmandic/human/assets/samples.jpg', import.meta.url));
-const [W, H] = [320, 240];
-/** The camera's left edge in the photo per frame: still, 30 px a frame right, still, back left, still. */
-const cameraX: number[] = [];
-for (let t = 0, x = 400; t < 26; t++) cameraX.push((x += t < 4 ? 0 : t < 10 ? 30 : t < 15 ? 0 : t < 21 ? -30 : 0));
-// Inside the view all along: the camera's left edge runs from 400 to 580, so x 580-720 is always seen.
-const PEOPLE = [590, 640, 690];
 let photo: Frame<'rgb24'>;
 
 before(async () => {
-  photo = await decodeImageRgb(samples);
+  photo = await panPhoto();
 });
 
 function stages(): PipelineStages {
   return {
     async *openSource(): AsyncGenerator<VideoFrame> {
-      for (let index = 0; index < cameraX.length; index++) {
-        const data = new Uint8Array(W * H * 3);
-        for (let y = 0; y < H; y++) data.set(photo.data.subarray(((400 + y) * photo.width + cameraX[index]!) * 3, ((400 + y) * photo.width + cameraX[index]! + W) * 3), y * W * 3);
-        yield { data, width: W, height: H, format: 'rgb24', index };
-      }
+      for (let index = 0; index < cameraX.length; index++) yield panFrame(photo, index);
     },
     async loadDetector() {
-      return {
-        className: () => 'person',
-        async detect(frame) {
-          const x = cameraX[frame.index]!;
-          return { frame, detections: Detections.fromRows(PEOPLE.map((p) => ({ xyxy: [p - x, 60, p - x + 24, 150] as const, confidence: 0.9, classId: 0 }))) };
-        },
-      };
+      return { className: () => 'person', detect: async (frame) => ({ frame, detections: panPeople(frame.index) }) };
     },
     createTracker: (_spec, fps) => new ByteTracker({ frameRate: fps, trackThresh: 0.5, newTrackThresh: 0.6, minHits: 3 }),
   };

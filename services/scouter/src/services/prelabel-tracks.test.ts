@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ByteTracker, Detections } from '@sightline/vision';
-import { attachEarlierBoxes, fillPrelabelTrackGaps, type ResultFrame } from './prelabel-tracks.ts';
+import { cameraX, panFrame, panPeople, panPhoto } from '../../test-support/jerky-pan.fixture.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, type ResultFrame } from './prelabel-tracks.ts';
 
 const box = (x: number, trackId: number | null, score = 0.8, label = 'person') => ({ label, xyxy: [x, 10, x + 20, 70] as [number, number, number, number], score, trackId });
 
@@ -41,4 +42,33 @@ test('attachEarlierBoxes: a confirmed track\'s withheld first boxes get its id, 
   assert.deepEqual(second.slice(0, 3), [null, null, null]);
   assert.ok(second[3]! > 0 && second.slice(3).every((id) => id === second[3]), `the second person's id on every frame from its first: ${second}`);
   assert.ok(frames.every((f) => f.boxes[0]!.trackId === frames[0]!.boxes[0]!.trackId && f.boxes[0]!.trackId! > 0), 'the first person too');
+});
+
+test('PrelabelTracker: a jerky pan keeps three still people\'s identities by moving the tracks with the camera; without compensation they break', async () => {
+  const photo = await panPhoto();
+  const ids = (tracker: PrelabelTracker): Set<number> => {
+    const seen = new Set<number>();
+    for (let i = 0; i < cameraX.length; i++) for (const id of tracker.track(panFrame(photo, i), panPeople(i))) if (id >= 0) seen.add(id);
+    return seen;
+  };
+  const settings = { fps: 10, trackerScores: { trackThresh: 0.5, newTrackThresh: 0.6 }, appearance: false };
+  assert.equal(ids(new PrelabelTracker(settings)).size, 3);
+  const still = ids(new PrelabelTracker({ ...settings, motion: false })).size;
+  assert.ok(still >= 6, `without compensation the pan should break identities: ${still} ids`);
+});
+
+test('PrelabelTracker: with the appearance cue every box\'s embedding reaches the tracker, and ids come back per detection', async () => {
+  const photo = await panPhoto();
+  const tracker = new PrelabelTracker({ fps: 10, trackerScores: { trackThresh: 0.5, newTrackThresh: 0.6 }, appearance: true });
+  let boxes = 0;
+  for (let i = 0; i < 6; i++) {
+    const people = panPeople(i);
+    const looked = people.withData('embedding', Array.from({ length: people.length }, (_, k) => Float32Array.from({ length: 8 }, (_, c) => (c === k ? 1 : 0))));
+    const ids = tracker.track(panFrame(photo, i), looked);
+    assert.equal(ids.length, people.length);
+    if (i >= 2) assert.equal(new Set(ids).size, 3, `frame ${i}: three confirmed tracks, one per person`);
+    boxes += people.length;
+  }
+  assert.equal(tracker.embeddingsSeen, boxes);
+  assert.equal(new PrelabelTracker({ fps: 10, appearance: false }).embeddingsSeen, 0);
 });

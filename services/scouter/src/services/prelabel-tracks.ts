@@ -1,15 +1,58 @@
-// What the tracker's output becomes in a pre-labeling result: each track's first boxes, which
-// ByteTrack withholds until it confirms the track and then hands back, and, across a gap of at most
-// TRACK_GAP_SECONDS (a person missed for a moment), the boxes on the frames between, so Hawk gets
-// one unbroken track for the annotator to check instead of pieces to join.
+// Pre-labeling's tracks: the tracker as a camera runs it (PrelabelTracker: ByteTrack with the
+// appearance cue when the boxes carry embeddings, camera-motion compensation), then what its output
+// becomes in the result: each track's first boxes, which ByteTrack withholds until it confirms the
+// track and then hands back, and, across a gap of at most TRACK_GAP_SECONDS (a person missed for a
+// moment), the boxes on the frames between, so Hawk gets one unbroken track for the annotator to
+// check instead of pieces to join.
 import type { HawkXyxy } from '@sightline/contracts';
-import { boxIou, type EarlierBox } from '@sightline/vision';
+import { AppearanceTracker, boxIou, ByteTracker, CameraMotionEstimator, type Detections, type EarlierBox, type Frame } from '@sightline/vision';
 
 export type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
 export type ResultFrame = { frame: number; boxes: ResultBox[] };
 
 /** Pixel coordinates in results are kept to a tenth of a pixel. */
 export const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * The tracker of one pre-labeling job. A new track is confirmed at its 3rd match and its first two
+ * boxes, withheld until then, are handed back (attachEarlierBoxes); on the PETS09 dev stretch
+ * confirming at the 6th, as `sightline track` does, linked no more boxes and split one more
+ * identity. With `appearance` the detections carry each box's embedding (the `embedding` column)
+ * and tracks follow people by look as well as overlap; with `motion` (the default) they move with
+ * the camera first (a still one estimates as no motion). Measured on the PETS09 dev stretch
+ * (CenterNet): MOTA 0.696 -> 0.707, IDF1 0.600 -> 0.654, switches 18 -> 14, 23 -> 21 tracks for
+ * 10 people.
+ * @example const t = new PrelabelTracker({ fps: 10, appearance: true }); const ids = t.track(frame, detections);
+ */
+export class PrelabelTracker {
+  private readonly tracker: ByteTracker | AppearanceTracker;
+  private readonly motion: CameraMotionEstimator | undefined;
+
+  constructor(options: { fps: number; trackerScores?: { trackThresh: number; newTrackThresh: number }; appearance: boolean; motion?: boolean }) {
+    const settings = { frameRate: options.fps, boxes: 'detection', minHits: 3, ...options.trackerScores } as const;
+    this.tracker = options.appearance ? new AppearanceTracker(settings) : new ByteTracker(settings);
+    this.motion = options.motion === false ? undefined : new CameraMotionEstimator();
+  }
+
+  /** Embeddings the appearance cue has seen (0 without it). */
+  get embeddingsSeen(): number {
+    return this.tracker instanceof AppearanceTracker ? this.tracker.embeddingsSeen : 0;
+  }
+
+  /** The next frame: each detection's track id (-1 where no confirmed track holds it yet). */
+  track(frame: Frame, detections: Detections): Int32Array {
+    if (this.motion) this.tracker.compensate(this.motion.estimate(frame, detections.xyxy).affine);
+    const tracked = this.tracker.update(detections.withData('source', Array.from({ length: detections.length }, (_, i) => i)));
+    const ids = new Int32Array(detections.length).fill(-1);
+    (tracked.data.source as number[]).forEach((s, i) => (ids[s] = tracked.trackerId[i]!));
+    return ids;
+  }
+
+  /** ByteTrack's withheld first boxes of the tracks the last frame confirmed. */
+  confirmedEarlier(): readonly EarlierBox[] {
+    return this.tracker.confirmedEarlier();
+  }
+}
 
 /**
  * Gives the boxes of a newly confirmed track's first frames (`tracker.confirmedEarlier()`, frame k

@@ -1,7 +1,8 @@
 // Pre-labeling for Hawk, under the contract of packages/contracts/src/hawk-prelabel-queue.ts:
 // claims jobs from Hawk's hawk_prelabel_jobs (woken by NOTIFY hawk_prelabel, with a slow poll as a
 // safety net), fetches the range's frames from Hawk's API with the job's frames token, runs
-// CenterNet on them, links the boxes with ByteTrack (short gaps bridged: prelabel-tracks.ts), and
+// CenterNet on them, links the boxes with ByteTrack as a camera does (the appearance cue from the
+// same pass's map, camera-motion compensation; short gaps bridged: prelabel-tracks.ts), and
 // stores the checked result in the job row for Hawk to write as a new version. The JPEGs are
 // decoded by one ffmpeg process for the whole range and detected on the process's one inference
 // thread, the same network and detectStream the cameras use.
@@ -9,17 +10,18 @@ import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, Hawk
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeJpegStream } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
-import { ByteTracker, TRACK_GAP_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
+import { TRACK_GAP_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
-import { attachEarlierBoxes, fillPrelabelTrackGaps, round1, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
-  loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<unknown>;
-  detect(key: string, frame: VideoFrame): Promise<{ detections: Detections; frame: VideoFrame }>;
+  loadDetector(key: string, options: { model: string; scoreThreshold: number; threads: number; classIds?: number[] }): Promise<{ hasAppearanceMap: boolean }>;
+  /** `embed`: each box also carries its appearance embedding (the `embedding` column). */
+  detect(key: string, frame: VideoFrame, options?: { embed?: boolean }): Promise<{ detections: Detections; frame: VideoFrame }>;
 }
 
 export interface PrelabelWorkerOptions {
@@ -120,26 +122,20 @@ export class PrelabelWorker {
       const classIds = [...labelOf.keys()];
       const key = JSON.stringify([job.model, classIds, job.scoreThreshold]);
       const inference = this.options.inference();
-      await inference.loadDetector(key, { model: 'centernet', scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
-      // A new track is confirmed at its 3rd match and its first two boxes, withheld until then, are
-      // handed back (attachEarlierBoxes). On the PETS09 dev stretch confirming at the 6th, as
-      // `sightline track` does, linked no more boxes and split one more identity.
-      const tracker = job.track ? new ByteTracker({ frameRate: job.fps, boxes: 'detection', minHits: 3, ...modelCard(job.model).trackerScores }) : undefined;
+      const { hasAppearanceMap } = await inference.loadDetector(key, { model: 'centernet', scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
+      // Tracks as a camera keeps them: the appearance cue where the detector has a map, camera motion.
+      const embed = job.track && hasAppearanceMap;
+      const tracker = job.track ? new PrelabelTracker({ fps: job.fps, trackerScores: modelCard(job.model).trackerScores, appearance: embed }) : undefined;
       const frames: ResultFrame[] = [];
       let lastBeat = performance.now();
       const count = job.frameTo - job.frameFrom + 1;
       const hawkFrames = { hawkUrl: this.options.hawkUrl, token: job.framesToken, videoId: job.videoId };
       const abort = new AbortController();
       const decoded = decodeJpegStream(fetchHawkFrames(hawkFrames, job.frameFrom, count, abort.signal), { count, signal: abort.signal });
-      for await (const result of detectFrames(inference, key, decoded, count, () => this.stopped, abort)) {
+      for await (const result of detectFrames(inference, key, decoded, count, () => this.stopped, abort, { embed })) {
         const f = job.frameFrom + result.frame.index;
         const found = result.detections;
-        const trackIds = new Int32Array(found.length).fill(-1);
-        if (tracker) {
-          const tracked = tracker.update(found.withData('source', Array.from({ length: found.length }, (_, i) => i)));
-          const source = tracked.data.source as number[];
-          source.forEach((s, i) => (trackIds[s] = tracked.trackerId[i]!));
-        }
+        const trackIds = tracker ? tracker.track(result.frame, found) : new Int32Array(found.length).fill(-1);
         frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, result.frame) });
         if (tracker) attachEarlierBoxes(frames, tracker.confirmedEarlier());
         done++;
@@ -176,12 +172,12 @@ export class PrelabelWorker {
  * when `stop()` says so; `abort` ends the decoding (and what feeds it) when the loop ends.
  * @example for await (const { frame, detections } of detectFrames(thread, key, decodeJpegStream(jpegs, { count: 30 }), 30, () => false, new AbortController())) use(detections);
  */
-export async function* detectFrames(inference: PrelabelInference, key: string, frames: AsyncIterable<VideoFrame>, count: number, stop: () => boolean, abort: AbortController): AsyncGenerator<{ detections: Detections; frame: VideoFrame }> {
+export async function* detectFrames(inference: PrelabelInference, key: string, frames: AsyncIterable<VideoFrame>, count: number, stop: () => boolean, abort: AbortController, options: { embed?: boolean } = {}): AsyncGenerator<{ detections: Detections; frame: VideoFrame }> {
   const decoded = frames[Symbol.asyncIterator]();
   const detectNext = async (): Promise<{ detections: Detections; frame: VideoFrame } | undefined> => {
     const next = await decoded.next();
     if (next.done) return undefined;
-    return inference.detect(key, next.value);
+    return inference.detect(key, next.value, options);
   };
   try {
     let inFlight = detectNext();
