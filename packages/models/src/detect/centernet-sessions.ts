@@ -20,26 +20,12 @@ export class ShapeSessions {
   }
 
   get(shape: Shape): Promise<InferenceSession> {
-    const key = shape.join('x');
-    let session = this.byShape.get(key);
-    if (!session) {
-      session = this.open(shape);
-      session.catch(() => this.byShape.delete(key));
-      this.byShape.set(key, session);
-    }
-    return session;
+    return openOnce(this.byShape, shape, this.open);
   }
 
   /** The sessions of batched passes at `shape`, opened on first use. */
   getBatch(shape: Shape): Promise<BatchSessions> {
-    const key = shape.join('x');
-    let sessions = this.batchByShape.get(key);
-    if (!sessions) {
-      sessions = this.openBatch(shape);
-      sessions.catch(() => this.batchByShape.delete(key));
-      this.batchByShape.set(key, sessions);
-    }
-    return sessions;
+    return openOnce(this.batchByShape, shape, this.openBatch);
   }
 
   async release(): Promise<void> {
@@ -54,4 +40,16 @@ export class ShapeSessions {
       await loaded?.decode.release();
     }
   }
+}
+
+/** The entry of `shape` in `opened`, opening it on first use; a failed open is forgotten, so the next call tries again. */
+function openOnce<T>(opened: Map<string, Promise<T>>, shape: Shape, open: (shape: Shape) => Promise<T>): Promise<T> {
+  const key = shape.join('x');
+  let entry = opened.get(key);
+  if (!entry) {
+    entry = open(shape);
+    entry.catch(() => opened.delete(key));
+    opened.set(key, entry);
+  }
+  return entry;
 }
