@@ -1,14 +1,14 @@
 // Tracker benchmark: accuracy on the seven MOT15 dev sequences with SORT's own Faster R-CNN
 // detections, SORT mode and the default tracker side by side (beside SORT's published MOTA where it
-// exists; one default for all seven; the default also as `sightline track` writes it, its gaps of
-// at most TRACK_GAP_SECONDS filled), and speed of ByteTrack beside this project's SORT
+// exists; one default for all seven; the default also with its gaps of at most TRACK_GAP_SECONDS
+// filled, then also smoothed over TRACK_SMOOTH_SECONDS, as `sightline track` writes it), and speed of ByteTrack beside this project's SORT
 // mode, each also with gating off (the dense IoU matrix, same results) as the baseline, in one run.
 // Accuracy and the ETH-Bahnhof speed row need the evaluation data (SIGHTLINE_EVAL_DATA, default
 // <repo>/../shared/data); the synthetic 50/200/1000-object rows always run.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ByteTracker, Detections, SortTracker, TRACK_GAP_SECONDS, combineCounts, fillTrackGaps, detectionsToMotRows, evaluateSequence, groupMotByFrame, motMetrics, motRowsToDetections, readMotFile, trackedRows, type MotCounts, type MotMetrics, type MotRow, type Tracker } from '../src/index.ts';
+import { ByteTracker, Detections, SortTracker, TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, combineCounts, fillTrackGaps, smoothTracks, detectionsToMotRows, evaluateSequence, groupMotByFrame, motMetrics, motRowsToDetections, readMotFile, trackedRows, type MotCounts, type MotMetrics, type MotRow, type Tracker } from '../src/index.ts';
 
 const dataRoot = process.env.SIGHTLINE_EVAL_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const mot15 = join(dataRoot, 'mot15');
@@ -47,13 +47,14 @@ if (hasData) {
   // SORT's published MOTA exists for three of the seven; SORT mode reproduces those to 0.1 points,
   // so it stands in for SORT on the other four.
   console.log('Accuracy, MOT15 train with det_sort_frcnn.txt (one default for all seven; MOTA / IDF1 / HOTA in %, IDSW; ratios: default minus SORT mode, points)');
-  console.log(`sequence        SORT pub. |  sort mode MOTA  IDF1  HOTA IDSW |    default MOTA  IDF1  HOTA IDSW |  dMOTA  dIDF1  dHOTA | gaps <= ${TRACK_GAP_SECONDS} s filled  IDSW |  dMOTA  dIDF1  dHOTA`);
+  console.log(`sequence        SORT pub. |  sort mode MOTA  IDF1  HOTA IDSW |    default MOTA  IDF1  HOTA IDSW |  dMOTA  dIDF1  dHOTA | gaps <= ${TRACK_GAP_SECONDS} s filled  IDSW |  dMOTA  dIDF1  dHOTA | + smoothed ${TRACK_SMOOTH_SECONDS} s  IDSW |  dMOTA  dIDF1  dHOTA`);
   const sequences: Array<[string, number | null]> = [['TUD-Campus', 62.7], ['KITTI-17', 60.2], ['ETH-Sunnyday', 59.1], ['TUD-Stadtmitte', null], ['KITTI-13', null], ['ETH-Bahnhof', null], ['ADL-Rundle-6', null]];
-  const parts: [MotCounts[], MotCounts[], MotCounts[]] = [[], [], []];
+  const parts: [MotCounts[], MotCounts[], MotCounts[], MotCounts[]] = [[], [], [], []];
   const cell = (m: MotMetrics): string => `${pct(m.MOTA)} ${pct(m.IDF1)} ${pct(m.HOTA)} ${String(m.IDSW).padStart(4)}`;
   const delta = (a: MotMetrics, b: MotMetrics): string => [b.MOTA - a.MOTA, b.IDF1 - a.IDF1, b.HOTA - a.HOTA].map((v) => ((v >= 0 ? '+' : '') + (v * 100).toFixed(1)).padStart(6)).join(' ');
   let sumDelta = 0;
   let sumFilledDelta = 0;
+  let sumSmoothedDelta = 0;
   let counted = 0;
   for (const [seq, published] of sequences) {
     if (!existsSync(join(mot15, seq, 'det', 'det_sort_frcnn.txt'))) continue;
@@ -62,20 +63,22 @@ if (hasData) {
     const { fps } = seqInfo(seq);
     const sortRows = trackedRows(trackers[1]![1](fps), frames);
     const byteRows = trackedRows(trackers[0]![1](fps), frames);
-    const [sort, byte, filled] = [sortRows, byteRows, fillTrackGaps(byteRows, Math.round(TRACK_GAP_SECONDS * fps))].map((rows, k) => {
+    const filledRows = fillTrackGaps(byteRows, Math.round(TRACK_GAP_SECONDS * fps));
+    const [sort, byte, filled, smoothed] = [sortRows, byteRows, filledRows, smoothTracks(filledRows, Math.round(TRACK_SMOOTH_SECONDS * fps))].map((rows, k) => {
       const counts = evaluateSequence(gt, rows);
       parts[k]!.push(counts);
       return motMetrics(counts);
-    }) as [MotMetrics, MotMetrics, MotMetrics];
+    }) as [MotMetrics, MotMetrics, MotMetrics, MotMetrics];
     sumDelta += byte.MOTA - sort.MOTA;
     sumFilledDelta += filled.MOTA - sort.MOTA;
+    sumSmoothedDelta += smoothed.MOTA - sort.MOTA;
     counted++;
-    console.log(`${seq.padEnd(15)} ${(published === null ? '-' : String(published)).padStart(9)} | ${cell(sort).padStart(31)} | ${cell(byte).padStart(31)} | ${delta(sort, byte)} | ${cell(filled).padStart(31)} | ${delta(sort, filled)}`);
+    console.log(`${seq.padEnd(15)} ${(published === null ? '-' : String(published)).padStart(9)} | ${cell(sort).padStart(31)} | ${cell(byte).padStart(31)} | ${delta(sort, byte)} | ${cell(filled).padStart(31)} | ${delta(sort, filled)} | ${cell(smoothed).padStart(31)} | ${delta(sort, smoothed)}`);
   }
-  const [sortAll, byteAll, filledAll] = parts.map((p) => motMetrics(combineCounts(p))) as [MotMetrics, MotMetrics, MotMetrics];
-  console.log(`${'COMBINED'.padEnd(15)} ${'-'.padStart(9)} | ${cell(sortAll).padStart(31)} | ${cell(byteAll).padStart(31)} | ${delta(sortAll, byteAll)} | ${cell(filledAll).padStart(31)} | ${delta(sortAll, filledAll)}`);
+  const [sortAll, byteAll, filledAll, smoothedAll] = parts.map((p) => motMetrics(combineCounts(p))) as [MotMetrics, MotMetrics, MotMetrics, MotMetrics];
+  console.log(`${'COMBINED'.padEnd(15)} ${'-'.padStart(9)} | ${cell(sortAll).padStart(31)} | ${cell(byteAll).padStart(31)} | ${delta(sortAll, byteAll)} | ${cell(filledAll).padStart(31)} | ${delta(sortAll, filledAll)} | ${cell(smoothedAll).padStart(31)} | ${delta(sortAll, smoothedAll)}`);
   const gain = (sum: number) => `${sum >= 0 ? '+' : ''}${((sum / Math.max(counted, 1)) * 100).toFixed(2)} points`;
-  console.log(`average per-sequence MOTA gain over SORT mode: ${gain(sumDelta)}; with gaps filled, as sightline track writes: ${gain(sumFilledDelta)}`);
+  console.log(`average per-sequence MOTA gain over SORT mode: ${gain(sumDelta)}; with gaps filled: ${gain(sumFilledDelta)}; filled and smoothed, as sightline track writes: ${gain(sumSmoothedDelta)}`);
   const bahnhof = await loadFrames('ETH-Bahnhof');
   const boxes = bahnhof.reduce((s, d) => s + d.length, 0);
   const speed = [...trackers, ...denseTrackers].map(([name, make]) => {

@@ -77,11 +77,11 @@ test('track fills the frame each person was missed on (--interpolate, default 0.
   const score = (out: string) => JSON.parse(sightline('eval', '--gt', gt, '--res', out, '--json').stdout) as Record<string, number>;
   const frames = (out: string, id: number) => readFileSync(out, 'utf8').trim().split('\n').map((r) => r.split(',').map(Number)).filter((r) => r[1] === id).map((r) => r[0]!);
   const filled = join(dir, 'res-filled.txt');
-  const run = sightline('track', '--det', det, '--out', filled, '--fps', '25');
+  const run = sightline('track', '--det', det, '--out', filled, '--fps', '25', '--smooth', '0');
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /\(3 filled in gaps of at most 0\.3 s\)/);
   const open = join(dir, 'res-open.txt');
-  assert.equal(sightline('track', '--det', det, '--out', open, '--fps', '25', '--interpolate', '0').status, 0);
+  assert.equal(sightline('track', '--det', det, '--out', open, '--fps', '25', '--interpolate', '0', '--smooth', '0').status, 0);
   // Person 1 (the first id written) was not detected on frame 15.
   const firstId = Number(readFileSync(filled, 'utf8').split(',')[1]);
   assert.ok(frames(filled, firstId).includes(15) && !frames(open, firstId).includes(15));
@@ -94,6 +94,44 @@ test('track fills the frame each person was missed on (--interpolate, default 0.
     const r = sightline('track', '--det', det, '--out', join(dir, 'x.txt'), bad);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--interpolate must be a number of seconds, 0 or more/);
+  }
+});
+
+test('track smooths each box\'s vertical centre and size over 0.1 s each way by default, keeping its horizontal centre; --smooth 0 and sort leave the boxes', () => {
+  const read = (out: string) => readFileSync(out, 'utf8').trim().split('\n').map((r) => r.split(',').map(Number));
+  const rough = join(dir, 'res-rough.txt');
+  assert.equal(sightline('track', '--det', det, '--out', rough, '--fps', '25', '--smooth', '0').status, 0);
+  const smooth = join(dir, 'res-smooth.txt');
+  const run = sightline('track', '--det', det, '--out', smooth, '--fps', '25');
+  assert.equal(run.status, 0, run.stderr);
+  // 0.1 s at 25 fps: 3 frames each way (2.5 rounded).
+  assert.match(run.stdout, /boxes smoothed over 3 frames each way/);
+  const [a, b] = [read(rough), read(smooth)];
+  assert.equal(b.length, a.length);
+  const key = (r: number[]) => `${r[0]},${r[1]}`;
+  const roughAt = new Map(a.map((r) => [key(r), r]));
+  let changed = 0;
+  for (const r of b) {
+    const q = roughAt.get(key(r))!;
+    assert.ok(q, `frame ${r[0]} id ${r[1]} only in the smoothed file`);
+    assert.ok(Math.abs(r[2]! + r[4]! / 2 - (q[2]! + q[4]! / 2)) < 0.01, 'the horizontal centre is kept');
+    if (Math.abs(r[3]! - q[3]!) > 0.01) changed++;
+  }
+  assert.ok(changed > a.length / 4, `only ${changed} of ${a.length} boxes moved vertically`);
+  // Frame 20 of the first id: its vertical centre is the mean of frames 17-23 of the rough track.
+  const id = b[0]![1]!;
+  const centre = (r: number[]) => r[3]! + r[5]! / 2;
+  const around = a.filter((r) => r[1] === id && r[0]! >= 17 && r[0]! <= 23);
+  assert.equal(around.length, 7);
+  const at20 = b.find((r) => r[1] === id && r[0] === 20)!;
+  assert.ok(Math.abs(centre(at20) - around.reduce((t, r) => t + centre(r), 0) / 7) < 0.01);
+  const sort = join(dir, 'res-sort-smooth.txt');
+  assert.equal(sightline('track', '--det', det, '--out', sort, '--fps', '25', '--tracker', 'sort').status, 0);
+  assert.equal(readFileSync(sort, 'utf8'), readFileSync(join(dir, 'res-sort.txt'), 'utf8'), 'sort, the reference, smooths nothing by default');
+  for (const bad of ['--smooth=-0.1', '--smooth=lots', '--smooth=']) {
+    const r = sightline('track', '--det', det, '--out', join(dir, 'x.txt'), bad);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--smooth must be a number of seconds, 0 or more/);
   }
 });
 

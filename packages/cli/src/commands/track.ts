@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
-import { APPEARANCE_DEFAULTS, AppearanceTracker, BYTE_TRACK_DEFAULT_SCORE, ByteTracker, SortTracker, TRACK_GAP_SECONDS, fillTrackGaps, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, trackedRows, type Tracker } from '@sightline/vision';
+import { APPEARANCE_DEFAULTS, AppearanceTracker, BYTE_TRACK_DEFAULT_SCORE, ByteTracker, SortTracker, TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, fillTrackGaps, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, smoothTracks, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
 
 const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID|card.json]
-                       [--motion <motion.txt>] [--appearance <appearance.txt>] [--interpolate S]
+                       [--motion <motion.txt>] [--appearance <appearance.txt>] [--interpolate S] [--smooth S]
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
@@ -29,6 +29,10 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
   --interpolate  fill a track's boxes on the frames between two of its boxes at most S seconds
              apart, on a straight line (default ${TRACK_GAP_SECONDS} for bytetrack, 0 = off and for sort, the
              reference): a person missed for a moment counts as present throughout
+  --smooth   average each box's vertical centre, width and height over the track's boxes at most
+             S seconds before and after it, never across a gap, keeping its horizontal centre
+             (default ${TRACK_SMOOTH_SECONDS} for bytetrack, 0 = off and for sort): the detector's jitter
+             leaves the written boxes, so small people's boxes match where they are
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
@@ -43,7 +47,7 @@ export const trackCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' }, appearance: { type: 'string' }, interpolate: { type: 'string' } },
+      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' }, appearance: { type: 'string' }, interpolate: { type: 'string' }, smooth: { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.det) throw new UsageError('--det <det.txt> is required');
@@ -54,6 +58,8 @@ export const trackCommand: CliCommand = {
     if (!Number.isFinite(fps) || fps <= 0) throw new UsageError(`--fps must be a positive number, got "${values.fps}"`);
     const gapSeconds = values.interpolate === undefined ? (kind === 'sort' ? 0 : TRACK_GAP_SECONDS) : Number(values.interpolate);
     if (values.interpolate?.trim() === '' || !Number.isFinite(gapSeconds) || gapSeconds < 0) throw new UsageError(`--interpolate must be a number of seconds, 0 or more, got "${values.interpolate}"`);
+    const smoothSeconds = values.smooth === undefined ? (kind === 'sort' ? 0 : TRACK_SMOOTH_SECONDS) : Number(values.smooth);
+    if (values.smooth?.trim() === '' || !Number.isFinite(smoothSeconds) || smoothSeconds < 0) throw new UsageError(`--smooth must be a number of seconds, 0 or more, got "${values.smooth}"`);
 
     const card = values.model === undefined ? undefined : { trackerScores: detectorTrackerScores(values.model) };
     if (values.model !== undefined && !card?.trackerScores) {
@@ -89,13 +95,19 @@ export const trackCommand: CliCommand = {
       }
     })();
     const tracked = trackedRows(tracker, frames, (k) => start + k * step, motion && ((k) => motion.get(start + k * step)));
-    const out = fillTrackGaps(tracked, Math.round(gapSeconds * fps), step);
+    const filledRows = fillTrackGaps(tracked, Math.round(gapSeconds * fps), step);
+    const smoothRadius = Math.round(smoothSeconds * fps);
+    const out = smoothTracks(filledRows, smoothRadius, step);
     const ids = new Set(out.map((r) => r.id));
     const ms = performance.now() - started;
     await writeFile(values.out, formatMot(out));
     const frameCount = step > 1 ? Math.floor((lastFrame - first) / step) + 1 : lastFrame;
     const rate = frameCount > 0 && ms > 0 ? `, ${Math.round((frameCount / ms) * 1000)} frames/s` : '';
-    const filled = out.length > tracked.length ? ` (${out.length - tracked.length} filled in gaps of at most ${gapSeconds} s)` : '';
+    const notes = [
+      ...(out.length > tracked.length ? [`${out.length - tracked.length} filled in gaps of at most ${gapSeconds} s`] : []),
+      ...(smoothRadius >= step ? [`boxes smoothed over ${smoothRadius} frame${smoothRadius === 1 ? '' : 's'} each way`] : []),
+    ];
+    const filled = notes.length ? ` (${notes.join('; ')})` : '';
     console.log(`${kind}: ${frameCount} frames, ${rows.length} detections -> ${ids.size} tracks, ${out.length} rows${filled} written to ${values.out}${rate}`);
     return 0;
   },
