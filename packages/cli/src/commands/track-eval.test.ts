@@ -87,14 +87,8 @@ test('track fills the frame each person was missed on (--interpolate, default 0.
   assert.ok(frames(filled, firstId).includes(15) && !frames(open, firstId).includes(15));
   assert.equal(score(open).FN! - score(filled).FN!, 3, 'the three missed frames are found');
   assert.equal(score(filled).FP, score(open).FP, 'and no box is put where no one is');
-  const sort = join(dir, 'res-sort-open.txt');
-  assert.equal(sightline('track', '--det', det, '--out', sort, '--fps', '25', '--tracker', 'sort').status, 0);
-  assert.equal(readFileSync(sort, 'utf8'), readFileSync(join(dir, 'res-sort.txt'), 'utf8'), 'sort, the reference, fills nothing by default');
-  for (const bad of ['--interpolate=-1', '--interpolate=soon', '--interpolate=']) {
-    const r = sightline('track', '--det', det, '--out', join(dir, 'x.txt'), bad);
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /--interpolate must be a number of seconds, 0 or more/);
-  }
+  assertSortWritesItsOwn('res-sort-open.txt', 'fills nothing');
+  assertSecondsRefused('--interpolate', ['-1', 'soon', '']);
 });
 
 test('track smooths each box\'s vertical centre and size over 0.1 s each way by default, keeping its horizontal centre; --smooth 0 and sort leave the boxes', () => {
@@ -125,15 +119,25 @@ test('track smooths each box\'s vertical centre and size over 0.1 s each way by 
   assert.equal(around.length, 7);
   const at20 = b.find((r) => r[1] === id && r[0] === 20)!;
   assert.ok(Math.abs(centre(at20) - around.reduce((t, r) => t + centre(r), 0) / 7) < 0.01);
-  const sort = join(dir, 'res-sort-smooth.txt');
-  assert.equal(sightline('track', '--det', det, '--out', sort, '--fps', '25', '--tracker', 'sort').status, 0);
-  assert.equal(readFileSync(sort, 'utf8'), readFileSync(join(dir, 'res-sort.txt'), 'utf8'), 'sort, the reference, smooths nothing by default');
-  for (const bad of ['--smooth=-0.1', '--smooth=lots', '--smooth=']) {
-    const r = sightline('track', '--det', det, '--out', join(dir, 'x.txt'), bad);
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /--smooth must be a number of seconds, 0 or more/);
-  }
+  assertSortWritesItsOwn('res-sort-smooth.txt', 'smooths nothing');
+  assertSecondsRefused('--smooth', ['-0.1', 'lots', '']);
 });
+
+/** SORT, the reference, run again writes what its first run did: no post-processing by default. */
+function assertSortWritesItsOwn(name: string, what: string): void {
+  const out = join(dir, name);
+  assert.equal(sightline('track', '--det', det, '--out', out, '--fps', '25', '--tracker', 'sort').status, 0);
+  assert.equal(readFileSync(out, 'utf8'), readFileSync(join(dir, 'res-sort.txt'), 'utf8'), `sort, the reference, ${what} by default`);
+}
+
+/** A seconds flag with each bad value exits 2 saying what it takes. */
+function assertSecondsRefused(flag: string, values: readonly string[]): void {
+  for (const value of values) {
+    const r = sightline('track', '--det', det, '--out', join(dir, 'x.txt'), `${flag}=${value}`);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, new RegExp(`${flag} must be a number of seconds, 0 or more`));
+  }
+}
 
 test('a malformed row names the file and line; a missing file says so; bad flags show usage', () => {
   const bad = file('bad.txt', '1,-1,10,10,40,100,0.9\n2,-1,10,ten,40,100,0.9\n');
