@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ByteTracker, Detections } from '@sightline/vision';
 import { cameraX, panFrame, panPeople, panPhoto } from '../../test-support/jerky-pan.fixture.ts';
-import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, type ResultFrame } from './prelabel-tracks.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, smoothPrelabelTracks, type ResultFrame } from './prelabel-tracks.ts';
 
 const box = (x: number, trackId: number | null, score = 0.8, label = 'person') => ({ label, xyxy: [x, 10, x + 20, 70] as [number, number, number, number], score, trackId });
 
@@ -71,4 +71,23 @@ test('PrelabelTracker: with the appearance cue every box\'s embedding reaches th
   }
   assert.equal(tracker.embeddingsSeen, boxes);
   assert.equal(new PrelabelTracker({ fps: 10, appearance: false }).embeddingsSeen, 0);
+});
+
+test('smoothPrelabelTracks: a track\'s jittering top and height are averaged, its horizontal centre kept, clamped to the image; loose boxes stay', () => {
+  // Track 7 walks right 5 px a frame, its top jumping 0 / 8 and its bottom with it; at the last frame
+  // the smoothed bottom would pass the image's 100 px.
+  const tops = [0, 8, 0, 8, 30];
+  const frames: ResultFrame[] = tops.map((top, k) => ({ frame: 20 + k, boxes: [{ label: 'person', xyxy: [5 * k, top, 5 * k + 20, top + 60 + (k === 4 ? 10 : 0)] as [number, number, number, number], score: 0.9, trackId: 7 }] }));
+  frames[2]!.boxes.push({ label: 'person', xyxy: [300, 1, 320, 61], score: 0.5, trackId: null });
+  smoothPrelabelTracks(frames, 1, { width: 640, height: 100 });
+  const at = (k: number) => frames[k]!.boxes[0]!.xyxy;
+  // Frame 21: frames 20-22, centres 30, 38, 30; heights 60 -> top 32.7 - 30 = 2.7.
+  assert.deepEqual(at(1), [5, round1(98 / 3 - 30), 25, round1(98 / 3 + 30)]);
+  for (let k = 0; k < 5; k++) assert.equal((at(k)[0] + at(k)[2]) / 2, 5 * k + 10, 'horizontal centre kept');
+  assert.ok(at(4)[3] <= 100 && at(4)[1] >= 0, `clamped: ${at(4).join(',')}`);
+  assert.deepEqual(frames[2]!.boxes[1]!.xyxy, [300, 1, 320, 61], 'a box of no track stays as detected');
+  // Radius 0: nothing moves.
+  const before = JSON.stringify(frames);
+  smoothPrelabelTracks(frames, 0, { width: 640, height: 100 });
+  assert.equal(JSON.stringify(frames), before);
 });

@@ -3,9 +3,10 @@
 // becomes in the result: each track's first boxes, which ByteTrack withholds until it confirms the
 // track and then hands back, and, across a gap of at most TRACK_GAP_SECONDS (a person missed for a
 // moment), the boxes on the frames between, so Hawk gets one unbroken track for the annotator to
-// check instead of pieces to join.
+// check instead of pieces to join; and each track's boxes smoothed as `sightline track` writes
+// them, so the track Hawk keeps has fewer keyframes for the annotator to check.
 import type { HawkXyxy } from '@sightline/contracts';
-import { AppearanceTracker, boxIou, ByteTracker, CameraMotionEstimator, type Detections, type EarlierBox, type Frame } from '@sightline/vision';
+import { AppearanceTracker, boxIou, ByteTracker, CameraMotionEstimator, smoothTracks, type Detections, type EarlierBox, type Frame, type MotRow } from '@sightline/vision';
 
 export type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
 export type ResultFrame = { frame: number; boxes: ResultBox[] };
@@ -108,4 +109,32 @@ function untrackedOverlapping(boxes: readonly ResultBox[], label: string | undef
     if (o >= bestIou) [best, bestIou] = [b, o];
   }
   return best;
+}
+
+/**
+ * Smooths each track's boxes in place as `sightline track` does (smoothTracks: vertical centre,
+ * width and height averaged over the track's boxes `radius` frames either side, never across a
+ * gap; horizontal centre kept), clamped to the image and rounded like every result box; boxes of
+ * no track stay as detected. On the PETS09 dev stretch (CenterNet, radius 1 at 10 fps) Hawk kept
+ * 945 keyframes for the 21 tracks instead of 1389, MOTA 0.707 -> 0.713.
+ */
+export function smoothPrelabelTracks(frames: ResultFrame[], radius: number, image: { width: number; height: number }): void {
+  const rows: MotRow[] = [];
+  for (const { frame, boxes } of frames) {
+    for (const b of boxes) {
+      if (b.trackId === null) continue;
+      const [x1, y1, x2, y2] = b.xyxy;
+      rows.push({ frame, id: b.trackId, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: b.score, xOrClass: -1, yOrVisibility: -1, z: -1 });
+    }
+  }
+  const smoothed = new Map(smoothTracks(rows, radius).map((r) => [`${r.frame}:${r.id}`, r]));
+  for (const { frame, boxes } of frames) {
+    for (const b of boxes) {
+      const r = b.trackId === null ? undefined : smoothed.get(`${frame}:${b.trackId}`);
+      if (!r) continue;
+      const clampX = (v: number) => round1(Math.min(image.width, Math.max(0, v)));
+      const clampY = (v: number) => round1(Math.min(image.height, Math.max(0, v)));
+      b.xyxy = [clampX(r.x), clampY(r.y), clampX(r.x + r.w), clampY(r.y + r.h)];
+    }
+  }
 }

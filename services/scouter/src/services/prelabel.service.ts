@@ -2,7 +2,8 @@
 // claims jobs from Hawk's hawk_prelabel_jobs (woken by NOTIFY hawk_prelabel, with a slow poll as a
 // safety net), fetches the range's frames from Hawk's API with the job's frames token, runs
 // CenterNet on them, links the boxes with ByteTrack as a camera does (the appearance cue from the
-// same pass's map, camera-motion compensation; short gaps bridged: prelabel-tracks.ts), and
+// same pass's map, camera-motion compensation; short gaps bridged and boxes smoothed as `sightline
+// track` writes them: prelabel-tracks.ts), and
 // stores the checked result in the job row for Hawk to write as a new version. The JPEGs are
 // decoded by one ffmpeg process for the whole range and detected on the process's one inference
 // thread, the same network and detectStream the cameras use.
@@ -10,12 +11,12 @@ import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, Hawk
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeJpegStream } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
-import { TRACK_GAP_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
+import { TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
-import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, smoothPrelabelTracks, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
@@ -127,6 +128,7 @@ export class PrelabelWorker {
       const embed = job.track && hasAppearanceMap;
       const tracker = job.track ? new PrelabelTracker({ fps: job.fps, trackerScores: modelCard(job.model).trackerScores, appearance: embed }) : undefined;
       const frames: ResultFrame[] = [];
+      let image = { width: 0, height: 0 };
       let lastBeat = performance.now();
       const count = job.frameTo - job.frameFrom + 1;
       const hawkFrames = { hawkUrl: this.options.hawkUrl, token: job.framesToken, videoId: job.videoId };
@@ -135,6 +137,7 @@ export class PrelabelWorker {
       for await (const result of detectFrames(inference, key, decoded, count, () => this.stopped, abort, { embed })) {
         const f = job.frameFrom + result.frame.index;
         const found = result.detections;
+        image = { width: result.frame.width, height: result.frame.height };
         const trackIds = tracker ? tracker.track(result.frame, found) : new Int32Array(found.length).fill(-1);
         frames.push({ frame: f, boxes: boxesOf(found, trackIds, labelOf, result.frame) });
         if (tracker) attachEarlierBoxes(frames, tracker.confirmedEarlier());
@@ -148,7 +151,10 @@ export class PrelabelWorker {
         }
       }
       if (done < count) throw new Error(`only ${done} of the ${count} frames of the range could be read`);
-      if (tracker) fillPrelabelTrackGaps(frames, Math.round(TRACK_GAP_SECONDS * job.fps));
+      if (tracker) {
+        fillPrelabelTrackGaps(frames, Math.round(TRACK_GAP_SECONDS * job.fps));
+        smoothPrelabelTracks(frames, Math.round(TRACK_SMOOTH_SECONDS * job.fps), image);
+      }
       const result = checkContract(HawkPrelabelResult, { frames }, `the result of job ${job.id}`);
       await this.jobs.finish(job.id, this.name, result, done);
       const seconds = (performance.now() - started) / 1000;
