@@ -12,24 +12,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeVideoFrames } from '@sightline/media';
-import { createDetector, embedBoxes, weightsMissing, type FrameFeatures, type ObjectDetector } from '@sightline/models';
-import type { Detections, VideoFrame } from '@sightline/vision';
+import { createDetector, detectWithAppearanceMap, embedFrameBoxes, weightsMissing } from '@sightline/models';
+import type { VideoFrame } from '@sightline/vision';
 import { cutPetsClip, PETS_SEQ, requirePetsDev, sightline, writePetsGtFolder } from './pets09-dev.fixture.ts';
 
 requirePetsDev('appearance-cue');
 const dir = mkdtempSync(join(tmpdir(), 'sightline-appearance-'));
-
-/** One pass of `detector` on `frame`, fetching the appearance map. */
-async function passWithMap(detector: ObjectDetector, frame: VideoFrame): Promise<{ detections: Detections; features: FrameFeatures }> {
-  async function* one(): AsyncGenerator<VideoFrame> {
-    yield frame;
-  }
-  for await (const { detections, features } of detector.detectStream(one(), { withFeatures: () => 'source' })) {
-    if (!features) throw new Error(`${detector.name} returned no map`);
-    return { detections, features };
-  }
-  throw new Error('no pass');
-}
 
 async function measure(model: string, clip: string): Promise<void> {
   const seq = PETS_SEQ;
@@ -72,10 +60,10 @@ async function measure(model: string, clip: string): Promise<void> {
     await detector.detect(frame);
     plainMs += performance.now() - t;
     t = performance.now();
-    const { detections, features } = await passWithMap(detector, frame);
+    const { detections, features } = await detectWithAppearanceMap(detector, frame);
     const t1 = performance.now();
     mapMs += t1 - t;
-    embedBoxes(features.features, detections.xyxy, features.mapping, { featureStride: features.featureStride });
+    embedFrameBoxes(features, detections.xyxy);
     embedMs += performance.now() - t1;
     boxes += detections.length;
     channels = features.features.shape[3];

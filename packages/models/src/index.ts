@@ -13,7 +13,7 @@ export { nativeCuda, type NativeBackendOptions } from './backend/native-cuda.bac
 export { BATCH_SETTINGS, batchingFor, batchSetting, GATHER, type BatchPolicy, type BatchSetting } from './backend/batch-policy.ts';
 export { backendChoice, createModelSession, loadedModelBackends, modelRuns, selectBackend, BACKEND_CHOICES, type BackendChoice, type GpuProbe, type ModelBackend, type SelectOptions } from './backend/select-backend.ts';
 export { CenterNetDetector, type BatchInput, type BatchOutput, type CenterNetOptions, type RawDetections } from './detect/centernet.detector.ts';
-export { pipelined, type DetectorFilters, type DetectStreamOptions, type FeaturePass, type FrameFeatures, type InputMapping, type ObjectDetector } from './detect/object-detector.ts';
+export { detectWithAppearanceMap, pipelined, type DetectorFilters, type DetectStreamOptions, type FeaturePass, type FrameFeatures, type InputMapping, type ObjectDetector } from './detect/object-detector.ts';
 export { OnnxDetector, type OnnxDetectorOptions } from './detect/onnx.detector.ts';
 export { createDetector, detectorTrackerScores, isDetectorCardPath, REGISTERED_DETECTORS, type CreateDetectorOptions } from './detect/create-detector.ts';
 export { decodeCandidates, type Candidates, type CandidateFilter, type OutputTensor } from './detect/detector-decode.ts';
@@ -25,7 +25,7 @@ export { FaceAttributeEstimator, type FaceAttributes, type FaceAttributeOptions 
 export { AttributeSmoother, type TrackAttributes } from './attributes/attribute-smoother.ts';
 export { cropFrame, clipRect } from './attributes/frame-crop.ts';
 export { AttributeHead, poolBoxFeatures, type AttributeHeadSpec, type AttributeValue } from './attributes/attribute-head.ts';
-export { BOX_EMBEDDING_DEFAULTS, boxEmbeddingLength, embedBoxes, type BoxEmbeddingOptions } from './attributes/box-embedding.ts';
+export { BOX_EMBEDDING_DEFAULTS, boxEmbeddingLength, embedBoxes, embedFrameBoxes, type BoxEmbeddingOptions } from './attributes/box-embedding.ts';
 export * from './training/index.ts';
 export { detectTiled, detectTiledWithMap, squareTiles, type TileOptions } from './detect/tiled-detection.ts';
 export { TrackFaceAttributes, type TrackAttributeOptions } from './attributes/track-attributes.ts';

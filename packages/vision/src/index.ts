@@ -1,6 +1,6 @@
 export { Detections, type DetectionData, type DetectionRow, type DetectionsMessage } from './detections.ts';
 export { transferableFrame, type Frame, type FrameFormat, type VideoFrame } from './frame.ts';
-export { parseMot, readMotFile, formatMot, groupMotByFrame, motRowsToDetections, motRowXyxy, detectionsToMotRows, MotFormatError, type MotRow } from './formats/mot.ts';
+export { parseMot, readMotFile, formatMot, groupMotByFrame, groupMotByTrack, motRowsToDetections, motRowXyxy, detectionsToMotRows, MotFormatError, type MotRow } from './formats/mot.ts';
 export * from './floor/index.ts';
 export { toCoco, fromCoco, CocoFormatError, type CocoDataset, type CocoImage, type CocoCategory, type CocoAnnotation } from './formats/coco.ts';
 export { toYoloLabels, fromYoloLabels, YoloFormatError } from './formats/yolo.ts';

@@ -3,7 +3,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { decodeVideoFrames, probeVideoStream } from '@sightline/media';
-import { centernetInputFor, createDetector, detectTiled, detectTiledWithMap, embedBoxes, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
+import { centernetInputFor, createDetector, detectTiled, detectTiledWithMap, embedFrameBoxes, isDetectorCardPath, REGISTERED_DETECTORS } from '@sightline/models';
 import { CameraMotionEstimator, detectionsToMotRows, formatAppearance, formatCameraMotion, formatMot } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
@@ -112,7 +112,7 @@ export const detectCommand: CliCommand = {
       for await (const { frame, detections, features } of results) {
         if (appearanceFile) {
           if (!features) throw new Error(`${detector.name} returned no feature map for frame ${frame.index + 1}`);
-          const text = formatAppearance(frame.index + 1, embedBoxes(features.features, detections.xyxy, features.mapping, { featureStride: features.featureStride }));
+          const text = formatAppearance(frame.index + 1, embedFrameBoxes(features, detections.xyxy));
           if (text && !appearanceFile.write(text)) await once(appearanceFile, 'drain');
         }
         // The boxes found are people, not background: their pixels stay out of the motion estimate.

@@ -56,10 +56,9 @@ export const trackCommand: CliCommand = {
     if (kind !== 'bytetrack' && kind !== 'sort') throw new UsageError(`--tracker must be bytetrack or sort, got "${kind}"`);
     const fps = Number(values.fps);
     if (!Number.isFinite(fps) || fps <= 0) throw new UsageError(`--fps must be a positive number, got "${values.fps}"`);
-    const gapSeconds = values.interpolate === undefined ? (kind === 'sort' ? 0 : TRACK_GAP_SECONDS) : Number(values.interpolate);
-    if (values.interpolate?.trim() === '' || !Number.isFinite(gapSeconds) || gapSeconds < 0) throw new UsageError(`--interpolate must be a number of seconds, 0 or more, got "${values.interpolate}"`);
-    const smoothSeconds = values.smooth === undefined ? (kind === 'sort' ? 0 : TRACK_SMOOTH_SECONDS) : Number(values.smooth);
-    if (values.smooth?.trim() === '' || !Number.isFinite(smoothSeconds) || smoothSeconds < 0) throw new UsageError(`--smooth must be a number of seconds, 0 or more, got "${values.smooth}"`);
+    // Post-processing of the written rows: bytetrack's defaults; sort, the reference, writes none.
+    const gapSeconds = seconds('--interpolate', values.interpolate, kind === 'sort' ? 0 : TRACK_GAP_SECONDS);
+    const smoothSeconds = seconds('--smooth', values.smooth, kind === 'sort' ? 0 : TRACK_SMOOTH_SECONDS);
 
     const card = values.model === undefined ? undefined : { trackerScores: detectorTrackerScores(values.model) };
     if (values.model !== undefined && !card?.trackerScores) {
@@ -135,6 +134,14 @@ function checkAppearance(appearance: Map<number, Float32Array[]>, byFrame: Map<n
     const detections = byFrame.get(frame)?.length ?? 0;
     if (embeddings !== detections) throw new UsageError(`${file}: frame ${frame} has ${embeddings} embedding${embeddings === 1 ? '' : 's'}, but ${det} has ${detections} detection${detections === 1 ? '' : 's'} there (give the files \`sightline detect --appearance\` wrote together)`);
   }
+}
+
+/** A flag's seconds (0 or more), `fallback` when the flag is absent. */
+function seconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const s = Number(value);
+  if (value.trim() === '' || !Number.isFinite(s) || s < 0) throw new UsageError(`${flag} must be a number of seconds, 0 or more, got "${value}"`);
+  return s;
 }
 
 /** 2nd, 3rd, 5th, 11th, 22nd: for "every Nth frame". */

@@ -8,7 +8,7 @@
 // PETS09); the tracker gets a useful cue only once that part is removed, so callers center the
 // embeddings with a running mean (EmbeddingCentering in @sightline/vision) before tracking.
 import { getEngine, type FeatureMap, type NativeEngine } from '@sightline/native';
-import type { InputMapping } from '../detect/object-detector.ts';
+import type { FrameFeatures, InputMapping } from '../detect/object-detector.ts';
 import { poolBoxFeatures } from './attribute-head.ts';
 
 export interface BoxEmbeddingOptions {
@@ -69,4 +69,13 @@ export function embedBoxes(features: FeatureMap, boxesXyxy: Float32Array, mappin
     out.push(e);
   }
   return out;
+}
+
+/**
+ * `embedBoxes` on a pass's map at that map's own stride (FrameFeatures from a detector's stream:
+ * CenterNet's stride 4, NanoDet's 8, a card's).
+ * @example const text = formatAppearance(n, embedFrameBoxes(features, detections.xyxy));
+ */
+export function embedFrameBoxes(pass: FrameFeatures, boxesXyxy: Float32Array, options: Omit<BoxEmbeddingOptions, 'featureStride'> = {}): Float32Array[] {
+  return embedBoxes(pass.features, boxesXyxy, pass.mapping, { ...options, featureStride: pass.featureStride });
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeImageRgb } from '@sightline/media';
 import { boxIou, type Frame } from '@sightline/vision';
-import { embedBoxes } from '../attributes/box-embedding.ts';
+import { embedFrameBoxes } from '../attributes/box-embedding.ts';
 import { assertSelfClosest, movedPairs, onCanvas } from '../attributes/moved-people.fixture.ts';
 import { packageDir, weightsMissing } from '../registry/model-cache.ts';
 import { CenterNetDetector } from './centernet.detector.ts';
@@ -70,7 +70,7 @@ test('nanodet: its stride-8 map tells the same person moved from everyone else, 
   assert.deepEqual(Array.from(b.detections.xyxy), Array.from(plain.xyxy), 'fetching the map changed the boxes');
   assert.equal(b.features?.featureStride, 8);
   assert.deepEqual(b.features?.features.shape, [1, 52, 52, 128]);
-  const embed = (p: typeof a): Float32Array[] => embedBoxes(p.features!.features, p.detections.xyxy, p.features!.mapping, { featureStride: p.features!.featureStride });
+  const embed = (p: typeof a): Float32Array[] => embedFrameBoxes(p.features!, p.detections.xyxy);
   const rawA = embed(a);
   assert.ok(rawA.every((e) => e.length === 384 && e.some((v) => v !== 0)));
   const pairs = movedPairs(a.detections, b.detections, 48, 24);

@@ -62,6 +62,23 @@ export interface ObjectDetector {
 }
 
 /**
+ * One frame through `detector`'s stream with the map the appearance cue pools, fetched at the
+ * shape its detections run at anyway (the boxes are those of a plain pass).
+ * @example const { detections, features } = await detectWithAppearanceMap(detector, frame);
+ */
+export async function detectWithAppearanceMap(detector: ObjectDetector, frame: Frame): Promise<{ detections: Detections; features: FrameFeatures }> {
+  if (!detector.hasAppearanceMap) throw new Error(`${detector.name} has no feature map for the appearance cue`);
+  async function* one(): AsyncGenerator<Frame> {
+    yield frame;
+  }
+  for await (const { detections, features } of detector.detectStream(one(), { withFeatures: () => 'source' })) {
+    if (!features) throw new Error(`${detector.name} returned no feature map`);
+    return { detections, features };
+  }
+  throw new Error(`${detector.name} gave no pass for the frame`);
+}
+
+/**
  * Runs `infer` on each frame in order while the next frame is prepared into the other of two input
  * buffers, so pre-processing hides behind inference. `buffers` is the pair, or picks the buffer of a
  * slot for a frame (a detector whose input shape follows the frame keeps a pair per shape). `infer`

@@ -4,7 +4,7 @@
 import { getEngine, type Frame, type NativeEngine } from '@sightline/native';
 import { Detections } from '@sightline/vision';
 import { cropFrame } from '../attributes/frame-crop.ts';
-import type { FrameFeatures, ObjectDetector } from './object-detector.ts';
+import { detectWithAppearanceMap, type FrameFeatures, type ObjectDetector } from './object-detector.ts';
 
 export interface TileOptions {
   /** IoU above which merged boxes of one class suppress each other (default 0.5). */
@@ -39,18 +39,11 @@ export async function detectTiled(detector: ObjectDetector, frame: Frame, option
  * The same merge, with the whole-frame pass also fetching the detector's appearance map
  * (`hasAppearanceMap`): every merged box, tile boxes included, can be pooled from that one map of
  * the whole frame.
- * @example const { detections, features } = await detectTiledWithMap(detector, frame); embedBoxes(features.features, detections.xyxy, features.mapping, { featureStride: features.featureStride });
+ * @example const { detections, features } = await detectTiledWithMap(detector, frame); embedFrameBoxes(features, detections.xyxy);
  */
 export async function detectTiledWithMap(detector: ObjectDetector, frame: Frame, options: TileOptions = {}): Promise<{ detections: Detections; features: FrameFeatures }> {
-  if (!detector.hasAppearanceMap) throw new Error(`${detector.name} has no feature map for the appearance cue`);
-  async function* one(): AsyncGenerator<Frame> {
-    yield frame;
-  }
-  for await (const { detections, features } of detector.detectStream(one(), { withFeatures: () => 'source' })) {
-    if (!features) throw new Error(`${detector.name} returned no feature map`);
-    return { detections: await withTiles(detector, frame, detections, options), features };
-  }
-  throw new Error(`${detector.name} gave no pass for the frame`);
+  const { detections, features } = await detectWithAppearanceMap(detector, frame);
+  return { detections: await withTiles(detector, frame, detections, options), features };
 }
 
 /** `whole` (the whole frame's detections) merged with the tiles' after class-aware NMS. */

@@ -100,13 +100,23 @@ export function formatMot(rows: readonly MotRow[]): string {
 
 /** Rows grouped by frame, frames in increasing order. */
 export function groupMotByFrame(rows: readonly MotRow[]): Map<number, MotRow[]> {
-  const byFrame = new Map<number, MotRow[]>();
+  return groupMotRows(rows, (row) => row.frame);
+}
+
+/** Rows grouped by track id, each track's rows in frame order. */
+export function groupMotByTrack(rows: readonly MotRow[]): Map<number, MotRow[]> {
+  return groupMotRows(rows, (row) => row.id);
+}
+
+/** Rows grouped by `key`, in frame order within each group. */
+function groupMotRows(rows: readonly MotRow[], key: (row: MotRow) => number): Map<number, MotRow[]> {
+  const groups = new Map<number, MotRow[]>();
   for (const row of [...rows].sort((p, q) => p.frame - q.frame)) {
-    const list = byFrame.get(row.frame);
-    if (list) list.push(row);
-    else byFrame.set(row.frame, [row]);
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
   }
-  return byFrame;
+  return groups;
 }
 
 /**

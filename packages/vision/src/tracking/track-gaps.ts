@@ -9,7 +9,7 @@
 // seven (TUD-Campus +5.5 points, the others +0.1 to +1.0; mean +1.1) and IDF1 on six; 0.5 s and
 // 0.7 s lowered ETH-Bahnhof (-0.9, -1.9) and KITTI-13 (-0.1, -0.9), whose cameras move, so that a
 // straight line in the image is not where the person went. PETS09 dev stretch: +0.6 MOTA.
-import type { MotRow } from '../formats/mot.ts';
+import { groupMotByTrack, type MotRow } from '../formats/mot.ts';
 
 /** Seconds: the longest gap between two boxes of a track that is filled by default. */
 export const TRACK_GAP_SECONDS = 0.3;
@@ -24,14 +24,7 @@ export const TRACK_GAP_SECONDS = 0.3;
 export function fillTrackGaps(rows: readonly MotRow[], maxGapFrames: number, step = 1): MotRow[] {
   const out = [...rows];
   if (maxGapFrames > step) {
-    const byTrack = new Map<number, MotRow[]>();
-    for (const r of rows) {
-      const track = byTrack.get(r.id);
-      if (track) track.push(r);
-      else byTrack.set(r.id, [r]);
-    }
-    for (const track of byTrack.values()) {
-      track.sort((a, b) => a.frame - b.frame);
+    for (const track of groupMotByTrack(rows).values()) {
       for (let i = 1; i < track.length; i++) {
         const a = track[i - 1]!;
         const b = track[i]!;

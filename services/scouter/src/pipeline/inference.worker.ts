@@ -11,7 +11,7 @@
 // frames of every camera and filter setting go through one FrameBatcher per network instead:
 // letterboxed on arrival, run as one pass per input shape, decoded per frame with each
 // request's filters.
-import { AttributeHead, CenterNetDetector, createDetector, embedBoxes, type BatchInput, type FeaturePass, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
+import { AttributeHead, CenterNetDetector, createDetector, embedFrameBoxes, type BatchInput, type FeaturePass, FaceAttributeEstimator, loadedModelBackends, modelRuns, TrackFaceAttributes, type FrameFeatures, type ObjectDetector } from '@sightline/models';
 import { APPEARANCE_DEFAULTS, Detections, type Frame } from '@sightline/vision';
 import { parentPort } from 'node:worker_threads';
 import { batchingFor, batchSetting, FrameBatcher } from './frame-batcher.ts';
@@ -82,7 +82,7 @@ function featurePass(request: { features?: boolean; embed?: boolean }): FeatureP
  */
 function answerDetect(request: { id: number; features: boolean; embed: boolean }, frame: Frame, found: Detections, kept: FrameFeatures | undefined, networkMs: number): void {
   const { id } = request;
-  const detections = request.embed && kept ? found.withData(APPEARANCE_DEFAULTS.key, embedBoxes(kept.features, found.xyxy, kept.mapping, { featureStride: kept.featureStride })) : found;
+  const detections = request.embed && kept ? found.withData(APPEARANCE_DEFAULTS.key, embedFrameBoxes(kept, found.xyxy)) : found;
   const forHeads = request.features && kept !== undefined;
   if (forHeads) keepFeatures(id, kept);
   const { message, transfer } = detections.toMessage();

@@ -128,12 +128,12 @@ export function smoothPrelabelTracks(frames: ResultFrame[], radius: number, imag
     }
   }
   const smoothed = new Map(smoothTracks(rows, radius).map((r) => [`${r.frame}:${r.id}`, r]));
+  const clampX = (v: number) => round1(Math.min(image.width, Math.max(0, v)));
+  const clampY = (v: number) => round1(Math.min(image.height, Math.max(0, v)));
   for (const { frame, boxes } of frames) {
     for (const b of boxes) {
       const r = b.trackId === null ? undefined : smoothed.get(`${frame}:${b.trackId}`);
       if (!r) continue;
-      const clampX = (v: number) => round1(Math.min(image.width, Math.max(0, v)));
-      const clampY = (v: number) => round1(Math.min(image.height, Math.max(0, v)));
       b.xyxy = [clampX(r.x), clampY(r.y), clampX(r.x + r.w), clampY(r.y + r.h)];
     }
   }
