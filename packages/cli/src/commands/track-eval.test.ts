@@ -314,3 +314,46 @@ test('track --appearance: with the embeddings detect --appearance wrote, two peo
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--appearance .*nope\.txt cannot be read: ENOENT/);
 });
+
+test('track --stitch: with --appearance, a person hidden for 1.2 s keeps one id and the hidden frames are filled; without it, or with --stitch 0, two ids', () => {
+  // Person A walks right and is hidden on frames 21-32 (longer than ByteTrack keeps a lost track at
+  // 10 fps); person B stands still far away. Their embeddings share a large common part.
+  const lines: string[] = [];
+  const embeddings: string[] = [];
+  const gtRows: string[] = [];
+  for (let f = 1; f <= 50; f++) {
+    const people: [number, number, number[]][] = [[1, 100 + 4 * f, [50, 50, 1, 0]], [2, 500, [50, 50, 0, 1]]];
+    let n = 0;
+    for (const [id, x, e] of people) {
+      gtRows.push(`${f},${id},${x},200,40,100,1,-1,-1,-1`);
+      if (id === 1 && f >= 21 && f <= 32) continue;
+      lines.push(`${f},-1,${x},200,40,100,0.95,-1,-1,-1`);
+      embeddings.push(`${f},${++n},${e.join(',')}`);
+    }
+  }
+  const hiddenDet = file('hidden-det.txt', lines.join('\n') + '\n');
+  const hiddenApp = file('hidden-app.txt', embeddings.join('\n') + '\n');
+  const hiddenGt = file('hidden-gt.txt', gtRows.join('\n') + '\n');
+  const track = (name: string, ...extra: string[]) => {
+    const out = join(dir, name);
+    const run = sightline('track', '--det', hiddenDet, '--out', out, '--fps', '10', '--model', 'nanodet', ...extra);
+    assert.equal(run.status, 0, run.stderr);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    const m = JSON.parse(sightline('eval', '--gt', hiddenGt, '--res', out, '--json').stdout) as Record<string, number>;
+    return { stdout: run.stdout, ids: new Set(rows.filter((r) => r[2]! < 450).map((r) => r[1])), frames: rows.filter((r) => r[2]! < 450).map((r) => r[0]!), m };
+  };
+  const stitched = track('hidden-stitched.txt', '--appearance', hiddenApp);
+  assert.match(stitched.stdout, /1 joined across gaps of at most 1\.5 s/);
+  assert.equal(stitched.ids.size, 1, 'person A has one id');
+  for (let f = 21; f <= 32; f++) assert.ok(stitched.frames.includes(f), `hidden frame ${f} filled`);
+  assert.equal(stitched.m.IDSW, 0);
+  assert.equal(stitched.m.FN, 0);
+  for (const [name, extra] of [['hidden-plain.txt', []], ['hidden-off.txt', ['--appearance', hiddenApp, '--stitch', '0']]] as const) {
+    const apart = track(name, ...extra);
+    assert.equal(apart.ids.size, 2, `${name}: a new id after the gap`);
+    assert.equal(apart.m.IDSW, 1);
+  }
+  // On motion alone only when asked.
+  assert.equal(track('hidden-motion.txt', '--stitch', '1.5').ids.size, 1);
+  assertSecondsRefused('--stitch', ['-2', 'later', '']);
+});

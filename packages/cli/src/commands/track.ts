@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { detectorTrackerScores, isDetectorCardPath, MODEL_CARDS } from '@sightline/models';
-import { APPEARANCE_DEFAULTS, AppearanceTracker, BYTE_TRACK_DEFAULT_SCORE, ByteTracker, SortTracker, TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, fillTrackGaps, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, smoothTracks, trackedRows, type Tracker } from '@sightline/vision';
+import { APPEARANCE_DEFAULTS, AppearanceTracker, BYTE_TRACK_DEFAULT_SCORE, ByteTracker, SortTracker, TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, fillTrackGaps, formatMot, groupMotByFrame, motRowsToDetections, parseAppearance, parseCameraMotion, readMotFile, smoothTracks, stitchTracks, TRACK_STITCH_SECONDS, trackedRows, type Tracker } from '@sightline/vision';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const calibrated = MODEL_CARDS.filter((c) => c.trackerScores).map((c) => c.id);
 
 const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker bytetrack|sort] [--fps N] [--model ID|card.json]
-                       [--motion <motion.txt>] [--appearance <appearance.txt>] [--interpolate S] [--smooth S]
+                       [--motion <motion.txt>] [--appearance <appearance.txt>] [--interpolate S] [--smooth S] [--stitch S]
 
   --det      MOTChallenge detections (frame,id,x,y,w,h,score,...; 1-based pixels)
   --out      where to write MOTChallenge results (frame,id,x,y,w,h,score,-1,-1,-1)
@@ -33,6 +33,11 @@ const usage = `Usage: sightline track --det <det.txt> --out <res.txt> [--tracker
              S seconds before and after it, never across a gap, keeping its horizontal centre
              (default ${TRACK_SMOOTH_SECONDS} for bytetrack, 0 = off and for sort): the detector's jitter
              leaves the written boxes, so small people's boxes match where they are
+  --stitch   join a track that ends to one that starts at most S seconds later under the first
+             one's id, when both carried on at their own velocities meet within half a person's
+             height, their heights agree and (with --appearance) they look alike; the gap between
+             is filled on a straight line (default ${TRACK_STITCH_SECONDS} with --appearance, else 0 = off; sort 0):
+             a person hidden inside a group for a second or two keeps one identity
 
 Frames run from 1 to the last frame in --det; frames without detections still advance the tracker.
 When every frame with detections lies on one stride N > 1 (as \`sightline detect --every N\` writes),
@@ -47,7 +52,7 @@ export const trackCommand: CliCommand = {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' }, appearance: { type: 'string' }, interpolate: { type: 'string' }, smooth: { type: 'string' } },
+      options: { det: { type: 'string' }, out: { type: 'string' }, tracker: { type: 'string', default: 'bytetrack' }, fps: { type: 'string', default: '30' }, model: { type: 'string' }, motion: { type: 'string' }, appearance: { type: 'string' }, interpolate: { type: 'string' }, smooth: { type: 'string' }, stitch: { type: 'string' } },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.det) throw new UsageError('--det <det.txt> is required');
@@ -59,6 +64,8 @@ export const trackCommand: CliCommand = {
     // Post-processing of the written rows: bytetrack's defaults; sort, the reference, writes none.
     const gapSeconds = seconds('--interpolate', values.interpolate, kind === 'sort' ? 0 : TRACK_GAP_SECONDS);
     const smoothSeconds = seconds('--smooth', values.smooth, kind === 'sort' ? 0 : TRACK_SMOOTH_SECONDS);
+    // Stitching by default only where the tracks' appearance can confirm a join (see track-stitching.ts).
+    const stitchSeconds = seconds('--stitch', values.stitch, kind === 'sort' || values.appearance === undefined ? 0 : TRACK_STITCH_SECONDS);
 
     const card = values.model === undefined ? undefined : { trackerScores: detectorTrackerScores(values.model) };
     if (values.model !== undefined && !card?.trackerScores) {
@@ -94,7 +101,9 @@ export const trackCommand: CliCommand = {
       }
     })();
     const tracked = trackedRows(tracker, frames, (k) => start + k * step, motion && ((k) => motion.get(start + k * step)));
-    const filledRows = fillTrackGaps(tracked, Math.round(gapSeconds * fps), step);
+    const trackAppearance = tracker instanceof AppearanceTracker ? tracker.trackAppearance() : undefined;
+    const stitched = stitchTracks(tracked, Math.round(stitchSeconds * fps), { step, appearance: trackAppearance });
+    const filledRows = fillTrackGaps(stitched.rows, Math.round(gapSeconds * fps), step);
     const smoothRadius = Math.round(smoothSeconds * fps);
     const out = smoothTracks(filledRows, smoothRadius, step);
     const ids = new Set(out.map((r) => r.id));
@@ -103,7 +112,8 @@ export const trackCommand: CliCommand = {
     const frameCount = step > 1 ? Math.floor((lastFrame - first) / step) + 1 : lastFrame;
     const rate = frameCount > 0 && ms > 0 ? `, ${Math.round((frameCount / ms) * 1000)} frames/s` : '';
     const notes = [
-      ...(out.length > tracked.length ? [`${out.length - tracked.length} filled in gaps of at most ${gapSeconds} s`] : []),
+      ...(stitched.joined > 0 ? [`${stitched.joined} joined across gaps of at most ${stitchSeconds} s`] : []),
+      ...(filledRows.length > stitched.rows.length ? [`${filledRows.length - stitched.rows.length} filled in gaps of at most ${gapSeconds} s`] : []),
       ...(smoothRadius >= step ? [`boxes smoothed over ${smoothRadius} frame${smoothRadius === 1 ? '' : 's'} each way`] : []),
     ];
     const filled = notes.length ? ` (${notes.join('; ')})` : '';

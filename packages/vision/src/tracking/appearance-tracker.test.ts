@@ -35,3 +35,18 @@ test('the appearance tracker centres the embeddings and keeps identities through
   const plain = swap(new ByteTracker(options));
   assert.notEqual(plain.aAfter, plain.aBefore, 'without the cue the ids stay with the places');
 });
+
+test('the appearance tracker keeps each track\'s mean centred appearance: person A\'s track looks like A, not B', () => {
+  const tracker = new AppearanceTracker({ frameRate: 10, minHits: 3, trackThresh: 0.5, newTrackThresh: 0.6 });
+  const { aBefore } = swap(tracker);
+  const appearance = tracker.trackAppearance();
+  const a = appearance.get(aBefore!)!;
+  assert.ok(a, 'person A\'s track has an appearance');
+  assert.ok(Math.abs(Math.hypot(...a) - 1) < 1e-9, 'unit length');
+  // Centred, A's own channel is positive and B's negative (the common part is gone).
+  assert.ok(a[4]! > 0.5 && a[5]! < -0.5, `A's appearance ${[...a].map((v) => v.toFixed(2))}`);
+  const others = [...appearance.keys()].filter((id) => id !== aBefore);
+  assert.ok(others.some((id) => appearance.get(id)![5]! > 0.5), 'B\'s track looks like B');
+  tracker.reset();
+  assert.equal(tracker.trackAppearance().size, 0, 'reset forgets them');
+});

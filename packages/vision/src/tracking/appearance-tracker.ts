@@ -6,13 +6,15 @@
 // `sightline track --appearance` both track through it.
 import type { Detections } from '../detections.ts';
 import type { Affine } from '../motion/affine.ts';
-import { APPEARANCE_DEFAULTS, EmbeddingCentering } from './appearance-cue.ts';
+import { APPEARANCE_DEFAULTS, EmbeddingCentering, normalised } from './appearance-cue.ts';
 import { ByteTracker, type ByteTrackOptions, type EarlierBox } from './byte-tracker.ts';
 import type { Tracker } from './tracker.ts';
 
 export class AppearanceTracker implements Tracker {
   private readonly tracker: ByteTracker;
   private centering = new EmbeddingCentering(APPEARANCE_DEFAULTS.centeringRate);
+  /** Per track id: the sum of its boxes' unit-length centred embeddings. */
+  private appearanceSums = new Map<number, Float64Array>();
 
   /** `options`: ByteTrack's, without `appearance` (the cue's defaults are set here). */
   constructor(options: Omit<ByteTrackOptions, 'appearance'>) {
@@ -27,7 +29,29 @@ export class AppearanceTracker implements Tracker {
 
   update(detections: Detections, elapsed = 1): Detections {
     const { key } = APPEARANCE_DEFAULTS;
-    return this.tracker.update(this.centering.centerColumn(detections, key), elapsed).withoutData(key);
+    const out = this.tracker.update(this.centering.centerColumn(detections, key), elapsed);
+    this.addAppearance(out);
+    return out.withoutData(key);
+  }
+
+  /**
+   * Each track's appearance over the boxes reported for it so far: the mean of their unit-length
+   * centred embeddings, unit length (the whole track, where the cue's own embedding follows its
+   * latest boxes). Offline stitching compares two tracks by it (track-stitching.ts).
+   */
+  trackAppearance(): Map<number, Float64Array> {
+    return new Map([...this.appearanceSums].map(([id, sum]) => [id, normalised(sum)]));
+  }
+
+  private addAppearance(out: Detections): void {
+    const column = out.data[APPEARANCE_DEFAULTS.key] as readonly ArrayLike<number>[] | undefined;
+    column?.forEach((embedding, k) => {
+      const id = out.trackerId[k]!;
+      const unit = normalised(embedding);
+      const sum = this.appearanceSums.get(id);
+      if (!sum) this.appearanceSums.set(id, unit);
+      else if (sum.length === unit.length) for (let c = 0; c < unit.length; c++) sum[c]! += unit[c]!;
+    });
   }
 
   compensate(m: Affine): void {
@@ -42,5 +66,6 @@ export class AppearanceTracker implements Tracker {
   reset(): void {
     this.tracker.reset();
     this.centering = new EmbeddingCentering(APPEARANCE_DEFAULTS.centeringRate);
+    this.appearanceSums = new Map();
   }
 }

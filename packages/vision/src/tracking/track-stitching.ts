@@ -1,0 +1,119 @@
+// Offline stitching of written tracks: a track that ends and another that starts a little later
+// where the first one was heading are joined under the first one's id. A person hidden inside a
+// group for a second or two outlasts the tracker's lost-track gate (the predicted box has drifted
+// or no longer overlaps), so the person comes back under a new id: an identity switch the tracker
+// cannot avoid live, but a results file written after the fact can see both ends of the gap.
+// Each ending track is carried forward at its last velocity and each starting track backward at
+// its first, to the middle of the gap; the two feet points must meet within a fraction of the
+// person's height and the heights must agree. Pairs are joined cheapest first, each track at most
+// once each way. Only for results written after the fact, like the gap filling (track-gaps.ts).
+import { groupMotByTrack, type MotRow } from '../formats/mot.ts';
+import { cosineDistance } from './appearance-cue.ts';
+
+/** Seconds: the longest gap between two tracks that stitching joins by default. */
+export const TRACK_STITCH_SECONDS = 1.5;
+
+/** Defaults: the farthest the two ends may meet (in heights) and the most the heights may differ. */
+export const TRACK_STITCH_DEFAULTS = { maxDistance: 0.5, maxHeightRatio: 1.3, velocityFrames: 5, maxAppearanceDistance: 0.8 } as const;
+
+export interface StitchOptions extends Partial<typeof TRACK_STITCH_DEFAULTS> {
+  /** Each track's appearance (unit vectors by track id): when given, both tracks of a join need one, within maxAppearanceDistance (cosine). */
+  appearance?: ReadonlyMap<number, Float64Array>;
+  /** The frames tracked are every `step`-th (detections on a stride): a join's gap is filled on those. */
+  step?: number;
+}
+
+interface TrackEnd {
+  id: number;
+  first: MotRow;
+  last: MotRow;
+  /** Feet-point velocity (pixels a frame) over the track's first and last few boxes. */
+  startVelocity: [number, number];
+  endVelocity: [number, number];
+}
+
+/**
+ * `rows` with tracks joined across gaps of at most `maxGapFrames` frames: the later track's rows
+ * take the earlier one's id (chains join under the first id). Returns the rows, sorted by frame then
+ * id, and the number of joins. A gap of `maxGapFrames` under 1 joins nothing.
+ * @example stitchTracks(rows, Math.round(TRACK_STITCH_SECONDS * fps))
+ */
+export function stitchTracks(rows: readonly MotRow[], maxGapFrames: number, options: StitchOptions = {}): { rows: MotRow[]; joined: number } {
+  const { maxDistance, maxHeightRatio, velocityFrames, maxAppearanceDistance, appearance, step = 1 } = { ...TRACK_STITCH_DEFAULTS, ...options };
+  const sorted = (list: readonly MotRow[]) => [...list].sort((p, q) => p.frame - q.frame || p.id - q.id);
+  if (!(maxGapFrames >= 1)) return { rows: sorted(rows), joined: 0 };
+  const ends: TrackEnd[] = [...groupMotByTrack(rows)].map(([id, track]) => ({
+    id,
+    first: track[0]!,
+    last: track.at(-1)!,
+    startVelocity: feetVelocity(track.slice(0, velocityFrames)),
+    endVelocity: feetVelocity(track.slice(-velocityFrames)),
+  }));
+
+  const pairs: { from: TrackEnd; to: TrackEnd; cost: number }[] = [];
+  for (const from of ends) {
+    for (const to of ends) {
+      const gap = to.first.frame - from.last.frame;
+      if (gap < 1 || gap > maxGapFrames) continue;
+      const a = from.last;
+      const b = to.first;
+      if (Math.max(a.h, b.h) > maxHeightRatio * Math.min(a.h, b.h)) continue;
+      if (appearance) {
+        const p = appearance.get(from.id);
+        const q = appearance.get(to.id);
+        if (!p || !q || cosineDistance(p, q) > maxAppearanceDistance) continue;
+      }
+      const half = gap / 2;
+      const [ax, ay] = feet(a);
+      const [bx, by] = feet(b);
+      const dx = ax + from.endVelocity[0] * half - (bx - to.startVelocity[0] * half);
+      const dy = ay + from.endVelocity[1] * half - (by - to.startVelocity[1] * half);
+      const cost = Math.hypot(dx, dy) / ((a.h + b.h) / 2);
+      if (cost <= maxDistance) pairs.push({ from, to, cost });
+    }
+  }
+
+  // Cheapest first; a track is followed by at most one and follows at most one.
+  const next = new Map<number, number>();
+  const previous = new Map<number, number>();
+  for (const { from, to } of pairs.sort((p, q) => p.cost - q.cost)) {
+    if (next.has(from.id) || previous.has(to.id)) continue;
+    next.set(from.id, to.id);
+    previous.set(to.id, from.id);
+  }
+  const root = (id: number): number => {
+    let r = id;
+    while (previous.has(r)) r = previous.get(r)!;
+    return r;
+  };
+  const out = rows.map((row) => (previous.has(row.id) ? { ...row, id: root(row.id) } : row));
+  // Each join's gap on a straight line from the last box to the first, as the gap filling does.
+  const byId = new Map(ends.map((e) => [e.id, e]));
+  for (const [fromId, toId] of next) {
+    const a = byId.get(fromId)!.last;
+    const b = byId.get(toId)!.first;
+    const gap = b.frame - a.frame;
+    for (let frame = a.frame + step; frame < b.frame; frame += step) {
+      const u = (frame - a.frame) / gap;
+      const at = (p: number, q: number) => p + (q - p) * u;
+      out.push({ ...a, id: root(fromId), frame, x: at(a.x, b.x), y: at(a.y, b.y), w: at(a.w, b.w), h: at(a.h, b.h), conf: Math.min(a.conf, b.conf) });
+    }
+  }
+  return { rows: sorted(out), joined: next.size };
+}
+
+/** The bottom-centre point of a box: where the person stands. */
+function feet(row: MotRow): [number, number] {
+  return [row.x + row.w / 2, row.y + row.h];
+}
+
+/** Mean feet-point velocity over consecutive boxes of one track (0 for a single box). */
+function feetVelocity(track: readonly MotRow[]): [number, number] {
+  const a = track[0]!;
+  const b = track.at(-1)!;
+  const frames = b.frame - a.frame;
+  if (frames <= 0) return [0, 0];
+  const [ax, ay] = feet(a);
+  const [bx, by] = feet(b);
+  return [(bx - ax) / frames, (by - ay) / frames];
+}
