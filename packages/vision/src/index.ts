@@ -12,9 +12,9 @@ export { BYTE_TRACK_DEFAULT_SCORE, ByteTracker, type ByteTrackOptions, type Earl
 export { SortTracker, type SortOptions } from './tracking/sort-tracker.ts';
 export { TrackExtrapolator } from './tracking/track-extrapolator.ts';
 export { trackedRows } from './tracking/tracked-rows.ts';
-export { fillTrackGaps, TRACK_GAP_SECONDS } from './tracking/track-gaps.ts';
+export { boxesBetween, fillTrackGaps, TRACK_GAP_SECONDS } from './tracking/track-gaps.ts';
 export { smoothTracks, TRACK_SMOOTH_SECONDS } from './tracking/track-smoothing.ts';
-export { stitchTracks, TRACK_STITCH_DEFAULTS, TRACK_STITCH_SECONDS } from './tracking/track-stitching.ts';
+export { stitchTracks, trackJoins, TRACK_STITCH_DEFAULTS, TRACK_STITCH_SECONDS, type StitchOptions } from './tracking/track-stitching.ts';
 export { APPEARANCE_DEFAULTS, cosineDistance, EmbeddingCentering, normalised } from './tracking/appearance-cue.ts';
 export { AppearanceTracker } from './tracking/appearance-tracker.ts';
 export { prepareSequence, hasClassColumn, type MotBenchmark, type EvalSequence, type EvalFrame, type PrepareOptions } from './metrics/mot-sequence.ts';

@@ -30,13 +30,24 @@ export function fillTrackGaps(rows: readonly MotRow[], maxGapFrames: number, ste
         const b = track[i]!;
         const gap = b.frame - a.frame;
         if (gap <= step || gap > maxGapFrames) continue;
-        for (let frame = a.frame + step; frame < b.frame; frame += step) {
-          const u = (frame - a.frame) / gap;
-          const at = (p: number, q: number) => p + (q - p) * u;
-          out.push({ ...a, frame, x: at(a.x, b.x), y: at(a.y, b.y), w: at(a.w, b.w), h: at(a.h, b.h), conf: Math.min(a.conf, b.conf) });
-        }
+        out.push(...boxesBetween(a, b, step));
       }
     }
   }
   return out.sort((p, q) => p.frame - q.frame || p.id - q.id);
+}
+
+/**
+ * Boxes on the straight line from `a` to `b` on the frames strictly between them (every `step`-th
+ * from `a`), with `a`'s id and other columns, their score the lower of the two.
+ */
+export function boxesBetween(a: MotRow, b: MotRow, step = 1): MotRow[] {
+  const out: MotRow[] = [];
+  const gap = b.frame - a.frame;
+  for (let frame = a.frame + step; frame < b.frame; frame += step) {
+    const u = (frame - a.frame) / gap;
+    const at = (p: number, q: number) => p + (q - p) * u;
+    out.push({ ...a, frame, x: at(a.x, b.x), y: at(a.y, b.y), w: at(a.w, b.w), h: at(a.h, b.h), conf: Math.min(a.conf, b.conf) });
+  }
+  return out;
 }

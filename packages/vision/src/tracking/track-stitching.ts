@@ -9,6 +9,7 @@
 // once each way. Only for results written after the fact, like the gap filling (track-gaps.ts).
 import { groupMotByTrack, type MotRow } from '../formats/mot.ts';
 import { cosineDistance } from './appearance-cue.ts';
+import { boxesBetween } from './track-gaps.ts';
 
 /** Seconds: the longest gap between two tracks that stitching joins by default. */
 export const TRACK_STITCH_SECONDS = 1.5;
@@ -34,14 +35,27 @@ interface TrackEnd {
 
 /**
  * `rows` with tracks joined across gaps of at most `maxGapFrames` frames: the later track's rows
- * take the earlier one's id (chains join under the first id). Returns the rows, sorted by frame then
- * id, and the number of joins. A gap of `maxGapFrames` under 1 joins nothing.
+ * take the earlier one's id (chains join under the first id), and each join's gap is filled on a
+ * straight line from the last box to the first. Returns the rows, sorted by frame then id, and the
+ * number of joins. A gap of `maxGapFrames` under 1 joins nothing.
  * @example stitchTracks(rows, Math.round(TRACK_STITCH_SECONDS * fps))
  */
 export function stitchTracks(rows: readonly MotRow[], maxGapFrames: number, options: StitchOptions = {}): { rows: MotRow[]; joined: number } {
-  const { maxDistance, maxHeightRatio, velocityFrames, maxAppearanceDistance, appearance, step = 1 } = { ...TRACK_STITCH_DEFAULTS, ...options };
-  const sorted = (list: readonly MotRow[]) => [...list].sort((p, q) => p.frame - q.frame || p.id - q.id);
-  if (!(maxGapFrames >= 1)) return { rows: sorted(rows), joined: 0 };
+  const step = options.step ?? 1;
+  const joins = trackJoins(rows, maxGapFrames, options);
+  const out = rows.map((row) => (joins.rootOf.has(row.id) ? { ...row, id: joins.rootOf.get(row.id)! } : row));
+  for (const { id, last, first } of joins.gaps) out.push(...boxesBetween({ ...last, id }, first, step));
+  return { rows: out.sort((p, q) => p.frame - q.frame || p.id - q.id), joined: joins.gaps.length };
+}
+
+/**
+ * The joins stitching makes (see the top of this file): `rootOf` maps each joined later track's id
+ * to the id it continues (the first of its chain); `gaps` lists each join's last box before the
+ * gap and first box after it, with that id.
+ */
+export function trackJoins(rows: readonly MotRow[], maxGapFrames: number, options: StitchOptions = {}): { rootOf: Map<number, number>; gaps: { id: number; last: MotRow; first: MotRow }[] } {
+  const { maxDistance, maxHeightRatio, velocityFrames, maxAppearanceDistance, appearance } = { ...TRACK_STITCH_DEFAULTS, ...options };
+  if (!(maxGapFrames >= 1)) return { rootOf: new Map(), gaps: [] };
   const ends: TrackEnd[] = [...groupMotByTrack(rows)].map(([id, track]) => ({
     id,
     first: track[0]!,
@@ -86,20 +100,11 @@ export function stitchTracks(rows: readonly MotRow[], maxGapFrames: number, opti
     while (previous.has(r)) r = previous.get(r)!;
     return r;
   };
-  const out = rows.map((row) => (previous.has(row.id) ? { ...row, id: root(row.id) } : row));
-  // Each join's gap on a straight line from the last box to the first, as the gap filling does.
   const byId = new Map(ends.map((e) => [e.id, e]));
-  for (const [fromId, toId] of next) {
-    const a = byId.get(fromId)!.last;
-    const b = byId.get(toId)!.first;
-    const gap = b.frame - a.frame;
-    for (let frame = a.frame + step; frame < b.frame; frame += step) {
-      const u = (frame - a.frame) / gap;
-      const at = (p: number, q: number) => p + (q - p) * u;
-      out.push({ ...a, id: root(fromId), frame, x: at(a.x, b.x), y: at(a.y, b.y), w: at(a.w, b.w), h: at(a.h, b.h), conf: Math.min(a.conf, b.conf) });
-    }
-  }
-  return { rows: sorted(out), joined: next.size };
+  return {
+    rootOf: new Map([...previous.keys()].map((id) => [id, root(id)])),
+    gaps: [...next].map(([from, to]) => ({ id: root(from), last: byId.get(from)!.last, first: byId.get(to)!.first })),
+  };
 }
 
 /** The bottom-centre point of a box: where the person stands. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ByteTracker, Detections } from '@sightline/vision';
 import { cameraX, panFrame, panPeople, panPhoto } from '../../test-support/jerky-pan.fixture.ts';
-import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, smoothPrelabelTracks, type ResultFrame } from './prelabel-tracks.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, smoothPrelabelTracks, stitchPrelabelTracks, type ResultFrame } from './prelabel-tracks.ts';
 
 const box = (x: number, trackId: number | null, score = 0.8, label = 'person') => ({ label, xyxy: [x, 10, x + 20, 70] as [number, number, number, number], score, trackId });
 
@@ -23,6 +23,29 @@ test('fillPrelabelTrackGaps: a short gap is bridged on the straight line, an unt
   assert.deepEqual(frames[3]!.boxes, [box(16, 1, 0.35), box(100, null, 0.9)], 'the overlapping detection joins; the other stays loose');
   assert.equal(frames.flatMap((f) => f.boxes).filter((b) => b.trackId === 2).length, 2, 'track 2\'s 6-frame gap is over the limit');
   assert.equal(fillPrelabelTrackGaps(frames, 0), 0);
+});
+
+test('stitchPrelabelTracks: a track that ends joins the one of its label that starts where it was heading and looks alike; the gap is filled', () => {
+  // Person walks right 5 px a frame as track 1 (frames 1-5), hidden on 6-9 (frame 8 holds an
+  // untracked detection of them), back 3 px off their line as track 2 (10-14). A car (track 3)
+  // starts exactly on the line: only its label keeps it from being joined.
+  const frames: ResultFrame[] = Array.from({ length: 14 }, (_, k) => ({ frame: k + 1, boxes: [] as ResultFrame['boxes'] }));
+  for (let f = 1; f <= 14; f++) {
+    if (f <= 5) frames[f - 1]!.boxes.push(box(5 * f, 1));
+    if (f >= 10) frames[f - 1]!.boxes.push(box(5 * f + 3, 2), box(5 * f, 3, 0.8, 'car'));
+  }
+  frames[7]!.boxes.push(box(41, null, 0.4));
+  const look = new Map([[1, Float64Array.of(1, 0)], [2, Float64Array.of(0.9, 0.436)], [3, Float64Array.of(1, 0)]]);
+  const copy = structuredClone(frames);
+  assert.equal(stitchPrelabelTracks(frames, 10, look), 1);
+  const ids = (label: string) => new Set(frames.flatMap((f) => f.boxes.filter((b) => b.label === label).map((b) => b.trackId)));
+  assert.deepEqual(ids('person'), new Set([1]), 'one person, one id');
+  assert.deepEqual(ids('car'), new Set([3]), 'the car is not joined to the person');
+  assert.deepEqual(frames[5]!.boxes, [box(30.6, 1)], 'frame 6 on the straight line from x 25 to 53');
+  assert.deepEqual(frames[7]!.boxes, [box(41, 1, 0.4)], 'the loose detection on frame 8 joins');
+  const unalike = new Map([[1, Float64Array.of(1, 0)], [2, Float64Array.of(-1, 0)], [3, Float64Array.of(1, 0)]]);
+  assert.equal(stitchPrelabelTracks(copy, 10, unalike), 0, 'tracks that do not look alike stay apart');
+  assert.equal(copy[5]!.boxes.length, 0);
 });
 
 test('attachEarlierBoxes: a confirmed track\'s withheld first boxes get its id, every frame from its first', () => {

@@ -3,10 +3,11 @@
 // becomes in the result: each track's first boxes, which ByteTrack withholds until it confirms the
 // track and then hands back, and, across a gap of at most TRACK_GAP_SECONDS (a person missed for a
 // moment), the boxes on the frames between, so Hawk gets one unbroken track for the annotator to
-// check instead of pieces to join; and each track's boxes smoothed as `sightline track` writes
+// check instead of pieces to join; with the appearance cue, a track that ends joined to the one
+// that starts where the person was heading (stitching, as `sightline track` does); and each track's boxes smoothed as `sightline track` writes
 // them, so the track Hawk keeps has fewer keyframes for the annotator to check.
 import type { HawkXyxy } from '@sightline/contracts';
-import { AppearanceTracker, boxIou, ByteTracker, CameraMotionEstimator, smoothTracks, type Detections, type EarlierBox, type Frame, type MotRow } from '@sightline/vision';
+import { AppearanceTracker, boxesBetween, boxIou, ByteTracker, CameraMotionEstimator, smoothTracks, trackJoins, type Detections, type EarlierBox, type Frame, type MotRow } from '@sightline/vision';
 
 export type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
 export type ResultFrame = { frame: number; boxes: ResultBox[] };
@@ -49,6 +50,11 @@ export class PrelabelTracker {
     return ids;
   }
 
+  /** Each track's mean appearance so far, with the appearance cue (for stitching); undefined without it. */
+  trackAppearance(): Map<number, Float64Array> | undefined {
+    return this.tracker instanceof AppearanceTracker ? this.tracker.trackAppearance() : undefined;
+  }
+
   /** ByteTrack's withheld first boxes of the tracks the last frame confirmed. */
   confirmedEarlier(): readonly EarlierBox[] {
     return this.tracker.confirmedEarlier();
@@ -89,14 +95,58 @@ export function fillPrelabelTrackGaps(frames: ResultFrame[], maxGapFrames: numbe
       for (let k = before.at + 1; k < at; k++) {
         const u = (k - before.at) / gap;
         const xyxy = before.box.xyxy.map((v, c) => round1(v + (box.xyxy[c]! - v) * u)) as HawkXyxy;
-        const loose = untrackedOverlapping(frames[k]!.boxes, box.label, xyxy);
-        if (loose) loose.trackId = box.trackId;
-        else frames[k]!.boxes.push({ label: box.label, xyxy, score: Math.min(before.box.score, box.score), trackId: box.trackId });
+        placeOnTrack(frames[k]!.boxes, { label: box.label, xyxy, score: Math.min(before.box.score, box.score), trackId: box.trackId });
         filled++;
       }
     }
   });
   return filled;
+}
+
+/**
+ * Joins tracks across gaps of at most `maxGapFrames` frames as `sightline track` stitches them
+ * (trackJoins: a track that ends and one of the same label that starts where the person was
+ * heading, looking alike by `appearance`): the later track's boxes take the earlier one's id and
+ * the gap is filled on a straight line (a box of no track there joins instead, as in the gap
+ * filling). `frames` are consecutive. Returns how many joins were made.
+ */
+export function stitchPrelabelTracks(frames: ResultFrame[], maxGapFrames: number, appearance: ReadonlyMap<number, Float64Array>): number {
+  const labelOf = new Map<number, string>();
+  for (const { boxes } of frames) for (const b of boxes) if (b.trackId !== null) labelOf.set(b.trackId, b.label);
+  const rows = trackRows(frames);
+  let joined = 0;
+  for (const label of new Set(labelOf.values())) {
+    const joins = trackJoins(rows.filter((r) => labelOf.get(r.id) === label), maxGapFrames, { appearance });
+    for (const { boxes } of frames) for (const b of boxes) if (b.trackId !== null && joins.rootOf.has(b.trackId)) b.trackId = joins.rootOf.get(b.trackId)!;
+    for (const { id, last, first } of joins.gaps) {
+      for (const r of boxesBetween({ ...last, id }, first)) {
+        const boxes = frames[r.frame - frames[0]!.frame]?.boxes;
+        if (boxes) placeOnTrack(boxes, { label, xyxy: [round1(r.x), round1(r.y), round1(r.x + r.w), round1(r.y + r.h)], score: r.conf, trackId: id });
+      }
+    }
+    joined += joins.gaps.length;
+  }
+  return joined;
+}
+
+/** Puts `box` on its track in a frame: the box of no track with its label there that overlaps it joins instead. */
+function placeOnTrack(boxes: ResultBox[], box: ResultBox): void {
+  const loose = untrackedOverlapping(boxes, box.label, box.xyxy);
+  if (loose) loose.trackId = box.trackId;
+  else boxes.push(box);
+}
+
+/** The tracked boxes of `frames` as MOT rows (x, y, w, h in pixels; the score as conf). */
+function trackRows(frames: readonly ResultFrame[]): MotRow[] {
+  const rows: MotRow[] = [];
+  for (const { frame, boxes } of frames) {
+    for (const b of boxes) {
+      if (b.trackId === null) continue;
+      const [x1, y1, x2, y2] = b.xyxy;
+      rows.push({ frame, id: b.trackId, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: b.score, xOrClass: -1, yOrVisibility: -1, z: -1 });
+    }
+  }
+  return rows;
 }
 
 /** The box of no track (with `label`, when given) that overlaps `xyxy` most, at IoU `least` or more. */
@@ -119,15 +169,7 @@ function untrackedOverlapping(boxes: readonly ResultBox[], label: string | undef
  * 945 keyframes for the 21 tracks instead of 1389, MOTA 0.707 -> 0.713.
  */
 export function smoothPrelabelTracks(frames: ResultFrame[], radius: number, image: { width: number; height: number }): void {
-  const rows: MotRow[] = [];
-  for (const { frame, boxes } of frames) {
-    for (const b of boxes) {
-      if (b.trackId === null) continue;
-      const [x1, y1, x2, y2] = b.xyxy;
-      rows.push({ frame, id: b.trackId, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: b.score, xOrClass: -1, yOrVisibility: -1, z: -1 });
-    }
-  }
-  const smoothed = new Map(smoothTracks(rows, radius).map((r) => [`${r.frame}:${r.id}`, r]));
+  const smoothed = new Map(smoothTracks(trackRows(frames), radius).map((r) => [`${r.frame}:${r.id}`, r]));
   const clampX = (v: number) => round1(Math.min(image.width, Math.max(0, v)));
   const clampY = (v: number) => round1(Math.min(image.height, Math.max(0, v)));
   for (const { frame, boxes } of frames) {

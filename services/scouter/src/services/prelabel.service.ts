@@ -11,12 +11,12 @@ import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, Hawk
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeJpegStream } from '@sightline/media';
 import { COCO_LABELS, modelCard } from '@sightline/models';
-import { TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
+import { TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, TRACK_STITCH_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
-import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, smoothPrelabelTracks, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
+import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, smoothPrelabelTracks, stitchPrelabelTracks, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
 
 /** The detector calls pre-labeling needs: the InferenceThread the camera pipelines use. */
 export interface PrelabelInference {
@@ -152,6 +152,8 @@ export class PrelabelWorker {
       }
       if (done < count) throw new Error(`only ${done} of the ${count} frames of the range could be read`);
       if (tracker) {
+        const appearance = tracker.trackAppearance();
+        if (appearance) stitchPrelabelTracks(frames, Math.round(TRACK_STITCH_SECONDS * job.fps), appearance);
         fillPrelabelTrackGaps(frames, Math.round(TRACK_GAP_SECONDS * job.fps));
         smoothPrelabelTracks(frames, Math.round(TRACK_SMOOTH_SECONDS * job.fps), image);
       }
