@@ -77,12 +77,7 @@ export function trackJoins(rows: readonly MotRow[], maxGapFrames: number, option
         const q = appearance.get(to.id);
         if (!p || !q || cosineDistance(p, q) > maxAppearanceDistance) continue;
       }
-      const half = gap / 2;
-      const [ax, ay] = feet(a);
-      const [bx, by] = feet(b);
-      const dx = ax + from.endVelocity[0] * half - (bx - to.startVelocity[0] * half);
-      const dy = ay + from.endVelocity[1] * half - (by - to.startVelocity[1] * half);
-      const cost = Math.hypot(dx, dy) / ((a.h + b.h) / 2);
+      const cost = meetDistance(a, from.endVelocity, b, to.startVelocity);
       if (cost <= maxDistance) pairs.push({ from, to, cost });
     }
   }
@@ -105,6 +100,19 @@ export function trackJoins(rows: readonly MotRow[], maxGapFrames: number, option
     rootOf: new Map([...previous.keys()].map((id) => [id, root(id)])),
     gaps: [...next].map(([from, to]) => ({ id: root(from), last: byId.get(from)!.last, first: byId.get(to)!.first })),
   };
+}
+
+/**
+ * How far apart (in heights) box `a` carried forward at `endVelocity` and box `b` carried back at
+ * `startVelocity` stand at the middle of the gap between them.
+ */
+function meetDistance(a: MotRow, endVelocity: readonly [number, number], b: MotRow, startVelocity: readonly [number, number]): number {
+  const half = (b.frame - a.frame) / 2;
+  const [ax, ay] = feet(a);
+  const [bx, by] = feet(b);
+  const dx = ax + endVelocity[0] * half - (bx - startVelocity[0] * half);
+  const dy = ay + endVelocity[1] * half - (by - startVelocity[1] * half);
+  return Math.hypot(dx, dy) / ((a.h + b.h) / 2);
 }
 
 /** The bottom-centre point of a box: where the person stands. */
