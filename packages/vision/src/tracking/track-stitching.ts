@@ -7,6 +7,10 @@
 // its first, to the middle of the gap; the two feet points must meet within a fraction of the
 // person's height and the heights must agree. Pairs are joined cheapest first, each track at most
 // once each way. Only for results written after the fact, like the gap filling (track-gaps.ts).
+// With each track's appearance (the mean of its centred embeddings) the two must also look alike:
+// on motion alone, MOT15's crowds and moving cameras got joins between different people, so
+// `sightline track` stitches by default only with the appearance cue. The defaults and the
+// measurements behind them: packages/vision/README.md, "Stitching".
 import { groupMotByTrack, type MotRow } from '../formats/mot.ts';
 import { cosineDistance } from './appearance-cue.ts';
 import { boxesBetween } from './track-gaps.ts';
@@ -64,11 +68,14 @@ export function trackJoins(rows: readonly MotRow[], maxGapFrames: number, option
     endVelocity: feetVelocity(track.slice(-velocityFrames)),
   }));
 
+  // Tracks by first frame: each ending track looks only at those starting within the span after it
+  // (a long video holds thousands of tracks; all pairs would be millions).
+  const byStart = [...ends].sort((p, q) => p.first.frame - q.first.frame);
   const pairs: { from: TrackEnd; to: TrackEnd; cost: number }[] = [];
   for (const from of ends) {
-    for (const to of ends) {
-      const gap = to.first.frame - from.last.frame;
-      if (gap < 1 || gap > maxGapFrames) continue;
+    for (let k = firstStartingAfter(byStart, from.last.frame); k < byStart.length; k++) {
+      const to = byStart[k]!;
+      if (to.first.frame - from.last.frame > maxGapFrames) break;
       const a = from.last;
       const b = to.first;
       if (Math.max(a.h, b.h) > maxHeightRatio * Math.min(a.h, b.h)) continue;
@@ -100,6 +107,18 @@ export function trackJoins(rows: readonly MotRow[], maxGapFrames: number, option
     rootOf: new Map([...previous.keys()].map((id) => [id, root(id)])),
     gaps: [...next].map(([from, to]) => ({ id: root(from), last: byId.get(from)!.last, first: byId.get(to)!.first })),
   };
+}
+
+/** The index of the first track in `byStart` (sorted by first frame) that starts after `frame`. */
+function firstStartingAfter(byStart: readonly TrackEnd[], frame: number): number {
+  let lo = 0;
+  let hi = byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byStart[mid]!.first.frame <= frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
