@@ -89,7 +89,7 @@ export const trackCommand: CliCommand = {
     if (step > 1) console.error(`sightline track: note: detections are on every ${ordinal(step)} frame from frame ${first}; tracking those frames, ${step} frames apart.`);
     const byteOptions = { frameRate: fps, ...card?.trackerScores };
     if (kind === 'bytetrack' && !card) warnUncalibrated(rows, values.det);
-    const tracker: Tracker = kind === 'sort' ? new SortTracker() : appearance ? new AppearanceTracker(byteOptions) : new ByteTracker(byteOptions);
+    const tracker: Tracker = kind === 'sort' ? new SortTracker() : appearance ? new AppearanceTracker(byteOptions, { keepTrackAppearance: true }) : new ByteTracker(byteOptions);
     const started = performance.now();
     const start = step > 1 ? first : 1;
     const count = Math.floor((lastFrame - start) / step) + 1;

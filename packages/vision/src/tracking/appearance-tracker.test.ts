@@ -37,7 +37,11 @@ test('the appearance tracker centres the embeddings and keeps identities through
 });
 
 test('the appearance tracker keeps each track\'s mean centred appearance: person A\'s track looks like A, not B', () => {
-  const tracker = new AppearanceTracker({ frameRate: 10, minHits: 3, trackThresh: 0.5, newTrackThresh: 0.6 });
+  const options = { frameRate: 10, minHits: 3, trackThresh: 0.5, newTrackThresh: 0.6 };
+  const live = new AppearanceTracker(options);
+  swap(live);
+  assert.equal(live.trackAppearance().size, 0, 'a live camera keeps nothing per track unless asked');
+  const tracker = new AppearanceTracker(options, { keepTrackAppearance: true });
   const { aBefore } = swap(tracker);
   const appearance = tracker.trackAppearance();
   const a = appearance.get(aBefore!)!;

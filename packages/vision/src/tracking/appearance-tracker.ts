@@ -13,11 +13,17 @@ import type { Tracker } from './tracker.ts';
 export class AppearanceTracker implements Tracker {
   private readonly tracker: ByteTracker;
   private centering = new EmbeddingCentering(APPEARANCE_DEFAULTS.centeringRate);
-  /** Per track id: the sum of its boxes' unit-length centred embeddings. */
+  /** Per track id: the sum of its boxes' unit-length centred embeddings (only when asked to keep them). */
   private appearanceSums = new Map<number, Float64Array>();
+  private readonly keepTrackAppearance: boolean;
 
-  /** `options`: ByteTrack's, without `appearance` (the cue's defaults are set here). */
-  constructor(options: Omit<ByteTrackOptions, 'appearance'>) {
+  /**
+   * `options`: ByteTrack's, without `appearance` (the cue's defaults are set here).
+   * `keepTrackAppearance`: keep each track's mean appearance for `trackAppearance()` (results
+   * written after the fact: one entry per track ever seen, so a live camera leaves it off).
+   */
+  constructor(options: Omit<ByteTrackOptions, 'appearance'>, { keepTrackAppearance = false } = {}) {
+    this.keepTrackAppearance = keepTrackAppearance;
     const { key, threshold, proximity } = APPEARANCE_DEFAULTS;
     this.tracker = new ByteTracker({ ...options, appearance: { key, threshold, proximity } });
   }
@@ -30,14 +36,15 @@ export class AppearanceTracker implements Tracker {
   update(detections: Detections, elapsed = 1): Detections {
     const { key } = APPEARANCE_DEFAULTS;
     const out = this.tracker.update(this.centering.centerColumn(detections, key), elapsed);
-    this.addAppearance(out);
+    if (this.keepTrackAppearance) this.addAppearance(out);
     return out.withoutData(key);
   }
 
   /**
    * Each track's appearance over the boxes reported for it so far: the mean of their unit-length
    * centred embeddings, unit length (the whole track, where the cue's own embedding follows its
-   * latest boxes). Offline stitching compares two tracks by it (track-stitching.ts).
+   * latest boxes). Offline stitching compares two tracks by it (track-stitching.ts). Empty unless
+   * the tracker was made with `keepTrackAppearance`.
    */
   trackAppearance(): Map<number, Float64Array> {
     return new Map([...this.appearanceSums].map(([id, sum]) => [id, normalised(sum)]));

@@ -32,7 +32,7 @@ export class PrelabelTracker {
 
   constructor(options: { fps: number; trackerScores?: { trackThresh: number; newTrackThresh: number }; appearance: boolean; motion?: boolean }) {
     const settings = { frameRate: options.fps, boxes: 'detection', minHits: 3, ...options.trackerScores } as const;
-    this.tracker = options.appearance ? new AppearanceTracker(settings) : new ByteTracker(settings);
+    this.tracker = options.appearance ? new AppearanceTracker(settings, { keepTrackAppearance: true }) : new ByteTracker(settings);
     this.motion = options.motion === false ? undefined : new CameraMotionEstimator();
   }
 
