@@ -7,7 +7,7 @@
 // that starts where the person was heading (stitching, as `sightline track` does); and each track's boxes smoothed as `sightline track` writes
 // them, so the track Hawk keeps has fewer keyframes for the annotator to check.
 import type { HawkXyxy } from '@sightline/contracts';
-import { AppearanceTracker, boxesBetween, boxIou, ByteTracker, CameraMotionEstimator, smoothTracks, trackJoins, type Detections, type EarlierBox, type Frame, type MotRow } from '@sightline/vision';
+import { AppearanceTracker, boxesBetween, boxIou, ByteTracker, CameraMotionEstimator, groupMotByTrack, smoothTracks, trackJoins, type Detections, type EarlierBox, type Frame, type MotRow } from '@sightline/vision';
 
 export type ResultBox = { label: string; xyxy: HawkXyxy; score: number; trackId: number | null };
 export type ResultFrame = { frame: number; boxes: ResultBox[] };
@@ -83,23 +83,14 @@ export function attachEarlierBoxes(frames: ResultFrame[], earlier: readonly Earl
  * how many boxes joined or were added.
  */
 export function fillPrelabelTrackGaps(frames: ResultFrame[], maxGapFrames: number): number {
-  const last = new Map<number, { at: number; box: ResultBox }>();
+  const labelOf = trackLabels(frames);
   let filled = 0;
-  frames.forEach(({ boxes }, at) => {
-    for (const box of boxes) {
-      if (box.trackId === null) continue;
-      const before = last.get(box.trackId);
-      last.set(box.trackId, { at, box });
-      const gap = before ? at - before.at : 0;
-      if (!before || gap <= 1 || gap > maxGapFrames) continue;
-      for (let k = before.at + 1; k < at; k++) {
-        const u = (k - before.at) / gap;
-        const xyxy = before.box.xyxy.map((v, c) => round1(v + (box.xyxy[c]! - v) * u)) as HawkXyxy;
-        placeOnTrack(frames[k]!.boxes, { label: box.label, xyxy, score: Math.min(before.box.score, box.score), trackId: box.trackId });
-        filled++;
-      }
+  for (const track of groupMotByTrack(trackRows(frames)).values()) {
+    for (let i = 1; i < track.length; i++) {
+      const gap = track[i]!.frame - track[i - 1]!.frame;
+      if (gap > 1 && gap <= maxGapFrames) filled += placeRows(frames, boxesBetween(track[i - 1]!, track[i]!), labelOf.get(track[i]!.id)!);
     }
-  });
+  }
   return filled;
 }
 
@@ -111,22 +102,29 @@ export function fillPrelabelTrackGaps(frames: ResultFrame[], maxGapFrames: numbe
  * filling). `frames` are consecutive. Returns how many joins were made.
  */
 export function stitchPrelabelTracks(frames: ResultFrame[], maxGapFrames: number, appearance: ReadonlyMap<number, Float64Array>): number {
-  const labelOf = new Map<number, string>();
-  for (const { boxes } of frames) for (const b of boxes) if (b.trackId !== null) labelOf.set(b.trackId, b.label);
+  const labelOf = trackLabels(frames);
   const rows = trackRows(frames);
   let joined = 0;
   for (const label of new Set(labelOf.values())) {
     const joins = trackJoins(rows.filter((r) => labelOf.get(r.id) === label), maxGapFrames, { appearance });
     for (const { boxes } of frames) for (const b of boxes) if (b.trackId !== null && joins.rootOf.has(b.trackId)) b.trackId = joins.rootOf.get(b.trackId)!;
-    for (const { id, last, first } of joins.gaps) {
-      for (const r of boxesBetween({ ...last, id }, first)) {
-        const boxes = frames[r.frame - frames[0]!.frame]?.boxes;
-        if (boxes) placeOnTrack(boxes, { label, xyxy: [round1(r.x), round1(r.y), round1(r.x + r.w), round1(r.y + r.h)], score: r.conf, trackId: id });
-      }
-    }
+    for (const { id, last, first } of joins.gaps) placeRows(frames, boxesBetween({ ...last, id }, first), label);
     joined += joins.gaps.length;
   }
   return joined;
+}
+
+/** Each track's label (a track's boxes share one). */
+function trackLabels(frames: readonly ResultFrame[]): Map<number, string> {
+  const labelOf = new Map<number, string>();
+  for (const { boxes } of frames) for (const b of boxes) if (b.trackId !== null) labelOf.set(b.trackId, b.label);
+  return labelOf;
+}
+
+/** Puts MOT rows (a track's boxes on a straight line) on their frames with `label`, rounded; returns how many. */
+function placeRows(frames: ResultFrame[], rows: readonly MotRow[], label: string): number {
+  for (const r of rows) placeOnTrack(frames[r.frame - frames[0]!.frame]!.boxes, { label, xyxy: [round1(r.x), round1(r.y), round1(r.x + r.w), round1(r.y + r.h)], score: r.conf, trackId: r.id });
+  return rows.length;
 }
 
 /** Puts `box` on its track in a frame: the box of no track with its label there that overlaps it joins instead. */
