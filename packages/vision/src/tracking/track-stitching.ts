@@ -18,7 +18,11 @@ import { boxesBetween } from './track-gaps.ts';
 /** Seconds: the longest gap between two tracks that stitching joins by default. */
 export const TRACK_STITCH_SECONDS = 1.5;
 
-/** Defaults: the farthest the two ends may meet (in heights) and the most the heights may differ. */
+/**
+ * Defaults: the farthest apart the two ends may meet (in heights), the most the heights may differ
+ * (a ratio), how many boxes at each end give its velocity, and the farthest apart (cosine distance)
+ * the two tracks' appearances may be.
+ */
 export const TRACK_STITCH_DEFAULTS = { maxDistance: 0.5, maxHeightRatio: 1.3, velocityFrames: 5, maxAppearanceDistance: 0.8 } as const;
 
 export interface StitchOptions extends Partial<typeof TRACK_STITCH_DEFAULTS> {

@@ -4,8 +4,9 @@
 // track and then hands back, and, across a gap of at most TRACK_GAP_SECONDS (a person missed for a
 // moment), the boxes on the frames between, so Hawk gets one unbroken track for the annotator to
 // check instead of pieces to join; with the appearance cue, a track that ends joined to the one
-// that starts where the person was heading (stitching, as `sightline track` does); and each track's boxes smoothed as `sightline track` writes
-// them, so the track Hawk keeps has fewer keyframes for the annotator to check.
+// that starts where the person was heading (stitching, as `sightline track` does); and each
+// track's boxes smoothed as `sightline track` writes them, so the track Hawk keeps has fewer
+// keyframes for the annotator to check.
 import type { HawkXyxy } from '@sightline/contracts';
 import { AppearanceTracker, boxesBetween, boxIou, ByteTracker, CameraMotionEstimator, groupMotByTrack, smoothTracks, trackJoins, type Detections, type EarlierBox, type Frame, type MotRow } from '@sightline/vision';
 
