@@ -3,15 +3,19 @@
 // fresh page load; one opens in the large view and goes fullscreen; a zone drawn on it yields a
 // "person entered zone" event with its snapshot in the timeline, which a webhook receiver on
 // loopback also gets; a mask drawn over the picture makes its detections disappear; a flow with an
-// error is marked at its line, then fixed, planned and started.
+// error is marked at its line, then fixed, planned and started. A camera's settings keep the trained
+// heads it runs when other settings are saved.
 import { signIn, type SignedIn } from '@sightline/auth/testing';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
-import type { ScouterServerEvents, TracksEvent } from '@sightline/contracts';
+import type { Camera, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
 import type { TestDatabase } from '@sightline/db';
+import { headToOnnx, SHARED_FEATURES } from '@sightline/models';
+import { HeadNetwork, loadTrainOps } from '@sightline/native';
 import type { ScouterApp } from '../services/scouter/src/app.ts';
+import { TrainingRepository } from '../services/scouter/src/training/training.repository.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startScouter, startWebhookReceiver, viewerSocket, type ScouterFixture, type WebhookReceiver } from './support/scouter-app.ts';
@@ -166,4 +170,54 @@ test('two cameras live in the grid, fullscreen, a zone event with snapshot and w
   await page.getByRole('button', { name: 'Save and start' }).click();
   await page.locator('[data-flow="lobby"][data-flow-state="running"]').waitFor({ timeout: 15_000 });
   await page.locator('[data-flow="lobby"] [data-pipeline="people"]', { hasText: /processed [\d.]+ fps/ }).waitFor({ timeout: 60_000 });
+});
+
+test("a camera's settings show the trained heads it runs, and saving other settings keeps them", async () => {
+  // A trained head as a finished training job stores it, then deployed.
+  const net = new HeadNetwork(loadTrainOps(), { side: 4, channels: SHARED_FEATURES.channels }, 2, { kind: 'linear' }, 1);
+  const spec = { name: 'upper_colour', labels: ['dark', 'light'], model: 'upper_colour.onnx', outputSize: 4, channels: SHARED_FEATURES.channels, featureStride: SHARED_FEATURES.featureStride };
+  const metrics = { labels: spec.labels, bestEpoch: 1, valAccuracy: 1, majorityAccuracy: 0.5, confusion: [[1, 0], [0, 1]], perClass: spec.labels.map((label) => ({ label, precision: 1, recall: 1, support: 1 })), wrong: [], boxesPerSecond: 100 };
+  await db.pool.query(
+    `INSERT INTO scouter_attribute_heads (name, version, labels, spec, onnx, config, metrics, box_ids) VALUES ('upper_colour', 1, $1, $2, $3, '{}', $4, '{"train": [], "validation": []}')`,
+    [JSON.stringify(spec.labels), JSON.stringify(spec), Buffer.from(headToOnnx(net, 'upper_colour')), JSON.stringify(metrics)],
+  );
+  assert.equal(await new TrainingRepository(db.pool).deploy('upper_colour', 1), true);
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${scouterUrl}${path}`, { method, headers: { ...operator.headers, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return { status: res.status, json: (await res.json()) as Camera & { message?: string } };
+  };
+  const created = await call('POST', '/cameras', { name: 'hall', uri: makePeopleClip(4).path, fps: 5, enabled: false, attributes: ['age', 'upper_colour'] });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  // The list a camera was created with can be sent back as it is (the update schema once allowed 2).
+  const three = await call('PATCH', `/cameras/${created.json.id}`, { attributes: ['age', 'gender', 'upper_colour'] });
+  assert.equal(three.status, 200, JSON.stringify(three.json));
+  assert.deepEqual(three.json.attributes, ['age', 'gender', 'upper_colour']);
+  assert.equal((await call('PATCH', `/cameras/${created.json.id}`, { attributes: ['age', 'upper_colour'] })).status, 200);
+
+  const page = await chromium.browser.newPage();
+  await logIn(page, `${web.url}/scouter`, operator);
+  // The add form offers the deployed head beside age and gender.
+  await page.getByLabel('New camera head upper_colour').waitFor({ timeout: 15_000 });
+  await page.locator('[data-camera="hall"] .tile-open').click();
+  const settings = page.getByTestId('camera-settings');
+  await settings.getByLabel('Settings head upper_colour').waitFor({ timeout: 15_000 });
+  assert.equal(await settings.getByLabel('Settings head upper_colour').isChecked(), true);
+  assert.equal(await settings.getByLabel('Settings head age').isChecked(), true);
+  assert.equal(await settings.getByLabel('Settings head gender').isChecked(), false);
+
+  // Changing only the frame rate keeps both heads.
+  await settings.getByLabel('Settings frames per second').fill('7');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Saved.').waitFor({ timeout: 15_000 });
+  let camera = (await call('GET', `/cameras/${created.json.id}`)).json;
+  assert.equal(camera.fps, 7);
+  assert.deepEqual(camera.attributes, ['age', 'upper_colour']);
+
+  // Unticking the trained head is what removes it.
+  await settings.getByLabel('Settings head upper_colour').uncheck();
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await until('the unticked head leaves the camera', async () => (await call('GET', `/cameras/${created.json.id}`)).json.attributes.join(',') === 'age', 15_000);
+  camera = (await call('GET', `/cameras/${created.json.id}`)).json;
+  assert.deepEqual(camera.attributes, ['age']);
+  await page.close();
 });

@@ -36,6 +36,12 @@ export const CameraUri = Type.String({ minLength: 1, maxLength: 2000, descriptio
 export const AttributeHeadName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'age, gender, or a deployed trained head' });
 export type AttributeHeadName = Static<typeof AttributeHeadName>;
 
+/**
+ * The attribute heads a camera runs, the same list on create and on update: a camera created with
+ * age, gender and two trained heads must be able to send that list back when it is edited.
+ */
+export const CameraHeads = Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 8, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender", "upper_colour"]; [] for none (the default on create)' });
+
 /** `POST /cameras` body. */
 export const CreateCameraBody = Type.Object(
   {
@@ -43,7 +49,7 @@ export const CreateCameraBody = Type.Object(
     uri: CameraUri,
     fps: Type.Optional(Type.Number({ minimum: 0.01, maximum: 120, default: 10, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
-    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 8, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender", "upper_colour"]; default none' })),
+    attributes: Type.Optional(CameraHeads),
     enabled: Type.Optional(Type.Boolean({ default: true })),
     regions: Type.Optional(CameraRegions),
   },
@@ -62,7 +68,7 @@ export const UpdateCameraBody = Type.Object(
     uri: Type.Optional(CameraUri),
     fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ description: 'Files only: start again at the end' })),
-    attributes: Type.Optional(Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 2, description: 'Attribute heads to run on tracked people; [] for none' })),
+    attributes: Type.Optional(CameraHeads),
     enabled: Type.Optional(Type.Boolean()),
     regions: Type.Optional(CameraRegions),
   },

@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { HeadChoices, useDeployedHeads } from './HeadChoices.tsx';
 import { addCamera } from './scouter-api.ts';
 
 /** Adds a camera: name, file or stream, frames per second, looping, attribute heads. */
 export function AddCameraForm({ base, onAdded, onError }: { base: string; onAdded: (id: number) => void; onError: (message: string | undefined) => void }) {
-  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true, faces: false });
+  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true, heads: [] as string[] });
+  const deployed = useDeployedHeads(base);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -15,7 +17,7 @@ export function AddCameraForm({ base, onAdded, onError }: { base: string; onAdde
         uri: form.uri.trim(),
         fps: Number(form.fps),
         ...(isFile ? { loop: form.loop } : {}),
-        ...(form.faces ? { attributes: ['age', 'gender'] } : {}),
+        ...(form.heads.length > 0 ? { attributes: form.heads } : {}),
       });
       setForm({ ...form, name: '', uri: '' });
       onAdded(camera.id);
@@ -39,9 +41,9 @@ export function AddCameraForm({ base, onAdded, onError }: { base: string; onAdde
       <label>
         <input type="checkbox" checked={form.loop} onChange={(e) => setForm({ ...form, loop: e.target.checked })} /> loop files
       </label>
-      <label>
-        <input type="checkbox" checked={form.faces} onChange={(e) => setForm({ ...form, faces: e.target.checked })} /> age &amp; gender
-      </label>
+      <span className="head-choices" title="Attribute heads to run on tracked people">
+        heads: <HeadChoices form="New camera" deployed={deployed} chosen={form.heads} onChange={(heads) => setForm({ ...form, heads })} />
+      </span>
       <button type="submit">Add camera</button>
     </form>
   );

@@ -1,5 +1,6 @@
-import type { AttributeHeadName, Camera } from '@sightline/contracts';
+import type { Camera } from '@sightline/contracts';
 import { useEffect, useState } from 'react';
+import { HeadChoices, useDeployedHeads } from './HeadChoices.tsx';
 import { removeCamera, updateCamera } from './scouter-api.ts';
 
 const isFile = (uri: string) => !/^(rtsps?|https?):\/\//i.test(uri.trim());
@@ -10,6 +11,7 @@ export function CameraSettingsForm({ base, camera, onChanged, onRemoved }: { bas
   const [form, setForm] = useState(initial);
   const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState<string>();
+  const deployed = useDeployedHeads(base);
   useEffect(() => setForm(initial()), [camera.id, camera.updatedAt]);
 
   async function save(e: React.FormEvent) {
@@ -22,7 +24,7 @@ export function CameraSettingsForm({ base, camera, onChanged, onRemoved }: { bas
         fps: Number(form.fps),
         loop: isFile(form.uri) ? form.loop : false,
         enabled: form.enabled,
-        attributes: form.heads.filter((h): h is AttributeHeadName => h === 'age' || h === 'gender'),
+        attributes: form.heads,
       });
       setMessage('Saved.');
       onChanged();
@@ -40,7 +42,6 @@ export function CameraSettingsForm({ base, camera, onChanged, onRemoved }: { bas
     }
   }
 
-  const toggleHead = (head: string, on: boolean) => setForm({ ...form, heads: on ? [...form.heads.filter((h) => h !== head), head] : form.heads.filter((h) => h !== head) });
   return (
     <form onSubmit={save} data-testid="camera-settings">
       <h3>Settings</h3>
@@ -67,12 +68,7 @@ export function CameraSettingsForm({ base, camera, onChanged, onRemoved }: { bas
       </p>
       <p>
         Stages: detect people, track{' '}
-        <label>
-          <input type="checkbox" checked={form.heads.includes('age')} onChange={(e) => toggleHead('age', e.target.checked)} /> age
-        </label>
-        <label>
-          <input type="checkbox" checked={form.heads.includes('gender')} onChange={(e) => toggleHead('gender', e.target.checked)} /> gender
-        </label>
+        <HeadChoices form="Settings" deployed={deployed} chosen={form.heads} onChange={(heads) => setForm({ ...form, heads })} />
       </p>
       <button type="submit">Save settings</button>
       {confirming ? (

@@ -1,4 +1,5 @@
 import type {
+  AttributeHeadVersion,
   Camera,
   CameraList,
   CreateCameraBody,
@@ -22,6 +23,8 @@ export const addCamera = (base: string, body: CreateCameraBody) => apiCall<Camer
 export const updateCamera = (base: string, id: number, body: UpdateCameraBody) => apiCall<Camera>(base, 'PATCH', `/cameras/${id}`, { body });
 export const removeCamera = (base: string, id: number) => apiCall<void>(base, 'DELETE', `/cameras/${id}`);
 export const getSettings = (base: string) => apiCall<ScouterSettings>(base, 'GET', '/settings');
+/** Names of the trained attribute heads deployed now (GET /heads lists every version). */
+export const listDeployedHeads = (base: string) => apiCall<{ heads: AttributeHeadVersion[] }>(base, 'GET', '/heads').then((r) => [...new Set(r.heads.filter((h) => h.deployed).map((h) => h.name))]);
 export const getInference = (base: string) => apiCall<InferenceStatus>(base, 'GET', '/inference');
 
 export function listEvents(base: string, query: EventQuery): Promise<EventList['events']> {
