@@ -56,8 +56,8 @@ export function ProjectsView({ user }: { user: HawkUser }) {
       {user.role === 'admin' && (
         <form className="hawk-form" onSubmit={(e) => (e.preventDefault(), void create())}>
           <h3>New project</h3>
-          <input placeholder="name" value={name} onChange={(e) => setName(e.target.value)} data-testid="hawk-new-project-name" />
-          <textarea value={schema} onChange={(e) => setSchema(e.target.value)} rows={3} data-testid="hawk-new-project-schema" title="class names separated by commas, or a JSON label schema" />
+          <input aria-label="Project name" placeholder="name" value={name} onChange={(e) => setName(e.target.value)} data-testid="hawk-new-project-name" />
+          <textarea aria-label="Classes" value={schema} onChange={(e) => setSchema(e.target.value)} rows={3} data-testid="hawk-new-project-schema" title="class names separated by commas, or a JSON label schema" />
           <button type="submit" data-testid="hawk-create-project">Create</button>
         </form>
       )}

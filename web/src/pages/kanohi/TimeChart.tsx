@@ -2,7 +2,7 @@ import { useState } from 'react';
 
 /**
  * Bars over time in plain SVG with a value axis (0, half, top, with the unit), time labels under
- * the bars and the hovered bar's time and value. It scales to its container's width, so the side
+ * the bars and the hovered bar's time and value; with no bars only "no data", no scale. It scales to its container's width, so the side
  * panel never scrolls sideways.
  */
 export function TimeChart(props: { bars: { start: string; value: number }[]; bucketSeconds: number; unit: string; testId: string; digits?: number }) {
@@ -29,9 +29,11 @@ export function TimeChart(props: { bars: { start: string; value: number }[]; buc
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
           <line x1={left} x2={W - 4} y1={14 + plotH * (1 - f)} y2={14 + plotH * (1 - f)} stroke="#e2e8f0" />
-          <text x={left - 3} y={17 + plotH * (1 - f)} fontSize={9} textAnchor="end">
-            {(axisTop * f).toFixed(axisTop < 10 && f === 0.5 ? 1 : 0)}
-          </text>
+          {bars.length > 0 && (
+            <text x={left - 3} y={17 + plotH * (1 - f)} fontSize={9} textAnchor="end">
+              {(axisTop * f).toFixed(axisTop < 10 && f === 0.5 ? 1 : 0)}
+            </text>
+          )}
         </g>
       ))}
       {bars.map((b, i) => (
