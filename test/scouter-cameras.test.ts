@@ -1,4 +1,5 @@
-// Cameras over HTTP against the real PostgreSQL: what is accepted, and the 4xx answers for bad input.
+// Cameras over HTTP against the real PostgreSQL: what is accepted, and the 4xx answers for bad input;
+// the detector a camera runs (GET /detectors, a user's detector cards, NanoDet's fetched weights).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { injectAs, signIn } from '@sightline/auth/testing';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import type { ServiceApp } from '@sightline/server-kit';
 import { buildApp } from '@sightline/scouter';
+import { weightsMissing } from '@sightline/models';
+import { columnsTensor, fixtureDetector } from '../packages/models/src/detect/detector-models.fixture.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 
 let db: TestDatabase;
@@ -17,11 +20,20 @@ const dir = mkdtempSync(join(tmpdir(), 'scouter-cams-'));
 const video = join(dir, 'clip.mp4');
 writeFileSync(video, 'not decoded by this test');
 mkdirSync(join(dir, 'sub'));
+// Two of a user's detectors: one that finds people, one that finds only forklifts and workers.
+const onnx = fixtureDetector({ size: [64, 64], layout: 'nchw', outputs: [{ name: 'output0', dims: [1, 6, 1], values: columnsTensor([[32, 32, 16, 32, 0.9, 0.1]], 1, 6) }] });
+const cards = ['people-yolo', 'forklift-yolo'].map((name, i) => {
+  writeFileSync(join(dir, `${name}.onnx`), onnx);
+  const path = join(dir, `${name}.card.json`);
+  const input = { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: false };
+  writeFileSync(path, JSON.stringify({ name, model: `${name}.onnx`, classes: i === 0 ? ['person', 'bag'] : ['worker', 'forklift'], input, decode: { format: 'yolov8' } }));
+  return path;
+});
 
 before(async () => {
   db = await createTestDatabase();
   // The clip's folder is the media root; the two named stream hosts are allowed without a DNS lookup.
-  app = await buildApp({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, mediaRoots: dir, allowNetworks: 'cam.local,example.org' }), pool: db.pool });
+  app = await buildApp({ config: loadScouterConfig({}, { logLevel: 'silent', worker: false, mediaRoots: dir, allowNetworks: 'cam.local,example.org', detectorCards: cards.join(',') }), pool: db.pool });
   injectAs(app, await signIn(db.pool, 'operator'));
 });
 after(async () => {
@@ -43,6 +55,7 @@ for (const [i, c] of accepted.entries()) {
     assert.equal(body.uri, c.expect);
     assert.equal(body.fps, 10);
     assert.equal(body.state, 'idle');
+    assert.equal(body.detector, 'centernet');
     const { rows } = await db.pool.query('SELECT spec FROM camera_pipelines WHERE camera_id = $1', [body.id]);
     assert.deepEqual(rows[0].spec.detect, { model: 'centernet', classes: ['person'], scoreThreshold: 0.3 });
     assert.deepEqual(rows[0].spec.sinks, ['postgres', 'live']);
@@ -102,4 +115,59 @@ test('PATCH changes only what it names: renaming, regions; fps and loop stay as 
     assert.match(res.json().message, c.message);
   }
   assert.deepEqual((await app.inject({ method: 'GET', url: `/cameras/${created.id}` })).json().regions, regions, 'a refused PATCH changed nothing');
+});
+
+test('GET /detectors lists the detectors a camera may run, and says which cannot run here and why', async () => {
+  const res = await app.inject({ method: 'GET', url: '/detectors' });
+  assert.equal(res.statusCode, 200, res.body);
+  const detectors = res.json().detectors as { name: string; classes: string[]; unavailable: string | null }[];
+  assert.deepEqual(detectors.map((d) => d.name), ['centernet', 'nanodet', 'people-yolo', 'forklift-yolo']);
+  assert.equal(detectors[0]!.unavailable, null);
+  assert.equal(detectors[1]!.unavailable, weightsMissing('nanodet') ?? null);
+  assert.deepEqual(detectors[3]!.classes, ['worker', 'forklift']);
+});
+
+test('a camera runs the detector it names; unknown, unfetched and people-less detectors are refused', async () => {
+  const created = await app.inject({ method: 'POST', url: '/cameras', payload: { name: 'dock', uri: video, detector: 'people-yolo', attributes: ['age'] } });
+  assert.equal(created.statusCode, 201, created.body);
+  assert.equal(created.json().detector, 'people-yolo');
+  const spec = async (id: number) => (await db.pool.query('SELECT spec FROM camera_pipelines WHERE camera_id = $1', [id])).rows[0].spec;
+  assert.deepEqual((await spec(created.json().id)).detect, { model: 'people-yolo', classes: ['person'], scoreThreshold: 0.3 });
+
+  const refused = [
+    { detector: 'yolo-x', message: /detector "yolo-x" is not one of centernet, nanodet, people-yolo, forklift-yolo/ },
+    { detector: 'forklift-yolo', message: /has no "person" class \(it detects worker, forklift\).*write a flow/ },
+    { detector: '../../etc', message: /detector/ },
+  ];
+  for (const c of refused) {
+    for (const res of [
+      await app.inject({ method: 'POST', url: '/cameras', payload: { name: `dock ${c.detector}`, uri: video, detector: c.detector } }),
+      await app.inject({ method: 'PATCH', url: `/cameras/${created.json().id}`, payload: { detector: c.detector } }),
+    ]) {
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(res.json().message, c.message);
+    }
+  }
+  assert.equal((await spec(created.json().id)).detect.model, 'people-yolo', 'a refused PATCH changed nothing');
+
+  // NanoDet's weights are fetched by a command, not by npm install: without them the answer says which command.
+  const cache = process.env.SIGHTLINE_MODEL_CACHE;
+  process.env.SIGHTLINE_MODEL_CACHE = mkdtempSync(join(tmpdir(), 'no-weights-'));
+  try {
+    const unfetched = await app.inject({ method: 'PATCH', url: `/cameras/${created.json().id}`, payload: { detector: 'nanodet' } });
+    assert.equal(unfetched.statusCode, 400, unfetched.body);
+    assert.match(unfetched.json().message, /detector "nanodet" cannot run here yet: .*npx sightline models fetch nanodet/);
+    // A camera keeps the detector it has when other settings change.
+    const renamed = await app.inject({ method: 'PATCH', url: `/cameras/${created.json().id}`, payload: { name: 'dock 2', detector: 'people-yolo' } });
+    assert.equal(renamed.statusCode, 200, renamed.body);
+  } finally {
+    if (cache === undefined) delete process.env.SIGHTLINE_MODEL_CACHE;
+    else process.env.SIGHTLINE_MODEL_CACHE = cache;
+  }
+
+  // Changing the detector keeps the heads, the classes and the score floor.
+  const patched = await app.inject({ method: 'PATCH', url: `/cameras/${created.json().id}`, payload: { detector: 'centernet' } });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.deepEqual([patched.json().detector, patched.json().attributes], ['centernet', ['age']]);
+  assert.deepEqual((await spec(created.json().id)).detect, { model: 'centernet', classes: ['person'], scoreThreshold: 0.3 });
 });

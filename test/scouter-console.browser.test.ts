@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { Camera, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
 import type { TestDatabase } from '@sightline/db';
-import { headToOnnx, SHARED_FEATURES } from '@sightline/models';
+import { headToOnnx, SHARED_FEATURES, weightsMissing } from '@sightline/models';
 import { HeadNetwork, loadTrainOps } from '@sightline/native';
 import type { ScouterApp } from '../services/scouter/src/app.ts';
 import { TrainingRepository } from '../services/scouter/src/training/training.repository.ts';
@@ -196,14 +196,23 @@ test("a camera's settings show the trained heads it runs, and saving other setti
 
   const page = await chromium.browser.newPage();
   await logIn(page, `${web.url}/scouter`, operator);
-  // The add form offers the deployed head beside age and gender.
+  // The add form offers the deployed head beside age and gender, and the detectors, NanoDet
+  // disabled with the command that fetches it when its weights are not here.
   await page.getByLabel('New camera head upper_colour').waitFor({ timeout: 15_000 });
+  const detectorMenu = page.getByLabel('New camera detector');
+  await page.waitForFunction(() => document.querySelectorAll('select[aria-label="New camera detector"] option').length >= 2, undefined, { timeout: 15_000 });
+  assert.equal(await detectorMenu.inputValue(), 'centernet');
+  const nanodet = detectorMenu.locator('option[value="nanodet"]');
+  const missing = weightsMissing('nanodet');
+  assert.equal(await nanodet.isDisabled(), missing !== undefined);
+  assert.equal(await nanodet.getAttribute('title'), missing ?? '');
   await page.locator('[data-camera="hall"] .tile-open').click();
   const settings = page.getByTestId('camera-settings');
   await settings.getByLabel('Settings head upper_colour').waitFor({ timeout: 15_000 });
   assert.equal(await settings.getByLabel('Settings head upper_colour').isChecked(), true);
   assert.equal(await settings.getByLabel('Settings head age').isChecked(), true);
   assert.equal(await settings.getByLabel('Settings head gender').isChecked(), false);
+  assert.equal(await settings.getByLabel('Settings detector').inputValue(), 'centernet');
 
   // Changing only the frame rate keeps both heads.
   await settings.getByLabel('Settings frames per second').fill('7');
@@ -212,6 +221,7 @@ test("a camera's settings show the trained heads it runs, and saving other setti
   let camera = (await call('GET', `/cameras/${created.json.id}`)).json;
   assert.equal(camera.fps, 7);
   assert.deepEqual(camera.attributes, ['age', 'upper_colour']);
+  assert.equal(camera.detector, 'centernet');
 
   // Unticking the trained head is what removes it.
   await settings.getByLabel('Settings head upper_colour').uncheck();

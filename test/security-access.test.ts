@@ -93,6 +93,7 @@ const expected: Record<'hawk' | 'scouter' | 'kanohi', Record<string, Access>> = 
   }),
   scouter: withHead({
     ...common,
+    'GET /detectors': DASHBOARD,
     'GET /cameras': DASHBOARD,
     'POST /cameras': OPERATE,
     'GET /cameras/:id': DASHBOARD,

@@ -42,6 +42,9 @@ export type AttributeHeadName = Static<typeof AttributeHeadName>;
  */
 export const CameraHeads = Type.Array(AttributeHeadName, { uniqueItems: true, maxItems: 8, description: 'Attribute heads to run on tracked people, e.g. ["age", "gender", "upper_colour"]; [] for none (the default on create)' });
 
+/** The detector a camera's pipeline runs, by model name (GET /detectors lists them and which can run here). */
+export const CameraDetector = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'centernet (the default), nanodet (after `npx sightline models fetch nanodet`), or a detector card named in SCOUTER_DETECTOR_CARDS; the tracker uses that detector\'s score calibration' });
+
 /** `POST /cameras` body. */
 export const CreateCameraBody = Type.Object(
   {
@@ -50,6 +53,7 @@ export const CreateCameraBody = Type.Object(
     fps: Type.Optional(Type.Number({ minimum: 0.01, maximum: 120, default: 10, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ default: false, description: 'Files only: start again at the end' })),
     attributes: Type.Optional(CameraHeads),
+    detector: Type.Optional(CameraDetector),
     enabled: Type.Optional(Type.Boolean({ default: true })),
     regions: Type.Optional(CameraRegions),
   },
@@ -69,6 +73,7 @@ export const UpdateCameraBody = Type.Object(
     fps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120, description: 'Frames per second to decode' })),
     loop: Type.Optional(Type.Boolean({ description: 'Files only: start again at the end' })),
     attributes: Type.Optional(CameraHeads),
+    detector: Type.Optional(CameraDetector),
     enabled: Type.Optional(Type.Boolean()),
     regions: Type.Optional(CameraRegions),
   },
@@ -93,12 +98,25 @@ export const Camera = Type.Object({
   workerId: Type.Union([Type.String(), Type.Null()]),
   flowId: Type.Union([Type.Integer(), Type.Null()]),
   attributes: Type.Array(Type.String(), { description: 'Attribute heads its pipeline runs' }),
+  detector: Type.String({ description: 'The detector its pipeline runs' }),
   regions: CameraRegions,
   stats: CameraStats,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 export type Camera = Static<typeof Camera>;
+
+/** `GET /detectors`: the detectors cameras and flows may name, the default first, and whether each can run here now. */
+export const DetectorList = Type.Object({
+  detectors: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      classes: Type.Array(Type.String(), { description: 'Class names it detects' }),
+      unavailable: Type.Union([Type.String(), Type.Null()], { description: 'Why it cannot run here now (e.g. weights not fetched, with the command), or null' }),
+    }),
+  ),
+});
+export type DetectorList = Static<typeof DetectorList>;
 
 export const CameraList = Type.Object({ cameras: Type.Array(Camera) });
 export type CameraList = Static<typeof CameraList>;

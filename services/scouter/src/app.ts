@@ -75,7 +75,7 @@ export async function buildScouter({ config, pool, stages }: BuildScouterOptions
   // User detector cards are read at boot: a card that does not parse stops Scouter with its problems.
   const detectors = detectorCatalogue(config.detectorCards);
   const sources = new CameraSourcePolicy({ mediaRoots: mediaRootsOf(config), allowNetworks: listSetting(config.allowNetworks) });
-  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), sources, (names) => training.deployedNames(names));
+  const cameraService = new CameraService(cameras, (event) => io.emit('scouter:cameras-changed', event), sources, (names) => training.deployedNames(names), detectors);
   const log = { warn: (m: string) => app.log.warn(m) };
   // Events of cameras other Scouter processes run reach this process's clients too.
   const relay = new LiveRelay(

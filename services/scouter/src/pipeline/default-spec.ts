@@ -8,15 +8,15 @@ export function sourceTypeOf(uri: string): SourceType {
 }
 
 /**
- * The pipeline a camera added over HTTP runs: CenterNet people, ByteTrack, the attribute heads it
- * asked for (none by default), Postgres and live sinks.
- * @example defaultSpec({ name: 'lobby', uri: 'file:///videos/lobby.mp4', fps: 10, loop: true }, ['age', 'gender'])
+ * The pipeline a camera added over HTTP runs: people from its detector (CenterNet by default),
+ * ByteTrack, the attribute heads it asked for (none by default), Postgres and live sinks.
+ * @example defaultSpec({ name: 'lobby', uri: 'file:///videos/lobby.mp4', fps: 10, loop: true }, ['age', 'gender'], 'nanodet')
  */
-export function defaultSpec(camera: { name: string; uri: string; fps: number; loop: boolean }, heads: readonly string[] = []): PipelineSpec {
+export function defaultSpec(camera: { name: string; uri: string; fps: number; loop: boolean }, heads: readonly string[] = [], detector = 'centernet'): PipelineSpec {
   return {
     name: camera.name,
     source: { name: camera.name, type: sourceTypeOf(camera.uri), uri: camera.uri, fps: camera.fps, loop: camera.loop },
-    detect: { model: 'centernet', classes: ['person'], scoreThreshold: 0.3 },
+    detect: { model: detector, classes: ['person'], scoreThreshold: 0.3 },
     track: { tracker: 'bytetrack' },
     ...(heads.length > 0 ? { attributes: { heads: [...heads] } } : {}),
     sinks: ['postgres', 'live'],

@@ -1,7 +1,7 @@
 // The detectors this Scouter can run: the registry's CenterNet plus each detector card named in
 // SCOUTER_DETECTOR_CARDS (a user's ONNX model; packages/models README). Flows and cameras name a
 // detector by model name; the inference thread loads it by registry id or card path.
-import { COCO_LABELS, modelCard, readDetectorCard, REGISTERED_DETECTORS, type DetectorCard } from '@sightline/models';
+import { COCO_LABELS, modelCard, readDetectorCard, REGISTERED_DETECTORS, weightsMissing, type DetectorCard } from '@sightline/models';
 
 /** Registry detectors every Scouter has (nanodet needs its weights fetched first). */
 export const REGISTRY_DETECTORS: readonly string[] = REGISTERED_DETECTORS;
@@ -15,6 +15,8 @@ export interface DetectorCatalogue {
   classes(model: string): readonly string[];
   /** The model's score calibration for ByteTrack, when known. */
   trackerScores(model: string): { trackThresh: number; newTrackThresh: number } | undefined;
+  /** Why a model cannot load on this machine now (registry weights not fetched, with the command), or undefined. */
+  unavailable(model: string): string | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export function detectorCatalogue(cardPaths: string): DetectorCatalogue {
     source: (model) => (REGISTRY_DETECTORS.includes(model) ? model : cards.get(model)?.path),
     classes: (model) => cards.get(model)?.card.classes ?? COCO_LABELS,
     trackerScores: (model) => cards.get(model)?.card.trackerScores ?? (REGISTRY_DETECTORS.includes(model) ? modelCard(model).trackerScores : undefined),
+    unavailable: (model) => (REGISTRY_DETECTORS.includes(model) ? weightsMissing(model) : undefined),
   };
 }
 

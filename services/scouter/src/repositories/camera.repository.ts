@@ -27,7 +27,7 @@ const SELECT_CAMERA = `
   SELECT c.id, c.name, c.uri, c.fps, c.loop_video, c.enabled, c.frame_width, c.frame_height, c.regions, c.created_at, c.updated_at,
          s.state, s.message, s.frames_decoded, s.frames_processed, s.frames_dropped, s.frames_predicted, s.reconnects, s.fps AS actual_fps,
          s.latency_ms_p50, s.latency_ms_p95, l.worker_id, p.flow_id,
-         COALESCE(p.spec->'attributes'->'heads', '[]'::jsonb) AS heads
+         COALESCE(p.spec->'attributes'->'heads', '[]'::jsonb) AS heads, COALESCE(p.spec->'detect'->>'model', 'centernet') AS detector
   FROM cameras c
   LEFT JOIN camera_status s ON s.camera_id = c.id
   LEFT JOIN camera_leases l ON l.camera_id = c.id AND l.expires_at > now()
@@ -58,6 +58,7 @@ interface CameraRow {
   worker_id: string | null;
   flow_id: number | null;
   heads: string[];
+  detector: string;
 }
 
 function toCamera(row: CameraRow): Camera {
@@ -76,6 +77,7 @@ function toCamera(row: CameraRow): Camera {
     workerId: row.worker_id,
     flowId: row.flow_id,
     attributes: row.heads,
+    detector: row.detector,
     regions: row.regions,
     stats: {
       framesDecoded: row.frames_decoded ?? 0,

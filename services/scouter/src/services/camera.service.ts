@@ -2,8 +2,14 @@ import type { PipelineSpec } from '@sightline/flow';
 import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '@sightline/server-kit';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
+import { builtInDetectors, type DetectorCatalogue } from '../pipeline/detector-catalogue.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { CameraSourcePolicy } from './camera-source-policy.ts';
+
+/** The spec with its detector replaced (classes, score floor and the rest kept). */
+function withDetector(spec: PipelineSpec, detector: string): PipelineSpec {
+  return { ...spec, detect: { ...spec.detect, model: detector } };
+}
 
 /** The spec with its attribute heads replaced (none: the stage is left out). */
 function withHeads(spec: PipelineSpec, heads: readonly string[]): PipelineSpec {
@@ -34,7 +40,22 @@ export class CameraService {
     private readonly sources: CameraSourcePolicy,
     /** Names of the deployed trained heads among `names` (none: only age and gender exist). */
     private readonly deployedHeads: (names: readonly string[]) => Promise<string[]> = async () => [],
+    private readonly detectors: DetectorCatalogue = builtInDetectors,
   ) {}
+
+  /** A camera's detector must be one this Scouter knows, can load now, and that finds people. */
+  private checkDetector(detector: string | undefined): void {
+    if (detector === undefined) return;
+    if (!this.detectors.models.includes(detector)) throw new HttpError(400, `detector "${detector}" is not one of ${this.detectors.models.join(', ')} (GET /detectors lists them; SCOUTER_DETECTOR_CARDS adds your own)`);
+    const why = this.detectors.unavailable(detector);
+    if (why) throw new HttpError(400, `detector "${detector}" cannot run here yet: ${why}`);
+    if (!this.detectors.classes(detector).includes('person')) throw new HttpError(400, `detector "${detector}" has no "person" class (it detects ${this.detectors.classes(detector).join(', ')}); a camera tracks people, so write a flow with detect(frame, model='${detector}', classes=[...]) for other classes`);
+  }
+
+  /** Every detector cameras and flows may name, the default first, with why one cannot run here now. */
+  listDetectors(): { name: string; classes: string[]; unavailable: string | null }[] {
+    return this.detectors.models.map((name) => ({ name, classes: [...this.detectors.classes(name)], unavailable: this.detectors.unavailable(name) ?? null }));
+  }
 
   /** Heads other than age and gender must be deployed trained heads: a 400 names the others. */
   private async checkHeads(heads: readonly string[] | undefined): Promise<void> {
@@ -60,11 +81,12 @@ export class CameraService {
     const loop = body.loop ?? false;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; leave it out for rtsp:// and http(s):// streams');
     await this.checkHeads(body.attributes);
+    this.checkDetector(body.detector);
     checkRegions(body.regions);
     const camera = { name: body.name.trim(), uri, fps: body.fps ?? 10, loop, enabled: body.enabled ?? true, ...(body.regions ? { regions: body.regions } : {}) };
     let id: number;
     try {
-      id = await this.cameras.create(camera, defaultSpec(camera, body.attributes ?? []));
+      id = await this.cameras.create(camera, defaultSpec(camera, body.attributes ?? [], body.detector));
     } catch (err) {
       if (isUniqueViolation(err)) throw new HttpError(409, `A camera named "${camera.name}" already exists; choose another name or remove that camera first`);
       throw err;
@@ -79,10 +101,14 @@ export class CameraService {
     const loop = body.loop ?? current.loop;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
     await this.checkHeads(body.attributes);
+    // Only a change of detector is checked: a camera keeps running what it ran when weights go missing later.
+    if (body.detector !== current.detector) this.checkDetector(body.detector);
     checkRegions(body.regions);
     const name = body.name?.trim() ?? current.name;
     const next = { name, uri, fps: body.fps ?? current.fps, loop };
-    const spec = body.attributes !== undefined ? withHeads((await this.cameras.spec(id)) ?? defaultSpec(next), body.attributes) : undefined;
+    let spec = body.attributes !== undefined || body.detector !== undefined ? ((await this.cameras.spec(id)) ?? defaultSpec(next)) : undefined;
+    if (spec && body.attributes !== undefined) spec = withHeads(spec, body.attributes);
+    if (spec && body.detector !== undefined) spec = withDetector(spec, body.detector);
     const patch = { name, uri, fps: next.fps, loop, ...(body.enabled !== undefined ? { enabled: body.enabled } : {}), ...(body.regions ? { regions: body.regions } : {}) };
     try {
       await this.cameras.update(id, patch, spec);

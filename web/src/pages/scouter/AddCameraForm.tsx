@@ -1,11 +1,13 @@
 import { useState } from 'react';
+import { DetectorChoice, useDetectors } from './DetectorChoice.tsx';
 import { HeadChoices, useDeployedHeads } from './HeadChoices.tsx';
 import { addCamera } from './scouter-api.ts';
 
-/** Adds a camera: name, file or stream, frames per second, looping, attribute heads. */
+/** Adds a camera: name, file or stream, frames per second, looping, detector, attribute heads. */
 export function AddCameraForm({ base, onAdded, onError }: { base: string; onAdded: (id: number) => void; onError: (message: string | undefined) => void }) {
-  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true, heads: [] as string[] });
+  const [form, setForm] = useState({ name: '', uri: '', fps: '10', loop: true, heads: [] as string[], detector: 'centernet' });
   const deployed = useDeployedHeads(base);
+  const detectors = useDetectors(base);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -18,6 +20,7 @@ export function AddCameraForm({ base, onAdded, onError }: { base: string; onAdde
         fps: Number(form.fps),
         ...(isFile ? { loop: form.loop } : {}),
         ...(form.heads.length > 0 ? { attributes: form.heads } : {}),
+        detector: form.detector,
       });
       setForm({ ...form, name: '', uri: '' });
       onAdded(camera.id);
@@ -41,6 +44,7 @@ export function AddCameraForm({ base, onAdded, onError }: { base: string; onAdde
       <label>
         <input type="checkbox" checked={form.loop} onChange={(e) => setForm({ ...form, loop: e.target.checked })} /> loop files
       </label>
+      <DetectorChoice form="New camera" detectors={detectors} value={form.detector} onChange={(detector) => setForm({ ...form, detector })} />
       <span className="head-choices" title="Attribute heads to run on tracked people">
         heads: <HeadChoices form="New camera" deployed={deployed} chosen={form.heads} onChange={(heads) => setForm({ ...form, heads })} />
       </span>

@@ -1,17 +1,19 @@
 import type { Camera } from '@sightline/contracts';
 import { useEffect, useState } from 'react';
+import { DetectorChoice, useDetectors } from './DetectorChoice.tsx';
 import { HeadChoices, useDeployedHeads } from './HeadChoices.tsx';
 import { removeCamera, updateCamera } from './scouter-api.ts';
 
 const isFile = (uri: string) => !/^(rtsps?|https?):\/\//i.test(uri.trim());
 
-/** A camera's settings: name, source, frames per second, looping, attribute heads, enabled; remove after a confirmation. */
+/** A camera's settings: name, source, frames per second, looping, detector, attribute heads, enabled; remove after a confirmation. */
 export function CameraSettingsForm({ base, camera, onChanged, onRemoved }: { base: string; camera: Camera; onChanged: () => void; onRemoved: () => void }) {
-  const initial = () => ({ name: camera.name, uri: camera.uri, fps: String(camera.fps), loop: camera.loop, enabled: camera.enabled, heads: camera.attributes });
+  const initial = () => ({ name: camera.name, uri: camera.uri, fps: String(camera.fps), loop: camera.loop, enabled: camera.enabled, heads: camera.attributes, detector: camera.detector });
   const [form, setForm] = useState(initial);
   const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState<string>();
   const deployed = useDeployedHeads(base);
+  const detectors = useDetectors(base);
   useEffect(() => setForm(initial()), [camera.id, camera.updatedAt]);
 
   async function save(e: React.FormEvent) {
@@ -25,6 +27,7 @@ export function CameraSettingsForm({ base, camera, onChanged, onRemoved }: { bas
         loop: isFile(form.uri) ? form.loop : false,
         enabled: form.enabled,
         attributes: form.heads,
+        detector: form.detector,
       });
       setMessage('Saved.');
       onChanged();
@@ -67,7 +70,7 @@ export function CameraSettingsForm({ base, camera, onChanged, onRemoved }: { bas
         </label>
       </p>
       <p>
-        Stages: detect people, track{' '}
+        Stages: detect people with <DetectorChoice form="Settings" detectors={detectors} value={form.detector} onChange={(detector) => setForm({ ...form, detector })} />, track{' '}
         <HeadChoices form="Settings" deployed={deployed} chosen={form.heads} onChange={(heads) => setForm({ ...form, heads })} />
       </p>
       <button type="submit">Save settings</button>

@@ -3,6 +3,7 @@ import type {
   Camera,
   CameraList,
   CreateCameraBody,
+  DetectorList,
   EventList,
   EventQuery,
   Flow,
@@ -25,6 +26,8 @@ export const removeCamera = (base: string, id: number) => apiCall<void>(base, 'D
 export const getSettings = (base: string) => apiCall<ScouterSettings>(base, 'GET', '/settings');
 /** Names of the trained attribute heads deployed now (GET /heads lists every version). */
 export const listDeployedHeads = (base: string) => apiCall<{ heads: AttributeHeadVersion[] }>(base, 'GET', '/heads').then((r) => [...new Set(r.heads.filter((h) => h.deployed).map((h) => h.name))]);
+/** The detectors a camera may run, the default first, each with why it cannot run here (or null). */
+export const listDetectors = (base: string) => apiCall<DetectorList>(base, 'GET', '/detectors').then((r) => r.detectors);
 export const getInference = (base: string) => apiCall<InferenceStatus>(base, 'GET', '/inference');
 
 export function listEvents(base: string, query: EventQuery): Promise<EventList['events']> {
