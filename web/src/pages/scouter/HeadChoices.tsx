@@ -1,18 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useLoaded } from '../../lib/use-loaded.ts';
 import { listDeployedHeads } from './scouter-api.ts';
 
+const NONE: string[] = [];
+
 /** The names of the deployed trained heads (none when Scouter cannot list them: age and gender still work). */
-export function useDeployedHeads(base: string): string[] {
-  const [heads, setHeads] = useState<string[]>([]);
-  useEffect(() => {
-    let live = true;
-    listDeployedHeads(base)
-      .then((names) => live && setHeads(names))
-      .catch(() => undefined);
-    return () => void (live = false);
-  }, [base]);
-  return heads;
-}
+export const useDeployedHeads = (base: string): string[] => useLoaded(base, listDeployedHeads, NONE);
 
 /**
  * A checkbox for each head a camera may run: age, gender, the deployed trained heads, and every head
