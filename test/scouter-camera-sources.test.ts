@@ -11,6 +11,7 @@ import { injectAs, signIn } from '@sightline/auth/testing';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import { makeTinyVideo } from '../services/scouter/test-support/clip-fixture.ts';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
@@ -19,7 +20,7 @@ const root = join(base, 'media');
 const outside = join(base, 'private');
 mkdirSync(root);
 mkdirSync(outside);
-writeFileSync(join(root, 'inside.mp4'), 'a video inside the root');
+makeTinyVideo(join(root, 'inside.mp4'));
 writeFileSync(join(outside, 'secret.mp4'), 'a file outside the root');
 // Hawk's uploads live in the data folder too, but not under the media root.
 mkdirSync(join(base, 'hawk', 'videos', '1'), { recursive: true });

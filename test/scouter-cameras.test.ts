@@ -13,12 +13,15 @@ import { buildApp } from '@sightline/scouter';
 import { weightsMissing } from '@sightline/models';
 import { columnsTensor, fixtureDetector } from '../packages/models/src/detect/detector-models.fixture.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
+import { makeTinyVideo } from '../services/scouter/test-support/clip-fixture.ts';
 
 let db: TestDatabase;
 let app: ServiceApp;
 const dir = mkdtempSync(join(tmpdir(), 'scouter-cams-'));
 const video = join(dir, 'clip.mp4');
-writeFileSync(video, 'not decoded by this test');
+makeTinyVideo(video);
+const notAVideo = join(dir, 'notes.mp4');
+writeFileSync(notAVideo, 'a text file with a video name');
 mkdirSync(join(dir, 'sub'));
 // Two of a user's detectors: one that finds people, one that finds only forklifts and workers.
 const onnx = fixtureDetector({ size: [64, 64], layout: 'nchw', outputs: [{ name: 'output0', dims: [1, 6, 1], values: columnsTensor([[32, 32, 16, 32, 0.9, 0.1]], 1, 6) }] });
@@ -65,6 +68,7 @@ for (const [i, c] of accepted.entries()) {
 const rejected = [
   { name: 'missing file', payload: { name: 'x1', uri: join(dir, 'nope.mp4') }, status: 400, message: /no video file .* in the media folders/ },
   { name: 'folder', payload: { name: 'x2', uri: join(dir, 'sub') }, status: 400, message: /is a folder, not a video file/ },
+  { name: 'file that is not a video', payload: { name: 'x7', uri: notAVideo }, status: 400, message: /notes\.mp4" is not a video Scouter can play: not a readable video .*choose a video file/ },
   { name: 'unknown scheme', payload: { name: 'x3', uri: 'ftp://host/a.mp4' }, status: 400, message: /scheme "ftp:" is not supported/ },
   { name: 'url without host', payload: { name: 'x4', uri: 'rtsp:///stream' }, status: 400, message: /has no host|not a valid URL/ },
   { name: 'loop on a stream', payload: { name: 'x5', uri: 'rtsp://cam.local/s', loop: true }, status: 400, message: /loop applies to video files only/ },
@@ -87,6 +91,10 @@ test('PATCH changes settings, DELETE removes, unknown ids are 404', async () => 
   const patched = await app.inject({ method: 'PATCH', url: `/cameras/${created.id}`, payload: { fps: 5, loop: true, enabled: false } });
   assert.equal(patched.statusCode, 200, patched.body);
   assert.deepEqual([patched.json().fps, patched.json().loop, patched.json().enabled], [5, true, false]);
+  const junk = await app.inject({ method: 'PATCH', url: `/cameras/${created.id}`, payload: { uri: notAVideo } });
+  assert.equal(junk.statusCode, 400, junk.body);
+  assert.match(junk.json().message, /is not a video Scouter can play/);
+  assert.equal((await app.inject({ method: 'GET', url: `/cameras/${created.id}` })).json().uri, pathToFileURL(video).toString(), 'the refused source was not stored');
   assert.equal((await app.inject({ method: 'DELETE', url: `/cameras/${created.id}` })).statusCode, 204);
   const gone = await app.inject({ method: 'GET', url: `/cameras/${created.id}` });
   assert.equal(gone.statusCode, 404);

@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import type { PipelineSpec } from '@sightline/flow';
+import { probeVideo, ProbeError } from '@sightline/media';
 import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '@sightline/server-kit';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
@@ -15,6 +17,20 @@ function withDetector(spec: PipelineSpec, detector: string): PipelineSpec {
 function withHeads(spec: PipelineSpec, heads: readonly string[]): PipelineSpec {
   const { attributes: _replaced, ...rest } = spec;
   return heads.length > 0 ? { ...rest, attributes: { heads: [...heads] } } : rest;
+}
+
+/**
+ * A video file must be one ffprobe reads as a video, checked when the camera is added or pointed at
+ * it, so a wrong file is a 400 at once rather than a camera that retries it for ever.
+ */
+async function checkVideoFile(uri: string, input: string): Promise<void> {
+  if (sourceTypeOf(uri) !== 'video') return;
+  try {
+    await probeVideo(fileURLToPath(uri));
+  } catch (err) {
+    if (err instanceof ProbeError) throw new HttpError(400, `"${input}" is not a video Scouter can play: ${err.message}; choose a video file (mp4, mkv, avi, webm...)`);
+    throw err;
+  }
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -78,6 +94,7 @@ export class CameraService {
 
   async create(body: CreateCameraBody): Promise<Camera> {
     const uri = await this.sources.check(body.uri);
+    await checkVideoFile(uri, body.uri);
     const loop = body.loop ?? false;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; leave it out for rtsp:// and http(s):// streams');
     await this.checkHeads(body.attributes);
@@ -98,6 +115,7 @@ export class CameraService {
   async update(id: number, body: UpdateCameraBody): Promise<Camera> {
     const current = await this.get(id);
     const uri = body.uri !== undefined ? await this.sources.check(body.uri) : current.uri;
+    if (body.uri !== undefined && uri !== current.uri) await checkVideoFile(uri, body.uri);
     const loop = body.loop ?? current.loop;
     if (loop && sourceTypeOf(uri) !== 'video') throw new HttpError(400, 'loop applies to video files only; set loop to false for rtsp:// and http(s):// streams');
     await this.checkHeads(body.attributes);
