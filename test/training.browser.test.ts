@@ -104,6 +104,9 @@ test('train from the page with live curves, see the wrong crops, deploy, see the
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await logIn(page, `${web.url}/training`, operator);
+  // A first visit says what the empty tables are for.
+  await page.getByTestId('no-jobs').waitFor({ timeout: 15_000 });
+  assert.match(await page.getByTestId('no-heads').innerText(), /No heads yet/);
   const config = { project: 'street', attributes: ['upper_colour'], head: 'mlp', hidden: 16, epochs: 40, batchSize: 16, lr: 0.002, validation: { by: 'track', fraction: 0.3 } };
   // A bad value is refused, and the page shows the key.
   await page.locator('textarea[name="config"]').fill(JSON.stringify({ ...config, epochs: 0 }));
@@ -144,7 +147,10 @@ test('train from the page with live curves, see the wrong crops, deploy, see the
   await page.locator('ul.wrong').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(shots, '1-training.png'), fullPage: true });
 
+  assert.equal(await page.getByTestId('no-jobs').count(), 0, 'the empty-jobs text leaves once a job exists');
   const row = page.locator('[data-head="upper_colour@1"]');
+  await row.waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('no-heads').count(), 0, 'the empty-heads text leaves once a head exists');
   await row.getByRole('button', { name: 'Deploy' }).click();
   await row.filter({ hasText: 'yes' }).waitFor({ timeout: 15_000 });
   const { rows } = await db.pool.query('SELECT name, version FROM scouter_attribute_heads WHERE deployed');

@@ -101,6 +101,11 @@ export function TrainingPage() {
           ))}
         </tbody>
       </table>
+      {jobs.length === 0 && (
+        <p className="muted" data-testid="no-jobs">
+          No training jobs yet. A job trains an attribute head (e.g. upper_colour) from the boxes a Hawk project has approved with that attribute's values; queue one with the config above.
+        </p>
+      )}
 
       {job && (
         <div className="job-detail">
@@ -152,6 +157,11 @@ export function TrainingPage() {
           ))}
         </tbody>
       </table>
+      {heads.length === 0 && (
+        <p className="muted" data-testid="no-heads">
+          No heads yet: each finished job stores one here. Deploy a head and Scouter cameras can run it (tick it in a camera's settings).
+        </p>
+      )}
     </section>
   );
 }
