@@ -3,6 +3,9 @@
 // shows the model's boxes on the canvas, where they can be edited. Running it again with "replace
 // earlier model boxes" leaves as many boxes as one run, not twice as many.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HawkAnnotations } from '@sightline/contracts';
@@ -102,4 +105,22 @@ test('pre-label from the page: model boxes appear on the canvas, are editable, a
   assert.equal(afterSecond.ids.length, afterFirst.ids.length, 'same detector on the same frame: as many boxes as after one run');
   assert.equal(await shownCount(page), afterFirst.ids.length, 'the canvas shows one run of boxes, not two');
   assert.ok(Number(second.job) > Number(first.job));
+
+  // The detector menu: NanoDet on a Scouter without its weights (this process's Scouter, an empty
+  // model cache) fails, and the page says which command fetches them.
+  assert.equal(await page.getByTestId('hawk-prelabel-model').inputValue(), 'centernet');
+  await page.getByTestId('hawk-prelabel-model').selectOption('nanodet');
+  const cache = process.env.SIGHTLINE_MODEL_CACHE;
+  process.env.SIGHTLINE_MODEL_CACHE = mkdtempSync(join(tmpdir(), 'no-weights-'));
+  try {
+    await page.getByTestId('hawk-prelabel-run').click();
+    await page.waitForFunction((prev) => {
+      const el = document.querySelector('[data-testid="hawk-prelabel-status"]') as HTMLElement | null;
+      return !!el && el.dataset.job !== prev && el.dataset.status === 'failed';
+    }, second.job, { timeout: 60_000 });
+  } finally {
+    if (cache === undefined) delete process.env.SIGHTLINE_MODEL_CACHE;
+    else process.env.SIGHTLINE_MODEL_CACHE = cache;
+  }
+  assert.match(await page.getByTestId('hawk-prelabel-status').innerText(), /failed: this Scouter cannot run nanodet yet: .*npx sightline models fetch nanodet/);
 });

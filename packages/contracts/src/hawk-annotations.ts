@@ -283,6 +283,7 @@ export const HawkPrelabelBody = Type.Object(
     frameTo: FrameIndex,
     setId: Type.Optional(Type.Integer({ minimum: 1, maximum: Id.maximum, description: 'set that receives the boxes (default: the main set)' })),
     classes: Type.Optional(Type.Array(HawkPrelabelClass, { minItems: 1, maxItems: 80, description: 'default: person -> person' })),
+    model: Type.Union([Type.Literal('centernet'), Type.Literal('nanodet')], { default: 'centernet', description: "the detector Scouter runs: centernet, or nanodet (more people found and kept, see services/hawk/README.md; its weights are fetched on the Scouter machine with `npx sightline models fetch nanodet`, else the job fails saying so); both find COCO's classes" }),
     scoreThreshold: Type.Number({ minimum: 0.05, maximum: 1, default: 0.4 }),
     track: Type.Boolean({ default: true, description: 'link boxes over frames into tracks (ByteTrack)' }),
     replace: Type.Boolean({ default: false, description: "remove earlier model boxes and tracks of the range that nobody edited since; people's boxes are kept" }),

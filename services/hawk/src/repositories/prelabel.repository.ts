@@ -17,6 +17,8 @@ export interface NewPrelabelJob {
   frameFrom: number;
   frameTo: number;
   classes: HawkPrelabelClass[];
+  /** The detector Scouter runs (centernet, nanodet). */
+  model: string;
   scoreThreshold: number;
   track: boolean;
   replace: boolean;
@@ -47,9 +49,9 @@ export class PrelabelRepository {
 
   async create(job: NewPrelabelJob): Promise<HawkPrelabelJob> {
     const { rows } = await this.pool.query<{ id: number }>(
-      `INSERT INTO hawk_prelabel_jobs (video_id, set_id, frames_dir, frame_from, frame_to, classes, score_threshold, track, fps, requested_by, replace_model_boxes, frames_token, frames_token_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [job.videoId, job.setId, job.framesDir, job.frameFrom, job.frameTo, JSON.stringify(job.classes), job.scoreThreshold, job.track, job.fps, job.requestedBy, job.replace, job.framesToken, job.framesTokenId],
+      `INSERT INTO hawk_prelabel_jobs (video_id, set_id, frames_dir, frame_from, frame_to, classes, score_threshold, track, fps, requested_by, replace_model_boxes, frames_token, frames_token_id, model)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+      [job.videoId, job.setId, job.framesDir, job.frameFrom, job.frameTo, JSON.stringify(job.classes), job.scoreThreshold, job.track, job.fps, job.requestedBy, job.replace, job.framesToken, job.framesTokenId, job.model],
     );
     return (await this.get(rows[0]!.id))!;
   }

@@ -104,6 +104,7 @@ export class PrelabelService {
         frameFrom: body.frameFrom,
         frameTo: body.frameTo,
         classes,
+        model: body.model,
         scoreThreshold: body.scoreThreshold,
         track: body.track,
         replace: body.replace,

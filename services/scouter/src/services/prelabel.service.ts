@@ -10,7 +10,7 @@
 import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, HawkPrelabelWork, type HawkXyxy } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeJpegStream } from '@sightline/media';
-import { COCO_LABELS, modelCard } from '@sightline/models';
+import { COCO_LABELS, modelCard, REGISTERED_DETECTORS, weightsMissing } from '@sightline/models';
 import { TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, TRACK_STITCH_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
 import { hostname } from 'node:os';
 import type pg from 'pg';
@@ -113,17 +113,20 @@ export class PrelabelWorker {
     try {
       if ((claimed.work as { framesToken?: unknown } | null)?.framesToken == null) throw new Error(`job ${claimed.id} has no frames token (queued before Hawk gave jobs one); ask for the pre-labeling again`);
       const job = checkContract(HawkPrelabelWork, claimed.work, `job ${claimed.id}`);
-      if (job.model !== 'centernet') throw new Error(`unknown detector model "${job.model}"; this Scouter has: centernet`);
+      // The registry's detectors, all trained on COCO: a job names the same classes whichever runs.
+      if (!REGISTERED_DETECTORS.includes(job.model)) throw new Error(`unknown detector model "${job.model}"; this Scouter has: ${REGISTERED_DETECTORS.join(', ')}`);
+      const missing = weightsMissing(job.model);
+      if (missing) throw new Error(`this Scouter cannot run ${job.model} yet: ${missing}`);
       const labelOf = new Map<number, string>();
       for (const c of job.classes) {
         const id = COCO_LABELS.indexOf(c.detector);
-        if (id < 0) throw new Error(`"${c.detector}" is not one of centernet's COCO classes (e.g. person, car, bicycle); fix the job's classes`);
+        if (id < 0) throw new Error(`"${c.detector}" is not one of ${job.model}'s COCO classes (e.g. person, car, bicycle); fix the job's classes`);
         labelOf.set(id, c.label);
       }
       const classIds = [...labelOf.keys()];
       const key = JSON.stringify([job.model, classIds, job.scoreThreshold]);
       const inference = this.options.inference();
-      const { hasAppearanceMap } = await inference.loadDetector(key, { model: 'centernet', scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
+      const { hasAppearanceMap } = await inference.loadDetector(key, { model: job.model, scoreThreshold: job.scoreThreshold, threads: this.options.inferenceThreads, classIds });
       // Tracks as a camera keeps them: the appearance cue where the detector has a map, camera motion.
       const embed = job.track && hasAppearanceMap;
       const tracker = job.track ? new PrelabelTracker({ fps: job.fps, trackerScores: modelCard(job.model).trackerScores, appearance: embed }) : undefined;

@@ -30,6 +30,7 @@ export function PrelabelPanel(props: { setId: number; video: HawkVideo; schema: 
   const last = video.frameCount - 1;
   const [range, setRange] = useState({ from: 0, to: last });
   const [classes, setClasses] = useState<ClassChoice[]>(() => schema.classes.map((c) => ({ label: c.name, detector: c.name, on: c.name === 'person' })));
+  const [model, setModel] = useState<HawkPrelabelBody['model']>('centernet');
   const [scoreThreshold, setScoreThreshold] = useState(0.4);
   const [track, setTrack] = useState(true);
   const [replace, setReplace] = useState(true);
@@ -42,7 +43,7 @@ export function PrelabelPanel(props: { setId: number; video: HawkVideo; schema: 
     setError('');
     try {
       await props.beforeRun();
-      const body: HawkPrelabelBody = { frameFrom: range.from, frameTo: range.to, setId, classes: chosen.map((c) => ({ detector: c.detector.trim(), label: c.label })), scoreThreshold, track, replace };
+      const body: HawkPrelabelBody = { frameFrom: range.from, frameTo: range.to, setId, classes: chosen.map((c) => ({ detector: c.detector.trim(), label: c.label })), model, scoreThreshold, track, replace };
       followed.follow(await api<HawkPrelabelJob>('POST', `/videos/${video.id}/prelabel`, body));
     } catch (err) {
       setError((err as Error).message);
@@ -63,6 +64,13 @@ export function PrelabelPanel(props: { setId: number; video: HawkVideo; schema: 
         </label>
         <button onClick={() => setRange({ from: props.frame, to: props.frame })} data-testid="hawk-prelabel-this-frame">this frame</button>
         <button onClick={() => setRange({ from: 0, to: last })}>whole video</button>
+        <label title="NanoDet finds people better; Scouter needs its weights first (npx sightline models fetch nanodet on the Scouter machine), else the job fails saying so.">
+          detector{' '}
+          <select value={model} onChange={(e) => setModel(e.target.value as HawkPrelabelBody['model'])} data-testid="hawk-prelabel-model">
+            <option value="centernet">centernet</option>
+            <option value="nanodet">nanodet</option>
+          </select>
+        </label>
         <label>
           min score <input type="number" min={0.05} max={1} step={0.05} value={scoreThreshold} onChange={(e) => setScoreThreshold(Math.max(0.05, Math.min(1, Number(e.target.value) || 0.4)))} data-testid="hawk-prelabel-score" />
         </label>
