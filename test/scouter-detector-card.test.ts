@@ -17,6 +17,7 @@ import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts
 let db: TestDatabase;
 const dir = mkdtempSync(join(tmpdir(), 'sightline-card-'));
 const card = join(dir, 'forklift.card.json');
+const peopleCard = join(dir, 'people.card.json');
 
 before(async () => {
   db = await createTestDatabase();
@@ -27,6 +28,12 @@ before(async () => {
     name: 'forklift-yolo', model: 'forklift.onnx', classes: ['worker', 'forklift'],
     input: { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: false },
     decode: { format: 'yolov8' }, trackerScores: { trackThresh: 0.5, newTrackThresh: 0.6 },
+  }));
+  // The same network read as a people detector: its weaker box (0.6) is a person.
+  writeFileSync(peopleCard, JSON.stringify({
+    name: 'people-yolo', model: 'forklift.onnx', classes: ['person', 'bag'],
+    input: { size: [64, 64], layout: 'nchw', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255], letterbox: false },
+    decode: { format: 'yolov8' }, trackerScores: { trackThresh: 0.3, newTrackThresh: 0.4 },
   }));
 });
 after(async () => {
@@ -76,4 +83,22 @@ test('cards that do not parse or clash stop the catalogue with the file named', 
   const catalogue = detectorCatalogue(card);
   assert.deepEqual(catalogue.models, ['centernet', 'nanodet', 'forklift-yolo']);
   assert.deepEqual(catalogue.trackerScores('forklift-yolo'), { trackThresh: 0.5, newTrackThresh: 0.6 });
+});
+
+test('sightline run --model: a card that finds people runs as the default pipeline\'s detector; others are refused saying why', async () => {
+  const clip = makePeopleClip(1).path;
+  const cards = `${card},${peopleCard}`;
+  const summary = await runVideo({ pool: db.pool, video: clip, model: 'people-yolo', inferenceThreads: 1, detectorCards: cards });
+  assert.equal(summary.detector, 'people-yolo');
+  assert.equal(summary.tracks, 1, 'the card\'s one person box, tracked');
+  const { rows } = await db.pool.query<{ class_name: string }>('SELECT DISTINCT class_name FROM observations WHERE camera_id = $1', [summary.cameraId]);
+  assert.deepEqual(rows, [{ class_name: 'person' }]);
+  for (const [model, message] of [
+    ['forklift-yolo', /detector "forklift-yolo" has no "person" class \(it detects worker, forklift\); write a flow/],
+    ['yolo-x', /detector "yolo-x" is not one of centernet, nanodet, forklift-yolo, people-yolo/],
+  ] as const) {
+    await assert.rejects(runVideo({ pool: db.pool, video: clip, model, detectorCards: cards }), (err: Error) => err instanceof FlowRejectedError && message.test(err.message));
+  }
+  const flow = { text: "CREATE SOURCE cam TYPE video WITH uri='file:///x.mp4';\nCREATE STREAM s AS SELECT track(detect(frame)) FROM cam;\nINSERT INTO postgres FROM s;", fileName: 's.flow' };
+  await assert.rejects(runVideo({ pool: db.pool, video: clip, model: 'people-yolo', flow, detectorCards: cards }), /give the detector in the flow/);
 });

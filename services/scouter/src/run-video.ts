@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { CameraPipeline } from './pipeline/camera-pipeline.ts';
 import { defaultSpec, sourceTypeOf } from './pipeline/default-spec.ts';
 import { ObservationBatcher } from './pipeline/observation-batcher.ts';
-import { detectorCatalogue } from './pipeline/detector-catalogue.ts';
+import { detectorCatalogue, peopleDetectorProblem } from './pipeline/detector-catalogue.ts';
 import { createRealStages } from './pipeline/real-stages.ts';
 import { CameraRepository } from './repositories/camera.repository.ts';
 import { ObservationRepository } from './repositories/observation.repository.ts';
@@ -19,8 +19,10 @@ export interface RunVideoOptions {
   /** Flow text; its first pipeline runs on the video (its own source URI is replaced). It may name deployed trained heads. */
   readonly flow?: { readonly text: string; readonly fileName: string };
   readonly inferenceThreads?: number;
-  /** Detector cards (comma-separated paths, as SCOUTER_DETECTOR_CARDS) whose models the flow may name. */
+  /** Detector cards (comma-separated paths, as SCOUTER_DETECTOR_CARDS) whose models the flow or `model` may name. */
   readonly detectorCards?: string;
+  /** The detector of the default pipeline (centernet when absent); a flow names its own. */
+  readonly model?: string;
   readonly onProgress?: (framesProcessed: number) => void;
 }
 
@@ -28,6 +30,8 @@ export interface RunVideoSummary {
   readonly cameraId: number;
   readonly cameraName: string;
   readonly pipeline: string;
+  /** The detector the pipeline ran. */
+  readonly detector: string;
   readonly frames: number;
   readonly seconds: number;
   readonly fps: number;
@@ -37,7 +41,7 @@ export interface RunVideoSummary {
   readonly detectMsP50: number | null;
 }
 
-/** A flow's errors, each with line and column, ready to print. */
+/** A flow's errors, each with line and column, ready to print; or a detector the run cannot use. */
 export class FlowRejectedError extends Error {}
 
 /**
@@ -48,9 +52,12 @@ export class FlowRejectedError extends Error {}
 export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummary> {
   const uri = normaliseCameraUri(options.video);
   const name = `run ${basename(options.video)} ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`.slice(0, 100);
-  let spec: PipelineSpec = defaultSpec({ name, uri, fps: 10, loop: false });
   const trained = new TrainingRepository(options.pool);
   const detectors = detectorCatalogue(options.detectorCards ?? '');
+  if (options.model !== undefined && options.flow) throw new FlowRejectedError(`give the detector in the flow (detect(frame, model='${options.model}')), not beside it`);
+  const problem = options.model === undefined ? undefined : peopleDetectorProblem(detectors, options.model);
+  if (problem) throw new FlowRejectedError(problem);
+  let spec: PipelineSpec = defaultSpec({ name, uri, fps: 10, loop: false }, [], options.model);
   if (options.flow) {
     const result = compileFlow(options.flow.text, withTrainedHeads({ ...scouterFlowRegistry, models: detectors.models }, await trained.deployedNames()));
     if (!result.ok) throw new FlowRejectedError(result.errors.map((e) => formatFlowError(e, options.flow!.text, options.flow!.fileName)).join('\n'));
@@ -104,6 +111,7 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
     cameraId,
     cameraName: name,
     pipeline: spec.name,
+    detector: spec.detect.model,
     frames: stats.framesProcessed,
     seconds,
     fps: stats.framesProcessed / seconds,

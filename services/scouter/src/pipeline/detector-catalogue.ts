@@ -42,5 +42,18 @@ export function detectorCatalogue(cardPaths: string): DetectorCatalogue {
   };
 }
 
+/**
+ * Why `model` cannot be the detector of a people pipeline (a camera's, `sightline run`'s default):
+ * unknown here, not loadable now, or without a "person" class; undefined when it can.
+ */
+export function peopleDetectorProblem(detectors: DetectorCatalogue, model: string): string | undefined {
+  if (!detectors.models.includes(model)) return `detector "${model}" is not one of ${detectors.models.join(', ')} (SCOUTER_DETECTOR_CARDS adds your own)`;
+  const why = detectors.unavailable(model);
+  if (why) return `detector "${model}" cannot run here yet: ${why}`;
+  const classes = detectors.classes(model);
+  if (!classes.includes('person')) return `detector "${model}" has no "person" class (it detects ${classes.join(', ')}); write a flow with detect(frame, model='${model}', classes=[...]) for its classes`;
+  return undefined;
+}
+
 /** The catalogue without user cards. */
 export const builtInDetectors: DetectorCatalogue = detectorCatalogue('');

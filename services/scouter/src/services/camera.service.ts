@@ -4,7 +4,7 @@ import { probeVideo, ProbeError } from '@sightline/media';
 import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '@sightline/server-kit';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
-import { builtInDetectors, type DetectorCatalogue } from '../pipeline/detector-catalogue.ts';
+import { builtInDetectors, peopleDetectorProblem, type DetectorCatalogue } from '../pipeline/detector-catalogue.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { CameraSourcePolicy } from './camera-source-policy.ts';
 
@@ -61,11 +61,8 @@ export class CameraService {
 
   /** A camera's detector must be one this Scouter knows, can load now, and that finds people. */
   private checkDetector(detector: string | undefined): void {
-    if (detector === undefined) return;
-    if (!this.detectors.models.includes(detector)) throw new HttpError(400, `detector "${detector}" is not one of ${this.detectors.models.join(', ')} (GET /detectors lists them; SCOUTER_DETECTOR_CARDS adds your own)`);
-    const why = this.detectors.unavailable(detector);
-    if (why) throw new HttpError(400, `detector "${detector}" cannot run here yet: ${why}`);
-    if (!this.detectors.classes(detector).includes('person')) throw new HttpError(400, `detector "${detector}" has no "person" class (it detects ${this.detectors.classes(detector).join(', ')}); a camera tracks people, so write a flow with detect(frame, model='${detector}', classes=[...]) for other classes`);
+    const problem = detector === undefined ? undefined : peopleDetectorProblem(this.detectors, detector);
+    if (problem) throw new HttpError(400, problem);
   }
 
   /** Every detector cameras and flows may name, the default first, with why one cannot run here now. */
