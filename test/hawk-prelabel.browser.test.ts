@@ -114,10 +114,17 @@ test('pre-label from the page: model boxes appear on the canvas, are editable, a
   process.env.SIGHTLINE_MODEL_CACHE = mkdtempSync(join(tmpdir(), 'no-weights-'));
   try {
     await page.getByTestId('hawk-prelabel-run').click();
-    await page.waitForFunction((prev) => {
-      const el = document.querySelector('[data-testid="hawk-prelabel-status"]') as HTMLElement | null;
-      return !!el && el.dataset.job !== prev && el.dataset.status === 'failed';
-    }, second.job, { timeout: 60_000 });
+    // The job fails within milliseconds, often before the POST's answer reaches the page: the page
+    // must still show it ended (it reads the job once when it starts following it).
+    await page
+      .waitForFunction((prev) => {
+        const el = document.querySelector('[data-testid="hawk-prelabel-status"]') as HTMLElement | null;
+        return !!el && el.dataset.job !== prev && el.dataset.status === 'failed';
+      }, second.job, { timeout: 60_000 })
+      .catch(async (err: Error) => {
+        const panel = await page.getByTestId('hawk-prelabel').innerText();
+        throw new Error(`${err.message}; the panel shows: ${panel}`);
+      });
   } finally {
     if (cache === undefined) delete process.env.SIGHTLINE_MODEL_CACHE;
     else process.env.SIGHTLINE_MODEL_CACHE = cache;

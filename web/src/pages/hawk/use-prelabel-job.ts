@@ -17,7 +17,8 @@ export interface FollowedJob {
 
 /**
  * Follows one pre-labeling job: live from socket.io `hawk:prelabel`, and by polling
- * `GET /prelabel/:id` only while the socket is not connected. Calls `onEnd` once when it ends.
+ * `GET /prelabel/:id` while the socket is not connected and once when following starts (the job
+ * may have ended before). Calls `onEnd` once when it ends.
  */
 export function usePrelabelJob(onEnd: (job: HawkPrelabelJob) => void): FollowedJob {
   const [state, setState] = useState<{ job: HawkPrelabelJob | null; via: 'socket' | 'poll' | null }>({ job: null, via: null });
@@ -65,10 +66,16 @@ export function usePrelabelJob(onEnd: (job: HawkPrelabelJob) => void): FollowedJ
     };
   }, [update]);
 
-  const follow = useCallback((job: HawkPrelabelJob) => {
-    current.current = job;
-    setState({ job, via: null });
-  }, []);
+  const follow = useCallback(
+    (job: HawkPrelabelJob) => {
+      current.current = job;
+      setState({ job, via: null });
+      // An event sent before the page followed the job (one that fails at once, before the POST's
+      // answer arrived) was dropped: read the job once, as after a reconnect.
+      if (!ended(job)) void api<HawkPrelabelJob>('GET', `/prelabel/${job.id}`).then((j) => update(j, 'poll'), () => undefined);
+    },
+    [update],
+  );
 
   return { ...state, socketConnected, follow };
 }
