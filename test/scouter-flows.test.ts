@@ -2,7 +2,9 @@
 // started (each source becomes a camera the worker runs: real ffmpeg, CenterNet, ByteTrack, rows in
 // PostgreSQL), stopped and deleted.
 import { injectAs, signIn } from '@sightline/auth/testing';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -102,6 +104,15 @@ test('a stored flow starts as cameras the worker runs, stops, and is deleted wit
   assert.equal(clash.statusCode, 409, clash.body);
   assert.match(clash.json().message, /camera of that name already exists/);
   assert.equal((await http('GET', `/cameras/${other.id}`)).json<Camera>().flowId, null);
+
+  // A source that is a file but not a video is refused when the flow starts, naming the source.
+  const notes = join(dirname(clip.path), 'notes.mp4');
+  writeFileSync(notes, 'a text file with a video name');
+  await http('PUT', '/flows/notes', { source: text.replace(pathToFileURL(clip.path).href, pathToFileURL(notes).href).replace('SOURCE hall', 'SOURCE desk').replace('FROM hall', 'FROM desk') });
+  const junk = await http('POST', '/flows/notes/start');
+  assert.equal(junk.statusCode, 400, junk.body);
+  assert.match(junk.json().message, /^source "desk": ".*notes\.mp4" is not a video Scouter can play: not a readable video/);
+  assert.equal((await http('GET', '/cameras')).json<{ cameras: Camera[] }>().cameras.some((c) => c.name === 'desk'), false, 'no camera was made');
 
   const stopped = (await http('POST', '/flows/lobby/stop')).json<Flow>();
   assert.equal(stopped.state, 'stopped');

@@ -2,7 +2,8 @@ import { realpath, stat } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { relative, isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { probeVideo, ProbeError } from '@sightline/media';
 import { HttpError } from '@sightline/server-kit';
 import { parseCameraUri } from './camera-uri.ts';
 
@@ -30,6 +31,22 @@ export interface CameraSourceSettings {
   readonly mediaRoots: readonly string[];
   /** CIDRs (10.0.0.0/8, fd00::/8), addresses or host names allowed although private/loopback; `*` allows every address. */
   readonly allowNetworks: readonly string[];
+}
+
+/**
+ * A checked source that is a file must be one ffprobe reads as a video, checked when a camera or a
+ * flow's source is added or changed, so a wrong file is a 400 at once rather than a camera that
+ * retries it for ever. `input` is what the user wrote, for the message.
+ * @example await checkVideoFile(await policy.check(input), input)
+ */
+export async function checkVideoFile(uri: string, input: string): Promise<void> {
+  if (!uri.startsWith('file:')) return;
+  try {
+    await probeVideo(fileURLToPath(uri));
+  } catch (err) {
+    if (err instanceof ProbeError) throw new HttpError(400, `"${input}" is not a video Scouter can play: ${err.message}; choose a video file (mp4, mkv, avi, webm...)`);
+    throw err;
+  }
 }
 
 const NOT_IN_ROOTS = (input: string, roots: readonly string[]) =>

@@ -1,12 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import type { PipelineSpec } from '@sightline/flow';
-import { probeVideo, ProbeError } from '@sightline/media';
 import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '@sightline/server-kit';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
 import { builtInDetectors, peopleDetectorProblem, type DetectorCatalogue } from '../pipeline/detector-catalogue.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
-import type { CameraSourcePolicy } from './camera-source-policy.ts';
+import { checkVideoFile, type CameraSourcePolicy } from './camera-source-policy.ts';
 
 /** The spec with its detector replaced (classes, score floor and the rest kept). */
 function withDetector(spec: PipelineSpec, detector: string): PipelineSpec {
@@ -17,20 +15,6 @@ function withDetector(spec: PipelineSpec, detector: string): PipelineSpec {
 function withHeads(spec: PipelineSpec, heads: readonly string[]): PipelineSpec {
   const { attributes: _replaced, ...rest } = spec;
   return heads.length > 0 ? { ...rest, attributes: { heads: [...heads] } } : rest;
-}
-
-/**
- * A video file must be one ffprobe reads as a video, checked when the camera is added or pointed at
- * it, so a wrong file is a 400 at once rather than a camera that retries it for ever.
- */
-async function checkVideoFile(uri: string, input: string): Promise<void> {
-  if (sourceTypeOf(uri) !== 'video') return;
-  try {
-    await probeVideo(fileURLToPath(uri));
-  } catch (err) {
-    if (err instanceof ProbeError) throw new HttpError(400, `"${input}" is not a video Scouter can play: ${err.message}; choose a video file (mp4, mkv, avi, webm...)`);
-    throw err;
-  }
 }
 
 function isUniqueViolation(err: unknown): boolean {

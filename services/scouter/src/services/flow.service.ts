@@ -5,7 +5,7 @@ import { ATTRIBUTE_HEADS, DETECTOR_MODELS } from '../pipeline/real-stages.ts';
 import { sourceTypeOf } from '../pipeline/default-spec.ts';
 import type { CameraRepository } from '../repositories/camera.repository.ts';
 import type { FlowRepository, FlowRow } from '../repositories/flow.repository.ts';
-import type { CameraSourcePolicy } from './camera-source-policy.ts';
+import { checkVideoFile, type CameraSourcePolicy } from './camera-source-policy.ts';
 
 /** What flows may name in this Scouter: the detectors and attribute heads its stages can load. */
 export const scouterFlowRegistry: FlowRegistry = Object.freeze({
@@ -160,7 +160,9 @@ export class FlowService {
 
 async function checkUri(sources: CameraSourcePolicy, spec: PipelineSpec): Promise<string> {
   try {
-    return await sources.check(spec.source.uri);
+    const uri = await sources.check(spec.source.uri);
+    await checkVideoFile(uri, spec.source.uri);
+    return uri;
   } catch (err) {
     throw new HttpError(400, `source "${spec.source.name}": ${(err as Error).message}`);
   }
