@@ -4,7 +4,7 @@
 // by killing the process that runs it while its transaction is open.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -143,7 +143,7 @@ describe('scouter', () => {
   let app: ServiceApp;
   const dir = mkdtempSync(join(tmpdir(), 'scouter-tx-'));
   const video = join(dir, 'clip.mp4');
-  writeFileSync(video, 'not decoded by this test');
+  makeTestVideo(video, { seconds: 1, width: 64, height: 48 });
   let scouter: ScouterFixture;
   before(async () => {
     // The camera's address is on a private network and the flow's video is in `dir`: both allowed here.

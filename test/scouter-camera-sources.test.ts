@@ -11,7 +11,7 @@ import { injectAs, signIn } from '@sightline/auth/testing';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
 import { buildScouter, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
-import { makeTinyVideo } from '../services/scouter/test-support/clip-fixture.ts';
+import { makeTestVideo } from '../services/hawk/src/testing/hawk-fixture.ts';
 
 let db: TestDatabase;
 let scouter: ScouterApp;
@@ -20,7 +20,7 @@ const root = join(base, 'media');
 const outside = join(base, 'private');
 mkdirSync(root);
 mkdirSync(outside);
-makeTinyVideo(join(root, 'inside.mp4'));
+makeTestVideo(join(root, 'inside.mp4'), { seconds: 1, width: 64, height: 48 });
 writeFileSync(join(outside, 'secret.mp4'), 'a file outside the root');
 // Hawk's uploads live in the data folder too, but not under the media root.
 mkdirSync(join(base, 'hawk', 'videos', '1'), { recursive: true });

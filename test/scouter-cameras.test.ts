@@ -13,13 +13,13 @@ import { buildApp } from '@sightline/scouter';
 import { weightsMissing } from '@sightline/models';
 import { columnsTensor, fixtureDetector } from '../packages/models/src/detect/detector-models.fixture.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
-import { makeTinyVideo } from '../services/scouter/test-support/clip-fixture.ts';
+import { makeTestVideo } from '../services/hawk/src/testing/hawk-fixture.ts';
 
 let db: TestDatabase;
 let app: ServiceApp;
 const dir = mkdtempSync(join(tmpdir(), 'scouter-cams-'));
 const video = join(dir, 'clip.mp4');
-makeTinyVideo(video);
+makeTestVideo(video, { seconds: 1, width: 64, height: 48 });
 const notAVideo = join(dir, 'notes.mp4');
 writeFileSync(notAVideo, 'a text file with a video name');
 mkdirSync(join(dir, 'sub'));

@@ -36,13 +36,3 @@ export function makePeopleClip(seconds: number, fps = 10): { path: string; sourc
   ffmpeg(['-loop', '1', '-framerate', String(fps), '-i', samplesJpg, '-vf', pan, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
   return { path, source: 'samples.jpg' };
 }
-
-/**
- * A one-second 64x48 H.264 test pattern at `path`: a real video for tests that only need Scouter
- * to accept a file (adding a camera probes it), not to find anyone in it.
- * @example makeTinyVideo(join(dir, 'clip.mp4'))
- */
-export function makeTinyVideo(path: string): string {
-  ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
-  return path;
-}
