@@ -5,6 +5,7 @@ import { relative, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { probeVideo, ProbeError } from '@sightline/media';
 import { HttpError } from '@sightline/server-kit';
+import { sourceTypeOf } from '../pipeline/default-spec.ts';
 import { parseCameraUri } from './camera-uri.ts';
 
 // Where a camera must not point unless an operator allows it: this host, link-local (cloud
@@ -40,7 +41,7 @@ export interface CameraSourceSettings {
  * @example await checkVideoFile(await policy.check(input), input)
  */
 export async function checkVideoFile(uri: string, input: string): Promise<void> {
-  if (!uri.startsWith('file:')) return;
+  if (sourceTypeOf(uri) !== 'video') return;
   try {
     await probeVideo(fileURLToPath(uri));
   } catch (err) {

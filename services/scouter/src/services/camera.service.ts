@@ -1,5 +1,5 @@
 import type { PipelineSpec } from '@sightline/flow';
-import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, UpdateCameraBody } from '@sightline/contracts';
+import type { Camera, CameraRegions, CamerasChangedEvent, CreateCameraBody, DetectorList, UpdateCameraBody } from '@sightline/contracts';
 import { HttpError } from '@sightline/server-kit';
 import { defaultSpec, sourceTypeOf } from '../pipeline/default-spec.ts';
 import { builtInDetectors, peopleDetectorProblem, type DetectorCatalogue } from '../pipeline/detector-catalogue.ts';
@@ -50,7 +50,7 @@ export class CameraService {
   }
 
   /** Every detector cameras and flows may name, the default first, with why one cannot run here now. */
-  listDetectors(): { name: string; classes: string[]; unavailable: string | null }[] {
+  listDetectors(): DetectorList['detectors'] {
     return this.detectors.models.map((name) => ({ name, classes: [...this.detectors.classes(name)], unavailable: this.detectors.unavailable(name) ?? null }));
   }
 

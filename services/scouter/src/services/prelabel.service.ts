@@ -10,11 +10,12 @@
 import { BusChannel, checkContract, HawkPrelabelNotice, HawkPrelabelResult, HawkPrelabelWork, type HawkXyxy } from '@sightline/contracts';
 import { listenToChannel, type ChannelListener } from '@sightline/db';
 import { decodeJpegStream } from '@sightline/media';
-import { COCO_LABELS, modelCard, REGISTERED_DETECTORS, weightsMissing } from '@sightline/models';
+import { COCO_LABELS, modelCard } from '@sightline/models';
 import { TRACK_GAP_SECONDS, TRACK_SMOOTH_SECONDS, TRACK_STITCH_SECONDS, type Detections, type VideoFrame } from '@sightline/vision';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import { fetchHawkFrames } from '../clients/hawk-frames.client.ts';
+import { builtInDetectors } from '../pipeline/detector-catalogue.ts';
 import { PrelabelJobRepository, type ClaimedPrelabelJob } from '../repositories/prelabel-job.repository.ts';
 import { attachEarlierBoxes, fillPrelabelTrackGaps, PrelabelTracker, round1, smoothPrelabelTracks, stitchPrelabelTracks, type ResultBox, type ResultFrame } from './prelabel-tracks.ts';
 
@@ -113,9 +114,9 @@ export class PrelabelWorker {
     try {
       if ((claimed.work as { framesToken?: unknown } | null)?.framesToken == null) throw new Error(`job ${claimed.id} has no frames token (queued before Hawk gave jobs one); ask for the pre-labeling again`);
       const job = checkContract(HawkPrelabelWork, claimed.work, `job ${claimed.id}`);
-      // The registry's detectors, all trained on COCO: a job names the same classes whichever runs.
-      if (!REGISTERED_DETECTORS.includes(job.model)) throw new Error(`unknown detector model "${job.model}"; this Scouter has: ${REGISTERED_DETECTORS.join(', ')}`);
-      const missing = weightsMissing(job.model);
+      // The registry's detectors (no cards), all trained on COCO: a job names the same classes whichever runs.
+      if (!builtInDetectors.models.includes(job.model)) throw new Error(`unknown detector model "${job.model}"; this Scouter has: ${builtInDetectors.models.join(', ')}`);
+      const missing = builtInDetectors.unavailable(job.model);
       if (missing) throw new Error(`this Scouter cannot run ${job.model} yet: ${missing}`);
       const labelOf = new Map<number, string>();
       for (const c of job.classes) {

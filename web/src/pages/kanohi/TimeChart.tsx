@@ -2,8 +2,8 @@ import { useState } from 'react';
 
 /**
  * Bars over time in plain SVG with a value axis (0, half, top, with the unit), time labels under
- * the bars and the hovered bar's time and value; with no bars only "no data", no scale. It scales to its container's width, so the side
- * panel never scrolls sideways.
+ * the bars and the hovered bar's time and value; with no bars only "no data", no scale. It scales
+ * to its container's width, so the side panel never scrolls sideways.
  */
 export function TimeChart(props: { bars: { start: string; value: number }[]; bucketSeconds: number; unit: string; testId: string; digits?: number }) {
   const [hover, setHover] = useState<number>();

@@ -1,5 +1,4 @@
 import type {
-  AttributeHeadVersion,
   Camera,
   CameraList,
   CreateCameraBody,
@@ -18,6 +17,7 @@ import type {
   WebhookTestResult,
 } from '@sightline/contracts';
 import { apiCall } from '../../lib/api-client.ts';
+import { listHeads } from '../training/training-api.ts';
 
 export const listCameras = (base: string) => apiCall<CameraList>(base, 'GET', '/cameras').then((r) => r.cameras);
 export const addCamera = (base: string, body: CreateCameraBody) => apiCall<Camera>(base, 'POST', '/cameras', { body });
@@ -25,7 +25,7 @@ export const updateCamera = (base: string, id: number, body: UpdateCameraBody) =
 export const removeCamera = (base: string, id: number) => apiCall<void>(base, 'DELETE', `/cameras/${id}`);
 export const getSettings = (base: string) => apiCall<ScouterSettings>(base, 'GET', '/settings');
 /** Names of the trained attribute heads deployed now (GET /heads lists every version). */
-export const listDeployedHeads = (base: string) => apiCall<{ heads: AttributeHeadVersion[] }>(base, 'GET', '/heads').then((r) => [...new Set(r.heads.filter((h) => h.deployed).map((h) => h.name))]);
+export const listDeployedHeads = (base: string) => listHeads(base).then((heads) => [...new Set(heads.filter((h) => h.deployed).map((h) => h.name))]);
 /** The detectors a camera may run, the default first, each with why it cannot run here (or null). */
 export const listDetectors = (base: string) => apiCall<DetectorList>(base, 'GET', '/detectors').then((r) => r.detectors);
 export const getInference = (base: string) => apiCall<InferenceStatus>(base, 'GET', '/inference');
