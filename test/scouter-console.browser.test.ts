@@ -12,11 +12,11 @@ import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { Camera, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
 import type { TestDatabase } from '@sightline/db';
-import { headToOnnx, SHARED_FEATURES, weightsMissing } from '@sightline/models';
-import { HeadNetwork, loadTrainOps } from '@sightline/native';
+import { weightsMissing } from '@sightline/models';
 import type { ScouterApp } from '../services/scouter/src/app.ts';
 import { TrainingRepository } from '../services/scouter/src/training/training.repository.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { storeTrainedHead } from '../services/scouter/test-support/trained-head-fixture.ts';
 import { launchBrowser, type HeadlessBrowser } from './support/browser.ts';
 import { startScouter, startWebhookReceiver, viewerSocket, type ScouterFixture, type WebhookReceiver } from './support/scouter-app.ts';
 import { until } from './support/until.ts';
@@ -174,13 +174,7 @@ test('two cameras live in the grid, fullscreen, a zone event with snapshot and w
 
 test("a camera's settings show the trained heads it runs, and saving other settings keeps them", async () => {
   // A trained head as a finished training job stores it, then deployed.
-  const net = new HeadNetwork(loadTrainOps(), { side: 4, channels: SHARED_FEATURES.channels }, 2, { kind: 'linear' }, 1);
-  const spec = { name: 'upper_colour', labels: ['dark', 'light'], model: 'upper_colour.onnx', outputSize: 4, channels: SHARED_FEATURES.channels, featureStride: SHARED_FEATURES.featureStride };
-  const metrics = { labels: spec.labels, bestEpoch: 1, valAccuracy: 1, majorityAccuracy: 0.5, confusion: [[1, 0], [0, 1]], perClass: spec.labels.map((label) => ({ label, precision: 1, recall: 1, support: 1 })), wrong: [], boxesPerSecond: 100 };
-  await db.pool.query(
-    `INSERT INTO scouter_attribute_heads (name, version, labels, spec, onnx, config, metrics, box_ids) VALUES ('upper_colour', 1, $1, $2, $3, '{}', $4, '{"train": [], "validation": []}')`,
-    [JSON.stringify(spec.labels), JSON.stringify(spec), Buffer.from(headToOnnx(net, 'upper_colour')), JSON.stringify(metrics)],
-  );
+  await storeTrainedHead(db.pool, { version: 1, labels: ['dark', 'light'] });
   assert.equal(await new TrainingRepository(db.pool).deploy('upper_colour', 1), true);
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${scouterUrl}${path}`, { method, headers: { ...operator.headers, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });

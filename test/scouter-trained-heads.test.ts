@@ -11,12 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Camera, ScouterServerEvents, TracksEvent } from '@sightline/contracts';
 import { createTestDatabase, type TestDatabase } from '@sightline/db';
-import { headToOnnx, SHARED_FEATURES } from '@sightline/models';
-import { HeadNetwork, loadTrainOps } from '@sightline/native';
 import { buildScouter, FlowRejectedError, runVideo, type ScouterApp } from '../services/scouter/src/app.ts';
 import { loadScouterConfig } from '../services/scouter/src/config.ts';
 import { TrainingRepository } from '../services/scouter/src/training/training.repository.ts';
 import { makePeopleClip } from '../services/scouter/test-support/clip-fixture.ts';
+import { storeTrainedHead } from '../services/scouter/test-support/trained-head-fixture.ts';
 import { until } from './support/until.ts';
 
 let db: TestDatabase;
@@ -25,20 +24,10 @@ let socket: Socket<ScouterServerEvents>;
 const events: TracksEvent[] = [];
 const clip = makePeopleClip(4).path;
 
-/** Stores a head version as a finished training job would (weights from the seed: labels are what this test checks). */
-async function storeHead(version: number, labels: string[], seed: number): Promise<void> {
-  const net = new HeadNetwork(loadTrainOps(), { side: 4, channels: SHARED_FEATURES.channels }, labels.length, { kind: 'linear' }, seed);
-  const spec = { name: 'upper_colour', labels, model: 'upper_colour.onnx', outputSize: 4, channels: SHARED_FEATURES.channels, featureStride: SHARED_FEATURES.featureStride };
-  await db.pool.query(
-    `INSERT INTO scouter_attribute_heads (name, version, labels, spec, onnx, config, metrics, box_ids) VALUES ('upper_colour', $1, $2, $3, $4, '{}', '{}', '{"train": [], "validation": []}')`,
-    [version, JSON.stringify(labels), JSON.stringify(spec), Buffer.from(headToOnnx(net, 'upper_colour'))],
-  );
-}
-
 before(async () => {
   db = await createTestDatabase();
-  await storeHead(1, ['dark', 'light'], 1);
-  await storeHead(2, ['red', 'green', 'blue'], 2);
+  await storeTrainedHead(db.pool, { version: 1, labels: ['dark', 'light'], seed: 1 });
+  await storeTrainedHead(db.pool, { version: 2, labels: ['red', 'green', 'blue'], seed: 2 });
   scouter = await buildScouter({ config: loadScouterConfig({}, { logLevel: 'silent', mediaRoots: tmpdir(), heartbeatMs: 300, batchMs: 200, previewFps: 0 }), pool: db.pool });
   injectAs(scouter.app, await signIn(db.pool, 'operator'));
   await scouter.app.listen({ host: '127.0.0.1', port: 0 });
