@@ -99,6 +99,11 @@ test('sightline run --model: a card that finds people runs as the default pipeli
   ] as const) {
     await assert.rejects(runVideo({ pool: db.pool, video: clip, model, detectorCards: cards }), (err: Error) => err instanceof FlowRejectedError && message.test(err.message));
   }
+  // Two runs of files with one name, started in the same second, each get their own camera.
+  const [one, two] = await Promise.all([0, 1].map(() => runVideo({ pool: db.pool, video: clip, model: 'people-yolo', inferenceThreads: 1, detectorCards: cards })));
+  assert.notEqual(one!.cameraId, two!.cameraId);
+  assert.notEqual(one!.cameraName, two!.cameraName);
+  assert.equal(one!.tracks + two!.tracks, 2);
   const flow = { text: "CREATE SOURCE cam TYPE video WITH uri='file:///x.mp4';\nCREATE STREAM s AS SELECT track(detect(frame)) FROM cam;\nINSERT INTO postgres FROM s;", fileName: 's.flow' };
   await assert.rejects(runVideo({ pool: db.pool, video: clip, model: 'people-yolo', flow, detectorCards: cards }), /give the detector in the flow/);
 });

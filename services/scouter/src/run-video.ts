@@ -45,6 +45,23 @@ export interface RunVideoSummary {
 export class FlowRejectedError extends Error {}
 
 /**
+ * The disabled camera row a run writes under: `name`, or `name (2)`, `(3)`... when another run of a
+ * file of the same name started in the same second took it (camera names are unique).
+ */
+async function createRunCamera(cameras: CameraRepository, name: string, spec: PipelineSpec): Promise<{ cameraId: number; named: PipelineSpec }> {
+  for (let n = 1; ; n++) {
+    const cameraName = n === 1 ? name : `${name.slice(0, 94)} (${n})`;
+    // The default pipeline is named after its camera; a flow's keeps its stream's name.
+    const named = { ...spec, ...(spec.name === name ? { name: cameraName } : {}), source: { ...spec.source, name: cameraName } };
+    try {
+      return { cameraId: await cameras.create({ name: cameraName, uri: spec.source.uri, fps: spec.source.fps, loop: false, enabled: false }, named), named };
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505' || n >= 50) throw err;
+    }
+  }
+}
+
+/**
  * The whole pipeline on one video, every frame, as fast as inference goes: a disabled camera row
  * (so no Scouter worker claims it) holds the tracks and observations it writes.
  * @example const summary = await runVideo({ pool, video: 'lobby.mp4' });
@@ -66,7 +83,9 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
     spec = { ...first, source: { ...first.source, name, type: sourceTypeOf(uri), uri, loop: false } };
   }
   const cameras = new CameraRepository(options.pool);
-  const cameraId = await cameras.create({ name, uri, fps: spec.source.fps, loop: false, enabled: false }, spec);
+  const created = await createRunCamera(cameras, name, spec);
+  const cameraId = created.cameraId;
+  spec = created.named;
   const observations = new ObservationRepository(options.pool);
   await observations.ensurePartitions();
   const runId = crypto.randomUUID();
@@ -109,7 +128,7 @@ export async function runVideo(options: RunVideoOptions): Promise<RunVideoSummar
   );
   return {
     cameraId,
-    cameraName: name,
+    cameraName: spec.source.name,
     pipeline: spec.name,
     detector: spec.detect.model,
     frames: stats.framesProcessed,
